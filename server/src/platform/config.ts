@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/**
+ * Configuration: an optional JSON file (`zhengyun.config.json` in the working directory, or the path in
+ * `ZHENGYUN_CONFIG` / `--config`) overridden by environment variables. Every key is documented in docs/configuration.md.
+ * Invalid configuration stops start-up with a message naming the key and the rule.
+ */
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const bool = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => ['true', '1', 'yes'].includes(v))]);
+const int = (min: number, max: number) =>
+  z.union([z.number().int(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)]).pipe(z.number().int().min(min).max(max));
+
+export const configSchema = z.strictObject({
+  databaseUrl: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  dataDir: z.string().min(1).default('./data'),
+  embeddedPgPort: int(1024, 65535).default(54329),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: int(0, 65535).default(8080),
+  role: z.enum(['all', 'api', 'worker']).default('all'),
+  demo: bool.default(true),
+  masterKey: z.string().regex(/^[0-9a-fA-F]{32}$/, 'must be 32 hexadecimal characters (a 128-bit SM4 key)').optional(),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  logPretty: bool.default(false),
+  cookieSecure: bool.default(false),
+  trustProxy: bool.default(false),
+  webDir: z.string().default(path.join(repoRoot, 'web/dist')),
+  dbPoolSize: int(1, 200).default(10),
+});
+
+export type Config = z.output<typeof configSchema>;
+
+const ENV_KEYS: Record<keyof Config, string> = {
+  databaseUrl: 'DATABASE_URL',
+  dataDir: 'ZHENGYUN_DATA_DIR',
+  embeddedPgPort: 'ZHENGYUN_EMBEDDED_PG_PORT',
+  host: 'ZHENGYUN_HOST',
+  port: 'ZHENGYUN_PORT',
+  role: 'ZHENGYUN_ROLE',
+  demo: 'ZHENGYUN_DEMO',
+  masterKey: 'ZHENGYUN_MASTER_KEY',
+  logLevel: 'ZHENGYUN_LOG_LEVEL',
+  logPretty: 'ZHENGYUN_LOG_PRETTY',
+  cookieSecure: 'ZHENGYUN_COOKIE_SECURE',
+  trustProxy: 'ZHENGYUN_TRUST_PROXY',
+  webDir: 'ZHENGYUN_WEB_DIR',
+  dbPoolSize: 'ZHENGYUN_DB_POOL_SIZE',
+};
+
+export class ConfigError extends Error {}
+
+/** Loads and validates configuration; `overrides` (from CLI flags) win over environment and file. */
+export function loadConfig(
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+  env: NodeJS.ProcessEnv = process.env,
+  configFile?: string,
+): Config {
+  const file = configFile ?? env.ZHENGYUN_CONFIG ?? (fs.existsSync('zhengyun.config.json') ? 'zhengyun.config.json' : undefined);
+  let fromFile: Record<string, unknown> = {};
+  if (file) {
+    try {
+      fromFile = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch (e) {
+      throw new ConfigError(`Configuration file ${file} cannot be read as JSON: ${(e as Error).message}`);
+    }
+  }
+  const fromEnv: Record<string, unknown> = {};
+  for (const [key, name] of Object.entries(ENV_KEYS)) {
+    const v = env[name];
+    if (v !== undefined && v !== '') fromEnv[key] = v;
+  }
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const parsed = configSchema.safeParse({ ...fromFile, ...fromEnv, ...defined });
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const key = String(i.path[0] ?? '');
+      const envName = ENV_KEYS[key as keyof Config];
+      return `  - ${key}${envName ? ` (${envName})` : ''}: ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = parsed.data;
+  return { ...config, dataDir: path.resolve(config.dataDir) };
+}
+
+export const configKeys = ENV_KEYS;

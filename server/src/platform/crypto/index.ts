@@ -1,0 +1,2 @@
+export * from './sm.js';
+export * from './totp.js';

@@ -1,0 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { App } from './server.js';
+
+/** Serves the built web UI (web/dist) with a single-page-app fallback to index.html. */
+export async function registerWebAssets(app: App, webDir: string): Promise<void> {
+  const index = path.join(webDir, 'index.html');
+  if (!fs.existsSync(index)) {
+    app.log.warn({ webDir }, 'web UI is not built; run `npm run build` (the API still works)');
+    app.get('/', { schema: { hide: true } }, async (_req, reply) =>
+      reply.type('text/plain; charset=utf-8').send('Zhengyun API is running; the web UI is not built (npm run build).'),
+    );
+    return;
+  }
+  await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
+  app.get('/*', { schema: { hide: true } }, async (request, reply) => {
+    const url = request.url.split('?')[0] ?? '/';
+    if (url.startsWith('/api/')) {
+      return reply.status(404).send({ code: 'http.route_not_found', message: `No route ${request.method} ${url}`, details: null, requestId: request.id });
+    }
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  });
+}
