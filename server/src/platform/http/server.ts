@@ -60,7 +60,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[A-Za-z0-9._-]{8,64}$/.test(given) ? given : crypto.randomUUID();
     },
-    disableRequestLogging: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   }).withTypeProvider<ZodTypeProvider>();
 

@@ -1,0 +1,45 @@
+import { inject } from 'vitest';
+import { loadConfig } from '../platform/config.js';
+import { createLogger } from '../platform/logger.js';
+import { createDatabase, type Database } from '../platform/db/database.js';
+import { FieldCipher } from '../platform/crypto/sm.js';
+import { JobQueue } from '../platform/jobs/jobs.js';
+import type { PlatformDeps } from '../platform/deps.js';
+import { buildApp, type BuiltApp } from '../app.js';
+
+export const TEST_MASTER_KEY = '00112233445566778899aabbccddeeff';
+
+export interface TestApp extends BuiltApp {
+  deps: PlatformDeps;
+  database: Database;
+  /** A second pool connected as the database owner (superuser in tests): for tamper tests and direct checks. */
+  ownerUrl: string;
+  close(): Promise<void>;
+}
+
+/** Builds the real application on the run's test database (external or embedded PostgreSQL). */
+export async function createTestApp(overrides: Partial<Record<string, unknown>> = {}): Promise<TestApp> {
+  const url = inject('databaseUrl');
+  const config = loadConfig({ databaseUrl: url, logLevel: 'silent', masterKey: TEST_MASTER_KEY, demo: false, ...overrides }, {});
+  const logger = createLogger('silent');
+  const database = createDatabase(url, 4);
+  const jobs = new JobQueue(url, logger);
+  const deps: PlatformDeps = { config, logger, db: database.db, cipher: new FieldCipher(TEST_MASTER_KEY), jobs, embedded: false };
+  const built = await buildApp(deps, { serveWeb: false });
+  return {
+    ...built,
+    deps,
+    database,
+    ownerUrl: url,
+    async close() {
+      await built.app.close();
+      await jobs.stop();
+      await database.close();
+    },
+  };
+}
+
+/** A unique suffix so parallel test files never collide on names or codes. */
+export function unique(prefix = 't'): string {
+  return `${prefix}${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}`;
+}
