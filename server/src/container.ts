@@ -2,12 +2,14 @@ import type { PlatformDeps } from './platform/deps.js';
 import type { AnonymousContext, App, Authenticator, ErrorObserver } from './platform/http/server.js';
 import { anonymousContext } from './platform/context.js';
 import { AppError } from './platform/errors.js';
+import { DirectoryService, registerDirectoryRoutes } from './modules/directory/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
   deps: PlatformDeps;
   auth: { authenticate: Authenticator; anonymous: AnonymousContext; observeError: ErrorObserver };
   routes: Array<(app: App) => Promise<void> | void>;
+  directory: DirectoryService;
   /** Loads the demo city into an empty database (embedded default, first start). */
   demo?: { loadIfEmpty(): Promise<void> };
 }
@@ -15,8 +17,10 @@ export interface Container {
 export function createContainer(deps: PlatformDeps): Container {
   const anonymous: AnonymousContext = (request) =>
     anonymousContext(request.id, request.ip, typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null);
+  const directory = new DirectoryService(deps.db);
   return {
     deps,
+    directory,
     auth: {
       authenticate: async () => {
         throw new AppError('unauthenticated', 'auth.required', 'Sign in first');
@@ -24,6 +28,6 @@ export function createContainer(deps: PlatformDeps): Container {
       anonymous,
       observeError: async () => undefined,
     },
-    routes: [],
+    routes: [(app) => registerDirectoryRoutes(app, directory)],
   };
 }

@@ -77,6 +77,19 @@ export interface AuthChallenges {
   userId: string;
 }
 
+export interface CloudNodes {
+  cloudType: string;
+  code: string;
+  createdAt: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<string>;
+  name: string;
+  providerOrgId: string | null;
+  site: string | null;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface Organisations {
   code: string | null;
   createdAt: Generated<Timestamp>;
@@ -187,6 +200,7 @@ export interface DB {
   auditAnchor: AuditAnchor;
   auditLog: AuditLog;
   authChallenges: AuthChallenges;
+  cloudNodes: CloudNodes;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
   rolePermissions: RolePermissions;
