@@ -22,6 +22,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   // 0711: when run as root, PostgreSQL runs as the `postgres` user and must traverse to <dataDir>/pg.
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   fs.chmodSync(dataDir, 0o711);
+  await stopOrphanedServer(pgDir, logger);
   await assertPortFree(port);
 
   const passwordFile = path.join(dataDir, 'postgres.password');
@@ -91,4 +92,56 @@ function assertPortFree(port: number): Promise<void> {
     });
     probe.listen(port, '127.0.0.1', () => probe.close(() => resolve()));
   });
+}
+
+/**
+ * If a previous Zhengyun process died without stopping its PostgreSQL (kill -9, OOM), that server still runs on our
+ * data directory. Ask it for a fast shutdown (SIGINT: roll back open transactions, keep every committed one) and wait.
+ */
+async function stopOrphanedServer(pgDir: string, logger: Logger): Promise<void> {
+  const pidFile = path.join(pgDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const lines = fs.readFileSync(pidFile, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+  if (isZombie(pid)) {
+    // Dead but not reaped (containers whose init does not reap): PostgreSQL would take it for a running server.
+    logger.warn({ pid }, 'removing the lock file of a dead embedded PostgreSQL');
+    fs.rmSync(pidFile);
+    const socketLock = path.join(lines[4] || '/tmp', `.s.PGSQL.${lines[3]}.lock`);
+    if (lines[3] && fs.existsSync(socketLock) && fs.readFileSync(socketLock, 'utf8').split('\n')[0] === String(pid)) fs.rmSync(socketLock);
+    return;
+  }
+  let cmdline = '';
+  try {
+    cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return;
+  }
+  if (!cmdline.includes('postgres')) return;
+  logger.warn({ pid }, 'an embedded PostgreSQL from an earlier process is still running on the data directory; stopping it');
+  process.kill(pid, 'SIGINT');
+  const deadline = Date.now() + 60_000;
+  while (isAlive(pid)) {
+    if (Date.now() > deadline) throw new Error(`The PostgreSQL server ${pid} on ${pgDir} did not stop; stop it by hand`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function isZombie(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
