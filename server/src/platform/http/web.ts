@@ -13,6 +13,15 @@ export async function registerWebAssets(app: App, webDir: string): Promise<void>
     );
     return;
   }
+  // The UI loads only its own scripts; Ant Design injects <style> elements, hence 'unsafe-inline' for styles only.
+  app.addHook('onSend', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) {
+      reply.header(
+        'content-security-policy',
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+      );
+    }
+  });
   await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: ['index.html'], maxAge: '1h' });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
     const url = request.url.split('?')[0] ?? '/';
