@@ -1,4 +1,4 @@
-import Decimal from 'decimal.js';
+import { Decimal } from 'decimal.js';
 
 /**
  * Money and exact quantities: decimal arithmetic only (never JavaScript floats). Amounts are 元 with line amounts
