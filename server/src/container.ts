@@ -3,6 +3,7 @@ import type { AnonymousContext, App, Authenticator, ErrorObserver } from './plat
 import { anonymousContext } from './platform/context.js';
 import { AppError } from './platform/errors.js';
 import { DirectoryService, registerDirectoryRoutes } from './modules/directory/index.js';
+import { SettingsService, registerSettingsRoutes } from './modules/settings/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -10,6 +11,7 @@ export interface Container {
   auth: { authenticate: Authenticator; anonymous: AnonymousContext; observeError: ErrorObserver };
   routes: Array<(app: App) => Promise<void> | void>;
   directory: DirectoryService;
+  settings: SettingsService;
   /** Loads the demo city into an empty database (embedded default, first start). */
   demo?: { loadIfEmpty(): Promise<void> };
 }
@@ -18,9 +20,11 @@ export function createContainer(deps: PlatformDeps): Container {
   const anonymous: AnonymousContext = (request) =>
     anonymousContext(request.id, request.ip, typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null);
   const directory = new DirectoryService(deps.db);
+  const settings = new SettingsService({ db: deps.db, cipher: deps.cipher, logger: deps.logger });
   return {
     deps,
     directory,
+    settings,
     auth: {
       authenticate: async () => {
         throw new AppError('unauthenticated', 'auth.required', 'Sign in first');
@@ -28,6 +32,6 @@ export function createContainer(deps: PlatformDeps): Container {
       anonymous,
       observeError: async () => undefined,
     },
-    routes: [(app) => registerDirectoryRoutes(app, directory)],
+    routes: [(app) => registerDirectoryRoutes(app, directory), (app) => registerSettingsRoutes(app, settings)],
   };
 }
