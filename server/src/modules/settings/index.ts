@@ -1,6 +1,8 @@
 /**
  * System settings (系统配置): LDAP / Active Directory sign-in. Owns the `system_settings` row `ldap`.
+ * See docs/ldap.md.
  */
+import { AppError } from '../../platform/errors.js';
 import type { SettingsDeps } from './settings.service.js';
 import { SettingsService } from './settings.service.js';
 import { ldapFailure, verifyLdapCredentials, type LdapFailureReason, type LdapProfile } from './ldap.client.js';
@@ -11,32 +13,57 @@ export { verifyLdapCredentials, escapeFilterValue, buildUserFilter } from './lda
 export type { LdapConnectionConfig, LdapProfile, LdapFailureReason, LdapVerifyResult } from './ldap.client.js';
 export type { LdapSettingsView, LdapSettingsUpdate } from './settings.schemas.js';
 
-/** Answer of an {@link LdapVerifier}. `message` is for logs and the audit record, not for the person signing in. */
+/** Answer of an {@link LdapProfileVerifier}. `message` is for logs and the audit record, not for the person signing in. */
 export type LdapVerification = { ok: true; profile: LdapProfile } | { ok: false; reason: LdapFailureReason; message: string };
 
 /**
- * Checks a user name and password against the configured directory. For the sign-in flow:
+ * Reasons that mean "these credentials are wrong" — show "wrong user name or password" and count towards the lockout.
+ * Every other reason (`disabled`, `not_configured`, `cannot_connect`, `timeout`, `tls_failed`, `service_bind_failed`,
+ * `search_failed`, `ambiguous_user`, `directory_error`) is a problem of the directory or its configuration: refuse the
+ * sign-in as "directory unavailable" without counting it against the person, and audit the message.
+ */
+export const LDAP_CREDENTIAL_FAILURES: ReadonlySet<LdapFailureReason> = new Set<LdapFailureReason>([
+  'wrong_password',
+  'user_not_found',
+  'empty_password',
+  'invalid_username',
+]);
+
+/**
+ * Checks a user name and password against the configured directory, for the sign-in flow:
  *
  * - call it only for a user whose `users.auth_source` is `'ldap'`, with that user's Zhengyun user name (accounts are
- *   linked by user name; nobody is provisioned automatically);
- * - `{ ok: false, reason: 'disabled' }` when LDAP sign-in is switched off — refuse the sign-in;
- * - show the person the same "wrong user name or password" for `user_not_found`, `wrong_password`, `empty_password`,
- *   `ambiguous_user` and `invalid_username` (no account enumeration), and "the directory is unavailable, try later"
- *   for `cannot_connect`, `timeout`, `tls_failed`, `service_bind_failed`, `search_failed`, `not_configured`,
- *   `directory_error` — those are the administrator's problem and belong in the audit record (`message`);
- * - count `wrong_password` towards the local lockout like a wrong local password.
+ *   linked by user name; nobody is provisioned automatically), and never fall back to a local password;
+ * - `{ ok: true, profile }`: the password is right; `profile` has the entry's DN, display name, e-mail and phone;
+ * - `{ ok: false, reason }`: see {@link LDAP_CREDENTIAL_FAILURES} for which reasons are the person's and which the
+ *   directory's; `disabled` means LDAP sign-in is switched off.
  *
- * It never throws for a directory's answer; it may throw if the database is unreachable.
+ * It never throws for a directory's answer or an unreachable server; it may throw if the database is unreachable.
  */
-export type LdapVerifier = (username: string, password: string) => Promise<LdapVerification>;
+export type LdapProfileVerifier = (username: string, password: string) => Promise<LdapVerification>;
 
-/** Builds the {@link LdapVerifier} that loads the current settings on every call (changes apply without restart). */
-export function createLdapVerifier(deps: SettingsDeps | { settings: SettingsService }): LdapVerifier {
+/** Builds the {@link LdapProfileVerifier}; it loads the current settings on every call (changes apply without restart). */
+export function createLdapVerifier(deps: SettingsDeps | { settings: SettingsService }): LdapProfileVerifier {
   const service = 'settings' in deps ? deps.settings : new SettingsService(deps);
   return async (username, password) => {
     const loaded = await service.loadLdap();
     if (!loaded.enabled) return ldapFailure('disabled');
     if ('error' in loaded) return loaded.error;
     return verifyLdapCredentials(loaded.config, username, password);
+  };
+}
+
+/**
+ * The verifier in the shape the auth module's `AuthService` takes (`opts.ldapVerifier` / `setLdapVerifier`): resolves
+ * `true` for right and `false` for wrong credentials ({@link LDAP_CREDENTIAL_FAILURES}); rejects with
+ * `AppError('unavailable', 'settings.ldap.<reason>', message)` when LDAP is disabled, misconfigured or unreachable.
+ */
+export function createLdapPasswordCheck(deps: SettingsDeps | { settings: SettingsService }): (username: string, password: string) => Promise<boolean> {
+  const verify = createLdapVerifier(deps);
+  return async (username, password) => {
+    const r = await verify(username, password);
+    if (r.ok) return true;
+    if (LDAP_CREDENTIAL_FAILURES.has(r.reason)) return false;
+    throw new AppError('unavailable', `settings.ldap.${r.reason}`, r.message, { reason: r.reason });
   };
 }

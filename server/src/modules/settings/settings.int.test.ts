@@ -4,7 +4,7 @@ import { AppError } from '../../platform/errors.js';
 import { anonymousContext, type RequestContext } from '../../platform/context.js';
 import { createHttpServer, type App } from '../../platform/http/server.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { createLdapVerifier, registerSettingsRoutes } from './index.js';
+import { createLdapPasswordCheck, createLdapVerifier, registerSettingsRoutes } from './index.js';
 import { BASE_DN, SERVICE_DN, SERVICE_PASSWORD, USERS, freePort, startSlapd, type Slapd } from './slapd.fixture.js';
 
 /*
@@ -102,7 +102,7 @@ describe('settings API', () => {
       ['POST', '/api/settings/ldap/test'],
     ] as const) {
       const res = await testApp.app.inject({ method, url, payload: method === 'GET' ? undefined : {} });
-      expect(res.statusCode, `${method} ${url}`).toBe(401);
+      expect(res.statusCode, `${method} ${url} ${res.body}`).toBe(401);
       expect(res.json()).toMatchObject({ code: 'auth.required' });
     }
   });
@@ -278,5 +278,23 @@ describe('createLdapVerifier (the sign-in flow’s entry point)', () => {
 
     // The connection test still works while disabled, so settings can be checked before switching them on.
     expect((await testSignIn('alice', USERS.alice.password)).json()).toMatchObject({ ok: true });
+  });
+
+  it('answers the auth module’s boolean check: true, false for wrong credentials, a rejection for directory trouble', async () => {
+    const check = createLdapPasswordCheck({ settings: testApp.container.settings });
+    expect((await put(settingsBody({ enabled: true }))).statusCode).toBe(200);
+    expect(await check('alice', USERS.alice.password)).toBe(true);
+    expect(await check('alice', 'nope-nope')).toBe(false);
+    expect(await check('nobody', 'nope-nope')).toBe(false);
+    expect(await check('alice', '')).toBe(false);
+    expect(await check('*)(uid=*', USERS.alice.password)).toBe(false);
+    await expect(check('dup', USERS.dupPeople.password)).rejects.toMatchObject({ kind: 'unavailable', code: 'settings.ldap.ambiguous_user' });
+
+    const port = await freePort();
+    expect((await put(settingsBody({ url: `ldap://127.0.0.1:${port}` }))).statusCode).toBe(200);
+    await expect(check('alice', USERS.alice.password)).rejects.toMatchObject({ kind: 'unavailable', code: 'settings.ldap.cannot_connect' });
+
+    expect((await put(settingsBody({ enabled: false }))).statusCode).toBe(200);
+    await expect(check('alice', USERS.alice.password)).rejects.toMatchObject({ kind: 'unavailable', code: 'settings.ldap.disabled' });
   });
 });
