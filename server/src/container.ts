@@ -1,9 +1,13 @@
 import type { PlatformDeps } from './platform/deps.js';
 import type { AnonymousContext, App, Authenticator, ErrorObserver } from './platform/http/server.js';
 import { anonymousContext } from './platform/context.js';
-import { AppError } from './platform/errors.js';
+import { withTx } from './platform/db/database.js';
 import { DirectoryService, registerDirectoryRoutes } from './modules/directory/index.js';
-import { SettingsService, registerSettingsRoutes } from './modules/settings/index.js';
+import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from './modules/settings/index.js';
+import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
+import { AccessService, registerAccessRoutes } from './modules/access/index.js';
+import { AuthService, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
+import { DemoService } from './modules/demo/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -12,6 +16,9 @@ export interface Container {
   routes: Array<(app: App) => Promise<void> | void>;
   directory: DirectoryService;
   settings: SettingsService;
+  organisations: OrganisationService;
+  access: AccessService;
+  authService: AuthService;
   /** Loads the demo city into an empty database (embedded default, first start). */
   demo?: { loadIfEmpty(): Promise<void> };
 }
@@ -21,17 +28,38 @@ export function createContainer(deps: PlatformDeps): Container {
     anonymousContext(request.id, request.ip, typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : null);
   const directory = new DirectoryService(deps.db);
   const settings = new SettingsService({ db: deps.db, cipher: deps.cipher, logger: deps.logger });
+  const organisations = new OrganisationService(deps.db);
+  const access = new AccessService(deps.db, deps.cipher, organisations);
+  // LDAP hook point: accounts with auth_source = 'ldap' are verified by the settings module's directory check.
+  const ldapVerifier: LdapVerifier = createLdapPasswordCheck({ settings });
+  const authService = new AuthService(deps.db, deps.cipher, deps.config, deps.logger, access, organisations, { ldapVerifier });
+  const demo = new DemoService(
+    deps.db,
+    {
+      createOrganisation: (ctx, input) => withTx(deps.db, ctx, (trx) => organisations.createIn(trx, ctx, input)),
+      createUser: (ctx, input) =>
+        withTx(deps.db, ctx, (trx) =>
+          access.createUserIn(trx, ctx, { orgId: input.orgId, username: input.username, displayName: input.displayName, password: input.password, mustChangePassword: true, roleCodes: [input.roleCode] }),
+        ),
+      directory,
+    },
+    deps.logger,
+  );
   return {
     deps,
     directory,
     settings,
-    auth: {
-      authenticate: async () => {
-        throw new AppError('unauthenticated', 'auth.required', 'Sign in first');
-      },
-      anonymous,
-      observeError: async () => undefined,
-    },
-    routes: [(app) => registerDirectoryRoutes(app, directory), (app) => registerSettingsRoutes(app, settings)],
+    organisations,
+    access,
+    authService,
+    demo,
+    auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
+    routes: [
+      (app) => registerDirectoryRoutes(app, directory),
+      (app) => registerSettingsRoutes(app, settings),
+      (app) => registerOrganisationRoutes(app, organisations),
+      (app) => registerAccessRoutes(app, access),
+      (app) => registerAuthRoutes(app, authService),
+    ],
   };
 }

@@ -128,6 +128,7 @@ export interface Roles {
   nameEn: string | null;
   orgId: string | null;
   orgKinds: Generated<string[]>;
+  requiresMfa: Generated<boolean>;
   updatedAt: Generated<Timestamp>;
 }
 
@@ -183,6 +184,7 @@ export interface Users {
   lastLoginIp: string | null;
   lockedUntil: Timestamp | null;
   mustChangePassword: Generated<boolean>;
+  mustChangeReason: string | null;
   orgId: string;
   passwordChangedAt: Timestamp | null;
   passwordHash: string | null;

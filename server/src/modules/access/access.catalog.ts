@@ -1,0 +1,54 @@
+/** The permission catalog (权限目录): every `module:action`, grouped by the menu it opens. */
+export interface PermissionInfo {
+  code: string;
+  group: string;
+  groupZh: string;
+  groupEn: string;
+  nameZh: string;
+  nameEn: string;
+}
+
+const groups: Record<string, [string, string]> = {
+  organisations: ['组织机构', 'Organisations'],
+  users: ['用户管理', 'Users'],
+  roles: ['角色权限', 'Roles and permissions'],
+  security_policy: ['安全策略', 'Security policy'],
+  api_tokens: ['接口令牌', 'API tokens'],
+  settings: ['系统配置', 'Settings'],
+  audit: ['审计日志', 'Audit log'],
+};
+
+const entries: Array<[string, string, string, string]> = [
+  ['org:read', 'organisations', '查看组织机构', 'View organisations'],
+  ['org:write', 'organisations', '管理组织机构', 'Manage organisations'],
+  ['user:read', 'users', '查看用户', 'View users'],
+  ['user:write', 'users', '管理用户账号', 'Manage user accounts'],
+  ['role:read', 'roles', '查看角色', 'View roles'],
+  ['role:write', 'roles', '管理角色', 'Manage roles'],
+  ['role:assign', 'roles', '分配角色', 'Assign roles'],
+  ['policy:read', 'security_policy', '查看安全策略', 'View the security policy'],
+  ['policy:write', 'security_policy', '修改安全策略', 'Change the security policy'],
+  ['token:read', 'api_tokens', '查看接口令牌', 'View API tokens'],
+  ['token:write', 'api_tokens', '管理接口令牌', 'Manage API tokens'],
+  ['settings:read', 'settings', '查看系统配置', 'View settings'],
+  ['settings:write', 'settings', '修改系统配置', 'Change settings'],
+  ['audit:read', 'audit', '查看审计日志', 'Read the audit log'],
+  ['audit:export', 'audit', '导出审计日志', 'Export the audit log'],
+];
+
+export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({
+  code,
+  group,
+  groupZh: groups[group]![0],
+  groupEn: groups[group]![1],
+  nameZh,
+  nameEn,
+}));
+
+export const PERMISSION_CODES: readonly string[] = PERMISSIONS.map((p) => p.code);
+
+/** Reserved to the built-in audit administrator (三员分立): no custom role or token may carry them. */
+export const AUDIT_PERMISSIONS: readonly string[] = ['audit:read', 'audit:export'];
+
+/** Permissions that make a role an administrator role: such custom roles always require TOTP. */
+export const ADMIN_PERMISSIONS: readonly string[] = ['org:write', 'user:write', 'role:write', 'role:assign', 'policy:write', 'settings:write', 'token:write'];
