@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildUserFilter, escapeFilterValue } from './ldap.client.js';
 import { ldapSettingsUpdateSchema } from './settings.schemas.js';
+import { requireSlapd } from './slapd.fixture.js';
 
 describe('escapeFilterValue (RFC 4515)', () => {
   it('escapes the five special characters', () => {
@@ -56,5 +57,11 @@ describe('LDAP settings schema', () => {
   it('allows a disabled, empty configuration and an omitted password', () => {
     const { bindPassword: _p, ...rest } = valid;
     expect(ldapSettingsUpdateSchema.safeParse({ ...rest, enabled: false, url: '', userSearchBase: '' }).success).toBe(true);
+  });
+});
+
+describe('the slapd test fixture', () => {
+  it('fails, naming the packages to install, when slapd is missing (the LDAP tests never skip)', () => {
+    expect(() => requireSlapd(['/nonexistent-bin'], '/nonexistent-schema')).toThrow(/apt-get install -y slapd ldap-utils/);
   });
 });

@@ -50,17 +50,20 @@ export interface Slapd {
 const SCHEMA_DIR = '/etc/ldap/schema';
 const MODULE_DIR = '/usr/lib/ldap';
 
+export const SLAPD_MISSING =
+  'The LDAP tests need OpenLDAP from Debian: run `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y slapd ldap-utils` (see docs/ldap.md)';
+
 /** Fails (never skips) with the command that installs what is missing. */
-export function requireSlapd(): { slapd: string; slapadd: string; slappasswd: string } {
-  const find = (name: string) =>
-    ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':')].map((d) => path.join(d, name)).find((p) => fs.existsSync(p));
+export function requireSlapd(
+  dirs: readonly string[] = ['/usr/sbin', '/usr/bin', '/sbin', '/bin', ...(process.env.PATH ?? '').split(':').filter(Boolean)],
+  schemaDir = SCHEMA_DIR,
+): { slapd: string; slapadd: string; slappasswd: string } {
+  const find = (name: string) => dirs.map((d) => path.join(d, name)).find((p) => fs.existsSync(p));
   const slapd = find('slapd');
   const slapadd = find('slapadd');
   const slappasswd = find('slappasswd');
-  if (!slapd || !slapadd || !slappasswd || !fs.existsSync(path.join(SCHEMA_DIR, 'inetorgperson.schema'))) {
-    throw new Error(
-      'The LDAP tests need OpenLDAP from Debian: run `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y slapd ldap-utils` (see docs/ldap.md)',
-    );
+  if (!slapd || !slapadd || !slappasswd || !fs.existsSync(path.join(schemaDir, 'inetorgperson.schema'))) {
+    throw new Error(SLAPD_MISSING);
   }
   return { slapd, slapadd, slappasswd };
 }
