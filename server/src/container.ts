@@ -1,13 +1,11 @@
 import type { PlatformDeps } from './platform/deps.js';
 import type { AnonymousContext, App, Authenticator, ErrorObserver } from './platform/http/server.js';
 import { anonymousContext } from './platform/context.js';
-import { withTx } from './platform/db/database.js';
 import { DirectoryService, registerDirectoryRoutes } from './modules/directory/index.js';
 import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from './modules/settings/index.js';
 import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
 import { AuthService, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
-import { DemoService } from './modules/demo/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -33,18 +31,6 @@ export function createContainer(deps: PlatformDeps): Container {
   // LDAP hook point: accounts with auth_source = 'ldap' are verified by the settings module's directory check.
   const ldapVerifier: LdapVerifier = createLdapPasswordCheck({ settings });
   const authService = new AuthService(deps.db, deps.cipher, deps.config, deps.logger, access, organisations, { ldapVerifier });
-  const demo = new DemoService(
-    deps.db,
-    {
-      createOrganisation: (ctx, input) => withTx(deps.db, ctx, (trx) => organisations.createIn(trx, ctx, input)),
-      createUser: (ctx, input) =>
-        withTx(deps.db, ctx, (trx) =>
-          access.createUserIn(trx, ctx, { orgId: input.orgId, username: input.username, displayName: input.displayName, password: input.password, mustChangePassword: true, roleCodes: [input.roleCode] }),
-        ),
-      directory,
-    },
-    deps.logger,
-  );
   return {
     deps,
     directory,
@@ -52,7 +38,6 @@ export function createContainer(deps: PlatformDeps): Container {
     organisations,
     access,
     authService,
-    demo,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
       (app) => registerDirectoryRoutes(app, directory),
