@@ -5,6 +5,8 @@ import { createLogger } from './platform/logger.js';
 import { openDatabase, openRuntime } from './platform/runtime.js';
 import { migrate } from './platform/db/migrate.js';
 import { buildApp } from './app.js';
+import { createContainer } from './container.js';
+import { createAdminAccount } from './modules/access/index.js';
 
 /** The `zhengyun` command line: start, migrate, admin, audit. */
 const program = new Command('zhengyun')
@@ -64,6 +66,31 @@ program
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Database is up to date.');
     } finally {
       await embedded?.stop();
+    }
+  });
+
+const admin = program.command('admin').description('Administer accounts from the console');
+admin
+  .command('create')
+  .description('Create an account with one role; the password must be changed at first sign-in. On an empty database the management unit 北京市大数据中心 is created first.')
+  .requiredOption('--username <username>', 'user name (3–64 letters, digits, _ . @ -)')
+  .requiredOption('--display-name <name>', 'display name')
+  .requiredOption('--role <code>', 'role code, e.g. system_admin, security_admin, audit_admin, unit_admin')
+  .option('--org <code|id>', 'organisation code or id (default: the management unit)')
+  .option('--password <password>', 'initial password (default: generated and printed)')
+  .action(async (opts: { username: string; displayName: string; role: string; org?: string; password?: string }) => {
+    const cfg = config();
+    const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, cfg.logPretty);
+    const runtime = await openRuntime(cfg, logger);
+    try {
+      const c = createContainer(runtime.deps);
+      const r = await createAdminAccount(runtime.deps.db, c.organisations, c.access, opts);
+      if (r.createdManagementUnit) console.log(`Created the management unit ${r.orgName}.`);
+      console.log(`Created ${r.username} (${r.role}) in ${r.orgName}.`);
+      if (r.generatedPassword) console.log(`Initial password: ${r.generatedPassword}`);
+      console.log('The password must be changed at the first sign-in.');
+    } finally {
+      await runtime.close();
     }
   });
 

@@ -8,3 +8,4 @@ export { registerAccessRoutes } from './access.routes.js';
 export { PERMISSIONS, PERMISSION_CODES, AUDIT_PERMISSIONS } from './access.catalog.js';
 export { checkRoleCombination, isSubset, maskEmail, maskPhone } from './access.policy.js';
 export { emailSchema, phoneSchema, permissionListSchema, userSchema } from './access.schemas.js';
+export { createAdminAccount, DEFAULT_MANAGEMENT_UNIT, type AdminCreateInput, type AdminCreateResult } from './access.admin.js';

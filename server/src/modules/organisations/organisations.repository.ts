@@ -104,3 +104,7 @@ export async function lineDisabled(trx: Tx, path: readonly string[]): Promise<bo
     .executeTakeFirst();
   return r !== undefined;
 }
+
+export async function firstTopLevelOfKind(trx: Tx, ctx: RequestContext, kind: string): Promise<OrgRow | undefined> {
+  return trx.selectFrom('organisations').where('kind', '=', kind).where('parentId', 'is', null).where(scoped(ctx)).selectAll().orderBy('createdAt').limit(1).executeTakeFirst();
+}

@@ -185,6 +185,12 @@ export class OrganisationService {
     return repo.lineDisabled(trx, path);
   }
 
+  /** The oldest top-level organisation of a kind the actor can see (CLI default). */
+  async firstOfKind(trx: Tx, ctx: RequestContext, kind: OrgKind): Promise<OrgSummary | undefined> {
+    const r = await repo.firstTopLevelOfKind(trx, ctx, kind);
+    return r ? summary(r) : undefined;
+  }
+
   async count(trx: Tx): Promise<number> {
     return repo.countAll(trx);
   }
