@@ -5,7 +5,7 @@ import { anonymousContext, type RequestContext } from '../../platform/context.js
 import { createHttpServer, type App } from '../../platform/http/server.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { createLdapPasswordCheck, createLdapVerifier, registerSettingsRoutes } from './index.js';
-import { BASE_DN, SERVICE_DN, SERVICE_PASSWORD, USERS, freePort, startSlapd, type Slapd } from './slapd.fixture.js';
+import { BASE_DN, SERVICE_DN, SERVICE_PASSWORD, USERS, freePort, lockLdapSettings, startSlapd, type Slapd } from './slapd.fixture.js';
 
 /*
  * The settings API through HTTP on the real database and a real slapd. The routes run behind the platform's own
@@ -43,6 +43,7 @@ beforeAll(async () => {
   await api.ready();
   owner = new pg.Client({ connectionString: testApp.ownerUrl });
   await owner.connect();
+  await lockLdapSettings(owner);
 });
 
 afterAll(async () => {

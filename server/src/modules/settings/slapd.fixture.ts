@@ -221,3 +221,11 @@ function canConnect(port: number): Promise<boolean> {
     socket.once('error', () => resolve(false));
   });
 }
+
+/**
+ * The LDAP settings are one row for the whole database, and test files run in parallel: each file that writes it holds
+ * this session-level advisory lock (on its own owner connection) from its first write to its end.
+ */
+export async function lockLdapSettings(client: { query(sql: string): Promise<unknown> }): Promise<void> {
+  await client.query('select pg_advisory_lock(784201777)');
+}
