@@ -56,7 +56,9 @@ export function createLdapVerifier(deps: SettingsDeps | { settings: SettingsServ
 /**
  * The verifier in the shape the auth module's `AuthService` takes (`opts.ldapVerifier` / `setLdapVerifier`): resolves
  * `true` for right and `false` for wrong credentials ({@link LDAP_CREDENTIAL_FAILURES}); rejects with
- * `AppError('unavailable', 'settings.ldap.<reason>', message)` when LDAP is disabled, misconfigured or unreachable.
+ * `AppError('unavailable', 'settings.ldap.<reason>', …)` when LDAP is disabled, misconfigured or unreachable. That error
+ * reaches a person who is not signed in yet, so its message is generic; the administrator's message (host, port, the
+ * server's words) is its `cause`, which the server log prints.
  */
 export function createLdapPasswordCheck(deps: SettingsDeps | { settings: SettingsService }): (username: string, password: string) => Promise<boolean> {
   const verify = createLdapVerifier(deps);
@@ -64,6 +66,10 @@ export function createLdapPasswordCheck(deps: SettingsDeps | { settings: Setting
     const r = await verify(username, password);
     if (r.ok) return true;
     if (LDAP_CREDENTIAL_FAILURES.has(r.reason)) return false;
-    throw new AppError('unavailable', `settings.ldap.${r.reason}`, r.message, { reason: r.reason });
+    const e = new AppError('unavailable', `settings.ldap.${r.reason}`, 'The directory service (LDAP) is unavailable; try again later or contact the administrator', {
+      reason: r.reason,
+    });
+    Object.defineProperty(e, 'cause', { value: new Error(r.message), enumerable: false });
+    throw e;
   };
 }

@@ -153,6 +153,9 @@ describe('signing in with an LDAP account', () => {
     try {
       const res = await login('alice', USERS.alice.password);
       expect(res.statusCode, res.body).toBe(503);
+      // The person signing in learns nothing about the internal network.
+      expect(res.body).not.toContain(String(port));
+      expect(res.body).not.toContain('127.0.0.1');
       expect(await failedAttempts(aliceId)).toBe(before);
     } finally {
       await putSettings(systemAdmin, settingsBody());
