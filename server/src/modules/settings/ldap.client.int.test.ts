@@ -101,6 +101,11 @@ describe('verifyLdapCredentials against a real slapd', () => {
     expect(await verifyLdapCredentials(ad, 'alice', USERS.alice.password)).toMatchObject({ ok: false, reason: 'user_not_found' });
   });
 
+  it('maps no attributes when none are configured', async () => {
+    const r = await verifyLdapCredentials(config({ attributes: { displayName: '', email: '', phone: '' } }), 'alice', USERS.alice.password);
+    expect(r).toEqual({ ok: true, profile: { dn: USERS.alice.dn, displayName: null, email: null, phone: null } });
+  });
+
   it('reports a refused service account', async () => {
     const r = await verifyLdapCredentials(config({ bindPassword: 'not-the-reader-password' }), 'alice', USERS.alice.password);
     expect(r).toMatchObject({ ok: false, reason: 'service_bind_failed' });

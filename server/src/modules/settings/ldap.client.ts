@@ -110,12 +110,14 @@ export async function verifyLdapCredentials(config: LdapConnectionConfig, userna
     }
     step = 'search';
     const attrs = config.attributes;
+    const wanted = [attrs.displayName, attrs.email, attrs.phone].filter((a) => a !== '');
     let entries: Entry[];
     try {
       const result = await client.search(config.userSearchBase, {
         scope: 'sub',
         filter: buildUserFilter(config.userFilter, username),
-        attributes: ['dn', attrs.displayName, attrs.email, attrs.phone].filter((a) => a !== ''),
+        // '1.1' asks for no attributes (RFC 4511 §4.5.1.8); an empty list would return all of them.
+        attributes: wanted.length > 0 ? wanted : ['1.1'],
         sizeLimit: 2,
       });
       entries = result.searchEntries;
