@@ -142,14 +142,14 @@ function toAppError(error: unknown): AppError {
   if (hasZodFastifySchemaValidationErrors(error)) {
     const where = (error as { validationContext?: string }).validationContext ?? 'body';
     const issues: FieldIssue[] = error.validation.map((v) => {
-      const params = v.params as { issue?: { code?: string; path?: PropertyKey[]; keys?: string[] } };
-      const issue = params.issue;
-      const path = (issue?.path ?? []).map(String);
-      let rule = issue?.code ?? v.keyword;
+      // fastify-type-provider-zod puts the zod issue's path in instancePath (`/a/0/b`) and its other fields in params.
+      const params = (v.params ?? {}) as { keys?: string[] };
+      const path = String(v.instancePath ?? '').split('/').filter((p: string) => p !== '');
+      let rule = v.keyword;
       let field = [where, ...path].join('.');
-      if (issue?.code === 'unrecognized_keys') {
+      if (v.keyword === 'unrecognized_keys') {
         rule = 'unknown_field';
-        field = [where, ...path, ...(issue.keys ?? [])].join('.');
+        field = [where, ...path, ...(params.keys ?? [])].join('.');
       }
       return { field, rule, message: v.message ?? 'invalid' };
     });
