@@ -6,6 +6,7 @@ import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from
 import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
 import { AuthService, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
+import { DemoService } from './modules/demo/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -18,7 +19,7 @@ export interface Container {
   access: AccessService;
   authService: AuthService;
   /** Loads the demo city into an empty database (embedded default, first start). */
-  demo?: { loadIfEmpty(): Promise<void> };
+  demo: DemoService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -31,8 +32,10 @@ export function createContainer(deps: PlatformDeps): Container {
   // LDAP hook point: accounts with auth_source = 'ldap' are verified by the settings module's directory check.
   const ldapVerifier: LdapVerifier = createLdapPasswordCheck({ settings });
   const authService = new AuthService(deps.db, deps.cipher, deps.config, deps.logger, access, organisations, { ldapVerifier });
+  const demo = new DemoService(deps.db, organisations, access, directory, deps.logger);
   return {
     deps,
+    demo,
     directory,
     settings,
     organisations,

@@ -34,7 +34,7 @@ program
     const { deps } = runtime;
     const { app, container } = await buildApp(deps, { serveWeb: cfg.role !== 'worker' });
     await deps.jobs.start(cfg.role !== 'api');
-    if (container.demo && cfg.demo && deps.embedded) await container.demo.loadIfEmpty();
+    if (cfg.demo && deps.embedded) await container.demo.loadIfEmpty();
     if (cfg.role !== 'worker') await app.listen({ host: cfg.host, port: cfg.port });
     const mem = process.memoryUsage();
     logger.info(

@@ -1,0 +1,44 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchDatabase, createTestApp, type TestApp } from '../../test/harness.js';
+import { CSRF } from '../../test/fixtures.js';
+import { DEMO_ACCOUNTS, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS } from './index.js';
+import { systemContext } from '../../platform/context.js';
+
+describe('demo city', () => {
+  let scratch: Awaited<ReturnType<typeof createScratchDatabase>>;
+  let t: TestApp;
+  beforeAll(async () => {
+    scratch = await createScratchDatabase();
+    t = await createTestApp({ databaseUrl: scratch.url });
+    await t.container.demo.loadIfEmpty();
+  });
+  afterAll(async () => {
+    await t.close();
+    await scratch.drop();
+  });
+
+  it('loads the organisations, the cloud nodes of §0.1 and one account per role', async () => {
+    const ctx = systemContext();
+    const orgs = await t.container.organisations.list(ctx, { page: 1, pageSize: 100 });
+    expect(orgs.total).toBe(DEMO_ORGS.length);
+    const names = orgs.items.map((o: { name: string }) => o.name);
+    expect(names).toEqual(expect.arrayContaining(['北京市大数据中心', '北京市医疗保障局', '北京市公共资源交易中心', '北京市科学技术委员会、中关村科技园区管理委员会']));
+    const nodes = await t.container.directory.listCloudNodes(ctx);
+    expect(nodes.map((n) => n.name).sort()).toEqual(DEMO_NODES.map((n) => n.name).sort());
+    expect(nodes.every((n) => n.provider !== null)).toBe(true);
+    const users = await t.container.access.listUsers(ctx, { page: 1, pageSize: 100 });
+    expect(users.total).toBe(DEMO_ACCOUNTS.length);
+  });
+
+  it('is loaded once: a second call changes nothing', async () => {
+    await t.container.demo.loadIfEmpty();
+    const orgs = await t.container.organisations.list(systemContext(), { page: 1, pageSize: 100 });
+    expect(orgs.total).toBe(DEMO_ORGS.length);
+  });
+
+  it('makes every demo account change the documented initial password at first sign-in', async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: CSRF, payload: { username: 'yb-staff', password: DEMO_INITIAL_PASSWORD } });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'password_change_required', reason: 'initial' });
+  });
+});
