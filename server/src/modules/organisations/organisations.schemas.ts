@@ -69,7 +69,7 @@ export const organisationTreeNodeSchema: z.ZodType<OrganisationTreeNode> = z.obj
   get children() {
     return z.array(organisationTreeNodeSchema);
   },
-}) as z.ZodType<OrganisationTreeNode>;
+}).meta({ id: 'OrganisationTreeNode' }) as z.ZodType<OrganisationTreeNode>;
 
 export const organisationListQuerySchema = z.strictObject({
   kind: orgKindSchema.optional(),

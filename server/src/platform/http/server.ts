@@ -8,6 +8,7 @@ import {
   hasZodFastifySchemaValidationErrors,
   isResponseSerializationError,
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
@@ -130,6 +131,8 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       security: [{ session: [] }, { apiToken: [] }],
     },
     transform: jsonSchemaTransform,
+    // Schemas registered with `.meta({ id })` (recursive ones such as the organisation tree) become components.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
   app.get('/api/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
