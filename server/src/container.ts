@@ -5,7 +5,7 @@ import { DirectoryService, registerDirectoryRoutes } from './modules/directory/i
 import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from './modules/settings/index.js';
 import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
-import { AuthService, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
+import { AuthService, registerAuthJobs, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
 import { DemoService } from './modules/demo/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
@@ -32,6 +32,7 @@ export function createContainer(deps: PlatformDeps): Container {
   // LDAP hook point: accounts with auth_source = 'ldap' are verified by the settings module's directory check.
   const ldapVerifier: LdapVerifier = createLdapPasswordCheck({ settings });
   const authService = new AuthService(deps.db, deps.cipher, deps.config, deps.logger, access, organisations, { ldapVerifier });
+  registerAuthJobs(deps.jobs, authService);
   const demo = new DemoService(deps.db, organisations, access, directory, deps.logger);
   return {
     deps,

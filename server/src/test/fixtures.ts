@@ -86,7 +86,8 @@ export async function nextTotpCode(secret: string): Promise<string> {
   for (;;) {
     const now = currentStep();
     const last = lastStepUsed.get(secret) ?? -Infinity;
-    const step = [now - 1, now, now + 1].find((s) => s > last);
+    // The current step first: a code for the previous one may fall out of the server's window at a step boundary.
+    const step = [now, now + 1].find((s) => s > last);
     if (step !== undefined) {
       lastStepUsed.set(secret, step);
       return totpCode(secret, step);

@@ -267,6 +267,30 @@ describe('sign-in, sessions and the own account', () => {
     expect(refused.json().code).toBe('auth.mfa_required_by_role');
   });
 
+  it('purges expired challenges and long-ended sessions', async () => {
+    const u = await createUser(t, { orgId: unit.id, roles: ['unit_staff'], mustChangePassword: true });
+    await login(u.username, u.password);
+    await owner.query(`update auth_challenges set expires_at = now() - interval '1 minute' where user_id = $1`, [u.id]);
+    await t.container.authService.purgeExpired();
+    const left = await owner.query('select count(*)::int as n from auth_challenges where user_id = $1', [u.id]);
+    expect(left.rows[0].n).toBe(0);
+  });
+
+  it('the management unit and the supervision provider see every organisation; others their own subtree', async () => {
+    const mgmt = await createOrg(t, { kind: 'management_unit' });
+    const sup = await createOrg(t, { kind: 'supervision_provider' });
+    const staff = await signIn(t, await createUser(t, { orgId: mgmt.id, roles: ['mgmt_staff'] }));
+    const supervisor = await signIn(t, await createUser(t, { orgId: sup.id, roles: ['supervisor_staff'] }));
+    for (const s of [staff, supervisor]) {
+      const res = await t.app.inject({ url: `/api/organisations/${unit.id}`, headers: s.headers });
+      expect(res.statusCode).toBe(200);
+      expect(res.json().abilities).toEqual({ update: false, disable: false, enable: false, createChild: false });
+    }
+    const other = await createOrg(t, { kind: 'user_unit' });
+    const unitStaff = await signIn(t, await createUser(t, { orgId: unit.id, roles: ['unit_staff'] }));
+    expect((await t.app.inject({ url: `/api/organisations/${other.id}`, headers: unitStaff.headers })).statusCode).toBe(404);
+  });
+
   it('bad input on sign-in: wrong types, unknown fields, over-long and SQL-looking values', async () => {
     const wrongType = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: CSRF, payload: { username: 123, password: ['x'] } });
     expect(wrongType.statusCode).toBe(400);

@@ -11,3 +11,4 @@ export { AuthService, authenticateLdapUser, type LdapVerifier, type SignedIn } f
 export { registerAuthRoutes } from './auth.routes.js';
 export { CSRF_HEADER, CSRF_VALUE, userActor, tokenActor } from './auth.policy.js';
 export type { Me, LoginResult, ApiToken } from './auth.schemas.js';
+export { registerAuthJobs } from './auth.jobs.js';
