@@ -50,5 +50,12 @@ export const PERMISSION_CODES: readonly string[] = PERMISSIONS.map((p) => p.code
 /** Reserved to the built-in audit administrator (三员分立): no custom role or token may carry them. */
 export const AUDIT_PERMISSIONS: readonly string[] = ['audit:read', 'audit:export'];
 
+/**
+ * Permissions only the built-in three administrators hold (三员分立): reading the audit log (audit administrator),
+ * changing the security policy (security administrator) and the system configuration (system administrator). No
+ * custom role or API token may carry them, so nobody gets two administrators' powers through a custom role.
+ */
+export const RESERVED_PERMISSIONS: readonly string[] = [...AUDIT_PERMISSIONS, 'policy:write', 'settings:write'];
+
 /** Permissions that make a role an administrator role: such custom roles always require TOTP. */
 export const ADMIN_PERMISSIONS: readonly string[] = ['org:write', 'user:write', 'role:write', 'role:assign', 'policy:write', 'settings:write', 'token:write'];

@@ -1,6 +1,6 @@
 import { hasPermission, type Actor, type AdminKind } from '../../platform/context.js';
 import { inScope } from '../organisations/index.js';
-import { ADMIN_PERMISSIONS, AUDIT_PERMISSIONS } from './access.catalog.js';
+import { ADMIN_PERMISSIONS, RESERVED_PERMISSIONS } from './access.catalog.js';
 
 /** What the rules need to know about a user someone wants to act on. */
 export interface TargetUser {
@@ -104,9 +104,13 @@ export function checkRoleCombination(roles: ReadonlyArray<Pick<RoleFacts, 'admin
  * what they hold themselves. The audit permissions belong to the built-in audit administrator only.
  */
 export function permissionsDefinable(actor: Actor, permissions: readonly string[]): RuleBreach | null {
-  const reserved = permissions.filter((p) => AUDIT_PERMISSIONS.includes(p));
+  const reserved = permissions.filter((p) => RESERVED_PERMISSIONS.includes(p));
   if (reserved.length) {
-    return { code: 'access.permission_reserved', message: 'The audit permissions belong to the built-in audit administrator only', details: { permissions: reserved } };
+    return {
+      code: 'access.permission_reserved',
+      message: `Only the built-in system, security and audit administrator roles carry ${reserved.join(', ')} (three-admin separation)`,
+      details: { permissions: reserved },
+    };
   }
   if (isSystem(actor) || actor.adminKinds.has('security')) return null;
   const beyond = permissions.filter((p) => !actor.permissions.has(p));

@@ -98,9 +98,11 @@ describe('three-admin separation (三员分立)', () => {
     expect(checkRoleCombination([])).toBeNull();
   });
 
-  it('audit permissions are reserved to the built-in audit administrator', () => {
+  it('audit, policy and settings changes are reserved to the built-in administrators', () => {
     expect(permissionsDefinable(securityAdmin, ['audit:read'])?.code).toBe('access.permission_reserved');
-    expect(permissionsDefinable(securityAdmin, ['settings:write', 'token:write'])).toBeNull();
+    expect(permissionsDefinable(securityAdmin, ['settings:write'])?.code).toBe('access.permission_reserved');
+    expect(permissionsDefinable(securityAdmin, ['policy:write'])?.code).toBe('access.permission_reserved');
+    expect(permissionsDefinable(securityAdmin, ['settings:read', 'token:write', 'user:write'])).toBeNull();
     expect(permissionsDefinable(unitAdmin, ['token:write'])?.code).toBe('access.permission_beyond_own');
     expect(permissionsDefinable(unitAdmin, ['user:read', 'org:read'])).toBeNull();
   });

@@ -5,7 +5,7 @@
  */
 export { AccessService, generateInitialPassword, type UserCredentials, type SecurityPolicyValues } from './access.service.js';
 export { registerAccessRoutes } from './access.routes.js';
-export { PERMISSIONS, PERMISSION_CODES, AUDIT_PERMISSIONS } from './access.catalog.js';
+export { PERMISSIONS, PERMISSION_CODES, AUDIT_PERMISSIONS, RESERVED_PERMISSIONS } from './access.catalog.js';
 export { checkRoleCombination, isSubset, maskEmail, maskPhone } from './access.policy.js';
 export { emailSchema, phoneSchema, permissionListSchema, userSchema } from './access.schemas.js';
 export { createAdminAccount, DEFAULT_MANAGEMENT_UNIT, type AdminCreateInput, type AdminCreateResult } from './access.admin.js';

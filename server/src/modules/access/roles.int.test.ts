@@ -86,12 +86,14 @@ describe('roles, permission catalog and security policy', () => {
     expect(grant.statusCode).toBe(404);
   });
 
-  it('the security administrator defines any role except with the reserved audit permissions', async () => {
+  it('the security administrator defines any role except with the reserved permissions of the three administrators', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/roles', headers: sec.headers, payload: { name: unique('ops'), orgId: mgmt.id, permissions: ['settings:read', 'token:read'] } });
     expect(res.statusCode).toBe(201);
     expect(res.json().requiresMfa).toBe(false);
     const reserved = await t.app.inject({ method: 'POST', url: '/api/roles', headers: sec.headers, payload: { name: unique('aud'), orgId: mgmt.id, permissions: ['audit:read'] } });
     expect(reserved.json().code).toBe('access.permission_reserved');
+    const policy = await t.app.inject({ method: 'POST', url: '/api/roles', headers: sec.headers, payload: { name: unique('pol'), orgId: mgmt.id, permissions: ['policy:write', 'settings:write'] } });
+    expect(policy.json()).toMatchObject({ code: 'access.permission_reserved', details: { permissions: ['policy:write', 'settings:write'] } });
     const bad = await t.app.inject({ method: 'POST', url: '/api/roles', headers: sec.headers, payload: { name: 'x', permissions: ['root:everything'] } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details.issues[0].field).toBe('body.permissions.0');

@@ -16,7 +16,7 @@ import type { Config } from '../../platform/config.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordAudit } from '../audit/index.js';
 import type { AccessService, SecurityPolicyValues, UserCredentials } from '../access/index.js';
-import { AUDIT_PERMISSIONS, isSubset } from '../access/index.js';
+import { RESERVED_PERMISSIONS, isSubset } from '../access/index.js';
 import type { OrganisationService } from '../organisations/index.js';
 import * as repo from './auth.repository.js';
 import {
@@ -588,8 +588,8 @@ export class AuthService {
       if (!orgId) throw new AppError('validation', 'api_tokens.org_required', 'Name the organisation the token acts for', { issues: [{ field: 'body.orgId', rule: 'required', message: 'required' }] });
       const org = await this.organisations.lookup(trx, ctx, orgId);
       if (!org) throw new AppError('not_found', 'organisations.not_found', 'The organisation does not exist', { field: 'orgId', id: orgId });
-      const reserved = input.permissions.filter((p) => AUDIT_PERMISSIONS.includes(p));
-      if (reserved.length) throw forbidden('access.permission_reserved', 'The audit permissions cannot be given to a token', { permissions: reserved });
+      const reserved = input.permissions.filter((p) => RESERVED_PERMISSIONS.includes(p));
+      if (reserved.length) throw forbidden('access.permission_reserved', `A token cannot carry ${reserved.join(', ')} (reserved to the three administrators)`, { permissions: reserved });
       if (actor.kind !== 'system' && !isSubset(input.permissions, actor.permissions)) {
         throw forbidden('api_tokens.permission_beyond_own', 'A token may only carry permissions you hold yourself', { permissions: input.permissions.filter((p) => !actor.permissions.has(p)) });
       }

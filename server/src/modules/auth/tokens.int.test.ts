@@ -52,9 +52,9 @@ describe('API tokens', () => {
   });
 
   it('refuses permissions beyond the creator’s, past expiry dates and reserved permissions', async () => {
-    const beyond = await t.app.inject({ method: 'POST', url: '/api/api-tokens', headers: adminA.headers, payload: { name: 'x', permissions: ['settings:write'] } });
+    const beyond = await t.app.inject({ method: 'POST', url: '/api/api-tokens', headers: adminA.headers, payload: { name: 'x', permissions: ['role:write'] } });
     expect(beyond.statusCode).toBe(403);
-    expect(beyond.json()).toMatchObject({ code: 'api_tokens.permission_beyond_own', details: { permissions: ['settings:write'] } });
+    expect(beyond.json()).toMatchObject({ code: 'api_tokens.permission_beyond_own', details: { permissions: ['role:write'] } });
     const past = await t.app.inject({ method: 'POST', url: '/api/api-tokens', headers: adminA.headers, payload: { name: 'x', permissions: ['org:read'], expiresAt: '2020-01-01T00:00:00Z' } });
     expect(past.json().code).toBe('api_tokens.expiry_in_past');
     const reserved = await t.app.inject({ method: 'POST', url: '/api/api-tokens', headers: adminA.headers, payload: { name: 'x', permissions: ['audit:read'] } });
