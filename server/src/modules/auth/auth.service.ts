@@ -310,7 +310,7 @@ export class AuthService {
   authenticate = async (request: FastifyRequest, reply: FastifyReply): Promise<RequestContext> => {
     const ctx = anonymousContext(request.id, request.ip, typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 300) : null);
     const authorization = request.headers.authorization;
-    if (authorization !== undefined) return this.authenticateToken(ctx, authorization);
+    if (authorization !== undefined) return this.authenticateToken(ctx, authorization, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
     // The cookie plugin's own onRequest hook may run after the platform's authenticate hook: read the header here.
     const cookie = request.cookies?.[SESSION_COOKIE] ?? readCookie(request.headers.cookie, SESSION_COOKIE);
     if (!cookie) {
@@ -369,21 +369,20 @@ export class AuthService {
     return auditedError(r.fail);
   }
 
-  private async authenticateToken(ctx: RequestContext, header: string): Promise<RequestContext> {
-    const request = { method: 'API', routeOptions: {}, url: '' } as unknown as FastifyRequest;
+  private async authenticateToken(ctx: RequestContext, header: string, route: string): Promise<RequestContext> {
     const token = parseBearer(header);
     const bad = (reason: string) => new AppError('unauthenticated', 'auth.invalid_token', 'The API token is missing, malformed, unknown, revoked or expired', { reason });
     const sys = systemContext(ctx.requestId, ctx.ip);
     const result = await withTx(this.db, sys, async (trx): Promise<Outcome<RequestContext>> => {
-      if (!token) return this.refuseToken(trx, ctx, request, bad('malformed'), null);
+      if (!token) return this.refuseToken(trx, ctx, bad('malformed'), null, route);
       const row = await repo.findTokenByHash(trx, sys, sm3Hex(token));
-      if (!row) return this.refuseToken(trx, ctx, request, bad('unknown'), null);
+      if (!row) return this.refuseToken(trx, ctx, bad('unknown'), null, route);
       const tctx = { ...ctx, actor: { ...ctx.actor, username: `token:${row.name}`, orgId: row.orgId } };
-      if (row.revokedAt) return this.refuseToken(trx, tctx, request, bad('revoked'), row.id);
-      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return this.refuseToken(trx, tctx, request, bad('expired'), row.id);
-      if (await this.organisations.lineDisabled(trx, row.orgPath)) return this.refuseToken(trx, tctx, request, bad('organisation_disabled'), row.id);
+      if (row.revokedAt) return this.refuseToken(trx, tctx, bad('revoked'), row.id, route);
+      if (row.expiresAt && row.expiresAt.getTime() <= Date.now()) return this.refuseToken(trx, tctx, bad('expired'), row.id, route);
+      if (await this.organisations.lineDisabled(trx, row.orgPath)) return this.refuseToken(trx, tctx, bad('organisation_disabled'), row.id, route);
       const creator = row.createdBy ? await this.access.credentialsById(trx, sys, row.createdBy) : undefined;
-      if (row.createdBy && (!creator || creator.status !== 'active')) return this.refuseToken(trx, tctx, request, bad('creator_disabled'), row.id);
+      if (row.createdBy && (!creator || creator.status !== 'active')) return this.refuseToken(trx, tctx, bad('creator_disabled'), row.id, route);
       if (!row.lastUsedAt || shouldTouch(row.lastUsedAt)) await repo.touchToken(trx, row.id, ctx.ip);
       return { ok: { ...ctx, actor: tokenActor(row, creator ?? null) } };
     });
@@ -391,8 +390,8 @@ export class AuthService {
     return result.ok;
   }
 
-  private async refuseToken(trx: Tx, ctx: RequestContext, _request: FastifyRequest, e: AppError, tokenId: string | null): Promise<{ fail: AppError }> {
-    await recordAudit(trx, ctx, { action: 'auth.authenticate', targetType: 'api_token', targetId: tokenId, outcome: 'failure', details: { code: e.code, reason: (e.details as { reason: string }).reason } });
+  private async refuseToken(trx: Tx, ctx: RequestContext, e: AppError, tokenId: string | null, route: string): Promise<{ fail: AppError }> {
+    await recordAudit(trx, ctx, { action: 'auth.authenticate', targetType: 'api_token', targetId: tokenId, outcome: 'failure', details: { code: e.code, reason: (e.details as { reason: string }).reason, route } });
     return { fail: e };
   }
 
