@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { auditRecords, createOrg, createOrgTree, createUser, CSRF, signedInUser, signIn, type Session, type TestOrg } from '../../test/fixtures.js';
+import { auditRecords, createOrg, createOrgTree, createUser, CSRF, nextTotpCode, signedInUser, signIn, type Session, type TestOrg } from '../../test/fixtures.js';
 import { withTx } from '../../platform/db/database.js';
 import type { RequestContext } from '../../platform/context.js';
 
@@ -81,7 +81,9 @@ describe('users and role assignment', () => {
     // The old session ends; the next sign-in must change the reset password.
     expect((await t.app.inject({ url: '/api/auth/me', headers: s.headers })).statusCode).toBe(401);
     const login = await t.app.inject({ method: 'POST', url: '/api/auth/login', headers: CSRF, payload: { username: u.username, password: pw } });
-    expect(login.json()).toMatchObject({ status: 'password_change_required', reason: 'reset' });
+    expect(login.json().status).toBe('mfa_required');
+    const afterMfa = await t.app.inject({ method: 'POST', url: '/api/auth/login/mfa', headers: CSRF, payload: { challenge: login.json().challenge, code: await nextTotpCode(u.totpSecret!) } });
+    expect(afterMfa.json()).toMatchObject({ status: 'password_change_required', reason: 'reset' });
     const mfa = await t.app.inject({ method: 'POST', url: `/api/users/${u.id}/reset-mfa`, headers: adminA.headers });
     expect(mfa.json().mfaEnabled).toBe(false);
     const off = await t.app.inject({ method: 'POST', url: `/api/users/${u.id}/disable`, headers: adminA.headers });

@@ -120,6 +120,17 @@ describe('sign-in, sessions and the own account', () => {
     expect(Date.parse(s.me.passwordExpiresAt as string)).toBeGreaterThan(Date.now() + 89 * 86_400_000);
   });
 
+  it('asks for the second factor before a forced password change', async () => {
+    const u = await createUser(t, { orgId: unit.id, roles: ['unit_staff'], mfa: true });
+    await owner.query(`update users set password_changed_at = now() - interval '91 days' where id = $1`, [u.id]);
+    const first = await login(u.username, u.password);
+    expect(first.json().status).toBe('mfa_required');
+    const second = await t.app.inject({ method: 'POST', url: '/api/auth/login/mfa', headers: CSRF, payload: { challenge: first.json().challenge, code: await nextTotpCode(u.totpSecret!) } });
+    expect(second.json()).toMatchObject({ status: 'password_change_required', reason: 'expired' });
+    const third = await t.app.inject({ method: 'POST', url: '/api/auth/login/password', headers: CSRF, payload: { challenge: second.json().challenge, newPassword: 'Brand-new-Passw0rd' } });
+    expect(third.json().status).toBe('signed_in');
+  });
+
   it('enrols TOTP when a role requires it, then asks for codes and refuses wrong and replayed ones', async () => {
     const u = await createUser(t, { orgId: unit.id, roles: ['unit_admin'], mfa: false });
     const res = await login(u.username, u.password);

@@ -39,7 +39,10 @@ export async function purgeExpired(trx: Tx): Promise<void> {
 
 // ---- sign-in challenges ----
 
-export async function insertChallenge(trx: Tx, row: { idHash: string; userId: string; kind: string; pendingTotpSecretEnc: string | null; expiresAt: Date }): Promise<void> {
+export async function insertChallenge(
+  trx: Tx,
+  row: { idHash: string; userId: string; kind: string; mfaVerified: boolean; pendingTotpSecretEnc: string | null; expiresAt: Date },
+): Promise<void> {
   await trx.insertInto('authChallenges').values(row).execute();
 }
 

@@ -141,7 +141,7 @@ export class AuthService {
         const blocked = await this.blockedReason(trx, user);
         if (blocked) return this.refuse(trx, actx, 'auth.sign_in', user.id, blocked, { reason: blocked.code });
         await this.access.resetFailures(trx, sys, user.id);
-        return { ok: await this.nextStep(trx, ctx, actx, user, policy, 'password') };
+        return { ok: await this.nextStep(trx, ctx, actx, user, policy, false) };
       }),
     );
   }
@@ -155,33 +155,38 @@ export class AuthService {
     return null;
   }
 
-  private async newChallenge(trx: Tx, userId: string, kind: 'password_change' | 'mfa' | 'mfa_enrol', pendingSecret: string | null): Promise<string> {
+  private async newChallenge(trx: Tx, userId: string, kind: 'password_change' | 'mfa' | 'mfa_enrol', pendingSecret: string | null, mfaVerified = false): Promise<string> {
     const token = randomToken();
     await repo.deleteUserChallenges(trx, userId, kind);
     await repo.insertChallenge(trx, {
       idHash: sm3Hex(token),
       userId,
       kind,
+      mfaVerified,
       pendingTotpSecretEnc: pendingSecret ? this.cipher.encrypt(pendingSecret) : null,
       expiresAt: new Date(Date.now() + (kind === 'mfa_enrol' ? ENROLMENT_MINUTES : CHALLENGE_MINUTES) * 60_000),
     });
     return token;
   }
 
-  /** After a successful step: what the user still has to do, or the session. */
-  private async nextStep(trx: Tx, ctx: RequestContext, actx: RequestContext, user: UserCredentials, policy: SecurityPolicyValues, method: string): Promise<SignedIn> {
+  /**
+   * After a successful step: what the user still has to do, or the session. Order: an existing second factor first
+   * (so a forced password change needs both factors), then the forced change, then TOTP enrolment when a role
+   * requires it and none is set up.
+   */
+  private async nextStep(trx: Tx, ctx: RequestContext, actx: RequestContext, user: UserCredentials, policy: SecurityPolicyValues, mfaVerified: boolean): Promise<SignedIn> {
+    if (user.totpEnabled && user.totpSecretEnc && !mfaVerified) {
+      const challenge = await this.newChallenge(trx, user.id, 'mfa', null);
+      return { result: { status: 'mfa_required', challenge }, sessionToken: null };
+    }
     if (user.authSource === 'local') {
       const expires = passwordExpiresAt(user.passwordChangedAt, policy.passwordExpiryDays);
       const reason = user.mustChangePassword ? (user.mustChangeReason ?? 'initial') : expires && expires.getTime() <= Date.now() ? 'expired' : null;
       if (reason) {
-        const challenge = await this.newChallenge(trx, user.id, 'password_change', null);
+        const challenge = await this.newChallenge(trx, user.id, 'password_change', null, mfaVerified);
         await recordAudit(trx, actx, { action: 'auth.sign_in', targetType: 'user', targetId: user.id, outcome: 'success', details: { step: 'password_change_required', reason } });
         return { result: { status: 'password_change_required', challenge, reason }, sessionToken: null };
       }
-    }
-    if (user.totpEnabled && user.totpSecretEnc && method !== 'totp') {
-      const challenge = await this.newChallenge(trx, user.id, 'mfa', null);
-      return { result: { status: 'mfa_required', challenge }, sessionToken: null };
     }
     if (!user.totpEnabled && user.roles.some((r) => r.requiresMfa)) {
       const secret = generateTotpSecret();
@@ -200,7 +205,7 @@ export class AuthService {
     await this.access.recordSignInSuccess(trx, sys, user.id, ctx.ip);
     await repo.deleteUserChallenges(trx, user.id);
     const signedIn = { ...ctx, actor: userActor(user, sm3Hex(token)) };
-    await recordAudit(trx, signedIn, { action: 'auth.sign_in', targetType: 'user', targetId: user.id, outcome: 'success', details: { step: 'signed_in', method, authSource: user.authSource } });
+    await recordAudit(trx, signedIn, { action: 'auth.sign_in', targetType: 'user', targetId: user.id, outcome: 'success', details: { step: 'signed_in', secondFactor: mfaVerified, authSource: user.authSource } });
     const fresh = (await this.access.credentialsById(trx, sys, user.id))!;
     return { result: { status: 'signed_in', me: await this.buildMe(trx, fresh, policy) }, sessionToken: token };
   }
@@ -246,7 +251,7 @@ export class AuthService {
         await repo.deleteChallenge(trx, row.idHash);
         await recordAudit(trx, actx, { action: 'auth.password_change', targetType: 'user', targetId: user.id, details: { forced: true } });
         const fresh = (await this.access.credentialsById(trx, sys, user.id))!;
-        return { ok: await this.nextStep(trx, ctx, actx, fresh, await this.access.policy(trx), 'password') };
+        return { ok: await this.nextStep(trx, ctx, actx, fresh, await this.access.policy(trx), row.mfaVerified) };
       }),
     );
   }
@@ -286,7 +291,7 @@ export class AuthService {
         await this.access.resetFailures(trx, sys, user.id);
         await repo.deleteChallenge(trx, row.idHash);
         const fresh = (await this.access.credentialsById(trx, sys, user.id))!;
-        return { ok: await this.nextStep(trx, ctx, actx, fresh, policy, 'totp') };
+        return { ok: await this.nextStep(trx, ctx, actx, fresh, policy, true) };
       }),
     );
   }

@@ -73,6 +73,7 @@ export interface AuthChallenges {
   expiresAt: Timestamp;
   idHash: string;
   kind: string;
+  mfaVerified: Generated<boolean>;
   pendingTotpSecretEnc: string | null;
   userId: string;
 }
