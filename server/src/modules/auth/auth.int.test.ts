@@ -71,6 +71,8 @@ describe('sign-in, sessions and the own account', () => {
     expect((rec!.details as { reason: string }).reason).toBe('locked');
     const admin = await createUser(t, { orgId: unit.id, roles: ['unit_admin'] });
     const s = await signIn(t, admin);
+    const locked = await t.app.inject({ url: `/api/users?status=locked&q=${u.username}`, headers: s.headers });
+    expect(locked.json().items.map((x: { id: string }) => x.id)).toEqual([u.id]);
     const detail = await t.app.inject({ url: `/api/users/${u.id}`, headers: s.headers });
     expect(detail.json()).toMatchObject({ locked: true, abilities: { unlock: true } });
     const unlock = await t.app.inject({ method: 'POST', url: `/api/users/${u.id}/unlock`, headers: s.headers });
