@@ -316,8 +316,7 @@ export class AuthService {
     const ctx = anonymousContext(request.id, request.ip, typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'].slice(0, 300) : null);
     const authorization = request.headers.authorization;
     if (authorization !== undefined) return this.authenticateToken(ctx, authorization, `${request.method} ${request.routeOptions.url ?? request.url.split('?')[0]}`);
-    // The cookie plugin's own onRequest hook may run after the platform's authenticate hook: read the header here.
-    const cookie = request.cookies?.[SESSION_COOKIE] ?? readCookie(request.headers.cookie, SESSION_COOKIE);
+    const cookie = request.cookies[SESSION_COOKIE];
     if (!cookie) {
       const e = new AppError('unauthenticated', 'auth.required', 'Sign in first');
       // The web UI asks GET /api/auth/me to learn whether it is signed in: that probe is not an attempt.
@@ -637,21 +636,6 @@ export class AuthService {
   get cookieOptions() {
     return { httpOnly: true, sameSite: 'strict' as const, secure: this.config.cookieSecure, path: '/' };
   }
-}
-
-function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq > 0 && part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
 }
 
 /**

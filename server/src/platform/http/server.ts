@@ -68,6 +68,9 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('ctx', null as unknown as RequestContext);
 
+  // Cookies are parsed by the plugin's own onRequest hook, which must run before authentication below.
+  await app.register(cookie);
+
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
     reply.header('x-content-type-options', 'nosniff');
@@ -93,8 +96,6 @@ export async function createHttpServer(opts: HttpOptions): Promise<App> {
       }
     }
   });
-
-  await app.register(cookie);
 
   app.setErrorHandler(async (error: unknown, request, reply) => {
     const appError = toAppError(error);
