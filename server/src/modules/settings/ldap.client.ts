@@ -65,6 +65,7 @@ export function ldapFailure(reason: LdapFailureReason, detail?: string): { ok: f
  * `\29`, `\5c`, `\00`, so a user name such as `*)(uid=*` matches only itself.
  */
 export function escapeFilterValue(value: string): string {
+  // eslint-disable-next-line no-control-regex -- RFC 4515 requires escaping NUL
   return value.replace(/[*()\\\u0000]/g, (c) => `\\${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

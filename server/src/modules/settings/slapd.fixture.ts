@@ -158,7 +158,7 @@ export async function startSlapd(): Promise<Slapd> {
     execFileSync(bin.slapadd, ['-f', conf, '-l', ldif], { stdio: 'pipe' });
   } catch (e) {
     fs.rmSync(dir, { recursive: true, force: true });
-    throw new Error(`slapadd failed: ${String((e as { stderr?: Buffer }).stderr ?? e)}`);
+    throw new Error(`slapadd failed: ${String((e as { stderr?: Buffer }).stderr ?? e)}`, { cause: e });
   }
 
   const port = await freePort();

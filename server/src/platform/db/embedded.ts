@@ -112,7 +112,7 @@ async function stopOrphanedServer(pgDir: string, logger: Logger): Promise<void> 
     if (lines[3] && fs.existsSync(socketLock) && fs.readFileSync(socketLock, 'utf8').split('\n')[0] === String(pid)) fs.rmSync(socketLock);
     return;
   }
-  let cmdline = '';
+  let cmdline: string;
   try {
     cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
   } catch {

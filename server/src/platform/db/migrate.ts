@@ -40,7 +40,7 @@ export async function migrate(databaseUrl: string, logger: Logger): Promise<stri
         await client.query('commit');
       } catch (e) {
         await client.query('rollback');
-        throw new Error(`Migration ${file} failed: ${(e as Error).message}`);
+        throw new Error(`Migration ${file} failed: ${(e as Error).message}`, { cause: e });
       }
       applied.push(file);
       logger.info({ migration: file }, 'migration applied');
