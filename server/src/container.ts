@@ -7,6 +7,7 @@ import { OrganisationService, registerOrganisationRoutes } from './modules/organ
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
 import { AuthService, registerAuthJobs, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
 import { DemoService } from './modules/demo/index.js';
+import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/audit/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -20,6 +21,7 @@ export interface Container {
   authService: AuthService;
   /** Loads the demo city into an empty database (embedded default, first start). */
   demo: DemoService;
+  audit: AuditService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -33,10 +35,13 @@ export function createContainer(deps: PlatformDeps): Container {
   const ldapVerifier: LdapVerifier = createLdapPasswordCheck({ settings });
   const authService = new AuthService(deps.db, deps.cipher, deps.config, deps.logger, access, organisations, { ldapVerifier });
   registerAuthJobs(deps.jobs, authService);
+  const audit = new AuditService(deps.db, async (trx, ctx, id) => (await organisations.lookup(trx, ctx, id))?.name);
+  registerAuditJobs(deps.jobs, audit);
   const demo = new DemoService(deps.db, organisations, access, directory, deps.logger);
   return {
     deps,
     demo,
+    audit,
     directory,
     settings,
     organisations,
@@ -49,6 +54,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerOrganisationRoutes(app, organisations),
       (app) => registerAccessRoutes(app, access),
       (app) => registerAuthRoutes(app, authService),
+      (app) => registerAuditRoutes(app, audit),
     ],
   };
 }

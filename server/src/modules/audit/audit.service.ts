@@ -1,7 +1,13 @@
+import type { Writable } from 'node:stream';
 import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/context.js';
-import type { Tx } from '../../platform/db/database.js';
+import { applyScope, withTx, type Db, type Tx } from '../../platform/db/database.js';
+import { AppError } from '../../platform/errors.js';
 import { chainHash, GENESIS_HASH, type ChainedFields } from './audit.chain.js';
+import * as repo from './audit.repository.js';
+import type { AuditFilter, AuditListQuery, AuditRecord } from './audit.schemas.js';
+import { writeAuditWorkbook } from './audit.export.js';
+import { verifyAuditChain, type VerifyResult } from './audit.verify.js';
 
 const CHAIN_LOCK = 784_201_002;
 
@@ -71,4 +77,128 @@ function normalise(value: unknown): unknown {
 
 function json(value: unknown) {
   return value === null ? null : sql<string>`${JSON.stringify(value)}::jsonb`;
+}
+
+/** Resolves an organisation's name for display (wired to the organisations module in container.ts). */
+export type OrgNameLookup = (trx: Tx, ctx: RequestContext, orgId: string) => Promise<string | undefined>;
+
+/** Exports larger than this must be narrowed by a filter (an .xlsx sheet holds ~1M rows; people read far fewer). */
+export const EXPORT_MAX_ROWS = 100_000;
+const EXPORT_BATCH = 2000;
+
+/**
+ * 审计日志 for the audit administrator: search, export to .xlsx, chain verification, retention. Reading, exporting and
+ * verifying are themselves recorded in the log. Permissions (audit:read, audit:export) are checked by the routes.
+ */
+export class AuditService {
+  constructor(
+    private readonly db: Db,
+    private readonly orgName: OrgNameLookup = async () => undefined,
+  ) {}
+
+  async search(ctx: RequestContext, q: AuditListQuery): Promise<{ items: AuditRecord[]; total: number; page: number; pageSize: number }> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const { page: _p, pageSize: _s, ...filter } = q;
+    return withTx(this.db, ctx, async (trx) => {
+      const total = await repo.countRecords(trx, filter);
+      const rows = await repo.listPage(trx, filter, page, pageSize);
+      const items = await this.toRecords(trx, ctx, rows, new Map());
+      await recordAudit(trx, ctx, { action: 'audit.search', targetType: 'audit_log', details: { filter, page, pageSize, total } });
+      return { items, total, page, pageSize };
+    });
+  }
+
+  /** Counts what an export would hold, refuses one that is too large, and records the export. */
+  async prepareExport(ctx: RequestContext, filter: AuditFilter): Promise<{ total: number }> {
+    return withTx(this.db, ctx, async (trx) => {
+      const total = await repo.countRecords(trx, filter);
+      if (total > EXPORT_MAX_ROWS) {
+        throw new AppError('validation', 'audit.export_too_large', `The filter matches ${total} records; an export holds at most ${EXPORT_MAX_ROWS}. Narrow the time range or other filters.`, {
+          total,
+          max: EXPORT_MAX_ROWS,
+        });
+      }
+      await recordAudit(trx, ctx, { action: 'audit.export', targetType: 'audit_log', details: { filter, total, format: 'xlsx' } });
+      return { total };
+    });
+  }
+
+  /** Writes the .xlsx to `out` from one consistent snapshot, in batches (newest first). */
+  async writeExport(ctx: RequestContext, filter: AuditFilter, total: number, out: Writable): Promise<void> {
+    await this.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .setAccessMode('read only')
+      .execute(async (trx) => {
+        await applyScope(trx, ctx);
+        const names = new Map<string, string | null>();
+        const self = this;
+        async function* batches(): AsyncIterable<AuditRecord[]> {
+          let before: string | null = null;
+          let left = total;
+          while (left > 0) {
+            const rows = await repo.nextBatch(trx, filter, before, Math.min(EXPORT_BATCH, left));
+            if (rows.length === 0) return;
+            left -= rows.length;
+            before = String(rows[rows.length - 1]!.seq);
+            yield await self.toRecords(trx, ctx, rows, names);
+          }
+        }
+        await writeAuditWorkbook(out, { filter, total, exportedBy: ctx.actor.username, exportedAt: new Date() }, batches());
+      });
+  }
+
+  /** Verifies the whole chain and records that it was verified, with the outcome. */
+  async verify(ctx: RequestContext): Promise<VerifyResult> {
+    const result = await verifyAuditChain(this.db);
+    await withTx(this.db, ctx, (trx) =>
+      recordAudit(trx, ctx, {
+        action: 'audit.verify',
+        targetType: 'audit_log',
+        details: { ok: result.ok, checked: result.checked, firstSeq: result.firstSeq, lastSeq: result.lastSeq, lastHash: result.lastHash, problemCount: result.problemCount, problems: result.problems.slice(0, 20) },
+      }),
+    );
+    return result;
+  }
+
+  /**
+   * Removes records older than the security policy's retention (≥ 180 days) through audit_prune(), which keeps the
+   * anchor the first remaining record chains from, and records the run. Idempotent.
+   */
+  async prune(ctx: RequestContext): Promise<{ removed: number; retentionDays: number }> {
+    return withTx(this.db, ctx, async (trx) => {
+      const retentionDays = await repo.retentionDays(trx);
+      const removed = await repo.prune(trx, retentionDays);
+      const anchor = removed > 0 ? await repo.anchor(trx) : undefined;
+      await recordAudit(trx, ctx, { action: 'audit.prune', targetType: 'audit_log', details: { retentionDays, removed, firstSeq: anchor ? String(anchor.firstSeq) : null } });
+      return { removed, retentionDays };
+    });
+  }
+
+  private async toRecords(trx: Tx, ctx: RequestContext, rows: repo.AuditRow[], names: Map<string, string | null>): Promise<AuditRecord[]> {
+    for (const r of rows) {
+      if (r.actorOrgId && !names.has(r.actorOrgId)) names.set(r.actorOrgId, (await this.orgName(trx, ctx, r.actorOrgId)) ?? null);
+    }
+    return rows.map((r) => ({
+      seq: String(r.seq),
+      occurredAt: (r.occurredAt as Date).toISOString(),
+      actorUserId: r.actorUserId,
+      actorUsername: r.actorUsername,
+      actorOrgId: r.actorOrgId,
+      actorOrgName: r.actorOrgId ? (names.get(r.actorOrgId) ?? null) : null,
+      actorKind: r.actorKind,
+      action: r.action,
+      targetType: r.targetType,
+      targetId: r.targetId,
+      outcome: r.outcome as AuditRecord['outcome'],
+      before: r.before ?? null,
+      after: r.after ?? null,
+      details: r.details ?? null,
+      sourceIp: r.sourceIp,
+      requestId: r.requestId,
+      prevHash: r.prevHash,
+      hash: r.hash,
+    }));
+  }
 }
