@@ -107,6 +107,7 @@ audit
     const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, cfg.logPretty);
     const { url, embedded } = await openDatabase(cfg, logger);
     const database = createDatabase(url, 2);
+    let ok = false;
     try {
       const r = await verifyAuditChain(database.db);
       if (opts.json) console.log(JSON.stringify(r, null, 2));
@@ -121,11 +122,13 @@ audit
           for (const p of r.problems) console.log(`  seq ${p.seq}  ${p.kind.padEnd(9)}  ${p.message}`);
         }
       }
-      process.exitCode = r.ok ? 0 : 1;
+      ok = r.ok;
     } finally {
       await database.close();
       await embedded?.stop();
     }
+    // Explicit: a library's exit hook must not turn a tampered log into a zero exit status.
+    process.exit(ok ? 0 : 1);
   });
 audit
   .command('prune')
