@@ -1,0 +1,6 @@
+/**
+ * Service catalog (服务目录): catalog versions with their basic, security-baseline and extension items, provider price
+ * lists, and the unit conversions estimates rely on.
+ */
+export { convert, parseUnit, describeBillingUnit, normaliseUnitText, GB_PER_TB, type BillingUnit, type ConvertResult, type Unit } from './units.js';
+export { itemsFromCatalogJson, weightedPrice, publishIssues, type CatalogItemData, type BillingPeriod, type ItemKind } from './catalog.model.js';
