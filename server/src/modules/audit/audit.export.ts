@@ -65,7 +65,7 @@ export async function writeAuditWorkbook(
   title.font = { bold: true, size: 14 };
   ws.mergeCells(1, 1, 1, EXPORT_COLUMNS.length);
   title.commit();
-  const sub = ws.addRow([`${filterSummary(meta.filter)}　共 ${meta.total} 条　导出人 ${meta.exportedBy}　导出时间 ${shanghaiTime(meta.exportedAt)}`]);
+  const sub = ws.addRow([`${filterSummary(meta.filter)}；共 ${meta.total} 条；导出人 ${meta.exportedBy}；导出时间 ${shanghaiTime(meta.exportedAt)}`]);
   ws.mergeCells(2, 1, 2, EXPORT_COLUMNS.length);
   sub.commit();
   const header = ws.addRow(EXPORT_COLUMNS.map((c) => c.header));

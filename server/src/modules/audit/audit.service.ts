@@ -94,6 +94,7 @@ export class AuditService {
   constructor(
     private readonly db: Db,
     private readonly orgName: OrgNameLookup = async () => undefined,
+    private readonly exportMaxRows = EXPORT_MAX_ROWS,
   ) {}
 
   async search(ctx: RequestContext, q: AuditListQuery): Promise<{ items: AuditRecord[]; total: number; page: number; pageSize: number }> {
@@ -113,10 +114,10 @@ export class AuditService {
   async prepareExport(ctx: RequestContext, filter: AuditFilter): Promise<{ total: number }> {
     return withTx(this.db, ctx, async (trx) => {
       const total = await repo.countRecords(trx, filter);
-      if (total > EXPORT_MAX_ROWS) {
-        throw new AppError('validation', 'audit.export_too_large', `The filter matches ${total} records; an export holds at most ${EXPORT_MAX_ROWS}. Narrow the time range or other filters.`, {
+      if (total > this.exportMaxRows) {
+        throw new AppError('validation', 'audit.export_too_large', `The filter matches ${total} records; an export holds at most ${this.exportMaxRows}. Narrow the time range or other filters.`, {
           total,
-          max: EXPORT_MAX_ROWS,
+          max: this.exportMaxRows,
         });
       }
       await recordAudit(trx, ctx, { action: 'audit.export', targetType: 'audit_log', details: { filter, total, format: 'xlsx' } });
@@ -133,7 +134,7 @@ export class AuditService {
       .execute(async (trx) => {
         await applyScope(trx, ctx);
         const names = new Map<string, string | null>();
-        const self = this;
+        const toRecords = (rows: repo.AuditRow[]) => this.toRecords(trx, ctx, rows, names);
         async function* batches(): AsyncIterable<AuditRecord[]> {
           let before: string | null = null;
           let left = total;
@@ -142,7 +143,7 @@ export class AuditService {
             if (rows.length === 0) return;
             left -= rows.length;
             before = String(rows[rows.length - 1]!.seq);
-            yield await self.toRecords(trx, ctx, rows, names);
+            yield await toRecords(rows);
           }
         }
         await writeAuditWorkbook(out, { filter, total, exportedBy: ctx.actor.username, exportedAt: new Date() }, batches());
