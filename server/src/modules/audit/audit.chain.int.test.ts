@@ -52,7 +52,8 @@ async function write(s: Scratch, n: number, from = 0): Promise<void> {
         outcome: i % 3 ? 'success' : 'failure',
         before: i % 2 ? { displayName: `旧名 ${i}`, roles: ['unit_staff'] } : null,
         after: i % 2 ? { displayName: `新名 ${i}`, roles: ['unit_staff', 'unit_admin'], n: 1.5 } : null,
-        details: { attempt: i, note: 'x' },
+        // snake_case keys inside jsonb must survive the CamelCasePlugin when read back for hashing
+        details: { attempt: i, note: 'x', auth_source: 'local', nested_list: [{ role_code: 'unit_admin' }] },
       }),
     );
   }

@@ -27,7 +27,7 @@ beforeAll(async () => {
   const ctx = systemContext(`req-${marker}`, '192.0.2.7');
   for (let i = 0; i < 3; i++) {
     await withTx(t.deps.db, ctx, (trx) =>
-      recordAudit(trx, ctx, { action: `test.${marker}.${i}`, targetType: 'widget', targetId: `${marker}-${i}`, outcome: i === 2 ? 'failure' : 'success', before: { v: i }, after: { v: i + 1, 名称: '测试' }, details: { note: `${marker} detail ${i}` } }),
+      recordAudit(trx, ctx, { action: `test.${marker}.${i}`, targetType: 'widget', targetId: `${marker}-${i}`, outcome: i === 2 ? 'failure' : 'success', before: { v: i }, after: { v: i + 1, 名称: '测试' }, details: { note: `${marker} detail ${i}`, error_code: 'x_y', list_of: [{ org_kinds: ['user_unit'] }] } }),
     );
   }
 });
@@ -47,6 +47,7 @@ describe('GET /api/audit-logs', () => {
     expect(body.items.map((i) => i.targetId)).toEqual([`${marker}-2`, `${marker}-1`, `${marker}-0`]);
     expect(body.items[0]).toMatchObject({ action: `test.${marker}.2`, outcome: 'failure', sourceIp: '192.0.2.7', after: { v: 3, 名称: '测试' }, actorUsername: 'system' });
     expect(body.items[0]!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(body.items[0]!.details).toEqual({ note: `${marker} detail 2`, error_code: 'x_y', list_of: [{ org_kinds: ['user_unit'] }] });
 
     const byAction = (await get(auditor.session, `/api/audit-logs?action=test.${marker}.&outcome=success&pageSize=1&page=2`)).json() as typeof body;
     expect(byAction).toMatchObject({ total: 2, page: 2, pageSize: 1 });

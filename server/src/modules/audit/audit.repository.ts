@@ -31,7 +31,60 @@ function applyFilter<Q extends AuditQuery>(q: Q, f: AuditFilter): Q {
   return r as Q;
 }
 
-export type AuditRow = Awaited<ReturnType<typeof listPage>>[number];
+/**
+ * The columns of a record, with the jsonb columns read as text and parsed here: the Kysely CamelCasePlugin would
+ * otherwise rename snake_case keys inside them (`first_seq` → `firstSeq`), showing and hashing something else than
+ * what was recorded.
+ */
+function recordColumns<Q extends AuditQuery>(q: Q) {
+  return q.select([
+    'seq',
+    'occurredAt',
+    'actorUserId',
+    'actorUsername',
+    'actorOrgId',
+    'actorKind',
+    'action',
+    'targetType',
+    'targetId',
+    'outcome',
+    sql<string | null>`before::text`.as('beforeJson'),
+    sql<string | null>`after::text`.as('afterJson'),
+    sql<string | null>`details::text`.as('detailsJson'),
+    'sourceIp',
+    'requestId',
+    'prevHash',
+    'hash',
+  ]);
+}
+
+type RawRow = Awaited<ReturnType<ReturnType<typeof recordColumns>['execute']>>[number];
+
+export interface AuditRow extends Omit<RawRow, 'beforeJson' | 'afterJson' | 'detailsJson' | 'occurredAt' | 'seq'> {
+  seq: string;
+  occurredAt: Date;
+  before: unknown;
+  after: unknown;
+  details: unknown;
+}
+
+function parse(rows: RawRow[]): AuditRow[] {
+  return rows.map(({ beforeJson, afterJson, detailsJson, ...r }) => ({
+    ...r,
+    seq: String(r.seq),
+    occurredAt: r.occurredAt as Date,
+    before: beforeJson === null ? null : (JSON.parse(beforeJson) as unknown),
+    after: afterJson === null ? null : (JSON.parse(afterJson) as unknown),
+    details: detailsJson === null ? null : (JSON.parse(detailsJson) as unknown),
+  }));
+}
+
+/** Records in seq order after `after` (all filters off): the verification scan. */
+export async function chainBatch(trx: Tx, after: string | null, size: number): Promise<AuditRow[]> {
+  let q = recordColumns(trx.selectFrom('auditLog')).orderBy('seq').limit(size);
+  if (after !== null) q = q.where('seq', '>', after);
+  return parse(await q.execute());
+}
 
 export async function countRecords(trx: Tx, f: AuditFilter): Promise<number> {
   const r = await applyFilter(trx.selectFrom('auditLog'), f)
@@ -41,20 +94,20 @@ export async function countRecords(trx: Tx, f: AuditFilter): Promise<number> {
 }
 
 /** One page, newest first. */
-export function listPage(trx: Tx, f: AuditFilter, page: number, pageSize: number) {
-  return applyFilter(trx.selectFrom('auditLog'), f)
-    .selectAll()
+export async function listPage(trx: Tx, f: AuditFilter, page: number, pageSize: number): Promise<AuditRow[]> {
+  const rows = await recordColumns(applyFilter(trx.selectFrom('auditLog'), f))
     .orderBy('seq', 'desc')
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .execute();
+  return parse(rows);
 }
 
 /** Newest first, in batches by keyset (seq below `before`), for exports that must not hold every row in memory. */
-export function nextBatch(trx: Tx, f: AuditFilter, before: string | null, size: number) {
-  let q = applyFilter(trx.selectFrom('auditLog'), f).selectAll().orderBy('seq', 'desc').limit(size);
+export async function nextBatch(trx: Tx, f: AuditFilter, before: string | null, size: number): Promise<AuditRow[]> {
+  let q = recordColumns(applyFilter(trx.selectFrom('auditLog'), f)).orderBy('seq', 'desc').limit(size);
   if (before !== null) q = q.where('seq', '<', before);
-  return q.execute();
+  return parse(await q.execute());
 }
 
 export async function retentionDays(trx: Tx): Promise<number> {

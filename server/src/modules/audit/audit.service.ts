@@ -182,8 +182,8 @@ export class AuditService {
       if (r.actorOrgId && !names.has(r.actorOrgId)) names.set(r.actorOrgId, (await this.orgName(trx, ctx, r.actorOrgId)) ?? null);
     }
     return rows.map((r) => ({
-      seq: String(r.seq),
-      occurredAt: (r.occurredAt as Date).toISOString(),
+      seq: r.seq,
+      occurredAt: r.occurredAt.toISOString(),
       actorUserId: r.actorUserId,
       actorUsername: r.actorUsername,
       actorOrgId: r.actorOrgId,
@@ -193,9 +193,9 @@ export class AuditService {
       targetType: r.targetType,
       targetId: r.targetId,
       outcome: r.outcome as AuditRecord['outcome'],
-      before: r.before ?? null,
-      after: r.after ?? null,
-      details: r.details ?? null,
+      before: r.before,
+      after: r.after,
+      details: r.details,
       sourceIp: r.sourceIp,
       requestId: r.requestId,
       prevHash: r.prevHash,

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Db } from '../../platform/db/database.js';
 import { chainHash, GENESIS_HASH, type ChainedFields } from './audit.chain.js';
+import { chainBatch } from './audit.repository.js';
 
 /**
  * What verification can find:
@@ -200,14 +201,12 @@ export async function verifyAuditChain(db: Db, opts: VerifyOptions = {}): Promis
       let after: string | null = null;
       let total = 0;
       for (;;) {
-        let q = trx.selectFrom('auditLog').selectAll().orderBy('seq').limit(batchSize);
-        if (after !== null) q = q.where('seq', '>', after);
-        const rows = (await q.execute()) as unknown as StoredRecord[];
+        const rows: StoredRecord[] = await chainBatch(trx, after, batchSize);
         for (const r of rows) verifier.add(r);
         total += rows.length;
         opts.onProgress?.(total);
         if (rows.length < batchSize) break;
-        after = String(rows[rows.length - 1]!.seq);
+        after = rows[rows.length - 1]!.seq;
       }
       const wanted = verifier.pendingHashes();
       const owners = new Map<string, string>();
