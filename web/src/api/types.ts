@@ -1,0 +1,33 @@
+import type { paths, components } from './schema';
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Ok<Op> = Op extends { responses: { 200: infer R } } ? Json<R> : Op extends { responses: { 201: infer R } } ? Json<R> : never;
+type Body<Op> = Op extends { requestBody?: infer R } ? Json<NonNullable<R>> : never;
+
+export type Me = Ok<paths['/api/auth/me']['get']>;
+export type LoginStep = Ok<paths['/api/auth/login']['post']>;
+export type OrgKind = Me['org']['kind'];
+export type Organisation = Ok<paths['/api/organisations/{id}']['get']>;
+export type OrganisationItem = Ok<paths['/api/organisations']['get']>['items'][number];
+export type OrganisationInput = Body<paths['/api/organisations']['post']>;
+export type OrganisationPatch = Body<paths['/api/organisations/{id}']['patch']>;
+export type OrgTreeNode = components['schemas']['OrganisationTreeNode'];
+export type UserDetail = Ok<paths['/api/users/{id}']['get']>;
+export type UserList = Ok<paths['/api/users']['get']>;
+export type UserItem = UserList['items'][number];
+export type UserInput = Body<paths['/api/users']['post']>;
+export type UserPatch = Body<paths['/api/users/{id}']['patch']>;
+export type RoleList = Ok<paths['/api/roles']['get']>;
+export type Role = RoleList['items'][number];
+export type RoleInput = Body<paths['/api/roles']['post']>;
+export type RolePatch = Body<paths['/api/roles/{id}']['patch']>;
+export type Permission = Ok<paths['/api/permissions']['get']>[number];
+export type SecurityPolicy = Ok<paths['/api/security-policy']['get']>;
+export type SecurityPolicyInput = Body<paths['/api/security-policy']['put']>;
+export type ApiTokenList = Ok<paths['/api/api-tokens']['get']>;
+export type ApiToken = ApiTokenList['items'][number];
+export type ApiTokenInput = Body<paths['/api/api-tokens']['post']>;
+export type ApiTokenCreated = Ok<paths['/api/api-tokens']['post']>;
+export type LdapSettings = components['schemas']['LdapSettings'];
+export type LdapSettingsUpdate = components['schemas']['LdapSettingsUpdate'];
+export type LdapTestResult = components['schemas']['LdapTestResult'];

@@ -1,0 +1,55 @@
+import type { ReactNode } from 'react';
+import {
+  HomeOutlined, ApartmentOutlined, TeamOutlined, KeyOutlined, CloudServerOutlined, SafetyCertificateOutlined,
+  SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined,
+} from '@ant-design/icons';
+
+export interface MenuLeaf {
+  key: string;
+  path: string;
+  label: string;
+  icon: ReactNode;
+  permission?: string;
+}
+export interface MenuGroup {
+  key: string;
+  label: string;
+  icon: ReactNode;
+  children: MenuLeaf[];
+}
+
+/** The left menu; a leaf shows when the user holds its permission, a group when any leaf shows. */
+export const MENU: (MenuLeaf | MenuGroup)[] = [
+  { key: 'home', path: '/', label: 'menu.home', icon: <HomeOutlined /> },
+  {
+    key: 'system', label: 'menu.system', icon: <SettingOutlined />,
+    children: [
+      { key: 'organisations', path: '/organisations', label: 'menu.organisations', icon: <ApartmentOutlined />, permission: 'org:read' },
+      { key: 'users', path: '/users', label: 'menu.users', icon: <TeamOutlined />, permission: 'user:read' },
+      { key: 'api-tokens', path: '/api-tokens', label: 'menu.apiTokens', icon: <KeyOutlined />, permission: 'token:read' },
+      { key: 'ldap', path: '/settings/ldap', label: 'menu.ldap', icon: <CloudServerOutlined />, permission: 'settings:read' },
+    ],
+  },
+  {
+    key: 'security', label: 'menu.security', icon: <SafetyCertificateOutlined />,
+    children: [
+      { key: 'roles', path: '/roles', label: 'menu.roles', icon: <LockOutlined />, permission: 'role:read' },
+      { key: 'security-policy', path: '/security-policy', label: 'menu.securityPolicy', icon: <SafetyCertificateOutlined />, permission: 'policy:read' },
+    ],
+  },
+  {
+    key: 'audit', label: 'menu.audit', icon: <AuditOutlined />,
+    children: [{ key: 'audit-logs', path: '/audit-logs', label: 'menu.auditLogs', icon: <FileSearchOutlined />, permission: 'audit:read' }],
+  },
+];
+
+export function visibleMenu(permissions: readonly string[]): (MenuLeaf | MenuGroup)[] {
+  const allowed = (l: MenuLeaf) => !l.permission || permissions.includes(l.permission);
+  return MENU.flatMap((item): (MenuLeaf | MenuGroup)[] => {
+    if (!('children' in item)) return allowed(item) ? [item] : [];
+    const children = item.children.filter(allowed);
+    return children.length ? [{ ...item, children }] : [];
+  });
+}
+
+export const LEAVES: MenuLeaf[] = MENU.flatMap((i) => ('children' in i ? i.children : [i]));

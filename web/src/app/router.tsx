@@ -1,0 +1,45 @@
+import { lazy, Suspense, type ReactNode } from 'react';
+import { createBrowserRouter } from 'react-router';
+import { Flex, Spin } from 'antd';
+import { AppLayout } from './Layout';
+import { RequirePermission, NotFound } from './Guard';
+
+const LoginPage = lazy(() => import('../features/auth/pages/LoginPage'));
+const HomePage = lazy(() => import('../features/home/pages/HomePage'));
+const OrganisationsPage = lazy(() => import('../features/organisations/pages/OrganisationsPage'));
+const UsersPage = lazy(() => import('../features/users/pages/UsersPage'));
+const RolesPage = lazy(() => import('../features/roles/pages/RolesPage'));
+const ApiTokensPage = lazy(() => import('../features/api-tokens/pages/ApiTokensPage'));
+const SecurityPolicyPage = lazy(() => import('../features/security-policy/pages/SecurityPolicyPage'));
+const LdapSettingsPage = lazy(() => import('../features/settings/pages/LdapSettingsPage'));
+const AuditLogPage = lazy(() => import('../features/audit/pages/AuditLogPage'));
+const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
+
+const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
+
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    element: (
+      <Suspense fallback={<Flex style={{ height: '100vh' }} align="center" justify="center"><Spin size="large" /></Flex>}>
+        <LoginPage />
+      </Suspense>
+    ),
+  },
+  {
+    path: '/',
+    element: <AppLayout />,
+    children: [
+      { index: true, element: <HomePage /> },
+      { path: 'organisations', element: guard('org:read', <OrganisationsPage />) },
+      { path: 'users', element: guard('user:read', <UsersPage />) },
+      { path: 'api-tokens', element: guard('token:read', <ApiTokensPage />) },
+      { path: 'settings/ldap', element: guard('settings:read', <LdapSettingsPage />) },
+      { path: 'roles', element: guard('role:read', <RolesPage />) },
+      { path: 'security-policy', element: guard('policy:read', <SecurityPolicyPage />) },
+      { path: 'audit-logs', element: guard('audit:read', <AuditLogPage />) },
+      { path: 'profile', element: <ProfilePage /> },
+      { path: '*', element: <NotFound /> },
+    ],
+  },
+]);
