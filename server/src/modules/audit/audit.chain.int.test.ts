@@ -188,8 +188,8 @@ describe('audit chain on PostgreSQL', () => {
 
   it('zhengyun audit verify prints the problems and exits 1 when tampered', async () => {
     const s = await scratch(6);
-    const run = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', path.join(serverDir, 'src/main.ts'), 'audit', 'verify'], {
+    const run = (cmd = 'verify') =>
+      spawnSync(process.execPath, ['--import', 'tsx', path.join(serverDir, 'src/main.ts'), 'audit', cmd], {
         cwd: serverDir,
         env: { ...process.env, DATABASE_URL: s.url, ZHENGYUN_LOG_LEVEL: 'warn' },
         encoding: 'utf8',
@@ -198,11 +198,15 @@ describe('audit chain on PostgreSQL', () => {
     const ok = run();
     expect(ok.stdout).toContain('OK');
     expect(ok.status).toBe(0);
+    const pruned = run('prune');
+    expect(pruned.stdout).toContain('Removed 0 record(s) older than 180 days.');
+    expect(pruned.status).toBe(0);
     await tamper(s, 'delete from audit_log where seq = 3');
     await tamper(s, `update audit_log set target_id = 'forged' where seq = 5`);
     const bad = run();
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('TAMPERED: 2 problem(s)');
+    expect(bad.stdout).toContain('records, seq 1 … 7');
     expect(bad.stdout).toMatch(/seq 3\s+removed/);
     expect(bad.stdout).toMatch(/seq 5\s+altered/);
   }, 90_000);

@@ -145,6 +145,12 @@ describe('POST /api/audit-logs/verify', () => {
   });
 });
 
+describe('retention job', () => {
+  it('is registered to run daily', () => {
+    expect(t.deps.jobs.state().queues).toContain('audit.prune');
+  });
+});
+
 describe('append-only for the application role', () => {
   it('cannot UPDATE, DELETE or TRUNCATE audit_log or audit_anchor', async () => {
     const ctx = systemContext();

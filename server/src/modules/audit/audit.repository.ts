@@ -79,7 +79,7 @@ function parse(rows: RawRow[]): AuditRow[] {
   }));
 }
 
-/** Records in seq order after `after` (all filters off): the verification scan. */
+/** Records in seq order after `after` (from the very first when null, whatever its seq): the verification scan. */
 export async function chainBatch(trx: Tx, after: string | null, size: number): Promise<AuditRow[]> {
   let q = recordColumns(trx.selectFrom('auditLog')).orderBy('seq').limit(size);
   if (after !== null) q = q.where('seq', '>', after);
