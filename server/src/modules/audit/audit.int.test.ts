@@ -145,6 +145,16 @@ describe('POST /api/audit-logs/verify', () => {
   });
 });
 
+describe('OpenAPI', () => {
+  it('documents the audit routes under the audit tag', () => {
+    const doc = t.app.swagger() as { paths: Record<string, Record<string, { tags?: string[]; parameters?: Array<{ name: string }> }>> };
+    expect(doc.paths['/api/audit-logs']?.get?.tags).toEqual(['audit']);
+    expect(doc.paths['/api/audit-logs']?.get?.parameters?.map((p) => p.name)).toEqual(expect.arrayContaining(['from', 'to', 'actor', 'action', 'outcome', 'targetType', 'q', 'page', 'pageSize']));
+    expect(doc.paths['/api/audit-logs/export']?.get?.tags).toEqual(['audit']);
+    expect(doc.paths['/api/audit-logs/verify']?.post?.tags).toEqual(['audit']);
+  });
+});
+
 describe('retention job', () => {
   it('is registered to run daily', () => {
     expect(t.deps.jobs.state().queues).toContain('audit.prune');
