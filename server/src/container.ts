@@ -7,6 +7,7 @@ import { OrganisationService, registerOrganisationRoutes } from './modules/organ
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
 import { AuthService, registerAuthJobs, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
 import { DemoService } from './modules/demo/index.js';
+import { CatalogService, registerCatalogRoutes } from './modules/catalog/index.js';
 import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/audit/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
@@ -37,6 +38,7 @@ export function createContainer(deps: PlatformDeps): Container {
   registerAuthJobs(deps.jobs, authService);
   const audit = new AuditService(deps.db, async (trx, ctx, id) => (await organisations.lookup(trx, ctx, id))?.name);
   registerAuditJobs(deps.jobs, audit);
+  const catalog = new CatalogService(deps.db);
   const demo = new DemoService(deps.db, organisations, access, directory, deps.logger);
   return {
     deps,
@@ -54,6 +56,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerOrganisationRoutes(app, organisations),
       (app) => registerAccessRoutes(app, access),
       (app) => registerAuthRoutes(app, authService),
+      (app) => registerCatalogRoutes(app, catalog),
       (app) => registerAuditRoutes(app, audit),
     ],
   };

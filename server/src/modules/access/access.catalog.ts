@@ -16,6 +16,9 @@ const groups: Record<string, [string, string]> = {
   api_tokens: ['接口令牌', 'API tokens'],
   settings: ['系统配置', 'Settings'],
   audit: ['审计日志', 'Audit log'],
+  catalog: ['服务目录', 'Service catalog'],
+  prices: ['服务商报价', 'Provider price lists'],
+  estimates: ['预算测算', 'Budget estimates'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -34,6 +37,13 @@ const entries: Array<[string, string, string, string]> = [
   ['settings:write', 'settings', '修改系统配置', 'Change settings'],
   ['audit:read', 'audit', '查看审计日志', 'Read the audit log'],
   ['audit:export', 'audit', '导出审计日志', 'Export the audit log'],
+  ['catalog:read', 'catalog', '查看服务目录', 'View the service catalog'],
+  ['catalog:write', 'catalog', '编辑和发布服务目录', 'Edit and publish the service catalog'],
+  ['price:read', 'prices', '查看报价', 'View price lists'],
+  ['price:write', 'prices', '编制本服务商报价', "Edit the provider's own price lists"],
+  ['price:approve', 'prices', '审核报价', 'Approve price lists'],
+  ['estimate:read', 'estimates', '查看预算测算', 'View budget estimates'],
+  ['estimate:write', 'estimates', '编制预算测算', 'Make budget estimates'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

@@ -5,6 +5,14 @@
 
 import type { ColumnType } from "kysely";
 
+export type ArrayType<T> = ArrayTypeImpl<T> extends (infer U)[]
+  ? U[]
+  : ArrayTypeImpl<T>;
+
+export type ArrayTypeImpl<T> = T extends ColumnType<infer S, infer I, infer U>
+  ? ColumnType<S[], I[], U[]>
+  : T[];
+
 export type Generated<T> = T extends ColumnType<infer S, infer I, infer U>
   ? ColumnType<S, I | undefined, U>
   : ColumnType<T, T | undefined, T>;
@@ -22,6 +30,8 @@ export type JsonObject = {
 export type JsonPrimitive = boolean | number | string | null;
 
 export type JsonValue = JsonArray | JsonObject | JsonPrimitive;
+
+export type Numeric = ColumnType<string, number | string, number | string>;
 
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
 
@@ -78,6 +88,48 @@ export interface AuthChallenges {
   userId: string;
 }
 
+export interface CatalogItems {
+  aliases: Generated<string[]>;
+  billingPeriod: string | null;
+  billingUnitText: string | null;
+  category: string;
+  code: string;
+  createdAt: Generated<Timestamp>;
+  englishName: string | null;
+  id: Generated<string>;
+  item: string;
+  kind: string;
+  maxUnitPrice: Numeric | null;
+  pricePeriodText: string | null;
+  remark: string | null;
+  sortOrder: number;
+  status: Generated<string>;
+  subcategory: string | null;
+  unitDimension: string | null;
+  unitFactor: Numeric | null;
+  unitSymbol: string | null;
+  updatedAt: Generated<Timestamp>;
+  versionId: string;
+  weight: Numeric | null;
+}
+
+export interface CatalogVersions {
+  basedOnId: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  effectiveFrom: string | null;
+  effectiveTo: string | null;
+  frameworkPeriod: string | null;
+  id: Generated<string>;
+  name: string;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  source: string | null;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  versionNo: number;
+}
+
 export interface CloudNodes {
   cloudType: string;
   code: string;
@@ -88,6 +140,33 @@ export interface CloudNodes {
   providerOrgId: string | null;
   site: string | null;
   status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface EstimateLines {
+  category: string | null;
+  estimateId: string;
+  itemCode: string | null;
+  itemText: string | null;
+  lineNo: number;
+  months: number | null;
+  quantity: Numeric;
+  subcategory: string | null;
+  unitText: string | null;
+}
+
+export interface Estimates {
+  budget: Numeric | null;
+  catalogVersionId: string;
+  ceiling: Numeric | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  milestonePercents: Generated<ArrayType<Numeric>>;
+  priceListId: string | null;
+  status: Generated<string>;
+  title: string;
+  unitId: string;
   updatedAt: Generated<Timestamp>;
 }
 
@@ -110,6 +189,34 @@ export interface PasswordHistory {
   id: Generated<Int8>;
   passwordHash: string;
   userId: string;
+}
+
+export interface PriceListItems {
+  billingPeriod: string;
+  billingUnitText: string;
+  itemCode: string;
+  priceListId: string;
+  unitPrice: Numeric;
+}
+
+export interface PriceLists {
+  catalogVersionId: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  effectiveFrom: string;
+  effectiveTo: string | null;
+  id: Generated<string>;
+  note: string | null;
+  providerId: string;
+  providerName: string;
+  status: Generated<string>;
+  submittedAt: Timestamp | null;
+  submittedBy: string | null;
+  updatedAt: Generated<Timestamp>;
+  versionNo: number;
 }
 
 export interface RolePermissions {
@@ -203,9 +310,15 @@ export interface DB {
   auditAnchor: AuditAnchor;
   auditLog: AuditLog;
   authChallenges: AuthChallenges;
+  catalogItems: CatalogItems;
+  catalogVersions: CatalogVersions;
   cloudNodes: CloudNodes;
+  estimateLines: EstimateLines;
+  estimates: Estimates;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
+  priceListItems: PriceListItems;
+  priceLists: PriceLists;
   rolePermissions: RolePermissions;
   roles: Roles;
   securityPolicy: SecurityPolicy;
