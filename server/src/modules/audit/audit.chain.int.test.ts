@@ -179,6 +179,12 @@ describe('audit chain on PostgreSQL', () => {
     expect((await verifyAuditChain(s.database.db)).ok).toBe(true);
     await tamper(s, 'delete from audit_log where seq = 11');
     expect(kinds(await verifyAuditChain(s.database.db))).toEqual(['11:removed']);
+    // Moving the anchor past the deleted record is caught by the recorded retention run.
+    const h11 = await s.owner.query('select prev_hash from audit_log where seq = 12');
+    await tamper(s, 'update audit_anchor set first_seq = 12, prev_hash = $1', [h11.rows[0].prev_hash]);
+    const moved = await verifyAuditChain(s.database.db);
+    expect(kinds(moved)).toEqual(['11:removed']);
+    expect(moved.problems[0]!.message).toContain('anchor was changed');
   });
 
   it('refuses a retention under 180 days in the database itself', async () => {

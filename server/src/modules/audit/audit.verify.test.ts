@@ -109,6 +109,20 @@ describe('ChainVerifier', () => {
     expect(kinds(verify(all.slice(9), anchor))).toEqual(['10:relinked']);
   });
 
+  it('catches an anchor moved past the start the last recorded retention run left', () => {
+    const all = chain(30);
+    // Record 20 is a retention run that kept seq 11 onwards.
+    const f = { ...fieldsOf(all[19]!), action: 'audit.prune', details: { removed: 10, retentionDays: 180, firstSeq: '11' } };
+    all[19] = { ...all[19]!, ...f, hash: chainHash(all[19]!.prevHash, f) };
+    for (let i = 20; i < 30; i++) {
+      const g = fieldsOf(all[i]!);
+      all[i] = { ...all[i]!, prevHash: all[i - 1]!.hash, hash: chainHash(all[i - 1]!.hash, g) };
+    }
+    expect(verify(all.slice(10), { firstSeq: '11', prevHash: all[9]!.hash }).ok).toBe(true);
+    const r = verify(all.slice(12), { firstSeq: '13', prevHash: all[11]!.hash });
+    expect(kinds(r)).toEqual(['11:removed']);
+  });
+
   it('caps the problems it lists but counts them all', () => {
     const rows = chain(50).map((r) => ({ ...r, actorUsername: 'x' }));
     const v = new ChainVerifier(null, 10);

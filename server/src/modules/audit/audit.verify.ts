@@ -66,6 +66,8 @@ export class ChainVerifier {
   private predStored: string;
   private predRecomputed: string;
   private readonly startSeq: bigint;
+  /** Where the last recorded retention run (`audit.prune`) left the start of the log. */
+  private lastPrune: { seq: string; firstSeq: string } | null = null;
 
   constructor(
     private readonly anchor: { firstSeq: string; prevHash: string } | null,
@@ -93,7 +95,7 @@ export class ChainVerifier {
       const from = expectedSeq;
       const to = seq - 1n;
       const range = from === to ? `seq ${from} is` : `seq ${from}–${to} (${to - from + 1n} records) are`;
-      this.report(String(from), 'removed', first ? `${range} missing at the start of the log (before seq ${seq})` : `${range} missing between seq ${this.lastSeq} and seq ${seq}`);
+      this.report(String(from), 'removed', first ? `${range} missing at the start of the log (before seq ${seq}; or the retention anchor was deleted)` : `${range} missing between seq ${this.lastSeq} and seq ${seq}`);
       if (!contentOk) this.report(r.seq, 'altered', `the hash of seq ${seq} does not match its content`);
     } else if (r.prevHash !== this.predStored && r.prevHash !== this.predRecomputed) {
       if (first) {
@@ -107,6 +109,11 @@ export class ChainVerifier {
       }
     } else if (!contentOk) {
       this.report(r.seq, 'altered', `the hash of seq ${seq} does not match its content: the record was changed`);
+    }
+
+    if (contentOk && r.action === 'audit.prune') {
+      const firstSeq = (r.details as { firstSeq?: unknown } | null)?.firstSeq;
+      if (typeof firstSeq === 'string') this.lastPrune = { seq: r.seq, firstSeq };
     }
 
     this.lastSeq = seq;
@@ -132,6 +139,15 @@ export class ChainVerifier {
       }
     }
     this.pending = [];
+    // The anchor is only written by audit_prune(); each run through the platform is recorded with the first seq it
+    // kept. An anchor moved past that point hides records removed from the start of the log.
+    if (this.anchor && this.lastPrune && this.lastPrune.firstSeq !== this.anchor.firstSeq) {
+      this.report(
+        this.lastPrune.firstSeq,
+        BigInt(this.anchor.firstSeq) > BigInt(this.lastPrune.firstSeq) ? 'removed' : 'relinked',
+        `the retention anchor says the log starts at seq ${this.anchor.firstSeq}, but the last recorded retention run (seq ${this.lastPrune.seq}) left seq ${this.lastPrune.firstSeq} as the first record: the anchor was changed${BigInt(this.anchor.firstSeq) > BigInt(this.lastPrune.firstSeq) ? ' to hide records removed from the start' : ''} (or audit_prune() was run by hand instead of through zhengyun)`,
+      );
+    }
     this.problems.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : BigInt(a.seq) > BigInt(b.seq) ? 1 : 0));
     return {
       ok: this.problemCount === 0,
