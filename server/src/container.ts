@@ -8,6 +8,7 @@ import { AccessService, registerAccessRoutes } from './modules/access/index.js';
 import { AuthService, registerAuthJobs, registerAuthRoutes, type LdapVerifier } from './modules/auth/index.js';
 import { DemoService } from './modules/demo/index.js';
 import { CatalogService, registerCatalogRoutes } from './modules/catalog/index.js';
+import { EstimatesService, registerEstimateRoutes } from './modules/estimates/index.js';
 import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/audit/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
@@ -57,6 +58,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerAccessRoutes(app, access),
       (app) => registerAuthRoutes(app, authService),
       (app) => registerCatalogRoutes(app, catalog),
+      (app) => registerEstimateRoutes(app, new EstimatesService(deps.db, catalog)),
       (app) => registerAuditRoutes(app, audit),
     ],
   };
