@@ -24,7 +24,10 @@ export function SecretModal(props: { open: boolean; title: string; hint: string;
     >
       <Alert type="warning" showIcon message={props.hint} style={{ marginBottom: 16 }} />
       <Flex gap={8} align="center">
-        <Typography.Text code style={{ fontSize: 16, wordBreak: 'break-all', flex: 1 }} data-testid={props.testId}>
+        <Typography.Text
+          style={{ fontFamily: 'monospace', fontSize: 15, wordBreak: 'break-all', flex: 1, padding: '6px 10px', background: '#f5f5f5', border: '1px solid #e5e5e5', borderRadius: 4 }}
+          data-testid={props.testId}
+        >
           {props.secret}
         </Typography.Text>
         <Button icon={<CopyOutlined />} onClick={() => void copy()} data-testid={`${props.testId}-copy`}>{t('common.copy')}</Button>

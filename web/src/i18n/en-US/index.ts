@@ -51,7 +51,7 @@ const enUS: Shape<typeof zhCN> = {
     resetPassword: 'Reset password', resetPasswordConfirm: "Reset this user's password?", unlock: 'Unlock', resetMfa: 'Reset 2FA',
     resetMfaConfirm: "Reset this user's two-factor authentication? They will enrol again at next sign-in.", disableConfirm: 'Disable this user?', assignRoles: 'Assign roles',
     usernameRule: '3–64 letters, digits or _ . @ -', statusActive: 'Active', statusDisabled: 'Disabled', statusLocked: 'Locked',
-    phoneRule: 'Enter a valid phone number', mustChange: 'Must change password', more: 'More',
+    phoneRule: 'Enter a valid phone number', pickOrgFirst: 'Choose the organisation first', mustChange: 'Must change password', more: 'More',
   },
   roles: {
     title: 'Roles & permissions', name: 'Role name', nameEn: 'English name', description: 'Description', builtin: 'Built-in', custom: 'Custom',

@@ -47,7 +47,7 @@ const zhCN = {
     resetPassword: '重置密码', resetPasswordConfirm: '确定重置该用户的密码？', unlock: '解锁', resetMfa: '重置双因素',
     resetMfaConfirm: '确定重置该用户的双因素认证？用户下次登录需重新绑定。', disableConfirm: '确定停用该用户？', assignRoles: '分配角色',
     usernameRule: '3–64 位字母、数字或 _ . @ -', statusActive: '正常', statusDisabled: '已停用', statusLocked: '已锁定',
-    phoneRule: '请输入有效的电话号码', mustChange: '待改密', more: '更多',
+    phoneRule: '请输入有效的电话号码', pickOrgFirst: '请先选择所属单位', mustChange: '待改密', more: '更多',
   },
   roles: {
     title: '角色与权限', name: '角色名称', nameEn: '英文名称', description: '说明', builtin: '内置', custom: '自定义',

@@ -38,6 +38,7 @@ function StatusTag({ u }: { u: UserItem }) {
 }
 
 function RolesSelect({ orgId, value, onChange, testId }: { orgId?: string; value?: string[]; onChange?: (v: string[]) => void; testId: string }) {
+  const { t } = useTranslation();
   const roles = useQuery({ queryKey: roleKeys.list(orgId), queryFn: () => rolesApi.list(orgId), enabled: !!orgId });
   return (
     <Select
@@ -47,6 +48,7 @@ function RolesSelect({ orgId, value, onChange, testId }: { orgId?: string; value
       loading={roles.isLoading}
       options={(roles.data?.items ?? []).filter((r) => r.assignable || value?.includes(r.id)).map((r) => ({ value: r.id, label: r.name, disabled: !r.assignable }))}
       optionFilterProp="label"
+      placeholder={orgId ? undefined : t('users.pickOrgFirst')}
       data-testid={testId}
     />
   );
@@ -214,9 +216,11 @@ export default function UsersPage() {
           <Form.Item name="authSource" label={t('users.authSource')}>
             <Select options={[{ value: 'local', label: t('users.local') }, { value: 'ldap', label: t('users.ldap') }]} data-testid="user-form-auth-source" />
           </Form.Item>
-          <Form.Item name="roleIds" label={t('users.roles')}>
-            <RolesSelect orgId={createOrg} testId="user-form-roles" />
-          </Form.Item>
+          {can('role:assign') && can('role:read') && (
+            <Form.Item name="roleIds" label={t('users.roles')}>
+              <RolesSelect orgId={createOrg} testId="user-form-roles" />
+            </Form.Item>
+          )}
         </Form>
       </Modal>
 
