@@ -79,11 +79,12 @@ try {
   const service = new AuditService(database.db);
   const filter = { from: new Date(start).toISOString() };
   const t1 = performance.now();
-  const { total } = await service.prepareExport(systemContext('bench'), filter).catch(() => ({ total: -1 }));
+  const plan = await service.prepareExport(systemContext('bench'), filter).catch(() => ({ total: -1, upTo: null }));
+  const { total } = plan;
   if (total > 0) {
     let bytes = 0;
     const sink = new Writable({ write(chunk: Buffer, _e, cb) { bytes += chunk.length; cb(); } });
-    await service.writeExport(systemContext('bench'), filter, total, sink);
+    await service.writeExport(systemContext('bench'), filter, plan, sink);
     const ms = performance.now() - t1;
     console.log(`export: ${total} rows to .xlsx in ${(ms / 1000).toFixed(2)} s (${Math.round(total / (ms / 1000))} rows/s), ${(bytes / 2 ** 20).toFixed(1)} MiB`);
   } else console.log('export: more than 100,000 rows match; skipped (the API answers 400)');

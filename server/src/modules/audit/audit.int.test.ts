@@ -126,6 +126,23 @@ describe('GET /api/audit-logs/export', () => {
     expect(recs[0]).toMatchObject({ details: { total: 3, format: 'xlsx', filter: { q: marker, targetType: 'widget' } } });
   });
 
+  it('holds exactly the records counted when the export began, not its own record', async () => {
+    const read = async () => {
+      const res = await get(auditor.session, `/api/audit-logs/export?actor=${auditor.user.username}&action=audit.export`);
+      expect(res.statusCode).toBe(200);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+      return wb.getWorksheet('审计日志')!;
+    };
+    const before = (await auditRecords(t, { action: 'audit.export', actorUsername: auditor.user.username })).length;
+    const first = await read();
+    expect(first.rowCount).toBe(3 + before);
+    expect(String(first.getRow(2).getCell(1).value)).toContain(`共 ${before} 条`);
+    const second = await read();
+    expect(second.rowCount).toBe(4 + before);
+    expect(second.getRow(4).getCell(5).value).toBe('audit.export');
+  });
+
   it('refuses an export larger than the cap with a clear 400', async () => {
     const small = new AuditService(t.deps.db, undefined, 2);
     await expect(small.prepareExport(systemContext(), { q: marker, targetType: 'widget' })).rejects.toMatchObject({ code: 'audit.export_too_large', kind: 'validation', details: { total: 3, max: 2 } });

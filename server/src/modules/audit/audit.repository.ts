@@ -86,8 +86,10 @@ export async function chainBatch(trx: Tx, after: string | null, size: number): P
   return parse(await q.execute());
 }
 
-export async function countRecords(trx: Tx, f: AuditFilter): Promise<number> {
-  const r = await applyFilter(trx.selectFrom('auditLog'), f)
+export async function countRecords(trx: Tx, f: AuditFilter, upTo: string | null = null): Promise<number> {
+  let q = applyFilter(trx.selectFrom('auditLog'), f);
+  if (upTo !== null) q = q.where('seq', '<=', upTo);
+  const r = await q
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(r.n);
@@ -108,6 +110,11 @@ export async function nextBatch(trx: Tx, f: AuditFilter, before: string | null, 
   let q = recordColumns(applyFilter(trx.selectFrom('auditLog'), f)).orderBy('seq', 'desc').limit(size);
   if (before !== null) q = q.where('seq', '<', before);
   return parse(await q.execute());
+}
+
+export async function lastSeq(trx: Tx): Promise<string | null> {
+  const r = await trx.selectFrom('auditLog').select('seq').orderBy('seq', 'desc').limit(1).executeTakeFirst();
+  return r ? String(r.seq) : null;
 }
 
 export async function retentionDays(trx: Tx): Promise<number> {

@@ -28,11 +28,11 @@ export function registerAuditRoutes(app: App, service: AuditService): void {
     },
     async (request, reply) => {
       const filter = request.query;
-      const { total } = await service.prepareExport(request.ctx, filter);
+      const plan = await service.prepareExport(request.ctx, filter);
       const out = new PassThrough();
       const stamp = shanghaiTime(new Date()).replace(/[-: ]/g, '').replace(/^(\d{8})/, '$1-');
       const name = `审计日志-${stamp}.xlsx`;
-      service.writeExport(request.ctx, filter, total, out).catch((err: unknown) => {
+      service.writeExport(request.ctx, filter, plan, out).catch((err: unknown) => {
         request.log.error({ err }, 'audit export failed while streaming');
         out.destroy(err as Error);
       });

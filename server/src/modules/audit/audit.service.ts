@@ -82,6 +82,12 @@ function json(value: unknown) {
 /** Resolves an organisation's name for display (wired to the organisations module in container.ts). */
 export type OrgNameLookup = (trx: Tx, ctx: RequestContext, orgId: string) => Promise<string | undefined>;
 
+export interface ExportPlan {
+  total: number;
+  /** Last seq when the export was counted (null: empty log). */
+  upTo: string | null;
+}
+
 /** Exports larger than this must be narrowed by a filter (an .xlsx sheet holds ~1M rows; people read far fewer). */
 export const EXPORT_MAX_ROWS = 100_000;
 const EXPORT_BATCH = 2000;
@@ -110,23 +116,28 @@ export class AuditService {
     });
   }
 
-  /** Counts what an export would hold, refuses one that is too large, and records the export. */
-  async prepareExport(ctx: RequestContext, filter: AuditFilter): Promise<{ total: number }> {
+  /**
+   * Counts what an export would hold, refuses one that is too large, and records the export. `upTo` is the last seq
+   * at that moment: the export holds exactly the records counted, not the ones written since (its own record included).
+   */
+  async prepareExport(ctx: RequestContext, filter: AuditFilter): Promise<ExportPlan> {
     return withTx(this.db, ctx, async (trx) => {
-      const total = await repo.countRecords(trx, filter);
+      const upTo = await repo.lastSeq(trx);
+      const total = await repo.countRecords(trx, filter, upTo);
       if (total > this.exportMaxRows) {
         throw new AppError('validation', 'audit.export_too_large', `The filter matches ${total} records; an export holds at most ${this.exportMaxRows}. Narrow the time range or other filters.`, {
           total,
           max: this.exportMaxRows,
         });
       }
-      await recordAudit(trx, ctx, { action: 'audit.export', targetType: 'audit_log', details: { filter, total, format: 'xlsx' } });
-      return { total };
+      await recordAudit(trx, ctx, { action: 'audit.export', targetType: 'audit_log', details: { filter, total, upToSeq: upTo, format: 'xlsx' } });
+      return { total, upTo };
     });
   }
 
   /** Writes the .xlsx to `out` from one consistent snapshot, in batches (newest first). */
-  async writeExport(ctx: RequestContext, filter: AuditFilter, total: number, out: Writable): Promise<void> {
+  async writeExport(ctx: RequestContext, filter: AuditFilter, plan: ExportPlan, out: Writable): Promise<void> {
+    const { total, upTo } = plan;
     await this.db
       .transaction()
       .setIsolationLevel('repeatable read')
@@ -136,7 +147,7 @@ export class AuditService {
         const names = new Map<string, string | null>();
         const toRecords = (rows: repo.AuditRow[]) => this.toRecords(trx, ctx, rows, names);
         async function* batches(): AsyncIterable<AuditRecord[]> {
-          let before: string | null = null;
+          let before: string | null = upTo === null ? null : String(BigInt(upTo) + 1n);
           let left = total;
           while (left > 0) {
             const rows = await repo.nextBatch(trx, filter, before, Math.min(EXPORT_BATCH, left));
