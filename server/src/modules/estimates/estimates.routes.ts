@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
-import { estimateDetailSchema, estimateInputSchema, estimateResultSchema, estimateSchema, idParamsSchema } from './estimates.schemas.js';
+import { estimateDetailSchema, estimateImportSchema, estimateInputSchema, estimateResultSchema, estimateSchema, idParamsSchema } from './estimates.schemas.js';
 import type { EstimatesService } from './estimates.service.js';
 
 const tags = ['estimates'];
@@ -30,6 +30,26 @@ export function registerEstimateRoutes(app: App, service: EstimatesService): voi
     '/api/estimates/:id',
     { config: { permission: 'estimate:write' }, schema: { tags, summary: 'Replace a draft estimate', params: idParamsSchema, body: estimateInputSchema, response: { 200: estimateDetailSchema } } },
     async (request) => service.update(request.ctx, request.params.id, request.body),
+  );
+  app.post(
+    '/api/estimates/import',
+    { bodyLimit: 12 * 1024 * 1024, config: { permission: 'estimate:write' }, schema: { tags, summary: 'Save a draft estimate from an .xlsx in the procurement-table layout (base64)', body: estimateImportSchema, response: { 201: estimateDetailSchema } } },
+    async (request, reply) => reply.status(201).send(await service.importXlsx(request.ctx, request.body)),
+  );
+  app.get(
+    '/api/estimates/:id/export',
+    {
+      config: { permission: 'estimate:read' },
+      schema: { tags, summary: 'The priced estimate as .xlsx (服务类别 … 单价, 金额, with conversions and milestones)', params: idParamsSchema, produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+    },
+    async (request, reply) => {
+      const { title, data } = await service.exportXlsx(request.ctx, request.params.id);
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="estimate.xlsx"; filename*=UTF-8''${encodeURIComponent(`预算测算-${title.slice(0, 60)}.xlsx`)}`)
+        .header('cache-control', 'no-store')
+        .send(data);
+    },
   );
   app.delete(
     '/api/estimates/:id',

@@ -100,3 +100,9 @@ export const estimateDetailSchema = estimateSchema
   })
   .meta({ id: 'EstimateDetail' });
 export type EstimateDetail = z.infer<typeof estimateDetailSchema>;
+
+/** An estimate imported from an .xlsx in the layout of the procurement tables (base64 of the file). */
+export const estimateImportSchema = estimateInputSchema.omit({ lines: true }).extend({
+  file: z.string().min(1).max(12_000_000).regex(/^[A-Za-z0-9+/=\r\n]+$/, 'base64'),
+});
+export type EstimateImport = z.infer<typeof estimateImportSchema>;

@@ -5,7 +5,8 @@ import { Dec, sum } from '../../platform/money.js';
 import { recordAudit } from '../audit/index.js';
 import { convert, type CatalogItemData, type CatalogService } from '../catalog/index.js';
 import { computeEstimate, type EstimateLineInput, type EstimateResult, type PriceSource } from './estimate.engine.js';
-import type { Estimate, EstimateDetail, EstimateInput, EstimateLineInputBody } from './estimates.schemas.js';
+import type { Estimate, EstimateDetail, EstimateImport, EstimateInput, EstimateLineInputBody } from './estimates.schemas.js';
+import { readEstimateWorkbook, writeEstimateWorkbook } from './estimates.xlsx.js';
 
 const decimals = (text: string): number => (text.includes('.') ? text.length - text.indexOf('.') - 1 : 0);
 const QUANTITY = /^-?\d{1,15}(\.\d+)?$/;
@@ -79,6 +80,20 @@ export class EstimatesService {
       await recordAudit(trx, ctx, { action: 'estimates.update', targetType: 'estimate', targetId: id, after: { title: input.title, lines: input.lines.length } });
       return this.detail(trx, ctx, id);
     });
+  }
+
+  /** Creates a draft from an .xlsx in the layout of the procurement tables; a malformed file names row and column. */
+  async importXlsx(ctx: RequestContext, input: EstimateImport): Promise<EstimateDetail> {
+    const { file, ...header } = input;
+    const read = await readEstimateWorkbook(Buffer.from(file, 'base64'));
+    if (!read.ok) throw validationError('estimates.invalid_xlsx', 'The workbook has invalid rows', read.issues);
+    return this.create(ctx, { ...header, lines: read.lines });
+  }
+
+  /** The priced estimate as .xlsx (procurement-table layout, with conversions, totals, milestones). */
+  async exportXlsx(ctx: RequestContext, id: string): Promise<{ title: string; data: Buffer }> {
+    const detail = await this.get(ctx, id);
+    return { title: detail.title, data: await writeEstimateWorkbook(detail) };
   }
 
   delete(ctx: RequestContext, id: string): Promise<void> {
