@@ -8,7 +8,6 @@ import { RouterProvider } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { router } from './router';
 import { ApiError, setUnauthorizedHandler } from '../api/client';
-import { authKeys } from '../features/auth/auth.api';
 
 const queryClient = new QueryClient({
   defaultOptions: {
@@ -22,9 +21,10 @@ const queryClient = new QueryClient({
 // A 401 on an authenticated call: the session ended (idle timeout, sign-out elsewhere) — back to sign-in.
 setUnauthorizedHandler(() => {
   if (window.location.pathname.startsWith('/login')) return;
-  queryClient.setQueryData(authKeys.me, null);
-  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== 'auth' });
-  void router.navigate(`/login?reason=expired&next=${encodeURIComponent(window.location.pathname)}`, { replace: true });
+  // Navigate first: clearing "me" while the layout is mounted would redirect without the reason.
+  void router
+    .navigate(`/login?reason=expired&next=${encodeURIComponent(window.location.pathname)}`, { replace: true })
+    .then(() => queryClient.removeQueries());
 });
 
 export function App() {
