@@ -1,4 +1,4 @@
-import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from "kysely";
+import { CamelCasePlugin, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { DB } from './schema.js';
 import type { RequestContext } from '../context.js';
@@ -29,7 +29,8 @@ export function createDatabase(url: string, poolSize = 10): Database {
     client.query(`set role ${APP_ROLE}; set time zone 'Asia/Shanghai'`).catch(() => undefined);
   });
   pool.on('error', () => undefined);
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin()] });
+  // Column names are snake_case in SQL and camelCase in TypeScript; keys inside jsonb values are data and stay as stored.
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }), plugins: [new CamelCasePlugin({ maintainNestedObjectKeys: true })] });
   return { db, pool, close: () => db.destroy() };
 }
 
