@@ -1440,7 +1440,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -1586,7 +1586,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2559,7 +2559,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -2645,6 +2645,1033 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/catalog/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Catalog versions (服务目录版本) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["CatalogVersion"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new draft version, copied from an existing one */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        basedOnId: string;
+                        name: string;
+                        effectiveFrom?: string | null;
+                        effectiveTo?: string | null;
+                        frameworkPeriod?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/current": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The published catalog version in force today, with its items and weighted maximum price */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/versions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One catalog version with its items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/versions/{id}/items/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Add or change an item of a draft version */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "basic" | "baseline" | "extension";
+                        category: string;
+                        subcategory?: string | null;
+                        item: string;
+                        englishName?: string | null;
+                        billingUnitText?: string | null;
+                        billingPeriod?: ("month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off") | null;
+                        pricePeriodText?: string | null;
+                        maxUnitPrice?: string | null;
+                        weightPercent?: string | null;
+                        remark?: string | null;
+                        aliases?: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/versions/{id}/items/{code}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire an item of a draft version */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/catalog/versions/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft (weights 100%, unique codes, caps) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Price lists: a provider's own; approved lists for everybody else */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["PriceList"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new draft price list of the caller's provider */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerId?: string;
+                        /** Format: uuid */
+                        catalogVersionId: string;
+                        effectiveFrom: string;
+                        effectiveTo?: string | null;
+                        note?: string | null;
+                        items: {
+                            itemCode: string;
+                            unitPrice: string;
+                            billingUnitText?: string;
+                            /** @enum {string} */
+                            billingPeriod?: "month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-lists/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One price list with its prices and weighted price */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-lists/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit a draft price list for approval */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-lists/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a submitted price list (management unit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/price-lists/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject a submitted price list (management unit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estimates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Price an estimate without saving it (预算测算) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        title: string;
+                        /** Format: uuid */
+                        catalogVersionId?: string;
+                        priceListId?: string | null;
+                        budget?: string | null;
+                        ceiling?: string | null;
+                        milestonePercents?: string[];
+                        lines: {
+                            itemCode?: string | null;
+                            itemText?: string | null;
+                            category?: string | null;
+                            subcategory?: string | null;
+                            quantity: string;
+                            unit?: string | null;
+                            months?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstimateResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estimates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Draft estimates of the caller's units */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Estimate"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a draft estimate (all rows valid, or nothing saved) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        title: string;
+                        /** Format: uuid */
+                        catalogVersionId?: string;
+                        priceListId?: string | null;
+                        budget?: string | null;
+                        ceiling?: string | null;
+                        milestonePercents?: string[];
+                        lines: {
+                            itemCode?: string | null;
+                            itemText?: string | null;
+                            category?: string | null;
+                            subcategory?: string | null;
+                            quantity: string;
+                            unit?: string | null;
+                            months?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstimateDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estimates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One estimate, priced: conversions, line amounts, totals, overruns, milestones */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstimateDetail"];
+                    };
+                };
+            };
+        };
+        /** Replace a draft estimate */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        title: string;
+                        /** Format: uuid */
+                        catalogVersionId?: string;
+                        priceListId?: string | null;
+                        budget?: string | null;
+                        ceiling?: string | null;
+                        milestonePercents?: string[];
+                        lines: {
+                            itemCode?: string | null;
+                            itemText?: string | null;
+                            category?: string | null;
+                            subcategory?: string | null;
+                            quantity: string;
+                            unit?: string | null;
+                            months?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstimateDetail"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a draft estimate */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estimates/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Save a draft estimate from an .xlsx in the procurement-table layout (base64) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        title: string;
+                        /** Format: uuid */
+                        catalogVersionId?: string;
+                        priceListId?: string | null;
+                        budget?: string | null;
+                        ceiling?: string | null;
+                        milestonePercents?: string[];
+                        file: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EstimateDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/estimates/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The priced estimate as .xlsx (服务类别 … 单价, 金额, with conversions and milestones) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the audit log (审计日志), newest first; the search itself is recorded */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description records at or after this time */
+                    from?: string;
+                    /** @description records before this time */
+                    to?: string;
+                    /** @description user name contains */
+                    actor?: string;
+                    /** @description action starts with, e.g. `auth.` or `users.create` */
+                    action?: string;
+                    outcome?: "success" | "failure";
+                    targetType?: string;
+                    /** @description keyword in action, target, user name or details */
+                    q?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description position in the chain (bigint as a string) */
+                                seq: string;
+                                occurredAt: string;
+                                actorUserId: string | null;
+                                actorUsername: string;
+                                actorOrgId: string | null;
+                                actorOrgName: string | null;
+                                actorKind: string;
+                                action: string;
+                                targetType: string | null;
+                                targetId: string | null;
+                                /** @enum {string} */
+                                outcome: "success" | "failure";
+                                before: unknown | null;
+                                after: unknown | null;
+                                details: unknown | null;
+                                sourceIp: string | null;
+                                requestId: string | null;
+                                prevHash: string;
+                                hash: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-logs/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the matching records to .xlsx (at most 100,000; narrow the filter otherwise); the export is recorded */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description records at or after this time */
+                    from?: string;
+                    /** @description records before this time */
+                    to?: string;
+                    /** @description user name contains */
+                    actor?: string;
+                    /** @description action starts with, e.g. `auth.` or `users.create` */
+                    action?: string;
+                    outcome?: "success" | "failure";
+                    targetType?: string;
+                    /** @description keyword in action, target, user name or details */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/audit-logs/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the SM3 chain of the whole log: names every altered, removed, reordered or relinked record */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            checked: number;
+                            firstSeq: string | null;
+                            lastSeq: string | null;
+                            lastHash: string | null;
+                            anchor: {
+                                firstSeq: string;
+                                prevHash: string;
+                            } | null;
+                            problems: {
+                                seq: string;
+                                /** @enum {string} */
+                                kind: "altered" | "removed" | "reordered" | "relinked";
+                                message: string;
+                            }[];
+                            problemCount: number;
+                            truncated: boolean;
+                            durationMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -2715,6 +3742,218 @@ export interface components {
             status: "active" | "disabled";
             children: components["schemas"]["OrganisationTreeNodeInput"][];
         };
+        CatalogItemInput: {
+            code: string;
+            /** @enum {string} */
+            kind: "basic" | "baseline" | "extension";
+            category: string;
+            subcategory: string | null;
+            item: string;
+            englishName: string | null;
+            billingUnitText: string | null;
+            billingUnit: {
+                factor: string;
+                symbol: string;
+                dimension: string;
+            } | null;
+            billingPeriod: ("month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off") | null;
+            pricePeriodText: string | null;
+            maxUnitPrice: string | null;
+            weight: string | null;
+            remark: string | null;
+            aliases: string[];
+            /** @enum {string} */
+            status: "active" | "retired";
+        };
+        CatalogVersionInput: {
+            /** Format: uuid */
+            id: string;
+            versionNo: number;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            frameworkPeriod: string | null;
+            basedOnId: string | null;
+            source: string | null;
+            publishedAt: string | null;
+        };
+        CatalogVersionDetailInput: {
+            /** Format: uuid */
+            id: string;
+            versionNo: number;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            frameworkPeriod: string | null;
+            basedOnId: string | null;
+            source: string | null;
+            publishedAt: string | null;
+            items: components["schemas"]["CatalogItemInput"][];
+            weightedMaxPrice: string | null;
+            abilities: {
+                edit: boolean;
+                publish: boolean;
+                copy: boolean;
+            };
+        };
+        PriceListInput: {
+            /** Format: uuid */
+            id: string;
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: uuid */
+            catalogVersionId: string;
+            versionNo: number;
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            note: string | null;
+            decisionComment: string | null;
+        };
+        PriceListDetailInput: {
+            /** Format: uuid */
+            id: string;
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: uuid */
+            catalogVersionId: string;
+            versionNo: number;
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            note: string | null;
+            decisionComment: string | null;
+            items: {
+                itemCode: string;
+                unitPrice: string;
+                billingUnitText: string;
+                /** @enum {string} */
+                billingPeriod: "month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off";
+            }[];
+            weightedPrice: string | null;
+            abilities: {
+                submit: boolean;
+                approve: boolean;
+            };
+        };
+        EstimateResultInput: {
+            lines: {
+                index: number;
+                input: {
+                    itemCode?: string | null;
+                    itemText?: string | null;
+                    category?: string | null;
+                    subcategory?: string | null;
+                    quantity: string;
+                    unit?: string | null;
+                    months?: number | null;
+                };
+                mapping: {
+                    itemCode: string;
+                    itemText: string;
+                    /** @enum {string} */
+                    method: "code" | "item_text" | "alias" | "subcategory";
+                } | null;
+                candidates: string[];
+                conversion: {
+                    from: string;
+                    to: string;
+                    quantity: string;
+                    ratio: string;
+                    explanation: string;
+                    nonIntegral: boolean;
+                } | null;
+                unitPrice: string | null;
+                billingPeriod: ("month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off") | null;
+                monthlyAmount: string | null;
+                amount: string | null;
+                problem: string | null;
+                reason: string | null;
+                warnings: string[];
+            }[];
+            monthlyTotal: string;
+            total: string;
+            totalUppercase: string;
+            pricedCount: number;
+            unpricedCount: number;
+            baselineIncluded: {
+                code: string;
+                name: string;
+            }[];
+            budget: {
+                amount: string;
+                overrun: boolean;
+                difference: string;
+            } | null;
+            ceiling: {
+                amount: string;
+                overrun: boolean;
+                difference: string;
+            } | null;
+            milestones: {
+                percent: string;
+                amount: string;
+                uppercase: string;
+            }[];
+        };
+        EstimateInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** Format: uuid */
+            catalogVersionId: string;
+            priceListId: string | null;
+            budget: string | null;
+            ceiling: string | null;
+            milestonePercents: string[];
+            /** @enum {string} */
+            status: "draft";
+            updatedAt: string;
+        };
+        EstimateDetailInput: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** Format: uuid */
+            catalogVersionId: string;
+            priceListId: string | null;
+            budget: string | null;
+            ceiling: string | null;
+            milestonePercents: string[];
+            /** @enum {string} */
+            status: "draft";
+            updatedAt: string;
+            lines: {
+                itemCode?: string | null;
+                itemText?: string | null;
+                category?: string | null;
+                subcategory?: string | null;
+                quantity: string;
+                unit?: string | null;
+                months?: number | null;
+            }[];
+            result: components["schemas"]["EstimateResultInput"];
+            abilities: {
+                edit: boolean;
+                delete: boolean;
+            };
+        };
         LdapSettings: {
             enabled: boolean;
             url: string;
@@ -2780,6 +4019,218 @@ export interface components {
             /** @enum {string} */
             status: "active" | "disabled";
             children: components["schemas"]["OrganisationTreeNode"][];
+        };
+        CatalogItem: {
+            code: string;
+            /** @enum {string} */
+            kind: "basic" | "baseline" | "extension";
+            category: string;
+            subcategory: string | null;
+            item: string;
+            englishName: string | null;
+            billingUnitText: string | null;
+            billingUnit: {
+                factor: string;
+                symbol: string;
+                dimension: string;
+            } | null;
+            billingPeriod: ("month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off") | null;
+            pricePeriodText: string | null;
+            maxUnitPrice: string | null;
+            weight: string | null;
+            remark: string | null;
+            aliases: string[];
+            /** @enum {string} */
+            status: "active" | "retired";
+        };
+        CatalogVersion: {
+            /** Format: uuid */
+            id: string;
+            versionNo: number;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            frameworkPeriod: string | null;
+            basedOnId: string | null;
+            source: string | null;
+            publishedAt: string | null;
+        };
+        CatalogVersionDetail: {
+            /** Format: uuid */
+            id: string;
+            versionNo: number;
+            name: string;
+            /** @enum {string} */
+            status: "draft" | "published" | "retired";
+            effectiveFrom: string | null;
+            effectiveTo: string | null;
+            frameworkPeriod: string | null;
+            basedOnId: string | null;
+            source: string | null;
+            publishedAt: string | null;
+            items: components["schemas"]["CatalogItem"][];
+            weightedMaxPrice: string | null;
+            abilities: {
+                edit: boolean;
+                publish: boolean;
+                copy: boolean;
+            };
+        };
+        PriceList: {
+            /** Format: uuid */
+            id: string;
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: uuid */
+            catalogVersionId: string;
+            versionNo: number;
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            note: string | null;
+            decisionComment: string | null;
+        };
+        PriceListDetail: {
+            /** Format: uuid */
+            id: string;
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            /** Format: uuid */
+            catalogVersionId: string;
+            versionNo: number;
+            effectiveFrom: string;
+            effectiveTo: string | null;
+            /** @enum {string} */
+            status: "draft" | "submitted" | "approved" | "rejected";
+            note: string | null;
+            decisionComment: string | null;
+            items: {
+                itemCode: string;
+                unitPrice: string;
+                billingUnitText: string;
+                /** @enum {string} */
+                billingPeriod: "month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off";
+            }[];
+            weightedPrice: string | null;
+            abilities: {
+                submit: boolean;
+                approve: boolean;
+            };
+        };
+        EstimateResult: {
+            lines: {
+                index: number;
+                input: {
+                    itemCode?: string | null;
+                    itemText?: string | null;
+                    category?: string | null;
+                    subcategory?: string | null;
+                    quantity: string;
+                    unit?: string | null;
+                    months?: number | null;
+                };
+                mapping: {
+                    itemCode: string;
+                    itemText: string;
+                    /** @enum {string} */
+                    method: "code" | "item_text" | "alias" | "subcategory";
+                } | null;
+                candidates: string[];
+                conversion: {
+                    from: string;
+                    to: string;
+                    quantity: string;
+                    ratio: string;
+                    explanation: string;
+                    nonIntegral: boolean;
+                } | null;
+                unitPrice: string | null;
+                billingPeriod: ("month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off") | null;
+                monthlyAmount: string | null;
+                amount: string | null;
+                problem: string | null;
+                reason: string | null;
+                warnings: string[];
+            }[];
+            monthlyTotal: string;
+            total: string;
+            totalUppercase: string;
+            pricedCount: number;
+            unpricedCount: number;
+            baselineIncluded: {
+                code: string;
+                name: string;
+            }[];
+            budget: {
+                amount: string;
+                overrun: boolean;
+                difference: string;
+            } | null;
+            ceiling: {
+                amount: string;
+                overrun: boolean;
+                difference: string;
+            } | null;
+            milestones: {
+                percent: string;
+                amount: string;
+                uppercase: string;
+            }[];
+        };
+        Estimate: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** Format: uuid */
+            catalogVersionId: string;
+            priceListId: string | null;
+            budget: string | null;
+            ceiling: string | null;
+            milestonePercents: string[];
+            /** @enum {string} */
+            status: "draft";
+            updatedAt: string;
+        };
+        EstimateDetail: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            unitId: string;
+            title: string;
+            /** Format: uuid */
+            catalogVersionId: string;
+            priceListId: string | null;
+            budget: string | null;
+            ceiling: string | null;
+            milestonePercents: string[];
+            /** @enum {string} */
+            status: "draft";
+            updatedAt: string;
+            lines: {
+                itemCode?: string | null;
+                itemText?: string | null;
+                category?: string | null;
+                subcategory?: string | null;
+                quantity: string;
+                unit?: string | null;
+                months?: number | null;
+            }[];
+            result: components["schemas"]["EstimateResult"];
+            abilities: {
+                edit: boolean;
+                delete: boolean;
+            };
         };
     };
     responses: never;

@@ -1,56 +1,11 @@
-import { qs, request, ApiError } from '../../api/client';
+import { api, data, qs, ApiError } from '../../api/client';
+import type { paths } from '../../api/schema';
 
-// Written by hand from the audit module's schemas (server/src/modules/audit/audit.schemas.ts) until its routes are in
-// server/openapi.json; switch to the generated types then.
-export interface AuditFilter {
-  from?: string;
-  to?: string;
-  actor?: string;
-  action?: string;
-  outcome?: 'success' | 'failure';
-  targetType?: string;
-  q?: string;
-}
-
-export interface AuditRecord {
-  seq: string;
-  occurredAt: string;
-  actorUserId: string | null;
-  actorUsername: string;
-  actorOrgId: string | null;
-  actorOrgName: string | null;
-  actorKind: string;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  outcome: 'success' | 'failure';
-  before: unknown;
-  after: unknown;
-  details: unknown;
-  sourceIp: string | null;
-  requestId: string | null;
-  prevHash: string;
-  hash: string;
-}
-
-export interface AuditList {
-  items: AuditRecord[];
-  total: number;
-  page: number;
-  pageSize: number;
-}
-
-export interface VerifyResult {
-  ok: boolean;
-  checked: number;
-  firstSeq: string | null;
-  lastSeq: string | null;
-  lastHash?: string | null;
-  problems: { seq: string; kind: 'altered' | 'removed' | 'reordered' | 'relinked'; message: string }[];
-  problemCount?: number;
-  truncated?: boolean;
-  durationMs?: number;
-}
+type AuditListOp = paths['/api/audit-logs']['get'];
+export type AuditFilter = Omit<NonNullable<AuditListOp['parameters']['query']>, 'page' | 'pageSize'>;
+export type AuditList = AuditListOp['responses'][200]['content']['application/json'];
+export type AuditRecord = AuditList['items'][number];
+export type VerifyResult = paths['/api/audit-logs/verify']['post']['responses'][200]['content']['application/json'];
 
 export const auditKeys = {
   all: ['audit-logs'] as const,
@@ -58,9 +13,9 @@ export const auditKeys = {
 };
 
 export const auditApi = {
-  list: (f: AuditFilter, page: number, pageSize: number) =>
-    request<AuditList>('GET', `/api/audit-logs${qs({ ...f, page, pageSize })}`),
-  verify: () => request<VerifyResult>('POST', '/api/audit-logs/verify'),
+  list: async (f: AuditFilter, page: number, pageSize: number): Promise<AuditList> =>
+    data(await api.GET('/api/audit-logs', { params: { query: { ...f, page: String(page), pageSize: String(pageSize) } } })),
+  verify: async (): Promise<VerifyResult> => data(await api.POST('/api/audit-logs/verify')),
   /** Downloads the .xlsx for the same filters; the server names the file. */
   async export(f: AuditFilter): Promise<void> {
     const response = await fetch(`/api/audit-logs/export${qs({ ...f })}`, { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
