@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { itemsFromCatalogJson } from './catalog.model.js';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 
@@ -48,6 +50,14 @@ describe('catalog version 1 (seed 004)', () => {
     expect(v.items.find((i) => i.code === '1021')).toMatchObject({ billingUnit: { factor: '1', symbol: 'Mb', dimension: 'bandwidth' } });
     expect(v.abilities.edit).toBe(false);
   });
+  it('holds exactly what catalog.json says (the migration is not edited by hand)', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/catalog/versions/${versionId}`, headers: unit.headers });
+    const db = (res.json() as { items: Array<Record<string, unknown>> }).items;
+    const expected = itemsFromCatalogJson(JSON.parse(fs.readFileSync(new URL('./data/catalog.json', import.meta.url), 'utf8')));
+    expect(db.map((i) => [i.code, i.kind, i.category, i.subcategory, i.item, i.billingUnitText, i.billingPeriod, i.maxUnitPrice, i.weight, i.aliases])).toEqual(
+      expected.map((i) => [i.code, i.kind, i.category, i.subcategory, i.item, i.billingUnitText, i.billingPeriod, i.maxUnitPrice, i.weight, i.aliases]),
+    );
+  });
   it('only catalog:write may copy it', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/catalog/versions', headers: unit.headers, payload: { basedOnId: versionId, name: 'x' } });
     expect(res.statusCode).toBe(403);
@@ -74,6 +84,16 @@ describe('editing in a draft version', () => {
     expect(res.json()).toMatchObject({ status: 'published', weightedMaxPrice: '78.8590' });
     res = await t.app.inject({ method: 'PUT', url: `/api/catalog/versions/${draft.id}/items/1002`, headers: mgmt.headers, payload: item });
     expect(res.statusCode).toBe(409);
+  });
+  it('retires an item of a draft; retired items leave the weights (publish refuses until fixed)', async () => {
+    const d = (await t.app.inject({ method: 'POST', url: '/api/catalog/versions', headers: mgmt.headers, payload: { basedOnId: versionId, name: '草稿3' } })).json() as { id: string };
+    let res = await t.app.inject({ method: 'POST', url: `/api/catalog/versions/${d.id}/items/1023/retire`, headers: mgmt.headers });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as { items: Array<{ code: string; status: string }>; weightedMaxPrice: string }).items.find((i) => i.code === '1023')!.status).toBe('retired');
+    res = await t.app.inject({ method: 'POST', url: `/api/catalog/versions/${d.id}/publish`, headers: mgmt.headers });
+    expect(res.json()).toMatchObject({ code: 'catalog.cannot_publish', details: { issues: [{ rule: 'weights_sum', value: '96' }] } });
+    res = await t.app.inject({ method: 'POST', url: `/api/catalog/versions/${d.id}/items/9999/retire`, headers: mgmt.headers });
+    expect(res.statusCode).toBe(404);
   });
   it('rejects an unknown unit and three decimals on an item', async () => {
     const res0 = await t.app.inject({ method: 'POST', url: '/api/catalog/versions', headers: mgmt.headers, payload: { basedOnId: versionId, name: '草稿2' } });
@@ -152,6 +172,35 @@ describe('provider price lists', () => {
     const asUnit = await t.app.inject({ method: 'GET', url: `/api/price-lists/${listId}`, headers: unit.headers });
     expect(asUnit.statusCode).toBe(200);
     expect(asUnit.json()).toMatchObject({ provider: { id: providerAId }, weightedPrice: '79.0430' });
+  });
+  it('approving a later list closes the earlier open-ended approved list', async () => {
+    const p = await createOrg(t, { kind: 'cloud_provider' });
+    const s = (await signedInUser(t, { orgId: p.id, roles: ['provider_staff'] })).session;
+    const make = async (from: string) => {
+      const r = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: s.headers, payload: { catalogVersionId: versionId, effectiveFrom: from, items: basicPrices() } });
+      expect(r.statusCode).toBe(201);
+      const id = (r.json() as { id: string }).id;
+      await t.app.inject({ method: 'POST', url: `/api/price-lists/${id}/submit`, headers: s.headers });
+      return id;
+    };
+    const first = await make('2026-01-01');
+    await t.app.inject({ method: 'POST', url: `/api/price-lists/${first}/approve`, headers: mgmt.headers, payload: {} });
+    const second = await make('2027-01-01');
+    // A draft overlapping the pending second list is refused.
+    const clash = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: s.headers, payload: { catalogVersionId: versionId, effectiveFrom: '2027-06-01', items: basicPrices() } });
+    expect(clash.json()).toMatchObject({ code: 'prices.overlapping_dates' });
+    await t.app.inject({ method: 'POST', url: `/api/price-lists/${second}/approve`, headers: mgmt.headers, payload: {} });
+    const res = await t.app.inject({ method: 'GET', url: `/api/price-lists/${first}`, headers: s.headers });
+    expect(res.json()).toMatchObject({ effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31', status: 'approved' });
+  });
+  it('submitting needs every basic item priced', async () => {
+    const p = await createOrg(t, { kind: 'cloud_provider' });
+    const s = (await signedInUser(t, { orgId: p.id, roles: ['provider_admin'] })).session;
+    const r = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: s.headers, payload: { catalogVersionId: versionId, effectiveFrom: '2026-01-01', items: basicPrices().slice(0, 22) } });
+    expect(r.json()).toMatchObject({ weightedPrice: null });
+    const sub = await t.app.inject({ method: 'POST', url: `/api/price-lists/${(r.json() as { id: string }).id}/submit`, headers: s.headers });
+    expect(sub.statusCode).toBe(400);
+    expect(sub.json()).toMatchObject({ code: 'prices.incomplete', details: { issues: [{ field: 'items.1023', rule: 'required' }] } });
   });
   it('providers cannot price for another provider', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: providerB.headers, payload: { providerId: providerAId, catalogVersionId: versionId, effectiveFrom: '2030-01-01', items: basicPrices() } });

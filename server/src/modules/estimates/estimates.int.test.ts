@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session } from '../../test/fixtures.js';
+import { createOrg, createOrgTree, signedInUser, type Session } from '../../test/fixtures.js';
 import { linesFromOrderTable, type OrderRow } from './orders.import.js';
 
 let t: TestApp;
@@ -73,7 +73,20 @@ describe('estimates', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/estimates', headers: unitB.headers, payload: { ...body002(), unitId: unitAId } });
     expect(res.statusCode).toBe(404);
   });
-  it('providers have no estimate permissions', async () => {
+  it('a unit sees its sub-units\' estimates; a sub-unit does not see its parent\'s', async () => {
+    const tree = await createOrgTree(t, 'user_unit');
+    const parent = (await signedInUser(t, { orgId: tree.root.id, roles: ['unit_staff'] })).session;
+    const child = (await signedInUser(t, { orgId: tree.child.id, roles: ['unit_staff'] })).session;
+    const small = { title: 's', lines: [{ itemCode: '1001', quantity: '1', months: 1 }] };
+    const own = (await t.app.inject({ method: 'POST', url: '/api/estimates', headers: child.headers, payload: small })).json() as { id: string };
+    const forChild = await t.app.inject({ method: 'POST', url: '/api/estimates', headers: parent.headers, payload: { ...small, unitId: tree.child.id } });
+    expect(forChild.statusCode).toBe(201);
+    const parents = (await t.app.inject({ method: 'POST', url: '/api/estimates', headers: parent.headers, payload: small })).json() as { id: string };
+    expect((await t.app.inject({ method: 'GET', url: `/api/estimates/${own.id}`, headers: parent.headers })).statusCode).toBe(200);
+    expect((await t.app.inject({ method: 'GET', url: `/api/estimates/${parents.id}`, headers: child.headers })).statusCode).toBe(404);
+  });
+  it('management and provider staff have no estimate permissions', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/api/estimates', headers: mgmt.headers })).statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: '/api/estimates', headers: provider.headers })).statusCode).toBe(403);
   });
   it('rejects bad rows with row, field and rule, saving nothing', async () => {
