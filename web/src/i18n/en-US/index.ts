@@ -91,7 +91,7 @@ const enUS: Shape<typeof zhCN> = {
     title: 'Profile', info: 'Details', password: 'Change password', currentPassword: 'Current password', changePassword: 'Change password',
     passwordChanged: 'Password changed', mfa: 'Two-factor authentication', mfaEnabled: 'Two-factor authentication is on', mfaDisabled: 'Two-factor authentication is off',
     mfaRequired: 'Your role requires two-factor authentication; it cannot be turned off.', enableMfa: 'Turn on 2FA', disableMfa: 'Turn off 2FA',
-    disableMfaHint: 'Enter a current code to turn off two-factor authentication.', mfaOn: '2FA turned on', mfaOff: '2FA turned off', ldapPassword: 'The directory manages the password of an LDAP account.',
+    enrolHint: 'Scan the QR code with an authenticator app (FreeOTP, Google Authenticator, Microsoft Authenticator) or type the secret, then enter the 6-digit code it shows.', disableMfaHint: 'Enter a current code to turn off two-factor authentication.', mfaOn: '2FA turned on', mfaOff: '2FA turned off', ldapPassword: 'The directory manages the password of an LDAP account.',
   },
   errors: {
     generic: 'The operation failed', network: 'Network error: check the connection and retry', notFound: 'Page not found', forbidden: 'You may not open this page', back: 'Home',

@@ -87,7 +87,7 @@ const zhCN = {
     title: '个人中心', info: '基本信息', password: '修改密码', currentPassword: '当前密码', changePassword: '修改密码',
     passwordChanged: '密码已修改', mfa: '双因素认证', mfaEnabled: '已启用双因素认证', mfaDisabled: '未启用双因素认证',
     mfaRequired: '您的角色要求必须启用双因素认证，不能关闭。', enableMfa: '启用双因素认证', disableMfa: '关闭双因素认证',
-    disableMfaHint: '请输入当前验证码以关闭双因素认证。', mfaOn: '双因素认证已启用', mfaOff: '双因素认证已关闭', ldapPassword: 'LDAP 账号的密码由目录服务管理。',
+    enrolHint: '请使用身份验证器应用（如 FreeOTP、Google Authenticator、Microsoft Authenticator）扫描二维码，或手动输入密钥，然后输入生成的 6 位验证码完成绑定。', disableMfaHint: '请输入当前验证码以关闭双因素认证。', mfaOn: '双因素认证已启用', mfaOff: '双因素认证已关闭', ldapPassword: 'LDAP 账号的密码由目录服务管理。',
   },
   errors: {
     generic: '操作失败', network: '网络错误，请检查连接后重试', notFound: '页面不存在', forbidden: '您没有访问此页面的权限', back: '返回首页',

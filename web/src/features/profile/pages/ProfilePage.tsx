@@ -106,7 +106,7 @@ export default function ProfilePage() {
         </Space>
       </Col>
       <Modal open={!!setup || disabling} title={setup ? t('login.enrolTitle') : t('profile.disableMfa')} onCancel={() => { setSetup(null); setDisabling(false); }} onOk={() => codeForm.submit()} confirmLoading={confirm.isPending || disable.isPending} destroyOnHidden okButtonProps={{ 'data-testid': 'mfa-submit' } as never}>
-        <Typography.Paragraph type="secondary">{setup ? t('login.enrolHint') : t('profile.disableMfaHint')}</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{setup ? t('profile.enrolHint') : t('profile.disableMfaHint')}</Typography.Paragraph>
         {setup && <div style={{ marginBottom: 16 }}><TotpQr uri={setup.otpauthUri} secret={setup.secret} /></div>}
         <Form form={codeForm} layout="vertical" onFinish={(v) => (setup ? confirm.mutate(v.code.trim()) : disable.mutate(v.code.trim()))}>
           <Form.Item name="code" label={t('login.code')} rules={[{ required: true, pattern: /^\s*\d{6}\s*$/, message: t('login.codeInvalidFormat') }]}>
