@@ -95,6 +95,13 @@ describe('editing in a draft version', () => {
     res = await t.app.inject({ method: 'POST', url: `/api/catalog/versions/${d.id}/items/9999/retire`, headers: mgmt.headers });
     expect(res.statusCode).toBe(404);
   });
+  it('changes the effective dates of a draft; end before start is refused', async () => {
+    const d = (await t.app.inject({ method: 'POST', url: '/api/catalog/versions', headers: mgmt.headers, payload: { basedOnId: versionId, name: '草稿4' } })).json() as { id: string };
+    let res = await t.app.inject({ method: 'PATCH', url: `/api/catalog/versions/${d.id}`, headers: mgmt.headers, payload: { effectiveFrom: '2027-01-01', effectiveTo: '2026-12-31' } });
+    expect(res.json()).toMatchObject({ code: 'catalog.invalid_dates', details: { issues: [{ rule: 'after_start' }] } });
+    res = await t.app.inject({ method: 'PATCH', url: `/api/catalog/versions/${d.id}`, headers: mgmt.headers, payload: { effectiveFrom: '2027-01-01', effectiveTo: '2028-12-31', frameworkPeriod: '两年' } });
+    expect(res.json()).toMatchObject({ effectiveFrom: '2027-01-01', effectiveTo: '2028-12-31', frameworkPeriod: '两年', status: 'draft' });
+  });
   it('rejects an unknown unit and three decimals on an item', async () => {
     const res0 = await t.app.inject({ method: 'POST', url: '/api/catalog/versions', headers: mgmt.headers, payload: { basedOnId: versionId, name: '草稿2' } });
     const id = (res0.json() as { id: string }).id;
@@ -201,6 +208,23 @@ describe('provider price lists', () => {
     const sub = await t.app.inject({ method: 'POST', url: `/api/price-lists/${(r.json() as { id: string }).id}/submit`, headers: s.headers });
     expect(sub.statusCode).toBe(400);
     expect(sub.json()).toMatchObject({ code: 'prices.incomplete', details: { issues: [{ field: 'items.1023', rule: 'required' }] } });
+  });
+  it('a draft list is edited (all rows checked) and deleted by its provider only', async () => {
+    const p = await createOrg(t, { kind: 'cloud_provider' });
+    const s = (await signedInUser(t, { orgId: p.id, roles: ['provider_staff'] })).session;
+    const r = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: s.headers, payload: { catalogVersionId: versionId, effectiveFrom: '2026-01-01', items: basicPrices() } });
+    const id = (r.json() as { id: string }).id;
+    let res = await t.app.inject({ method: 'PUT', url: `/api/price-lists/${id}`, headers: s.headers, payload: { effectiveFrom: '2026-02-01', items: basicPrices({ '1001': '15.00' }) } });
+    expect(res.statusCode).toBe(400);
+    res = await t.app.inject({ method: 'GET', url: `/api/price-lists/${id}`, headers: s.headers });
+    expect(res.json()).toMatchObject({ effectiveFrom: '2026-01-01', items: expect.arrayContaining([{ itemCode: '1001', unitPrice: '14.02', billingUnitText: '1 CPU', billingPeriod: 'month' }]) });
+    res = await t.app.inject({ method: 'PUT', url: `/api/price-lists/${id}`, headers: s.headers, payload: { effectiveFrom: '2026-02-01', items: basicPrices({ '1001': '10.00' }) } });
+    expect(res.statusCode).toBe(200);
+    // 79.0430 − (14.02 − 10.00) × 10% = 78.6410
+    expect(res.json()).toMatchObject({ effectiveFrom: '2026-02-01', weightedPrice: '78.6410' });
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/price-lists/${id}`, headers: providerB.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/price-lists/${id}`, headers: s.headers })).statusCode).toBe(204);
+    expect((await t.app.inject({ method: 'GET', url: `/api/price-lists/${id}`, headers: s.headers })).statusCode).toBe(404);
   });
   it('providers cannot price for another provider', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/price-lists', headers: providerB.headers, payload: { providerId: providerAId, catalogVersionId: versionId, effectiveFrom: '2030-01-01', items: basicPrices() } });

@@ -3,6 +3,7 @@ import type { App } from '../../platform/http/server.js';
 import {
   catalogItemInputSchema,
   catalogVersionDetailSchema,
+  catalogVersionPatchSchema,
   catalogVersionSchema,
   idParamsSchema,
   itemParamsSchema,
@@ -11,6 +12,7 @@ import {
   priceListDecisionSchema,
   priceListDetailSchema,
   priceListSchema,
+  priceListUpdateSchema,
 } from './catalog.schemas.js';
 import type { CatalogService } from './catalog.service.js';
 
@@ -36,6 +38,11 @@ export function registerCatalogRoutes(app: App, service: CatalogService): void {
     '/api/catalog/versions',
     { config: { permission: 'catalog:write' }, schema: { tags, summary: 'A new draft version, copied from an existing one', body: newCatalogVersionSchema, response: { 201: catalogVersionDetailSchema } } },
     async (request, reply) => reply.status(201).send(await service.createDraft(request.ctx, request.body)),
+  );
+  app.patch(
+    '/api/catalog/versions/:id',
+    { config: { permission: 'catalog:write' }, schema: { tags, summary: 'Change name, effective dates or framework period of a draft', params: idParamsSchema, body: catalogVersionPatchSchema, response: { 200: catalogVersionDetailSchema } } },
+    async (request) => service.updateDraft(request.ctx, request.params.id, request.body),
   );
   app.put(
     '/api/catalog/versions/:id/items/:code',
@@ -67,6 +74,19 @@ export function registerCatalogRoutes(app: App, service: CatalogService): void {
     '/api/price-lists',
     { config: { permission: 'price:write' }, schema: { tags, summary: "A new draft price list of the caller's provider", body: newPriceListSchema, response: { 201: priceListDetailSchema } } },
     async (request, reply) => reply.status(201).send(await service.createPriceList(request.ctx, request.body)),
+  );
+  app.put(
+    '/api/price-lists/:id',
+    { config: { permission: 'price:write' }, schema: { tags, summary: 'Replace the dates and prices of a draft price list', params: idParamsSchema, body: priceListUpdateSchema, response: { 200: priceListDetailSchema } } },
+    async (request) => service.updatePriceList(request.ctx, request.params.id, request.body),
+  );
+  app.delete(
+    '/api/price-lists/:id',
+    { config: { permission: 'price:write' }, schema: { tags, summary: 'Delete a draft price list', params: idParamsSchema, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await service.deletePriceList(request.ctx, request.params.id);
+      return reply.status(204).send(null);
+    },
   );
   app.post(
     '/api/price-lists/:id/submit',

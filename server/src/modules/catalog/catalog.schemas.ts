@@ -100,6 +100,15 @@ export const newPriceListSchema = z.strictObject({
   items: z.array(priceItemInputSchema).min(1).max(500),
 });
 export type NewPriceList = z.infer<typeof newPriceListSchema>;
+export const priceListUpdateSchema = newPriceListSchema.omit({ providerId: true, catalogVersionId: true });
+export type PriceListUpdate = z.infer<typeof priceListUpdateSchema>;
+export const catalogVersionPatchSchema = z.strictObject({
+  name: z.string().min(1).max(100).optional(),
+  effectiveFrom: dateSchema.nullable().optional(),
+  effectiveTo: dateSchema.nullable().optional(),
+  frameworkPeriod: z.string().max(200).nullable().optional(),
+});
+export type CatalogVersionPatch = z.infer<typeof catalogVersionPatchSchema>;
 export const priceListDecisionSchema = z.strictObject({ comment: z.string().max(500).nullable().optional() });
 
 export const priceListSchema = z

@@ -11,9 +11,11 @@ import type {
   CatalogVersion,
   CatalogVersionDetail,
   NewCatalogVersion,
+  CatalogVersionPatch,
   NewPriceList,
   PriceList,
   PriceListDetail,
+  PriceListUpdate,
 } from './catalog.schemas.js';
 import { describeBillingUnit, parseUnit } from './units.js';
 
@@ -102,6 +104,23 @@ export class CatalogService {
                 from catalog_items where version_id = ${base.id}::uuid`.execute(trx);
       await recordAudit(trx, ctx, { action: 'catalog.version_create', targetType: 'catalog_version', targetId: row.id, after: { ...input, versionNo } });
       return this.detail(trx, ctx, (await repo.findVersion(trx, row.id))!);
+    });
+  }
+
+  /** Changes the name, effective dates or framework period of a draft version. */
+  updateDraft(ctx: RequestContext, versionId: string, patch: CatalogVersionPatch): Promise<CatalogVersionDetail> {
+    return withTx(this.db, ctx, async (trx) => {
+      const v = await this.draft(trx, versionId);
+      const from = patch.effectiveFrom === undefined ? v.effectiveFrom : patch.effectiveFrom;
+      const to = patch.effectiveTo === undefined ? v.effectiveTo : patch.effectiveTo;
+      checkDates(from, to);
+      await trx
+        .updateTable('catalogVersions')
+        .set({ name: patch.name ?? v.name, effectiveFrom: from, effectiveTo: to, frameworkPeriod: patch.frameworkPeriod === undefined ? v.frameworkPeriod : patch.frameworkPeriod, updatedAt: new Date() })
+        .where('id', '=', v.id)
+        .execute();
+      await recordAudit(trx, ctx, { action: 'catalog.version_update', targetType: 'catalog_version', targetId: v.id, before: v, after: patch });
+      return this.detail(trx, ctx, (await repo.findVersion(trx, v.id))!);
     });
   }
 
@@ -258,12 +277,43 @@ export class CatalogService {
     });
   }
 
+  /** Replaces the dates, note and prices of a draft list (all rows checked, nothing saved on any error). */
+  updatePriceList(ctx: RequestContext, id: string, input: PriceListUpdate): Promise<PriceListDetail> {
+    return withTx(this.db, ctx, async (trx) => {
+      const list = await this.ownDraft(trx, ctx, id);
+      checkDates(input.effectiveFrom, input.effectiveTo ?? null);
+      const items = new Map((await repo.listItems(trx, list.catalogVersionId)).filter((i) => i.status === 'active').map((i) => [i.code, i]));
+      const rows = validatePrices(input.items, items);
+      await sql`select pg_advisory_xact_lock(784201311, hashtext(${list.provider.id}))`.execute(trx);
+      await assertNoOverlap(trx, list.provider.id, input.effectiveFrom, input.effectiveTo ?? null, id);
+      await trx.updateTable('priceLists').set({ effectiveFrom: input.effectiveFrom, effectiveTo: input.effectiveTo ?? null, note: input.note ?? null, updatedAt: new Date() }).where('id', '=', id).execute();
+      await trx.deleteFrom('priceListItems').where('priceListId', '=', id).execute();
+      await trx.insertInto('priceListItems').values(rows.map((r) => ({ ...r, priceListId: id }))).execute();
+      await recordAudit(trx, ctx, { action: 'prices.update', targetType: 'price_list', targetId: id, after: input });
+      return this.priceListDetail(trx, ctx, id);
+    });
+  }
+
+  /** Deletes a draft list of the caller's provider. */
+  deletePriceList(ctx: RequestContext, id: string): Promise<void> {
+    return withTx(this.db, ctx, async (trx) => {
+      await this.ownDraft(trx, ctx, id);
+      await trx.deleteFrom('priceLists').where('id', '=', id).execute();
+      await recordAudit(trx, ctx, { action: 'prices.delete', targetType: 'price_list', targetId: id });
+    });
+  }
+
+  private async ownDraft(trx: Tx, ctx: RequestContext, id: string): Promise<PriceList> {
+    const list = await this.lockList(trx, ctx, id);
+    if (ctx.actor.orgKind !== 'cloud_provider' && ctx.actor.kind !== 'system') throw new AppError('forbidden', 'prices.not_owner', "Only the provider edits its price list");
+    if (list.status !== 'draft') throw new AppError('conflict', 'prices.not_draft', 'Only a draft price list can be changed', { status: list.status });
+    return list;
+  }
+
   /** draft → submitted; every basic item must have a price. */
   submitPriceList(ctx: RequestContext, id: string): Promise<PriceListDetail> {
     return withTx(this.db, ctx, async (trx) => {
-      const list = await this.lockList(trx, ctx, id);
-      if (ctx.actor.orgKind !== 'cloud_provider' && ctx.actor.kind !== 'system') throw new AppError('forbidden', 'prices.not_owner', 'Only the provider submits its price list');
-      if (list.status !== 'draft') throw new AppError('conflict', 'prices.not_draft', 'Only a draft price list can be submitted', { status: list.status });
+      const list = await this.ownDraft(trx, ctx, id);
       const priced = new Set((await trx.selectFrom('priceListItems').select('itemCode').where('priceListId', '=', id).execute()).map((r) => r.itemCode));
       const missing = (await repo.listItems(trx, list.catalogVersionId)).filter((i) => i.kind === 'basic' && i.status === 'active' && !priced.has(i.code));
       if (missing.length) {
