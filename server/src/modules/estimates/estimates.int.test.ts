@@ -120,6 +120,19 @@ describe('estimates', () => {
     const after = ((await t.app.inject({ method: 'GET', url: '/api/estimates', headers: unitA.headers })).json() as { items: unknown[] }).items.length;
     expect(after).toBe(before);
   });
+  it('validRowsOnly saves the valid lines and reports the others', async () => {
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/estimates',
+      headers: unitA.headers,
+      payload: { title: 'partial', validRowsOnly: true, lines: [{ itemCode: '1001', quantity: '2', months: 12 }, { itemCode: '1019', quantity: '1', unit: 'GB', months: 12 }] },
+    });
+    expect(res.statusCode).toBe(201);
+    const e = res.json() as { lines: unknown[]; result: { total: string }; skipped: Array<{ field: string; rule: string }> };
+    expect(e.lines).toHaveLength(1);
+    expect(e.result.total).toBe('336.48');
+    expect(e.skipped).toEqual([expect.objectContaining({ field: 'body.lines[1].unit', rule: 'incompatible_units' })]);
+  });
   it('a quantity sent as a JSON number is refused (no coercion)', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/estimates/preview', headers: unitA.headers, payload: { title: 'x', lines: [{ itemCode: '1001', quantity: 3, months: 1 }] } });
     expect(res.statusCode).toBe(400);

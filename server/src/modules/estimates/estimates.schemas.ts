@@ -33,6 +33,8 @@ export const estimateInputSchema = z.strictObject({
   /** Payment milestones in percent (`["50","16.67","33.33"]`), adding up to 100. */
   milestonePercents: z.array(z.string().regex(/^\d{1,3}(\.\d{1,4})?$/)).max(12).optional(),
   lines: z.array(estimateLineInputSchema).min(1).max(1000),
+  /** Save the valid lines and report the others in `skipped` (default: any invalid line rejects the whole estimate). */
+  validRowsOnly: z.boolean().optional(),
 });
 export type EstimateInput = z.infer<typeof estimateInputSchema>;
 
@@ -97,6 +99,8 @@ export const estimateDetailSchema = estimateSchema
     lines: z.array(estimateLineInputSchema),
     result: estimateResultSchema,
     abilities: z.object({ edit: z.boolean(), delete: z.boolean() }),
+    /** Rows left out because `validRowsOnly` was asked for, with field and rule. */
+    skipped: z.array(z.object({ field: z.string(), rule: z.string(), message: z.string(), value: z.unknown().optional() })).optional(),
   })
   .meta({ id: 'EstimateDetail' });
 export type EstimateDetail = z.infer<typeof estimateDetailSchema>;

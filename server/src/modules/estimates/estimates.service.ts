@@ -32,8 +32,8 @@ export class EstimatesService {
   preview(ctx: RequestContext, input: EstimateInput): Promise<EstimateResult> {
     return withTx(this.db, ctx, async (trx) => {
       const r = await this.resolve(trx, ctx, input);
-      validateInput(input, r.items);
-      return compute(r, input);
+      const { lines } = validateInput(input, r.items);
+      return compute(r, { ...input, lines });
     });
   }
 
@@ -48,19 +48,21 @@ export class EstimatesService {
     return withTx(this.db, ctx, (trx) => this.detail(trx, ctx, id));
   }
 
-  create(ctx: RequestContext, input: EstimateInput): Promise<EstimateDetail> {
+  create(ctx: RequestContext, input: EstimateInput, skippedBefore: FieldIssue[] = []): Promise<EstimateDetail> {
     return withTx(this.db, ctx, async (trx) => {
       const unitId = await this.ownerUnit(trx, ctx, input.unitId);
       const r = await this.resolve(trx, ctx, input);
-      validateInput(input, r.items);
+      const { lines, skipped } = validateInput(input, r.items);
       const row = await trx
         .insertInto('estimates')
         .values({ ...header(input, r), unitId, createdBy: ctx.actor.userId })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await insertLines(trx, row.id, input.lines);
-      await recordAudit(trx, ctx, { action: 'estimates.create', targetType: 'estimate', targetId: row.id, after: { title: input.title, unitId, lines: input.lines.length } });
-      return this.detail(trx, ctx, row.id);
+      await insertLines(trx, row.id, lines);
+      const allSkipped = [...skippedBefore, ...skipped];
+      await recordAudit(trx, ctx, { action: 'estimates.create', targetType: 'estimate', targetId: row.id, after: { title: input.title, unitId, lines: lines.length, skipped: allSkipped.length } });
+      const detail = await this.detail(trx, ctx, row.id);
+      return allSkipped.length ? { ...detail, skipped: allSkipped } : detail;
     });
   }
 
@@ -73,12 +75,13 @@ export class EstimatesService {
         throw validationError('estimates.unit_fixed', 'An estimate stays with its unit', [{ field: 'body.unitId', rule: 'immutable', message: 'Cannot move an estimate to another unit' }]);
       }
       const r = await this.resolve(trx, ctx, input);
-      validateInput(input, r.items);
+      const { lines, skipped } = validateInput(input, r.items);
       await trx.updateTable('estimates').set({ ...header(input, r), updatedAt: new Date() }).where('id', '=', id).execute();
       await trx.deleteFrom('estimateLines').where('estimateId', '=', id).execute();
-      await insertLines(trx, id, input.lines);
-      await recordAudit(trx, ctx, { action: 'estimates.update', targetType: 'estimate', targetId: id, after: { title: input.title, lines: input.lines.length } });
-      return this.detail(trx, ctx, id);
+      await insertLines(trx, id, lines);
+      await recordAudit(trx, ctx, { action: 'estimates.update', targetType: 'estimate', targetId: id, after: { title: input.title, lines: lines.length, skipped: skipped.length } });
+      const detail = await this.detail(trx, ctx, id);
+      return skipped.length ? { ...detail, skipped } : detail;
     });
   }
 
@@ -86,8 +89,9 @@ export class EstimatesService {
   async importXlsx(ctx: RequestContext, input: EstimateImport): Promise<EstimateDetail> {
     const { file, ...header } = input;
     const read = await readEstimateWorkbook(Buffer.from(file, 'base64'));
-    if (!read.ok) throw validationError('estimates.invalid_xlsx', 'The workbook has invalid rows', read.issues);
-    return this.create(ctx, { ...header, lines: read.lines });
+    if (read.fatal.length) throw validationError('estimates.invalid_xlsx', 'The workbook cannot be read', read.fatal);
+    if (read.rowIssues.length && (!input.validRowsOnly || read.lines.length === 0)) throw validationError('estimates.invalid_xlsx', 'The workbook has invalid rows', read.rowIssues);
+    return this.create(ctx, { ...header, lines: read.lines }, read.rowIssues);
   }
 
   /** The priced estimate as .xlsx (procurement-table layout, with conversions, totals, milestones). */
@@ -179,27 +183,32 @@ const toEngineLine = (l: EstimateLineInputBody): EstimateLineInput => ({
  * units that cannot be converted to a coded item's billing unit, milestones not adding up to 100, amounts with more
  * than two decimals. Free-text lines that cannot be mapped are kept: the estimate lists them with the reason.
  */
-export function validateInput(input: EstimateInput, items: readonly CatalogItemData[]): void {
+export function validateInput(input: EstimateInput, items: readonly CatalogItemData[]): { lines: EstimateLineInputBody[]; skipped: FieldIssue[] } {
   const issues: FieldIssue[] = [];
+  const badLines = new Set<number>();
+  const lineIssue = (i: number, issue: FieldIssue) => {
+    badLines.add(i);
+    issues.push(issue);
+  };
   const byCode = new Map(items.map((i) => [i.code, i]));
   input.lines.forEach((l, i) => {
     const at = (f: string) => `body.lines[${i}].${f}`;
     let quantityOk = false;
-    if (!QUANTITY.test(l.quantity.trim())) issues.push({ field: at('quantity'), rule: 'number', message: `"${l.quantity}" is not a number`, value: l.quantity });
-    else if (l.quantity.trim().startsWith('-')) issues.push({ field: at('quantity'), rule: 'non_negative', message: 'The quantity cannot be negative', value: l.quantity });
-    else if (decimals(l.quantity.trim()) > 4) issues.push({ field: at('quantity'), rule: 'max_decimals', message: 'At most four decimals', value: l.quantity });
+    if (!QUANTITY.test(l.quantity.trim())) lineIssue(i, { field: at('quantity'), rule: 'number', message: `"${l.quantity}" is not a number`, value: l.quantity });
+    else if (l.quantity.trim().startsWith('-')) lineIssue(i, { field: at('quantity'), rule: 'non_negative', message: 'The quantity cannot be negative', value: l.quantity });
+    else if (decimals(l.quantity.trim()) > 4) lineIssue(i, { field: at('quantity'), rule: 'max_decimals', message: 'At most four decimals', value: l.quantity });
     else quantityOk = true;
-    if (!l.itemCode && !l.itemText) return void issues.push({ field: at('itemCode'), rule: 'required', message: 'Give an item code or the item as ordered' });
+    if (!l.itemCode && !l.itemText) return void lineIssue(i, { field: at('itemCode'), rule: 'required', message: 'Give an item code or the item as ordered' });
     if (!l.itemCode) return;
     const item = byCode.get(l.itemCode);
-    if (!item) return void issues.push({ field: at('itemCode'), rule: 'unknown_code', message: `No catalog item has the code ${l.itemCode}`, value: l.itemCode });
-    if (item.kind === 'baseline') return void issues.push({ field: at('itemCode'), rule: 'free_item', message: `${item.code} is a free security-baseline item, included for every system`, value: l.itemCode });
+    if (!item) return void lineIssue(i, { field: at('itemCode'), rule: 'unknown_code', message: `No catalog item has the code ${l.itemCode}`, value: l.itemCode });
+    if (item.kind === 'baseline') return void lineIssue(i, { field: at('itemCode'), rule: 'free_item', message: `${item.code} is a free security-baseline item, included for every system`, value: l.itemCode });
     if (l.unit && item.billingUnitText && quantityOk) {
       const c = convert(new Dec(l.quantity.trim()), l.unit, item.billingUnitText);
-      if (!c.ok) issues.push({ field: at('unit'), rule: c.reason, message: c.message, value: l.unit });
+      if (!c.ok) lineIssue(i, { field: at('unit'), rule: c.reason, message: c.message, value: l.unit });
     }
     if (item.billingPeriod === 'month' && (l.months === null || l.months === undefined)) {
-      issues.push({ field: at('months'), rule: 'required', message: `${item.code} is priced per month: give the number of months` });
+      lineIssue(i, { field: at('months'), rule: 'required', message: `${item.code} is priced per month: give the number of months` });
     }
   });
   for (const f of ['budget', 'ceiling'] as const) {
@@ -211,7 +220,12 @@ export function validateInput(input: EstimateInput, items: readonly CatalogItemD
     const total = sum(percents.map((p) => new Dec(p)));
     if (!total.equals(100)) issues.push({ field: 'body.milestonePercents', rule: 'sum_100', message: `The milestones add up to ${total.toString()}%, not 100%`, value: percents });
   }
-  if (issues.length) throw validationError('estimates.invalid', 'The estimate has invalid rows', issues);
+  const headerIssues = issues.filter((x) => !x.field.startsWith('body.lines['));
+  const kept = input.lines.filter((_, i) => !badLines.has(i));
+  if (headerIssues.length || (issues.length && (!input.validRowsOnly || kept.length === 0))) {
+    throw validationError('estimates.invalid', 'The estimate has invalid rows', issues);
+  }
+  return { lines: kept, skipped: issues };
 }
 
 function header(input: EstimateInput, r: Resolved) {

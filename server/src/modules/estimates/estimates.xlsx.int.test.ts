@@ -85,6 +85,11 @@ describe('estimates as .xlsx', () => {
       ['rows[3].数量', 'non_negative_number'],
       ['rows[3].期限', 'months'],
     ]);
+    ws.addRow(['内存', 'GB', '166', 11]);
+    const partial = await t.app.inject({ method: 'POST', url: '/api/estimates/import', headers: unit.headers, payload: { title: 'partial', validRowsOnly: true, file: Buffer.from(await wb.xlsx.writeBuffer()).toString('base64') } });
+    expect(partial.statusCode).toBe(201);
+    expect(partial.json()).toMatchObject({ result: { total: '75139.90' }, skipped: [{ field: 'rows[2].数量' }, { field: 'rows[3].数量' }, { field: 'rows[3].期限' }] });
+    await t.app.inject({ method: 'DELETE', url: `/api/estimates/${(partial.json() as { id: string }).id}`, headers: unit.headers });
     const noHeader = new ExcelJS.Workbook();
     noHeader.addWorksheet('s').addRow(['a', 'b']);
     res = await t.app.inject({ method: 'POST', url: '/api/estimates/import', headers: unit.headers, payload: { title: 'x', file: Buffer.from(await noHeader.xlsx.writeBuffer()).toString('base64') } });

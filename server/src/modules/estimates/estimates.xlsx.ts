@@ -50,7 +50,13 @@ export async function writeEstimateWorkbook(e: EstimateDetail): Promise<Buffer> 
   return Buffer.from(await wb.xlsx.writeBuffer());
 }
 
-export type ReadResult = { ok: true; lines: EstimateLineInputBody[] } | { ok: false; issues: FieldIssue[] };
+/** `fatal`: the file cannot be read at all; `rowIssues`: rows left out of `lines`, with row and column. */
+export interface ReadResult {
+  lines: EstimateLineInputBody[];
+  rowIssues: FieldIssue[];
+  fatal: FieldIssue[];
+}
+const fatal = (issue: FieldIssue): ReadResult => ({ lines: [], rowIssues: [], fatal: [issue] });
 
 const cellText = (v: ExcelJS.CellValue): string => {
   if (v === null || v === undefined) return '';
@@ -74,10 +80,10 @@ export async function readEstimateWorkbook(data: Buffer): Promise<ReadResult> {
   try {
     await wb.xlsx.load(data as unknown as ArrayBuffer);
   } catch {
-    return { ok: false, issues: [{ field: 'file', rule: 'xlsx', message: 'The file is not a readable .xlsx workbook' }] };
+    return fatal({ field: 'file', rule: 'xlsx', message: 'The file is not a readable .xlsx workbook' });
   }
   const ws = wb.worksheets[0];
-  if (!ws) return { ok: false, issues: [{ field: 'file', rule: 'sheet', message: 'The workbook has no sheet' }] };
+  if (!ws) return fatal({ field: 'file', rule: 'sheet', message: 'The workbook has no sheet' });
   let headerRow = 0;
   const cols = new Map<string, number>();
   for (let r = 1; r <= Math.min(ws.rowCount, 20) && headerRow === 0; r++) {
@@ -89,7 +95,7 @@ export async function readEstimateWorkbook(data: Buffer): Promise<ReadResult> {
       for (const [k, v] of found) cols.set(k, v);
     }
   }
-  if (headerRow === 0) return { ok: false, issues: [{ field: 'file', rule: 'header', message: 'No header row naming 服务项 and 数量 in the first 20 rows' }] };
+  if (headerRow === 0) return fatal({ field: 'file', rule: 'header', message: 'No header row naming 服务项 and 数量 in the first 20 rows' });
   const col = (name: string) => cols.get(name) ?? cols.get(name === '计价单位' ? '单位' : name === '期限' ? '服务期限(月)' : '');
   const issues: FieldIssue[] = [];
   const lines: EstimateLineInputBody[] = [];
@@ -103,6 +109,7 @@ export async function readEstimateWorkbook(data: Buffer): Promise<ReadResult> {
     const code = get('目录编号');
     if (item === '' && code === '') break;
     const at = (f: string) => `rows[${r}].${f}`;
+    const before = issues.length;
     const quantity = get('数量');
     if (quantity === '') issues.push({ field: at('数量'), rule: 'required', message: `Row ${r}: 数量 is empty` });
     else if (!/^\d+(\.\d+)?$/.test(quantity)) issues.push({ field: at('数量'), rule: 'non_negative_number', message: `Row ${r}: 数量 "${quantity}" is not a non-negative number`, value: quantity });
@@ -112,6 +119,7 @@ export async function readEstimateWorkbook(data: Buffer): Promise<ReadResult> {
       if (!/^\d{1,3}$/.test(monthsText) || Number(monthsText) > 120) issues.push({ field: at('期限'), rule: 'months', message: `Row ${r}: 期限 "${monthsText}" is not a whole number of months (0–120)`, value: monthsText });
       else months = Number(monthsText);
     }
+    if (issues.length > before) continue;
     lines.push({
       itemCode: code || null,
       itemText: item || null,
@@ -122,6 +130,6 @@ export async function readEstimateWorkbook(data: Buffer): Promise<ReadResult> {
       months,
     });
   }
-  if (lines.length === 0 && issues.length === 0) issues.push({ field: 'file', rule: 'rows', message: 'The sheet has no lines below the header' });
-  return issues.length ? { ok: false, issues } : { ok: true, lines };
+  if (lines.length === 0 && issues.length === 0) return fatal({ field: 'file', rule: 'rows', message: 'The sheet has no lines below the header' });
+  return { lines, rowIssues: issues, fatal: [] };
 }
