@@ -15,13 +15,12 @@ export default function HomePage() {
     <Space direction="vertical" size={16} style={{ width: '100%' }}>
       <Card>
         <Typography.Title level={3} style={{ marginTop: 0 }} data-testid="home-welcome">{t('home.welcome', { name: me.displayName })}</Typography.Title>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered size="middle">
+        <Descriptions column={{ xs: 1, lg: 2 }} bordered size="middle" styles={{ label: { whiteSpace: 'nowrap', width: 130 } }}>
           <Descriptions.Item label={t('home.org')}><span data-testid="home-org">{me.org.name}</span></Descriptions.Item>
           <Descriptions.Item label={t('home.kind')}>{t(`kinds.${me.org.kind}`)}</Descriptions.Item>
           <Descriptions.Item label={t('home.roles')}>
             <span data-testid="home-roles">
               {me.roles.map((r) => <Tag color="blue" key={r.id}>{r.name}</Tag>)}
-              {me.adminKinds.map((k) => <Tag color="gold" key={k}>{t(`home.adminKind.${k}`)}</Tag>)}
             </span>
           </Descriptions.Item>
           <Descriptions.Item label={t('home.mfa')}>

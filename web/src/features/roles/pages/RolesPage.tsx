@@ -100,7 +100,7 @@ export default function RolesPage() {
           {selected ? (
             <Space direction="vertical" style={{ width: '100%' }} size={16}>
               {selected.builtin && <Typography.Text type="secondary"><LockOutlined /> {t('roles.builtinReadonly')}</Typography.Text>}
-              <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
+              <Descriptions column={{ xs: 1, xl: 2 }} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
                 <Descriptions.Item label={t('roles.name')}>{selected.name}</Descriptions.Item>
                 <Descriptions.Item label={t('roles.nameEn')}>{selected.nameEn ?? '—'}</Descriptions.Item>
                 <Descriptions.Item label={t('roles.org')}>{selected.org?.name ?? (selected.orgKinds.map((k) => t(`kinds.${k}`)).join('、') || '—')}</Descriptions.Item>
