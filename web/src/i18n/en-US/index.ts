@@ -77,7 +77,7 @@ const enUS: Shape<typeof zhCN> = {
     bindDn: 'Service account DN', bindPassword: 'Service account password', bindPasswordSet: 'Set (leave empty to keep)', userSearchBase: 'User search base DN',
     userFilter: 'User filter', userFilterHelp: '{username} stands for the sign-in name, e.g. (uid={username})',
     attributes: 'Attribute mapping', attrDisplayName: 'Name attribute', attrEmail: 'E-mail attribute', attrPhone: 'Phone attribute', timeoutMs: 'Timeout (ms)',
-    test: 'Test connection', testTitle: 'Test LDAP sign-in', testUser: 'Test user name', testPassword: 'Test password', testOk: 'Connected; found user {{dn}}',
+    test: 'Test connection', testTitle: 'Test LDAP sign-in', testHint: 'The test uses the saved settings: save your changes first.', testUser: 'Test user name', testPassword: 'Test password', testOk: 'Connected; found user {{dn}}',
     testFailed: 'Test failed', urlRule: 'Starts with ldap:// or ldaps://',
   },
   audit: {

@@ -73,7 +73,7 @@ const zhCN = {
     bindDn: '服务账号 DN', bindPassword: '服务账号密码', bindPasswordSet: '已设置（留空则不修改）', userSearchBase: '用户搜索基准 DN',
     userFilter: '用户过滤器', userFilterHelp: '使用 {username} 代表登录名，例如 (uid={username})',
     attributes: '属性映射', attrDisplayName: '姓名属性', attrEmail: '邮箱属性', attrPhone: '电话属性', timeoutMs: '超时（毫秒）',
-    test: '测试连接', testTitle: '测试 LDAP 登录', testUser: '测试用户名', testPassword: '测试密码', testOk: '连接成功，找到用户：{{dn}}',
+    test: '测试连接', testTitle: '测试 LDAP 登录', testHint: '使用已保存的设置进行测试，请先保存修改。', testUser: '测试用户名', testPassword: '测试密码', testOk: '连接成功，找到用户：{{dn}}',
     testFailed: '测试失败', urlRule: '以 ldap:// 或 ldaps:// 开头',
   },
   audit: {

@@ -49,7 +49,7 @@ export default function LdapSettingsPage() {
     <Card
       title={t('ldap.title')}
       size="small"
-      extra={<Button onClick={() => { setResult(undefined); testForm.resetFields(); setTesting(true); }} data-testid="ldap-test">{t('ldap.test')}</Button>}
+      extra={writable && <Button onClick={() => { setResult(undefined); testForm.resetFields(); setTesting(true); }} data-testid="ldap-test">{t('ldap.test')}</Button>}
     >
       <Form form={form} layout="vertical" disabled={!writable} onFinish={(v) => save.mutate(v)} style={{ maxWidth: 900 }} data-testid="ldap-form">
         <Form.Item name="enabled" label={t('ldap.enabled')} valuePropName="checked">
@@ -107,6 +107,7 @@ export default function LdapSettingsPage() {
         {writable && <Button type="primary" htmlType="submit" loading={save.isPending} data-testid="ldap-submit">{t('common.save')}</Button>}
       </Form>
       <Modal open={testing} title={t('ldap.testTitle')} onCancel={() => setTesting(false)} onOk={() => testForm.submit()} confirmLoading={test.isPending} okText={t('ldap.test')} okButtonProps={{ 'data-testid': 'ldap-test-submit' } as never}>
+        <Alert type="info" showIcon message={t('ldap.testHint')} style={{ marginBottom: 16 }} />
         <Form form={testForm} layout="vertical" onFinish={(v) => test.mutate(v)}>
           <Form.Item name="username" label={t('ldap.testUser')} rules={[{ required: true, message: t('common.required') }]}><Input data-testid="ldap-test-username" /></Form.Item>
           <Form.Item name="password" label={t('ldap.testPassword')} rules={[{ required: true, message: t('common.required') }]}><Input.Password data-testid="ldap-test-password" /></Form.Item>
