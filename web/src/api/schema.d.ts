@@ -2785,7 +2785,38 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change name, effective dates or framework period of a draft */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        effectiveFrom?: string | null;
+                        effectiveTo?: string | null;
+                        frameworkPeriod?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["CatalogVersionDetail"];
+                    };
+                };
+            };
+        };
         trace?: never;
     };
     "/api/catalog/versions/{id}/items/{code}": {
@@ -3029,9 +3060,66 @@ export interface paths {
                 };
             };
         };
-        put?: never;
+        /** Replace the dates and prices of a draft price list */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        effectiveFrom: string;
+                        effectiveTo?: string | null;
+                        note?: string | null;
+                        items: {
+                            itemCode: string;
+                            unitPrice: string;
+                            billingUnitText?: string;
+                            /** @enum {string} */
+                            billingPeriod?: "month" | "year" | "occurrence" | "message" | "certificate_year" | "one_off";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PriceListDetail"];
+                    };
+                };
+            };
+        };
         post?: never;
-        delete?: never;
+        /** Delete a draft price list */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;
@@ -3201,6 +3289,7 @@ export interface paths {
                             unit?: string | null;
                             months?: number | null;
                         }[];
+                        validRowsOnly?: boolean;
                     };
                 };
             };
@@ -3282,6 +3371,7 @@ export interface paths {
                             unit?: string | null;
                             months?: number | null;
                         }[];
+                        validRowsOnly?: boolean;
                     };
                 };
             };
@@ -3364,6 +3454,7 @@ export interface paths {
                             unit?: string | null;
                             months?: number | null;
                         }[];
+                        validRowsOnly?: boolean;
                     };
                 };
             };
@@ -3435,6 +3526,7 @@ export interface paths {
                         budget?: string | null;
                         ceiling?: string | null;
                         milestonePercents?: string[];
+                        validRowsOnly?: boolean;
                         file: string;
                     };
                 };
@@ -3953,6 +4045,12 @@ export interface components {
                 edit: boolean;
                 delete: boolean;
             };
+            skipped?: {
+                field: string;
+                rule: string;
+                message: string;
+                value?: unknown;
+            }[];
         };
         LdapSettings: {
             enabled: boolean;
@@ -4231,6 +4329,12 @@ export interface components {
                 edit: boolean;
                 delete: boolean;
             };
+            skipped?: {
+                field: string;
+                rule: string;
+                message: string;
+                value?: unknown;
+            }[];
         };
     };
     responses: never;
