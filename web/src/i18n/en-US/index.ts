@@ -41,7 +41,7 @@ const enUS: Shape<typeof zhCN> = {
   org: {
     title: 'Organisations', tree: 'Hierarchy', kind: 'Kind', name: 'Name', shortName: 'Short name', code: 'Code', parent: 'Parent',
     description: 'Description', createTitle: 'New organisation', editTitle: 'Edit organisation', createChild: 'New sub-unit', noParent: '(top level)',
-    searchPlaceholder: 'Name / short name / code', allOrgs: 'All organisations', children: 'Sub-units', users: 'Users', disableConfirm: 'Disable this organisation? Its users can no longer sign in.', codeRule: 'Letters, digits, _ . - only; at most 50',
+    searchPlaceholder: 'Name / short name / code', allOrgs: 'All organisations', children: 'Sub-units', users: 'Users', disableConfirm: 'Disable this organisation? Its users can no longer sign in.', childrenOf: 'Sub-units of {{name}}', codeRule: 'Letters, digits, _ . - only; at most 50',
   },
   users: {
     title: 'Users', username: 'User name', displayName: 'Name', email: 'E-mail', phone: 'Phone', org: 'Organisation', roles: 'Roles',

@@ -37,7 +37,7 @@ const zhCN = {
   org: {
     title: '组织机构', tree: '机构树', kind: '类型', name: '名称', shortName: '简称', code: '机构编码', parent: '上级单位',
     description: '说明', createTitle: '新建机构', editTitle: '编辑机构', createChild: '新建下级', noParent: '（顶级）',
-    searchPlaceholder: '名称 / 简称 / 编码', allOrgs: '全部机构', children: '下级单位数', users: '用户数', disableConfirm: '确定停用该机构？停用后其用户无法登录。', codeRule: '仅限字母、数字、_ . -，最多 50 位',
+    searchPlaceholder: '名称 / 简称 / 编码', allOrgs: '全部机构', children: '下级单位数', users: '用户数', disableConfirm: '确定停用该机构？停用后其用户无法登录。', childrenOf: '{{name}} · 下级单位', codeRule: '仅限字母、数字、_ . -，最多 50 位',
   },
   users: {
     title: '用户管理', username: '用户名', displayName: '姓名', email: '邮箱', phone: '手机', org: '所属单位', roles: '角色',

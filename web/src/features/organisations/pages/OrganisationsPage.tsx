@@ -41,6 +41,17 @@ export default function OrganisationsPage() {
   const effective = { ...filter, parentId: selected };
   const list = useQuery({ queryKey: orgKeys.list(effective), queryFn: () => orgApi.list(effective) });
 
+  const selectedName = useMemo(() => {
+    const find = (nodes: OrgTreeNode[]): string | undefined => {
+      for (const n of nodes) {
+        if (n.id === selected) return n.name;
+        const hit = find(n.children);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
+    return selected ? find(tree.data ?? []) : undefined;
+  }, [selected, tree.data]);
   const treeData = useMemo(() => {
     const map = (nodes: OrgTreeNode[]): TreeData[] =>
       nodes.map((n) => ({
@@ -97,7 +108,7 @@ export default function OrganisationsPage() {
       </Col>
       <Col xs={24} md={17} xl={18}>
         <Card
-          title={t('org.title')}
+          title={selectedName ? t('org.childrenOf', { name: selectedName }) : t('org.title')}
           size="small"
           extra={writable && <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="orgs-create">{selected ? t('org.createChild') : t('common.create')}</Button>}
         >
