@@ -14,6 +14,15 @@ const KIND_COLOURS: Record<OrgKind, string> = {
   management_unit: 'red', supervision_provider: 'purple', cloud_provider: 'blue', user_unit: 'green', external_data_user: 'orange',
 };
 
+function findNode(nodes: OrgTreeNode[], id: string): OrgTreeNode | undefined {
+  for (const n of nodes) {
+    if (n.id === id) return n;
+    const hit = findNode(n.children, id);
+    if (hit) return hit;
+  }
+  return undefined;
+}
+
 type TreeData = { key: string; title: React.ReactNode; children: TreeData[] };
 
 interface FormValues {
@@ -41,17 +50,7 @@ export default function OrganisationsPage() {
   const effective = { ...filter, parentId: selected };
   const list = useQuery({ queryKey: orgKeys.list(effective), queryFn: () => orgApi.list(effective) });
 
-  const selectedName = useMemo(() => {
-    const find = (nodes: OrgTreeNode[]): string | undefined => {
-      for (const n of nodes) {
-        if (n.id === selected) return n.name;
-        const hit = find(n.children);
-        if (hit) return hit;
-      }
-      return undefined;
-    };
-    return selected ? find(tree.data ?? []) : undefined;
-  }, [selected, tree.data]);
+  const selectedName = selected ? findNode(tree.data ?? [], selected)?.name : undefined;
   const treeData = useMemo(() => {
     const map = (nodes: OrgTreeNode[]): TreeData[] =>
       nodes.map((n) => ({
@@ -85,7 +84,11 @@ export default function OrganisationsPage() {
   function open(o: Organisation | 'new', parentId?: string) {
     setEditing(o);
     form.resetFields();
-    if (o === 'new') form.setFieldsValue({ parentId: parentId ?? selected });
+    if (o === 'new') {
+      const parent = parentId ?? selected;
+      // a sub-unit is usually of its parent's kind (the server checks which kinds may nest)
+      form.setFieldsValue({ parentId: parent, kind: parent ? findNode(tree.data ?? [], parent)?.kind : undefined });
+    }
     else form.setFieldsValue({ parentId: o.parentId ?? undefined, kind: o.kind, name: o.name, shortName: o.shortName ?? undefined, code: o.code ?? undefined, description: o.description ?? undefined });
   }
 
