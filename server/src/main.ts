@@ -5,6 +5,7 @@ import { createLogger } from './platform/logger.js';
 import { openDatabase, openRuntime } from './platform/runtime.js';
 import { migrate } from './platform/db/migrate.js';
 import { buildApp } from './app.js';
+import { DEMO_INITIAL_PASSWORD } from './modules/demo/index.js';
 import { createContainer } from './container.js';
 import { createAdminAccount } from './modules/access/index.js';
 import { AuditService, verifyAuditChain } from './modules/audit/index.js';
@@ -40,10 +41,12 @@ program
     if (cfg.demo && deps.embedded) await container.demo.loadIfEmpty();
     if (cfg.role !== 'worker') await app.listen({ host: cfg.host, port: cfg.port });
     const mem = process.memoryUsage();
-    logger.info(
-      { role: cfg.role, url: cfg.role !== 'worker' ? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}/` : undefined, startupMs: Math.round(performance.now() - t0), rssMiB: Math.round(mem.rss / 2 ** 20) },
-      'Zhengyun started',
-    );
+    const url = cfg.role !== 'worker' ? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}/` : undefined;
+    logger.info({ role: cfg.role, url, startupMs: Math.round(performance.now() - t0), rssMiB: Math.round(mem.rss / 2 ** 20) }, 'Zhengyun started');
+    if (process.stdout.isTTY && url) {
+      const demo = cfg.demo && deps.embedded ? `\n  演示账号 demo accounts: sysadmin, secadmin, auditadmin, mgmt, hj-admin, yb-admin … (README), 初始密码 initial password ${DEMO_INITIAL_PASSWORD}` : '';
+      process.stdout.write(`\n  政云 Zhengyun is running at ${url}${demo}\n  Ctrl-C stops it.\n\n`);
+    }
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
