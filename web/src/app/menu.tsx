@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import {
   HomeOutlined, ApartmentOutlined, TeamOutlined, KeyOutlined, CloudServerOutlined, SafetyCertificateOutlined,
-  SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined,
+  SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
 } from '@ant-design/icons';
 
 export interface MenuLeaf {
@@ -21,6 +21,14 @@ export interface MenuGroup {
 /** The left menu; a leaf shows when the user holds its permission, a group when any leaf shows. */
 export const MENU: (MenuLeaf | MenuGroup)[] = [
   { key: 'home', path: '/', label: 'menu.home', icon: <HomeOutlined /> },
+  {
+    key: 'catalog-group', label: 'menu.catalogGroup', icon: <AppstoreOutlined />,
+    children: [
+      { key: 'catalog', path: '/catalog', label: 'menu.catalog', icon: <BookOutlined />, permission: 'catalog:read' },
+      { key: 'price-lists', path: '/price-lists', label: 'menu.prices', icon: <DollarOutlined />, permission: 'price:read' },
+      { key: 'estimates', path: '/estimates', label: 'menu.estimates', icon: <CalculatorOutlined />, permission: 'estimate:read' },
+    ],
+  },
   {
     key: 'system', label: 'menu.system', icon: <SettingOutlined />,
     children: [

@@ -13,6 +13,9 @@ const ApiTokensPage = lazy(() => import('../features/api-tokens/pages/ApiTokensP
 const SecurityPolicyPage = lazy(() => import('../features/security-policy/pages/SecurityPolicyPage'));
 const LdapSettingsPage = lazy(() => import('../features/settings/pages/LdapSettingsPage'));
 const AuditLogPage = lazy(() => import('../features/audit/pages/AuditLogPage'));
+const CatalogPage = lazy(() => import('../features/catalog/pages/CatalogPage'));
+const PriceListsPage = lazy(() => import('../features/prices/pages/PriceListsPage'));
+const EstimatesPage = lazy(() => import('../features/estimates/pages/EstimatesPage'));
 const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -38,6 +41,9 @@ export const router = createBrowserRouter([
       { path: 'roles', element: guard('role:read', <RolesPage />) },
       { path: 'security-policy', element: guard('policy:read', <SecurityPolicyPage />) },
       { path: 'audit-logs', element: guard('audit:read', <AuditLogPage />) },
+      { path: 'catalog', element: guard('catalog:read', <CatalogPage />) },
+      { path: 'price-lists', element: guard('price:read', <PriceListsPage />) },
+      { path: 'estimates', element: guard('estimate:read', <EstimatesPage />) },
       { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <NotFound /> },
     ],

@@ -1,0 +1,3 @@
+export default function EstimatesPage() {
+  return null;
+}
