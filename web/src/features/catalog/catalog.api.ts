@@ -27,3 +27,6 @@ export const catalogApi = {
     data(await api.POST('/api/catalog/versions/{id}/items/{code}/retire', { params: { path: { id, code } } })),
   publish: async (id: string) => data(await api.POST('/api/catalog/versions/{id}/publish', path(id))),
 };
+
+/** A weight (a fraction: 0.1 = 10%) as a percentage text. */
+export const weightPct = (w: string | null | undefined) => (w == null || w === '' ? '—' : `${Number((Number(w) * 100).toFixed(4))}%`);

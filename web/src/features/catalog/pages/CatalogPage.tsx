@@ -3,7 +3,7 @@ import { App, Button, Card, Descriptions, Form, Input, Modal, Popconfirm, Select
 import { CopyOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
-import { catalogApi, catalogKeys, type CatalogItem, type CatalogItemInput, type CatalogVersion, type CatalogVersionDetail } from '../catalog.api';
+import { catalogApi, catalogKeys, type CatalogItem, type CatalogItemInput, type CatalogVersion, type CatalogVersionDetail, weightPct } from '../catalog.api';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
@@ -44,7 +44,7 @@ function ItemTable({ items, kind, version, onEdit, onRetire }: {
           { title: t('catalog.billingUnit'), dataIndex: 'billingUnitText', width: 110, render: (v: string | null) => v ?? '—' },
           { title: t('catalog.pricePeriod'), dataIndex: 'pricePeriodText', width: 90, render: (v: string | null) => v ?? '—' },
           { title: t('catalog.maxUnitPrice'), dataIndex: 'maxUnitPrice', width: 120, align: 'right' as const, render: (v: string | null) => v ?? '—' },
-          { title: t('catalog.weight'), dataIndex: 'weight', width: 90, align: 'right' as const, render: (v: string | null) => (v ? `${v}%` : '—') },
+          { title: t('catalog.weight'), dataIndex: 'weight', width: 90, align: 'right' as const, render: weightPct },
         ] : []),
         ...(kind === 'extension' ? [{ title: t('catalog.remark'), dataIndex: 'remark', render: (v: string | null) => v ?? '—' }] : []),
         ...(editable ? [{
@@ -136,7 +136,7 @@ export default function CatalogPage() {
       ? {
           code: item.code, kind: item.kind, category: item.category, subcategory: item.subcategory ?? undefined, item: item.item,
           billingUnitText: item.billingUnitText ?? undefined, billingPeriod: item.billingPeriod ?? undefined, pricePeriodText: item.pricePeriodText ?? undefined,
-          maxUnitPrice: item.maxUnitPrice ?? undefined, weightPercent: item.weight ?? undefined, remark: item.remark ?? undefined,
+          maxUnitPrice: item.maxUnitPrice ?? undefined, weightPercent: item.weight == null ? undefined : String(Number((Number(item.weight) * 100).toFixed(4))), remark: item.remark ?? undefined,
         }
       : { kind: tab, billingPeriod: tab === 'basic' ? 'month' : undefined, pricePeriodText: tab === 'basic' ? '元/月' : undefined };
     setEditing({ item, initial });

@@ -4,7 +4,7 @@ import { CheckOutlined, CloseOutlined, PlusOutlined, SendOutlined } from '@ant-d
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { pricesApi, priceKeys, type PriceList, type PriceListDetail, type PriceListInput } from '../prices.api';
-import { catalogApi, catalogKeys, type CatalogItem } from '../../catalog/catalog.api';
+import { catalogApi, catalogKeys, weightPct, type CatalogItem } from '../../catalog/catalog.api';
 import { IssueList, issuesOf } from '../../catalog/components/IssueList';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
@@ -19,7 +19,7 @@ export function PriceStatus({ status }: { status: PriceList['status'] }) {
 /** Σ(price × weight) of the prices typed so far, 4 decimals (the server's figure is authoritative). */
 function weighted(items: CatalogItem[], prices: Record<string, string>): string {
   let sum = 0;
-  for (const i of items) sum += (Number(prices[i.code]) || 0) * (Number(i.weight) || 0) / 100;
+  for (const i of items) sum += (Number(prices[i.code]) || 0) * (Number(i.weight) || 0);
   return sum.toFixed(4);
 }
 
@@ -97,7 +97,7 @@ function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => vo
           { title: t('catalog.code'), dataIndex: 'code', width: 70 },
           { title: t('catalog.item'), dataIndex: 'item', render: (v: string, r) => <><div>{v}</div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{r.category} / {r.subcategory}</Typography.Text></> },
           { title: t('catalog.billingUnit'), dataIndex: 'billingUnitText', width: 100 },
-          { title: t('catalog.weight'), dataIndex: 'weight', width: 80, align: 'right', render: (v: string | null) => (v ? `${v}%` : '—') },
+          { title: t('catalog.weight'), dataIndex: 'weight', width: 80, align: 'right', render: weightPct },
           {
             title: t('prices.unitPrice'), key: 'price', width: 260,
             render: (_, r) => {
