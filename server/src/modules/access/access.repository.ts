@@ -221,9 +221,17 @@ function rolesQuery(trx: Tx, ctx: RequestContext) {
     .select(sql<string>`(select count(*) from user_roles ur where ur.role_id = r.id)`.as('userCount'));
 }
 
-export async function listRoles(trx: Tx, ctx: RequestContext, f: { q?: string; orgId?: string; page: number; pageSize: number }) {
+export async function listRoles(trx: Tx, ctx: RequestContext, f: { q?: string; orgId?: string; usableIn?: string; page: number; pageSize: number }) {
   let q = rolesQuery(trx, ctx);
   if (f.orgId) q = q.where('r.orgId', '=', f.orgId);
+  if (f.usableIn) {
+    const target = f.usableIn;
+    q = q.where(
+      sql<boolean>`exists (select 1 from organisations t where t.id = ${target} and (
+        (r.org_id is null and (cardinality(r.org_kinds) = 0 or t.kind = any(r.org_kinds)))
+        or r.org_id = any(t.path)))`,
+    );
+  }
   if (f.q) {
     const p = likePattern(f.q);
     q = q.where((eb) => eb.or([eb('r.name', 'ilike', p), eb('r.nameEn', 'ilike', p), eb('r.code', 'ilike', p)]));

@@ -124,7 +124,8 @@ export type RoleDetail = z.infer<typeof roleDetailSchema>;
 
 export const roleListQuerySchema = z.strictObject({
   q: z.string().max(100).optional(),
-  orgId: z.uuid().optional(),
+  orgId: z.uuid().optional().describe('roles defined by this organisation'),
+  usableIn: z.uuid().optional().describe('roles an account of this organisation can hold: built-in roles for its kind and custom roles of it or its ancestors'),
   page: pageParam.optional(),
   pageSize: pageSizeParam.optional(),
 });

@@ -123,4 +123,17 @@ describe('roles, permission catalog and security policy', () => {
     const [rec] = await auditRecords(t, { action: 'security_policy.update' });
     expect(rec).toMatchObject({ outcome: 'success' });
   });
+
+  it('lists the roles an account of a unit can hold: built-in roles of its kind and custom roles of it or its ancestors', async () => {
+    const custom = await t.app.inject({ method: 'POST', url: '/api/roles', headers: adminA.headers, payload: { name: unique('科室角色'), orgId: unitA.root.id, permissions: ['org:read'] } });
+    expect(custom.statusCode).toBe(201);
+    const res = await t.app.inject({ url: `/api/roles?pageSize=200&usableIn=${unitA.child.id}`, headers: adminA.headers });
+    expect(res.statusCode).toBe(200);
+    const codes = (res.json().items as Array<{ code: string | null; id: string }>).map((r) => r.code ?? r.id);
+    expect(codes).toEqual(expect.arrayContaining(['unit_admin', 'unit_staff', custom.json().id]));
+    expect(codes).not.toContain('provider_admin');
+    expect(codes).not.toContain('system_admin');
+    const other = await t.app.inject({ url: `/api/roles?pageSize=200&usableIn=${unitA.child.id}`, headers: adminB.headers });
+    expect(other.json().items).toEqual([]);
+  });
 });

@@ -8,8 +8,9 @@ export const roleKeys = {
 };
 
 export const rolesApi = {
-  list: async (orgId?: string) =>
-    data(await api.GET('/api/roles', { params: { query: { pageSize: '200', ...(orgId ? { orgId } : {}) } } })),
+  /** All visible roles, or (with `usableIn`) those an account of that organisation can hold. */
+  list: async (usableIn?: string) =>
+    data(await api.GET('/api/roles', { params: { query: { pageSize: '200', ...(usableIn ? { usableIn } : {}) } } })),
   create: async (body: RoleInput) => data(await api.POST('/api/roles', { body })),
   update: async (id: string, body: RolePatch) => data(await api.PATCH('/api/roles/{id}', { params: { path: { id } }, body })),
   remove: async (id: string) => {
