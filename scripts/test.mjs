@@ -27,10 +27,13 @@ for (const pass of passes) {
   if (fs.existsSync(out)) {
     const report = JSON.parse(fs.readFileSync(out, 'utf8'));
     passed += report.numPassedTests;
-    failed += report.numFailedTests;
+    // A test file that fails to load has no failed test but is a failed suite: count it too.
+    failed += report.numFailedTests + report.testResults.filter((r) => r.status === 'failed' && r.assertionResults.length === 0).length;
     skipped += report.numPendingTests + (report.numTodoTests ?? 0);
     fs.rmSync(out);
   } else {
+    console.error(`vitest wrote no report for the ${pass.name} pass (it failed before running tests; see above)`);
+    failed += 1;
     exitCode = 1;
   }
 }

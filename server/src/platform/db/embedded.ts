@@ -22,6 +22,7 @@ export async function startEmbeddedPostgres(opts: { dataDir: string; port: numbe
   // 0711: when run as root, PostgreSQL runs as the `postgres` user and must traverse to <dataDir>/pg.
   fs.mkdirSync(dataDir, { recursive: true, mode: 0o711 });
   fs.chmodSync(dataDir, 0o711);
+  if (process.getuid?.() === 0) assertTraversableByOthers(dataDir);
   await stopOrphanedServer(pgDir, logger);
   await assertPortFree(port);
 
@@ -143,5 +144,25 @@ function isAlive(pid: number): boolean {
     return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Run as root, PostgreSQL runs as the `postgres` user, which must be able to reach the data directory: every folder
+ * above it needs the execute (search) bit for others. Say which one does not, rather than let initdb fail obscurely.
+ */
+function assertTraversableByOthers(dir: string): void {
+  let current = path.resolve(dir);
+  for (;;) {
+    const parent = path.dirname(current);
+    if (parent === current) return;
+    current = parent;
+    const mode = fs.statSync(current).mode;
+    if ((mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL runs as the user "postgres" when Zhengyun runs as root, and cannot reach ${dir} because ${current} is closed to other users. ` +
+          `Run Zhengyun as an ordinary user, choose a data directory elsewhere (ZHENGYUN_DATA_DIR=/var/lib/zhengyun), or allow passage with: chmod o+x ${current}`,
+      );
+    }
   }
 }
