@@ -62,7 +62,7 @@ function ResultView({ result }: { result: EstimateResult }) {
         <Col><Overrun label={t('estimates.budget')} c={result.budget} /></Col>
         <Col><Overrun label={t('estimates.ceiling')} c={result.ceiling} /></Col>
         <Col>
-          <Space direction="vertical" size={4} style={{ paddingTop: 8 }}>
+          <Space size={4} style={{ paddingTop: 24 }}>
             <Tag color="green">{t('estimates.priced', { n: result.pricedCount })}</Tag>
             {result.unpricedCount > 0 && <Tag color="orange">{t('estimates.unpriced', { n: result.unpricedCount })}</Tag>}
           </Space>
@@ -73,23 +73,31 @@ function ResultView({ result }: { result: EstimateResult }) {
         size="small"
         pagination={false}
         dataSource={result.lines}
-        scroll={{ x: 1100 }}
+        scroll={{ x: 1140 }}
+        tableLayout="fixed"
         data-testid="estimate-result-lines"
         columns={[
           { title: '#', dataIndex: 'index', width: 44, render: (i: number) => i + 1 },
-          { title: t('estimates.itemText'), key: 'in', render: (_, r) => r.input.itemText || r.input.itemCode || '—' },
-          { title: t('estimates.quantity'), key: 'q', width: 120, render: (_, r) => `${r.input.quantity} ${r.input.unit ?? ''}` },
+          { title: t('estimates.itemText'), key: 'in', width: 180, ellipsis: { showTitle: true }, render: (_, r) => r.input.itemText || r.input.itemCode || '—' },
+          { title: t('estimates.quantity'), key: 'q', width: 100, render: (_, r) => `${r.input.quantity} ${r.input.unit ?? ''}` },
           {
-            title: t('estimates.mapped'), key: 'map', width: 260,
-            render: (_, r) => r.mapping ? (
+            title: t('estimates.mapped'), key: 'map', width: 320,
+            render: (_, r) => (
               <>
-                <Tag>{r.mapping.itemCode}</Tag>{r.mapping.itemText}
-                <div><Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`estimates.method.${r.mapping.method}`)}</Typography.Text></div>
+                {r.mapping ? (
+                  <Typography.Paragraph style={{ marginBottom: 0 }} ellipsis={{ rows: 2, tooltip: r.mapping.itemText }}>
+                    <Tag>{r.mapping.itemCode}</Tag>{r.mapping.itemText}
+                  </Typography.Paragraph>
+                ) : <Typography.Text type="warning">{r.problem ? t(`estimates.problem.${r.problem}`) : '—'}</Typography.Text>}
+                {r.mapping && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`estimates.method.${r.mapping.method}`)}</Typography.Text>}
+                {r.warnings.map((w, i) => (
+                  <Typography.Paragraph key={i} type="warning" style={{ fontSize: 12, marginBottom: 0 }} ellipsis={{ rows: 1, tooltip: w }}>{w}</Typography.Paragraph>
+                ))}
               </>
-            ) : <Typography.Text type="warning">{r.problem ? t(`estimates.problem.${r.problem}`) : '—'}</Typography.Text>,
+            ),
           },
           {
-            title: t('estimates.conversion'), key: 'conv', width: 220,
+            title: t('estimates.conversion'), key: 'conv', width: 190,
             render: (_, r) => r.conversion ? (
               <>
                 <div>{r.conversion.explanation}</div>
@@ -98,12 +106,8 @@ function ResultView({ result }: { result: EstimateResult }) {
             ) : '—',
           },
           { title: t('estimates.unitPrice'), dataIndex: 'unitPrice', width: 100, align: 'right', render: (v: string | null, r) => (v ? `${v}${r.billingPeriod ? ` /${t(`catalog.period.${r.billingPeriod}`)}` : ''}` : '—') },
-          { title: t('estimates.monthlyAmount'), dataIndex: 'monthlyAmount', width: 110, align: 'right', render: (v: string | null) => v ?? '—' },
-          { title: t('estimates.amount'), dataIndex: 'amount', width: 120, align: 'right', render: (v: string | null) => (v ? <b>{v}</b> : '—') },
-          {
-            title: t('estimates.warnings'), key: 'w', width: 200,
-            render: (_, r) => r.warnings.length ? r.warnings.map((w, i) => <div key={i}><Typography.Text type="secondary" style={{ fontSize: 12 }}>{w}</Typography.Text></div>) : null,
-          },
+          { title: t('estimates.monthlyAmount'), dataIndex: 'monthlyAmount', width: 100, align: 'right', render: (v: string | null) => v ?? '—' },
+          { title: t('estimates.amount'), dataIndex: 'amount', width: 110, align: 'right', render: (v: string | null) => (v ? <b>{v}</b> : '—') },
         ]}
       />
       {unpriced.length > 0 && (
