@@ -1,7 +1,7 @@
 import type { PlatformDeps } from './platform/deps.js';
 import type { AnonymousContext, App, Authenticator, ErrorObserver } from './platform/http/server.js';
 import { anonymousContext } from './platform/context.js';
-import { DirectoryService, registerDirectoryRoutes } from './modules/directory/index.js';
+import { DirectoryService, InformationSystemService, registerDirectoryRoutes } from './modules/directory/index.js';
 import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from './modules/settings/index.js';
 import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
 import { AccessService, registerAccessRoutes } from './modules/access/index.js';
@@ -52,7 +52,7 @@ export function createContainer(deps: PlatformDeps): Container {
     authService,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
-      (app) => registerDirectoryRoutes(app, directory),
+      (app) => registerDirectoryRoutes(app, directory, new InformationSystemService(deps.db, deps.cipher)),
       (app) => registerSettingsRoutes(app, settings),
       (app) => registerOrganisationRoutes(app, organisations),
       (app) => registerAccessRoutes(app, access),

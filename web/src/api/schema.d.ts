@@ -151,6 +151,995 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cloud-nodes/{nodeId}/rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Machine rooms (机房) of a cloud node */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                nodeId: string;
+                                code: string;
+                                name: string;
+                                address: string | null;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a machine room (机房) to a cloud node */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        address?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            code: string;
+                            name: string;
+                            address: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cloud-nodes/{nodeId}/rooms/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or retire a machine room */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        address?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "retired";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            code: string;
+                            name: string;
+                            address: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/cloud-nodes/{nodeId}/zones": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Network zones (网络区域: 政务外网 / 互联网 / 安全数据交换区) of a cloud node */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                nodeId: string;
+                                /** @enum {string} */
+                                zoneType: "gov_extranet" | "internet" | "exchange";
+                                name: string;
+                                cidrs: string[];
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a network zone to a cloud node */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        zoneType: "gov_extranet" | "internet" | "exchange";
+                        name: string;
+                        cidrs?: string[];
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            zoneType: "gov_extranet" | "internet" | "exchange";
+                            name: string;
+                            cidrs: string[];
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/cloud-nodes/{nodeId}/zones/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change or retire a network zone */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    nodeId: string;
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        cidrs?: string[];
+                        description?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "retired";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            zoneType: "gov_extranet" | "internet" | "exchange";
+                            name: string;
+                            cidrs: string[];
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/information-systems": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Information systems (信息系统) the caller may see, filtered and paged */
+        get: {
+            parameters: {
+                query?: {
+                    unitId?: string;
+                    nodeId?: string;
+                    q?: string;
+                    status?: "active" | "retired";
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                systemNo: string;
+                                unit: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    code: string | null;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                    provider: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    } | null;
+                                };
+                                machineRoom: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                } | null;
+                                name: string;
+                                systemType: string;
+                                gradingLevel: string;
+                                operatingHours: string;
+                                serviceAudience: string | null;
+                                serviceScope: string | null;
+                                networkNature: string;
+                                interconnection: string | null;
+                                functionDescription: string | null;
+                                preApprovalStatus: string | null;
+                                otherNotes: string | null;
+                                cloudTestDate: string | null;
+                                goLiveDate: string | null;
+                                exitDate: string | null;
+                                exitReason: string | null;
+                                accessUrl: string | null;
+                                appVendor: string | null;
+                                contactName: string;
+                                contactMobile: string;
+                                contactEmail: string;
+                                contactLandline: string | null;
+                                techContactName: string | null;
+                                techContactMobile: string | null;
+                                contactsMasked: boolean;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                                createdAt: string;
+                                updatedAt: string;
+                                abilities: {
+                                    update: boolean;
+                                    retire: boolean;
+                                };
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register an information system; the server assigns its number (unit code + 001…) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        /** Format: uuid */
+                        nodeId: string;
+                        machineRoomId?: string | null;
+                        name?: string;
+                        systemType?: string;
+                        gradingLevel?: string;
+                        operatingHours?: string;
+                        serviceAudience?: string | null;
+                        serviceScope?: string | null;
+                        networkNature?: string;
+                        interconnection?: string | null;
+                        functionDescription?: string | null;
+                        preApprovalStatus?: string | null;
+                        otherNotes?: string | null;
+                        cloudTestDate?: string | null;
+                        goLiveDate?: string | null;
+                        exitDate?: string | null;
+                        exitReason?: string | null;
+                        accessUrl?: string | null;
+                        appVendor?: string | null;
+                        contactName?: string;
+                        contactMobile?: string;
+                        contactEmail?: string;
+                        contactLandline?: string | null;
+                        techContactName?: string | null;
+                        techContactMobile?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            systemNo: string;
+                            unit: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                code: string | null;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                            };
+                            machineRoom: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            } | null;
+                            name: string;
+                            systemType: string;
+                            gradingLevel: string;
+                            operatingHours: string;
+                            serviceAudience: string | null;
+                            serviceScope: string | null;
+                            networkNature: string;
+                            interconnection: string | null;
+                            functionDescription: string | null;
+                            preApprovalStatus: string | null;
+                            otherNotes: string | null;
+                            cloudTestDate: string | null;
+                            goLiveDate: string | null;
+                            exitDate: string | null;
+                            exitReason: string | null;
+                            accessUrl: string | null;
+                            appVendor: string | null;
+                            contactName: string;
+                            contactMobile: string;
+                            contactEmail: string;
+                            contactLandline: string | null;
+                            techContactName: string | null;
+                            techContactMobile: string | null;
+                            contactsMasked: boolean;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdAt: string;
+                            updatedAt: string;
+                            abilities: {
+                                update: boolean;
+                                retire: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/information-systems/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered systems as .xlsx with the 业务系统数据 headers */
+        get: {
+            parameters: {
+                query?: {
+                    unitId?: string;
+                    nodeId?: string;
+                    q?: string;
+                    status?: "active" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/information-systems/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create systems from an .xlsx (base64); all rows valid, or nothing saved unless validRowsOnly */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        file: string;
+                        validRowsOnly?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: {
+                                row: number;
+                                /** Format: uuid */
+                                id: string;
+                                systemNo: string;
+                            }[];
+                            skipped: {
+                                row: number;
+                                field: string;
+                                column: string | null;
+                                rule: string;
+                                message: string;
+                                value?: unknown;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/information-systems/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One information system */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            systemNo: string;
+                            unit: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                code: string | null;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                            };
+                            machineRoom: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            } | null;
+                            name: string;
+                            systemType: string;
+                            gradingLevel: string;
+                            operatingHours: string;
+                            serviceAudience: string | null;
+                            serviceScope: string | null;
+                            networkNature: string;
+                            interconnection: string | null;
+                            functionDescription: string | null;
+                            preApprovalStatus: string | null;
+                            otherNotes: string | null;
+                            cloudTestDate: string | null;
+                            goLiveDate: string | null;
+                            exitDate: string | null;
+                            exitReason: string | null;
+                            accessUrl: string | null;
+                            appVendor: string | null;
+                            contactName: string;
+                            contactMobile: string;
+                            contactEmail: string;
+                            contactLandline: string | null;
+                            techContactName: string | null;
+                            techContactMobile: string | null;
+                            contactsMasked: boolean;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdAt: string;
+                            updatedAt: string;
+                            abilities: {
+                                update: boolean;
+                                retire: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change attributes of an information system (recorded in its history) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        nodeId?: string;
+                        machineRoomId?: string | null;
+                        name?: string;
+                        systemType?: string;
+                        gradingLevel?: string;
+                        operatingHours?: string;
+                        serviceAudience?: string | null;
+                        serviceScope?: string | null;
+                        networkNature?: string;
+                        interconnection?: string | null;
+                        functionDescription?: string | null;
+                        preApprovalStatus?: string | null;
+                        otherNotes?: string | null;
+                        cloudTestDate?: string | null;
+                        goLiveDate?: string | null;
+                        exitDate?: string | null;
+                        exitReason?: string | null;
+                        accessUrl?: string | null;
+                        appVendor?: string | null;
+                        contactName?: string;
+                        contactMobile?: string;
+                        contactEmail?: string;
+                        contactLandline?: string | null;
+                        techContactName?: string | null;
+                        techContactMobile?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            systemNo: string;
+                            unit: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                code: string | null;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                            };
+                            machineRoom: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            } | null;
+                            name: string;
+                            systemType: string;
+                            gradingLevel: string;
+                            operatingHours: string;
+                            serviceAudience: string | null;
+                            serviceScope: string | null;
+                            networkNature: string;
+                            interconnection: string | null;
+                            functionDescription: string | null;
+                            preApprovalStatus: string | null;
+                            otherNotes: string | null;
+                            cloudTestDate: string | null;
+                            goLiveDate: string | null;
+                            exitDate: string | null;
+                            exitReason: string | null;
+                            accessUrl: string | null;
+                            appVendor: string | null;
+                            contactName: string;
+                            contactMobile: string;
+                            contactEmail: string;
+                            contactLandline: string | null;
+                            techContactName: string | null;
+                            techContactMobile: string | null;
+                            contactsMasked: boolean;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdAt: string;
+                            updatedAt: string;
+                            abilities: {
+                                update: boolean;
+                                retire: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/information-systems/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire (退出) an information system with exit date and reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        exitDate: string;
+                        exitReason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            systemNo: string;
+                            unit: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                code: string | null;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                            };
+                            machineRoom: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            } | null;
+                            name: string;
+                            systemType: string;
+                            gradingLevel: string;
+                            operatingHours: string;
+                            serviceAudience: string | null;
+                            serviceScope: string | null;
+                            networkNature: string;
+                            interconnection: string | null;
+                            functionDescription: string | null;
+                            preApprovalStatus: string | null;
+                            otherNotes: string | null;
+                            cloudTestDate: string | null;
+                            goLiveDate: string | null;
+                            exitDate: string | null;
+                            exitReason: string | null;
+                            accessUrl: string | null;
+                            appVendor: string | null;
+                            contactName: string;
+                            contactMobile: string;
+                            contactEmail: string;
+                            contactLandline: string | null;
+                            techContactName: string | null;
+                            techContactMobile: string | null;
+                            contactsMasked: boolean;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            createdAt: string;
+                            updatedAt: string;
+                            abilities: {
+                                update: boolean;
+                                retire: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/information-systems/{id}/history": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Change history of an information system (before/after per change) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                action: "create" | "update" | "retire";
+                                before: {
+                                    [key: string]: unknown;
+                                };
+                                after: {
+                                    [key: string]: unknown;
+                                };
+                                changedBy: {
+                                    id: string | null;
+                                    name: string | null;
+                                };
+                                changedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/settings/ldap": {
         parameters: {
             query?: never;
@@ -1440,7 +2429,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -1586,7 +2575,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2559,7 +3548,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
                         expiresAt?: string | null;
                     };
                 };

@@ -19,6 +19,8 @@ const groups: Record<string, [string, string]> = {
   catalog: ['服务目录', 'Service catalog'],
   prices: ['服务商报价', 'Provider price lists'],
   estimates: ['预算测算', 'Budget estimates'],
+  directory: ['资源目录', 'Directory'],
+  systems: ['信息系统', 'Information systems'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -44,6 +46,10 @@ const entries: Array<[string, string, string, string]> = [
   ['price:approve', 'prices', '审核报价', 'Approve price lists'],
   ['estimate:read', 'estimates', '查看预算测算', 'View budget estimates'],
   ['estimate:write', 'estimates', '编制预算测算', 'Make budget estimates'],
+  ['directory:read', 'directory', '查看云节点、机房和网络区域', 'View cloud nodes, machine rooms and network zones'],
+  ['directory:write', 'directory', '管理云节点、机房和网络区域', 'Manage cloud nodes, machine rooms and network zones'],
+  ['system:read', 'systems', '查看信息系统', 'View information systems'],
+  ['system:write', 'systems', '登记和维护本单位信息系统', "Register and maintain the unit's information systems"],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

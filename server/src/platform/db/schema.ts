@@ -170,6 +170,81 @@ export interface Estimates {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface InformationSystemChanges {
+  action: string;
+  after: Generated<Json>;
+  before: Generated<Json>;
+  changedAt: Generated<Timestamp>;
+  changedBy: string | null;
+  changedByName: string | null;
+  id: Generated<Int8>;
+  systemId: string;
+}
+
+export interface InformationSystems {
+  accessUrl: string | null;
+  appVendor: string | null;
+  cloudTestDate: string | null;
+  contactEmailEnc: string;
+  contactLandlineEnc: string | null;
+  contactMobileEnc: string;
+  contactName: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  exitDate: string | null;
+  exitReason: string | null;
+  functionDescription: string | null;
+  goLiveDate: string | null;
+  gradingLevel: string;
+  id: Generated<string>;
+  interconnection: string | null;
+  machineRoomId: string | null;
+  name: string;
+  networkNature: string;
+  nodeId: string;
+  operatingHours: string;
+  otherNotes: string | null;
+  preApprovalStatus: string | null;
+  seq: number;
+  serviceAudience: string | null;
+  serviceScope: string | null;
+  status: Generated<string>;
+  systemNo: string;
+  systemType: string;
+  techContactMobileEnc: string | null;
+  techContactName: string | null;
+  unitId: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface InformationSystemSequences {
+  lastSeq: number;
+  unitId: string;
+}
+
+export interface MachineRooms {
+  address: string | null;
+  code: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface NetworkZones {
+  cidrs: Generated<string[]>;
+  createdAt: Generated<Timestamp>;
+  description: string | null;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  zoneType: string;
+}
+
 export interface Organisations {
   code: string | null;
   createdAt: Generated<Timestamp>;
@@ -315,6 +390,11 @@ export interface DB {
   cloudNodes: CloudNodes;
   estimateLines: EstimateLines;
   estimates: Estimates;
+  informationSystemChanges: InformationSystemChanges;
+  informationSystems: InformationSystems;
+  informationSystemSequences: InformationSystemSequences;
+  machineRooms: MachineRooms;
+  networkZones: NetworkZones;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
   priceListItems: PriceListItems;
