@@ -177,7 +177,7 @@ export default function CatalogPage() {
               <Descriptions size="small" column={2} style={{ maxWidth: 720 }}>
                 <Descriptions.Item label={t('catalog.version')}>{version.name} (v{version.versionNo}) <VersionStatus status={version.status} /></Descriptions.Item>
                 <Descriptions.Item label={t('catalog.frameworkPeriod')}>{version.frameworkPeriod ?? '—'}</Descriptions.Item>
-                <Descriptions.Item label={t('catalog.effective')}>{version.effectiveFrom ?? '—'} ~ {version.effectiveTo ?? t('catalog.openEnded')}</Descriptions.Item>
+                <Descriptions.Item label={t('catalog.effective')}>{version.effectiveFrom || version.effectiveTo ? `${version.effectiveFrom ?? '—'} ~ ${version.effectiveTo ?? t('catalog.openEnded')}` : t('catalog.openEnded')}</Descriptions.Item>
                 <Descriptions.Item label={t('catalog.publishedAt')}>{fmtTime(version.publishedAt)}</Descriptions.Item>
               </Descriptions>
               <Statistic title={t('catalog.weightedMaxPrice')} value={version.weightedMaxPrice ?? '—'} suffix={t('catalog.yuanPerMonth')} data-testid="catalog-weighted" />
@@ -207,7 +207,7 @@ export default function CatalogPage() {
             { title: t('catalog.versionNo'), dataIndex: 'versionNo', width: 80, render: (v: number) => `v${v}` },
             { title: t('common.name'), dataIndex: 'name' },
             { title: t('common.status'), dataIndex: 'status', width: 100, render: (s: CatalogVersion['status']) => <VersionStatus status={s} /> },
-            { title: t('catalog.effective'), key: 'eff', render: (_, r) => `${r.effectiveFrom ?? '—'} ~ ${r.effectiveTo ?? t('catalog.openEnded')}` },
+            { title: t('catalog.effective'), key: 'eff', render: (_, r) => (r.effectiveFrom || r.effectiveTo ? `${r.effectiveFrom ?? '—'} ~ ${r.effectiveTo ?? t('catalog.openEnded')}` : t('catalog.openEnded')) },
             { title: t('catalog.frameworkPeriod'), dataIndex: 'frameworkPeriod', render: (v: string | null) => v ?? '—' },
             { title: t('catalog.publishedAt'), dataIndex: 'publishedAt', render: fmtTime },
             {

@@ -351,6 +351,7 @@ export default function EstimatesPage() {
   const [open, setOpen] = useState<{ detail: EstimateDetail | null } | null>(null);
   const [importing, setImporting] = useState(false);
   const list = useQuery({ queryKey: estimateKeys.list, queryFn: estimatesApi.list });
+  const pricing = usePricingOptions();
   const onError = (e: unknown) => message.error(errorText(e));
   const openOne = useMutation({ mutationFn: (id: string) => estimatesApi.get(id), onSuccess: (d) => setOpen({ detail: d }), onError });
   const remove = useMutation({
@@ -380,7 +381,7 @@ export default function EstimatesPage() {
         data-testid="estimates-list"
         columns={[
           { title: t('estimates.name'), dataIndex: 'title', render: (v: string, r) => <a onClick={() => openOne.mutate(r.id)}>{v}</a> },
-          { title: t('estimates.pricing'), dataIndex: 'priceListId', render: (v: string | null) => (v ? t('prices.title') : t('estimates.maxPrices')) },
+          { title: t('estimates.pricing'), dataIndex: 'priceListId', render: (v: string | null) => pricing.find((o) => o.value === (v ?? ''))?.label ?? t('prices.title') },
           { title: t('estimates.budget'), dataIndex: 'budget', align: 'right', render: (v: string | null) => v ?? '—' },
           { title: t('estimates.ceiling'), dataIndex: 'ceiling', align: 'right', render: (v: string | null) => v ?? '—' },
           { title: t('estimates.milestones'), dataIndex: 'milestonePercents', render: (v: string[]) => (v.length ? v.map((p) => `${p}%`).join(' / ') : '—') },
