@@ -176,6 +176,26 @@ describe('information systems', () => {
     expect(unitBId).toBeTruthy();
   });
 
+  it('RLS alone hides A’s system from B’s scope and from the administrators (no business access)', async () => {
+    const owner = new pg.Client({ connectionString: t.ownerUrl });
+    await owner.connect();
+    try {
+      const count = async (roots: string, business: 'on' | 'off') => {
+        await owner.query('begin');
+        await owner.query('set local role zhengyun_app');
+        await owner.query(`select set_config('zhengyun.scope_all', 'off', true), set_config('zhengyun.scope_roots', $1, true), set_config('zhengyun.business_access', $2, true)`, [roots, business]);
+        const { rows } = await owner.query('select count(*)::int as n from information_systems where id = $1', [first.id]);
+        await owner.query('rollback');
+        return rows[0].n as number;
+      };
+      expect(await count(unitBId, 'on')).toBe(0);
+      expect(await count(unitAId, 'on')).toBe(1);
+      expect(await count(unitAId, 'off')).toBe(0);
+    } finally {
+      await owner.end();
+    }
+  });
+
   it('filters and pages', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/information-systems?unitId=${unitAId}&q=${encodeURIComponent('并发')}&page=1&pageSize=1`, headers: mgmt.headers });
     expect(res.statusCode).toBe(200);

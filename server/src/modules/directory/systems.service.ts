@@ -36,14 +36,14 @@ export class InformationSystemService {
     const page = query.page ?? 1;
     const pageSize = query.pageSize ?? 20;
     return withTx(this.db, ctx, async (trx) => {
-      const { total } = await filtered(trx, query).select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
-      const rows = await selectRows(filtered(trx, query)).orderBy('s.systemNo').limit(pageSize).offset((page - 1) * pageSize).execute();
+      const { total } = await filtered(trx, ctx, query).select((eb) => eb.fn.countAll<string>().as('total')).executeTakeFirstOrThrow();
+      const rows = await selectRows(filtered(trx, ctx, query)).orderBy('s.systemNo').limit(pageSize).offset((page - 1) * pageSize).execute();
       return { items: rows.map((r) => this.toDto(ctx, r)), total: Number(total), page, pageSize };
     });
   }
 
   async get(ctx: RequestContext, id: string): Promise<InformationSystem> {
-    return withTx(this.db, ctx, async (trx) => this.toDto(ctx, await loadRow(trx, id)));
+    return withTx(this.db, ctx, async (trx) => this.toDto(ctx, await loadRow(trx, ctx, id)));
   }
 
   async create(ctx: RequestContext, input: NewSystem): Promise<InformationSystem> {
@@ -54,7 +54,7 @@ export class InformationSystemService {
       issues.push(...validateSystem(fields));
       if (issues.length) throw validationError('directory.invalid_system', 'The information system has invalid fields', issues);
       const id = await this.insert(trx, ctx, unit, input.nodeId, input.machineRoomId ?? null, fields);
-      return this.toDto(ctx, await loadRow(trx, id));
+      return this.toDto(ctx, await loadRow(trx, ctx, id));
     });
   }
 
@@ -87,7 +87,7 @@ export class InformationSystemService {
         .execute();
       await this.recordChange(trx, ctx, id, 'update', before, after);
       await recordAudit(trx, ctx, { action: 'information_systems.update', targetType: 'information_system', targetId: id, before, after });
-      return this.toDto(ctx, await loadRow(trx, id));
+      return this.toDto(ctx, await loadRow(trx, ctx, id));
     });
   }
 
@@ -107,13 +107,13 @@ export class InformationSystemService {
       await trx.updateTable('informationSystems').set({ exitDate: next.exitDate, exitReason: next.exitReason, status: 'retired', updatedAt: new Date() }).where('id', '=', id).execute();
       await this.recordChange(trx, ctx, id, 'retire', before, after);
       await recordAudit(trx, ctx, { action: 'information_systems.retire', targetType: 'information_system', targetId: id, before, after });
-      return this.toDto(ctx, await loadRow(trx, id));
+      return this.toDto(ctx, await loadRow(trx, ctx, id));
     });
   }
 
   async history(ctx: RequestContext, id: string): Promise<SystemChange[]> {
     return withTx(this.db, ctx, async (trx) => {
-      await loadRow(trx, id);
+      await loadRow(trx, ctx, id);
       const rows = await trx.selectFrom('informationSystemChanges').selectAll().where('systemId', '=', id).orderBy('id').execute();
       return rows.map((r) => ({
         id: String(r.id),
@@ -128,7 +128,7 @@ export class InformationSystemService {
 
   async exportXlsx(ctx: RequestContext, filter: SystemFilter): Promise<Buffer> {
     const items = await withTx(this.db, ctx, async (trx) => {
-      const rows = await selectRows(filtered(trx, filter)).orderBy('s.systemNo').limit(EXPORT_MAX).execute();
+      const rows = await selectRows(filtered(trx, ctx, filter)).orderBy('s.systemNo').limit(EXPORT_MAX).execute();
       await recordAudit(trx, ctx, { action: 'information_systems.export', targetType: 'information_system', details: { filter, rows: rows.length } });
       return rows.map((r) => this.toDto(ctx, r));
     });
@@ -301,7 +301,7 @@ export class InformationSystemService {
 
   /** The row, when visible (else 404) and editable by the caller (else 403: they may see it, e.g. its provider). */
   private async writableRow(trx: Tx, ctx: RequestContext, id: string): Promise<SystemRow> {
-    const row = await loadRow(trx, id);
+    const row = await loadRow(trx, ctx, id);
     if (!canWrite(ctx, row.unitPath)) throw forbidden('directory.system_read_only', 'You may view this system but not change it');
     return row;
   }
@@ -372,11 +372,23 @@ async function placementIssues(trx: Tx, nodeId: string, roomId: string | null, p
   return [];
 }
 
-function filtered(trx: Tx, f: SystemFilter) {
+/** The systems the actor may see, filtered here as well as by RLS: the unit in scope, or the provider of the node. */
+function filtered(trx: Tx, ctx: RequestContext, f: SystemFilter) {
   let q = trx
     .selectFrom('informationSystems as s')
     .innerJoin('cloudNodes as n', 'n.id', 's.nodeId')
     .leftJoin('organisations as u', 'u.id', 's.unitId');
+  const { actor } = ctx;
+  if (!actor.businessAccess) q = q.where(sql<boolean>`false`);
+  else if (!actor.scope.all) {
+    const roots = sql.join(actor.scope.roots.length ? actor.scope.roots.map((r) => sql`${r}::uuid`) : [sql`null::uuid`]);
+    q = q.where((eb) =>
+      eb.or([
+        eb.exists(eb.selectFrom('organisations as vu').select('vu.id').whereRef('vu.id', '=', 's.unitId').where(sql<boolean>`vu.path && array[${roots}]`)),
+        eb.exists(eb.selectFrom('organisations as vp').select('vp.id').whereRef('vp.id', '=', 'n.providerOrgId').where(sql<boolean>`vp.path && array[${roots}]`)),
+      ]),
+    );
+  }
   if (f.unitId) q = q.where('s.unitId', '=', f.unitId);
   if (f.nodeId) q = q.where('s.nodeId', '=', f.nodeId);
   if (f.status) q = q.where('s.status', '=', f.status);
@@ -397,8 +409,8 @@ function selectRows(q: ReturnType<typeof filtered>) {
 
 type SystemRow = Awaited<ReturnType<ReturnType<typeof selectRows>['executeTakeFirstOrThrow']>>;
 
-async function loadRow(trx: Tx, id: string): Promise<SystemRow> {
-  const row = await selectRows(filtered(trx, {})).where('s.id', '=', id).executeTakeFirst();
+async function loadRow(trx: Tx, ctx: RequestContext, id: string): Promise<SystemRow> {
+  const row = await selectRows(filtered(trx, ctx, {})).where('s.id', '=', id).executeTakeFirst();
   if (!row) throw notFound('information_systems', id);
   return row;
 }
