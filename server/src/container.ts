@@ -23,6 +23,8 @@ export interface Container {
   authService: AuthService;
   /** Loads the demo city into an empty database (embedded default, first start). */
   demo: DemoService;
+  catalog: CatalogService;
+  estimates: EstimatesService;
   audit: AuditService;
 }
 
@@ -40,11 +42,14 @@ export function createContainer(deps: PlatformDeps): Container {
   const audit = new AuditService(deps.db, async (trx, ctx, id) => (await organisations.lookup(trx, ctx, id))?.name);
   registerAuditJobs(deps.jobs, audit);
   const catalog = new CatalogService(deps.db);
-  const demo = new DemoService(deps.db, organisations, access, directory, deps.logger);
+  const estimates = new EstimatesService(deps.db, catalog);
+  const demo = new DemoService(deps.db, organisations, access, directory, catalog, estimates, deps.logger);
   return {
     deps,
     demo,
     audit,
+    catalog,
+    estimates,
     directory,
     settings,
     organisations,
@@ -58,7 +63,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerAccessRoutes(app, access),
       (app) => registerAuthRoutes(app, authService),
       (app) => registerCatalogRoutes(app, catalog),
-      (app) => registerEstimateRoutes(app, new EstimatesService(deps.db, catalog)),
+      (app) => registerEstimateRoutes(app, estimates),
       (app) => registerAuditRoutes(app, audit),
     ],
   };

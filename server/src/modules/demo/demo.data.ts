@@ -65,3 +65,20 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { username: 'jy-admin', displayName: '交易中心单位管理员', org: 'trading', role: 'unit_admin' },
   { username: 'datauser', displayName: '数据共享平台用户', org: 'dataUser', role: 'data_user' },
 ];
+
+/**
+ * Demo price lists: each fictional provider prices every basic item at a share of the maximum unit price (rounded
+ * half-up to 0.01 元), approved by the management unit.
+ */
+export const DEMO_PRICE_SHARES: Array<{ provider: string; percent: string }> = [
+  { provider: 'providerA', percent: '95' },
+  { provider: 'providerB', percent: '92' },
+  { provider: 'providerC', percent: '97' },
+];
+
+/** Demo budget estimates: the real orders of seeds 000, 001 and 002 package 3, for the agencies that placed them. */
+export const DEMO_ESTIMATES: Array<{ seed: string; package?: number; unit: string; priceProvider?: string }> = [
+  { seed: '000', unit: 'sciAffairs' },
+  { seed: '001', unit: 'healthData', priceProvider: 'providerC' },
+  { seed: '002', package: 3, unit: 'trading', priceProvider: 'providerA' },
+];

@@ -30,6 +30,17 @@ describe('demo city', () => {
     expect(users.total).toBe(DEMO_ACCOUNTS.length);
   });
 
+  it('loads an approved price list per provider and the seed orders as estimates of their agencies', async () => {
+    const ctx = systemContext();
+    const lists = await t.container.catalog.listPriceLists(ctx);
+    expect(lists.map((l) => l.status)).toEqual(['approved', 'approved', 'approved']);
+    const estimates = await t.container.estimates.list(ctx);
+    expect(estimates).toHaveLength(3);
+    const trading = await t.container.estimates.get(ctx, estimates.find((e) => e.title.includes('第三包') || e.title.includes('公共资源'))!.id);
+    expect(Number(trading.result.total)).toBeGreaterThan(0);
+    expect(trading.result.unpricedCount).toBeGreaterThan(0);
+  });
+
   it('is loaded once: a second call changes nothing', async () => {
     await t.container.demo.loadIfEmpty();
     const orgs = await t.container.organisations.list(systemContext(), { page: 1, pageSize: 100 });

@@ -4,7 +4,25 @@ import type { Logger } from '../../platform/logger.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { OrganisationService } from '../organisations/index.js';
 import type { AccessService } from '../access/index.js';
-import { DEMO_ACCOUNTS, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS } from './demo.data.js';
+import fs from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Dec, formatYuan } from '../../platform/money.js';
+import type { CatalogService } from '../catalog/index.js';
+import { linesFromOrderTable, type EstimatesService, type OrderRow } from '../estimates/index.js';
+import { DEMO_ACCOUNTS, DEMO_ESTIMATES, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS, DEMO_PRICE_SHARES } from './demo.data.js';
+
+/** orders.json of the spec, kept with the estimates module; found from src/ and from dist/ alike. */
+const ORDERS_FILE = fileURLToPath(new URL('../../../src/modules/estimates/data/orders.json', import.meta.url));
+
+interface OrderDocument {
+  seed: string;
+  package?: number;
+  title: string;
+  budgetYuan: number | null;
+  maxPriceYuan: number | null;
+  payment?: { milestones: Array<{ percent: number }> };
+  tables: Array<{ rows: OrderRow[] }>;
+}
 
 /**
  * Loads the demo city (演示城市) into an empty database: organisations, cloud nodes and one account per role, all
@@ -16,6 +34,8 @@ export class DemoService {
     private readonly organisations: OrganisationService,
     private readonly access: AccessService,
     private readonly directory: DirectoryService,
+    private readonly catalog: CatalogService,
+    private readonly estimates: EstimatesService,
     private readonly logger: Logger,
   ) {}
 
@@ -55,9 +75,55 @@ export class DemoService {
         }),
       );
     }
+    const priceLists = await this.loadPriceLists(orgIds);
+    await this.loadEstimates(orgIds, priceLists);
     this.logger.info(
       { organisations: DEMO_ORGS.length, nodes: DEMO_NODES.length, accounts: DEMO_ACCOUNTS.map((a) => a.username), initialPassword: DEMO_INITIAL_PASSWORD, ms: Date.now() - started },
       'demo city loaded: sign in with any demo account and the initial password, then change it',
     );
+  }
+
+  /** One approved price list per provider at a share of the caps; returns the list ID per provider key. */
+  private async loadPriceLists(orgIds: Map<string, string>): Promise<Map<string, string>> {
+    const ctx = systemContext('demo-loader');
+    const version = await this.catalog.getCurrent(ctx);
+    const basic = version.items.filter((i) => i.kind === 'basic' && i.maxUnitPrice !== null);
+    const ids = new Map<string, string>();
+    for (const { provider, percent } of DEMO_PRICE_SHARES) {
+      const providerId = orgIds.get(provider);
+      if (!providerId) continue;
+      const list = await this.catalog.createPriceList(ctx, {
+        providerId,
+        catalogVersionId: version.id,
+        effectiveFrom: version.effectiveFrom ?? '2026-01-01',
+        note: `演示报价：最高限价的 ${percent}%`,
+        items: basic.map((i) => ({ itemCode: i.code, unitPrice: formatYuan(new Dec(i.maxUnitPrice!).times(percent).dividedBy(100)) })),
+      });
+      await this.catalog.submitPriceList(ctx, list.id);
+      await this.catalog.decidePriceList(ctx, list.id, 'approved', '演示数据');
+      ids.set(provider, list.id);
+    }
+    return ids;
+  }
+
+  private async loadEstimates(orgIds: Map<string, string>, priceLists: Map<string, string>): Promise<void> {
+    if (!fs.existsSync(ORDERS_FILE)) return;
+    const ctx = systemContext('demo-loader');
+    const documents = (JSON.parse(fs.readFileSync(ORDERS_FILE, 'utf8')) as { documents: OrderDocument[] }).documents;
+    for (const wanted of DEMO_ESTIMATES) {
+      const doc = documents.find((d) => d.seed === wanted.seed && (wanted.package === undefined || d.package === wanted.package));
+      const unitId = orgIds.get(wanted.unit);
+      if (!doc || !unitId) continue;
+      await this.estimates.create(ctx, {
+        unitId,
+        title: doc.title,
+        priceListId: wanted.priceProvider ? priceLists.get(wanted.priceProvider) ?? null : null,
+        budget: doc.budgetYuan === null ? null : formatYuan(new Dec(String(doc.budgetYuan))),
+        ceiling: doc.maxPriceYuan === null ? null : formatYuan(new Dec(String(doc.maxPriceYuan))),
+        milestonePercents: doc.payment?.milestones.map((m) => String(m.percent)),
+        lines: doc.tables.flatMap((t) => linesFromOrderTable(t)),
+        validRowsOnly: true,
+      });
+    }
   }
 }

@@ -7,3 +7,4 @@ export { EstimatesService } from './estimates.service.js';
 export { registerEstimateRoutes } from './estimates.routes.js';
 export { computeEstimate, mapLine, type EstimateLineInput, type EstimateResult, type PriceSource } from './estimate.engine.js';
 export type { Estimate, EstimateDetail, EstimateInput } from './estimates.schemas.js';
+export { linesFromOrderTable, type OrderRow } from './orders.import.js';
