@@ -196,6 +196,19 @@ describe('information systems', () => {
     }
   });
 
+  it('places a system in a machine room of its node only', async () => {
+    const rooms = (await t.app.inject({ method: 'GET', url: `/api/cloud-nodes/${nodeId}/rooms`, headers: unitA.headers })).json() as { items: Array<{ id: string; code: string }> };
+    const room = rooms.items[0]!;
+    let res = await t.app.inject({ method: 'POST', url: '/api/information-systems', headers: unitA.headers, payload: body({ machineRoomId: '00000000-0000-4000-8000-000000000000', nodeId: '00000000-0000-4000-8000-000000000001' }) });
+    expect(res.statusCode).toBe(400);
+    expect((res.json() as { details: { issues: Array<{ field: string; rule: string }> } }).details.issues[0]).toMatchObject({ field: 'body.nodeId', rule: 'unknown_node' });
+    res = await t.app.inject({ method: 'PATCH', url: `/api/information-systems/${first.id}`, headers: unitA.headers, payload: { machineRoomId: '00000000-0000-4000-8000-000000000000' } });
+    expect((res.json() as { details: { issues: Array<{ rule: string }> } }).details.issues[0]!.rule).toBe('room_of_node');
+    res = await t.app.inject({ method: 'PATCH', url: `/api/information-systems/${first.id}`, headers: unitA.headers, payload: { machineRoomId: room.id } });
+    expect(res.statusCode).toBe(200);
+    expect((res.json() as { machineRoom: { code: string } }).machineRoom.code).toBe(room.code);
+  });
+
   it('filters and pages', async () => {
     const res = await t.app.inject({ method: 'GET', url: `/api/information-systems?unitId=${unitAId}&q=${encodeURIComponent('并发')}&page=1&pageSize=1`, headers: mgmt.headers });
     expect(res.statusCode).toBe(200);
@@ -217,15 +230,16 @@ describe('information systems', () => {
     expect(res.statusCode).toBe(409);
     res = await t.app.inject({ method: 'GET', url: `/api/information-systems/${first.id}/history`, headers: mgmt.headers });
     const items = (res.json() as { items: Array<{ action: string; before: Record<string, unknown>; after: Record<string, unknown> }> }).items;
-    expect(items.map((i) => i.action)).toEqual(['create', 'update', 'retire']);
-    expect(items[1]!.before).toEqual({ name: '政务服务网上办事大厅', contactMobile: '138****8000' });
-    expect(items[1]!.after).toEqual({ name: '网上办事大厅', contactMobile: '139****1111' });
-    expect(items[2]!.after).toMatchObject({ status: 'retired', exitDate: '2025-06-30' });
+    expect(items.map((i) => i.action)).toEqual(['create', 'update', 'update', 'retire']);
+    expect(items[1]!.after).toMatchObject({ machineRoomId: expect.any(String) });
+    expect(items[2]!.before).toEqual({ name: '政务服务网上办事大厅', contactMobile: '138****8000' });
+    expect(items[2]!.after).toEqual({ name: '网上办事大厅', contactMobile: '139****1111' });
+    expect(items[3]!.after).toMatchObject({ status: 'retired', exitDate: '2025-06-30' });
     const owner = new pg.Client({ connectionString: t.ownerUrl });
     await owner.connect();
     try {
       const audit = await owner.query(`select action from audit_log where target_id = $1 order by seq`, [first.id]);
-      expect(audit.rows.map((r) => r.action)).toEqual(['information_systems.create', 'information_systems.update', 'information_systems.retire']);
+      expect(audit.rows.map((r) => r.action)).toEqual(['information_systems.create', 'information_systems.update', 'information_systems.update', 'information_systems.retire']);
     } finally {
       await owner.end();
     }
