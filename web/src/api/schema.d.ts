@@ -2365,7 +2365,10 @@ export interface paths {
             parameters: {
                 query?: {
                     q?: string;
+                    /** @description roles defined by this organisation */
                     orgId?: string;
+                    /** @description roles an account of this organisation can hold: built-in roles for its kind and custom roles of it or its ancestors */
+                    usableIn?: string;
                     page?: string;
                     pageSize?: string;
                 };
