@@ -25,6 +25,7 @@ export interface Container {
   demo: DemoService;
   catalog: CatalogService;
   estimates: EstimatesService;
+  systems: InformationSystemService;
   audit: AuditService;
 }
 
@@ -43,13 +44,15 @@ export function createContainer(deps: PlatformDeps): Container {
   registerAuditJobs(deps.jobs, audit);
   const catalog = new CatalogService(deps.db);
   const estimates = new EstimatesService(deps.db, catalog);
-  const demo = new DemoService(deps.db, organisations, access, directory, catalog, estimates, deps.logger);
+  const systems = new InformationSystemService(deps.db, deps.cipher);
+  const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   return {
     deps,
     demo,
     audit,
     catalog,
     estimates,
+    systems,
     directory,
     settings,
     organisations,
@@ -57,7 +60,7 @@ export function createContainer(deps: PlatformDeps): Container {
     authService,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
-      (app) => registerDirectoryRoutes(app, directory, new InformationSystemService(deps.db, deps.cipher)),
+      (app) => registerDirectoryRoutes(app, directory, systems),
       (app) => registerSettingsRoutes(app, settings),
       (app) => registerOrganisationRoutes(app, organisations),
       (app) => registerAccessRoutes(app, access),

@@ -82,3 +82,51 @@ export const DEMO_ESTIMATES: Array<{ seed: string; package?: number; unit: strin
   { seed: '001', unit: 'healthData', priceProvider: 'providerC' },
   { seed: '002', package: 3, unit: 'trading', priceProvider: 'providerA' },
 ];
+
+/** Demo information systems (信息系统) of the agencies; contacts are fictional (phone numbers in a reserved range). */
+export const DEMO_SYSTEMS: Array<{ unit: string; node: string; fields: Record<string, string> }> = [
+  {
+    unit: 'trading',
+    node: 'FWY-LLQ',
+    fields: {
+      name: '北京市公共资源交易平台信息系统', systemType: '业务生产系统', gradingLevel: '三级', operatingHours: '7*24小时',
+      serviceAudience: '交易主体、评标专家、监管部门', serviceScope: '全市公共资源交易', networkNature: '政务外网及互联网',
+      interconnection: '与市级电子招投标监管平台互联', functionDescription: '公共资源交易项目登记、公告发布、开评标、交易见证与归档。',
+      preApprovalStatus: '已完成立项审批', goLiveDate: '2022-03-01', accessUrl: 'https://ggzyjy.example.gov.cn',
+      appVendor: '示例软件有限公司', contactName: '张工', contactMobile: '13800138001', contactEmail: 'zhang@example.gov.cn',
+    },
+  },
+  {
+    unit: 'trading',
+    node: 'FWY-LLQ',
+    fields: {
+      name: '北京市评标专家库管理系统', systemType: '业务生产系统', gradingLevel: '三级', operatingHours: '7*24小时',
+      serviceAudience: '评标专家、交易中心工作人员', serviceScope: '全市评标专家管理', networkNature: '政务外网',
+      interconnection: '与交易平台互联', functionDescription: '评标专家入库、抽取、考核与信用管理。',
+      preApprovalStatus: '已完成立项审批', goLiveDate: '2021-09-15', accessUrl: 'https://pbzj.example.gov.cn',
+      appVendor: '示例软件有限公司', contactName: '李工', contactMobile: '13800138002', contactEmail: 'li@example.gov.cn',
+    },
+  },
+  {
+    unit: 'healthData',
+    node: 'JKY',
+    fields: {
+      name: '基于医疗数据的应用场景分析系统', systemType: '业务生产系统', gradingLevel: '三级', operatingHours: '7*24小时',
+      serviceAudience: '医保业务处室', serviceScope: '全市医疗保障数据分析', networkNature: '政务外网',
+      interconnection: '与医保核心业务系统专线互联', functionDescription: '基于医保结算数据的场景化分析、监测预警与决策支持。',
+      preApprovalStatus: '已完成立项审批', goLiveDate: '2025-12-25', accessUrl: 'https://ybfx.example.gov.cn',
+      appVendor: '示例数据科技有限公司', contactName: '王工', contactMobile: '13800138003', contactEmail: 'wang@example.gov.cn',
+    },
+  },
+  {
+    unit: 'sciAffairs',
+    node: 'BGY-TZ',
+    fields: {
+      name: '综合事务管理系统', systemType: '内部办公', gradingLevel: '二级', operatingHours: '5*8小时',
+      serviceAudience: '市科委、中关村管委会工作人员', serviceScope: '委内综合事务', networkNature: '政务外网',
+      interconnection: '无', functionDescription: '公文流转、会议、资产与后勤等综合事务管理。',
+      preApprovalStatus: '已完成立项审批', goLiveDate: '2020-06-30', accessUrl: 'https://zhsw.example.gov.cn',
+      appVendor: '示例信息技术有限公司', contactName: '赵工', contactMobile: '13800138004', contactEmail: 'zhao@example.gov.cn',
+    },
+  },
+];

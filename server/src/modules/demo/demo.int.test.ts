@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createScratchDatabase, createTestApp, type TestApp } from '../../test/harness.js';
 import { CSRF } from '../../test/fixtures.js';
-import { DEMO_ACCOUNTS, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS } from './index.js';
+import { DEMO_ACCOUNTS, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS, DEMO_SYSTEMS } from './index.js';
 import { systemContext } from '../../platform/context.js';
 
 describe('demo city', () => {
@@ -39,6 +39,13 @@ describe('demo city', () => {
     const trading = await t.container.estimates.get(ctx, estimates.find((e) => e.title.includes('第三包') || e.title.includes('公共资源'))!.id);
     expect(Number(trading.result.total)).toBeGreaterThan(0);
     expect(trading.result.unpricedCount).toBeGreaterThan(0);
+  });
+
+  it('registers the agencies\' information systems, numbered by unit code', async () => {
+    const list = await t.container.systems.list(systemContext(), { pageSize: 100 });
+    expect(list.total).toBe(DEMO_SYSTEMS.length);
+    const numbers = list.items.map((s) => `${s.systemNo} ${s.name}`).sort();
+    expect(numbers).toEqual(expect.arrayContaining(['U-GGZY001 北京市公共资源交易平台信息系统', 'U-GGZY002 北京市评标专家库管理系统', 'U-YB-DSJ001 基于医疗数据的应用场景分析系统']));
   });
 
   it('is loaded once: a second call changes nothing', async () => {

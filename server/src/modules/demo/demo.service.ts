@@ -1,7 +1,7 @@
 import { systemContext } from '../../platform/context.js';
 import { withTx, type Db } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
-import type { DirectoryService } from '../directory/index.js';
+import type { DirectoryService, InformationSystemService } from '../directory/index.js';
 import type { OrganisationService } from '../organisations/index.js';
 import type { AccessService } from '../access/index.js';
 import fs from 'node:fs';
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Dec, formatYuan } from '../../platform/money.js';
 import type { CatalogService } from '../catalog/index.js';
 import { linesFromOrderTable, type EstimatesService, type OrderRow } from '../estimates/index.js';
-import { DEMO_ACCOUNTS, DEMO_ESTIMATES, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS, DEMO_PRICE_SHARES } from './demo.data.js';
+import { DEMO_ACCOUNTS, DEMO_ESTIMATES, DEMO_INITIAL_PASSWORD, DEMO_NODES, DEMO_ORGS, DEMO_PRICE_SHARES, DEMO_SYSTEMS } from './demo.data.js';
 
 /** orders.json of the spec, kept with the estimates module; found from src/ and from dist/ alike. */
 const ORDERS_FILE = fileURLToPath(new URL('../../../src/modules/estimates/data/orders.json', import.meta.url));
@@ -34,6 +34,7 @@ export class DemoService {
     private readonly organisations: OrganisationService,
     private readonly access: AccessService,
     private readonly directory: DirectoryService,
+    private readonly systems: InformationSystemService,
     private readonly catalog: CatalogService,
     private readonly estimates: EstimatesService,
     private readonly logger: Logger,
@@ -57,9 +58,15 @@ export class DemoService {
       });
       orgIds.set(org.key, created.id);
     }
+    const nodeIds = new Map<string, string>();
     for (const node of DEMO_NODES) {
       const { provider, ...rest } = node;
-      await this.directory.ensureCloudNode(ctx, { ...rest, providerOrgId: orgIds.get(provider) ?? null });
+      nodeIds.set(node.code, await this.directory.ensureCloudNode(ctx, { ...rest, providerOrgId: orgIds.get(provider) ?? null }));
+    }
+    for (const system of DEMO_SYSTEMS) {
+      const unitId = orgIds.get(system.unit);
+      const nodeId = nodeIds.get(system.node);
+      if (unitId && nodeId) await this.systems.create(ctx, { unitId, nodeId, ...system.fields });
     }
     for (const account of DEMO_ACCOUNTS) {
       const orgId = orgIds.get(account.org);
