@@ -32,13 +32,13 @@ export const DEMO_ORGS: DemoOrg[] = [
   { key: 'dataUser', kind: 'external_data_user', name: '北京市政务服务和数据管理局数据共享平台', shortName: '数据共享平台', code: 'EXT-SJGX' },
 ];
 
-export const DEMO_NODES: Array<Omit<NewCloudNode, 'providerOrgId'> & { provider: string }> = [
-  { code: 'FWY-LLQ', name: '服务云（六里桥）', cloudType: 'service', site: '六里桥', provider: 'providerA', description: '支撑公共服务类、大数据类系统' },
-  { code: 'FWY-TZ', name: '服务云（通州）', cloudType: 'service', site: '通州', provider: 'providerB', description: '支撑公共服务类、大数据类系统' },
-  { code: 'BGY-TZ', name: '办公云（通州）', cloudType: 'office', site: '通州', provider: 'providerA', description: '支撑内部办公类系统' },
-  { code: 'BF-MY', name: '备份节点（密云）', cloudType: 'backup', site: '密云', provider: 'providerB', description: '服务云、办公云的云主机备份与应用双活' },
-  { code: 'JKY', name: '健康云', cloudType: 'health', site: null, provider: 'providerC', description: '医疗健康行业云（含医保云专区）' },
-  { code: 'JYY', name: '教育云', cloudType: 'education', site: null, provider: 'providerC', description: '终身教育行业云' },
+export const DEMO_NODES: Array<Omit<NewCloudNode, 'providerOrgId'> & { provider: string; room: string }> = [
+  { room: 'LLQ1', code: 'FWY-LLQ', name: '服务云（六里桥）', cloudType: 'service', site: '六里桥', provider: 'providerA', description: '支撑公共服务类、大数据类系统' },
+  { room: 'TZ01', code: 'FWY-TZ', name: '服务云（通州）', cloudType: 'service', site: '通州', provider: 'providerB', description: '支撑公共服务类、大数据类系统' },
+  { room: 'TZ02', code: 'BGY-TZ', name: '办公云（通州）', cloudType: 'office', site: '通州', provider: 'providerA', description: '支撑内部办公类系统' },
+  { room: 'MY01', code: 'BF-MY', name: '备份节点（密云）', cloudType: 'backup', site: '密云', provider: 'providerB', description: '服务云、办公云的云主机备份与应用双活' },
+  { room: 'JK01', code: 'JKY', name: '健康云', cloudType: 'health', site: null, provider: 'providerC', description: '医疗健康行业云（含医保云专区）' },
+  { room: 'JY01', code: 'JYY', name: '教育云', cloudType: 'education', site: null, provider: 'providerC', description: '终身教育行业云' },
 ];
 
 /** The documented initial password of every demo account; each must change it at first sign-in. */

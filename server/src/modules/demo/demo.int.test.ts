@@ -26,6 +26,9 @@ describe('demo city', () => {
     const nodes = await t.container.directory.listCloudNodes(ctx);
     expect(nodes.map((n) => n.name).sort()).toEqual(DEMO_NODES.map((n) => n.name).sort());
     expect(nodes.every((n) => n.provider !== null)).toBe(true);
+    const zones = await t.container.directory.listZones(ctx, nodes[0]!.id);
+    expect(zones.map((z) => z.zoneType).sort()).toEqual(['exchange', 'gov_extranet', 'internet']);
+    expect(await t.container.directory.listRooms(ctx, nodes[0]!.id)).toHaveLength(1);
     const users = await t.container.access.listUsers(ctx, { page: 1, pageSize: 100 });
     expect(users.total).toBe(DEMO_ACCOUNTS.length);
   });

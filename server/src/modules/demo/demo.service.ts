@@ -59,9 +59,14 @@ export class DemoService {
       orgIds.set(org.key, created.id);
     }
     const nodeIds = new Map<string, string>();
-    for (const node of DEMO_NODES) {
-      const { provider, ...rest } = node;
-      nodeIds.set(node.code, await this.directory.ensureCloudNode(ctx, { ...rest, providerOrgId: orgIds.get(provider) ?? null }));
+    for (const [i, node] of DEMO_NODES.entries()) {
+      const { provider, room, ...rest } = node;
+      const nodeId = await this.directory.ensureCloudNode(ctx, { ...rest, providerOrgId: orgIds.get(provider) ?? null });
+      nodeIds.set(node.code, nodeId);
+      await this.directory.createRoom(ctx, nodeId, { code: room, name: `${node.site ?? node.name}${i + 1}号机房` });
+      await this.directory.createZone(ctx, nodeId, { zoneType: 'gov_extranet', name: '电子政务外网区', cidrs: [`10.${100 + i}.0.0/16`] });
+      await this.directory.createZone(ctx, nodeId, { zoneType: 'internet', name: '互联网区', cidrs: [`203.0.113.${i * 16}/28`] });
+      await this.directory.createZone(ctx, nodeId, { zoneType: 'exchange', name: '安全数据交换区', cidrs: [`172.${16 + i}.0.0/20`] });
     }
     for (const system of DEMO_SYSTEMS) {
       const unitId = orgIds.get(system.unit);
