@@ -4965,7 +4965,17 @@ export interface components {
                 amount: string | null;
                 problem: string | null;
                 reason: string | null;
+                reasonParams?: {
+                    [key: string]: string;
+                } | null;
                 warnings: string[];
+                warningCodes?: {
+                    /** @enum {string} */
+                    code: "text_differs" | "non_integral";
+                    params: {
+                        [key: string]: string;
+                    };
+                }[];
             }[];
             monthlyTotal: string;
             total: string;
@@ -5249,7 +5259,17 @@ export interface components {
                 amount: string | null;
                 problem: string | null;
                 reason: string | null;
+                reasonParams?: {
+                    [key: string]: string;
+                } | null;
                 warnings: string[];
+                warningCodes?: {
+                    /** @enum {string} */
+                    code: "text_differs" | "non_integral";
+                    params: {
+                        [key: string]: string;
+                    };
+                }[];
             }[];
             monthlyTotal: string;
             total: string;

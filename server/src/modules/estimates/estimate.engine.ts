@@ -57,8 +57,18 @@ export interface PricedLine {
   /** Line amount = unit price × converted quantity × months (per-month items), half-up to 0.01. */
   amount: string | null;
   problem: LineProblem | null;
+  /** The reason in English; `reasonParams` lets a client word it in its own language (key: the problem code). */
   reason: string | null;
+  reasonParams: Record<string, string> | null;
+  /** Warnings in English, and the same as codes with parameters for translation. */
   warnings: string[];
+  warningCodes: LineWarning[];
+}
+
+/** `text_differs`: mapped although the ordered text differs from the catalog's; `non_integral`: a count came out fractional. */
+export interface LineWarning {
+  code: 'text_differs' | 'non_integral';
+  params: Record<string, string>;
 }
 
 export interface EstimateResult {
@@ -94,7 +104,9 @@ export function baseText(text: string): string {
 }
 
 type Method = 'code' | 'item_text' | 'alias' | 'subcategory';
-type MapResult = { ok: true; item: CatalogItemData; method: Method; warnings: string[] } | { ok: false; problem: LineProblem; reason: string; candidates: string[] };
+type MapResult =
+  | { ok: true; item: CatalogItemData; method: Method; warnings: string[]; warningCodes: LineWarning[] }
+  | { ok: false; problem: LineProblem; reason: string; reasonParams: Record<string, string>; candidates: string[] };
 
 function narrow(found: CatalogItemData[], line: EstimateLineInput): CatalogItemData[] {
   if (found.length <= 1 || !line.subcategory) return found;
@@ -107,11 +119,11 @@ function narrow(found: CatalogItemData[], line: EstimateLineInput): CatalogItemD
 export function mapLine(items: readonly CatalogItemData[], line: EstimateLineInput): MapResult {
   if (line.itemCode) {
     const item = items.find((i) => i.code === line.itemCode);
-    if (!item) return { ok: false, problem: 'unknown_code', reason: `No catalog item has the code ${line.itemCode}`, candidates: [] };
-    return { ok: true, item, method: 'code', warnings: [] };
+    if (!item) return { ok: false, problem: 'unknown_code', reason: `No catalog item has the code ${line.itemCode}`, reasonParams: { code: line.itemCode }, candidates: [] };
+    return { ok: true, item, method: 'code', warnings: [], warningCodes: [] };
   }
   const text = line.itemText ?? '';
-  if (text.trim() === '') return { ok: false, problem: 'no_match', reason: 'The line names no item', candidates: [] };
+  if (text.trim() === '') return { ok: false, problem: 'no_match', reason: 'The line names no item', reasonParams: { text: '' }, candidates: [] };
   const attempts: Array<{ method: Method; pick: (i: CatalogItemData) => boolean; text: string }> = [];
   const full = normaliseText(text);
   const base = baseText(text);
@@ -134,14 +146,18 @@ export function mapLine(items: readonly CatalogItemData[], line: EstimateLineInp
     if (found.length === 1) {
       const item = found[0]!;
       const warnings: string[] = [];
-      if (normaliseText(item.item) !== full) warnings.push(`Mapped by ${a.method.replace('_', ' ')}: the ordered text "${text}" differs from the catalog text "${item.item}"`);
-      return { ok: true, item, method: a.method, warnings };
+      const warningCodes: LineWarning[] = [];
+      if (normaliseText(item.item) !== full) {
+        warnings.push(`Mapped by ${a.method.replace('_', ' ')}: the ordered text "${text}" differs from the catalog text "${item.item}"`);
+        warningCodes.push({ code: 'text_differs', params: { method: a.method, ordered: text, catalog: item.item } });
+      }
+      return { ok: true, item, method: a.method, warnings, warningCodes };
     }
     if (found.length > 1) {
-      return { ok: false, problem: 'ambiguous', reason: `"${text}" matches several catalog items: ${found.map((f) => f.code).join(', ')}`, candidates: found.map((f) => f.code) };
+      return { ok: false, problem: 'ambiguous', reason: `"${text}" matches several catalog items: ${found.map((f) => f.code).join(', ')}`, reasonParams: { text, codes: found.map((f) => f.code).join(', ') }, candidates: found.map((f) => f.code) };
     }
   }
-  return { ok: false, problem: 'no_match', reason: `No catalog item has the text, alias or subcategory "${text}"`, candidates: [] };
+  return { ok: false, problem: 'no_match', reason: `No catalog item has the text, alias or subcategory "${text}"`, reasonParams: { text }, candidates: [] };
 }
 
 const MONTHLY: ReadonlySet<BillingPeriod> = new Set(['month']);
@@ -193,22 +209,27 @@ function priceLine(items: readonly CatalogItemData[], line: EstimateLineInput, i
     amount: null,
     problem: null,
     reason: null,
+    reasonParams: null,
     warnings: [],
+    warningCodes: [],
   };
-  const fail = (problem: LineProblem, reason: string): PricedLine => ({ ...out, problem, reason });
+  const fail = (problem: LineProblem, reason: string, reasonParams: Record<string, string>): PricedLine => ({ ...out, problem, reason, reasonParams });
   let quantity: Decimal;
   try {
     quantity = parseDecimal(line.quantity);
   } catch {
-    return fail('invalid_quantity', `Quantity "${line.quantity}" is not a number`);
+    return fail('invalid_quantity', `Quantity "${line.quantity}" is not a number`, { quantity: line.quantity });
   }
-  if (quantity.isNegative()) return fail('invalid_quantity', `Quantity ${line.quantity} is negative`);
+  if (quantity.isNegative()) return fail('invalid_quantity', `Quantity ${line.quantity} is negative`, { quantity: line.quantity });
   const mapped = mapLine(items, line);
-  if (!mapped.ok) return { ...out, candidates: mapped.candidates, problem: mapped.problem, reason: mapped.reason };
+  if (!mapped.ok) return { ...out, candidates: mapped.candidates, problem: mapped.problem, reason: mapped.reason, reasonParams: mapped.reasonParams };
   const item = mapped.item;
   out.mapping = { itemCode: item.code, itemText: item.item, method: mapped.method };
   out.warnings.push(...mapped.warnings);
-  if (item.kind === 'baseline') return fail('baseline_item', `${item.code} ${item.subcategory ?? item.item} is a free security-baseline item, included for every system`);
+  out.warningCodes.push(...mapped.warningCodes);
+  if (item.kind === 'baseline') {
+    return fail('baseline_item', `${item.code} ${item.subcategory ?? item.item} is a free security-baseline item, included for every system`, { code: item.code, name: item.subcategory ?? item.item });
+  }
   let entry: PriceEntry | null = null;
   if (source.kind === 'maximum') {
     if (item.maxUnitPrice !== null && item.billingUnitText !== null && item.billingPeriod !== null) {
@@ -221,19 +242,23 @@ function priceLine(items: readonly CatalogItemData[], line: EstimateLineInput, i
       source.kind === 'maximum'
         ? `${item.code} is an extension item: the catalog sets no maximum price; price the estimate with a provider's price list`
         : `The chosen price list has no price for ${item.code}`,
+      { code: item.code, source: source.kind },
     );
   }
   const unitText = line.unit && line.unit.trim() !== '' ? line.unit : entry.billingUnitText;
   const conv = convert(quantity, unitText, entry.billingUnitText);
-  if (!conv.ok) return fail(conv.reason, conv.message);
+  if (!conv.ok) return fail(conv.reason, conv.message, { from: unitText, to: entry.billingUnitText });
   out.conversion = { from: unitText, to: entry.billingUnitText, quantity: conv.quantity.toString(), ratio: conv.ratio.toString(), explanation: conv.explanation, nonIntegral: conv.nonIntegral };
-  if (conv.nonIntegral) out.warnings.push(`${conv.quantity.toString()} is not a whole number of ${entry.billingUnitText}`);
+  if (conv.nonIntegral) {
+    out.warnings.push(`${conv.quantity.toString()} is not a whole number of ${entry.billingUnitText}`);
+    out.warningCodes.push({ code: 'non_integral', params: { quantity: conv.quantity.toString(), unit: entry.billingUnitText } });
+  }
   const price = new Dec(entry.unitPrice);
   out.unitPrice = price.toFixed(2);
   out.billingPeriod = entry.billingPeriod;
   const base = price.times(conv.quantity);
   if (MONTHLY.has(entry.billingPeriod)) {
-    if (line.months === null || line.months === undefined) return fail('months_required', `${item.code} is priced per month: the line needs a number of months`);
+    if (line.months === null || line.months === undefined) return fail('months_required', `${item.code} is priced per month: the line needs a number of months`, { code: item.code });
     out.monthlyAmount = roundYuan(base).toFixed(2);
     out.amount = roundYuan(base.times(line.months)).toFixed(2);
   } else if (entry.billingPeriod === 'year' || entry.billingPeriod === 'certificate_year') {

@@ -60,6 +60,10 @@ describe('estimates', () => {
     expect(e.result.milestones.map((m) => m.amount)).toEqual(['141147.22', '47058.48', '94088.74']);
     expect(e.result.lines[4]!.conversion!.explanation).toBe('8505 GB = 85.05 × 100 GB');
     expect(e.result.lines[12]).toMatchObject({ problem: 'incompatible_units' });
+    const line12 = e.result.lines[12] as unknown as { reasonParams: Record<string, string> };
+    expect(Object.keys(line12.reasonParams).sort()).toEqual(['from', 'to']);
+    const line4 = e.result.lines[4] as unknown as { warningCodes: Array<{ code: string; params: Record<string, string> }> };
+    expect(line4.warningCodes).toEqual([expect.objectContaining({ code: 'text_differs', params: expect.objectContaining({ method: 'subcategory' }) })]);
   });
   it('isolation: another unit gets 404 and does not list it', async () => {
     expect((await t.app.inject({ method: 'GET', url: `/api/estimates/${id}`, headers: unitB.headers })).statusCode).toBe(404);

@@ -58,7 +58,11 @@ const pricedLineSchema = z.object({
   amount: z.string().nullable(),
   problem: z.string().nullable(),
   reason: z.string().nullable(),
+  /** Parameters of the reason, so a client can word it in its own language (key: estimates.reason.<problem>). */
+  reasonParams: z.record(z.string(), z.string()).nullable().optional(),
   warnings: z.array(z.string()),
+  /** The warnings as codes with parameters (text_differs, non_integral). */
+  warningCodes: z.array(z.object({ code: z.enum(['text_differs', 'non_integral']), params: z.record(z.string(), z.string()) })).optional(),
 });
 
 const limitSchema = z.object({ amount: z.string(), overrun: z.boolean(), difference: z.string() }).nullable();

@@ -131,6 +131,17 @@ const enUS: Shape<typeof zhCN> = {
       unknown_unit: 'Unknown unit', incompatible_units: 'Unit incompatible with the billing unit', no_price: 'No price for this item in the chosen pricing',
       invalid_quantity: 'Invalid quantity', months_required: 'Monthly items need the number of months',
     },
+    reason: {
+      unknown_code: 'No catalog item has the code {{code}}', no_match: 'No catalog item has the text, alias or subcategory "{{text}}"',
+      ambiguous: '"{{text}}" matches several catalog items: {{codes}}; give the code', baseline_item: '{{code}} {{name}} is a free security-baseline item, included for every system',
+      unknown_unit: 'Unknown unit "{{from}}" (billing unit {{to}})', incompatible_units: 'Unit "{{from}}" cannot be converted to the billing unit "{{to}}"',
+      no_price: 'No price for {{code}}: extension items have no maximum price, or the chosen price list lacks it', invalid_quantity: 'Quantity "{{quantity}}" is not valid',
+      months_required: '{{code}} is priced per month: give the number of months',
+    },
+    warning: {
+      text_differs: 'The ordered text "{{ordered}}" differs from the catalog item "{{catalog}}"; mapped {{methodText}}',
+      non_integral: '{{quantity}} is not a whole number of {{unit}}',
+    },
   },
   errors: {
     generic: 'The operation failed', network: 'Network error: check the connection and retry', notFound: 'Page not found', forbidden: 'You may not open this page', back: 'Home',

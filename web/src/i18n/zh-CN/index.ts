@@ -127,6 +127,17 @@ const zhCN = {
       unknown_unit: '无法识别的单位', incompatible_units: '单位与计价单位不兼容', no_price: '所选价格依据中没有该项价格',
       invalid_quantity: '数量无效', months_required: '按月计价的项须填写月数',
     },
+    reason: {
+      unknown_code: '目录中没有编号为 {{code}} 的服务项', no_match: '目录中没有与“{{text}}”对应的服务项、别名或服务子类',
+      ambiguous: '“{{text}}”对应多个目录项：{{codes}}，请指定编号', baseline_item: '{{code}} {{name}} 属于基础安全保障服务，免费提供给每个系统',
+      unknown_unit: '无法识别单位“{{from}}”（计价单位为 {{to}}）', incompatible_units: '单位“{{from}}”不能换算为计价单位“{{to}}”',
+      no_price: '{{code}} 没有价格：扩展服务目录不设最高限价，或所选报价未列该项', invalid_quantity: '数量“{{quantity}}”无效',
+      months_required: '{{code}} 按月计价，须填写月数',
+    },
+    warning: {
+      text_differs: '订单原文“{{ordered}}”与目录服务项“{{catalog}}”不完全相同，已按{{methodText}}对应',
+      non_integral: '换算结果 {{quantity}} 不是 {{unit}} 的整数倍',
+    },
   },
   errors: {
     generic: '操作失败', network: '网络错误，请检查连接后重试', notFound: '页面不存在', forbidden: '您没有访问此页面的权限', back: '返回首页',

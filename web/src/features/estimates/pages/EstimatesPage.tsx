@@ -52,6 +52,13 @@ function Overrun({ label, c }: { label: string; c: EstimateResult['budget'] }) {
 
 function ResultView({ result }: { result: EstimateResult }) {
   const { t } = useTranslation();
+  /** The server words reasons and warnings in English; with their codes and parameters they read in the UI language. */
+  const reasonText = (l: ResultLine): string | null =>
+    l.problem && l.reasonParams ? t(`estimates.reason.${l.problem}`, { ...l.reasonParams, defaultValue: l.reason ?? '' }) : l.reason;
+  const warningTexts = (l: ResultLine): string[] =>
+    l.warningCodes?.length
+      ? l.warningCodes.map((w) => t(`estimates.warning.${w.code}`, { ...w.params, methodText: w.params.method ? t(`estimates.method.${w.params.method}`) : '' }))
+      : l.warnings;
   const unpriced = result.lines.filter((l) => l.amount == null);
   return (
     <Space direction="vertical" size={16} style={{ width: '100%' }} data-testid="estimate-result">
@@ -90,7 +97,7 @@ function ResultView({ result }: { result: EstimateResult }) {
                   </Typography.Paragraph>
                 ) : <Typography.Text type="warning">{r.problem ? t(`estimates.problem.${r.problem}`) : '—'}</Typography.Text>}
                 {r.mapping && <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t(`estimates.method.${r.mapping.method}`)}</Typography.Text>}
-                {r.warnings.map((w, i) => (
+                {warningTexts(r).map((w, i) => (
                   <Typography.Paragraph key={i} type="warning" style={{ fontSize: 12, marginBottom: 0 }} ellipsis={{ rows: 1, tooltip: w }}>{w}</Typography.Paragraph>
                 ))}
               </>
@@ -121,7 +128,7 @@ function ResultView({ result }: { result: EstimateResult }) {
               {unpriced.map((l) => (
                 <li key={l.index}>
                   {t('estimates.line', { n: l.index + 1 })} · {l.input.itemText || l.input.itemCode} ({l.input.quantity} {l.input.unit ?? ''}):{' '}
-                  <b>{l.problem ? t(`estimates.problem.${l.problem}`) : ''}</b>{l.reason ? ` — ${l.reason}` : ''}
+                  <b>{l.problem ? t(`estimates.problem.${l.problem}`) : ''}</b>{reasonText(l) ? ` — ${reasonText(l)}` : ''}
                   {l.candidates.length > 0 && ` (${t('estimates.candidates', { codes: l.candidates.join(', ') })})`}
                 </li>
               ))}
