@@ -74,7 +74,7 @@ export function AppLayout() {
           theme="dark"
           mode="inline"
           selectedKeys={current ? [current.key] : []}
-          defaultOpenKeys={['catalog-group', 'system', 'security', 'audit']}
+          defaultOpenKeys={['catalog-group', 'directory-group', 'system', 'security', 'audit']}
           items={items}
           onClick={({ key }) => {
             const leaf = LEAVES.find((l) => l.key === key);

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import {
   HomeOutlined, ApartmentOutlined, TeamOutlined, KeyOutlined, CloudServerOutlined, SafetyCertificateOutlined,
   SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
+  DatabaseOutlined, ClusterOutlined, ProfileOutlined,
 } from '@ant-design/icons';
 
 export interface MenuLeaf {
@@ -27,6 +28,13 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
       { key: 'catalog', path: '/catalog', label: 'menu.catalog', icon: <BookOutlined />, permission: 'catalog:read' },
       { key: 'price-lists', path: '/price-lists', label: 'menu.prices', icon: <DollarOutlined />, permission: 'price:read' },
       { key: 'estimates', path: '/estimates', label: 'menu.estimates', icon: <CalculatorOutlined />, permission: 'estimate:read' },
+    ],
+  },
+  {
+    key: 'directory-group', label: 'menu.directoryGroup', icon: <DatabaseOutlined />,
+    children: [
+      { key: 'cloud-nodes', path: '/cloud-nodes', label: 'menu.cloudNodes', icon: <ClusterOutlined />, permission: 'directory:read' },
+      { key: 'information-systems', path: '/information-systems', label: 'menu.systems', icon: <ProfileOutlined />, permission: 'system:read' },
     ],
   },
   {

@@ -16,6 +16,8 @@ const AuditLogPage = lazy(() => import('../features/audit/pages/AuditLogPage'));
 const CatalogPage = lazy(() => import('../features/catalog/pages/CatalogPage'));
 const PriceListsPage = lazy(() => import('../features/prices/pages/PriceListsPage'));
 const EstimatesPage = lazy(() => import('../features/estimates/pages/EstimatesPage'));
+const CloudNodesPage = lazy(() => import('../features/directory/pages/CloudNodesPage'));
+const SystemsPage = lazy(() => import('../features/systems/pages/SystemsPage'));
 const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -44,6 +46,8 @@ export const router = createBrowserRouter([
       { path: 'catalog', element: guard('catalog:read', <CatalogPage />) },
       { path: 'price-lists', element: guard('price:read', <PriceListsPage />) },
       { path: 'estimates', element: guard('estimate:read', <EstimatesPage />) },
+      { path: 'cloud-nodes', element: guard('directory:read', <CloudNodesPage />) },
+      { path: 'information-systems', element: guard('system:read', <SystemsPage />) },
       { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <NotFound /> },
     ],
