@@ -1,9 +1,11 @@
 import crypto from 'node:crypto';
 import type { OrgKind, RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
-import { AppError, forbidden, notFound } from '../../platform/errors.js';
+import { AppError, forbidden, notFound, validationError, type FieldIssue } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
+import { sql } from 'kysely';
 import * as repo from './organisations.repository.js';
+import { issue, readOrganisationsWorkbook, writeOrganisationsWorkbook } from './organisations.xlsx.js';
 import { canCreateTopLevel, childKindAllowed, organisationAbilities } from './organisations.policy.js';
 import type {
   NewOrganisation,
@@ -82,6 +84,59 @@ export class OrganisationService {
         else roots.push(n);
       }
       return roots;
+    });
+  }
+
+  /** The visible units as .xlsx (单位编号, 名称, 简称, 类型, 上级单位编号, 说明, 状态), parents before children. */
+  async exportXlsx(ctx: RequestContext): Promise<Buffer> {
+    const rows = await withTx(this.db, ctx, async (trx) => {
+      const all = await repo.listAllVisible(trx, ctx);
+      await recordAudit(trx, ctx, { action: 'organisations.export', targetType: 'organisation', details: { count: all.length } });
+      return all;
+    });
+    const codeOf = new Map(rows.map((r) => [r.id, r.code]));
+    rows.sort((a, b) => a.path.length - b.path.length || a.name.localeCompare(b.name, 'zh-CN'));
+    return writeOrganisationsWorkbook(rows.map((r) => ({ ...toOrganisation(r), parentCode: r.parentId ? codeOf.get(r.parentId) ?? null : null })));
+  }
+
+  /**
+   * Creates units from an .xlsx: a row's parent is named by its 上级单位编号 (an existing unit or an earlier row). All
+   * rows valid, or nothing is saved — unless `validRowsOnly`, which saves the valid rows and reports the others.
+   */
+  async importXlsx(ctx: RequestContext, input: { file: string; validRowsOnly?: boolean | undefined }): Promise<{ created: Array<{ row: number; id: string; code: string }>; skipped: FieldIssue[] }> {
+    const { rows, issues } = await readOrganisationsWorkbook(Buffer.from(input.file, 'base64'));
+    if (issues.some((i) => i.field === 'file' || i.field.startsWith('columns.'))) throw validationError('organisations.import_invalid_file', 'The file cannot be imported', issues);
+    return withTx(this.db, ctx, async (trx) => {
+      const created: Array<{ row: number; id: string; code: string }> = [];
+      const skipped: FieldIssue[] = [...issues];
+      const fromFile = new Map<string, string>();
+      for (const r of rows) {
+        let parentId: string | null = null;
+        if (r.parentCode) {
+          parentId = fromFile.get(r.parentCode) ?? (await repo.findOrganisationByCode(trx, ctx, r.parentCode))?.id ?? null;
+          if (!parentId) {
+            skipped.push(issue(r.row, '上级单位编号', 'not_found', `No unit with the code ${r.parentCode}`, r.parentCode));
+            continue;
+          }
+        }
+        await sql`savepoint org_import_row`.execute(trx);
+        try {
+          const id = await this.createIn(trx, ctx, { kind: r.kind, name: r.name, shortName: r.shortName, code: r.code, parentId, description: r.description });
+          await sql`release savepoint org_import_row`.execute(trx);
+          fromFile.set(r.code, id);
+          created.push({ row: r.row, id, code: r.code });
+        } catch (e) {
+          await sql`rollback to savepoint org_import_row`.execute(trx);
+          if (!(e instanceof AppError)) throw e;
+          const column = e.code.includes('code') ? '单位编号' : e.code.includes('kind') ? '单位类型' : e.code.includes('name') ? '单位名称' : '上级单位编号';
+          skipped.push(issue(r.row, column, e.code, e.message));
+        }
+      }
+      if (skipped.length && !input.validRowsOnly) {
+        throw validationError('organisations.import_rows_invalid', `${skipped.length} problem(s) in the file; nothing was saved`, skipped);
+      }
+      await recordAudit(trx, ctx, { action: 'organisations.import', targetType: 'organisation', details: { created: created.length, skipped: skipped.length } });
+      return { created, skipped };
     });
   }
 
