@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Col, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Popconfirm } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Card, Checkbox, Col, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Popconfirm, Upload } from 'antd';
+import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { orgApi, orgKeys, ORG_KINDS, type OrgFilter } from '../organisations.api';
@@ -9,6 +9,40 @@ import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { OrgTreeSelect } from '../components/OrgTreeSelect';
+import { fileToBase64 } from '../../estimates/estimates.api';
+import { IssueList } from '../../catalog/components/IssueList';
+
+/** 导入单位: an .xlsx with 单位编号, 单位名称, 简称, 单位类型, 上级单位编号, 说明 (the export's layout). */
+function ImportUnitsModal({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = App.useApp();
+  const queryClient = useQueryClient();
+  const [file, setFile] = useState<File>();
+  const [validRowsOnly, setValidRowsOnly] = useState(false);
+  const run = useMutation({
+    mutationFn: async () => orgApi.import(await fileToBase64(file!), validRowsOnly),
+    onSuccess: async (r) => {
+      await queryClient.invalidateQueries({ queryKey: orgKeys.all });
+      message.success(t('org.importDone', { created: r.created.length, skipped: r.skipped.length }));
+      if (r.skipped.length === 0) onClose();
+    },
+  });
+  return (
+    <Modal open title={t('org.importTitle')} onCancel={onClose} onOk={() => run.mutate()} okButtonProps={{ disabled: !file, 'data-testid': 'org-import-submit' } as never} confirmLoading={run.isPending}>
+      <p>{t('org.importHint')}</p>
+      <IssueList error={run.error} testId="org-import-errors" />
+      {run.data && run.data.skipped.length > 0 && (
+        <ul data-testid="org-import-skipped">{run.data.skipped.map((i, n) => <li key={n}>{i.field} · {i.rule} · {i.message}</li>)}</ul>
+      )}
+      <Space direction="vertical">
+        <Upload accept=".xlsx" maxCount={1} beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(undefined)}>
+          <Button icon={<UploadOutlined />} data-testid="org-import-file">{t('org.importChoose')}</Button>
+        </Upload>
+        <Checkbox checked={validRowsOnly} onChange={(e) => setValidRowsOnly(e.target.checked)}>{t('org.validRowsOnly')}</Checkbox>
+      </Space>
+    </Modal>
+  );
+}
 
 const KIND_COLOURS: Record<OrgKind, string> = {
   management_unit: 'red', supervision_provider: 'purple', cloud_provider: 'blue', user_unit: 'green', external_data_user: 'orange',
@@ -44,6 +78,7 @@ export default function OrganisationsPage() {
   const [editing, setEditing] = useState<Organisation | 'new' | null>(null);
   const [form] = Form.useForm<FormValues>();
   const [detailId, setDetailId] = useState<string>();
+  const [importing, setImporting] = useState(false);
   const detail = useQuery({ queryKey: orgKeys.detail(detailId ?? ''), queryFn: () => orgApi.get(detailId!), enabled: !!detailId });
 
   const tree = useQuery({ queryKey: orgKeys.tree(), queryFn: orgApi.tree });
@@ -113,7 +148,13 @@ export default function OrganisationsPage() {
         <Card
           title={selectedName ? t('org.childrenOf', { name: selectedName }) : t('org.title')}
           size="small"
-          extra={writable && <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="orgs-create">{selected ? t('org.createChild') : t('common.create')}</Button>}
+          extra={(
+            <Space>
+              <Button icon={<DownloadOutlined />} onClick={() => orgApi.export(t('org.exportFile')).catch((e: unknown) => message.error(errorText(e)))} data-testid="orgs-export">{t('org.export')}</Button>
+              {writable && <Button icon={<UploadOutlined />} onClick={() => setImporting(true)} data-testid="orgs-import">{t('org.import')}</Button>}
+              {writable && <Button type="primary" icon={<PlusOutlined />} onClick={() => open('new')} data-testid="orgs-create">{selected ? t('org.createChild') : t('common.create')}</Button>}
+            </Space>
+          )}
         >
           <Space wrap style={{ marginBottom: 12 }}>
             <Select
@@ -207,6 +248,7 @@ export default function OrganisationsPage() {
           </Form.Item>
         </Form>
       </Modal>
+      {importing && <ImportUnitsModal onClose={() => setImporting(false)} />}
     </Row>
   );
 }
