@@ -235,7 +235,13 @@ const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' 
 function History({ id }: { id: string }) {
   const { t, i18n } = useTranslation();
   const history = useQuery({ queryKey: systemKeys.history(id), queryFn: () => systemsApi.history(id) });
+  const nodes = useQuery({ queryKey: directoryKeys.nodes, queryFn: directoryApi.nodes });
   const label = (k: string) => (i18n.exists(`systems.f.${k}`) ? t(`systems.f.${k}`) : k);
+  const value = (k: string, v: unknown) => {
+    if (k === 'status' && (v === 'active' || v === 'retired')) return v === 'active' ? t('systems.statusActive') : t('systems.statusRetired');
+    if (k === 'nodeId' && typeof v === 'string') return nodes.data?.items.find((n) => n.id === v)?.name ?? v;
+    return show(v);
+  };
   if (!history.data?.items.length) return <Empty description={history.isLoading ? t('common.loading') : t('systems.noHistory')} />;
   return (
     <Timeline
@@ -254,8 +260,8 @@ function History({ id }: { id: string }) {
                   dataSource={keys.map((k) => ({ k, before: c.before[k], after: c.after[k] }))}
                   columns={[
                     { title: t('systems.field'), dataIndex: 'k', render: label, width: 130 },
-                    { title: t('systems.before'), dataIndex: 'before', render: (v: unknown) => <Typography.Text delete type="secondary">{show(v)}</Typography.Text> },
-                    { title: t('systems.after'), dataIndex: 'after', render: show },
+                    { title: t('systems.before'), dataIndex: 'before', render: (v: unknown, row) => <Typography.Text delete type="secondary">{value(row.k, v)}</Typography.Text> },
+                    { title: t('systems.after'), dataIndex: 'after', render: (v: unknown, row) => value(row.k, v) },
                   ]}
                 />
               )}
@@ -270,7 +276,7 @@ function History({ id }: { id: string }) {
 function Detail({ s }: { s: InformationSystem }) {
   const { t } = useTranslation();
   return (
-    <Descriptions column={2} bordered size="small" data-testid="system-detail">
+    <Descriptions column={2} bordered size="small" data-testid="system-detail" styles={{ label: { width: 120 } }}>
       <Descriptions.Item label={t('systems.systemNo')}>{s.systemNo}</Descriptions.Item>
       <Descriptions.Item label={t('common.status')}><StatusTag status={s.status} /></Descriptions.Item>
       <Descriptions.Item label={t('systems.unit')}>{s.unit.name ?? '—'}{s.unit.code ? `（${s.unit.code}）` : ''}</Descriptions.Item>
