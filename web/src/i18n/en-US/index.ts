@@ -51,6 +51,12 @@ const enUS: Shape<typeof zhCN> = {
       contactMobile: 'Contact mobile', contactEmail: 'Contact e-mail', contactLandline: 'Contact landline', techContactName: 'Technical contact',
       techContactMobile: 'Technical contact mobile', nodeId: 'Cloud node', machineRoomId: 'Machine room', status: 'Status', unitId: 'Unit',
     },
+    ruleNames: {
+      required: 'Required', min_length: 'Too short', max_length: 'Too long', one_of: 'Not an allowed value', date: 'Date format', phone: 'Telephone format',
+      mobile: 'Mobile format', email: 'E-mail format', url: 'Address format', exit_before_go_live: 'Exit before go-live', exit_reason_required: 'Exit reason missing',
+      missing_column: 'Missing column', no_rows: 'No rows', no_sheet: 'No sheet', room_of_node: 'Room not of the node', unit_code: 'Unit code',
+      unknown_node: 'Unknown cloud node', unknown_room: 'Unknown machine room', unknown_unit: 'Unknown unit', user_unit: 'Not a user unit', xlsx: 'File format',
+    },
     rules: {
       required: 'Required', min_length: 'At least {{min}} characters', max_length: 'At most {{max}} characters', one_of: 'Not one of the allowed values',
       date: 'A date YYYY-MM-DD', phone: 'A telephone number', mobile: 'An 11-digit mobile number starting with 1', email: 'An e-mail address',

@@ -192,7 +192,7 @@ function RetireModal({ system, onDone }: { system: InformationSystem; onDone: (o
 }
 
 function ImportModal({ onClose }: { onClose: () => void }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const queryClient = useQueryClient();
   const [file, setFile] = useState<File>();
   const [validRowsOnly, setValidRowsOnly] = useState(false);
@@ -221,7 +221,7 @@ function ImportModal({ onClose }: { onClose: () => void }) {
           columns={[
             { title: t('systems.row'), dataIndex: 'row', width: 60, render: (v: number | null) => v ?? '—' },
             { title: t('systems.column'), key: 'col', render: (_, i) => i.column ?? i.field },
-            { title: t('systems.rule'), dataIndex: 'rule', width: 120 },
+            { title: t('systems.rule'), dataIndex: 'rule', width: 140, render: (v: string) => (i18n.exists(`systems.ruleNames.${v}`) ? t(`systems.ruleNames.${v}`) : v) },
             { title: t('systems.message'), dataIndex: 'message' },
           ]}
         />
