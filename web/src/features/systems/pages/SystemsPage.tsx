@@ -222,7 +222,15 @@ function ImportModal({ onClose }: { onClose: () => void }) {
             { title: t('systems.row'), dataIndex: 'row', width: 60, render: (v: number | null) => v ?? '—' },
             { title: t('systems.column'), key: 'col', render: (_, i) => i.column ?? i.field },
             { title: t('systems.rule'), dataIndex: 'rule', width: 140, render: (v: string) => (i18n.exists(`systems.ruleNames.${v}`) ? t(`systems.ruleNames.${v}`) : v) },
-            { title: t('systems.message'), dataIndex: 'message' },
+            {
+              title: t('systems.message'), dataIndex: 'message',
+              render: (m: string, i) => {
+                // the server words the rule in English; say it in the user's language and keep the printed format
+                if (i.rule === 'min_length' || i.rule === 'max_length' || !i18n.exists(`systems.rules.${i.rule}`)) return m;
+                const format = /\(([^)]*)\)\s*$/.exec(m)?.[1];
+                return `${t(`systems.rules.${i.rule}`)}${format ? `（${format}）` : ''}`;
+              },
+            },
           ]}
         />
       )}
