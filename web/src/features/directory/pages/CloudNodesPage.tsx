@@ -5,8 +5,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { directoryApi, directoryKeys, type CloudNode, type MachineRoom, type NetworkZone } from '../directory.api';
 import { useCan } from '../../auth/auth.api';
-import { errorText } from '../../../i18n';
-import { IssueList, issuesOf } from '../../catalog/components/IssueList';
+import { IssueList } from '../../catalog/components/IssueList';
 
 interface RoomValues { code?: string; name: string; address?: string; status?: 'active' | 'retired' }
 interface ZoneValues { zoneType?: NetworkZone['zoneType']; name: string; cidrs?: string; description?: string; status?: 'active' | 'retired' }
@@ -36,7 +35,6 @@ function NodeDetail({ node }: { node: CloudNode }) {
       ? directoryApi.createRoom(node.id, { code: v.code!, name: v.name, address: v.address || null })
       : directoryApi.updateRoom(node.id, (room as MachineRoom).id, { name: v.name, address: v.address || null, status: v.status })),
     onSuccess: () => { setRoom(null); message.success(t('common.saved')); void queryClient.invalidateQueries({ queryKey: directoryKeys.rooms(node.id) }); },
-    onError: (e) => { if (!issuesOf(e).length) message.error(errorText(e)); },
   });
   const saveZone = useMutation({
     mutationFn: (v: ZoneValues) => {
@@ -46,7 +44,6 @@ function NodeDetail({ node }: { node: CloudNode }) {
         : directoryApi.updateZone(node.id, (zone as NetworkZone).id, { name: v.name, cidrs, description: v.description || null, status: v.status });
     },
     onSuccess: () => { setZone(null); message.success(t('common.saved')); void queryClient.invalidateQueries({ queryKey: directoryKeys.zones(node.id) }); },
-    onError: (e) => { if (!issuesOf(e).length) message.error(errorText(e)); },
   });
 
   const statusOptions = [{ value: 'active', label: t('directory.statusActive') }, { value: 'retired', label: t('directory.statusRetired') }];
