@@ -24,13 +24,15 @@ function StatusTag({ status }: { status: 'active' | 'retired' }) {
 }
 
 /** Puts the server's `body.<field>` issues under the form's fields; true when any was placed. */
-function showFieldErrors(form: FormInstance<FormValues>, error: unknown, ruleText: (rule: string, message: string) => string): boolean {
+function showFieldErrors(form: FormInstance<FormValues>, error: unknown, ruleText: (rule: string, message: string, extra?: Record<string, unknown>) => string): boolean {
   const issues = issuesOf(error).filter((i) => i.field.startsWith('body.'));
   if (!issues.length) return false;
   const byField = new Map<string, string[]>();
   for (const i of issues) {
     const name = i.field.slice(5);
-    byField.set(name, [...(byField.get(name) ?? []), ruleText(i.rule, i.message)]);
+    const limits = name in FIELDS ? { min: FIELDS[name as FieldName].min, max: FIELDS[name as FieldName].max } : undefined;
+    const text = (i.rule === 'min_length' || i.rule === 'max_length') && !limits ? i.message : ruleText(i.rule, i.message, limits);
+    byField.set(name, [...(byField.get(name) ?? []), text]);
   }
   form.setFields([...byField].map(([name, errors]) => ({ name: name as FieldName, errors })));
   return true;
