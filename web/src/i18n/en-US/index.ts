@@ -61,6 +61,7 @@ const enUS: Shape<typeof zhCN> = {
       required: 'Required', min_length: 'At least {{min}} characters', max_length: 'At most {{max}} characters', one_of: 'Not one of the allowed values',
       date: 'A date YYYY-MM-DD', phone: 'A telephone number', mobile: 'An 11-digit mobile number starting with 1', email: 'An e-mail address',
       url: 'A full http:// or https:// address', exit_before_go_live: 'The exit date must not be before the go-live date', exit_reason_required: 'Give the reason for the exit',
+      room_of_node: 'The machine room is not in the chosen cloud node', unknown_node: 'No such cloud node', unknown_room: 'No such machine room', unknown_unit: 'No such user unit', user_unit: 'The organisation is not a user unit', unit_code: 'Invalid unit code',
     },
   },
   login: {

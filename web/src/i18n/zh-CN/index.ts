@@ -57,6 +57,7 @@ const zhCN = {
       required: '必填', min_length: '至少 {{min}} 个字符', max_length: '最多 {{max}} 个字符', one_of: '不是允许的取值',
       date: '日期格式为 YYYY-MM-DD', phone: '应为电话号码', mobile: '应为 11 位手机号码（以 1 开头）', email: '应为邮箱地址',
       url: '应为完整的 http:// 或 https:// 地址', exit_before_go_live: '退出日期不能早于上线日期', exit_reason_required: '请填写退出原因',
+      room_of_node: '机房不属于所选云节点', unknown_node: '云节点不存在', unknown_room: '机房不存在', unknown_unit: '使用单位不存在', user_unit: '所选机构不是使用单位', unit_code: '单位编号有误',
     },
   },
   login: {
