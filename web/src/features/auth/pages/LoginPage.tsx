@@ -4,7 +4,7 @@ import { LockOutlined, UserOutlined, SafetyOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { useNavigate, useSearchParams } from 'react-router';
 import { useQueryClient } from '@tanstack/react-query';
-import dayjs from 'dayjs';
+import { fmtTime } from '../../../app/format';
 import { authApi, authKeys } from '../auth.api';
 import { ApiError } from '../../../api/client';
 import { errorText } from '../../../i18n';
@@ -18,7 +18,7 @@ function describe(error: unknown, t: (k: string, o?: Record<string, unknown>) =>
   if (error instanceof ApiError) {
     const details = (error.details ?? {}) as { lockedUntil?: string; remainingAttempts?: number };
     if (error.code === 'auth.account_locked' && details.lockedUntil) {
-      return t('login.lockedUntil', { time: dayjs(details.lockedUntil).format('YYYY-MM-DD HH:mm:ss') });
+      return t('login.lockedUntil', { time: fmtTime(details.lockedUntil) });
     }
     const text = errorText(error);
     if (typeof details.remainingAttempts === 'number' && details.remainingAttempts > 0) {
