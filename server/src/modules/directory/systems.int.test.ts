@@ -256,7 +256,20 @@ describe('information systems', () => {
     expect(ws.rowCount).toBe(3);
     expect(ws.getRow(2).getCell(9).value).toBe('13812348000');
 
-    const file = Buffer.from(res.rawPayload).toString('base64');
+    // Re-importing the export unchanged registers nothing twice: the numbered rows are already registered.
+    const exported = Buffer.from(res.rawPayload).toString('base64');
+    res = await t.app.inject({ method: 'POST', url: '/api/information-systems/import', headers: unitA.headers, payload: { file: exported } });
+    expect(res.statusCode).toBe(400);
+    const again = (res.json() as { details: { issues: Array<{ column: string; rule: string }> } }).details.issues;
+    expect(again).toEqual([
+      expect.objectContaining({ column: '信息系统编号', rule: 'already_registered' }),
+      expect.objectContaining({ column: '信息系统编号', rule: 'already_registered' }),
+    ]);
+
+    // The same rows without numbers are new systems: the server numbers them.
+    ws.getRow(2).getCell(5).value = null;
+    ws.getRow(3).getCell(5).value = null;
+    const file = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
     res = await t.app.inject({ method: 'POST', url: '/api/information-systems/import', headers: unitA.headers, payload: { file } });
     expect(res.statusCode).toBe(200);
     const created = (res.json() as { created: Array<{ systemNo: string }> }).created.map((c) => c.systemNo).sort();

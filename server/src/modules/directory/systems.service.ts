@@ -171,6 +171,11 @@ export class InformationSystemService {
             }
           }
         }
+        if (r.systemNo) {
+          // Re-importing an exported file must not register the same systems twice: existing ones are edited, not imported.
+          const existing = await trx.selectFrom('informationSystems').select('id').where('systemNo', '=', r.systemNo).executeTakeFirst();
+          if (existing) issues.push({ field: 'systemNo', rule: 'already_registered', message: 'This system is already registered; change it with edit, the import only registers new systems', value: r.systemNo });
+        }
         const fields = normaliseAll(r.fields);
         issues.push(...validateSystem(fields, ''));
         if (issues.length) skipped.push(...issues.map((i) => ({ row: r.row, field: i.field, column: read.columnOf(i.field), rule: i.rule, message: i.message, value: i.value })));

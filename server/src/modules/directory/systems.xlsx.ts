@@ -62,6 +62,8 @@ export async function writeSystemsWorkbook(items: InformationSystem[]): Promise<
 export interface SystemsReadRow {
   row: number;
   unitCode: string | null;
+  /** 信息系统编号 as in the file (an exported row); the import never assigns it from the file. */
+  systemNo: string | null;
   node: string | null;
   room: string | null;
   fields: Partial<Record<keyof SystemFields, string | null>>;
@@ -123,7 +125,7 @@ export async function readSystemsWorkbook(data: Buffer): Promise<SystemsReadResu
       if (['unitCode', 'cloudPlatform', 'deploymentNode', 'machineRoom', 'systemNo'].includes(c.key)) continue;
       fields[c.key as keyof SystemFields] = get(c.header);
     }
-    rows.push({ row: n, unitCode: get('使用单位编号')?.trim() || null, node: get('部署节点')?.trim() || null, room: get('机房')?.trim() || null, fields });
+    rows.push({ row: n, unitCode: get('使用单位编号')?.trim() || null, systemNo: get('信息系统编号')?.trim() || null, node: get('部署节点')?.trim() || null, room: get('机房')?.trim() || null, fields });
   });
   return { rows, fileIssues: [], columnOf };
 }

@@ -55,13 +55,13 @@ const enUS: Shape<typeof zhCN> = {
       required: 'Required', min_length: 'Too short', max_length: 'Too long', one_of: 'Not an allowed value', date: 'Date format', phone: 'Telephone format',
       mobile: 'Mobile format', email: 'E-mail format', url: 'Address format', exit_before_go_live: 'Exit before go-live', exit_reason_required: 'Exit reason missing',
       missing_column: 'Missing column', no_rows: 'No rows', no_sheet: 'No sheet', room_of_node: 'Room not of the node', unit_code: 'Unit code',
-      unknown_node: 'Unknown cloud node', unknown_room: 'Unknown machine room', unknown_unit: 'Unknown unit', user_unit: 'Not a user unit', xlsx: 'File format',
+      already_registered: 'Already registered', unknown_node: 'Unknown cloud node', unknown_room: 'Unknown machine room', unknown_unit: 'Unknown unit', user_unit: 'Not a user unit', xlsx: 'File format',
     },
     rules: {
       required: 'Required', min_length: 'At least {{min}} characters', max_length: 'At most {{max}} characters', one_of: 'Not one of the allowed values',
       date: 'A date YYYY-MM-DD', phone: 'A telephone number', mobile: 'An 11-digit mobile number starting with 1', email: 'An e-mail address',
       url: 'A full http:// or https:// address', exit_before_go_live: 'The exit date must not be before the go-live date', exit_reason_required: 'Give the reason for the exit',
-      room_of_node: 'The machine room is not in the chosen cloud node', unknown_node: 'No such cloud node', unknown_room: 'No such machine room', unknown_unit: 'No such user unit', user_unit: 'The organisation is not a user unit', unit_code: 'Invalid unit code',
+      already_registered: 'This system is already registered (by its number): change it with edit; the import only registers new systems', room_of_node: 'The machine room is not in the chosen cloud node', unknown_node: 'No such cloud node', unknown_room: 'No such machine room', unknown_unit: 'No such user unit', user_unit: 'The organisation is not a user unit', unit_code: 'Invalid unit code',
     },
   },
   login: {

@@ -51,13 +51,13 @@ const zhCN = {
       required: '必填', min_length: '长度不足', max_length: '超出长度', one_of: '取值不在允许范围', date: '日期格式', phone: '电话号码格式',
       mobile: '手机号码格式', email: '邮箱格式', url: '网址格式', exit_before_go_live: '退出早于上线', exit_reason_required: '缺少退出原因',
       missing_column: '缺少列', no_rows: '无数据行', no_sheet: '无工作表', room_of_node: '机房不属于该节点', unit_code: '单位编号',
-      unknown_node: '未知云节点', unknown_room: '未知机房', unknown_unit: '未知单位', user_unit: '非使用单位', xlsx: '文件格式',
+      already_registered: '已登记', unknown_node: '未知云节点', unknown_room: '未知机房', unknown_unit: '未知单位', user_unit: '非使用单位', xlsx: '文件格式',
     },
     rules: {
       required: '必填', min_length: '至少 {{min}} 个字符', max_length: '最多 {{max}} 个字符', one_of: '不是允许的取值',
       date: '日期格式为 YYYY-MM-DD', phone: '应为电话号码', mobile: '应为 11 位手机号码（以 1 开头）', email: '应为邮箱地址',
       url: '应为完整的 http:// 或 https:// 地址', exit_before_go_live: '退出日期不能早于上线日期', exit_reason_required: '请填写退出原因',
-      room_of_node: '机房不属于所选云节点', unknown_node: '云节点不存在', unknown_room: '机房不存在', unknown_unit: '使用单位不存在', user_unit: '所选机构不是使用单位', unit_code: '单位编号有误',
+      already_registered: '该系统已登记（按信息系统编号），请在详情中修改；导入只登记新系统', room_of_node: '机房不属于所选云节点', unknown_node: '云节点不存在', unknown_room: '机房不存在', unknown_unit: '使用单位不存在', user_unit: '所选机构不是使用单位', unit_code: '单位编号有误',
     },
   },
   login: {
