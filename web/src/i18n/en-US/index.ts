@@ -164,6 +164,7 @@ const enUS: Shape<typeof zhCN> = {
     createTitle: 'New price list', detailTitle: 'Price list', unitPrice: 'Unit price (CNY)', cap: 'Cap', submit: 'Submit for approval',
     confirmSubmit: 'A submitted list cannot be changed. Submit?', approve: 'Approve', reject: 'Reject', comment: 'Comment', note: 'Note', submitted: 'Submitted',
     approved: 'Approved', rejected: 'Rejected', itemsTitle: 'Basic item prices', aboveCap: 'above the cap', unit: 'Unit', period: 'Period',
+    extensionTitle: 'Extension service prices', extensionAdd: 'Add extension item', extensionPick: 'Select an extension item', extensionRemove: 'Remove', extensionEmpty: 'No extension items priced yet',
     status: { draft: 'Draft', submitted: 'Submitted', approved: 'Approved', rejected: 'Rejected' },
   },
   estimates: {

@@ -160,6 +160,7 @@ const zhCN = {
     createTitle: '新建价格清单', detailTitle: '价格清单详情', unitPrice: '单价（元）', cap: '最高限价', submit: '提交审核',
     confirmSubmit: '提交后不能再修改，确定提交？', approve: '批准', reject: '驳回', comment: '审核意见', note: '备注', submitted: '已提交审核',
     approved: '已批准', rejected: '已驳回', itemsTitle: '基础服务单价', aboveCap: '超过最高限价', unit: '单位', period: '周期',
+    extensionTitle: '扩展服务报价', extensionAdd: '添加扩展服务', extensionPick: '选择扩展服务项', extensionRemove: '移除', extensionEmpty: '尚未报价扩展服务',
     status: { draft: '草稿', submitted: '待审核', approved: '已批准', rejected: '已驳回' },
   },
   estimates: {

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Descriptions, Drawer, Form, Input, Modal, Popconfirm, Space, Statistic, Table, Tag, Typography } from 'antd';
-import { CheckOutlined, CloseOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
+import { App, Button, Card, Descriptions, Divider, Drawer, Form, Input, Modal, Popconfirm, Select, Space, Statistic, Table, Tag, Typography } from 'antd';
+import { CheckOutlined, CloseOutlined, DeleteOutlined, PlusOutlined, SendOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { pricesApi, priceKeys, type PriceList, type PriceListDetail, type PriceListInput } from '../prices.api';
@@ -25,6 +25,11 @@ function weighted(items: CatalogItem[], prices: Record<string, string>): string 
 
 interface EditorState { list: PriceListDetail | null }
 
+type BillingPeriod = NonNullable<PriceListInput['items'][number]['billingPeriod']>;
+const PERIODS: BillingPeriod[] = ['month', 'year', 'occurrence', 'message', 'certificate_year', 'one_off'];
+interface ExtRow { key: number; itemCode: string; unitPrice: string; billingUnitText: string; billingPeriod: BillingPeriod | '' }
+let extKey = 0;
+
 function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => void }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
@@ -37,13 +42,27 @@ function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => vo
   const [meta, setMeta] = useState({ effectiveFrom: state.list?.effectiveFrom ?? '', effectiveTo: state.list?.effectiveTo ?? '', note: state.list?.note ?? '' });
   const [error, setError] = useState<unknown>(null);
   const issues = issuesOf(error);
-  const extras = (state.list?.items ?? []).filter((i) => !basic.some((b) => b.code === i.itemCode));
+  const extension = useMemo(() => (version.data?.items ?? []).filter((i) => i.kind === 'extension' && i.status === 'active'), [version.data]);
+  const [extRows, setExtRows] = useState<ExtRow[] | null>(null);
+  /** Extension prices of the draft, once the catalog version says which codes are extension items. */
+  const loadedExt: ExtRow[] = useMemo(() => (state.list?.items ?? [])
+    .filter((i) => (version.data?.items ?? []).some((c) => c.code === i.itemCode && c.kind === 'extension'))
+    .map((i) => ({ key: ++extKey, itemCode: i.itemCode, unitPrice: i.unitPrice, billingUnitText: i.billingUnitText ?? '', billingPeriod: (i.billingPeriod ?? '') as ExtRow['billingPeriod'] })), [state.list, version.data]);
+  const ext = extRows ?? loadedExt;
+  const setExt = (rows: ExtRow[]) => setExtRows(rows);
+  const patchExt = (key: number, patch: Partial<ExtRow>) => setExt(ext.map((r) => (r.key === key ? { ...r, ...patch } : r)));
+  const knownCodes = new Set([...basic.map((b) => b.code), ...extension.map((e) => e.code)]);
+  const extras = (state.list?.items ?? []).filter((i) => !knownCodes.has(i.itemCode));
 
   /** Issues of the row priced at index n of the body we sent. */
   const sentCodes = basic.filter((i) => prices[i.code]?.trim()).map((i) => i.code);
   const rowIssues = (code: string) => {
     const n = sentCodes.indexOf(code);
     return issues.filter((i) => n >= 0 && i.field.startsWith(`body.items[${n}]`) || i.value === code);
+  };
+  const extIssues = (idx: number, code: string) => {
+    const n = sentCodes.length + idx;
+    return issues.filter((i) => i.field.startsWith(`body.items[${n}]`) || (!!code && i.value === code));
   };
 
   const save = useMutation({
@@ -55,6 +74,7 @@ function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => vo
         note: meta.note || null,
         items: [
           ...sentCodes.map((code) => ({ itemCode: code, unitPrice: prices[code]!.trim() })),
+          ...ext.map((e) => ({ itemCode: e.itemCode, unitPrice: e.unitPrice.trim(), billingUnitText: e.billingUnitText.trim() || null, billingPeriod: e.billingPeriod || null })),
           ...extras.map((e) => ({ itemCode: e.itemCode, unitPrice: e.unitPrice, billingUnitText: e.billingUnitText, billingPeriod: e.billingPeriod })),
         ],
       };
@@ -123,6 +143,74 @@ function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => vo
           },
         ]}
       />
+      <Divider orientation="left">{t('prices.extensionTitle')}</Divider>
+      <Table<ExtRow>
+        rowKey="key"
+        size="small"
+        dataSource={ext}
+        pagination={false}
+        data-testid="price-extension-editor"
+        locale={{ emptyText: t('prices.extensionEmpty') }}
+        columns={[
+          {
+            title: t('catalog.item'), key: 'item',
+            render: (_, r) => (
+              <Select
+                style={{ width: 300 }}
+                showSearch
+                optionFilterProp="label"
+                placeholder={t('prices.extensionPick')}
+                value={r.itemCode || undefined}
+                onChange={(code: string) => {
+                  const c = extension.find((e) => e.code === code);
+                  patchExt(r.key, { itemCode: code, billingUnitText: r.billingUnitText || c?.billingUnitText || '' });
+                }}
+                options={extension.map((e) => ({ value: e.code, label: `${e.code} ${e.item}`, disabled: ext.some((x) => x.itemCode === e.code && x.key !== r.key) }))}
+                data-testid={`ext-item-${r.key}`}
+              />
+            ),
+          },
+          {
+            title: t('prices.unitPrice'), key: 'price', width: 150,
+            render: (_, r) => <Input value={r.unitPrice} onChange={(e) => patchExt(r.key, { unitPrice: e.target.value })} data-testid={`ext-price-${r.key}`} />,
+          },
+          {
+            title: t('prices.unit'), key: 'unit', width: 130,
+            render: (_, r) => <Input value={r.billingUnitText} placeholder="1 套" onChange={(e) => patchExt(r.key, { billingUnitText: e.target.value })} data-testid={`ext-unit-${r.key}`} />,
+          },
+          {
+            title: t('prices.period'), key: 'period', width: 130,
+            render: (_, r) => (
+              <Select
+                style={{ width: 120 }}
+                value={r.billingPeriod || undefined}
+                onChange={(p: BillingPeriod) => patchExt(r.key, { billingPeriod: p })}
+                options={PERIODS.map((p) => ({ value: p, label: t(`catalog.period.${p}`) }))}
+                data-testid={`ext-period-${r.key}`}
+              />
+            ),
+          },
+          {
+            title: '', key: 'x', width: 50,
+            render: (_, r) => <Button type="text" danger icon={<DeleteOutlined />} aria-label={t('prices.extensionRemove')} onClick={() => setExt(ext.filter((x) => x.key !== r.key))} data-testid={`ext-remove-${r.key}`} />,
+          },
+        ]}
+        expandable={{
+          showExpandColumn: false,
+          expandedRowKeys: ext.filter((r, idx) => extIssues(idx, r.itemCode).length).map((r) => r.key),
+          expandedRowRender: (r) => extIssues(ext.indexOf(r), r.itemCode).map((i, n) => <div key={n}><Typography.Text type="danger" style={{ fontSize: 12 }}>{i.message}</Typography.Text></div>),
+        }}
+      />
+      <Button
+        type="dashed"
+        icon={<PlusOutlined />}
+        style={{ marginTop: 8 }}
+        disabled={!extension.length || ext.length >= extension.length}
+        onClick={() => setExt([...ext, { key: ++extKey, itemCode: '', unitPrice: '', billingUnitText: '', billingPeriod: '' }])}
+        data-testid="ext-add"
+      >
+        {t('prices.extensionAdd')}
+      </Button>
     </Drawer>
   );
 }
@@ -188,7 +276,7 @@ function PriceDetail({ id, onClose, onEdit }: { id: string; onClose: () => void;
             rowKey="itemCode"
             size="small"
             pagination={false}
-            dataSource={d.items}
+            dataSource={d.items.filter((i) => byCode.get(i.itemCode)?.kind !== 'extension')}
             data-testid="price-items"
             columns={[
               { title: t('catalog.code'), dataIndex: 'itemCode', width: 70 },
@@ -199,6 +287,25 @@ function PriceDetail({ id, onClose, onEdit }: { id: string; onClose: () => void;
               { title: t('prices.cap'), key: 'cap', width: 110, align: 'right', render: (_, r) => byCode.get(r.itemCode)?.maxUnitPrice ?? '—' },
             ]}
           />
+          {d.items.some((i) => byCode.get(i.itemCode)?.kind === 'extension') && (
+            <>
+              <Divider orientation="left">{t('prices.extensionTitle')}</Divider>
+              <Table
+                rowKey="itemCode"
+                size="small"
+                pagination={false}
+                dataSource={d.items.filter((i) => byCode.get(i.itemCode)?.kind === 'extension')}
+                data-testid="price-extension-items"
+                columns={[
+                  { title: t('catalog.code'), dataIndex: 'itemCode', width: 70 },
+                  { title: t('catalog.item'), key: 'item', render: (_, r) => byCode.get(r.itemCode)?.item ?? '—' },
+                  { title: t('prices.unitPrice'), dataIndex: 'unitPrice', width: 120, align: 'right' },
+                  { title: t('prices.unit'), dataIndex: 'billingUnitText', width: 110 },
+                  { title: t('prices.period'), dataIndex: 'billingPeriod', width: 90, render: (p: string | null) => (p ? t(`catalog.period.${p}`) : '—') },
+                ]}
+              />
+            </>
+          )}
         </>
       )}
       <Modal
