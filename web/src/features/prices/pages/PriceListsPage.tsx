@@ -58,11 +58,11 @@ function PriceEditor({ state, onClose }: { state: EditorState; onClose: () => vo
   const sentCodes = basic.filter((i) => prices[i.code]?.trim()).map((i) => i.code);
   const rowIssues = (code: string) => {
     const n = sentCodes.indexOf(code);
-    return issues.filter((i) => n >= 0 && i.field.startsWith(`body.items[${n}]`) || i.value === code);
+    return issues.filter((i) => n >= 0 && i.field.startsWith(`body.items[${n}].`) || i.value === code);
   };
   const extIssues = (idx: number, code: string) => {
     const n = sentCodes.length + idx;
-    return issues.filter((i) => i.field.startsWith(`body.items[${n}]`) || (!!code && i.value === code));
+    return issues.filter((i) => i.field.startsWith(`body.items[${n}].`) || (!!code && i.value === code));
   };
 
   const save = useMutation({
