@@ -14,6 +14,14 @@ import type { OrganisationService } from './organisations.service.js';
 const tags = ['organisations'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
+const organisationChangeSchema = z.object({
+  id: z.string(),
+  action: z.enum(['create', 'update', 'disable', 'enable']),
+  before: z.record(z.string(), z.unknown()),
+  after: z.record(z.string(), z.unknown()),
+  changedBy: z.string().nullable(),
+  changedAt: z.string(),
+});
 const organisationImportSchema = z.strictObject({
   /** The .xlsx file, base64. */
   file: z.string().min(1).max(12_000_000).regex(/^[A-Za-z0-9+/=\r\n]+$/, 'base64'),
@@ -67,6 +75,14 @@ export function registerOrganisationRoutes(app: App, service: OrganisationServic
     '/api/organisations/:id',
     { config: { permission: 'org:read' }, schema: { tags, summary: 'One organisation, with what the caller may do with it', params: idParamsSchema, response: { 200: organisationDetailSchema } } },
     async (request) => service.get(request.ctx, request.params.id),
+  );
+  app.get(
+    '/api/organisations/:id/history',
+    {
+      config: { permission: 'org:read' },
+      schema: { tags, summary: 'Change history (变更记录) of an organisation, oldest first', params: idParamsSchema, response: { 200: z.object({ items: z.array(organisationChangeSchema) }) } },
+    },
+    async (request) => ({ items: await service.history(request.ctx, request.params.id) }),
   );
   app.post(
     '/api/organisations',

@@ -140,6 +140,22 @@ export class OrganisationService {
     });
   }
 
+  /** 变更记录: what changed, when and by whom, oldest first. Another organisation's history answers 404. */
+  async history(ctx: RequestContext, id: string): Promise<OrganisationChange[]> {
+    return withTx(this.db, ctx, async (trx) => {
+      if (!(await repo.findOrganisation(trx, ctx, id))) throw notFound('organisations', id);
+      const rows = await trx.selectFrom('organisationChanges').selectAll().where('orgId', '=', id).orderBy('id').execute();
+      return rows.map((r) => ({
+        id: String(r.id),
+        action: r.action as ChangeAction,
+        before: r.before as Record<string, unknown>,
+        after: r.after as Record<string, unknown>,
+        changedBy: r.changedByName,
+        changedAt: r.changedAt.toISOString(),
+      }));
+    });
+  }
+
   async get(ctx: RequestContext, id: string): Promise<OrganisationDetail> {
     return withTx(this.db, ctx, (trx) => this.detail(trx, ctx, id));
   }
@@ -201,6 +217,7 @@ export class OrganisationService {
       })
       .catch(mapUniqueViolation);
     await recordAudit(trx, ctx, { action: 'organisations.create', targetType: 'organisation', targetId: id, after: toOrganisation(row) });
+    await recordChange(trx, ctx, id, 'create', {}, pickTracked(toOrganisation(row)));
     return id;
   }
 
@@ -220,6 +237,8 @@ export class OrganisationService {
       const updated = await repo.updateOrganisation(trx, ctx, id, patch).catch(mapUniqueViolation);
       const action = status === 'disabled' && row.status !== 'disabled' ? 'organisations.disable' : status === 'active' && row.status !== 'active' ? 'organisations.enable' : 'organisations.update';
       await recordAudit(trx, ctx, { action, targetType: 'organisation', targetId: id, before: toOrganisation(row), after: toOrganisation(updated) });
+      const [before, after] = changedFields(pickTracked(toOrganisation(row)), pickTracked(toOrganisation(updated)));
+      if (Object.keys(after).length > 0) await recordChange(trx, ctx, id, action.replace('organisations.', '') as ChangeAction, before, after);
       return this.detail(trx, ctx, id);
     });
   }
@@ -249,4 +268,41 @@ export class OrganisationService {
   async count(trx: Tx): Promise<number> {
     return repo.countAll(trx);
   }
+}
+
+type ChangeAction = 'create' | 'update' | 'disable' | 'enable';
+
+export interface OrganisationChange {
+  id: string;
+  action: ChangeAction;
+  before: Record<string, unknown>;
+  after: Record<string, unknown>;
+  changedBy: string | null;
+  changedAt: string;
+}
+
+const TRACKED = ['name', 'shortName', 'code', 'kind', 'description', 'status'] as const;
+
+function pickTracked(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(TRACKED.map((k) => [k, o[k] ?? null]));
+}
+
+/** The fields whose values differ, as [before, after]. */
+function changedFields(before: Record<string, unknown>, after: Record<string, unknown>): [Record<string, unknown>, Record<string, unknown>] {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const k of Object.keys(after)) {
+    if (before[k] !== after[k]) {
+      b[k] = before[k];
+      a[k] = after[k];
+    }
+  }
+  return [b, a];
+}
+
+async function recordChange(trx: Tx, ctx: RequestContext, orgId: string, action: ChangeAction, before: Record<string, unknown>, after: Record<string, unknown>): Promise<void> {
+  await trx
+    .insertInto('organisationChanges')
+    .values({ orgId, action, before: JSON.stringify(before), after: JSON.stringify(after), changedBy: ctx.actor.userId, changedByName: ctx.actor.username })
+    .execute();
 }

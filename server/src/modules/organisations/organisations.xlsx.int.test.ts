@@ -81,4 +81,21 @@ describe('units (单位) as .xlsx', () => {
     expect(imp.statusCode).toBe(400);
     expect(imp.json().details.issues[0]).toMatchObject({ field: 'rows[2].上级单位编号', rule: 'not_found' });
   });
+
+  it('keeps a change history of each unit that its viewers can read, and others get 404', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/organisations', headers: sys.headers, payload: { kind: 'user_unit', name: `历史测试局${tag}`, code: `${tag}-H` } });
+    expect(created.statusCode).toBe(201);
+    const id = created.json().id as string;
+    await t.app.inject({ method: 'PATCH', url: `/api/organisations/${id}`, headers: sys.headers, payload: { shortName: '历史局' } });
+    await t.app.inject({ method: 'PATCH', url: `/api/organisations/${id}`, headers: sys.headers, payload: { status: 'disabled' } });
+    const res = await t.app.inject({ url: `/api/organisations/${id}/history`, headers: sys.headers });
+    expect(res.statusCode).toBe(200);
+    const items = res.json().items as Array<{ action: string; before: Record<string, unknown>; after: Record<string, unknown>; changedBy: string }>;
+    expect(items.map((i) => i.action)).toEqual(['create', 'update', 'disable']);
+    expect(items[1]).toMatchObject({ before: { shortName: null }, after: { shortName: '历史局' } });
+    expect(items[2]).toMatchObject({ before: { status: 'active' }, after: { status: 'disabled' } });
+    const other = await createOrg(t, { kind: 'user_unit' });
+    const stranger = (await signedInUser(t, { orgId: other.id, roles: ['unit_admin'] })).session;
+    expect((await t.app.inject({ url: `/api/organisations/${id}/history`, headers: stranger.headers })).statusCode).toBe(404);
+  });
 });

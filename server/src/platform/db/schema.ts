@@ -245,6 +245,17 @@ export interface NetworkZones {
   zoneType: string;
 }
 
+export interface OrganisationChanges {
+  action: string;
+  after: Generated<Json>;
+  before: Generated<Json>;
+  changedAt: Generated<Timestamp>;
+  changedBy: string | null;
+  changedByName: string | null;
+  id: Generated<Int8>;
+  orgId: string;
+}
+
 export interface Organisations {
   code: string | null;
   createdAt: Generated<Timestamp>;
@@ -395,6 +406,7 @@ export interface DB {
   informationSystemSequences: InformationSystemSequences;
   machineRooms: MachineRooms;
   networkZones: NetworkZones;
+  organisationChanges: OrganisationChanges;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
   priceListItems: PriceListItems;
