@@ -15,11 +15,13 @@ export const orgKeys = {
   all: ['organisations'] as const,
   tree: () => ['organisations', 'tree'] as const,
   detail: (id: string) => ['organisations', 'detail', id] as const,
+  history: (id: string) => ['organisations', 'history', id] as const,
   list: (f: OrgFilter) => ['organisations', 'list', f] as const,
 };
 
 export const orgApi = {
   get: async (id: string) => data(await api.GET('/api/organisations/{id}', { params: { path: { id } } })),
+  history: async (id: string) => data(await api.GET('/api/organisations/{id}/history', { params: { path: { id } } })).items,
   tree: async () => data(await api.GET('/api/organisations/tree')).items,
   list: async (f: OrgFilter) =>
     data(await api.GET('/api/organisations', { params: { query: { ...f, page: String(f.page), pageSize: String(f.pageSize) } } })),

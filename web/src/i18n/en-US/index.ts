@@ -83,6 +83,9 @@ const enUS: Shape<typeof zhCN> = {
     quick: 'Shortcuts', adminKind: { system: 'System administrator', security: 'Security administrator', audit: 'Audit administrator' },
   },
   org: {
+    history: "Change history",
+    statusField: "Status",
+    change: {"create": "Created", "update": "Changed", "disable": "Disabled", "enable": "Enabled"},
     export: "Export",
     import: "Import",
     exportFile: "organisations.xlsx",

@@ -79,6 +79,9 @@ const zhCN = {
     quick: '常用功能', adminKind: { system: '系统管理员', security: '安全管理员', audit: '审计管理员' },
   },
   org: {
+    history: "变更记录",
+    statusField: "状态",
+    change: {"create": "创建", "update": "修改", "disable": "停用", "enable": "启用"},
     export: "导出",
     import: "导入",
     exportFile: "单位.xlsx",

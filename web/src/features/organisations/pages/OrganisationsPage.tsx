@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { App, Button, Card, Checkbox, Col, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Tree, Popconfirm, Upload } from 'antd';
+import { App, Button, Card, Checkbox, Col, Descriptions, Drawer, Form, Input, Modal, Row, Select, Space, Table, Tag, Timeline, Tree, Popconfirm, Typography, Upload } from 'antd';
 import { DownloadOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -11,6 +11,32 @@ import { fmtTime } from '../../../app/format';
 import { OrgTreeSelect } from '../components/OrgTreeSelect';
 import { fileToBase64 } from '../../estimates/estimates.api';
 import { IssueList } from '../../catalog/components/IssueList';
+
+/** 变更记录 of one organisation: each change with the fields before → after. */
+function OrganisationHistory({ id }: { id: string }) {
+  const { t } = useTranslation();
+  const history = useQuery({ queryKey: orgKeys.history(id), queryFn: () => orgApi.history(id) });
+  const show = (v: unknown) => (v === null || v === undefined || v === '' ? '—' : String(v));
+  return (
+    <div data-testid="org-history">
+      <Typography.Title level={5}>{t('org.history')}</Typography.Title>
+      <Timeline
+        items={(history.data ?? []).map((c) => ({
+          children: (
+            <>
+              <div><b>{t(`org.change.${c.action}`)}</b> · {fmtTime(c.changedAt)} · {c.changedBy ?? '—'}</div>
+              {Object.keys(c.after).map((k) => (
+                <div key={k} style={{ fontSize: 12 }}>
+                  {t(`org.${k === 'status' ? 'statusField' : k}`)}: {c.action === 'create' ? show(c.after[k]) : `${show(c.before[k])} → ${show(c.after[k])}`}
+                </div>
+              ))}
+            </>
+          ),
+        }))}
+      />
+    </div>
+  );
+}
 
 /** 导入单位: an .xlsx with 单位编号, 单位名称, 简称, 单位类型, 上级单位编号, 说明 (the export's layout). */
 function ImportUnitsModal({ onClose }: { onClose: () => void }) {
@@ -215,6 +241,7 @@ export default function OrganisationsPage() {
                 <Button onClick={() => setStatus.mutate(detail.data!)} data-testid="org-enable">{t('common.enable')}</Button>
               )}
             </Space>
+            <OrganisationHistory id={detail.data.id} />
           </Space>
         )}
       </Drawer>
