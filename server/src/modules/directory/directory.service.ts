@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -124,8 +125,9 @@ async function nodeExists(trx: Tx, nodeId: string): Promise<void> {
 async function listNodes(trx: Tx): Promise<CloudNode[]> {
   const rows = await trx
     .selectFrom('cloudNodes as n')
-    .leftJoin('organisations as o', 'o.id', 'n.providerOrgId')
-    .select(['n.id', 'n.code', 'n.name', 'n.cloudType', 'n.site', 'n.description', 'n.status', 'o.id as providerId', 'o.name as providerName'])
+    // Provider names are public directory information (zy_provider_name), even where RLS hides the provider's record.
+    .select(['n.id', 'n.code', 'n.name', 'n.cloudType', 'n.site', 'n.description', 'n.status', 'n.providerOrgId as providerId'])
+    .select(sql<string | null>`zy_provider_name(n.provider_org_id)`.as('providerName'))
     .orderBy('n.code')
     .execute();
   return rows.map((r) => ({
