@@ -81,6 +81,32 @@ export async function request<T>(method: string, url: string, body?: unknown): P
   return (await response.json()) as T;
 }
 
+/**
+ * Downloads a binary response (an .xlsx export) as a file: same headers and error mapping as the API client. The file
+ * takes the name the server gives in Content-Disposition, else `fallbackName`.
+ */
+export async function download(url: string, fallbackName: string): Promise<void> {
+  const response = await fetch(url, { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
+  if (!response.ok) {
+    const payload = (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined;
+    const error = new ApiError(response.status, payload);
+    if (response.status === 401) onUnauthorized(error);
+    throw error;
+  }
+  const disposition = response.headers.get('content-disposition') ?? '';
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
+  const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
+  const name = star ? decodeURIComponent(star) : (plain ?? fallbackName);
+  const href = URL.createObjectURL(await response.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}
+
 /** Builds a query string, dropping empty values. */
 export function qs(params: Record<string, string | number | undefined | null>): string {
   const search = new URLSearchParams();

@@ -1,4 +1,4 @@
-import { api, data, qs, ApiError } from '../../api/client';
+import { api, data, download, qs } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type AuditListOp = paths['/api/audit-logs']['get'];
@@ -17,28 +17,5 @@ export const auditApi = {
     data(await api.GET('/api/audit-logs', { params: { query: { ...f, page: String(page), pageSize: String(pageSize) } } })),
   verify: async (): Promise<VerifyResult> => data(await api.POST('/api/audit-logs/verify')),
   /** Downloads the .xlsx for the same filters; the server names the file. */
-  async export(f: AuditFilter): Promise<void> {
-    const response = await fetch(`/api/audit-logs/export${qs({ ...f })}`, { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
-    if (!response.ok) {
-      let body: { code?: string; message?: string } | undefined;
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      throw new ApiError(response.status, body);
-    }
-    const disposition = response.headers.get('content-disposition') ?? '';
-    const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition)?.[1];
-    const plain = /filename="([^"]+)"/i.exec(disposition)?.[1];
-    const name = star ? decodeURIComponent(star) : (plain ?? 'audit-log.xlsx');
-    const url = URL.createObjectURL(await response.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = name;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
-  },
+  export: (f: AuditFilter): Promise<void> => download(`/api/audit-logs/export${qs({ ...f })}`, 'audit-log.xlsx'),
 };

@@ -1,4 +1,4 @@
-import { api, data, ApiError } from '../../api/client';
+import { api, data, download } from '../../api/client';
 import type { components, paths } from '../../api/schema';
 
 export type Estimate = components['schemas']['Estimate'];
@@ -24,26 +24,8 @@ export const estimatesApi = {
   update: async (id: string, body: EstimateInput) => data(await api.PUT('/api/estimates/{id}', { ...path(id), body })),
   remove: async (id: string) => data(await api.DELETE('/api/estimates/{id}', path(id))),
   import: async (body: EstimateImport) => data(await api.POST('/api/estimates/import', { body })),
-  /** Downloads the estimate as .xlsx (binary: plain fetch, same headers). */
-  export: async (id: string, fileName: string) => {
-    const response = await fetch(`/api/estimates/${encodeURIComponent(id)}/export`, { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
-    if (!response.ok) {
-      let body: { code?: string; message?: string } | undefined;
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      throw new ApiError(response.status, body);
-    }
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.click();
-    URL.revokeObjectURL(url);
-  },
+  /** Downloads the estimate as .xlsx. */
+  export: (id: string, fileName: string) => download(`/api/estimates/${encodeURIComponent(id)}/export`, fileName),
 };
 
 /** A File's bytes as base64 (no data: prefix). */

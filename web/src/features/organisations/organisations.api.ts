@@ -1,4 +1,4 @@
-import { api, data, ApiError } from '../../api/client';
+import { api, data, download } from '../../api/client';
 import type { OrgKind, OrganisationInput, OrganisationPatch } from '../../api/types';
 
 export const ORG_KINDS: OrgKind[] = ['management_unit', 'supervision_provider', 'cloud_provider', 'user_unit', 'external_data_user'];
@@ -29,15 +29,6 @@ export const orgApi = {
   update: async (id: string, body: OrganisationPatch) => data(await api.PATCH('/api/organisations/{id}', { params: { path: { id } }, body })),
   /** Creates units from an .xlsx (base64); all rows valid or nothing saved, unless validRowsOnly. */
   import: async (file: string, validRowsOnly: boolean) => data(await api.POST('/api/organisations/import', { body: { file, validRowsOnly } })),
-  /** Downloads the visible units as .xlsx (binary: plain fetch with the same headers as the API client). */
-  export: async (fileName: string) => {
-    const response = await fetch('/api/organisations/export', { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
-    if (!response.ok) throw new ApiError(response.status, (await response.json().catch(() => undefined)) as { code?: string; message?: string } | undefined);
-    const url = URL.createObjectURL(await response.blob());
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.click();
-    URL.revokeObjectURL(url);
-  },
+  /** Downloads the visible units as .xlsx. */
+  export: (fileName: string) => download('/api/organisations/export', fileName),
 };

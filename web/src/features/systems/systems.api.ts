@@ -1,4 +1,4 @@
-import { api, data, ApiError } from '../../api/client';
+import { api, data, download, qs } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
@@ -38,26 +38,7 @@ export const systemsApi = {
   update: async (id: string, body: SystemPatch) => data(await api.PATCH('/api/information-systems/{id}', { ...path(id), body })),
   retire: async (id: string, body: RetireSystem) => data(await api.POST('/api/information-systems/{id}/retire', { ...path(id), body })),
   import: async (body: SystemImport) => data(await api.POST('/api/information-systems/import', { body })),
-  /** Downloads the filtered systems as .xlsx (binary: plain fetch, same headers). */
-  export: async (f: Omit<SystemFilter, 'page' | 'pageSize'>, fileName: string) => {
-    const search = new URLSearchParams();
-    for (const [k, v] of Object.entries(f)) if (v) search.set(k, String(v));
-    const response = await fetch(`/api/information-systems/export${search.size ? `?${search.toString()}` : ''}`, { credentials: 'same-origin', headers: { 'X-Requested-With': 'zhengyun' } });
-    if (!response.ok) {
-      let body: { code?: string; message?: string } | undefined;
-      try {
-        body = (await response.json()) as typeof body;
-      } catch {
-        body = undefined;
-      }
-      throw new ApiError(response.status, body);
-    }
-    const blob = await response.blob();
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement('a');
-    a.href = url;
-    a.download = fileName;
-    a.click();
-    URL.revokeObjectURL(url);
-  },
+  /** Downloads the filtered systems as .xlsx. */
+  export: (f: Omit<SystemFilter, 'page' | 'pageSize'>, fileName: string) =>
+    download(`/api/information-systems/export${qs(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, v ? String(v) : undefined])))}`, fileName),
 };
