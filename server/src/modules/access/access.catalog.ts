@@ -21,6 +21,9 @@ const groups: Record<string, [string, string]> = {
   estimates: ['预算测算', 'Budget estimates'],
   directory: ['资源目录', 'Directory'],
   systems: ['信息系统', 'Information systems'],
+  ingestion: ['数据接入', 'Data interface'],
+  inventory: ['资源清单', 'Resource inventory'],
+  quality: ['数据质量', 'Data quality'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -50,6 +53,11 @@ const entries: Array<[string, string, string, string]> = [
   ['directory:write', 'directory', '管理云节点、机房和网络区域', 'Manage cloud nodes, machine rooms and network zones'],
   ['system:read', 'systems', '查看信息系统', 'View information systems'],
   ['system:write', 'systems', '登记和维护本单位信息系统', "Register and maintain the unit's information systems"],
+  ['ingest:read', 'ingestion', '查询接入数据和批次', 'Search pushed interface data and batches'],
+  ['ingest:config', 'ingestion', '配置码表、Syslog 来源、保存期限和查询接口', 'Configure code tables, syslog sources, retention and query endpoints'],
+  ['ingest:credential', 'ingestion', '管理本服务商接入凭证', "Manage the provider's own ingestion credentials"],
+  ['inventory:read', 'inventory', '查看资源清单（CMDB）', 'View the resource inventory (CMDB)'],
+  ['quality:read', 'quality', '查看数据质量', 'View data quality'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({
@@ -74,4 +82,4 @@ export const AUDIT_PERMISSIONS: readonly string[] = ['audit:read', 'audit:export
 export const RESERVED_PERMISSIONS: readonly string[] = [...AUDIT_PERMISSIONS, 'policy:write', 'settings:write'];
 
 /** Permissions that make a role an administrator role: such custom roles always require TOTP. */
-export const ADMIN_PERMISSIONS: readonly string[] = ['org:write', 'user:write', 'role:write', 'role:assign', 'policy:write', 'settings:write', 'token:write'];
+export const ADMIN_PERMISSIONS: readonly string[] = ['org:write', 'user:write', 'role:write', 'role:assign', 'policy:write', 'settings:write', 'token:write', 'ingest:credential'];

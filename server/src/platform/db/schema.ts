@@ -222,6 +222,699 @@ export interface InformationSystemSequences {
   unitId: string;
 }
 
+export interface IngestAduBatteryMonitor {
+  backupTime: Numeric | null;
+  batchId: Int8;
+  current: Numeric | null;
+  deviceId: string | null;
+  location: string | null;
+  machineRoom: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  totalVoltage: Numeric | null;
+}
+
+export interface IngestAppNetworkEgress {
+  bandwidthDownPeak: Numeric | null;
+  bandwidthUpPeak: Numeric | null;
+  batchId: Int8;
+  monitoredAt: Timestamp | null;
+  networkType: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+}
+
+export interface IngestAssets {
+  assetCategory: string | null;
+  batchId: Int8;
+  businessSystemName: string | null;
+  cloudProvider: string | null;
+  commissionDate: string | null;
+  decommissionDate: string | null;
+  deviceBrand: string | null;
+  deviceModel: string | null;
+  deviceName: string | null;
+  hostSpec: string | null;
+  internalIp: string | null;
+  machineRoom: string | null;
+  managementType: string | null;
+  managerName: string | null;
+  managerPhone: string | null;
+  managingUnit: string | null;
+  networkType: string | null;
+  nodeId: string;
+  powerRating: Numeric | null;
+  powerSupplyType: string | null;
+  providerOrgId: string;
+  rackNumber: string | null;
+  rackUnitPosition: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  remarks: string | null;
+  runStatus: string | null;
+  serialNumber: string | null;
+}
+
+export interface IngestBatches {
+  acceptedCount: Generated<number>;
+  bodySm3: string | null;
+  contentType: string | null;
+  credentialId: string | null;
+  errors: Generated<Json>;
+  id: Generated<Int8>;
+  idempotencyKey: string | null;
+  mode: Generated<string>;
+  nodeId: string;
+  onTimeCount: Generated<number>;
+  providerOrgId: string;
+  receivedAt: Generated<Timestamp>;
+  recordCount: Generated<number>;
+  rejectedCount: Generated<number>;
+  source: string;
+  status: string;
+  tableName: string;
+}
+
+export interface IngestBusinessSystem {
+  accessUrl: string | null;
+  appVendor: string | null;
+  batchId: Int8;
+  cloudPlatform: string | null;
+  cloudTestDate: string | null;
+  contactEmail: string | null;
+  contactLandline: string | null;
+  contactMobile: string | null;
+  contactName: string | null;
+  deploymentNode: string | null;
+  exitDate: string | null;
+  exitReason: string | null;
+  functionDescription: string | null;
+  goLiveDate: string | null;
+  interconnection: string | null;
+  machineRoom: string | null;
+  networkNature: string | null;
+  nodeId: string;
+  operatingHours: string | null;
+  otherNotes: string | null;
+  preApprovalStatus: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  securityGradingLevel: string | null;
+  serviceAudience: string | null;
+  serviceScope: string | null;
+  systemId: string | null;
+  systemName: string | null;
+  systemType: string | null;
+  techContactMobile: string | null;
+  techContactName: string | null;
+  unitPostcode: string | null;
+  userUnitId: string | null;
+}
+
+export interface IngestCloudHostMonitoring {
+  bandwidthDownPeak: Numeric | null;
+  bandwidthUpPeak: Numeric | null;
+  batchId: Int8;
+  cloudHostId: string | null;
+  cpuUsage: Numeric | null;
+  diskReadPeak: Numeric | null;
+  diskWritePeak: Numeric | null;
+  highPerfStorageUsage: Numeric | null;
+  internalIp: string | null;
+  localVideoStorageUsage: Numeric | null;
+  memoryUsage: Numeric | null;
+  monitoredAt: Timestamp | null;
+  nodeId: string;
+  offsiteVideoUsage: Numeric | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  standardStorageUsage: Numeric | null;
+  staticStorageUsage: Numeric | null;
+}
+
+export interface IngestCloudHostSpec {
+  batchId: Int8;
+  cloudHostId: string | null;
+  cloudHostName: string | null;
+  cloudHostType: string | null;
+  cloudPlatform: string | null;
+  cpuCores: Int8 | null;
+  createdDate: string | null;
+  deletedDate: string | null;
+  highPerfStorageAllocated: Numeric | null;
+  internalIp: string | null;
+  localVideoStorageAllocated: Numeric | null;
+  memoryAllocated: Numeric | null;
+  networkType: string | null;
+  nodeId: string;
+  offsiteStorageAllocated: Numeric | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  regionCode: string | null;
+  runStatus: string | null;
+  standardStorageAllocated: Numeric | null;
+  staticStorageAllocated: Numeric | null;
+  systemId: string | null;
+}
+
+export interface IngestCodeValues {
+  active: Generated<boolean>;
+  code: string;
+  codeTable: string;
+  labelEn: string | null;
+  labelZh: string;
+  orgId: string | null;
+  sortOrder: Generated<number>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface IngestCollector {
+  batchId: Int8;
+  infraredStatus: string | null;
+  location: string | null;
+  machineRoom: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  relayOutput: string | null;
+  waterLeakStatus: string | null;
+}
+
+export interface IngestDns {
+  additionalRecordCount: number | null;
+  answerRecordCount: number | null;
+  authorityRecordCount: number | null;
+  batchId: Int8;
+  dnsType: number | null;
+  domainLength: number | null;
+  domainLevel: number | null;
+  dstIp: string | null;
+  dstPort: number | null;
+  ingestTime: Timestamp | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  queryDomain: string | null;
+  queryDomainCount: number | null;
+  queryType: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  recordTtlSeconds: Int8 | null;
+  requestRecordClass: string | null;
+  requestType: number | null;
+  response: string | null;
+  responseData: string | null;
+  responseDataLength: Int8 | null;
+  responseIpCount: number | null;
+  returnCode: number | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+  topLevelDomain: string | null;
+}
+
+export interface IngestFtp {
+  batchId: Int8;
+  dstIp: string | null;
+  dstPort: number | null;
+  fileMd5: string | null;
+  fileName: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+  transferMode: string | null;
+}
+
+export interface IngestGenerator {
+  batchId: Int8;
+  faultStatus: string | null;
+  fuelLevel: Numeric | null;
+  generatorId: string | null;
+  location: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  runStatus: string | null;
+}
+
+export interface IngestHostLog {
+  batchId: Int8;
+  cloudHostId: string | null;
+  hostIp: string | null;
+  hostName: string | null;
+  logBody: string | null;
+  logName: string | null;
+  logType: string | null;
+  nodeId: string;
+  occurredAt: Timestamp | null;
+  osType: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestHttp {
+  batchId: Int8;
+  cookie: string | null;
+  dstIp: string | null;
+  dstPort: number | null;
+  host: string | null;
+  httpType: number | null;
+  inboundBytes: Int8 | null;
+  ingestTime: Timestamp | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  outboundBytes: Int8 | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  realIp: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  referer: string | null;
+  requestBody: string | null;
+  requestFullPath: string | null;
+  requestHeaders: string | null;
+  requestMethod: string | null;
+  responseBody: string | null;
+  responseHeaders: string | null;
+  responseServer: string | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  statusCode: string | null;
+  timestamp: Timestamp | null;
+}
+
+export interface IngestImap {
+  batchId: Int8;
+  dstIp: string | null;
+  dstPort: number | null;
+  encrypted: number | null;
+  ingestTime: Timestamp | null;
+  mailUser: string | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+}
+
+export interface IngestInternetBandwidthService {
+  bandwidth: Numeric | null;
+  batchId: Int8;
+  endDate: string | null;
+  internetIp: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  startDate: string | null;
+  systemDomain: string | null;
+  systemId: string | null;
+}
+
+export interface IngestLeasedLineService {
+  accessDeviceName: string | null;
+  accessDevicePort: number | null;
+  batchId: Int8;
+  carrier: string | null;
+  cloudRackNumber: string | null;
+  endTime: string | null;
+  leasedLinePurpose: string | null;
+  localEndAddress: string | null;
+  nodeId: string;
+  patchCabinetNumber: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  remoteEndAddress: string | null;
+  startTime: string | null;
+  systemId: string | null;
+}
+
+export interface IngestLoadBalancerService {
+  batchId: Int8;
+  closedDate: string | null;
+  externalIp: string | null;
+  internalIp: string | null;
+  loadBalancerIp: string | null;
+  nodeId: string;
+  openedDate: string | null;
+  openPort: number | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+}
+
+export interface IngestOpsMonitoring {
+  batchId: Int8;
+  checkContent: string | null;
+  checkedAt: Timestamp | null;
+  checkedBy: string | null;
+  checkType: string | null;
+  isNormal: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestPatchInstallation {
+  batchId: Int8;
+  checkedBy: string | null;
+  cloudHostId: string | null;
+  nodeId: string;
+  patchInstalledAt: string | null;
+  patchName: string | null;
+  patchReleasedAt: string | null;
+  patchType: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestPlatformNetworkAccessIp {
+  backupLinkBandwidth: Numeric | null;
+  batchId: Int8;
+  carrier: string | null;
+  cloudProvider: string | null;
+  ipAddressOrRange: string | null;
+  machineRoom: string | null;
+  networkType: string | null;
+  nodeId: string;
+  primaryLinkBandwidth: Numeric | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestPlatformSpec {
+  batchId: Int8;
+  cloudProvider: string | null;
+  cpuAllocated: Int8 | null;
+  cpuTotal: Int8 | null;
+  highPerfStorageAllocated: Numeric | null;
+  highPerfStorageTotal: Numeric | null;
+  internetBandwidthAllocated: Numeric | null;
+  internetBandwidthTotal: Numeric | null;
+  machineRoom: string | null;
+  memoryAllocated: Numeric | null;
+  memoryTotal: Numeric | null;
+  nodeId: string;
+  platformNetworkType: string | null;
+  platformVendor: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  standardStorageAllocated: Numeric | null;
+  standardStorageTotal: Numeric | null;
+  staticStorageAllocated: Numeric | null;
+  staticStorageTotal: Numeric | null;
+}
+
+export interface IngestPop3 {
+  batchId: Int8;
+  dstIp: string | null;
+  dstPort: number | null;
+  encrypted: number | null;
+  ingestTime: Timestamp | null;
+  mailType: number | null;
+  mailUser: string | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+}
+
+export interface IngestPowerMeter {
+  batchId: Int8;
+  location: string | null;
+  machineRoom: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  totalActiveEnergy: Numeric | null;
+  totalReactiveEnergy: Numeric | null;
+}
+
+export interface IngestRemoteAccessService {
+  accessibleRange: string | null;
+  account: string | null;
+  batchId: Int8;
+  closedDate: string | null;
+  nodeId: string;
+  openedDate: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+}
+
+export interface IngestRowPowerCabinet {
+  batchId: Int8;
+  machineRoom: string | null;
+  nodeId: string;
+  phaseAcurrent: Numeric | null;
+  phaseAloadRate: Numeric | null;
+  phaseAvoltage: Numeric | null;
+  phaseBcurrent: Numeric | null;
+  phaseBloadRate: Numeric | null;
+  phaseBvoltage: Numeric | null;
+  phaseCcurrent: Numeric | null;
+  phaseCloadRate: Numeric | null;
+  phaseCvoltage: Numeric | null;
+  providerOrgId: string;
+  rackNumber: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestSecurityAttack {
+  attackName: string | null;
+  batchId: Int8;
+  cloudHostId: string | null;
+  monitoredAt: Timestamp | null;
+  monitoredBy: string | null;
+  nodeId: string;
+  notifiedRelatedUnits: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+}
+
+export interface IngestSecurityDeviceLog {
+  alarmName: string | null;
+  alarmType: string | null;
+  batchId: Int8;
+  deviceName: string | null;
+  deviceType: string | null;
+  dstIp: string | null;
+  dstPort: number | null;
+  logContent: string | null;
+  logLevel: string | null;
+  nodeId: string;
+  occurredAt: Timestamp | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  reportingDeviceIp: string | null;
+  serialNumber: string | null;
+  srcIp: string | null;
+  srcPort: number | null;
+}
+
+export interface IngestSecurityWarning {
+  batchId: Int8;
+  monitorContent: string | null;
+  monitoredAt: Timestamp | null;
+  monitoredBy: string | null;
+  monitorType: string | null;
+  nodeId: string;
+  notifiedRelatedUnits: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+}
+
+export interface IngestSmtp {
+  batchId: Int8;
+  dstIp: string | null;
+  dstPort: number | null;
+  encrypted: number | null;
+  ingestTime: Timestamp | null;
+  mailType: number | null;
+  mailUser: string | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  providerOrgId: string;
+  proxyIp: string | null;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+}
+
+export interface IngestTables {
+  category: string;
+  minRetentionDays: Generated<number>;
+  name: string;
+  partitionUnit: string;
+  retentionDays: number;
+  sqlTable: string;
+}
+
+export interface IngestTcp {
+  applicationProtocol: string | null;
+  batchId: Int8;
+  collectionEngine: string | null;
+  connectionCount: Int8 | null;
+  connectionEstablished: number | null;
+  dstIp: string | null;
+  dstPort: number | null;
+  ingestTime: Timestamp | null;
+  nodeId: string;
+  nodeName: string | null;
+  nodeType: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  sessionTotalLength: Int8 | null;
+  srcIp: string | null;
+  srcPort: number | null;
+  timestamp: Timestamp | null;
+}
+
+export interface IngestTemperatureHumiditySensor {
+  batchId: Int8;
+  humidity: Numeric | null;
+  location: string | null;
+  machineRoom: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  temperature: Numeric | null;
+}
+
+export interface IngestUps {
+  ambientHumidity: Numeric | null;
+  ambientTemperature: Numeric | null;
+  batchId: Int8;
+  batteryAlarmStatus: string | null;
+  batteryBackupTime: Numeric | null;
+  batteryRemainingCapacity: Numeric | null;
+  batteryRunStatus: string | null;
+  batteryTemperature: Numeric | null;
+  batteryTotalCurrent: Numeric | null;
+  batteryTotalCurrent2: Numeric | null;
+  batteryTotalVoltage: Numeric | null;
+  inputFrequency: Numeric | null;
+  location: string | null;
+  machineRoom: string | null;
+  mainsInputAlarmStatus: string | null;
+  nodeId: string;
+  outputFrequency: Numeric | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  upsPowerSupplyStatus: string | null;
+  upsRunStatus: string | null;
+}
+
+export interface IngestVpnRemoteLogin {
+  accessType: string | null;
+  account: string | null;
+  batchId: Int8;
+  loginTime: Timestamp | null;
+  logoutTime: Timestamp | null;
+  monitoredAt: Timestamp | null;
+  networkType: string | null;
+  nodeId: string;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  sessionId: string | null;
+  systemId: string | null;
+}
+
+export interface IngestVpnService {
+  accessibleRange: string | null;
+  account: string | null;
+  batchId: Int8;
+  closedDate: string | null;
+  nodeId: string;
+  openedDate: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+  vpnType: string | null;
+}
+
+export interface IngestVulnerabilityScan {
+  batchId: Int8;
+  cloudHostId: string | null;
+  nodeId: string;
+  notifiedRelatedUnits: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  remediatedAt: string | null;
+  remediationStatus: string | null;
+  riskLevel: string | null;
+  scannedAt: string | null;
+  systemId: string | null;
+  vulnerabilityName: string | null;
+  vulnerabilityType: string | null;
+}
+
+export interface IngestWafService {
+  batchId: Int8;
+  closedDate: string | null;
+  ipAddress: string | null;
+  nodeId: string;
+  openedDate: string | null;
+  port: number | null;
+  protectionType: string | null;
+  providerOrgId: string;
+  receivedAt: Timestamp;
+  recordTime: Timestamp | null;
+  systemId: string | null;
+}
+
 export interface MachineRooms {
   address: string | null;
   code: string;
@@ -404,6 +1097,44 @@ export interface DB {
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;
+  ingestAduBatteryMonitor: IngestAduBatteryMonitor;
+  ingestAppNetworkEgress: IngestAppNetworkEgress;
+  ingestAssets: IngestAssets;
+  ingestBatches: IngestBatches;
+  ingestBusinessSystem: IngestBusinessSystem;
+  ingestCloudHostMonitoring: IngestCloudHostMonitoring;
+  ingestCloudHostSpec: IngestCloudHostSpec;
+  ingestCodeValues: IngestCodeValues;
+  ingestCollector: IngestCollector;
+  ingestDns: IngestDns;
+  ingestFtp: IngestFtp;
+  ingestGenerator: IngestGenerator;
+  ingestHostLog: IngestHostLog;
+  ingestHttp: IngestHttp;
+  ingestImap: IngestImap;
+  ingestInternetBandwidthService: IngestInternetBandwidthService;
+  ingestLeasedLineService: IngestLeasedLineService;
+  ingestLoadBalancerService: IngestLoadBalancerService;
+  ingestOpsMonitoring: IngestOpsMonitoring;
+  ingestPatchInstallation: IngestPatchInstallation;
+  ingestPlatformNetworkAccessIp: IngestPlatformNetworkAccessIp;
+  ingestPlatformSpec: IngestPlatformSpec;
+  ingestPop3: IngestPop3;
+  ingestPowerMeter: IngestPowerMeter;
+  ingestRemoteAccessService: IngestRemoteAccessService;
+  ingestRowPowerCabinet: IngestRowPowerCabinet;
+  ingestSecurityAttack: IngestSecurityAttack;
+  ingestSecurityDeviceLog: IngestSecurityDeviceLog;
+  ingestSecurityWarning: IngestSecurityWarning;
+  ingestSmtp: IngestSmtp;
+  ingestTables: IngestTables;
+  ingestTcp: IngestTcp;
+  ingestTemperatureHumiditySensor: IngestTemperatureHumiditySensor;
+  ingestUps: IngestUps;
+  ingestVpnRemoteLogin: IngestVpnRemoteLogin;
+  ingestVpnService: IngestVpnService;
+  ingestVulnerabilityScan: IngestVulnerabilityScan;
+  ingestWafService: IngestWafService;
   machineRooms: MachineRooms;
   networkZones: NetworkZones;
   organisationChanges: OrganisationChanges;
