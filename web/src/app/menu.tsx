@@ -2,7 +2,8 @@ import type { ReactNode } from 'react';
 import {
   HomeOutlined, ApartmentOutlined, TeamOutlined, KeyOutlined, CloudServerOutlined, SafetyCertificateOutlined,
   SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
-  DatabaseOutlined, ClusterOutlined, ProfileOutlined,
+  DatabaseOutlined, ClusterOutlined, ProfileOutlined, CloudUploadOutlined, TableOutlined, InboxOutlined, FieldTimeOutlined,
+  AlertOutlined, TagsOutlined, WifiOutlined, DashboardOutlined, HddOutlined,
 } from '@ant-design/icons';
 
 export interface MenuLeaf {
@@ -35,6 +36,23 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [
       { key: 'cloud-nodes', path: '/cloud-nodes', label: 'menu.cloudNodes', icon: <ClusterOutlined />, permission: 'directory:read' },
       { key: 'information-systems', path: '/information-systems', label: 'menu.systems', icon: <ProfileOutlined />, permission: 'system:read' },
+    ],
+  },
+  {
+    key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,
+    children: [{ key: 'inventory', path: '/inventory', label: 'menu.inventory', icon: <HddOutlined />, permission: 'inventory:read' }],
+  },
+  {
+    key: 'ingest-group', label: 'menu.ingestGroup', icon: <CloudUploadOutlined />,
+    children: [
+      { key: 'ingest-data', path: '/ingest/data', label: 'menu.ingestData', icon: <TableOutlined />, permission: 'ingest:read' },
+      { key: 'ingest-batches', path: '/ingest/batches', label: 'menu.ingestBatches', icon: <InboxOutlined />, permission: 'ingest:read' },
+      { key: 'data-quality', path: '/data-quality', label: 'menu.dataQuality', icon: <DashboardOutlined />, permission: 'quality:read' },
+      { key: 'ingest-events', path: '/ingest/events', label: 'menu.ingestEvents', icon: <AlertOutlined />, permission: 'ingest:read' },
+      { key: 'ingest-credentials', path: '/ingest/credentials', label: 'menu.ingestCredentials', icon: <KeyOutlined />, permission: 'ingest:credential' },
+      { key: 'code-tables', path: '/ingest/code-tables', label: 'menu.codeTables', icon: <TagsOutlined />, permission: 'ingest:read' },
+      { key: 'syslog-sources', path: '/ingest/syslog-sources', label: 'menu.syslogSources', icon: <WifiOutlined />, permission: 'ingest:read' },
+      { key: 'retention', path: '/ingest/retention', label: 'menu.retention', icon: <FieldTimeOutlined />, permission: 'ingest:read' },
     ],
   },
   {

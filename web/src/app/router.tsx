@@ -18,6 +18,15 @@ const PriceListsPage = lazy(() => import('../features/prices/pages/PriceListsPag
 const EstimatesPage = lazy(() => import('../features/estimates/pages/EstimatesPage'));
 const CloudNodesPage = lazy(() => import('../features/directory/pages/CloudNodesPage'));
 const SystemsPage = lazy(() => import('../features/systems/pages/SystemsPage'));
+const IngestDataPage = lazy(() => import('../features/ingestion/pages/IngestDataPage'));
+const IngestBatchesPage = lazy(() => import('../features/ingestion/pages/IngestBatchesPage'));
+const RetentionPage = lazy(() => import('../features/ingestion/pages/RetentionPage'));
+const CredentialsPage = lazy(() => import('../features/ingest-credentials/pages/CredentialsPage'));
+const CodeTablesPage = lazy(() => import('../features/ingest-credentials/pages/CodeTablesPage'));
+const ProviderEventsPage = lazy(() => import('../features/ingest-credentials/pages/ProviderEventsPage'));
+const SyslogSourcesPage = lazy(() => import('../features/syslog/pages/SyslogSourcesPage'));
+const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPage'));
+const DataQualityPage = lazy(() => import('../features/data-quality/pages/DataQualityPage'));
 const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -48,6 +57,15 @@ export const router = createBrowserRouter([
       { path: 'estimates', element: guard('estimate:read', <EstimatesPage />) },
       { path: 'cloud-nodes', element: guard('directory:read', <CloudNodesPage />) },
       { path: 'information-systems', element: guard('system:read', <SystemsPage />) },
+      { path: 'ingest/data', element: guard('ingest:read', <IngestDataPage />) },
+      { path: 'ingest/batches', element: guard('ingest:read', <IngestBatchesPage />) },
+      { path: 'ingest/retention', element: guard('ingest:read', <RetentionPage />) },
+      { path: 'ingest/credentials', element: guard('ingest:credential', <CredentialsPage />) },
+      { path: 'ingest/code-tables', element: guard('ingest:read', <CodeTablesPage />) },
+      { path: 'ingest/events', element: guard('ingest:read', <ProviderEventsPage />) },
+      { path: 'ingest/syslog-sources', element: guard('ingest:read', <SyslogSourcesPage />) },
+      { path: 'inventory', element: guard('inventory:read', <InventoryPage />) },
+      { path: 'data-quality', element: guard('quality:read', <DataQualityPage />) },
       { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <NotFound /> },
     ],

@@ -2,6 +2,11 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import zhCN from './zh-CN';
 import enUS from './en-US';
+import * as ingestionTexts from '../features/ingestion/i18n';
+import * as credentialsTexts from '../features/ingest-credentials/i18n';
+import * as syslogTexts from '../features/syslog/i18n';
+import * as inventoryTexts from '../features/inventory/i18n';
+import * as qualityTexts from '../features/data-quality/i18n';
 import { ApiError } from '../api/client';
 
 export type Lang = 'zh-CN' | 'en-US';
@@ -17,8 +22,24 @@ export function setLang(lang: Lang) {
   void i18n.changeLanguage(lang);
 }
 
+type Texts = Record<string, unknown> & { errors?: Record<string, string> };
+/** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts];
+function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
+  const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
+  for (const f of featureTexts) {
+    const { errors, ...rest } = pick(f);
+    Object.assign(merged, rest);
+    Object.assign(merged.errors!, errors ?? {});
+  }
+  return merged;
+}
+
 void i18n.use(initReactI18next).init({
-  resources: { 'zh-CN': { translation: zhCN }, 'en-US': { translation: enUS } },
+  resources: {
+    'zh-CN': { translation: withFeatures(zhCN as unknown as Texts, (f) => f.zh) },
+    'en-US': { translation: withFeatures(enUS as unknown as Texts, (f) => f.en) },
+  },
   lng: storedLang(),
   fallbackLng: 'zh-CN',
   interpolation: { escapeValue: false },
