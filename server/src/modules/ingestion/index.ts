@@ -6,3 +6,4 @@ export { INTERFACE_CATEGORIES, INTERFACE_TABLES } from './interface-tables.js';
 export type { FieldRule, InterfaceCategory, InterfaceField, InterfaceTable } from './registry.types.js';
 export * from './ingestion.types.js';
 export { canonicalRequest, signRequest, signedHeaders, SIGNATURE_HEADERS, MAX_CLOCK_SKEW_SECONDS, NONCE_PATTERN } from './signature.js';
+export { interfaceTable, listStoredBatches, readBatchRecords, type StoredBatch } from './batch-records.js';
