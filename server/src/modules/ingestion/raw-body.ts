@@ -3,7 +3,7 @@
  * a scope prepared by `useRawBody` receive `request.body` as a Buffer whatever the content type (JSON, NDJSON, CSV in
  * UTF-8 or GBK …) and parse it themselves.
  */
-import type { FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { App } from '../../platform/http/server.js';
 import { AppError } from '../../platform/errors.js';
 import type { SignedRequestParts } from './ingestion.types.js';
@@ -19,12 +19,16 @@ export class BodyTooLargeError extends AppError {
   }
 }
 
+/** The parts of a Fastify instance (App or a plugin scope of it) that useRawBody needs. */
+export type RawBodyScope = Pick<FastifyInstance, 'removeAllContentTypeParsers' | 'addContentTypeParser' | 'setErrorHandler'>;
+
 /**
  * Makes every route of the encapsulated `scope` (call it inside `app.register(async (scope) => …)`) receive the body as
  * a Buffer, for every content type, refusing bodies over `bodyLimit` bytes with 413 `ingest.body_too_large`. Other
  * errors go on to the platform's error handler unchanged.
  */
-export function useRawBody(scope: App, opts: { bodyLimit: number }): void {
+export function useRawBody(target: RawBodyScope | App, opts: { bodyLimit: number }): void {
+  const scope = target as RawBodyScope;
   scope.removeAllContentTypeParsers();
   scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: opts.bodyLimit }, (_request, body, done) => done(null, body));
   scope.setErrorHandler((error) => {
