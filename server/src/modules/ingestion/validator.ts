@@ -22,6 +22,7 @@ import {
   parseDate,
   parseDateTime,
 } from './formats.js';
+import { RecordParseError } from './parse.js';
 
 /** The code tables (码表) a batch is checked against: loaded per pushing provider and node. */
 export interface CodeContext {
@@ -224,6 +225,10 @@ export function compileTable(table: InterfaceTable): CompiledTable {
   const tableLabel = table.name;
 
   function validate(record: unknown, index: number, codes: CodeContext, errors: RecordError[]): ValidatedRecord | null {
+    if (record instanceof RecordParseError) {
+      errors.push({ index, field: null, value: record.value, rule: record.rule, message: record.message });
+      return null;
+    }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
       errors.push({ index, field: null, value: describe(record), rule: 'not_object', message: `Record ${index} is not an object of field names and values (rule not_object)` });
       return null;

@@ -1,0 +1,269 @@
+/**
+ * Stores one batch of an interface table: validates its records, records the batch (ingest_batches, idempotent per
+ * provider and key) and COPYs the valid records straight into the day's (or month's) partition, in one transaction.
+ * A batch is acknowledged only after COMMIT: an acknowledged record is durable; a failed one is not half stored.
+ *
+ * Used by the push API (source `api`) and the syslog receiver (source `syslog`).
+ */
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Db } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logger.js';
+import { AppError } from '../../platform/errors.js';
+import type { BatchResult, IngestWriter, RecordError, WriteBatchInput } from './ingestion.types.js';
+import { compiledTable, validateRecords, type CodeContext, type CompiledTable, type ValidatedRecord, type ValidationResult } from './validator.js';
+import { PartitionCache } from './partitions.js';
+
+/** Errors kept per batch (in ingest_batches.errors and in the answer). */
+export const MAX_STORED_ERRORS = 1000;
+
+/** How long loaded code tables and machine rooms are trusted (a code error reloads them sooner). */
+const CODE_TTL_MS = 10_000;
+const CODE_RELOAD_AFTER_MISS_MS = 250;
+
+const CODE_RULES = new Set(['code', 'own_provider']);
+
+/** The RLS settings of the platform's own work (writes on behalf of a verified provider or a syslog source). */
+const SYSTEM_SCOPE_SQL =
+  "begin; select set_config('zhengyun.scope_all', 'on', true), set_config('zhengyun.scope_roots', '', true), " +
+  "set_config('zhengyun.business_access', 'on', true), set_config('zhengyun.actor_user_id', '', true), set_config('zhengyun.actor_org_id', '', true)";
+
+interface CodeSnapshot {
+  loadedAt: number;
+  codeTables: Map<string, Set<string>>;
+  providerCodes: Set<string>;
+  providerCodeByOrg: Map<string, string>;
+}
+
+/** Code tables (ingest_code_values) and machine rooms per node, cached briefly. */
+export class CodeCache {
+  private snapshot: CodeSnapshot | null = null;
+  private loading: Promise<CodeSnapshot> | null = null;
+  private readonly rooms = new Map<string, { loadedAt: number; codes: Set<string> }>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async context(providerOrgId: string, nodeId: string, maxAgeMs = CODE_TTL_MS): Promise<CodeContext & { loadedAt: number }> {
+    const now = Date.now();
+    let snap = this.snapshot;
+    if (snap === null || now - snap.loadedAt > maxAgeMs) snap = await this.loadCodes();
+    let rooms = this.rooms.get(nodeId);
+    if (rooms === undefined || now - rooms.loadedAt > maxAgeMs) {
+      const r = await this.pool.query<{ code: string }>("select code from machine_rooms where node_id = $1 and status = 'active'", [nodeId]);
+      rooms = { loadedAt: Date.now(), codes: new Set(r.rows.map((x) => x.code)) };
+      this.rooms.set(nodeId, rooms);
+    }
+    return {
+      codeTables: snap.codeTables,
+      providerCodes: snap.providerCodes,
+      ownProviderCode: snap.providerCodeByOrg.get(providerOrgId) ?? null,
+      machineRooms: rooms.codes,
+      loadedAt: Math.min(snap.loadedAt, rooms.loadedAt),
+    };
+  }
+
+  private loadCodes(): Promise<CodeSnapshot> {
+    if (this.loading) return this.loading;
+    this.loading = this.pool
+      .query<{ code_table: string; code: string; org_id: string | null }>('select code_table, code, org_id from ingest_code_values where active')
+      .then((r) => {
+        const snap: CodeSnapshot = { loadedAt: Date.now(), codeTables: new Map(), providerCodes: new Set(), providerCodeByOrg: new Map() };
+        for (const row of r.rows) {
+          if (row.code_table === 'cloudProvider') {
+            snap.providerCodes.add(row.code);
+            if (row.org_id) snap.providerCodeByOrg.set(row.org_id, row.code);
+            continue;
+          }
+          let set = snap.codeTables.get(row.code_table);
+          if (!set) snap.codeTables.set(row.code_table, (set = new Set()));
+          set.add(row.code);
+        }
+        this.snapshot = snap;
+        return snap;
+      })
+      .finally(() => {
+        this.loading = null;
+      });
+    return this.loading;
+  }
+
+  /** Drops what is cached (after code tables or machine rooms changed). */
+  invalidate(): void {
+    this.snapshot = null;
+    this.rooms.clear();
+  }
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; `\N` is NULL. */
+export function copyEscape(v: string): string {
+  let needs = false;
+  for (let i = 0; i < v.length; i++) {
+    const c = v.charCodeAt(i);
+    if (c === 92 || c === 9 || c === 10 || c === 13) {
+      needs = true;
+      break;
+    }
+  }
+  if (!needs) return v;
+  return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+/** The COPY text of the valid records of a batch (fixed columns first, then the table's fields). */
+export function copyText(compiled: CompiledTable, rows: readonly ValidatedRecord[], prefix: string): string {
+  const text = compiled.textColumns;
+  const n = text.length;
+  const parts: string[] = new Array<string>(rows.length);
+  for (let r = 0; r < rows.length; r++) {
+    const row = rows[r]!;
+    let line = prefix + (row.recordTime === null ? '\\N' : new Date(row.recordTime).toISOString());
+    const values = row.values;
+    for (let i = 0; i < n; i++) {
+      const v = values[i];
+      line += v === null || v === undefined ? '\t\\N' : text[i] ? '\t' + copyEscape(v) : '\t' + v;
+    }
+    parts[r] = line;
+  }
+  return parts.join('\n') + '\n';
+}
+
+interface StoredBatch {
+  id: string;
+  table_name: string;
+  node_id: string;
+  status: BatchResult['status'];
+  record_count: number;
+  accepted_count: number;
+  rejected_count: number;
+  errors: RecordError[];
+  body_sm3: string | null;
+}
+
+export class PushWriter implements IngestWriter {
+  readonly partitions: PartitionCache;
+  readonly codes: CodeCache;
+
+  constructor(
+    readonly db: Db,
+    private readonly pool: pg.Pool,
+    private readonly logger: Logger,
+  ) {
+    this.partitions = new PartitionCache(pool);
+    this.codes = new CodeCache(pool);
+  }
+
+  async writeBatch(input: WriteBatchInput): Promise<BatchResult> {
+    const compiled = compiledTable(input.table);
+    if (compiled === undefined) {
+      throw new AppError('not_found', 'ingest.unknown_table', `There is no interface table ${input.table}`, { table: input.table });
+    }
+    const receivedAt = Date.now();
+    const v = await this.validate(compiled, input, receivedAt);
+    const total = input.records.length;
+    const store = input.mode === 'atomic' && v.rejected > 0 ? [] : v.records;
+    const accepted = store.length;
+    const status: BatchResult['status'] = accepted === total ? 'accepted' : accepted === 0 ? 'rejected' : 'partial';
+    const onTime = store === v.records ? v.onTime : 0;
+    const errors = v.errors.length > MAX_STORED_ERRORS ? v.errors.slice(0, MAX_STORED_ERRORS) : v.errors;
+    const partition = accepted > 0 ? await this.partitions.ensure(compiled.table.name, compiled.table.partitionUnit, receivedAt) : null;
+
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query(SYSTEM_SCOPE_SQL);
+      const ins = await client.query<{ id: string }>(
+        `insert into ingest_batches (provider_org_id, node_id, table_name, source, credential_id, idempotency_key, body_sm3, content_type, mode,
+           received_at, record_count, accepted_count, rejected_count, on_time_count, status, errors)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
+         on conflict (provider_org_id, idempotency_key) do nothing
+         returning id`,
+        [
+          input.providerOrgId,
+          input.nodeId,
+          compiled.table.name,
+          input.source,
+          input.credentialId ?? null,
+          input.idempotencyKey ?? null,
+          input.bodySm3 ?? null,
+          input.contentType ? input.contentType.slice(0, 200) : null,
+          input.mode,
+          new Date(receivedAt).toISOString(),
+          total,
+          accepted,
+          total - accepted,
+          onTime,
+          status,
+          JSON.stringify(errors),
+        ],
+      );
+      if (ins.rows.length === 0) {
+        const prior = await client.query<StoredBatch>(
+          `select id, table_name, node_id, status, record_count, accepted_count, rejected_count, errors, body_sm3
+           from ingest_batches where provider_org_id = $1 and idempotency_key = $2`,
+          [input.providerOrgId, input.idempotencyKey],
+        );
+        await client.query('rollback');
+        return replay(prior.rows[0]!, input, compiled);
+      }
+      const batchId = ins.rows[0]!.id;
+      if (partition !== null) {
+        const prefix = `${input.providerOrgId}\t${input.nodeId}\t${batchId}\t${new Date(receivedAt).toISOString()}\t`;
+        await this.copy(client, partition, compiled, copyText(compiled, store, prefix)).catch((e: unknown) => {
+          if ((e as { code?: string }).code === '42P01') this.partitions.forget(compiled.table.name);
+          throw e;
+        });
+      }
+      await client.query('commit');
+      return { batchId, table: compiled.table.name, status, recordCount: total, accepted, rejected: total - accepted, errors, replayed: false };
+    } catch (e) {
+      await client.query('rollback').catch((re: unknown) => {
+        broken = re instanceof Error ? re : new Error(String(re));
+      });
+      if (!(e instanceof AppError)) this.logger.warn({ err: e, table: compiled.table.name }, 'ingest batch not stored');
+      throw e;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async validate(compiled: CompiledTable, input: WriteBatchInput, receivedAt: number): Promise<ValidationResult> {
+    const codes = await this.codes.context(input.providerOrgId, input.nodeId);
+    const v = validateRecords(compiled, input.records, codes, receivedAt);
+    // A code refused by a cached table may have just been added: look again once, with fresh code tables.
+    if (v.errors.length > 0 && Date.now() - codes.loadedAt > CODE_RELOAD_AFTER_MISS_MS && v.errors.some((e) => CODE_RULES.has(e.rule))) {
+      const fresh = await this.codes.context(input.providerOrgId, input.nodeId, CODE_RELOAD_AFTER_MISS_MS);
+      return validateRecords(compiled, input.records, fresh, receivedAt);
+    }
+    return v;
+  }
+
+  private copy(client: pg.PoolClient, partition: string, compiled: CompiledTable, text: string): Promise<void> {
+    const columns = ['provider_org_id', 'node_id', 'batch_id', 'received_at', 'record_time', ...compiled.columns].map((c) => `"${c}"`).join(', ');
+    const stream = client.query(copyFrom(`copy "${partition}" (${columns}) from stdin`));
+    return new Promise<void>((resolve, reject) => {
+      stream.on('error', reject);
+      stream.on('finish', resolve);
+      stream.end(Buffer.from(text, 'utf8'));
+    });
+  }
+}
+
+function replay(prior: StoredBatch, input: WriteBatchInput, compiled: CompiledTable): BatchResult {
+  if (prior.body_sm3 !== (input.bodySm3 ?? null) || prior.table_name !== compiled.table.name || prior.node_id !== input.nodeId) {
+    throw new AppError(
+      'conflict',
+      'ingest.idempotency_conflict',
+      `The idempotency key ${input.idempotencyKey} was already used for batch ${prior.id} with a different body, table or node`,
+      { idempotencyKey: input.idempotencyKey, batchId: prior.id },
+    );
+  }
+  return {
+    batchId: prior.id,
+    table: prior.table_name,
+    status: prior.status,
+    recordCount: prior.record_count,
+    accepted: prior.accepted_count,
+    rejected: prior.rejected_count,
+    errors: prior.errors,
+    replayed: true,
+  };
+}
