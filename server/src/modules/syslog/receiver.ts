@@ -1,0 +1,407 @@
+/**
+ * The syslog receiver: UDP and TCP on one port. Each message is matched to its source by the sender's address
+ * (longest prefix), parsed, mapped to a security-device or host log record, buffered per (provider, node, table) and
+ * written through the ingestion writer every second or every 5,000 records. Nothing here may throw into the socket
+ * handlers: bad input is counted, never fatal.
+ */
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { Logger } from '../../platform/logger.js';
+import type { IngestWriter, RecordError } from '../ingestion/index.js';
+import { FrameDecoder, MAX_FRAME_BYTES } from './framing.js';
+import { mapMessage, type SourceEntry } from './mapping.js';
+import { normalizeIp, PrefixMatcher } from './network.js';
+import { decodeText, parseSyslog } from './parser.js';
+import type { ReceiverCounters, UnknownSender } from './sources.schemas.js';
+
+export interface SourceProvider {
+  loadAll(): Promise<SourceEntry[]>;
+  onChange(listener: () => void): () => void;
+}
+
+export interface ReceiverTuning {
+  /** Flush every this many ms (default 1,000). */
+  flushIntervalMs?: number;
+  /** Flush a buffer as soon as it holds this many records (default 5,000). */
+  flushMaxRecords?: number;
+  /** Records buffered at most across all buffers; beyond, messages are dropped and counted (default 200,000). */
+  maxBuffered?: number;
+  /** Reload the sources this often even without a change (default 30 s). */
+  refreshIntervalMs?: number;
+  maxFrameBytes?: number;
+  /** UDP receive buffer asked for; the OS grants at most its limit (net.core.rmem_max on Linux). Default 64 MiB. */
+  recvBufferBytes?: number;
+  /** Idle TCP connections are closed after this many ms (default 10 minutes). */
+  tcpIdleMs?: number;
+}
+
+export interface ReceiverAddress {
+  host: string;
+  /** 0: any free port (the same number for UDP and TCP). */
+  port: number;
+}
+
+interface Buffered {
+  providerOrgId: string;
+  nodeId: string;
+  table: string;
+  records: Record<string, string>[];
+  inflight: Promise<void> | null;
+  failures: number;
+}
+
+const MAX_UNKNOWN = 100;
+const SAMPLE_CHARS = 500;
+const MAX_WRITE_ATTEMPTS = 5;
+
+export class SyslogReceiver {
+  private udp: dgram.Socket | null = null;
+  private tcp: net.Server | null = null;
+  private readonly connections = new Set<net.Socket>();
+  private matcher = new PrefixMatcher<SourceEntry>();
+  private sourceCount = 0;
+  private readonly buffers = new Map<string, Buffered>();
+  private bufferedTotal = 0;
+  private readonly unknown = new Map<string, { ip: string; firstSeen: Date; lastSeen: Date; count: number; sample: string }>();
+  private flushTimer: NodeJS.Timeout | null = null;
+  private refreshTimer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private refreshing: Promise<void> | null = null;
+  private refreshAgain = false;
+  private address: { host: string; port: number } | null = null;
+  private recvBufferBytes: number | null = null;
+  private startedAt: Date | null = null;
+  private lastFlushAt: Date | null = null;
+  private lastErrorLog = 0;
+  private readonly tuning: Required<ReceiverTuning>;
+  readonly counters: Omit<ReceiverCounters, 'buffered' | 'tcpConnections'> = {
+    received: 0,
+    stored: 0,
+    rejected: 0,
+    dropped: 0,
+    unmatched: 0,
+    disabled: 0,
+    framingErrors: 0,
+    udp: 0,
+    tcp: 0,
+  };
+
+  constructor(
+    private readonly deps: { logger: Logger; writer: IngestWriter; sources: SourceProvider },
+    tuning: ReceiverTuning = {},
+  ) {
+    this.tuning = {
+      flushIntervalMs: tuning.flushIntervalMs ?? 1000,
+      flushMaxRecords: tuning.flushMaxRecords ?? 5000,
+      maxBuffered: tuning.maxBuffered ?? 200_000,
+      refreshIntervalMs: tuning.refreshIntervalMs ?? 30_000,
+      maxFrameBytes: tuning.maxFrameBytes ?? MAX_FRAME_BYTES,
+      recvBufferBytes: tuning.recvBufferBytes ?? 64 * 1024 * 1024,
+      tcpIdleMs: tuning.tcpIdleMs ?? 10 * 60_000,
+    };
+  }
+
+  get running(): boolean {
+    return this.udp !== null;
+  }
+
+  /** Loads the sources and listens on UDP and TCP; resolves with the port bound (for port 0, a free one). */
+  async start(addr: ReceiverAddress): Promise<{ host: string; port: number; recvBufferBytes: number }> {
+    if (this.udp) throw new Error('the syslog receiver is already running');
+    await this.refreshSources();
+    const type = net.isIPv6(addr.host) ? 'udp6' : 'udp4';
+    let lastError: unknown;
+    for (let attempt = 0; attempt < (addr.port === 0 ? 10 : 1); attempt++) {
+      const tcp = net.createServer((socket) => this.onConnection(socket));
+      tcp.maxConnections = 2000;
+      try {
+        await new Promise<void>((resolve, reject) => {
+          tcp.once('error', reject);
+          tcp.listen({ host: addr.host, port: addr.port }, () => {
+            tcp.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (e) {
+        throw new Error(`syslog: cannot listen on TCP ${addr.host}:${addr.port}: ${(e as Error).message}`, { cause: e });
+      }
+      const port = (tcp.address() as net.AddressInfo).port;
+      const udp = dgram.createSocket({ type, reuseAddr: false });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          udp.once('error', reject);
+          udp.bind({ address: addr.host, port, exclusive: true }, () => {
+            udp.off('error', reject);
+            resolve();
+          });
+        });
+      } catch (e) {
+        lastError = e;
+        udp.close();
+        await new Promise<void>((r) => tcp.close(() => r()));
+        continue; // the UDP port of that number was taken: try another free TCP port
+      }
+      this.recvBufferBytes = setLargeReceiveBuffer(udp, this.tuning.recvBufferBytes);
+      udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo.address));
+      udp.on('error', (err) => this.deps.logger.error({ err }, 'syslog UDP socket error'));
+      tcp.on('error', (err) => this.deps.logger.error({ err }, 'syslog TCP server error'));
+      this.udp = udp;
+      this.tcp = tcp;
+      this.address = { host: addr.host, port };
+      this.startedAt = new Date();
+      this.flushTimer = setInterval(() => void this.flushAll(), this.tuning.flushIntervalMs);
+      this.flushTimer.unref();
+      this.refreshTimer = setInterval(() => void this.refreshSources(), this.tuning.refreshIntervalMs);
+      this.refreshTimer.unref();
+      this.unsubscribe = this.deps.sources.onChange(() => void this.refreshSources());
+      this.deps.logger.info(
+        { host: addr.host, port, recvBufferBytes: this.recvBufferBytes, requested: this.tuning.recvBufferBytes, sources: this.sourceCount },
+        'syslog receiver listening (UDP and TCP)',
+      );
+      return { host: addr.host, port, recvBufferBytes: this.recvBufferBytes };
+    }
+    throw new Error(`syslog: cannot listen on UDP ${addr.host}:${addr.port}: ${(lastError as Error | undefined)?.message ?? 'port taken'}`);
+  }
+
+  /** Stops listening, ends the TCP connections (their last frames are still read) and flushes every buffer. */
+  async stop(): Promise<void> {
+    if (!this.udp) return;
+    const udp = this.udp;
+    const tcp = this.tcp!;
+    this.udp = null;
+    this.tcp = null;
+    if (this.flushTimer) clearInterval(this.flushTimer);
+    if (this.refreshTimer) clearInterval(this.refreshTimer);
+    this.unsubscribe?.();
+    await new Promise<void>((r) => udp.close(() => r()));
+    const closed = new Promise<void>((r) => tcp.close(() => r()));
+    for (const c of this.connections) c.end();
+    const force = setTimeout(() => {
+      for (const c of this.connections) c.destroy();
+    }, 2000);
+    await closed;
+    clearTimeout(force);
+    await this.flushAll(true);
+    this.deps.logger.info({ ...this.counters }, 'syslog receiver stopped');
+  }
+
+  status() {
+    return {
+      running: this.running,
+      host: this.address?.host ?? null,
+      udpPort: this.running ? this.address!.port : null,
+      tcpPort: this.running ? this.address!.port : null,
+      receiveBufferBytes: this.recvBufferBytes,
+      startedAt: this.startedAt?.toISOString() ?? null,
+      lastFlushAt: this.lastFlushAt?.toISOString() ?? null,
+      sources: this.sourceCount,
+      counters: { ...this.counters, buffered: this.bufferedTotal, tcpConnections: this.connections.size },
+    };
+  }
+
+  /** The last 100 senders that match no source, most recent first. */
+  unknownSenders(): UnknownSender[] {
+    return [...this.unknown.values()].reverse().map((u) => ({
+      ip: u.ip,
+      firstSeen: u.firstSeen.toISOString(),
+      lastSeen: u.lastSeen.toISOString(),
+      count: u.count,
+      sample: u.sample,
+    }));
+  }
+
+  /** Reloads the sources now (coalesced: a change during a reload triggers one more). */
+  refreshSources(): Promise<void> {
+    if (this.refreshing) {
+      this.refreshAgain = true;
+      return this.refreshing;
+    }
+    this.refreshing = (async () => {
+      do {
+        this.refreshAgain = false;
+        try {
+          const entries = await this.deps.sources.loadAll();
+          this.matcher = new PrefixMatcher(entries.map((e) => ({ network: e.network, value: e })));
+          this.sourceCount = entries.length;
+          // Senders registered since: no longer unknown.
+          for (const ip of this.unknown.keys()) if (this.matcher.match(ip)) this.unknown.delete(ip);
+        } catch (err) {
+          this.deps.logger.error({ err }, 'syslog: loading the sources failed; keeping the previous ones');
+        }
+      } while (this.refreshAgain);
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  /** Handles one message (a datagram or a TCP frame) from `ip`. Public for tests and the benchmark. */
+  handle(msg: Buffer, senderIp: string, transport: 'udp' | 'tcp'): void {
+    this.counters.received++;
+    this.counters[transport]++;
+    try {
+      const ip = normalizeIp(senderIp);
+      const source = this.matcher.match(ip);
+      if (!source) {
+        this.counters.unmatched++;
+        this.rememberUnknown(ip, msg);
+        return;
+      }
+      if (!source.enabled) {
+        this.counters.disabled++;
+        return;
+      }
+      if (this.bufferedTotal >= this.tuning.maxBuffered) {
+        this.counters.dropped++;
+        return;
+      }
+      const now = new Date();
+      const { table, record } = mapMessage(parseSyslog(msg, now), source, ip, now);
+      const key = `${source.providerOrgId}|${source.nodeId}|${table}`;
+      let buf = this.buffers.get(key);
+      if (!buf) this.buffers.set(key, (buf = { providerOrgId: source.providerOrgId, nodeId: source.nodeId, table, records: [], inflight: null, failures: 0 }));
+      buf.records.push(record);
+      this.bufferedTotal++;
+      if (buf.records.length >= this.tuning.flushMaxRecords) void this.flush(buf);
+    } catch (err) {
+      this.counters.dropped++;
+      this.logRateLimited(err, 'syslog: a message could not be handled');
+    }
+  }
+
+  /** Writes every buffer now; with `drain`, waits until nothing is buffered or in flight (stop, tests). */
+  async flushAll(drain = false): Promise<void> {
+    do {
+      await Promise.all([...this.buffers.values()].map((b) => this.flush(b)));
+    } while (drain && [...this.buffers.values()].some((b) => b.records.length > 0 || b.inflight) && (await settle(this.buffers)));
+  }
+
+  private flush(buf: Buffered): Promise<void> {
+    if (buf.inflight) return buf.inflight;
+    if (buf.records.length === 0) return Promise.resolve();
+    const records = buf.records.splice(0, this.tuning.flushMaxRecords);
+    buf.inflight = this.write(buf, records).finally(() => {
+      buf.inflight = null;
+      if (buf.records.length >= this.tuning.flushMaxRecords) void this.flush(buf);
+    });
+    return buf.inflight;
+  }
+
+  private async write(buf: Buffered, records: Record<string, string>[]): Promise<void> {
+    try {
+      const r = await this.deps.writer.writeBatch({
+        providerOrgId: buf.providerOrgId,
+        nodeId: buf.nodeId,
+        table: buf.table,
+        source: 'syslog',
+        mode: 'partial',
+        contentType: 'application/syslog',
+        records,
+      });
+      buf.failures = 0;
+      this.bufferedTotal -= records.length;
+      this.counters.stored += r.accepted;
+      this.counters.rejected += r.rejected;
+      this.lastFlushAt = new Date();
+      if (r.rejected > 0) this.logRejected(buf, r.errors);
+    } catch (err) {
+      buf.failures++;
+      if (buf.failures >= MAX_WRITE_ATTEMPTS) {
+        // Give up on this batch (e.g. its provider or node was removed); the next one starts afresh.
+        this.bufferedTotal -= records.length;
+        this.counters.dropped += records.length;
+        buf.failures = 0;
+        this.deps.logger.error({ err, table: buf.table, providerOrgId: buf.providerOrgId, nodeId: buf.nodeId, lost: records.length }, 'syslog: batch dropped after repeated write failures');
+      } else {
+        // Kept for the next flush (database restarting): back in front, order preserved.
+        buf.records.unshift(...records);
+        this.logRateLimited(err, 'syslog: writing a batch failed; retrying at the next flush');
+      }
+    }
+  }
+
+  private onDatagram(msg: Buffer, address: string): void {
+    this.handle(msg, address, 'udp');
+  }
+
+  private onConnection(socket: net.Socket): void {
+    this.connections.add(socket);
+    const ip = socket.remoteAddress ?? '';
+    const decoder = new FrameDecoder(this.tuning.maxFrameBytes);
+    let dropped = 0;
+    let errors = 0;
+    const frames: Buffer[] = [];
+    const drain = () => {
+      for (const f of frames) this.handle(f, ip, 'tcp');
+      frames.length = 0;
+      this.counters.dropped += decoder.dropped - dropped;
+      this.counters.framingErrors += decoder.framingErrors - errors;
+      dropped = decoder.dropped;
+      errors = decoder.framingErrors;
+    };
+    socket.setTimeout(this.tuning.tcpIdleMs, () => socket.destroy());
+    socket.on('data', (chunk: Buffer) => {
+      decoder.push(chunk, frames);
+      drain();
+    });
+    socket.on('end', () => {
+      decoder.end(frames);
+      drain();
+      socket.end();
+    });
+    socket.on('error', () => undefined);
+    socket.on('close', () => this.connections.delete(socket));
+  }
+
+  private rememberUnknown(ip: string, msg: Buffer): void {
+    const now = new Date();
+    const sample = decodeText(msg.subarray(0, SAMPLE_CHARS * 3)).slice(0, SAMPLE_CHARS);
+    const u = this.unknown.get(ip);
+    if (u) {
+      this.unknown.delete(ip); // re-inserted last: the map stays in order of last sight
+      u.lastSeen = now;
+      u.count++;
+      u.sample = sample;
+      this.unknown.set(ip, u);
+      return;
+    }
+    this.unknown.set(ip, { ip, firstSeen: now, lastSeen: now, count: 1, sample });
+    if (this.unknown.size > MAX_UNKNOWN) this.unknown.delete(this.unknown.keys().next().value!);
+  }
+
+  private logRejected(buf: Buffered, errors: RecordError[]): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < 10_000) return;
+    this.lastErrorLog = now;
+    this.deps.logger.warn({ table: buf.table, providerOrgId: buf.providerOrgId, nodeId: buf.nodeId, errors: errors.slice(0, 3) }, 'syslog: records refused by validation');
+  }
+
+  private logRateLimited(err: unknown, message: string): void {
+    const now = Date.now();
+    if (now - this.lastErrorLog < 10_000) return;
+    this.lastErrorLog = now;
+    this.deps.logger.error({ err }, message);
+  }
+}
+
+async function settle(buffers: Map<string, Buffered>): Promise<boolean> {
+  await Promise.all([...buffers.values()].map((b) => b.inflight));
+  return true;
+}
+
+/** Asks for a large UDP receive buffer and returns what the OS granted (Linux reports twice the usable size). */
+function setLargeReceiveBuffer(socket: dgram.Socket, bytes: number): number {
+  for (let size = bytes; size >= 256 * 1024; size = Math.floor(size / 2)) {
+    try {
+      socket.setRecvBufferSize(size);
+      break;
+    } catch {
+      // refused: try half
+    }
+  }
+  try {
+    return socket.getRecvBufferSize();
+  } catch {
+    return 0;
+  }
+}
