@@ -5,6 +5,7 @@ import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
 import { IngestRecordsService } from './records.service.js';
+import { PushWriter } from './writer.js';
 
 /**
  * Rows are written as the database owner straight into the partitions zy_ingest_ensure_partition() creates, the way
@@ -246,6 +247,30 @@ describe('ingest records: search, export, batches', () => {
     expect(detail.json().errors).toEqual([{ index: 30, field: 'hostIp', value: '10.0.0.999', rule: 'ip', message: 'hostIp must be an IP address' }]);
     expect((await get(mgmt, '/api/ingest/batches?table=nope')).statusCode).toBe(400);
     expect((await get(mgmt, '/api/ingest/batches/abc')).statusCode).toBe(400);
+  });
+
+  it('finds what the push writer stored, values as pushed, with decimal and time equality filters', async () => {
+    const writer = new PushWriter(t.deps.db, t.database.pool, t.deps.logger);
+    const host = unique('vm-');
+    const rec = (cpu: string, at: string) => ({
+      cloudHostId: host, monitoredAt: at, internalIp: '10.1.2.3', cpuUsage: cpu, memoryUsage: '40.25', standardStorageUsage: '1', highPerfStorageUsage: '0',
+      staticStorageUsage: '0', localVideoStorageUsage: '0', offsiteVideoUsage: '0', diskWritePeak: '123.4567', diskReadPeak: '0', bandwidthUpPeak: '1.12345678', bandwidthDownPeak: '0',
+    });
+    const result = await writer.writeBatch({
+      providerOrgId: provA.id, nodeId: nodeA, table: 'cloudHostMonitoring', source: 'api', mode: 'partial',
+      records: [rec('12.5', '2026-11-30 10:05:00'), rec('99.99', '2026-11-30 10:10:00'), rec('abc', '2026-11-30 10:15:00')],
+    });
+    expect(result).toMatchObject({ accepted: 2, rejected: 1, status: 'partial' });
+    const body = (await get(mgmt, `/api/ingest/tables/cloudHostMonitoring/records?batch=${result.batchId}`)).json() as ListBody;
+    expect(body.total).toBe(2);
+    expect(body.items.map((i) => i.values.cpuUsage).sort()).toEqual(['12.5', '99.99']);
+    expect(body.items[0]!.values).toMatchObject({ cloudHostId: host, memoryUsage: '40.25', diskWritePeak: '123.4567', bandwidthUpPeak: '1.12345678' });
+    const eq = (await get(mgmt, `/api/ingest/tables/cloudHostMonitoring/records?f.cloudHostId=${host}&f.cpuUsage=12.50`)).json() as ListBody;
+    expect(eq.items.map((i) => i.values.monitoredAt)).toEqual(['2026-11-30 10:05:00']);
+    const at = (await get(mgmt, `/api/ingest/tables/cloudHostMonitoring/records?f.cloudHostId=${host}&f.monitoredAt=${encodeURIComponent('2026-11-30 10:10:00')}`)).json() as ListBody;
+    expect(at.items.map((i) => i.values.cpuUsage)).toEqual(['99.99']);
+    const detail = (await get(mgmt, `/api/ingest/batches/${result.batchId}`)).json() as { errors: Array<{ index: number; field: string; rule: string }> };
+    expect(detail.errors).toEqual([expect.objectContaining({ index: 2, field: 'cpuUsage', value: 'abc' })]);
   });
 
   it('shows a provider only its own rows and batches; a unit user lacks ingest:read', async () => {
