@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import { systemContext, type RequestContext } from '../../platform/context.js';
+import { withTx, type Db, type Tx } from '../../platform/db/database.js';
+import { AppError, notFound } from '../../platform/errors.js';
+import { Dec } from '../../platform/money.js';
+import { interfaceTable, listStoredBatches, readBatchRecords, type StoredBatch } from '../ingestion/index.js';
+import {
+  BUSINESS_SYSTEM_TABLE,
+  INVENTORY_TABLES,
+  KIND_MAPPINGS,
+  MAPPING_BY_TABLE,
+  PLATFORM_SPEC_TABLE,
+  QUANTITY_KEYS,
+  beijingDate,
+  compareSystem,
+  diffResource,
+  resourceFromRecord,
+  type KindMapping,
+  type ReportedRecord,
+} from './inventory.kinds.js';
+import * as repo from './inventory.repository.js';
+import {
+  CAPACITY_RESOURCES,
+  type ApplyResult,
+  type CapacityResource,
+  type Flag,
+  type FlagList,
+  type FlagsQuery,
+  type Resource,
+  type ResourceDetail,
+  type ResourceFilter,
+  type ResourceFlag,
+  type ResourceListQuery,
+  type Summary,
+  type SummaryGroup,
+  type SummaryQuery,
+  type Trends,
+  type TrendsQuery,
+} from './inventory.schemas.js';
+import { writeResourcesWorkbook } from './inventory.xlsx.js';
+
+/** Batches read per page while applying. */
+const PAGE = 200;
+/** The watermark only passes batches older than this (minutes): see repo.advanceCursor. */
+const SAFETY_MINUTES = 10;
+export const EXPORT_MAX_ROWS = 50_000;
+
+/** 云平台规格数据 total / allocated fields per capacity resource. */
+const CAPACITY_FIELDS: Record<CapacityResource, [string, string]> = {
+  cpuCores: ['cpuTotal', 'cpuAllocated'],
+  memoryGb: ['memoryTotal', 'memoryAllocated'],
+  standardStorageGb: ['standardStorageTotal', 'standardStorageAllocated'],
+  highPerfStorageGb: ['highPerfStorageTotal', 'highPerfStorageAllocated'],
+  staticStorageGb: ['staticStorageTotal', 'staticStorageAllocated'],
+  bandwidthMbps: ['internetBandwidthTotal', 'internetBandwidthAllocated'],
+};
+
+const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
+
+/**
+ * The CMDB inventory (资源清单) built from the pushed service and asset data: applies stored batches to the resources
+ * with their history, links them to the registered information systems, flags what does not match, and answers the
+ * resource, summary, trend and flag views.
+ */
+export class InventoryService {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Applies every stored batch of the inventory's tables not applied yet (resources, 业务系统数据, 云平台规格数据), then
+   * relinks resources to the directory and deletes resources whose end date has come. Idempotent: a batch is applied
+   * once, and a resource never goes back to an older batch's version.
+   */
+  async applyPending(): Promise<ApplyResult> {
+    const ctx = systemContext('job:inventory.apply');
+    const total: ApplyResult = { batches: 0, created: 0, changed: 0, deleted: 0, systems: 0, capacity: 0, expired: 0, relinked: 0 };
+    return withTx(this.db, ctx, async (trx) => {
+      await repo.lockApply(trx);
+      let after = await repo.readCursor(trx);
+      for (;;) {
+        const page = await listStoredBatches(trx, { afterId: after, tables: INVENTORY_TABLES, limit: PAGE });
+        const done = await repo.appliedAmong(trx, page.map((b) => b.id));
+        for (const batch of page) {
+          if (done.has(batch.id)) continue;
+          await this.applyBatch(trx, batch, total);
+          await repo.markApplied(trx, batch);
+          total.batches++;
+        }
+        if (page.length < PAGE) break;
+        after = page[page.length - 1]!.id;
+      }
+      await repo.advanceCursor(trx, SAFETY_MINUTES);
+      total.expired = await repo.expireResources(trx);
+      total.relinked = await repo.relinkResources(trx);
+      await this.relinkSystems(trx);
+      return total;
+    });
+  }
+
+  private async applyBatch(trx: Tx, batch: StoredBatch, total: ApplyResult): Promise<void> {
+    const records = (await readBatchRecords(trx, batch)) as ReportedRecord[];
+    if (batch.table === BUSINESS_SYSTEM_TABLE) {
+      const last = new Map<string, ReportedRecord>();
+      for (const r of records) if (r.systemId) last.set(r.systemId, r);
+      for (const [systemNo, r] of last) {
+        if (await repo.upsertReportedSystem(trx, { providerOrgId: batch.providerOrgId, systemNo, nodeId: batch.nodeId, attributes: clean(r), seenAt: batch.receivedAt, batchId: batch.id })) total.systems++;
+      }
+      return;
+    }
+    if (batch.table === PLATFORM_SPEC_TABLE) {
+      const last = new Map<string, ReportedRecord>();
+      for (const r of records) if (r.machineRoom) last.set(r.machineRoom, r);
+      for (const [machineRoom, r] of last) {
+        if (await repo.upsertCapacity(trx, { providerOrgId: batch.providerOrgId, nodeId: batch.nodeId, machineRoom, attributes: clean(r), reportedAt: batch.receivedAt, batchId: batch.id })) total.capacity++;
+      }
+      return;
+    }
+    const mapping = MAPPING_BY_TABLE.get(batch.table);
+    if (mapping) await this.applyResources(trx, batch, mapping, records, total);
+  }
+
+  private async applyResources(trx: Tx, batch: StoredBatch, m: KindMapping, records: ReportedRecord[], total: ApplyResult): Promise<void> {
+    const today = beijingDate();
+    const versions = new Map<string, NonNullable<ReturnType<typeof resourceFromRecord>>>();
+    // Within one batch the last record of a resource wins.
+    for (const r of records) {
+      const version = resourceFromRecord(m, r, today);
+      if (version) versions.set(version.naturalKey, version);
+    }
+    if (versions.size === 0) return;
+    const stored = await repo.loadResources(trx, batch.providerOrgId, m.kind, [...versions.keys()]);
+    const inserts: repo.NewResourceRow[] = [];
+    const changes: repo.NewChange[] = [];
+    const touched: string[] = [];
+    for (const version of versions.values()) {
+      const row: repo.NewResourceRow = { id: randomUUID(), providerOrgId: batch.providerOrgId, nodeId: batch.nodeId, seenAt: batch.receivedAt, batchId: batch.id, ...version };
+      const old = stored.get(version.naturalKey);
+      if (!old) {
+        inserts.push(row);
+        changes.push({ resourceId: row.id, changedAt: batch.receivedAt, action: 'created', before: {}, after: { ...version.attributes, status: version.status }, batchId: batch.id });
+        total.created++;
+        continue;
+      }
+      // A batch older than the resource's last one (committed late) never overwrites a newer version.
+      if (BigInt(batch.id) <= BigInt(old.lastBatchId)) continue;
+      const diff = diffResource(old, { nodeId: batch.nodeId, attributes: version.attributes, status: version.status });
+      if (Object.keys(diff.after).length === 0) {
+        touched.push(old.id);
+        continue;
+      }
+      await repo.updateResource(trx, old.id, { ...row, id: old.id });
+      const deleted = old.status === 'active' && version.status === 'deleted';
+      changes.push({ resourceId: old.id, changedAt: batch.receivedAt, action: deleted ? 'deleted' : 'changed', before: diff.before, after: diff.after, batchId: batch.id });
+      if (deleted) total.deleted++;
+      else total.changed++;
+    }
+    await repo.insertResources(trx, inserts);
+    await repo.insertChanges(trx, changes);
+    await repo.touchResources(trx, touched, batch.receivedAt, batch.id);
+  }
+
+  /** Links each reported 业务系统数据 record to its registration and stores the differences. */
+  private async relinkSystems(trx: Tx): Promise<void> {
+    for (const r of await repo.reportedSystemsWithRegistration(trx)) {
+      const mismatches =
+        r.regId === null
+          ? []
+          : compareSystem(r.attributes, r.nodeId, {
+              systemNo: r.systemNo,
+              name: r.regName ?? '',
+              nodeId: r.regNodeId ?? '',
+              nodeCode: r.regNodeCode ?? '',
+              nodeName: r.regNodeName ?? '',
+              unitCode: r.regUnitCode,
+              machineRoomCode: r.regRoomCode,
+              gradingLevel: r.regGrading ?? '',
+              networkNature: r.regNetwork ?? '',
+            });
+      if (r.systemId !== r.regId || r.unitOrgId !== r.regUnitId || JSON.stringify(r.mismatches) !== JSON.stringify(mismatches)) {
+        await repo.setReportedSystemLink(trx, r.providerOrgId, r.systemNo, r.regId, r.regUnitId, mismatches);
+      }
+    }
+  }
+
+  /** Fills inventory_daily for `day` (default today, Beijing time) from the active resources. Idempotent. */
+  async snapshotDaily(day = beijingDate()): Promise<number> {
+    const ctx = systemContext('job:inventory.daily');
+    return withTx(this.db, ctx, (trx) => repo.snapshotDay(trx, day));
+  }
+
+  async list(ctx: RequestContext, q: ResourceListQuery): Promise<{ items: Resource[]; total: number; page: number; pageSize: number }> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 20;
+    const { page: _p, pageSize: _s, sort, order, ...filter } = q;
+    return withTx(this.db, ctx, async (trx) => {
+      const { rows, total } = await repo.listResources(trx, filter, { limit: pageSize, offset: (page - 1) * pageSize, sort: sort ?? 'name', order: order ?? 'asc' });
+      return { items: rows.map(toResource), total, page, pageSize };
+    });
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ResourceDetail> {
+    return withTx(this.db, ctx, async (trx) => {
+      const row = await repo.getResource(trx, id);
+      if (!row) throw notFound('inventory.resource', id);
+      const changes = await repo.resourceChanges(trx, id);
+      const table = KIND_MAPPINGS.find((m) => m.kind === row.kind)!.table;
+      return {
+        ...toResource(row),
+        fieldLabels: Object.fromEntries(interfaceTable(table).fields.map((f) => [f.name, f.cn])),
+        changes: changes.map((c) => ({
+          id: String(c.id),
+          action: c.action as 'created' | 'changed' | 'deleted',
+          before: c.before as Record<string, string | null>,
+          after: c.after as Record<string, string | null>,
+          changedAt: iso(c.changedAt),
+          batchId: String(c.batchId),
+        })),
+      };
+    });
+  }
+
+  async summary(ctx: RequestContext, q: SummaryQuery): Promise<Summary> {
+    const dim = q.groupBy ?? 'node';
+    const where = repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
+    return withTx(this.db, ctx, async (trx) => {
+      const counts = await repo.countsBy(trx, dim, where);
+      const quantities = await repo.quantitiesBy(trx, dim, where);
+      // Capacity is per provider and node; a unit filter or unit grouping has none.
+      const capacity = dim === 'unit' || q.unitOrgId ? [] : await repo.capacityRows(trx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId });
+      const flags = await repo.flagCounts(trx, where, repo.systemFlagWhere(q));
+      const groups = new Map<string | null, Acc>();
+      const acc = (id: string | null) => {
+        let a = groups.get(id);
+        if (!a) groups.set(id, (a = newAcc()));
+        return a;
+      };
+      const totals = newAcc();
+      for (const c of counts) {
+        for (const a of [acc(c.groupId), totals]) {
+          a.counts[c.kind] = (a.counts[c.kind] ?? 0) + c.n;
+          a.total += c.n;
+        }
+      }
+      for (const x of quantities) {
+        for (const a of [acc(x.groupId), totals]) a.quantities[x.key] = (a.quantities[x.key] ?? new Dec(0)).plus(x.total);
+      }
+      for (const c of capacity) {
+        const gid = dim === 'node' ? c.nodeId : c.providerOrgId;
+        for (const a of [acc(gid), totals]) {
+          a.hasCapacity = true;
+          for (const res of CAPACITY_RESOURCES) {
+            const [tf, af] = CAPACITY_FIELDS[res];
+            a.capTotal[res] = (a.capTotal[res] ?? new Dec(0)).plus(c.attributes[tf] ?? 0);
+            a.capAllocated[res] = (a.capAllocated[res] ?? new Dec(0)).plus(c.attributes[af] ?? 0);
+          }
+        }
+      }
+      const names = await repo.groupNames(trx, dim, [...groups.keys()].filter((k): k is string => k !== null));
+      const finish = (id: string | null, a: Acc): SummaryGroup => ({
+        id,
+        name: id === null ? null : (names.get(id) ?? null),
+        counts: a.counts,
+        total: a.total,
+        quantities: Object.fromEntries(Object.entries(a.quantities).map(([k, d]) => [k, d.toFixed()])),
+        capacity:
+          dim === 'unit' || !a.hasCapacity
+            ? null
+            : Object.fromEntries(
+                CAPACITY_RESOURCES.map((res) => {
+                  const t = a.capTotal[res] ?? new Dec(0);
+                  const ar = a.capAllocated[res] ?? new Dec(0);
+                  const ai = a.quantities[res] ?? new Dec(0);
+                  return [res, { total: t.toFixed(), allocatedReported: ar.toFixed(), allocatedInventory: ai.toFixed(), freeReported: t.minus(ar).toFixed(), freeInventory: t.minus(ai).toFixed() }];
+                }),
+              ),
+      });
+      const list = [...groups.entries()].map(([id, a]) => finish(id, a));
+      list.sort((x, y) => (x.name ?? '\uffff').localeCompare(y.name ?? '\uffff', 'zh-CN') || String(x.id).localeCompare(String(y.id)));
+      return { groupBy: dim, totals: finish(null, totals), groups: list, flags, quantityKeys: [...QUANTITY_KEYS] };
+    });
+  }
+
+  async trends(ctx: RequestContext, q: TrendsQuery): Promise<Trends> {
+    const today = beijingDate();
+    const to = q.to ?? today;
+    const from = q.from ?? beijingDate(new Date(Date.now() - 29 * 86_400_000));
+    if (from > to) throw new AppError('validation', 'inventory.bad_range', 'from must not be after to', { issues: [{ field: 'querystring.from', rule: 'range', message: 'from must not be after to' }] });
+    if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > 400) {
+      throw new AppError('validation', 'inventory.bad_range', 'At most 400 days', { issues: [{ field: 'querystring.from', rule: 'max_range', message: 'At most 400 days between from and to' }] });
+    }
+    return withTx(this.db, ctx, async (trx) => {
+      const rows = await repo.dailySeries(trx, { ...q, from, to });
+      const byDay = new Map<string, { counts: Record<string, number>; count: number; quantities: Record<string, Dec> }>();
+      const add = (day: string, kind: string, n: number, quantities: Record<string, string>) => {
+        let d = byDay.get(day);
+        if (!d) byDay.set(day, (d = { counts: {}, count: 0, quantities: {} }));
+        d.counts[kind] = (d.counts[kind] ?? 0) + n;
+        d.count += n;
+        for (const [k, x] of Object.entries(quantities)) d.quantities[k] = (d.quantities[k] ?? new Dec(0)).plus(x);
+      };
+      for (const r of rows) if (r.day !== today) add(r.day, r.kind, r.n, r.quantities);
+      // Today is always the live state (the snapshot of today is replaced through the day).
+      if (to >= today && from <= today) {
+        const where = repo.resourceWhere({ kind: q.kind, nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
+        const live = await repo.liveByKind(trx, where);
+        byDay.set(today, { counts: {}, count: 0, quantities: {} });
+        for (const l of live) add(today, l.kind, l.n, l.quantities);
+      }
+      const items = [...byDay.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([day, d]) => ({ day, count: d.count, counts: d.counts, quantities: Object.fromEntries(Object.entries(d.quantities).map(([k, x]) => [k, x.toFixed()])), live: day === today }));
+      return { items };
+    });
+  }
+
+  async flags(ctx: RequestContext, q: FlagsQuery): Promise<FlagList> {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    return withTx(this.db, ctx, async (trx) => {
+      const rows = await repo.listFlags(trx, q, pageSize, (page - 1) * pageSize);
+      const counts = await repo.flagCounts(trx, repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId }), repo.systemFlagWhere(q));
+      const items: Flag[] = rows.map((r) => ({
+        type: r.type as Flag['type'],
+        provider: { id: r.providerOrgId, name: r.providerName },
+        node: { id: r.nodeId, name: r.nodeName },
+        systemNo: r.systemNo,
+        system: r.systemId ? { id: r.systemId, name: r.systemName } : null,
+        unit: r.unitOrgId ? { id: r.unitOrgId, name: r.unitName } : null,
+        resource: r.resourceId ? { id: r.resourceId, kind: r.resourceKind!, name: r.resourceName ?? '' } : null,
+        details: r.details ?? [],
+        lastSeenAt: iso(r.lastSeenAt),
+      }));
+      return { items, total: Number(rows[0]?.total ?? (page === 1 ? 0 : Object.values(counts).reduce((a, b) => a + b, 0))), page, pageSize, counts };
+    });
+  }
+
+  async exportXlsx(ctx: RequestContext, filter: ResourceFilter): Promise<Buffer> {
+    const rows = await withTx(this.db, ctx, (trx) => repo.exportRows(trx, filter, EXPORT_MAX_ROWS));
+    if (rows.length > EXPORT_MAX_ROWS) {
+      throw new AppError('validation', 'inventory.export_too_large', `More than ${EXPORT_MAX_ROWS} resources match; narrow the filter`, { max: EXPORT_MAX_ROWS });
+    }
+    return writeResourcesWorkbook(rows.map(toResource));
+  }
+}
+
+interface Acc {
+  counts: Record<string, number>;
+  total: number;
+  quantities: Record<string, Dec>;
+  hasCapacity: boolean;
+  capTotal: Partial<Record<CapacityResource, Dec>>;
+  capAllocated: Partial<Record<CapacityResource, Dec>>;
+}
+const newAcc = (): Acc => ({ counts: {}, total: 0, quantities: {}, hasCapacity: false, capTotal: {}, capAllocated: {} });
+
+function clean(r: ReportedRecord): Record<string, string | null> {
+  const out: Record<string, string | null> = {};
+  for (const [k, v] of Object.entries(r)) out[k] = v === undefined || v === null || String(v).trim() === '' ? null : String(v);
+  return out;
+}
+
+function toResource(r: repo.ResourceRow): Resource {
+  const flags = [...(r.flags as ResourceFlag[])];
+  if (r.stale) flags.push('stale');
+  return {
+    id: r.id,
+    kind: r.kind,
+    provider: { id: r.providerOrgId, name: r.providerName },
+    node: { id: r.nodeId, name: r.nodeName },
+    naturalKey: r.naturalKey,
+    systemNo: r.systemNo,
+    system: r.systemId ? { id: r.systemId, name: r.systemName } : null,
+    unit: r.unitOrgId ? { id: r.unitOrgId, name: r.unitName } : null,
+    name: r.name,
+    attributes: r.attributes,
+    quantities: r.quantities,
+    createdDate: r.createdDate,
+    deletedDate: r.deletedDate,
+    status: r.status,
+    flags: r.status === 'active' ? flags : [],
+    firstSeenAt: iso(r.firstSeenAt),
+    lastSeenAt: iso(r.lastSeenAt),
+    changedAt: iso(r.changedAt),
+  };
+}
