@@ -45,6 +45,9 @@ const PERIOD_MS: Record<InterfaceTable['period'], number> = { PT5M: 5 * 60_000, 
 
 export const MAX_ERROR_VALUE_CHARS = 200;
 
+/** The instant the last date / time check parsed (validation is synchronous: read right after the check). */
+let lastParsedTime = NaN;
+
 /** Returned by a field check for an invalid value (the error is already pushed). */
 const INVALID = undefined;
 type FieldCheck = (raw: unknown, index: number, codes: CodeContext, errors: RecordError[]) => string | null | undefined;
@@ -64,6 +67,9 @@ export interface CompiledTable {
   textColumns: readonly boolean[];
   /** Period + grace: a record that arrives later than this after its own time is late. */
   onTimeLimitMs: number;
+  /** Position of table.timeField in `columns` (-1 without one) and its kind: its column value gives record_time. */
+  timeIndex: number;
+  timeKind: 'date' | 'datetime' | null;
   /** Validates one record; pushes its errors and returns null when it has any. */
   validate(record: unknown, index: number, codes: CodeContext, errors: RecordError[]): ValidatedRecord | null;
 }
@@ -152,14 +158,20 @@ function compileField(tableName: string, f: InterfaceField): FieldCheck {
       break;
     }
     case 'date':
-      format = (s, raw, index, errors) =>
-        !Number.isNaN(parseDate(s)) ? s : fail(errors, index, raw, 'date', 'must be a real calendar date YYYY-MM-DD');
+      format = (s, raw, index, errors) => {
+        const ms = parseDate(s);
+        if (Number.isNaN(ms)) return fail(errors, index, raw, 'date', 'must be a real calendar date YYYY-MM-DD');
+        lastParsedTime = ms;
+        return s;
+      };
       break;
     case 'datetime':
-      format = (s, raw, index, errors) =>
-        !Number.isNaN(parseDateTime(s))
-          ? dateTimeColumn(s)
-          : fail(errors, index, raw, 'datetime', 'must be a real Beijing time YYYY-MM-DD HH:mm:ss (00:00:00–23:59:59)');
+      format = (s, raw, index, errors) => {
+        const ms = parseDateTime(s);
+        if (Number.isNaN(ms)) return fail(errors, index, raw, 'datetime', 'must be a real Beijing time YYYY-MM-DD HH:mm:ss (00:00:00–23:59:59)');
+        lastParsedTime = ms;
+        return dateTimeColumn(s);
+      };
       break;
   }
 
@@ -222,6 +234,7 @@ export function compileTable(table: InterfaceTable): CompiledTable {
   for (const f of fields) known[f.name] = true;
   const timeIndex = table.timeField === null ? -1 : fields.findIndex((f) => f.name === table.timeField);
   const timeKind = timeIndex === -1 ? null : fields[timeIndex]!.rule.kind;
+  if (timeKind !== null && timeKind !== 'date' && timeKind !== 'datetime') throw new Error(`${table.name}.timeField ${table.timeField} is not a date or time`);
   const tableLabel = table.name;
 
   function validate(record: unknown, index: number, codes: CodeContext, errors: RecordError[]): ValidatedRecord | null {
@@ -241,16 +254,14 @@ export function compileTable(table: InterfaceTable): CompiledTable {
       }
     }
     const values = new Array<string | null>(n);
+    let recordTime: number | null = null;
     for (let i = 0; i < n; i++) {
+      lastParsedTime = NaN;
       const v = checks[i]!(rec[names[i]!], index, codes, errors);
       values[i] = v === INVALID ? null : v;
+      if (i === timeIndex && v !== null && v !== INVALID) recordTime = lastParsedTime;
     }
     if (errors.length !== before) return null;
-    let recordTime: number | null = null;
-    if (timeIndex !== -1) {
-      const v = values[timeIndex];
-      if (v !== null && v !== undefined) recordTime = timeKind === 'datetime' ? parseDateTime(v.slice(0, 19)) : parseDate(v);
-    }
     return { values, recordTime };
   }
 
@@ -259,6 +270,8 @@ export function compileTable(table: InterfaceTable): CompiledTable {
     columns: fields.map((f) => f.column),
     textColumns: fields.map((f) => f.rule.kind === 'text'),
     onTimeLimitMs: PERIOD_MS[table.period] + ON_TIME_GRACE_MS,
+    timeIndex,
+    timeKind: timeKind as 'date' | 'datetime' | null,
     validate,
   };
 }

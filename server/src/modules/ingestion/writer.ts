@@ -112,11 +112,15 @@ export function copyEscape(v: string): string {
 export function copyText(compiled: CompiledTable, rows: readonly ValidatedRecord[], prefix: string): string {
   const text = compiled.textColumns;
   const n = text.length;
+  const ti = compiled.timeIndex;
+  const dateOnly = compiled.timeKind === 'date';
   const parts: string[] = new Array<string>(rows.length);
   for (let r = 0; r < rows.length; r++) {
     const row = rows[r]!;
-    let line = prefix + (row.recordTime === null ? '\\N' : new Date(row.recordTime).toISOString());
     const values = row.values;
+    // record_time is the time field's own column value (`YYYY-MM-DD HH:mm:ss+08`, or a date at Beijing midnight).
+    const tv = ti === -1 || row.recordTime === null ? null : values[ti];
+    let line = prefix + (tv === null || tv === undefined ? '\\N' : dateOnly ? `${tv} 00:00:00+08` : tv);
     for (let i = 0; i < n; i++) {
       const v = values[i];
       line += v === null || v === undefined ? '\t\\N' : text[i] ? '\t' + copyEscape(v) : '\t' + v;

@@ -1,0 +1,234 @@
+/**
+ * Benchmark of the push API (issue 4 §9): cloud-host metric records (cloudHostMonitoring) pushed over real HTTP in
+ * signed batches of 500 by concurrent clients into the application running in this process, for ~20 s; then, in the
+ * same run, the same records through one bare COPY from one process into the same table: the ceiling.
+ *
+ *   npx tsx server/src/modules/ingestion/ingest.bench.ts
+ *
+ * Environment: DATABASE_URL (default: a scratch database created on BENCH_ADMIN_URL, postgres://postgres@127.0.0.1:5432,
+ * and dropped at the end), BENCH_SECONDS (20), BENCH_CONCURRENCY (6), BENCH_BATCH (500), BENCH_POOL (database pool, 10).
+ * Goals on the 2-core machine: ≥ 100,000 records/s sustained, ≥ 30% of the bare-COPY ceiling, p99 < 250 ms.
+ */
+import os from 'node:os';
+import http from 'node:http';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { migrate } from '../../platform/db/migrate.js';
+import { createLogger } from '../../platform/logger.js';
+import { createDatabase, withTx } from '../../platform/db/database.js';
+import { loadConfig } from '../../platform/config.js';
+import { FieldCipher, hmacSm3Hex, sm3Hex } from '../../platform/crypto/index.js';
+import { JobQueue } from '../../platform/jobs/jobs.js';
+import { systemContext } from '../../platform/context.js';
+import type { PlatformDeps } from '../../platform/deps.js';
+import { buildApp } from '../../app.js';
+import { compiledTable, sampleRecord, validateRecords, EMPTY_CODES } from './validator.js';
+import { copyText } from './writer.js';
+import { SIGNATURE_HEADERS } from './signature.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 20);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 6);
+const BATCH = Number(process.env.BENCH_BATCH ?? 500);
+const POOL = Number(process.env.BENCH_POOL ?? 10);
+const WARMUP_MS = 2000;
+const DISTINCT_BODIES = 40;
+const MASTER_KEY = '0123456789abcdef0123456789abcdef';
+const TABLE = 'cloudHostMonitoring';
+
+const logger = createLogger('silent');
+let url = process.env.DATABASE_URL;
+let dropDb: (() => Promise<void>) | null = null;
+if (!url) {
+  const admin = new URL(process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+  const name = `zy_bench_ingest_${process.pid}`;
+  const c = new pg.Client({ connectionString: admin.toString() });
+  await c.connect();
+  await c.query(`create database ${name} encoding 'UTF8' template template0`);
+  await c.end();
+  const u = new URL(admin);
+  u.pathname = `/${name}`;
+  url = u.toString();
+  dropDb = async () => {
+    const d = new pg.Client({ connectionString: admin.toString() });
+    await d.connect();
+    await d.query(`drop database if exists ${name} with (force)`);
+    await d.end();
+  };
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+try {
+  await migrate(url, logger);
+  const config = loadConfig({ databaseUrl: url, logLevel: 'silent', masterKey: MASTER_KEY, demo: false, dbPoolSize: POOL }, {});
+  const database = createDatabase(url, POOL);
+  const jobs = new JobQueue(url, logger);
+  const deps: PlatformDeps = { config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher(MASTER_KEY), jobs, embedded: false };
+  const { app, container } = await buildApp(deps, { serveWeb: false });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const port = (app.server.address() as { port: number }).port;
+
+  // A provider, its node and an ingestion credential.
+  const sys = systemContext('bench');
+  const suffix = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const providerOrgId = await withTx(deps.db, sys, (trx) =>
+    container.organisations.createIn(trx, sys, { kind: 'cloud_provider', name: `基准测试云服务商 ${suffix}`, parentId: null, code: null, shortName: null, description: null }),
+  );
+  const nodeCode = `BENCH-${suffix}`.slice(0, 30);
+  await container.directory.ensureCloudNode(sys, { code: nodeCode, name: '基准测试节点', cloudType: 'service', providerOrgId });
+  const cred = await container.credentials.issue(sys, { providerOrgId, name: `bench ${suffix}` });
+
+  // Distinct bodies of BATCH records (distinct hosts), with their SM3 computed once, as a client would.
+  const compiled = compiledTable(TABLE)!;
+  const now = Date.now();
+  const batches = Array.from({ length: DISTINCT_BODIES }, (_, b) =>
+    Array.from({ length: BATCH }, (_, i) => {
+      const seq = b * BATCH + i;
+      const r = sampleRecord(compiled.table, { seq, at: now });
+      return { ...r, cloudHostId: `vm-${String(seq).padStart(6, '0')}`, cpuUsage: `${seq % 100}.${seq % 10}5`, memoryUsage: `${(seq * 7) % 100}.5` };
+    }),
+  );
+  const bodies = batches.map((recs) => {
+    const buf = Buffer.from(JSON.stringify(recs));
+    return { buf, hash: sm3Hex(buf) };
+  });
+  const path = `/api/ingest/v1/${TABLE}?node=${nodeCode}`;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+
+  let nonceSeq = 0;
+  function send(body: { buf: Buffer; hash: string }): Promise<{ status: number; body: string }> {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = `bench${process.pid}n${(nonceSeq++).toString(36).padStart(8, '0')}`;
+    const signature = hmacSm3Hex(cred.signingSecret, ['POST', path, ts, nonce, body.hash].join('\n'));
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: {
+            authorization: `Bearer ${cred.token}`,
+            [SIGNATURE_HEADERS.timestamp]: ts,
+            [SIGNATURE_HEADERS.nonce]: nonce,
+            [SIGNATURE_HEADERS.signature]: signature,
+            'content-type': 'application/json',
+            'content-length': body.buf.length,
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body.buf);
+    });
+  }
+
+  // HTTP phase: warm-up, then SECONDS of measured pushing.
+  const latencies: number[] = [];
+  let measuredRecords = 0;
+  let totalAccepted = 0;
+  let failures = 0;
+  let firstFailure = '';
+  let next = 0;
+  const start = performance.now();
+  const measureFrom = start + WARMUP_MS;
+  const end = measureFrom + SECONDS * 1000;
+  const cpu0 = { t: 0, usage: process.cpuUsage() };
+  let cpuStarted = false;
+  async function worker(): Promise<void> {
+    while (performance.now() < end) {
+      const body = bodies[next++ % bodies.length]!;
+      const t0 = performance.now();
+      const res = await send(body);
+      const t1 = performance.now();
+      if (!cpuStarted && t0 >= measureFrom) {
+        cpuStarted = true;
+        cpu0.usage = process.cpuUsage();
+        cpu0.t = t0;
+      }
+      if (res.status !== 200) {
+        failures++;
+        if (!firstFailure) firstFailure = `${res.status} ${res.body.slice(0, 300)}`;
+        continue;
+      }
+      const accepted = (JSON.parse(res.body) as { accepted: number }).accepted;
+      totalAccepted += accepted;
+      if (t0 >= measureFrom && t1 <= end) {
+        latencies.push(t1 - t0);
+        measuredRecords += accepted;
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: CONCURRENCY }, () => worker()));
+  const cpu = process.cpuUsage(cpu0.usage);
+  const measuredSeconds = (end - Math.max(measureFrom, cpu0.t)) / 1000;
+  const httpRate = measuredRecords / measuredSeconds;
+  latencies.sort((a, b) => a - b);
+
+  const owner = new pg.Client({ connectionString: url });
+  await owner.connect();
+  const stored = Number(
+    (await owner.query<{ n: string }>(`select count(*) as n from ${compiled.table.sqlTable} where provider_org_id = $1`, [providerOrgId])).rows[0]!.n,
+  );
+  await app.close();
+  agent.destroy();
+  await database.close();
+
+  // Ceiling: the same records, validated column values, one bare COPY from one process into the same partition.
+  const part = (await owner.query<{ p: string }>('select zy_ingest_ensure_partition($1, now()) as p', [TABLE])).rows[0]!.p;
+  const texts = batches.map((recs, b) => {
+    const v = validateRecords(compiled, recs, EMPTY_CODES, Date.now());
+    if (v.errors.length) throw new Error(JSON.stringify(v.errors[0]));
+    return Buffer.from(copyText(compiled, v.records, `${providerOrgId}\t00000000-0000-4000-8000-000000000000\t${-1 - b}\t${new Date().toISOString()}\t`));
+  });
+  const ceilingRecords = Math.max(BATCH * DISTINCT_BODIES, Math.min(measuredRecords, 4_000_000));
+  const columns = ['provider_org_id', 'node_id', 'batch_id', 'received_at', 'record_time', ...compiled.columns].join(', ');
+  const c0 = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    const stream = owner.query(copyFrom(`copy ${part} (${columns}) from stdin`));
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+    let written = 0;
+    let i = 0;
+    const pump = () => {
+      while (written < ceilingRecords) {
+        const ok = stream.write(texts[i++ % texts.length]!);
+        written += BATCH;
+        if (!ok) return void stream.once('drain', pump);
+      }
+      stream.end();
+    };
+    pump();
+  });
+  const ceilingSeconds = (performance.now() - c0) / 1000;
+  const ceilingRate = ceilingRecords / ceilingSeconds;
+  await owner.end();
+
+  const p50 = pct(latencies, 50);
+  const p99 = pct(latencies, 99);
+  const ratio = httpRate / ceilingRate;
+  const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+  const f = (n: number) => Math.round(n).toLocaleString('en-US');
+  console.log(`Ingestion benchmark — ${os.cpus().length} cores, load average ${load}, Node ${process.version}`);
+  console.log(`HTTP push  ${TABLE}, batches of ${BATCH}, ${CONCURRENCY} concurrent clients, ${SECONDS} s after ${WARMUP_MS / 1000} s warm-up`);
+  console.log(`  ${f(measuredRecords)} records in ${measuredSeconds.toFixed(1)} s = ${f(httpRate)} records/s (${f(latencies.length / measuredSeconds)} batches/s)`);
+  console.log(`  batch latency p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies.at(-1)?.toFixed(1)} ms; failed requests ${failures}${firstFailure ? ` (first: ${firstFailure})` : ''}`);
+  console.log(`  this process (server + clients) used ${((cpu.user + cpu.system) / 1e6 / measuredSeconds).toFixed(2)} cores`);
+  console.log(`  acknowledged ${f(totalAccepted)} records, stored ${f(stored)}${stored === totalAccepted ? ' (all)' : ' — MISMATCH'}`);
+  console.log(`Bare COPY  ${f(ceilingRecords)} records in ${ceilingSeconds.toFixed(1)} s = ${f(ceilingRate)} records/s (one process, one COPY)`);
+  console.log(`Ratio      HTTP / bare COPY = ${(ratio * 100).toFixed(1)}%`);
+  console.log(
+    `Goals      ≥ 100,000 records/s: ${httpRate >= 100_000 ? 'met' : 'NOT met'}; ≥ 30% of the ceiling: ${ratio >= 0.3 ? 'met' : 'NOT met'}; p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'}`,
+  );
+  if (stored !== totalAccepted) process.exitCode = 1;
+} finally {
+  await dropDb?.();
+}
