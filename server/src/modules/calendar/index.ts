@@ -22,3 +22,4 @@ export {
   type DeadlineRule,
   type WorkingSchedule,
 } from './calendar.rules.js';
+export { officialCalendar, officialDays, OFFICIAL_HOLIDAYS, OFFICIAL_WORKDAYS } from './calendar.official.js';
