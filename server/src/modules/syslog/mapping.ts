@@ -72,7 +72,8 @@ function pick(pairs: Array<Map<string, string>>, names: string[], ok: (v: string
   return null;
 }
 
-const isIp = (v: string) => v.length <= 40 && net.isIP(v) !== 0;
+const IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+const isIp = (v: string) => IPV4.test(v) || (v.length <= 40 && v.includes(':') && net.isIPv6(v));
 const isPort = (v: string) => /^\d{1,5}$/.test(v) && Number(v) <= 65535;
 const pickIp = (pairs: Array<Map<string, string>>, names: string[]) => pick(pairs, names, isIp);
 const pickPort = (pairs: Array<Map<string, string>>, names: string[]) => {

@@ -285,11 +285,18 @@ function bsdTime(month: number, day: number, year: number | null, h: number, mi:
   return t;
 }
 
-/** `YYYY-MM-DD HH:mm:ss` in Beijing time (the an19 format of the interface tables). */
+let lastSecond = NaN;
+let lastFormatted = '';
+
+/** `YYYY-MM-DD HH:mm:ss` in Beijing time (the an19 format of the interface tables). Cached per second: bursts share one. */
 export function formatShanghai(d: Date): string {
-  const t = new Date(d.getTime() + SHANGHAI_OFFSET_MS);
+  const second = Math.floor(d.getTime() / 1000);
+  if (second === lastSecond) return lastFormatted;
+  const t = new Date(second * 1000 + SHANGHAI_OFFSET_MS);
   const p = (n: number) => (n < 10 ? `0${n}` : String(n));
-  return `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}`;
+  lastFormatted = `${t.getUTCFullYear()}-${p(t.getUTCMonth() + 1)}-${p(t.getUTCDate())} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}`;
+  lastSecond = second;
+  return lastFormatted;
 }
 
 // key=value pairs in free text: FortiGate `srcip=1.2.3.4`, Huawei `SrcIp=…`, quoted values `devname="FG 100"`.

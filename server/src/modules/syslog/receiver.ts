@@ -4,7 +4,6 @@
  * written through the ingestion writer every second or every 5,000 records. Nothing here may throw into the socket
  * handlers: bad input is counted, never fatal.
  */
-import dgram from 'node:dgram';
 import net from 'node:net';
 import type { Logger } from '../../platform/logger.js';
 import type { IngestWriter, RecordError } from '../ingestion/index.js';
@@ -12,6 +11,7 @@ import { FrameDecoder, MAX_FRAME_BYTES } from './framing.js';
 import { mapMessage, type SourceEntry } from './mapping.js';
 import { normalizeIp, PrefixMatcher } from './network.js';
 import { decodeText, parseSyslog } from './parser.js';
+import { UdpWorker } from './udp-worker.js';
 import type { ReceiverCounters, UnknownSender } from './sources.schemas.js';
 
 export interface SourceProvider {
@@ -55,7 +55,7 @@ const SAMPLE_CHARS = 500;
 const MAX_WRITE_ATTEMPTS = 5;
 
 export class SyslogReceiver {
-  private udp: dgram.Socket | null = null;
+  private udp: UdpWorker | null = null;
   private tcp: net.Server | null = null;
   private readonly connections = new Set<net.Socket>();
   private matcher = new PrefixMatcher<SourceEntry>();
@@ -126,24 +126,20 @@ export class SyslogReceiver {
         throw new Error(`syslog: cannot listen on TCP ${addr.host}:${addr.port}: ${(e as Error).message}`, { cause: e });
       }
       const port = (tcp.address() as net.AddressInfo).port;
-      const udp = dgram.createSocket({ type, reuseAddr: false });
+      let udp: UdpWorker;
       try {
-        await new Promise<void>((resolve, reject) => {
-          udp.once('error', reject);
-          udp.bind({ address: addr.host, port, exclusive: true }, () => {
-            udp.off('error', reject);
-            resolve();
-          });
-        });
+        const r = await UdpWorker.start(
+          { host: addr.host, port, type, recvBufferBytes: this.tuning.recvBufferBytes },
+          (msg, ip) => this.handle(msg, ip, 'udp'),
+          (message) => this.deps.logger.error({ message }, 'syslog UDP socket error'),
+        );
+        udp = r.udp;
+        this.recvBufferBytes = r.recvBufferBytes;
       } catch (e) {
         lastError = e;
-        udp.close();
         await new Promise<void>((r) => tcp.close(() => r()));
         continue; // the UDP port of that number was taken: try another free TCP port
       }
-      this.recvBufferBytes = setLargeReceiveBuffer(udp, this.tuning.recvBufferBytes);
-      udp.on('message', (msg, rinfo) => this.onDatagram(msg, rinfo.address));
-      udp.on('error', (err) => this.deps.logger.error({ err }, 'syslog UDP socket error'));
       tcp.on('error', (err) => this.deps.logger.error({ err }, 'syslog TCP server error'));
       this.udp = udp;
       this.tcp = tcp;
@@ -173,7 +169,7 @@ export class SyslogReceiver {
     if (this.flushTimer) clearInterval(this.flushTimer);
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.unsubscribe?.();
-    await new Promise<void>((r) => udp.close(() => r()));
+    await udp.close();
     const closed = new Promise<void>((r) => tcp.close(() => r()));
     for (const c of this.connections) c.end();
     const force = setTimeout(() => {
@@ -320,10 +316,6 @@ export class SyslogReceiver {
     }
   }
 
-  private onDatagram(msg: Buffer, address: string): void {
-    this.handle(msg, address, 'udp');
-  }
-
   private onConnection(socket: net.Socket): void {
     this.connections.add(socket);
     const ip = socket.remoteAddress ?? '';
@@ -387,21 +379,4 @@ export class SyslogReceiver {
 async function settle(buffers: Map<string, Buffered>): Promise<boolean> {
   await Promise.all([...buffers.values()].map((b) => b.inflight));
   return true;
-}
-
-/** Asks for a large UDP receive buffer and returns what the OS granted (Linux reports twice the usable size). */
-function setLargeReceiveBuffer(socket: dgram.Socket, bytes: number): number {
-  for (let size = bytes; size >= 256 * 1024; size = Math.floor(size / 2)) {
-    try {
-      socket.setRecvBufferSize(size);
-      break;
-    } catch {
-      // refused: try half
-    }
-  }
-  try {
-    return socket.getRecvBufferSize();
-  } catch {
-    return 0;
-  }
 }
