@@ -172,6 +172,11 @@ export class PushWriter implements IngestWriter {
 
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no error listener: a server going away between two queries would crash the process.
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     try {
       await client.query(SYSTEM_SCOPE_SQL);
       const ins = await client.query<{ id: string }>(
@@ -225,6 +230,7 @@ export class PushWriter implements IngestWriter {
       if (!(e instanceof AppError)) this.logger.warn({ err: e, table: compiled.table.name }, 'ingest batch not stored');
       throw e;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
