@@ -83,15 +83,15 @@ export async function anyRecord(trx: Tx, sqlTable: string, w: Window, providers:
 
 /**
  * Active cloud hosts per provider × node on `day`: distinct cloudHostId in the provider's latest cloudHostSpec delivery
- * (the last Beijing-time day with an accepted cloudHostSpec batch, up to the end of `day`), not deleted by `day`,
- * not created after it.
+ * (the last Beijing-time day since `since` with an accepted cloudHostSpec batch, up to the end of `day`), not deleted by `day`,
+ * not created after it. A pair whose latest delivery lists no active host gets 0.
  */
-export async function activeHosts(trx: Tx, day: string, dayEnd: Date, providers: readonly string[] | null): Promise<PairCounts> {
+export async function activeHosts(trx: Tx, day: string, since: Date, dayEnd: Date, providers: readonly string[] | null): Promise<PairCounts> {
   const { rows: latest } = await sql<{ provider: string; node: string; d: string }>`
     select distinct on (provider_org_id, node_id) provider_org_id as provider, node_id as node,
            to_char((received_at at time zone 'Asia/Shanghai')::date, 'YYYY-MM-DD') as d
     from ingest_batches
-    where table_name = 'cloudHostSpec' and accepted_count > 0 and received_at < ${dayEnd} ${providerFilter(providers)}
+    where table_name = 'cloudHostSpec' and accepted_count > 0 and received_at >= ${since} and received_at < ${dayEnd} ${providerFilter(providers)}
     order by provider_org_id, node_id, received_at desc`.execute(trx);
   if (latest.length === 0) return new Map();
   const days = [...new Set(latest.map((l) => l.d))].sort();
@@ -102,15 +102,15 @@ export async function activeHosts(trx: Tx, day: string, dayEnd: Date, providers:
       select * from unnest(${sql.val(latest.map((l) => l.provider))}::uuid[], ${sql.val(latest.map((l) => l.node))}::uuid[],
                            ${sql.val(latest.map((l) => l.d))}::date[]) as l(provider, node, d)
     )
-    select s.provider_org_id as provider, s.node_id as node, count(distinct s.cloud_host_id)::text as n
-    from ingest_cloud_host_spec s
-    join latest l on l.provider = s.provider_org_id and l.node = s.node_id
+    select l.provider, l.node, count(distinct s.cloud_host_id)::text as n
+    from latest l
+    left join ingest_cloud_host_spec s on s.provider_org_id = l.provider and s.node_id = l.node
+      and s.received_at >= ${lo} and s.received_at < ${hi}
       and s.received_at >= l.d::timestamp at time zone 'Asia/Shanghai'
       and s.received_at < (l.d + 1)::timestamp at time zone 'Asia/Shanghai'
-    where s.received_at >= ${lo} and s.received_at < ${hi}
       and (s.deleted_date is null or s.deleted_date > ${day}::date)
       and (s.created_date is null or s.created_date <= ${day}::date)
-    group by s.provider_org_id, s.node_id`.execute(trx);
+    group by l.provider, l.node`.execute(trx);
   return toMap(rows);
 }
 

@@ -7,7 +7,6 @@ import { recordAudit } from '../audit/index.js';
 import {
   COMPLETENESS_TARGET,
   DEVICE_KEYS,
-  HOST_METRICS_TABLE,
   SLOT_MS,
   addDays,
   dayStart,
@@ -26,8 +25,7 @@ import type { DailyQuery, DailyRow, ExpectationInput, Heat, RangeQuery, Summary 
 import { writeQualityWorkbook } from './quality.xlsx.js';
 
 const TABLES_BY_NAME = new Map(INTERFACE_TABLES.map((t) => [t.name, t]));
-const HOUR_MS = 3600_000;
-const DAY_MS = 24 * HOUR_MS;
+const DAY_MS = 24 * 3600_000;
 /** A provider × node with a batch this many days back still has its tables expected. */
 const ACTIVE_WINDOW_DAYS = 35;
 /** Devices (sensors, systems) seen this many days back are expected to report every 5 minutes. */
@@ -78,6 +76,8 @@ export class QualityService {
     const providers = opts.providers ? [...opts.providers] : null;
     const ctx = systemContext('job:quality.compute');
     const rows = await withTx(this.db, ctx, async (trx) => {
+      // The distinct counts sort a day of samples: keep them in memory.
+      await sql`set local work_mem = '64MB'`.execute(trx);
       const rows = await this.buildRows(trx, day, now, providers);
       await repo.replaceRows(trx, day, isoWeekStart(day), rows, providers);
       return rows;
@@ -110,9 +110,10 @@ export class QualityService {
     const rows: repo.QualityRow[] = [];
     for (const table of INTERFACE_TABLES) {
       const method = methodOf(table);
-      const { received, expectedOf } = await this.countTable(trx, table, method, { day, start, end, cut, slots, dayEnded, wStart, wEnd, weekEnded }, providers);
+      const expectedKeys = pairs.filter((p) => resolve(p.provider, p.node, table.name)).map((p) => repo.pairKey(p.provider, p.node));
+      const { received, expectedOf } = await this.countTable(trx, table, method, { day, start, end, cut, slots, dayEnded, wStart, wEnd, weekEnded }, providers, expectedKeys);
       const keys = new Set<string>();
-      for (const p of pairs) if (resolve(p.provider, p.node, table.name)) keys.add(repo.pairKey(p.provider, p.node));
+      for (const k of expectedKeys) keys.add(k);
       for (const k of received.keys()) keys.add(k);
       for (const s of sums.values()) if (s.table === table.name) keys.add(repo.pairKey(s.provider, s.node));
       for (const key of keys) {
@@ -143,19 +144,23 @@ export class QualityService {
     method: CompletenessMethod,
     p: { day: string; start: Date; end: Date; cut: Date; slots: number; dayEnded: boolean; wStart: Date; wEnd: Date; weekEnded: boolean },
     providers: string[] | null,
+    expectedKeys: readonly string[],
   ): Promise<{ received: repo.PairCounts; expectedOf: (key: string, received: bigint) => bigint }> {
-    // Records may arrive up to a day after their own time and still count; a little clock skew before it is tolerated.
-    const dayWindow = { receivedFrom: new Date(p.start.getTime() - HOUR_MS), receivedTo: new Date(p.end.getTime() + DAY_MS), from: p.start, to: p.cut };
+    // Records count when they arrive by the end of the next day (the day is recomputed until then). Reading from the
+    // day's start keeps the scan to the day's partitions: a record arrives after its own time.
+    const dayWindow = { receivedFrom: p.start, receivedTo: new Date(p.end.getTime() + DAY_MS), from: p.start, to: p.cut };
     const slots = BigInt(p.slots);
     switch (method) {
       case 'host_samples':
       case 'device_samples': {
         const keys = method === 'host_samples' ? ['cloud_host_id'] : DEVICE_KEYS[table.name]!;
         const received = await repo.deviceSlots(trx, table.sqlTable, keys, dayWindow, providers);
+        // Host metrics: the active hosts of the latest cloudHostSpec delivery; without one (and for the other tables),
+        // the devices seen in the last 7 days — read only for the providers that need it (7 days of metrics is big).
+        const hosts = method === 'host_samples' ? await repo.activeHosts(trx, p.day, new Date(p.start.getTime() - ACTIVE_WINDOW_DAYS * DAY_MS), p.end, providers) : new Map<string, bigint>();
+        const lacking = [...new Set([...expectedKeys, ...received.keys()].filter((k) => !hosts.has(k)).map((k) => k.split('|')[0]!))];
         const sevenDays = new Date(p.start.getTime() - (DEVICE_WINDOW_DAYS - 1) * DAY_MS);
-        const seen = await repo.distinctDevices(trx, table.sqlTable, keys, { ...dayWindow, receivedFrom: new Date(sevenDays.getTime() - HOUR_MS), from: sevenDays }, providers);
-        // Host metrics: the active hosts of the latest cloudHostSpec delivery; without one, the hosts seen in 7 days.
-        const hosts = table.name === HOST_METRICS_TABLE ? await repo.activeHosts(trx, p.day, p.end, providers) : new Map<string, bigint>();
+        const seen = lacking.length === 0 ? new Map<string, bigint>() : await repo.distinctDevices(trx, table.sqlTable, keys, { ...dayWindow, receivedFrom: sevenDays, from: sevenDays }, lacking);
         return { received, expectedOf: (key) => (hosts.get(key) ?? seen.get(key) ?? 0n) * slots };
       }
       case 'event_slots':
@@ -166,7 +171,7 @@ export class QualityService {
         return { received, expectedOf: (_key, got) => (p.dayEnded || got > 0n ? 1n : 0n) };
       }
       case 'weekly': {
-        const w = { receivedFrom: new Date(p.wStart.getTime() - HOUR_MS), receivedTo: new Date(p.wEnd.getTime() + DAY_MS), from: p.wStart, to: p.wEnd };
+        const w = { receivedFrom: p.wStart, receivedTo: new Date(p.wEnd.getTime() + DAY_MS), from: p.wStart, to: p.wEnd };
         const received = await repo.anyRecord(trx, table.sqlTable, w, providers);
         return { received, expectedOf: (_key, got) => (p.weekEnded || got > 0n ? 1n : 0n) };
       }
