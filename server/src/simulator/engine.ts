@@ -44,6 +44,8 @@ export interface SimulationOptions {
   /** A slot is "live" when its end is within this of the real clock: then batches are flushed per slot and syslog sent. */
   liveWindowMs?: number;
   now?: () => number;
+  /** Called once, when the first live slot has been sent (the backfill is over). */
+  onCaughtUp?: (stats: SimulationStats) => void;
   /** Called with every batch outcome (tests). */
   onBatch?: (table: string, providerCode: string, nodeCode: string, outcome: PushOutcome, faulty: number) => void;
 }
@@ -85,6 +87,7 @@ export class Simulation {
   private lastProgress = 0;
   private lastPrinted: SimulationStats | null = null;
   private stopped = false;
+  private caughtUp = false;
   private wake: (() => void) | null = null;
   private readonly now: () => number;
 
@@ -167,8 +170,13 @@ export class Simulation {
       }
     }
     this.stats.slots++;
-    if (live) await this.flushAll();
-    else await this.backpressure(64);
+    if (live) {
+      await this.flushAll();
+      if (!this.caughtUp) {
+        this.caughtUp = true;
+        this.opts.onCaughtUp?.(this.stats);
+      }
+    } else await this.backpressure(64);
     this.progress(at + SLOT_MS, live);
   }
 
@@ -218,7 +226,9 @@ export class Simulation {
     const roll = rng.next();
     const csvShare = this.opts.csvShare ?? 0.03;
     const ndjsonShare = this.opts.ndjsonShare ?? 0.03;
-    const format: BodyFormat = roll < csvShare ? 'csv-gbk' : roll < csvShare + ndjsonShare ? 'ndjson' : 'json';
+    let format: BodyFormat = roll < csvShare ? 'csv-gbk' : roll < csvShare + ndjsonShare ? 'ndjson' : 'json';
+    // An unknown column refuses a whole CSV (its header is wrong), not one record: such batches go as JSON.
+    if (format === 'csv-gbk' && records.some((r) => 'unexpectedField' in r)) format = 'json';
     this.stats.records += records.length;
     this.stats.faulty += faulty;
     const idempotencyKey = `${this.opts.runId}-${this.seq}`;
