@@ -255,3 +255,64 @@ describe('workflow instances', () => {
     expect(hidden.items.map((x) => x.id)).not.toContain(task.id);
   });
 });
+
+describe('parallel review (会审) with a join and a named person', () => {
+  let pcode: string;
+  const startParallel = async () => {
+    const res = await t.app.inject({ method: 'POST', url: '/api/workflow/instances', headers: applicant.headers, payload: { definitionCode: pcode, subjectType: 'test', subjectId: unique('p-'), providerOrgId: providerId } });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json() as Instance;
+  };
+
+  beforeAll(async () => {
+    pcode = unique('joint-').toLowerCase();
+    const definition = {
+      start: 'leader',
+      steps: [
+        { key: 'leader', name: '单位领导审核', kind: 'approval', assignee: { role: 'unit_admin' }, next: 'joint' },
+        { key: 'joint', name: '会审', kind: 'parallel', branches: ['security', 'network'], join: 'final' },
+        { key: 'security', name: '安全审核', kind: 'approval', assignee: { role: 'mgmt_staff' }, next: 'final' },
+        { key: 'network', name: '网络资源审核', kind: 'approval', assignee: { role: 'provider_staff' }, deadline: { workingDays: 3 }, next: 'final' },
+        { key: 'final', name: '终审', kind: 'approval', assignee: { user: mgmt2.user.id }, next: 'end' },
+      ],
+    };
+    const created = await t.app.inject({ method: 'POST', url: '/api/workflow/definitions', headers: mgmt.headers, payload: { code: pcode, name: '会审', appliesTo: 'application.change', definition } });
+    expect(created.statusCode, created.body).toBe(201);
+    const pub = await t.app.inject({ method: 'POST', url: `/api/workflow/definitions/${(created.json() as { id: string }).id}/publish`, headers: mgmt.headers });
+    expect(pub.statusCode).toBe(200);
+  });
+
+  it('opens both branches, waits for both, then the named person decides', async () => {
+    let inst = await startParallel();
+    expect(pending(inst, 'leader').assignee).toMatchObject({ role: 'unit_admin', orgId: unitId });
+    inst = (await act(leader, pending(inst, 'leader').id, { action: 'approve' })).json() as Instance;
+    const sec = pending(inst, 'security');
+    const net = pending(inst, 'network');
+    expect(net.assignee).toMatchObject({ role: 'provider_staff', orgId: providerId });
+    inst = (await act(provider, net.id, { action: 'approve' })).json() as Instance;
+    expect(inst.status).toBe('running');
+    expect(inst.tasks.filter((x) => x.status === 'pending').map((x) => x.stepKey)).toEqual(['security']);
+    // The provider took part: it still sees the instance, not the management's task as its own.
+    expect((await act(provider, sec.id, { action: 'approve' })).json().code).toBe('workflow.not_assignee');
+    inst = (await act(mgmt, sec.id, { action: 'approve' })).json() as Instance;
+    const final = pending(inst, 'final');
+    expect(final.assignee).toMatchObject({ userId: mgmt2.user.id });
+    expect(inst.events.map((e) => e.action)).toEqual(expect.arrayContaining(['split', 'join']));
+    expect((await act(mgmt, final.id, { action: 'approve' })).json().code).toBe('workflow.not_assignee');
+    inst = (await act(mgmt2.session, final.id, { action: 'approve' })).json() as Instance;
+    expect(inst.status).toBe('approved');
+  });
+
+  it('a return in one branch cancels the other; resubmission asks both branches again', async () => {
+    let inst = await startParallel();
+    inst = (await act(leader, pending(inst, 'leader').id, { action: 'approve' })).json() as Instance;
+    const sec = pending(inst, 'security');
+    inst = (await act(provider, pending(inst, 'network').id, { action: 'return', comment: '网络需求不清' })).json() as Instance;
+    expect(inst).toMatchObject({ status: 'returned', returnedStep: 'joint' });
+    expect(inst.tasks.find((x) => x.id === sec.id)!.status).toBe('cancelled');
+    expect((await act(mgmt, sec.id, { action: 'approve' })).json().code).toBe('workflow.task_closed');
+    const resub = await t.app.inject({ method: 'POST', url: `/api/workflow/instances/${inst.id}/actions`, headers: applicant.headers, payload: { action: 'resubmit' } });
+    inst = resub.json() as Instance;
+    expect(inst.tasks.filter((x) => x.status === 'pending').map((x) => x.stepKey).sort()).toEqual(['network', 'security']);
+  });
+});
