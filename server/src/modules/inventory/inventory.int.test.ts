@@ -4,14 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
-import { INTERFACE_TABLES } from '../ingestion/index.js';
+import { PushWriter } from '../ingestion/index.js';
 
 /**
- * Pushed data is stored the way the ingestion writer stores it (a batch row, then its records in the table's
- * partition, as the database owner), then applied with applyPending(); reads go through the API.
+ * Pushed data goes through the real writer (PushWriter: validation to the printed formats, code tables, COPY), then is
+ * applied with applyPending(); reads go through the API.
  */
 let t: TestApp;
 let owner: pg.Client;
+let writer: PushWriter;
 let provA: TestOrg;
 let provB: TestOrg;
 let nodeA: string;
@@ -28,24 +29,15 @@ let unitAId: string;
 let systemA: { id: string; systemNo: string };
 let systemB: { id: string; systemNo: string };
 const orphanNo = unique('NOSYS');
+/** cloudProvider codes (an4) of the two providers. */
+const codeOf = new Map<string, string>();
 
-async function push(provider: string, node: string, table: string, records: Array<Record<string, string | null>>, receivedAt = new Date()): Promise<string> {
-  const def = INTERFACE_TABLES.find((x) => x.name === table)!;
-  const b = await owner.query<{ id: string }>(
-    `insert into ingest_batches (provider_org_id, node_id, table_name, source, received_at, record_count, accepted_count, rejected_count, status)
-     values ($1, $2, $3, 'api', $4, $5, $5, 0, 'accepted') returning id::text`,
-    [provider, node, table, receivedAt, records.length],
-  );
-  const batchId = b.rows[0]!.id;
-  await owner.query(`select zy_ingest_ensure_partition($1, $2)`, [table, receivedAt]);
-  for (const r of records) {
-    const unknown = Object.keys(r).filter((k) => !def.fields.some((f) => f.name === k));
-    if (unknown.length) throw new Error(`unknown fields ${unknown.join(',')}`);
-    const cols = ['provider_org_id', 'node_id', 'batch_id', 'received_at', ...def.fields.map((f) => f.column)];
-    const vals = [provider, node, batchId, receivedAt, ...def.fields.map((f) => r[f.name] ?? null)];
-    await owner.query(`insert into ${def.sqlTable} (${cols.join(', ')}) values (${cols.map((_, i) => `$${i + 1}`).join(', ')})`, vals);
-  }
-  return batchId;
+async function push(provider: string, node: string, table: string, records: Array<Record<string, string | null>>): Promise<string> {
+  const code = codeOf.get(provider)!;
+  const withCode = records.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v === 'CP01' ? code : v])));
+  const res = await writer.writeBatch({ providerOrgId: provider, nodeId: node, table, source: 'api', mode: 'atomic', records: withCode });
+  expect(res.status, JSON.stringify(res.errors)).toBe('accepted');
+  return res.batchId;
 }
 
 const host = (systemId: string, id: string, over: Record<string, string | null> = {}) => ({
@@ -114,6 +106,21 @@ beforeAll(async () => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json() as { id: string; systemNo: string };
   };
+  for (const [p, n] of [[provA.id, nodeA], [provA.id, nodeA2], [provB.id, nodeB]] as const) {
+    await owner.query(`insert into machine_rooms (node_id, code, name) values ($1, 'RM01', '一号机房') on conflict do nothing`, [n]);
+    if (!codeOf.has(p)) {
+      // A free 4-character code: parallel test files each add their own providers.
+      for (;;) {
+        const code = `Z${Math.random().toString(36).slice(2, 5).toUpperCase()}`;
+        const ins = await owner.query(`insert into ingest_code_values (code_table, code, label_zh, org_id) values ('cloudProvider', $1, $1, $2) on conflict do nothing`, [code, p]);
+        if (ins.rowCount === 1) {
+          codeOf.set(p, code);
+          break;
+        }
+      }
+    }
+  }
+  writer = new PushWriter(t.deps.db, t.database.pool, t.deps.logger);
   systemA = await register(unitA, nodeA, '网上办事大厅');
   systemB = await register(unitB, nodeB, '乙单位系统');
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
 import { systemContext, type RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
@@ -65,6 +66,14 @@ const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOStr
 export class InventoryService {
   constructor(private readonly db: Db) {}
 
+  /** A read in the caller's scope; without JIT (row policies inflate the estimates into JIT compiles of ~250 ms). */
+  private read<T>(ctx: RequestContext, fn: (trx: Tx) => Promise<T>): Promise<T> {
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`set local jit = off`.execute(trx);
+      return fn(trx);
+    });
+  }
+
   /**
    * Applies every stored batch of the inventory's tables not applied yet (resources, 业务系统数据, 云平台规格数据), then
    * relinks resources to the directory and deletes resources whose end date has come. Idempotent: a batch is applied
@@ -73,11 +82,13 @@ export class InventoryService {
   async applyPending(): Promise<ApplyResult> {
     const ctx = systemContext('job:inventory.apply');
     const total: ApplyResult = { batches: 0, created: 0, changed: 0, deleted: 0, systems: 0, capacity: 0, expired: 0, relinked: 0 };
-    return withTx(this.db, ctx, async (trx) => {
-      await repo.lockApply(trx);
-      let after = await repo.readCursor(trx);
-      for (;;) {
-        const page = await listStoredBatches(trx, { afterId: after, tables: INVENTORY_TABLES, limit: PAGE });
+    // One transaction per page of batches, so a long backlog commits as it goes; the lock is taken before the
+    // applied set is read, so two runners never apply the same batch.
+    let after: string | null = null;
+    for (;;) {
+      const full: boolean = await withTx(this.db, ctx, async (trx) => {
+        await repo.lockApply(trx);
+        const page = await listStoredBatches(trx, { afterId: after ?? (await repo.readCursor(trx)), tables: INVENTORY_TABLES, limit: PAGE });
         const done = await repo.appliedAmong(trx, page.map((b) => b.id));
         for (const batch of page) {
           if (done.has(batch.id)) continue;
@@ -85,9 +96,13 @@ export class InventoryService {
           await repo.markApplied(trx, batch);
           total.batches++;
         }
-        if (page.length < PAGE) break;
-        after = page[page.length - 1]!.id;
-      }
+        if (page.length > 0) after = page[page.length - 1]!.id;
+        return page.length === PAGE;
+      });
+      if (!full) break;
+    }
+    return withTx(this.db, ctx, async (trx) => {
+      await repo.lockApply(trx);
       await repo.advanceCursor(trx, SAFETY_MINUTES);
       total.expired = await repo.expireResources(trx);
       total.relinked = await repo.relinkResources(trx);
@@ -131,6 +146,7 @@ export class InventoryService {
     const inserts: repo.NewResourceRow[] = [];
     const changes: repo.NewChange[] = [];
     const touched: string[] = [];
+    const updates: repo.NewResourceRow[] = [];
     for (const version of versions.values()) {
       const row: repo.NewResourceRow = { id: randomUUID(), providerOrgId: batch.providerOrgId, nodeId: batch.nodeId, seenAt: batch.receivedAt, batchId: batch.id, ...version };
       const old = stored.get(version.naturalKey);
@@ -147,13 +163,14 @@ export class InventoryService {
         touched.push(old.id);
         continue;
       }
-      await repo.updateResource(trx, old.id, { ...row, id: old.id });
+      updates.push({ ...row, id: old.id });
       const deleted = old.status === 'active' && version.status === 'deleted';
       changes.push({ resourceId: old.id, changedAt: batch.receivedAt, action: deleted ? 'deleted' : 'changed', before: diff.before, after: diff.after, batchId: batch.id });
       if (deleted) total.deleted++;
       else total.changed++;
     }
     await repo.insertResources(trx, inserts);
+    await repo.updateResources(trx, updates);
     await repo.insertChanges(trx, changes);
     await repo.touchResources(trx, touched, batch.receivedAt, batch.id);
   }
@@ -184,21 +201,24 @@ export class InventoryService {
   /** Fills inventory_daily for `day` (default today, Beijing time) from the active resources. Idempotent. */
   async snapshotDaily(day = beijingDate()): Promise<number> {
     const ctx = systemContext('job:inventory.daily');
-    return withTx(this.db, ctx, (trx) => repo.snapshotDay(trx, day));
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`set local jit = off`.execute(trx);
+      return repo.snapshotDay(trx, day);
+    });
   }
 
   async list(ctx: RequestContext, q: ResourceListQuery): Promise<{ items: Resource[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     const { page: _p, pageSize: _s, sort, order, ...filter } = q;
-    return withTx(this.db, ctx, async (trx) => {
+    return this.read(ctx, async (trx) => {
       const { rows, total } = await repo.listResources(trx, filter, { limit: pageSize, offset: (page - 1) * pageSize, sort: sort ?? 'name', order: order ?? 'asc' });
       return { items: rows.map(toResource), total, page, pageSize };
     });
   }
 
   async get(ctx: RequestContext, id: string): Promise<ResourceDetail> {
-    return withTx(this.db, ctx, async (trx) => {
+    return this.read(ctx, async (trx) => {
       const row = await repo.getResource(trx, id);
       if (!row) throw notFound('inventory.resource', id);
       const changes = await repo.resourceChanges(trx, id);
@@ -221,7 +241,7 @@ export class InventoryService {
   async summary(ctx: RequestContext, q: SummaryQuery): Promise<Summary> {
     const dim = q.groupBy ?? 'node';
     const where = repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
-    return withTx(this.db, ctx, async (trx) => {
+    return this.read(ctx, async (trx) => {
       const counts = await repo.countsBy(trx, dim, where);
       const quantities = await repo.quantitiesBy(trx, dim, where);
       // Capacity is per provider and node; a unit filter or unit grouping has none.
@@ -287,7 +307,7 @@ export class InventoryService {
     if ((Date.parse(to) - Date.parse(from)) / 86_400_000 > 400) {
       throw new AppError('validation', 'inventory.bad_range', 'At most 400 days', { issues: [{ field: 'querystring.from', rule: 'max_range', message: 'At most 400 days between from and to' }] });
     }
-    return withTx(this.db, ctx, async (trx) => {
+    return this.read(ctx, async (trx) => {
       const rows = await repo.dailySeries(trx, { ...q, from, to });
       const byDay = new Map<string, { counts: Record<string, number>; count: number; quantities: Record<string, Dec> }>();
       const add = (day: string, kind: string, n: number, quantities: Record<string, string>) => {
@@ -315,7 +335,7 @@ export class InventoryService {
   async flags(ctx: RequestContext, q: FlagsQuery): Promise<FlagList> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
-    return withTx(this.db, ctx, async (trx) => {
+    return this.read(ctx, async (trx) => {
       const rows = await repo.listFlags(trx, q, pageSize, (page - 1) * pageSize);
       const counts = await repo.flagCounts(trx, repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId }), repo.systemFlagWhere(q));
       const items: Flag[] = rows.map((r) => ({
@@ -334,7 +354,7 @@ export class InventoryService {
   }
 
   async exportXlsx(ctx: RequestContext, filter: ResourceFilter): Promise<Buffer> {
-    const rows = await withTx(this.db, ctx, (trx) => repo.exportRows(trx, filter, EXPORT_MAX_ROWS));
+    const rows = await this.read(ctx, (trx) => repo.exportRows(trx, filter, EXPORT_MAX_ROWS));
     if (rows.length > EXPORT_MAX_ROWS) {
       throw new AppError('validation', 'inventory.export_too_large', `More than ${EXPORT_MAX_ROWS} resources match; narrow the filter`, { max: EXPORT_MAX_ROWS });
     }
