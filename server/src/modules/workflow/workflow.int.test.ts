@@ -145,6 +145,8 @@ describe('workflow instances', () => {
     expect(again.statusCode).toBe(201);
     const dup = await t.app.inject({ method: 'POST', url: '/api/workflow/instances', headers: applicant.headers, payload: { definitionCode: code, subjectType: 'test', subjectId: 'dup', facts: {} } });
     expect(dup.json()).toMatchObject({ code: 'workflow.already_running' });
+    const notProvider = await t.app.inject({ method: 'POST', url: '/api/workflow/instances', headers: applicant.headers, payload: { definitionCode: code, subjectType: 'test', subjectId: 'np', providerOrgId: unitId } });
+    expect(notProvider.json()).toMatchObject({ code: 'workflow.not_a_provider', details: { issues: [{ field: 'body.providerOrgId' }] } });
     const unknown = await t.app.inject({ method: 'POST', url: '/api/workflow/instances', headers: applicant.headers, payload: { definitionCode: code, subjectType: 'nothing', subjectId: '1' } });
     expect(unknown.json()).toMatchObject({ code: 'workflow.unknown_subject_type' });
   });

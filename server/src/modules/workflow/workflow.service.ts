@@ -297,6 +297,15 @@ export class WorkflowService {
       .where('status', 'in', ['running', 'returned'])
       .executeTakeFirst();
     if (open) throw new AppError('conflict', 'workflow.already_running', 'A workflow is already open for this subject', { instanceId: open.id });
+    if (input.providerOrgId) {
+      // Provider names are public (zy_provider_name), the rest of the provider's record may be hidden by RLS.
+      const p = await sql<{ name: string | null }>`select zy_provider_name(${input.providerOrgId}::uuid) as name`.execute(trx);
+      if (!p.rows[0]?.name) {
+        throw validationError('workflow.not_a_provider', 'The chosen provider is not a cloud provider', [
+          { field: 'body.providerOrgId', rule: 'cloud_provider', message: 'no cloud provider has this id', value: input.providerOrgId },
+        ]);
+      }
+    }
     const facts: Facts = input.facts ?? {};
     const row = await trx
       .insertInto('workflowInstances')
