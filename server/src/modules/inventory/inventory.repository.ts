@@ -460,7 +460,6 @@ export interface FlagRow {
   resourceName: string | null;
   details: Array<{ field: string; reported: string | null; registered: string | null }>;
   lastSeenAt: Date;
-  total: string;
 }
 
 export async function listFlags(
@@ -497,7 +496,7 @@ export async function listFlags(
     )
     select fl.type, fl.provider_org_id, zy_provider_name(fl.provider_org_id) as provider_name, fl.node_id, n.name as node_name,
            fl.system_no, fl.system_id, s.name as system_name, fl.unit_org_id, u.name as unit_name, fl.resource_id,
-           fl.resource_kind, fl.resource_name, fl.details, fl.last_seen_at, count(*) over () as total
+           fl.resource_kind, fl.resource_name, fl.details, fl.last_seen_at
       from flags fl
       left join cloud_nodes n on n.id = fl.node_id
       left join information_systems s on s.id = fl.system_id

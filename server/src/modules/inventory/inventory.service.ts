@@ -349,7 +349,8 @@ export class InventoryService {
         details: r.details ?? [],
         lastSeenAt: iso(r.lastSeenAt),
       }));
-      return { items, total: Number(rows[0]?.total ?? (page === 1 ? 0 : Object.values(counts).reduce((a, b) => a + b, 0))), page, pageSize, counts };
+      const total = q.type ? (counts[q.type] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
+      return { items, total, page, pageSize, counts };
     });
   }
 
