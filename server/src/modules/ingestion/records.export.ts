@@ -103,12 +103,15 @@ export function csvField(v: string | null, kind: ExportColumn['kind']): string {
   return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-let gbkTable: Map<number, number> | null = null;
+let gbkTable: Uint16Array | null = null;
 
-/** Code point → GBK bytes (two-byte codes as hi << 8 | lo), built once from the platform's own GBK decoder. */
-function gbkEncoder(): Map<number, number> {
+/**
+ * UTF-16 code unit → GBK bytes (hi << 8 | lo; 0: not in GBK), built once from the platform's own GBK decoder. Every
+ * GBK character is in the Basic Multilingual Plane, so one code unit indexes it.
+ */
+function gbkEncoder(): Uint16Array {
   if (gbkTable) return gbkTable;
-  const table = new Map<number, number>();
+  const table = new Uint16Array(65536);
   const decoder = new TextDecoder('gbk');
   const pair = new Uint8Array(2);
   for (let hi = 0x81; hi <= 0xfe; hi++) {
@@ -117,34 +120,41 @@ function gbkEncoder(): Map<number, number> {
       pair[0] = hi;
       pair[1] = lo;
       const s = decoder.decode(pair);
-      const cp = s.codePointAt(0)!;
-      if (s.length === 1 && cp !== 0xfffd && !table.has(cp)) table.set(cp, (hi << 8) | lo);
+      const c = s.charCodeAt(0);
+      if (s.length === 1 && c !== 0xfffd && c >= 0x80 && table[c] === 0) table[c] = (hi << 8) | lo;
     }
   }
   gbkTable = table;
   return table;
 }
 
-/** Encodes text to GBK; a character GBK lacks becomes `?`. */
+/** Encodes text to GBK; a character GBK lacks (an emoji, a rare CJK extension) becomes `?`. */
 export function encodeGbk(text: string): Buffer {
   const table = gbkEncoder();
-  const out = Buffer.allocUnsafe(text.length * 2);
-  let n = 0;
-  for (const ch of text) {
-    const cp = ch.codePointAt(0)!;
-    if (cp < 0x80) {
-      out[n++] = cp;
+  const n = text.length;
+  const out = Buffer.allocUnsafe(n * 2);
+  let o = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) {
+      out[o++] = c;
       continue;
     }
-    const code = table.get(cp);
-    if (code === undefined) {
-      out[n++] = 0x3f;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < n) {
+      const d = text.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++; // a surrogate pair: one character outside GBK
+      out[o++] = 0x3f;
+      continue;
+    }
+    const code = table[c]!;
+    if (code === 0) {
+      out[o++] = 0x3f;
     } else {
-      out[n++] = code >> 8;
-      out[n++] = code & 0xff;
+      out[o++] = code >> 8;
+      out[o++] = code & 0xff;
     }
   }
-  return out.subarray(0, n);
+  return out.subarray(0, o);
 }
 
 function write(out: Writable, chunk: Buffer): Promise<void> {
