@@ -73,6 +73,7 @@ export class SyslogReceiver {
   private startedAt: Date | null = null;
   private lastFlushAt: Date | null = null;
   private lastErrorLog = 0;
+  private startError: string | null = null;
   private readonly tuning: Required<ReceiverTuning>;
   readonly counters: Omit<ReceiverCounters, 'buffered' | 'tcpConnections'> = {
     received: 0,
@@ -108,6 +109,17 @@ export class SyslogReceiver {
   /** Loads the sources and listens on UDP and TCP; resolves with the port bound (for port 0, a free one). */
   async start(addr: ReceiverAddress): Promise<{ host: string; port: number; recvBufferBytes: number }> {
     if (this.udp) throw new Error('the syslog receiver is already running');
+    try {
+      const r = await this.listen(addr);
+      this.startError = null;
+      return r;
+    } catch (e) {
+      this.startError = (e as Error).message;
+      throw e;
+    }
+  }
+
+  private async listen(addr: ReceiverAddress): Promise<{ host: string; port: number; recvBufferBytes: number }> {
     await this.refreshSources();
     const type = net.isIPv6(addr.host) ? 'udp6' : 'udp4';
     let lastError: unknown;
@@ -123,7 +135,7 @@ export class SyslogReceiver {
           });
         });
       } catch (e) {
-        throw new Error(`syslog: cannot listen on TCP ${addr.host}:${addr.port}: ${(e as Error).message}`, { cause: e });
+        throw new Error(`syslog: cannot listen on TCP ${addr.host}:${addr.port} (ZHENGYUN_SYSLOG_HOST / ZHENGYUN_SYSLOG_PORT): ${(e as Error).message}`, { cause: e });
       }
       const port = (tcp.address() as net.AddressInfo).port;
       let udp: UdpWorker;
@@ -156,7 +168,7 @@ export class SyslogReceiver {
       );
       return { host: addr.host, port, recvBufferBytes: this.recvBufferBytes };
     }
-    throw new Error(`syslog: cannot listen on UDP ${addr.host}:${addr.port}: ${(lastError as Error | undefined)?.message ?? 'port taken'}`);
+    throw new Error(`syslog: cannot listen on UDP ${addr.host}:${addr.port} (ZHENGYUN_SYSLOG_HOST / ZHENGYUN_SYSLOG_PORT): ${(lastError as Error | undefined)?.message ?? 'port taken'}`);
   }
 
   /** Stops listening, ends the TCP connections (their last frames are still read) and flushes every buffer. */
@@ -184,6 +196,7 @@ export class SyslogReceiver {
   status() {
     return {
       running: this.running,
+      error: this.running ? null : this.startError,
       host: this.address?.host ?? null,
       udpPort: this.running ? this.address!.port : null,
       tcpPort: this.running ? this.address!.port : null,

@@ -124,6 +124,7 @@ export type ReceiverCounters = z.infer<typeof countersSchema>;
 
 export const statusSchema = z.object({
   running: z.boolean(),
+  error: z.string().nullable().describe('why the receiver could not start (port taken …), when it is not running'),
   host: z.string().nullable(),
   udpPort: z.number().int().nullable(),
   tcpPort: z.number().int().nullable(),

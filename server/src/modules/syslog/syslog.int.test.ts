@@ -7,6 +7,8 @@ import pg from 'pg';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { systemContext } from '../../platform/context.js';
+import type { WriteBatchInput } from '../ingestion/index.js';
+import { SyslogReceiver } from './index.js';
 
 const run = promisify(execFile);
 
@@ -290,5 +292,47 @@ describe('receiving with util-linux logger', () => {
     await waitFor(() => t.container.syslogReceiver.counters.disabled > before, 'the disabled counter');
     await flushed();
     expect(await rows('ingest_host_log', providerA.id, marker)).toHaveLength(0);
+  });
+});
+
+describe('receiver lifecycle', () => {
+  it('a taken port is a clear error, shown in the status', async () => {
+    const other = new SyslogReceiver({ logger: t.deps.logger, writer: { writeBatch: () => Promise.reject(new Error('unused')) }, sources: t.container.syslogSources });
+    await expect(other.start({ host: '127.0.0.1', port })).rejects.toThrow(/cannot listen on TCP 127\.0\.0\.1:\d+ \(ZHENGYUN_SYSLOG_HOST \/ ZHENGYUN_SYSLOG_PORT\).*EADDRINUSE/);
+    expect(other.status()).toMatchObject({ running: false, error: expect.stringContaining('EADDRINUSE') });
+  });
+
+  it('stop flushes what is buffered; a write that failed is kept and retried', async () => {
+    const batches: WriteBatchInput[] = [];
+    let failFirst = true;
+    const writer = {
+      writeBatch: async (input: WriteBatchInput) => {
+        if (failFirst) {
+          failFirst = false;
+          throw new Error('database restarting');
+        }
+        batches.push(input);
+        return { batchId: '1', table: input.table, status: 'accepted' as const, recordCount: input.records.length, accepted: input.records.length, rejected: 0, errors: [], replayed: false };
+      },
+    };
+    const src = await addSource({ network: '127.0.0.77', providerOrgId: providerA.id, nodeId: nodeA, kind: 'security_device', deviceName: 'IPS', serialNumber: 'IPS-77', deviceType: 'IPS' });
+    expect(src.statusCode).toBe(201);
+    const r = new SyslogReceiver({ logger: t.deps.logger, writer, sources: t.container.syslogSources }, { flushIntervalMs: 60_000 });
+    const started = await r.start({ host: '127.0.0.1', port: 0 });
+    const marker = unique('stop');
+    const s = dgram.createSocket('udp4');
+    await new Promise<void>((res) => s.bind(0, '127.0.0.77', () => res()));
+    for (let i = 0; i < 20; i++) await new Promise<void>((res) => s.send(`<13>Nov 30 06:01:45 h app: ${marker} ${i}`, started.port, '127.0.0.1', () => res()));
+    s.close();
+    await waitFor(() => r.counters.received === 20, 'twenty datagrams');
+    await r.flushAll(); // fails once: kept for the next attempt
+    expect(batches).toHaveLength(0);
+    await r.stop();
+    const records = batches.flatMap((b) => b.records as Array<Record<string, string>>);
+    expect(records).toHaveLength(20);
+    expect(batches[0]).toMatchObject({ providerOrgId: providerA.id, nodeId: nodeA, table: 'securityDeviceLog', source: 'syslog', mode: 'partial' });
+    expect(records[0]).toMatchObject({ deviceName: 'IPS', serialNumber: 'IPS-77', reportingDeviceIp: '127.0.0.77' });
+    expect(r.counters).toMatchObject({ received: 20, stored: 20, dropped: 0 });
+    expect(r.status().running).toBe(false);
   });
 });
