@@ -4,10 +4,11 @@ import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { systemContext } from '../../platform/context.js';
 import { AppError } from '../../platform/errors.js';
+import { sm3Hex } from '../../platform/crypto/index.js';
 import { createHttpServer } from '../../platform/http/server.js';
 import { createLogger } from '../../platform/logger.js';
 import { anonymousContext } from '../../platform/context.js';
-import { signedHeaders, MAX_CLOCK_SKEW_SECONDS, useRawBody, signedRequestParts, type SignedRequestParts } from './index.js';
+import { canonicalRequest, signedHeaders, MAX_CLOCK_SKEW_SECONDS, useRawBody, signedRequestParts, type SignedRequestParts } from './index.js';
 
 let t: TestApp;
 let providerA: { id: string };
@@ -144,7 +145,8 @@ describe('verifying signed requests', () => {
 
   it('accepts a correctly signed request and names the provider and its nodes', async () => {
     const v = await t.container.credentials.verify(parts(cred, '[{"a":1}]'));
-    expect(v).toEqual({ credentialId: cred.id, providerOrgId: providerA.id, nodeIds: [nodeA] });
+    // The body's SM3 comes along (computed for the signature anyway), for the batch's idempotency check.
+    expect(v).toEqual({ credentialId: cred.id, providerOrgId: providerA.id, nodeIds: [nodeA], bodySm3: sm3Hex('[{"a":1}]') });
     // last_used_at is recorded (at most once a minute).
     const list = (await t.app.inject({ url: '/api/ingest/credentials?pageSize=200', headers: adminA.headers })).json();
     const item = list.items.find((i: { id: string }) => i.id === cred.id);
@@ -165,6 +167,10 @@ describe('verifying signed requests', () => {
     expect(e.status).toBe(401);
     expect((e.details as { canonicalRequest: string }).canonicalRequest).toContain(`/api/ingest/v1/cloudHostMonitoring?node=${nodeACode}`);
     expect((e.details as { canonicalRequest: string }).canonicalRequest).not.toContain(cred.signingSecret);
+    // The server's canonical request is signature.ts's, for the bytes it received.
+    expect((e.details as { canonicalRequest: string }).canonicalRequest).toBe(
+      canonicalRequest({ method: 'POST', pathWithQuery: body.url, timestamp: body.headers['x-zy-timestamp'] as string, nonce: body.headers['x-zy-nonce'] as string, body: body.rawBody }),
+    );
     const path = parts(cred, '[]', { tamper: (p) => (p.url = `/api/ingest/v1/assets?node=${nodeACode}`) });
     expect((await refusal(t.container.credentials.verify(path))).code).toBe('ingest.signature_invalid');
     const method = parts(cred, '[]', { tamper: (p) => (p.method = 'PUT') });
