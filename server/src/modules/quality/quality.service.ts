@@ -25,6 +25,9 @@ import type { DailyQuery, DailyRow, ExpectationInput, Heat, RangeQuery, Summary 
 import { writeQualityWorkbook } from './quality.xlsx.js';
 
 const TABLES_BY_NAME = new Map(INTERFACE_TABLES.map((t) => [t.name, t]));
+/** Tables are listed in the order of the interface standard (by category), not alphabetically. */
+const TABLE_ORDER = new Map(INTERFACE_TABLES.map((t, i) => [t.name, i]));
+const byStandardOrder = (a: string, b: string) => (TABLE_ORDER.get(a) ?? 99) - (TABLE_ORDER.get(b) ?? 99);
 const DAY_MS = 24 * 3600_000;
 /** A provider × node with a batch this many days back still has its tables expected. */
 const ACTIVE_WINDOW_DAYS = 35;
@@ -285,7 +288,7 @@ function summarise(sums: readonly repo.TableSumRow[]): Summary['providers'] {
     providerOrgId: provider,
     providerName: tables[0]!.providerName,
     ...providerFigures(tables),
-    tables: tables.map((t) => {
+    tables: [...tables].sort((a, b) => byStandardOrder(a.table, b.table)).map((t) => {
       const it = TABLES_BY_NAME.get(t.table);
       return {
         table: t.table,

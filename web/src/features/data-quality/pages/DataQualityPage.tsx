@@ -54,13 +54,13 @@ function heatColor(c: string | null): string {
   return '#ffccc7';
 }
 
-function ProviderCard({ p, onOpen }: { p: ProviderSummary; onOpen: () => void }) {
+function ProviderCard({ p, onOpen }: { p: ProviderSummary; onOpen?: () => void }) {
   const { t } = useTranslation();
   return (
     <Card
       size="small"
       title={p.providerName ?? p.providerOrgId}
-      extra={<Button type="link" size="small" onClick={onOpen} data-testid="quality-drill">{t('quality.drillDown')}</Button>}
+      extra={onOpen && <Button type="link" size="small" onClick={onOpen} data-testid="quality-drill">{t('quality.drillDown')}</Button>}
       data-testid="quality-provider-card"
       style={p.meetsTarget === false ? { borderColor: '#ffa39e' } : undefined}
     >
@@ -217,7 +217,7 @@ export default function DataQualityPage() {
               <Button icon={<ArrowLeftOutlined />} onClick={() => setOpen(null)} data-testid="quality-back">{t('quality.back')}</Button>
             )}
             <Row gutter={[12, 12]}>
-              <Col xs={24} md={12} lg={8}><ProviderCard p={selected} onOpen={() => setOpen(selected.providerOrgId)} /></Col>
+              <Col xs={24} md={12} lg={8}><ProviderCard p={selected} /></Col>
             </Row>
             <ProviderDetail p={selected} range={range} />
           </>
