@@ -284,6 +284,41 @@ describe('data quality', () => {
     expect((await get(t, mgmt, `/api/data-quality/daily?from=${D}&to=${D}&table=nope`)).statusCode).toBe(400);
   });
 
+  it('a mandatory expectation brings in nodes without data; a spec of deleted hosts expects no samples', async () => {
+    const provC = (await createOrg(t, { kind: 'cloud_provider' })).id;
+    const c1 = await node(provC);
+    const c2 = await node(provC);
+    const put = await t.app.inject({
+      method: 'PUT',
+      url: '/api/data-quality/expectations',
+      headers: mgmt.headers,
+      payload: { providerOrgId: provC, nodeId: null, tableName: 'businessSystem', mandatory: true },
+    });
+    expect(put.statusCode, put.body).toBe(200);
+    // c1 delivered a cloudHostSpec on D whose only host was deleted before D, and still sent 10 samples of it.
+    const spec = await batch(provC, c1, 'cloudHostSpec', at(`${D}T08:00:00`), { accepted: 1, onTime: 1 });
+    await owner.query(
+      `insert into ingest_cloud_host_spec (provider_org_id, node_id, batch_id, received_at, record_time, cloud_host_id, created_date, deleted_date)
+       values ($1, $2, $3, $4, $4, 'gone', '2025-01-01', '2026-02-20')`,
+      [provC, c1, spec, at(`${D}T08:00:00`)],
+    );
+    const m = await batch(provC, c1, 'cloudHostMonitoring', at(`${D}T09:00:00`), { accepted: 10, onTime: 10 });
+    await owner.query(
+      `insert into ingest_cloud_host_monitoring (provider_org_id, node_id, batch_id, received_at, record_time, cloud_host_id)
+       select $1, $2, $3, $4::timestamptz + s * interval '5 minutes' + interval '1 minute', $4::timestamptz + s * interval '5 minutes', 'gone'
+       from generate_series(0, 9) s`,
+      [provC, c1, m, at(`${D}T00:00:00`).toISOString()],
+    );
+    const r = await t.container.quality.computeDay(D, { now: AFTER, providers: [provC] });
+    expect(r.rows).toBe(70);
+    const res = await get(t, mgmt, `/api/data-quality/daily?provider=${provC}&from=${D}&to=${D}&table=cloudHostMonitoring`);
+    const rows = new Map((res.json() as { items: Array<Row & { nodeId: string }> }).items.map((x) => [x.nodeId, x]));
+    expect(rows.get(c1)).toMatchObject({ expected: '0', received: '10', completeness: null, score: null });
+    expect(rows.get(c2)).toMatchObject({ expected: '0', received: '0', completeness: null });
+    const bs = await get(t, mgmt, `/api/data-quality/daily?provider=${provC}&node=${c2}&from=${D}&to=${D}&table=businessSystem`);
+    expect((bs.json() as { items: Row[] }).items).toMatchObject([{ expected: '1', received: '0', completeness: '0.0000', mandatory: true }]);
+  });
+
   it('exports the period as .xlsx with Chinese headers', async () => {
     const res = await get(t, mgmt, `/api/data-quality/export?from=${D}&to=${D}&provider=${provA}`);
     expect(res.statusCode).toBe(200);
