@@ -91,6 +91,12 @@ describe('JSON and NDJSON', () => {
     expect(e).toMatchObject({ index: 1, field: null, rule: 'json', value: '{"a":' });
     expect(e.message).toContain('Line 3');
   });
+  it('a NUL in a broken line is not passed on to the stored errors', () => {
+    const p = parseBody(Buffer.from('{"a":"\u0000\n'), 'application/x-ndjson', host);
+    const v = validateRecords(compiledTable('hostLog')!, p.records, EMPTY_CODES, Date.now());
+    expect(v.errors[0]!.value).toBe('{"a":"\ufffd');
+    expect(v.errors[0]!.message).not.toContain('\u0000');
+  });
   it('too many records: 413', () => {
     const body = Buffer.from(JSON.stringify(Array.from({ length: MAX_RECORDS_PER_BATCH + 1 }, () => ({}))));
     const e = refusal(() => parseBody(body, 'application/json', host));

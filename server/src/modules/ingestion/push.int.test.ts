@@ -243,6 +243,15 @@ describe('bodies', () => {
     expect(res.json()).toMatchObject({ accepted: 2, rejected: 1, errors: [{ index: 2, rule: 'json' }] });
     expect((await storedRows('ingest_host_log', res.json().batchId))[0]!.log_body).toBe(tricky);
   });
+  it('NUL characters in values and field names are reported, not a server error', async () => {
+    const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
+    const res = await push('hostLog', [{ ...sampleRecord(tbl), logBody: 'a\u0000b', ['x\u0000y']: 1 }, sampleRecord(tbl)]);
+    expect(res.statusCode).toBe(200);
+    expect(res.json().errors.map((e: { field: string; value: string; rule: string }) => [e.field, e.value, e.rule])).toEqual([
+      ['x\ufffdy', '1', 'unknown_field'],
+      ['logBody', 'a\ufffdb', 'format'],
+    ]);
+  });
   it('truncated CSV: 400 naming the line', async () => {
     const res = await push('hostLog', `${head}2024-06-01 08:00:00,vm,h,10.0.0.1,linux,l,t,"cut off`, { contentType: 'text/csv' });
     expect(res.statusCode).toBe(400);

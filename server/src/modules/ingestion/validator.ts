@@ -83,8 +83,10 @@ export interface ValidationResult {
   onTime: number;
 }
 
+/** Cut to 200 characters; NUL (which jsonb cannot store) shown as U+FFFD. */
 function truncate(v: string): string {
-  return v.length > MAX_ERROR_VALUE_CHARS ? v.slice(0, MAX_ERROR_VALUE_CHARS) : v;
+  const s = v.length > MAX_ERROR_VALUE_CHARS ? v.slice(0, MAX_ERROR_VALUE_CHARS) : v;
+  return s.indexOf('\u0000') === -1 ? s : s.replace(/\u0000/g, '\ufffd');
 }
 
 function describe(raw: unknown): string | null {
@@ -239,7 +241,8 @@ export function compileTable(table: InterfaceTable): CompiledTable {
 
   function validate(record: unknown, index: number, codes: CodeContext, errors: RecordError[]): ValidatedRecord | null {
     if (record instanceof RecordParseError) {
-      errors.push({ index, field: null, value: record.value, rule: record.rule, message: record.message });
+      const message = record.message.indexOf('\u0000') === -1 ? record.message : record.message.replace(/\u0000/g, '\ufffd');
+      errors.push({ index, field: null, value: record.value === null ? null : truncate(record.value), rule: record.rule, message });
       return null;
     }
     if (record === null || typeof record !== 'object' || Array.isArray(record)) {
@@ -250,7 +253,8 @@ export function compileTable(table: InterfaceTable): CompiledTable {
     const before = errors.length;
     for (const k in rec) {
       if (known[k] !== true) {
-        errors.push({ index, field: k, value: describe(rec[k]), rule: 'unknown_field', message: `Field ${k} is not a field of the interface table ${tableLabel} (rule unknown_field)` });
+        const name = truncate(k);
+        errors.push({ index, field: name, value: describe(rec[k]), rule: 'unknown_field', message: `Field ${name} is not a field of the interface table ${tableLabel} (rule unknown_field)` });
       }
     }
     const values = new Array<string | null>(n);
