@@ -67,6 +67,7 @@ function CapacityCell({ g, k }: { g: SummaryGroup; k: string }) {
       <div style={{ minWidth: 150 }}>
         <Progress percent={pct(c.allocatedReported, c.total)} size="small" format={() => `${num(c.allocatedReported)}/${num(c.total)}`} />
         <Progress percent={pct(c.allocatedInventory, c.total)} size="small" strokeColor="#52c41a" format={() => num(c.allocatedInventory)} />
+        <Typography.Text type="secondary" style={{ fontSize: 12 }}>{t('inventory.freeShort', { reported: num(c.freeReported), inventory: num(c.freeInventory) })}</Typography.Text>
       </div>
     </Tooltip>
   );
@@ -121,7 +122,7 @@ function Overview({ onFlags }: { onFlags: () => void }) {
         title={t('inventory.capacity')}
         extra={<Segmented value={groupBy} onChange={(v) => setGroupBy(v as GroupBy)} options={(['node', 'provider', 'unit'] as const).map((g) => ({ value: g, label: t(`inventory.by.${g}`) }))} />}
       >
-        {groupBy !== 'unit' && <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('inventory.capacityHint')}</Typography.Paragraph>}
+        {groupBy !== 'unit' && s?.groups.some((g) => g.capacity) && <Typography.Paragraph type="secondary" style={{ marginBottom: 8 }}>{t('inventory.capacityHint')}</Typography.Paragraph>}
         <Table rowKey={(g) => g.id ?? 'none'} size="small" loading={summary.isLoading} columns={columns} dataSource={s?.groups ?? []} pagination={false} scroll={{ x: 'max-content' }} data-testid="inventory-summary" />
       </Card>
       <Card size="small" title={t('inventory.trend')} extra={<Typography.Text type="secondary">{t('inventory.trendHint')}</Typography.Text>}>
@@ -173,7 +174,10 @@ function ResourceDrawer({ id, onClose }: { id: string; onClose: () => void }) {
           <div>
             <Typography.Title level={5}>{t('inventory.attributes')}</Typography.Title>
             <Descriptions size="small" column={2} bordered>
-              {Object.entries(r.attributes).map(([k, v]) => <Descriptions.Item key={k} label={label(k)}>{v ?? '—'}</Descriptions.Item>)}
+              {/* In the order of the interface table (fieldLabels follows the registry), not jsonb's key order. */}
+              {[...Object.keys(r.fieldLabels).filter((k) => k in r.attributes), ...Object.keys(r.attributes).filter((k) => !(k in r.fieldLabels))].map((k) => (
+                <Descriptions.Item key={k} label={label(k)}>{r.attributes[k] ?? '—'}</Descriptions.Item>
+              ))}
             </Descriptions>
           </div>
           <div>
