@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -25,7 +25,7 @@ function StatusTag({ status }: { status: BatchStatus }) {
 }
 
 export default function IngestBatchesPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [form] = Form.useForm<FilterValues>();
   const [filter, setFilter] = useState<BatchFilter>({});
   const [page, setPage] = useState({ page: 1, pageSize: 20 });
@@ -55,6 +55,13 @@ export default function IngestBatchesPage() {
     options: c.tables.map((name) => ({ value: name, label: registry.data!.tables.find((x) => x.name === name)?.cn ?? name })),
   }));
   const b = detail.data;
+  const fieldsOf = registry.data?.tables.find((x) => x.name === b?.table)?.fields ?? [];
+  /** The error in the reader's language by its rule, with the field's Chinese name and format; else the server's text. */
+  function errorMessage(e: RecordError): string {
+    const f = fieldsOf.find((x) => x.name === e.field);
+    const key = `ingestion.rules.${e.rule}`;
+    return i18n.exists(key) ? t(key, { field: f ? `${f.cn}（${f.name}）` : (e.field ?? ''), format: f?.format ?? '' }) : e.message;
+  }
 
   return (
     <Card title={t('ingestion.batches.title')} size="small">
@@ -138,10 +145,10 @@ export default function IngestBatchesPage() {
               data-testid="batch-errors"
               columns={[
                 { title: t('ingestion.batches.index'), dataIndex: 'index', width: 70 },
-                { title: t('ingestion.batches.field'), dataIndex: 'field', width: 150, render: (v: string | null) => v ?? '—' },
+                { title: t('ingestion.batches.field'), dataIndex: 'field', width: 150, render: (v: string | null) => (v === null ? '—' : <Tooltip title={v}>{fieldsOf.find((x) => x.name === v)?.cn ?? v}</Tooltip>) },
                 { title: t('ingestion.batches.value'), dataIndex: 'value', width: 160, ellipsis: true, render: (v: string | null) => (v === null ? '—' : <Typography.Text code>{v}</Typography.Text>) },
                 { title: t('ingestion.batches.rule'), dataIndex: 'rule', width: 110, render: (v: string) => <Tag>{v}</Tag> },
-                { title: t('ingestion.batches.message'), dataIndex: 'message' },
+                { title: t('ingestion.batches.message'), key: 'message', render: (_, e) => <Tooltip title={e.message}>{errorMessage(e)}</Tooltip> },
               ]}
             />
           </>

@@ -28,7 +28,7 @@ function widthOf(f: RegistryField): number {
   if (f.kind === 'date') return Math.max(110, byTitle);
   if (f.kind !== 'text') return Math.max(100, byTitle);
   const max = Number(/\.\.(\d+)$/.exec(f.format)?.[1] ?? /^an(\d+)$/.exec(f.format)?.[1] ?? 40);
-  return Math.max(byTitle, Math.min(320, max * 8 + 24));
+  return Math.max(byTitle, Math.min(240, max * 6 + 24));
 }
 
 export default function IngestDataPage() {
