@@ -295,4 +295,15 @@ describe('ingest records: search, export, batches', () => {
       expect(res.statusCode, url).toBe(403);
     }
   });
+
+  it('shows the three administrators nothing: no ingest:read, and row-level security closes the rows without business access', async () => {
+    const m = await createOrg(t, { kind: 'management_unit' });
+    const sysadmin = (await signedInUser(t, { orgId: m.id, roles: ['system_admin'] })).session;
+    expect((await get(sysadmin, '/api/ingest/tables/hostLog/records')).statusCode).toBe(403);
+    const base = systemContext('test');
+    const closed = { ...base, actor: { ...base.actor, businessAccess: false } };
+    const svc = new IngestRecordsService(t.deps.db);
+    expect((await svc.search(base, 'hostLog', { provider: provA.id })).total).toBe(30);
+    expect((await svc.search(closed, 'hostLog', { provider: provA.id })).total).toBe(0);
+  });
 });
