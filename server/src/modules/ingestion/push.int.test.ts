@@ -218,6 +218,17 @@ describe('idempotency', () => {
     expect(both.map((r) => r.json().replayed).sort()).toEqual([false, true]);
     expect(await storedRows('ingest_host_log', both[0]!.json().batchId)).toHaveLength(2);
   });
+  it("keys are stored as given: quotes, backslashes, Chinese", async () => {
+    const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
+    const key = `it's a "key" \\ 批次 ${unique()}`;
+    const body = JSON.stringify([sampleRecord(tbl)]);
+    const first = await push('hostLog', body, { key });
+    expect(first.statusCode).toBe(200);
+    const stored = await owner.query('select idempotency_key, body_sm3 from ingest_batches where id = $1', [first.json().batchId]);
+    expect(stored.rows[0].idempotency_key).toBe(key);
+    expect(stored.rows[0].body_sm3).toMatch(/^[0-9a-f]{64}$/);
+    expect((await push('hostLog', body, { key })).json().replayed).toBe(true);
+  });
   it('the key is 1–200 characters', async () => {
     const res = await push('hostLog', '[]', { key: 'k'.repeat(201) });
     expect(res.statusCode).toBe(400);

@@ -178,32 +178,21 @@ export class PushWriter implements IngestWriter {
     };
     client.on('error', onError);
     try {
-      await client.query(SYSTEM_SCOPE_SQL);
-      const ins = await client.query<{ id: string }>(
-        `insert into ingest_batches (provider_org_id, node_id, table_name, source, credential_id, idempotency_key, body_sm3, content_type, mode,
+      // One round trip opens the transaction, sets the RLS scope and records the batch (simple protocol, so the values
+      // are literals: pg's escapeLiteral; numbers are integers).
+      const lit = (v: string | null | undefined) => (v === null || v === undefined ? 'null' : client.escapeLiteral(v));
+      const results = (await client.query(
+        `${SYSTEM_SCOPE_SQL};
+         insert into ingest_batches (provider_org_id, node_id, table_name, source, credential_id, idempotency_key, body_sm3, content_type, mode,
            received_at, record_count, accepted_count, rejected_count, on_time_count, status, errors)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
+         values (${lit(input.providerOrgId)}::uuid, ${lit(input.nodeId)}::uuid, ${lit(compiled.table.name)}, ${lit(input.source)},
+           ${lit(input.credentialId)}::uuid, ${lit(input.idempotencyKey)}, ${lit(input.bodySm3)},
+           ${lit(input.contentType ? input.contentType.slice(0, 200) : null)}, ${lit(input.mode)}, ${lit(new Date(receivedAt).toISOString())}::timestamptz,
+           ${total | 0}, ${accepted | 0}, ${(total - accepted) | 0}, ${onTime | 0}, ${lit(status)}, ${lit(JSON.stringify(errors))}::jsonb)
          on conflict (provider_org_id, idempotency_key) do nothing
          returning id`,
-        [
-          input.providerOrgId,
-          input.nodeId,
-          compiled.table.name,
-          input.source,
-          input.credentialId ?? null,
-          input.idempotencyKey ?? null,
-          input.bodySm3 ?? null,
-          input.contentType ? input.contentType.slice(0, 200) : null,
-          input.mode,
-          new Date(receivedAt).toISOString(),
-          total,
-          accepted,
-          total - accepted,
-          onTime,
-          status,
-          JSON.stringify(errors),
-        ],
-      );
+      )) as unknown as Array<pg.QueryResult<{ id: string }>>;
+      const ins = results[results.length - 1]!;
       if (ins.rows.length === 0) {
         const prior = await client.query<StoredBatch>(
           `select id, table_name, node_id, status, record_count, accepted_count, rejected_count, errors, body_sm3
