@@ -172,6 +172,7 @@ describe('workflow instances', () => {
     expect(review.assignee).toMatchObject({ role: 'mgmt_staff', orgKind: 'management_unit', orgId: null });
     inst = (await act(mgmt, review.id, { action: 'approve' })).json() as Instance;
     expect(inst.events).toContainEqual(expect.objectContaining({ action: 'condition', stepKey: 'amount', details: { route: 'branch 1 → director' } }));
+    expect((inst as Instance & { steps: Array<{ key: string; name: string }> }).steps.find((x) => x.key === 'amount')).toEqual({ key: 'amount', name: '金额判断', kind: 'condition' });
     const director = pending(inst, 'director');
 
     expect((await act(leader, director.id, { action: 'extend', by: { workingDays: 1 } })).json().code).toBe('workflow.management_only');

@@ -134,6 +134,8 @@ export type WorkflowEvent = z.infer<typeof eventSchema>;
 export const instanceDetailSchema = instanceSummarySchema.extend({
   facts: factsSchema,
   returnedStep: z.string().nullable(),
+  /** The steps of the definition (names for the timeline's automatic steps). */
+  steps: z.array(z.object({ key: z.string(), name: z.string(), kind: z.enum(['approval', 'condition', 'parallel']) })),
   tasks: z.array(taskSchema),
   /** The timeline (流转记录), oldest first. */
   events: z.array(eventSchema),

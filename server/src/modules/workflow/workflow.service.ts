@@ -625,7 +625,7 @@ export class WorkflowService {
       .selectFrom('workflowInstances as i')
       .innerJoin('workflowDefinitions as d', 'd.id', 'i.definitionId')
       .selectAll('i')
-      .select(['d.code as definitionCode', 'd.name as definitionName', 'd.version as definitionVersion'])
+      .select(['d.code as definitionCode', 'd.name as definitionName', 'd.version as definitionVersion', 'd.definition'])
       .where('i.id', '=', id)
       .executeTakeFirst();
     if (!row) throw notFound('workflow_instance', id);
@@ -639,6 +639,7 @@ export class WorkflowService {
       ...toSummary(row),
       facts: row.facts as Facts,
       returnedStep: status === 'returned' ? (state.returnedStep ?? null) : null,
+      steps: (row.definition as unknown as DefinitionBody).steps.map((s) => ({ key: s.key, name: s.name, kind: s.kind })),
       tasks: tasks.map((t) => this.toTask(t, me, status, row.startedBy)),
       events: events.map(
         (e): WorkflowEvent => ({
