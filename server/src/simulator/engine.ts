@@ -72,12 +72,13 @@ interface Buffer {
   node: FleetNode;
   table: string;
   records: SimRecord[];
-  faulty: number;
 }
 
 export class Simulation {
   readonly stats: SimulationStats = { slots: 0, records: 0, faulty: 0, accepted: 0, rejected: 0, batches: 0, batchesFailed: 0, replayed: 0, syslogSent: 0, skippedOutage: 0, perTable: {}, failures: {} };
   private readonly buffers = new Map<string, Buffer>();
+  /** Records broken by the fault model (counted exactly per batch). */
+  private readonly faultyRecords = new WeakSet<SimRecord>();
   private readonly inflight = new Set<Promise<void>>();
   private readonly generators;
   private readonly nodes;
@@ -164,8 +165,8 @@ export class Simulation {
         const density = this.opts.density ?? 1;
         const records = g.generate({ fleet, provider, node, at: periodAt, rng: Rng.of(fleet.seed, node.code, g.table, periodAt), density });
         if (records.length === 0) continue;
-        const faults = this.injectFaults(g.table, node.code, periodAt, records);
-        this.add(provider, node, g.table, records, faults);
+        this.injectFaults(g.table, node.code, periodAt, records);
+        this.add(provider, node, g.table, records);
         if (live && this.opts.syslog && (g.table === 'securityDeviceLog' || g.table === 'hostLog')) this.sendSyslog(provider, node, at);
       }
     }
@@ -180,47 +181,34 @@ export class Simulation {
     this.progress(at + SLOT_MS, live);
   }
 
-  private injectFaults(table: string, nodeCode: string, at: number, records: SimRecord[]): number {
+  private injectFaults(table: string, nodeCode: string, at: number, records: SimRecord[]): void {
     const rate = this.opts.faultRate ?? 0;
-    if (rate <= 0) return 0;
+    if (rate <= 0) return;
     const rng = Rng.of(this.opts.fleet.seed, 'fault', nodeCode, table, at);
-    let n = 0;
     for (const r of records) {
-      if (rng.chance(rate) && applyFault(table, r, rng)) n++;
+      if (rng.chance(rate) && applyFault(table, r, rng)) this.faultyRecords.add(r);
     }
-    return n;
   }
 
-  private add(provider: FleetProvider, node: FleetNode, table: string, records: SimRecord[], faulty: number): void {
+  private add(provider: FleetProvider, node: FleetNode, table: string, records: SimRecord[]): void {
     const key = `${provider.code}\u0000${node.code}\u0000${table}`;
     let b = this.buffers.get(key);
     if (!b) {
-      b = { provider, node, table, records: [], faulty: 0 };
+      b = { provider, node, table, records: [] };
       this.buffers.set(key, b);
     }
     b.records.push(...records);
-    b.faulty += faulty;
-    while (b.records.length >= MAX_BATCH_RECORDS) {
-      const part = b.records.splice(0, MAX_BATCH_RECORDS);
-      // Faulty records are spread: attribute them proportionally (exact counts come from the platform's answer).
-      const share = Math.round((b.faulty * part.length) / (part.length + b.records.length));
-      b.faulty -= share;
-      this.send(b, part, share);
-    }
+    while (b.records.length >= MAX_BATCH_RECORDS) this.send(b, b.records.splice(0, MAX_BATCH_RECORDS));
   }
 
   private async flushAll(): Promise<void> {
-    for (const b of this.buffers.values()) {
-      if (b.records.length) {
-        const part = b.records.splice(0);
-        this.send(b, part, b.faulty);
-        b.faulty = 0;
-      }
-    }
+    for (const b of this.buffers.values()) if (b.records.length) this.send(b, b.records.splice(0));
     await this.backpressure(0);
   }
 
-  private send(b: Buffer, records: SimRecord[], faulty: number): void {
+  private send(b: Buffer, records: SimRecord[]): void {
+    let faulty = 0;
+    for (const r of records) if (this.faultyRecords.has(r)) faulty++;
     this.seq++;
     const rng = Rng.of(this.opts.fleet.seed, 'format', this.opts.runId, this.seq);
     const roll = rng.next();

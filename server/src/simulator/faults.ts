@@ -32,6 +32,14 @@ export const EXPECTED_RULES: Record<FaultKind, readonly string[]> = {
 
 const tables = new Map(INTERFACE_TABLES.map((t) => [t.name, t]));
 
+/** The broken values used per fault kind (one is picked at random). */
+export const FAULT_VALUES = {
+  date: ['2026-02-30', '2026/03/01', '20260301'],
+  datetime: ['2026-02-30 10:00:00', '2026-13-01 10:00:00', '2026-03-01 24:00:00', '2026-03-01 10:00'],
+  ip: ['300.1.2.3', '10.0.0.256', 'not-an-ip'],
+  numeric: ['abc', '12a', '一百'],
+} as const;
+
 function candidates(fields: readonly InterfaceField[], record: SimRecord, kind: FaultKind): InterfaceField[] {
   const present = (f: InterfaceField) => record[f.name] !== undefined && record[f.name] !== '';
   switch (kind) {
@@ -82,10 +90,10 @@ export function applyFault(table: string, record: SimRecord, rng: Rng, kind?: Fa
       break;
     }
     case 'date':
-      value = f.rule.kind === 'date' ? rng.pick(['2026-02-30', '2026/03/01', '20260301']) : rng.pick(['2026-02-30 10:00:00', '2026-03-01T10:00:00', '2026-03-01 24:00:00']);
+      value = rng.pick(f.rule.kind === 'date' ? FAULT_VALUES.date : FAULT_VALUES.datetime);
       break;
     case 'ip':
-      value = rng.pick(['300.1.2.3', '10.0.0', 'not-an-ip']);
+      value = rng.pick(FAULT_VALUES.ip);
       break;
     case 'code': {
       const len = f.rule.kind === 'text' ? f.rule.max : 4;
@@ -93,7 +101,7 @@ export function applyFault(table: string, record: SimRecord, rng: Rng, kind?: Fa
       break;
     }
     case 'numeric':
-      value = rng.pick(['abc', '12a', '一百']);
+      value = rng.pick(FAULT_VALUES.numeric);
       break;
     case 'required':
       value = null;

@@ -6,7 +6,7 @@ import { INTERFACE_TABLES, type RecordError } from '../modules/ingestion/index.j
 import { compiledTable, type CodeContext } from '../modules/ingestion/validator.js';
 import { buildFleet, syntheticSkeleton, type Fleet } from './fleet.js';
 import { GENERATORS, generateRecords, loadFactor, type SimRecord } from './generators.js';
-import { EXPECTED_RULES, FAULT_KINDS, applicableFaults, applyFault, inOutage, parseOutage, parseSkip } from './faults.js';
+import { EXPECTED_RULES, FAULT_KINDS, FAULT_VALUES, applicableFaults, applyFault, inOutage, parseOutage, parseSkip } from './faults.js';
 import { Rng, SLOT_MS, beijingDateTime, beijingDayStart, beijingWeekStart } from './random.js';
 import { csvColumns, encodeGbk, toCsv } from './encoding.js';
 import { encodeBody, interpret } from './pusher.js';
@@ -130,6 +130,7 @@ describe('simulator generators', () => {
 describe('simulator faults', () => {
   it('every fault kind on every table where it applies is refused with the intended rule, on that field', () => {
     let tried = 0;
+    const values = new Set<string | null>();
     const provider = fleet.providers[0]!;
     const node = provider.nodes[0]!;
     const codes = codesFor(provider.code, node.rooms);
@@ -138,7 +139,7 @@ describe('simulator faults', () => {
       for (let k = 0; k < 24 && !base; k++) base = generateRecords(fleet, provider, node, g.table, INSTANTS[0]! + k * SLOT_MS)[0];
       expect(base, g.table).toBeDefined();
       for (const kind of applicableFaults(g.table, base!)) {
-        for (let seed = 0; seed < 3; seed++) {
+        for (let seed = 0; seed < 30; seed++) {
           const rec = { ...base! };
           const fault = applyFault(g.table, rec, new Rng(seed + 1), kind);
           expect(fault, `${g.table} ${kind}`).not.toBeNull();
@@ -146,11 +147,14 @@ describe('simulator faults', () => {
           const hit = errors.find((e) => e.field === fault!.field);
           expect(hit, `${g.table} ${kind} on ${fault!.field}: ${JSON.stringify(errors)}`).toBeDefined();
           expect(EXPECTED_RULES[kind]).toContain(hit!.rule);
+          values.add(fault!.value);
           tried++;
         }
       }
     }
-    expect(tried).toBeGreaterThan(35 * 3 * 3);
+    expect(tried).toBeGreaterThan(35 * 3 * 30);
+    // Every broken value of the fault model was tried somewhere.
+    for (const v of Object.values(FAULT_VALUES).flat()) expect(values, v).toContain(v);
     // Each kind is exercised somewhere.
     for (const kind of FAULT_KINDS) expect(GENERATORS.some((g) => applicableFaults(g.table, generateRecords(fleet, provider, node, g.table, monday)[0] ?? {}).includes(kind)), kind).toBe(true);
   });

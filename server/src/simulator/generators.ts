@@ -57,6 +57,12 @@ const clientIp = (c: GenContext) => (c.rng.chance(0.6) ? `10.${c.rng.int(1, 99)}
 const ephemeralPort = (c: GenContext) => String(c.rng.int(32768, 60999));
 const fictionalMobile = (key: string) => `138001${String(hash32(key) % 100000).padStart(5, '0')}`;
 
+/** A random share of the node's hosts, at least one when it has any (a weekly scan always finds something). */
+function someHosts(c: GenContext, share: number): FleetHost[] {
+  const picked = c.node.hosts.filter(() => c.rng.chance(share));
+  return picked.length === 0 && c.node.hosts.length > 0 ? [c.rng.pick(c.node.hosts)] : picked;
+}
+
 function anyHost(c: GenContext): FleetHost | null {
   return c.node.hosts.length ? c.rng.pick(c.node.hosts) : null;
 }
@@ -592,8 +598,7 @@ export const GENERATORS: readonly TableGenerator[] = [
     return [{ checkType, checkContent, isNormal: c.rng.chance(0.98) ? '是' : '否', checkedAt: beijingDateTime(c.at + 60_000), checkedBy: '运维值班组' }];
   }),
   gen('vulnerabilityScan', (c) =>
-    c.node.hosts
-      .filter(() => c.rng.chance(0.3))
+    someHosts(c, 0.3)
       .map((h) => {
         const risk = c.rng.pick(['高', '中', '中', '低', '低']);
         const status = c.rng.pick(['完成整改', '完成整改', '部分整改', '未整改']);
@@ -614,8 +619,7 @@ export const GENERATORS: readonly TableGenerator[] = [
       }),
   ),
   gen('patchInstallation', (c) =>
-    c.node.hosts
-      .filter(() => c.rng.chance(0.4))
+    someHosts(c, 0.4)
       .map((h) => {
         const installed = c.at - c.rng.int(1, 160) * 3600_000;
         const released = installed - c.rng.int(3, 20) * 86_400_000;

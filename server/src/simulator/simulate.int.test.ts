@@ -76,6 +76,8 @@ describe('zhengyun simulate against a running platform', () => {
       // Provider 2 silent for the first half of the window; provider 1 never sends ftp.
       outages: [{ provider: p2!.code, startMinute: 0, minutes: (SLOTS / 2) * 5 }],
       skipTables: [{ provider: p1!.code, table: 'ftp' }],
+      // Density 8: every sampled table (ftp, pop3, imap, logins …) certainly has records in 30 minutes.
+      density: 8,
       csvShare: 0.15,
       ndjsonShare: 0.15,
       runId: unique('simtest'),

@@ -86,7 +86,10 @@ export function skeletonFromCredentials(entries: readonly CredentialFileEntry[])
       const idx = p.nodes.length + 1;
       const rooms = e.rooms?.length ? e.rooms : [`${e.providerCode.slice(0, 2)}${String(idx).padStart(2, '0')}`];
       const systems = e.systems?.length
-        ? e.systems.map((s) => ({ systemId: s.systemId, name: s.name ?? s.systemId, unitCode: s.unitCode ?? s.systemId.replace(/\d{3}$/, ''), unitName: s.unitName ?? s.unitCode ?? s.systemId, registered: true }))
+        ? e.systems.map((s) => {
+            const unitCode = s.unitCode ?? s.systemId.replace(/\d{3}$/, '');
+            return { systemId: s.systemId, name: s.name ?? s.systemId, unitCode, unitName: s.unitName ?? unitCode, registered: true };
+          })
         : [1, 2, 3].map((k) => ({ systemId: `SIM${e.providerCode}${idx}${String(k).padStart(3, '0')}`, name: `${node} 模拟系统 ${k}`, unitCode: `SIM${e.providerCode}${idx}`, unitName: `${node} 模拟单位`, registered: false }));
       p.nodes.push({ code: node, name: node, rooms, systems });
     }
@@ -131,7 +134,7 @@ export function addSimulateCommand(program: Command, bootstrap: () => Promise<{ 
     .option('--seed <n>', 'seed of the fleet and the data', '1')
     .option('--density <x>', 'volume of network-protocol records and logs (1 = normal)', '1')
     .option('--concurrency <n>', 'pushes in flight at once', '4')
-    .option('--no-query-endpoints', 'with --bootstrap: do not serve and register the providers’ query endpoints')
+    .option('--no-query-endpoints', 'with --bootstrap and no --to: do not serve and register the providers’ query endpoints')
     .action(async (o: SimulateCliOptions) => {
       const seed = num('seed', o.seed, 0, 2 ** 31, 1);
       const hostsPerSystem = num('hosts-per-system', o.hostsPerSystem, 0, 1000, 4);
@@ -155,7 +158,7 @@ export function addSimulateCommand(program: Command, bootstrap: () => Promise<{ 
         boot = await bootstrap();
         skeleton = await b.readDirectorySkeleton(boot.container, { providers: providersLimit });
         if (skeleton.length === 0) throw new Error('simulate --bootstrap: no cloud provider runs a node in this database');
-        credentials = await b.issueCredentials(boot.container, skeleton);
+        credentials = await b.issueCredentials(boot.container, skeleton, 'simulator-cli');
         if (o.saveCredentials) {
           const entries: CredentialFileEntry[] = skeleton.flatMap((p) =>
             p.nodes.map((n) => {
@@ -173,7 +176,9 @@ export function addSimulateCommand(program: Command, bootstrap: () => Promise<{ 
       }
       const fleet = buildFleet(skeleton, { seed, hostsPerSystem });
       const simStartRef = { at: from ?? Date.now() };
-      if (boot) {
+      // A run with an end (a backfill) sends no syslog (only live slots do) and needs no query endpoints: leave the
+      // registered sources and endpoints (e.g. the demo feed's) alone.
+      if (boot && to === undefined) {
         const b = await import('./bootstrap.js');
         if (o.syslog) {
           const r = await b.registerSyslogSources(boot.container, fleet);
