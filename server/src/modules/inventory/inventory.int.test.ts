@@ -218,6 +218,16 @@ describe('inventory', () => {
     const after = (await detail(mgmt, a1.id)).json() as Detail;
     expect(after.quantities.memoryGb).toBe('32');
 
+    // An end date still ahead keeps the resource active; when the day comes, the job deletes it (with history).
+    await push(provA.id, nodeA, 'vpnService', [{ systemId: systemA.systemNo, vpnType: 'SSL', account: 'vpn-zhang', accessibleRange: '10.1.0.0/16', openedDate: '2026-01-01', closedDate: '2099-01-01' }]);
+    await t.container.inventory.applyPending();
+    const vpn = (await list(mgmt, `providerOrgId=${provA.id}&kind=vpn_account`)).items[0]!;
+    expect([vpn.name, vpn.status]).toEqual(['vpn-zhang', 'active']);
+    await owner.query(`update inventory_resources set deleted_date = current_date - 1 where id = $1`, [vpn.id]);
+    expect((await t.container.inventory.applyPending()).expired).toBeGreaterThanOrEqual(1);
+    const expired = (await detail(mgmt, vpn.id)).json() as Detail;
+    expect([expired.status, expired.changes.map((c) => c.action)]).toEqual(['deleted', ['created', 'deleted']]);
+
     // The same value written differently (16 vs 16.00) is no change.
     await push(provA.id, nodeA, 'cloudHostSpec', [host(systemA.systemNo, 'vm-a1', { memoryAllocated: '32', cpuCores: '8' })]);
     await t.container.inventory.applyPending();
@@ -284,9 +294,14 @@ describe('inventory', () => {
     await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
     const ws = wb.worksheets[0]!;
     expect(ws.getRow(1).getCell(1).value).toBe('资源类型');
-    expect(ws.rowCount).toBe(6);
-    const names = [2, 3, 4, 5, 6].map((n) => ws.getRow(n).getCell(2).value);
+    // 5 resources and the expired VPN account.
+    expect(ws.rowCount).toBe(7);
+    const names = [2, 3, 4, 5, 6, 7].map((n) => ws.getRow(n).getCell(2).value);
     expect(names).toContain('主机-vm-a1');
+    const active = await t.app.inject({ method: 'GET', url: `/api/inventory/resources/export?providerOrgId=${provA.id}&status=active`, headers: mgmt.headers });
+    const wb2 = new ExcelJS.Workbook();
+    await wb2.xlsx.load(active.rawPayload as unknown as ArrayBuffer);
+    expect(wb2.worksheets[0]!.rowCount).toBe(5);
   });
 
   it('isolates providers and units; the administrators read nothing', async () => {
@@ -299,7 +314,7 @@ describe('inventory', () => {
     expect((await detail(unitB, a1.id)).statusCode).toBe(404);
     expect((await list(unitB, '')).items.map((r) => r.name)).toEqual(['主机-vm-b1']);
     // Unit A sees the resources of its system (vm-a1, vm-a3, the internet IP), not the unowned one or the device.
-    expect((await list(unitA, '')).items.map((r) => r.name).sort()).toEqual(['203.0.113.7', '主机-vm-a1', '主机-vm-a3']);
+    expect((await list(unitA, 'status=active')).items.map((r) => r.name).sort()).toEqual(['203.0.113.7', '主机-vm-a1', '主机-vm-a3']);
     expect((await detail(unitA, a1.id)).statusCode).toBe(200);
     const flagsB = (await t.app.inject({ method: 'GET', url: `/api/inventory/flags`, headers: staffB.headers })).json() as { total: number };
     expect(flagsB.total).toBe(0);

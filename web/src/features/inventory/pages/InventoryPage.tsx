@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import type { ColumnsType, TablePaginationConfig } from 'antd/es/table';
 import type { SorterResult } from 'antd/es/table/interface';
 import { errorText } from '../../../i18n';
+import { directoryApi, directoryKeys } from '../../directory/directory.api';
 import { fmtTime } from '../../../app/format';
 import {
   CAPACITY_KEYS, FLAG_TYPES, QUANTITY_KEYS, RESOURCE_FLAGS, RESOURCE_KINDS, inventoryApi, inventoryKeys,
@@ -215,6 +216,9 @@ function Resources() {
   const [query, setQuery] = useState<ResourceQuery>({ page: '1', pageSize: '20', status: 'active' });
   const [open, setOpen] = useState<string>();
   const list = useQuery({ queryKey: inventoryKeys.list(query), queryFn: () => inventoryApi.list(query) });
+  const nodes = useQuery({ queryKey: directoryKeys.nodes, queryFn: directoryApi.nodes });
+  const providers = new Map<string, string>();
+  for (const n of nodes.data?.items ?? []) if (n.provider) providers.set(n.provider.id, n.provider.name);
   const set = (patch: Partial<ResourceQuery>) => setQuery((q) => ({ ...q, page: '1', ...patch }));
   const exporter = useMutation({
     mutationFn: () =>
@@ -244,6 +248,8 @@ function Resources() {
     <Space direction="vertical" size="middle" style={{ width: '100%' }}>
       <Space wrap>
         <Input.Search allowClear placeholder={t('inventory.search')} style={{ width: 280 }} onSearch={(v) => set({ q: v.trim() || undefined })} data-testid="inventory-search" />
+        <Select allowClear showSearch optionFilterProp="label" placeholder={t('inventory.provider')} style={{ width: 200 }} value={query.providerOrgId} onChange={(v) => set({ providerOrgId: v })} options={[...providers].map(([value, label]) => ({ value, label }))} popupMatchSelectWidth={false} />
+        <Select allowClear showSearch optionFilterProp="label" placeholder={t('inventory.node')} style={{ width: 160 }} value={query.nodeId} onChange={(v) => set({ nodeId: v })} options={(nodes.data?.items ?? []).map((n) => ({ value: n.id, label: n.name }))} popupMatchSelectWidth={false} />
         <Select allowClear placeholder={t('inventory.kind')} style={{ width: 180 }} value={query.kind} onChange={(v) => set({ kind: v })} options={RESOURCE_KINDS.map((k) => ({ value: k, label: t(`inventory.kinds.${k}`) }))} />
         <Select allowClear placeholder={t('inventory.status')} style={{ width: 120 }} value={query.status} onChange={(v) => set({ status: v })} options={(['active', 'deleted'] as const).map((k) => ({ value: k, label: t(`inventory.statuses.${k}`) }))} />
         <Select allowClear placeholder={t('inventory.flag')} style={{ width: 180 }} value={query.flag} onChange={(v) => set({ flag: v })} options={RESOURCE_FLAGS.map((k) => ({ value: k, label: t(`inventory.flags.${k}`) }))} />
