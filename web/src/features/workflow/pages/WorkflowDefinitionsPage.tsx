@@ -173,7 +173,7 @@ export default function WorkflowDefinitionsPage() {
               <Input.TextArea
                 value={editing.json}
                 onChange={(e) => setEditing({ ...editing, json: e.target.value })}
-                autoSize={{ minRows: 14, maxRows: 28 }}
+                autoSize={{ minRows: 12, maxRows: 18 }}
                 style={{ fontFamily: 'monospace', fontSize: 12 }}
                 data-testid="wf-def-json"
               />
