@@ -237,7 +237,7 @@ export class QueryPollerService {
       await this.endpoint(trx, ctx, id);
       return trx
         .updateTable('providerQueryEndpoints')
-        .set({ lastPolledAt: new Date() })
+        .set({ lastPolledAt: new Date(), nextPollAt: sql<Date>`now() + make_interval(mins => interval_minutes)` })
         .where('id', '=', id)
         .returning(['id', 'providerOrgId', 'nodeId', 'baseUrl', 'signingSecretEnc'])
         .executeTakeFirstOrThrow();

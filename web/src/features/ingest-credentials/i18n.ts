@@ -112,6 +112,10 @@ export const zh = {
     deactivateConfirm: '停用后新推送的数据不再接受该代码。确定停用？',
     lengthRule: '代码为 {{len}} 个字符',
     noValues: '尚无代码',
+    names: {
+      assetCategory: '资产类别', cloudHostType: '云主机类型', cloudProvider: '云服务商', managementType: '管理方式', networkType: '网络类型',
+      powerSupplyType: '供电方式', remediationStatus: '整改状态', riskLevel: '风险等级', runStatus: '运行状态', yesNo: '是否',
+    } as Record<string, string>,
   },
   errors: {
     'ingest.body_too_large': '请求体超过大小上限',
@@ -259,6 +263,10 @@ export const en: typeof zh = {
     deactivateConfirm: 'New data with this code will be refused. Deactivate it?',
     lengthRule: 'Codes have {{len}} characters',
     noValues: 'No codes yet',
+    names: {
+      assetCategory: 'Asset category', cloudHostType: 'Cloud host type', cloudProvider: 'Cloud provider', managementType: 'Management type', networkType: 'Network type',
+      powerSupplyType: 'Power supply', remediationStatus: 'Remediation status', riskLevel: 'Risk level', runStatus: 'Run status', yesNo: 'Yes / no',
+    },
   },
   errors: {
     'ingest.body_too_large': 'The request body is too large',

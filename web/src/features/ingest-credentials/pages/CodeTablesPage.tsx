@@ -174,7 +174,7 @@ export default function CodeTablesPage() {
         tabPosition="left"
         items={(list.data?.tables ?? []).map((table) => ({
           key: table.name,
-          label: `${table.name} (${table.values.filter((v) => v.active).length})`,
+          label: `${t(`codeTables.names.${table.name}`, { defaultValue: table.name })} · ${table.name} (${table.values.filter((v) => v.active).length})`,
           children: <CodeTableTab table={table} editable={editable} />,
         }))}
       />
