@@ -210,9 +210,9 @@ export class InventoryService {
   async list(ctx: RequestContext, q: ResourceListQuery): Promise<{ items: Resource[]; total: number; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
-    const { page: _p, pageSize: _s, sort, order, ...filter } = q;
+    // The repository's filter ignores page, pageSize, sort and order.
     return this.read(ctx, async (trx) => {
-      const { rows, total } = await repo.listResources(trx, filter, { limit: pageSize, offset: (page - 1) * pageSize, sort: sort ?? 'name', order: order ?? 'asc' });
+      const { rows, total } = await repo.listResources(trx, q, { limit: pageSize, offset: (page - 1) * pageSize, sort: q.sort ?? 'name', order: q.order ?? 'asc' });
       return { items: rows.map(toResource), total, page, pageSize };
     });
   }
