@@ -54,22 +54,22 @@ export interface SyslogBenchResult {
 const SENDER = `
 import dgram from 'node:dgram';
 const [port, rate, seconds] = process.argv.slice(1).map(Number);
+const from = process.argv[4];
 const s = dgram.createSocket('udp4');
 const total = rate * seconds;
-const pad = (n) => String(n).padStart(2, '0');
 let sent = 0;
 let inFlight = 0;
 const t0 = performance.now();
 function tick() {
   const due = Math.min(total, Math.floor(((performance.now() - t0) / 1000) * rate));
-  while (sent < due && inFlight < 2000) {
+  const ts = new Date().toISOString();
+  while (sent < due && inFlight < 4000) {
     const i = sent++;
-    const d = new Date();
-    const msg = '<' + (128 + 4 + (i % 4)) + '>1 ' + d.toISOString() + ' fw-bench ips ' + (1000 + (i % 50)) + ' IPS_' + (i % 20) +
+    const msg = '<' + (132 + (i & 3)) + '>1 ' + ts + ' fw-bench ips ' + (1000 + (i % 50)) + ' IPS_' + (i % 20) +
       ' [flow@32473 srcip="10.' + (i % 200) + '.' + (i % 250) + '.1" srcport="' + (1024 + (i % 60000)) + '" dstip="172.16.0.' + (i % 250) + '" dstport="443"]' +
       ' benchmark message #' + i + ' 阻断 attack from a simulated source with some padding text to look like a real log line';
     inFlight++;
-    s.send(msg, port, '127.0.0.1', () => { inFlight--; });
+    s.send(msg, port, '127.0.0.1', done);
   }
   if (sent < total) setTimeout(tick, 1);
   else {
@@ -77,8 +77,13 @@ function tick() {
     wait();
   }
 }
-tick();
+function done() {
+  inFlight--;
+}
+s.bind(0, from, tick);
 `;
+/** The address the sender process sends from (any 127/8 address is local on Linux). */
+const SENDER_IP = '127.0.99.1';
 
 function rcvbufErrors(): number | null {
   try {
@@ -123,6 +128,7 @@ export async function runSyslogBench(opts: SyslogBenchOptions = {}): Promise<Sys
     const jobs = new JobQueue(url, logger);
     const deps: PlatformDeps = { config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher(config.masterKey!), jobs, embedded: false };
     const { app, container } = await buildApp(deps, { serveWeb: false });
+    let cleanup: (() => Promise<void>) | null = null;
     try {
       // One provider, one node, the sender's address registered as a firewall.
       const ctx = systemContext('bench');
@@ -131,10 +137,14 @@ export async function runSyslogBench(opts: SyslogBenchOptions = {}): Promise<Sys
         container.organisations.createIn(trx, ctx, { kind: 'cloud_provider', name: `基准云服务商-${stamp}`, parentId: null, code: null, shortName: null, description: null }),
       );
       const nodeId = await container.directory.ensureCloudNode(ctx, { code: `SB${stamp}`.slice(0, 30), name: `基准节点-${stamp}`, cloudType: 'service', providerOrgId: providerId });
-      const existing = (await container.syslogSources.loadAll()).find((s) => s.network === '127.0.0.1/32');
-      const patch = { providerOrgId: providerId, nodeId, kind: 'security_device' as const, deviceName: '基准防火墙', serialNumber: 'BENCH-FW-1', deviceType: '防火墙', enabled: true };
-      if (existing) await container.syslogSources.update(ctx, existing.id, patch);
-      else await container.syslogSources.create(ctx, { network: '127.0.0.1/32', ...patch });
+      // The sender binds a loopback address of its own, so an existing database's sources are not touched.
+      if ((await container.syslogSources.loadAll()).some((x) => x.network === `${SENDER_IP}/32`)) {
+        throw new Error(`a syslog source for ${SENDER_IP} already exists in this database: use a scratch database (unset DATABASE_URL)`);
+      }
+      const source = await container.syslogSources.create(ctx, {
+        network: SENDER_IP, providerOrgId: providerId, nodeId, kind: 'security_device', deviceName: '基准防火墙', serialNumber: 'BENCH-FW-1', deviceType: '防火墙', enabled: true,
+      });
+      cleanup = () => container.syslogSources.remove(ctx, source.id);
 
       const receiver = container.syslogReceiver;
       const started = await receiver.start({ host: '127.0.0.1', port: 0 });
@@ -143,7 +153,7 @@ export async function runSyslogBench(opts: SyslogBenchOptions = {}): Promise<Sys
       const errorsBefore = rcvbufErrors();
       const t0 = performance.now();
       const out = await new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--input-type=module', '-e', SENDER, String(started.port), String(rate), String(seconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+        const child = spawn(process.execPath, ['--input-type=module', '-e', SENDER, String(started.port), String(rate), String(seconds), SENDER_IP], { stdio: ['ignore', 'pipe', 'inherit'] });
         let text = '';
         child.stdout.on('data', (d: Buffer) => (text += d.toString()));
         child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`sender exited with ${code}`))));
@@ -183,6 +193,7 @@ export async function runSyslogBench(opts: SyslogBenchOptions = {}): Promise<Sys
       return result;
     } finally {
       await app.close();
+      await cleanup?.().catch(() => undefined);
       await jobs.stop().catch(() => undefined);
       await database.close();
     }

@@ -163,11 +163,11 @@ describe('unknown senders', () => {
 
 describe('receiving with util-linux logger', () => {
   beforeAll(async () => {
-    // 127.0.0.1 is a security device of provider A; the rest of 127/8 hosts of provider A (longest prefix wins).
+    // 127.0.0.1 is a security device of provider A; the rest of 127.0.0.0/29 hosts of provider A (longest prefix wins).
     const fw = await addSource({ network: '127.0.0.1', providerOrgId: providerA.id, nodeId: nodeA, kind: 'security_device', deviceName: '边界防火墙', serialNumber: 'FW-SN-0001', deviceType: '防火墙' });
     expect(fw.statusCode).toBe(201);
     expect(fw.json().network).toBe('127.0.0.1/32');
-    const hosts = await addSource({ network: '127.0.0.0/8', providerOrgId: providerA.id, nodeId: nodeA, kind: 'host', cloudHostId: 'ecs-a-001', osType: 'Linux' });
+    const hosts = await addSource({ network: '127.0.0.0/29', providerOrgId: providerA.id, nodeId: nodeA, kind: 'host', cloudHostId: 'ecs-a-001', osType: 'Linux' });
     expect(hosts.statusCode).toBe(201);
     hostsId = hosts.json().id;
     await t.container.syslogReceiver.refreshSources();
@@ -245,7 +245,7 @@ describe('receiving with util-linux logger', () => {
     expect(r[0]!.occurred_at).toEqual(new Date('2026-11-30T06:00:00Z'));
   });
 
-  it('another loopback address falls in 127.0.0.0/8: a host log with the source and header fields', async () => {
+  it('another loopback address falls in 127.0.0.0/29: a host log with the source and header fields', async () => {
     const marker = unique('host');
     await sendUdp('127.0.0.2', [`<86>Nov 30 08:00:01 web-01 sshd[2231]: ${marker} Accepted password for root`]);
     await waitFor(async () => {
