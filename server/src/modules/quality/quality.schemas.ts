@@ -138,7 +138,11 @@ export const expectationSchema = z.object({
   note: z.string().nullable(),
   updatedAt: z.string(),
 });
-export const expectationListSchema = z.object({ items: z.array(expectationSchema), defaultMandatory: z.array(z.string()) });
+export const expectationListSchema = z.object({
+  items: z.array(expectationSchema),
+  /** Every interface table, in the order of the standard: all are mandatory unless an item says otherwise. */
+  tables: z.array(z.object({ table: z.string(), tableCn: z.string(), period: z.enum(['PT5M', 'P1D', 'P1W']) })),
+});
 
 export const expectationInputSchema = z.strictObject({
   providerOrgId: z.uuid(),

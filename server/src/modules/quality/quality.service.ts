@@ -226,7 +226,7 @@ export class QualityService {
       const names = await providerNames(trx, [...new Set(list.map((r) => r.providerOrgId))]);
       return list.map((r) => ({ ...r, providerName: names.get(r.providerOrgId) ?? null, updatedAt: r.updatedAt.toISOString() }));
     });
-    return { items: rows, defaultMandatory: INTERFACE_TABLES.map((t) => t.name) };
+    return { items: rows, tables: INTERFACE_TABLES.map((t) => ({ table: t.name, tableCn: t.cn, period: t.period })) };
   }
 
   /** Sets whether a table is mandatory for a provider (one node, or all with nodeId null). */

@@ -1,11 +1,12 @@
 import { useMemo, useState } from 'react';
-import { Alert, App, Button, Card, Col, Collapse, DatePicker, Empty, Progress, Row, Segmented, Space, Statistic, Table, Tag, Tooltip, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Collapse, DatePicker, Empty, Progress, Row, Segmented, Space, Statistic, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined, QuestionCircleOutlined } from '@ant-design/icons';
-import { useMutation, useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
-import { qualityApi, qualityKeys, type HeatCell, type ProviderSummary, type Range, type TableSummary } from '../data-quality.api';
+import { qualityApi, qualityKeys, type HeatCell, type ProviderSummary, type Range, type TableName, type TableSummary } from '../data-quality.api';
 import { errorText } from '../../../i18n';
+import { useCan } from '../../auth/auth.api';
 
 type PeriodKind = 'day' | 'week' | 'month';
 
@@ -45,6 +46,9 @@ function RatioBar({ label, value, target }: { label: string; value: string | nul
     </div>
   );
 }
+
+/** A table of the standard with its figures for the period (zeros when it has no rows) and its current setting. */
+type TableRow = TableSummary & { setting: boolean };
 
 function heatColor(c: string | null): string {
   if (c === null) return '#f5f5f5';
@@ -86,9 +90,37 @@ function ProviderCard({ p, onOpen }: { p: ProviderSummary; onOpen?: () => void }
 
 function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
   const { t, i18n } = useTranslation();
+  const { message } = App.useApp();
+  const can = useCan();
+  const queryClient = useQueryClient();
   const zh = i18n.language !== 'en-US';
+  // The management unit decides which tables a provider must deliver; the change is applied to today and yesterday.
+  const setMandatory = useMutation({
+    mutationFn: async ({ table, mandatory }: { table: TableName; mandatory: boolean }) => {
+      await qualityApi.setMandatory(p.providerOrgId, table, mandatory);
+      const today = shanghaiToday();
+      await qualityApi.compute(today.subtract(1, 'day').format(FMT));
+      await qualityApi.compute(today.format(FMT));
+    },
+    onSuccess: () => {
+      message.success(t('quality.mandatorySaved'));
+      void queryClient.invalidateQueries({ queryKey: qualityKeys.all });
+    },
+    onError: (e) => message.error(errorText(e)),
+  });
   const heatRange = useMemo<Range>(() => (range.from === range.to ? { from: dayjs(range.to).subtract(6, 'day').format(FMT), to: range.to } : range), [range]);
   const heat = useQuery({ queryKey: qualityKeys.heat(p.providerOrgId, heatRange), queryFn: () => qualityApi.heat(p.providerOrgId, heatRange) });
+  const expectations = useQuery({ queryKey: qualityKeys.expectations(p.providerOrgId), queryFn: () => qualityApi.expectations(p.providerOrgId) });
+  // Every table of the standard is listed (also those without rows in the period), with the provider-wide setting.
+  const rows = useMemo<TableRow[]>(() => {
+    const setting = new Map((expectations.data?.items ?? []).filter((e) => e.nodeId === null).map((e) => [e.tableName, e.mandatory]));
+    const byName = new Map(p.tables.map((x) => [x.table, x]));
+    const all = expectations.data?.tables ?? p.tables.map((x) => ({ table: x.table, tableCn: x.tableCn, period: x.period }));
+    return all.map((x) => ({
+      ...(byName.get(x.table) ?? { ...x, mandatory: true, expected: '0', received: '0', onTime: '0', accepted: '0', rejected: '0', completeness: null, timeliness: null, validity: null, score: null, meetsTarget: null }),
+      setting: setting.get(x.table) ?? true,
+    }));
+  }, [expectations.data, p.tables]);
   const days = useMemo(() => {
     const out: string[] = [];
     for (let d = dayjs(heatRange.from); !d.isAfter(dayjs(heatRange.to)); d = d.add(1, 'day')) out.push(d.format(FMT));
@@ -99,22 +131,42 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
     for (const c of heat.data?.cells ?? []) m.set(`${c.table}|${c.day}`, c);
     return m;
   }, [heat.data]);
-  const name = (r: TableSummary) => (zh ? r.tableCn : r.table);
+  const name = (r: TableRow) => (zh ? r.tableCn : r.table);
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Table<TableSummary>
+      <Table<TableRow>
         rowKey="table"
         size="small"
         pagination={false}
-        dataSource={p.tables}
+        dataSource={rows}
         title={() => <Typography.Text strong>{t('quality.tables')}</Typography.Text>}
         data-testid="quality-tables"
         scroll={{ x: 1000 }}
         columns={[
           { title: t('quality.table'), key: 'table', fixed: 'left', width: 200, render: (_, r) => <Tooltip title={r.table}>{name(r)}</Tooltip> },
-          { title: t('quality.tablePeriod'), dataIndex: 'period', width: 90, render: (v: TableSummary['period']) => t(`quality.tablePeriods.${v}`) },
-          { title: t('quality.mandatory'), dataIndex: 'mandatory', width: 70, render: (v: boolean) => (v ? t('quality.mandatory') : <Tag>{t('quality.optional')}</Tag>) },
+          { title: t('quality.tablePeriod'), dataIndex: 'period', width: 90, render: (v: TableRow['period']) => t(`quality.tablePeriods.${v}`) },
+          {
+            title: t('quality.mandatory'),
+            dataIndex: 'setting',
+            width: 90,
+            render: (v: boolean, r) =>
+              can('ingest:config') ? (
+                <Tooltip title={t('quality.mandatoryHint')}>
+                  <Switch
+                    size="small"
+                    checked={v}
+                    loading={setMandatory.isPending && setMandatory.variables?.table === r.table}
+                    onChange={(mandatory) => setMandatory.mutate({ table: r.table as TableName, mandatory })}
+                    data-testid={`quality-mandatory-${r.table}`}
+                  />
+                </Tooltip>
+              ) : v ? (
+                t('quality.mandatory')
+              ) : (
+                <Tag>{t('quality.optional')}</Tag>
+              ),
+          },
           { title: t('quality.expected'), dataIndex: 'expected', align: 'right', width: 90 },
           { title: t('quality.received'), dataIndex: 'received', align: 'right', width: 90 },
           {
@@ -135,12 +187,12 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
         {heat.isError ? (
           <Alert type="error" message={errorText(heat.error)} />
         ) : (
-          <Table<TableSummary>
+          <Table<TableRow>
             rowKey="table"
             size="small"
             loading={heat.isLoading}
             pagination={false}
-            dataSource={p.tables}
+            dataSource={rows}
             data-testid="quality-heat"
             scroll={{ x: 200 + days.length * 64 }}
             columns={[
@@ -150,8 +202,8 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
                 key: d,
                 width: 64,
                 align: 'center' as const,
-                onCell: (r: TableSummary) => ({ style: { background: heatColor(cells.get(`${r.table}|${d}`)?.completeness ?? null), padding: 4 } }),
-                render: (_: unknown, r: TableSummary) => {
+                onCell: (r: TableRow) => ({ style: { background: heatColor(cells.get(`${r.table}|${d}`)?.completeness ?? null), padding: 4 } }),
+                render: (_: unknown, r: TableRow) => {
                   const c = cells.get(`${r.table}|${d}`);
                   if (!c) return '';
                   return (
