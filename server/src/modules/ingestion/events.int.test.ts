@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
-import { systemContext } from '../../platform/context.js';
+import { SYSTEM_ACTOR, systemContext, type RequestContext } from '../../platform/context.js';
+import { withTx } from '../../platform/db/database.js';
 import { signedHeaders, parseBeijingDateTime, validateEvents } from './index.js';
 
 let t: TestApp;
@@ -212,5 +213,39 @@ describe('reading and acknowledging events', () => {
     expect(await auditRecords(t, { action: 'provider_events.acknowledge', targetId: id })).toHaveLength(1);
     const unacked = await t.app.inject({ url: '/api/ingest/events?acknowledged=false&pageSize=200', headers: staffA.headers });
     expect(unacked.json().items.map((i: { id: string }) => i.id)).not.toContain(id);
+  });
+});
+
+describe('row-level security (the backstop behind the scoped queries)', () => {
+  it('a provider’s transaction sees only its own credentials, events, endpoints and poll results; administrators none', async () => {
+    await push(credA, nodeA.code, [event()]);
+    await push(credB, nodeB.code, [event()]);
+    const sys = systemContext('test');
+    for (const [node, provider] of [[nodeA, providerA], [nodeB, providerB]] as const) {
+      const { endpoint } = await t.container.queryPoller.createEndpoint(sys, { nodeId: node.id, baseUrl: 'http://127.0.0.1:9/none' });
+      await withTx(t.deps.db, sys, (trx) =>
+        trx.insertInto('providerPollResults').values({ endpointId: endpoint.id, providerOrgId: provider.id, nodeId: node.id, resource: 'quotas', ok: false, durationMs: 1, error: 'x' }).execute(),
+      );
+    }
+    const as = (roots: string[], businessAccess = true): RequestContext => ({ ...sys, actor: { ...SYSTEM_ACTOR, kind: 'user', scope: { all: false, roots }, businessAccess } });
+    const owners = async (ctx: RequestContext) =>
+      withTx(t.deps.db, ctx, async (trx) => {
+        const ids = new Set<string>();
+        for (const table of ['ingestCredentials', 'providerEvents', 'providerQueryEndpoints', 'providerPollResults'] as const) {
+          const rows = await trx.selectFrom(table).select('providerOrgId').execute();
+          for (const r of rows) ids.add(`${table}:${r.providerOrgId === providerA.id ? 'A' : r.providerOrgId === providerB.id ? 'B' : 'other'}`);
+        }
+        return [...ids].filter((x) => !x.endsWith(':other')).sort();
+      });
+    expect(await owners(as([providerA.id]))).toEqual(['ingestCredentials:A', 'providerEvents:A', 'providerPollResults:A', 'providerQueryEndpoints:A']);
+    expect(await owners(as([providerB.id]))).toEqual(['ingestCredentials:B', 'providerEvents:B', 'providerPollResults:B', 'providerQueryEndpoints:B']);
+    // Business access off (the three administrators): nothing, even with every organisation in scope.
+    expect(await owners({ ...sys, actor: { ...SYSTEM_ACTOR, kind: 'user', businessAccess: false } })).toEqual([]);
+    // A provider cannot write a row for another provider.
+    await expect(
+      withTx(t.deps.db, as([providerA.id]), (trx) =>
+        trx.insertInto('providerEvents').values({ providerOrgId: providerB.id, nodeId: nodeB.id, externalId: unique('x'), kind: 'alarm', category: 'c', severity: 'info', occurredAt: new Date(), title: 't' }).execute(),
+      ),
+    ).rejects.toThrow(/row-level security/);
   });
 });
