@@ -87,7 +87,9 @@ export type ProblemCode =
   | 'workflow.cycle'
   | 'workflow.unreachable_step'
   | 'workflow.parallel_without_join'
-  | 'workflow.nested_parallel';
+  | 'workflow.nested_parallel'
+  | 'workflow.branches_overlap'
+  | 'workflow.parallel_entered_outside';
 
 export interface DefinitionProblem {
   code: ProblemCode;
@@ -186,6 +188,7 @@ export function checkDefinition(def: DefinitionBody): DefinitionProblem[] {
   }
 
   // Every path of every branch must reach the join, without another parallel on the way.
+  const branchSteps: Array<{ parallel: string; index: number; branch: number; steps: Set<string> }> = [];
   for (const [key, { step, index }] of byKey) {
     if (step.kind !== 'parallel') continue;
     step.branches.forEach((entry, b) => {
@@ -210,7 +213,36 @@ export function checkDefinition(def: DefinitionBody): DefinitionProblem[] {
       };
       const p = walk(entry);
       if (p) problems.push(p);
+      branchSteps.push({ parallel: key, index, branch: b, steps: seen });
     });
+  }
+  if (problems.length) return problems;
+
+  // Branches are separate: no step in two branches (it would get two tasks), and nothing outside a parallel leads
+  // into one of its branches or its join (the join would wait for arrivals that never come).
+  const inside = new Map<string, Set<string>>();
+  for (const bs of branchSteps) {
+    const all = inside.get(bs.parallel) ?? new Set<string>();
+    for (const k of bs.steps) {
+      if (all.has(k)) {
+        problems.push({ code: 'workflow.branches_overlap', step: k, field: `steps[${bs.index}].branches[${bs.branch}]`, message: `step "${k}" lies in two branches of "${bs.parallel}": each branch needs its own steps` });
+      }
+      all.add(k);
+    }
+    inside.set(bs.parallel, all);
+  }
+  for (const [pKey, steps] of inside) {
+    const par = byKey.get(pKey)!.step as ParallelStep;
+    const guarded = new Set([...steps, par.join]);
+    for (const [from, { step, index }] of byKey) {
+      if (from === pKey || steps.has(from)) continue;
+      for (const e of edgesOf(step, index)) {
+        if (guarded.has(e.to)) {
+          problems.push({ code: 'workflow.parallel_entered_outside', step: from, field: e.field, message: `step "${from}" leads to "${e.to}", which belongs to the parallel "${pKey}": only "${pKey}" may lead into its branches and join` });
+        }
+      }
+    }
+    if (par.join === def.start) problems.push({ code: 'workflow.parallel_entered_outside', step: null, field: 'start', message: `the start "${def.start}" is the join of "${pKey}"` });
   }
   return problems;
 }

@@ -275,6 +275,32 @@ describe('definition checks', () => {
     ).toEqual([['workflow.nested_parallel', 'b']]);
   });
 
+  it('refuses branches sharing a step and steps outside a parallel leading into it', () => {
+    const par = { key: 'p', name: 'p', kind: 'parallel', branches: ['a', 'b'], join: 'j' };
+    // a → b → j and b → j: b would get two tasks.
+    expect(codes({ start: 'p', steps: [par, approval('a', 'b'), approval('b', 'j'), approval('j', 'end')] })).toEqual([['workflow.branches_overlap', 'b']]);
+    // A condition before the parallel jumps straight into branch step a: the join would wait forever.
+    expect(
+      codes({
+        start: 'c',
+        steps: [
+          { key: 'c', name: 'c', kind: 'condition', branches: [{ when: { field: 'amount', op: 'gt', value: '1' }, next: 'a' }], otherwise: 'p' },
+          par,
+          approval('a', 'j'),
+          approval('b', 'j'),
+          approval('j', 'end'),
+        ],
+      }),
+    ).toEqual([['workflow.parallel_entered_outside', 'c']]);
+    // …or straight to the join.
+    expect(
+      codes({
+        start: 'c',
+        steps: [{ key: 'c', name: 'c', kind: 'condition', branches: [{ when: { field: 'amount', op: 'gt', value: '1' }, next: 'j' }], otherwise: 'p' }, par, approval('a', 'j'), approval('b', 'j'), approval('j', 'end')],
+      }),
+    ).toEqual([['workflow.parallel_entered_outside', 'c']]);
+  });
+
   it('refuses malformed shapes through the schema', () => {
     expect(definitionBodySchema.safeParse({ start: 'a', steps: [{ key: 'a', name: 'a', kind: 'approval', assignee: {}, next: 'end' }] }).success).toBe(false);
     expect(definitionBodySchema.safeParse({ start: 'a', steps: [{ key: 'a', name: 'a', kind: 'approval', assignee: { role: 'x1', deadline: 1 }, next: 'end' }] }).success).toBe(false);
