@@ -266,6 +266,10 @@ describe('data quality', () => {
     const allIds = (all.json() as { providers: Array<{ providerOrgId: string }> }).providers.map((p) => p.providerOrgId);
     expect(allIds).toEqual(expect.arrayContaining([provA, provB]));
     expect((await get(t, adminSys, `/api/data-quality/summary?from=${D}&to=${D}`)).statusCode).toBe(403);
+    const sp = await createOrg(t, { kind: 'supervision_provider' });
+    const supervisor = (await signedInUser(t, { orgId: sp.id, roles: ['supervisor_staff'] })).session;
+    const sup = await get(t, supervisor, `/api/data-quality/summary?from=${D}&to=${D}`);
+    expect((sup.json() as { providers: Array<{ providerOrgId: string }> }).providers.map((p) => p.providerOrgId)).toEqual(expect.arrayContaining([provA, provB]));
   });
 
   it('heat table: table × day cells of one provider', async () => {
@@ -274,6 +278,10 @@ describe('data quality', () => {
     const cells = (res.json() as { cells: Array<{ table: string; day: string; completeness: string | null }> }).cells;
     expect(cells.find((c) => c.table === 'cloudHostMonitoring' && c.day === D)?.completeness).toBe('0.9497');
     expect(cells.find((c) => c.table === 'assets')?.day).toBe(D);
+  });
+
+  it('registers the 15-minute job', () => {
+    expect(t.deps.jobs.state().queues).toContain('quality.compute');
   });
 
   it('rejects bad ranges naming the field', async () => {
