@@ -4,6 +4,7 @@
  * machine rooms, units) are joins on its tables; the inventory never writes them.
  */
 import { sql, type RawBuilder } from 'kysely';
+import type { RequestContext } from '../../platform/context.js';
 import type { Tx } from '../../platform/db/database.js';
 import type { QuantityKey, ResourceKind } from './inventory.kinds.js';
 import type { ResourceFilter } from './inventory.schemas.js';
@@ -301,8 +302,22 @@ export async function snapshotDay(trx: Tx, day: string): Promise<number> {
 
 // ---- read side ----
 
-export function resourceWhere(f: ResourceFilter): RawBuilder<unknown> {
-  const parts: Array<RawBuilder<unknown>> = [sql`true`];
+/**
+ * What the actor may see, in the query itself (row-level security is the backstop): nothing without business access;
+ * everything for scope-all readers; else the rows whose provider (or unit) lies in the actor's subtrees.
+ */
+export function visibleSql(ctx: RequestContext, providerCol: RawBuilder<unknown>, unitCol: RawBuilder<unknown> | null): RawBuilder<unknown> {
+  const { actor } = ctx;
+  if (!actor.businessAccess) return sql`false`;
+  if (actor.scope.all) return sql`true`;
+  if (actor.scope.roots.length === 0) return sql`false`;
+  const roots = sql`array[${sql.join(actor.scope.roots.map((r) => sql`${r}::uuid`))}]`;
+  const inScope = (col: RawBuilder<unknown>) => sql`exists (select 1 from organisations vo where vo.id = ${col} and vo.path && ${roots})`;
+  return unitCol === null ? inScope(providerCol) : sql`(${inScope(providerCol)} or ${inScope(unitCol)})`;
+}
+
+export function resourceWhere(ctx: RequestContext, f: ResourceFilter): RawBuilder<unknown> {
+  const parts: Array<RawBuilder<unknown>> = [visibleSql(ctx, sql`r.provider_org_id`, sql`r.unit_org_id`)];
   if (f.kind) parts.push(sql`r.kind = ${f.kind}`);
   if (f.nodeId) parts.push(sql`r.node_id = ${f.nodeId}`);
   if (f.providerOrgId) parts.push(sql`r.provider_org_id = ${f.providerOrgId}`);
@@ -367,10 +382,11 @@ const SORT_SQL: Record<string, RawBuilder<unknown>> = {
 
 export async function listResources(
   trx: Tx,
+  ctx: RequestContext,
   f: ResourceFilter,
   opts: { limit: number; offset: number; sort: string; order: 'asc' | 'desc' },
 ): Promise<{ rows: ResourceRow[]; total: number }> {
-  const where = resourceWhere(f);
+  const where = resourceWhere(ctx, f);
   const total = await sql<{ n: string }>`select count(*) as n from inventory_resources r where ${where}`.execute(trx);
   const dir = opts.order === 'desc' ? sql`desc nulls last` : sql`asc nulls last`;
   const rows = await sql<ResourceRow>`
@@ -381,8 +397,8 @@ export async function listResources(
   return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
 }
 
-export async function getResource(trx: Tx, id: string): Promise<ResourceRow | undefined> {
-  const rows = await sql<ResourceRow>`select ${RESOURCE_SELECT} from ${RESOURCE_FROM} where r.id = ${id}`.execute(trx);
+export async function getResource(trx: Tx, ctx: RequestContext, id: string): Promise<ResourceRow | undefined> {
+  const rows = await sql<ResourceRow>`select ${RESOURCE_SELECT} from ${RESOURCE_FROM} where r.id = ${id} and ${resourceWhere(ctx, {})}`.execute(trx);
   return rows.rows[0];
 }
 
@@ -410,8 +426,11 @@ export async function quantitiesBy(trx: Tx, dim: Dimension, where: RawBuilder<un
   return res.rows;
 }
 
-export async function capacityRows(trx: Tx, f: { nodeId?: string; providerOrgId?: string }) {
-  let q = trx.selectFrom('inventoryCapacity').select(['providerOrgId', 'nodeId', 'machineRoom', 'attributes', 'reportedAt']);
+export async function capacityRows(trx: Tx, ctx: RequestContext, f: { nodeId?: string; providerOrgId?: string }) {
+  let q = trx
+    .selectFrom('inventoryCapacity')
+    .select(['providerOrgId', 'nodeId', 'machineRoom', 'attributes', 'reportedAt'])
+    .where(sql<boolean>`${visibleSql(ctx, sql`inventory_capacity.provider_org_id`, null)}`);
   if (f.nodeId) q = q.where('nodeId', '=', f.nodeId);
   if (f.providerOrgId) q = q.where('providerOrgId', '=', f.providerOrgId);
   return (await q.execute()).map((r) => ({ ...r, attributes: r.attributes as Record<string, string | null> }));
@@ -464,16 +483,13 @@ export interface FlagRow {
 
 export async function listFlags(
   trx: Tx,
+  ctx: RequestContext,
   f: { type?: string; nodeId?: string; providerOrgId?: string; unitOrgId?: string },
   limit: number,
   offset: number,
 ): Promise<FlagRow[]> {
-  const resWhere = resourceWhere({ nodeId: f.nodeId, providerOrgId: f.providerOrgId, unitOrgId: f.unitOrgId });
-  const sysParts: Array<RawBuilder<unknown>> = [sql`true`];
-  if (f.nodeId) sysParts.push(sql`rs.node_id = ${f.nodeId}`);
-  if (f.providerOrgId) sysParts.push(sql`rs.provider_org_id = ${f.providerOrgId}`);
-  if (f.unitOrgId) sysParts.push(sql`rs.unit_org_id = ${f.unitOrgId}`);
-  const sysWhere = sql.join(sysParts, sql` and `);
+  const resWhere = resourceWhere(ctx, { nodeId: f.nodeId, providerOrgId: f.providerOrgId, unitOrgId: f.unitOrgId });
+  const sysWhere = systemFlagWhere(ctx, f);
   const type = f.type ?? null;
   const res = await sql<FlagRow>`
     with flags as (
@@ -507,8 +523,8 @@ export async function listFlags(
   return res.rows;
 }
 
-export function systemFlagWhere(f: { nodeId?: string; providerOrgId?: string; unitOrgId?: string }): RawBuilder<unknown> {
-  const parts: Array<RawBuilder<unknown>> = [sql`true`];
+export function systemFlagWhere(ctx: RequestContext, f: { nodeId?: string; providerOrgId?: string; unitOrgId?: string }): RawBuilder<unknown> {
+  const parts: Array<RawBuilder<unknown>> = [visibleSql(ctx, sql`rs.provider_org_id`, sql`rs.unit_org_id`)];
   if (f.nodeId) parts.push(sql`rs.node_id = ${f.nodeId}`);
   if (f.providerOrgId) parts.push(sql`rs.provider_org_id = ${f.providerOrgId}`);
   if (f.unitOrgId) parts.push(sql`rs.unit_org_id = ${f.unitOrgId}`);
@@ -517,9 +533,10 @@ export function systemFlagWhere(f: { nodeId?: string; providerOrgId?: string; un
 
 export async function dailySeries(
   trx: Tx,
+  ctx: RequestContext,
   f: { from: string; to: string; kind?: string; nodeId?: string; providerOrgId?: string; unitOrgId?: string },
 ): Promise<Array<{ day: string; kind: string; n: number; quantities: Record<string, string> }>> {
-  const parts: Array<RawBuilder<unknown>> = [sql`d.day between ${f.from}::date and ${f.to}::date`];
+  const parts: Array<RawBuilder<unknown>> = [sql`d.day between ${f.from}::date and ${f.to}::date`, visibleSql(ctx, sql`d.provider_org_id`, sql`d.unit_org_id`)];
   if (f.kind) parts.push(sql`d.kind = ${f.kind}`);
   if (f.nodeId) parts.push(sql`d.node_id = ${f.nodeId}`);
   if (f.providerOrgId) parts.push(sql`d.provider_org_id = ${f.providerOrgId}`);
@@ -531,10 +548,10 @@ export async function dailySeries(
   return res.rows;
 }
 
-export async function exportRows(trx: Tx, f: ResourceFilter, max: number): Promise<ResourceRow[]> {
+export async function exportRows(trx: Tx, ctx: RequestContext, f: ResourceFilter, max: number): Promise<ResourceRow[]> {
   const rows = await sql<ResourceRow>`
     select ${RESOURCE_SELECT} from ${RESOURCE_FROM}
-     where ${resourceWhere(f)}
+     where ${resourceWhere(ctx, f)}
      order by r.kind, r.name, r.id
      limit ${max + 1}`.execute(trx);
   return rows.rows;

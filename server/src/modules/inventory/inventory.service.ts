@@ -212,14 +212,14 @@ export class InventoryService {
     const pageSize = q.pageSize ?? 20;
     // The repository's filter ignores page, pageSize, sort and order.
     return this.read(ctx, async (trx) => {
-      const { rows, total } = await repo.listResources(trx, q, { limit: pageSize, offset: (page - 1) * pageSize, sort: q.sort ?? 'name', order: q.order ?? 'asc' });
+      const { rows, total } = await repo.listResources(trx, ctx, q, { limit: pageSize, offset: (page - 1) * pageSize, sort: q.sort ?? 'name', order: q.order ?? 'asc' });
       return { items: rows.map(toResource), total, page, pageSize };
     });
   }
 
   async get(ctx: RequestContext, id: string): Promise<ResourceDetail> {
     return this.read(ctx, async (trx) => {
-      const row = await repo.getResource(trx, id);
+      const row = await repo.getResource(trx, ctx, id);
       if (!row) throw notFound('inventory.resource', id);
       const changes = await repo.resourceChanges(trx, id);
       const table = KIND_MAPPINGS.find((m) => m.kind === row.kind)!.table;
@@ -240,13 +240,13 @@ export class InventoryService {
 
   async summary(ctx: RequestContext, q: SummaryQuery): Promise<Summary> {
     const dim = q.groupBy ?? 'node';
-    const where = repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
+    const where = repo.resourceWhere(ctx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
     return this.read(ctx, async (trx) => {
       const counts = await repo.countsBy(trx, dim, where);
       const quantities = await repo.quantitiesBy(trx, dim, where);
       // Capacity is per provider and node; a unit filter or unit grouping has none.
-      const capacity = dim === 'unit' || q.unitOrgId ? [] : await repo.capacityRows(trx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId });
-      const flags = await repo.flagCounts(trx, where, repo.systemFlagWhere(q));
+      const capacity = dim === 'unit' || q.unitOrgId ? [] : await repo.capacityRows(trx, ctx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId });
+      const flags = await repo.flagCounts(trx, where, repo.systemFlagWhere(ctx, q));
       const groups = new Map<string | null, Acc>();
       const acc = (id: string | null) => {
         let a = groups.get(id);
@@ -308,7 +308,7 @@ export class InventoryService {
       throw new AppError('validation', 'inventory.bad_range', 'At most 400 days', { issues: [{ field: 'querystring.from', rule: 'max_range', message: 'At most 400 days between from and to' }] });
     }
     return this.read(ctx, async (trx) => {
-      const rows = await repo.dailySeries(trx, { ...q, from, to });
+      const rows = await repo.dailySeries(trx, ctx, { ...q, from, to });
       const byDay = new Map<string, { counts: Record<string, number>; count: number; quantities: Record<string, Dec> }>();
       const add = (day: string, kind: string, n: number, quantities: Record<string, string>) => {
         let d = byDay.get(day);
@@ -320,7 +320,7 @@ export class InventoryService {
       for (const r of rows) if (r.day !== today) add(r.day, r.kind, r.n, r.quantities);
       // Today is always the live state (the snapshot of today is replaced through the day).
       if (to >= today && from <= today) {
-        const where = repo.resourceWhere({ kind: q.kind, nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
+        const where = repo.resourceWhere(ctx, { kind: q.kind, nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId });
         const live = await repo.liveByKind(trx, where);
         byDay.set(today, { counts: {}, count: 0, quantities: {} });
         for (const l of live) add(today, l.kind, l.n, l.quantities);
@@ -336,8 +336,8 @@ export class InventoryService {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 50;
     return this.read(ctx, async (trx) => {
-      const rows = await repo.listFlags(trx, q, pageSize, (page - 1) * pageSize);
-      const counts = await repo.flagCounts(trx, repo.resourceWhere({ nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId }), repo.systemFlagWhere(q));
+      const rows = await repo.listFlags(trx, ctx, q, pageSize, (page - 1) * pageSize);
+      const counts = await repo.flagCounts(trx, repo.resourceWhere(ctx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId }), repo.systemFlagWhere(ctx, q));
       const items: Flag[] = rows.map((r) => ({
         type: r.type as Flag['type'],
         provider: { id: r.providerOrgId, name: r.providerName },
@@ -355,7 +355,7 @@ export class InventoryService {
   }
 
   async exportXlsx(ctx: RequestContext, filter: ResourceFilter): Promise<Buffer> {
-    const rows = await this.read(ctx, (trx) => repo.exportRows(trx, filter, EXPORT_MAX_ROWS));
+    const rows = await this.read(ctx, (trx) => repo.exportRows(trx, ctx, filter, EXPORT_MAX_ROWS));
     if (rows.length > EXPORT_MAX_ROWS) {
       throw new AppError('validation', 'inventory.export_too_large', `More than ${EXPORT_MAX_ROWS} resources match; narrow the filter`, { max: EXPORT_MAX_ROWS });
     }
