@@ -225,7 +225,8 @@ export default function DataQualityPage() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [kind, setKind] = useState<PeriodKind>('week');
-  const [date, setDate] = useState<Dayjs>(shanghaiToday());
+  // Yesterday's week: on a Monday that is the whole past week rather than a few hours of today.
+  const [date, setDate] = useState<Dayjs>(() => shanghaiToday().subtract(1, 'day'));
   const [open, setOpen] = useState<string | null>(null);
   const range = useMemo(() => rangeOf(kind, date), [kind, date]);
   const summary = useQuery({ queryKey: qualityKeys.summary(range), queryFn: () => qualityApi.summary(range) });
