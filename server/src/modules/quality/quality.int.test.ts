@@ -199,6 +199,12 @@ describe('data quality', () => {
     const first = await t.container.quality.computeDay(D, { now: AFTER, providers: [provA, provB] });
     const again = await t.container.quality.computeDay(D, { now: AFTER, providers: [provA, provB] });
     expect(again.rows).toBe(first.rows);
+    // Two days of one ISO week at once (job and a manual recompute): their shared weekly rows do not collide.
+    const both = await Promise.all([
+      t.container.quality.computeDay(D, { now: AFTER, providers: [provA, provB] }),
+      t.container.quality.computeDay('2026-03-03', { now: AFTER, providers: [provA, provB] }),
+    ]);
+    expect(both[0].rows).toBe(first.rows);
     // A: 35 tables less ftp (optional, nothing sent); B: 35.
     expect(first.rows).toBe(34 + 35);
 

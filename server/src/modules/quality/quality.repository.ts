@@ -226,10 +226,11 @@ export interface QualityRow {
 
 /**
  * Replaces the rows of `day` (period day) and of the ISO week starting `weekStart` (period week), for the given
- * providers or all: delete, then one insert from arrays. Serialised per day by an advisory lock.
+ * providers or all: delete, then one insert from arrays. Serialised by an advisory lock.
  */
 export async function replaceRows(trx: Tx, day: string, weekStart: string, rows: readonly QualityRow[], providers: readonly string[] | null): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext('zy_quality'), hashtext(${day}))`.execute(trx);
+  // One computation at a time: two days of one ISO week share its weekly rows.
+  await sql`select pg_advisory_xact_lock(hashtext('zy_quality'))`.execute(trx);
   await sql`delete from data_quality_daily
     where ((period = 'day' and day = ${day}::date) or (period = 'week' and day = ${weekStart}::date)) ${providerFilter(providers)}`.execute(trx);
   for (let i = 0; i < rows.length; i += 2000) {
