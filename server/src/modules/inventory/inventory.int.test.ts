@@ -252,7 +252,9 @@ describe('inventory', () => {
     expect(mismatch.details.map((d) => d.field).sort()).toEqual(['securityGradingLevel', 'systemName', 'userUnitId']);
     expect(mismatch.details.find((d) => d.field === 'securityGradingLevel')).toEqual({ field: 'securityGradingLevel', reported: '二级', registered: '三级' });
     expect(flags.items.find((f) => f.type === 'unregistered_system')!.systemNo).toBe(orphanNo);
-    expect(flags.items.find((f) => f.type === 'node_mismatch')!.resource!.name).toBe('主机-vm-a3');
+    const nodeFlag = flags.items.find((f) => f.type === 'node_mismatch')!;
+    expect(nodeFlag.resource!.name).toBe('主机-vm-a3');
+    expect(nodeFlag.details).toEqual([{ field: 'nodeId', reported: '甲二节点', registered: '甲一节点' }]);
     const only = await t.app.inject({ method: 'GET', url: `/api/inventory/flags?providerOrgId=${provA.id}&type=stale`, headers: mgmt.headers });
     expect((only.json() as { items: unknown[]; total: number }).total).toBe(1);
     await owner.query(`update inventory_resources set last_seen_at = now() where id = any($1::uuid[])`, [[device.id, ip.id]]);

@@ -338,6 +338,10 @@ export class InventoryService {
     return this.read(ctx, async (trx) => {
       const rows = await repo.listFlags(trx, ctx, q, pageSize, (page - 1) * pageSize);
       const counts = await repo.flagCounts(trx, repo.resourceWhere(ctx, { nodeId: q.nodeId, providerOrgId: q.providerOrgId, unitOrgId: q.unitOrgId }), repo.systemFlagWhere(ctx, q));
+      // Node differences are stored as node ids; people read node names (cloud nodes are public directory data).
+      const nodeIds = [...new Set(rows.flatMap((r) => (r.details ?? []).filter((d) => d.field === 'nodeId').flatMap((d) => [d.reported, d.registered])))].filter((x): x is string => !!x);
+      const nodeNames = await repo.groupNames(trx, 'node', nodeIds);
+      const nodeName = (id: string | null) => (id === null ? null : (nodeNames.get(id) ?? id));
       const items: Flag[] = rows.map((r) => ({
         type: r.type as Flag['type'],
         provider: { id: r.providerOrgId, name: r.providerName },
@@ -346,7 +350,7 @@ export class InventoryService {
         system: r.systemId ? { id: r.systemId, name: r.systemName } : null,
         unit: r.unitOrgId ? { id: r.unitOrgId, name: r.unitName } : null,
         resource: r.resourceId ? { id: r.resourceId, kind: r.resourceKind!, name: r.resourceName ?? '' } : null,
-        details: r.details ?? [],
+        details: (r.details ?? []).map((d) => (d.field === 'nodeId' ? { ...d, reported: nodeName(d.reported), registered: nodeName(d.registered) } : d)),
         lastSeenAt: iso(r.lastSeenAt),
       }));
       const total = q.type ? (counts[q.type] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);

@@ -284,7 +284,7 @@ function Flags() {
       render: (_, f) => (f.details.length === 0 ? '—' : (
         <ul style={{ margin: 0, paddingLeft: 16 }}>
           {f.details.map((d) => (
-            <li key={d.field}>{t(`inventory.fields.${d.field}`, { defaultValue: d.field })}：{t('inventory.reported')} {d.field === 'nodeId' ? '—' : (d.reported ?? '—')} / {t('inventory.registered')} {d.field === 'nodeId' ? '—' : (d.registered ?? '—')}</li>
+            <li key={d.field}>{t(`inventory.fields.${d.field}`, { defaultValue: d.field })}：{t('inventory.reported')} {d.reported ?? '—'} / {t('inventory.registered')} {d.registered ?? '—'}</li>
           ))}
         </ul>
       )),
