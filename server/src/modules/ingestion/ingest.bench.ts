@@ -9,6 +9,7 @@
  * and dropped at the end), BENCH_SECONDS (20), BENCH_CONCURRENCY (6), BENCH_BATCH (500), BENCH_POOL (database pool, 10).
  * Goals on the 2-core machine: ≥ 100,000 records/s sustained, ≥ 30% of the bare-COPY ceiling, p99 < 250 ms.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
@@ -118,6 +119,20 @@ if (!url) {
   };
 }
 
+/** CPU seconds (user + system) used so far by these processes, from /proc (PostgreSQL on this machine), or null. */
+function cpuSecondsOf(pids: number[]): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of pids) {
+      const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+      ticks += Number(f[11]) + Number(f[12]);
+    }
+    return ticks / 100;
+  } catch {
+    return null;
+  }
+}
+
 function pct(sorted: number[], p: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
@@ -174,10 +189,20 @@ try {
   });
   let elu0 = performance.eventLoopUtilization();
   let cpu0 = process.cpuUsage();
+  const watcher = new pg.Client({ connectionString: url });
+  await watcher.connect();
+  let backends: number[] = [];
+  let backendCpu0: number | null = null;
   worker.on('message', (m: { measuring?: boolean }) => {
     if (m.measuring) {
       elu0 = performance.eventLoopUtilization();
       cpu0 = process.cpuUsage();
+      void watcher
+        .query<{ pid: number }>("select pid from pg_stat_activity where datname = current_database() and backend_type = 'client backend' and pid <> pg_backend_pid()")
+        .then((r) => {
+          backends = r.rows.map((x) => x.pid);
+          backendCpu0 = cpuSecondsOf(backends);
+        });
     }
   });
   const result = await new Promise<ClientResult>((resolve, reject) => {
@@ -188,6 +213,8 @@ try {
   });
   const elu = performance.eventLoopUtilization(elu0);
   const cpu = process.cpuUsage(cpu0);
+  const backendCpu1 = cpuSecondsOf(backends);
+  await watcher.end();
   await worker.terminate();
   const { measuredRecords, totalAccepted, failures, firstFailure, measuredSeconds } = result;
   const latencies = result.latencies;
@@ -211,6 +238,8 @@ try {
   });
   const ceilingRecords = Math.max(BATCH * DISTINCT_BODIES, Math.min(measuredRecords, 4_000_000));
   const columns = ['provider_org_id', 'node_id', 'batch_id', 'received_at', 'record_time', ...compiled.columns].join(', ');
+  const copyPid = (await owner.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
+  const copyCpu0 = cpuSecondsOf([copyPid]);
   const c0 = performance.now();
   await new Promise<void>((resolve, reject) => {
     const stream = owner.query(copyFrom(`copy ${part} (${columns}) from stdin`));
@@ -230,6 +259,7 @@ try {
   });
   const ceilingSeconds = (performance.now() - c0) / 1000;
   const ceilingRate = ceilingRecords / ceilingSeconds;
+  const copyCpu1 = cpuSecondsOf([copyPid]);
   await owner.end();
 
   const p50 = pct(latencies, 50);
@@ -245,6 +275,19 @@ try {
   console.log(`  acknowledged ${f(totalAccepted)} records, stored ${f(stored)}${stored === totalAccepted ? ' (all)' : ' — MISMATCH'}`);
   console.log(`Bare COPY  ${f(ceilingRecords)} records in ${ceilingSeconds.toFixed(1)} s = ${f(ceilingRate)} records/s (one process, one COPY)`);
   console.log(`Ratio      HTTP / bare COPY = ${(ratio * 100).toFixed(1)}%`);
+  // CPU per record does not depend on how busy the machine is (much): what the same code would do on idle cores.
+  const appUs = ((cpu.user + cpu.system) / measuredRecords) ;
+  const pgUs = backendCpu0 !== null && backendCpu1 !== null ? ((backendCpu1 - backendCpu0) * 1e6) / measuredRecords : null;
+  const copyUs = copyCpu0 !== null && copyCpu1 !== null ? ((copyCpu1 - copyCpu0) * 1e6) / ceilingRecords : null;
+  if (pgUs !== null && copyUs !== null) {
+    const cores = os.cpus().length;
+    console.log(
+      `CPU/record HTTP path: ${appUs.toFixed(1)} µs in this process + ${pgUs.toFixed(1)} µs in PostgreSQL backends; bare COPY: ${copyUs.toFixed(1)} µs in its backend`,
+    );
+    console.log(
+      `Idle-machine estimate (CPU-bound, ${cores} cores): HTTP ≈ ${f(cores / ((appUs + pgUs) / 1e6))} records/s, bare COPY ≈ ${f(1e6 / copyUs)} records/s (one backend), ratio ≈ ${((cores / (appUs + pgUs)) / (1 / copyUs) * 100).toFixed(0)}%`,
+    );
+  }
   console.log(
     `Goals      ≥ 100,000 records/s: ${httpRate >= 100_000 ? 'met' : 'NOT met'}; ≥ 30% of the ceiling: ${ratio >= 0.3 ? 'met' : 'NOT met'}; p99 < 250 ms: ${p99 < 250 ? 'met' : 'NOT met'}`,
   );
