@@ -322,6 +322,7 @@ describe('inventory', () => {
     expect(flagsB.total).toBe(0);
     const sumB = (await t.app.inject({ method: 'GET', url: `/api/inventory/summary?groupBy=provider`, headers: staffB.headers })).json() as { groups: Array<{ id: string }> };
     expect(sumB.groups.map((g) => g.id)).toEqual([provB.id]);
+    expect(t.deps.jobs.state().queues).toEqual(expect.arrayContaining(['inventory.apply', 'inventory.daily']));
     const admin = await t.app.inject({ method: 'GET', url: `/api/inventory/resources`, headers: sysAdmin.headers });
     expect(admin.statusCode).toBe(403);
     expect((await t.app.inject({ method: 'GET', url: `/api/inventory/resources?kind=server`, headers: mgmt.headers })).statusCode).toBe(400);
