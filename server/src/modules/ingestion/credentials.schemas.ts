@@ -97,7 +97,7 @@ export const providerEventSchema = z.object({
 });
 export type ProviderEvent = z.infer<typeof providerEventSchema>;
 
-export const eventListQuerySchema = z.strictObject({
+export const eventFilterSchema = z.strictObject({
   providerOrgId: z.uuid().optional(),
   nodeId: z.uuid().optional(),
   kind: z.enum(EVENT_KINDS).optional(),
@@ -106,8 +106,9 @@ export const eventListQuerySchema = z.strictObject({
   from: isoTime.optional().describe('events that occurred at or after this time'),
   to: isoTime.optional().describe('events that occurred before this time'),
   q: z.string().trim().min(1).max(100).optional().describe('keyword in title, category or externalId'),
-  ...pageParams,
 });
+export type EventFilter = z.infer<typeof eventFilterSchema>;
+export const eventListQuerySchema = eventFilterSchema.extend(pageParams);
 export type EventListQuery = z.infer<typeof eventListQuerySchema>;
 
 export const eventPageSchema = z.object({ items: z.array(providerEventSchema), total: z.number().int(), page: z.number().int(), pageSize: z.number().int() });

@@ -201,6 +201,26 @@ describe('reading and acknowledging events', () => {
     expect((await t.app.inject({ url: '/api/ingest/events?severity=urgent', headers: staffA.headers })).statusCode).toBe(400);
   });
 
+  it('exports the matching events as .xlsx (audited), only the caller’s own for a provider', async () => {
+    const mine = event({ title: '导出测试 A', category: '带宽调整' });
+    await push(credA, nodeA.code, [mine]);
+    await push(credB, nodeB.code, [event({ title: '导出测试 B' })]);
+    const res = await t.app.inject({ url: `/api/ingest/events/export?q=${encodeURIComponent('导出测试')}`, headers: staffA.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('spreadsheetml');
+    const ExcelJS = (await import('exceljs')).default;
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(1).getCell(1).value).toBe('发生时间');
+    const titles = ws.getColumn(5).values.slice(2);
+    expect(titles).toEqual(['导出测试 A']);
+    expect(ws.getRow(2).getCell(1).value).toBe('2026-11-30 14:05:00');
+    expect(ws.getRow(2).getCell(2).value).toBe('告警');
+    expect(await auditRecords(t, { action: 'provider_events.export' })).not.toHaveLength(0);
+    expect((await t.app.inject({ url: '/api/ingest/events/export?severity=bad', headers: staffA.headers })).statusCode).toBe(400);
+  });
+
   it('management staff acknowledge an event once (audited); providers cannot; another provider’s event is 404 to a provider', async () => {
     const e = event();
     const pushed = (await push(credA, nodeA.code, [e])).json();

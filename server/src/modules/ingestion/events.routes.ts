@@ -4,6 +4,7 @@ import type { App } from '../../platform/http/server.js';
 import {
   acknowledgeBodySchema,
   createdQueryEndpointSchema,
+  eventFilterSchema,
   eventListQuerySchema,
   eventPageSchema,
   eventPushQuerySchema,
@@ -41,6 +42,27 @@ export async function registerProviderInterfaceRoutes(app: App, deps: { credenti
     '/api/ingest/events',
     { config: { permission: 'ingest:read' }, schema: { tags, summary: 'Major changes and alarms pushed by providers, newest first', querystring: eventListQuerySchema, response: { 200: eventPageSchema } } },
     async (request) => events.list(request.ctx, request.query),
+  );
+  app.get(
+    '/api/ingest/events/export',
+    {
+      config: { permission: 'ingest:read' },
+      schema: {
+        tags,
+        summary: 'The matching events as .xlsx (at most 50,000; narrow the filter otherwise); the export is recorded',
+        querystring: eventFilterSchema,
+        produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+      },
+    },
+    async (request, reply) => {
+      const buffer = await events.exportXlsx(request.ctx, request.query);
+      const stamp = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 16).replace(/[-:]/g, '').replace('T', '-');
+      return reply
+        .header('content-type', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="provider-events-${stamp}.xlsx"; filename*=UTF-8''${encodeURIComponent(`变更与告警-${stamp}.xlsx`)}`)
+        .header('cache-control', 'no-store')
+        .send(buffer);
+    },
   );
   app.post(
     '/api/ingest/events/:id/acknowledge',

@@ -3,6 +3,7 @@
  * security, fault, performance) as they happen, signed like data pushes. Each event is validated field by field
  * (index, field, value, rule) and stored once per provider and externalId, so a retried push stores nothing twice.
  */
+import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { systemContext, type RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
@@ -10,10 +11,33 @@ import { AppError, notFound } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
 import type { RecordError, VerifiedProvider } from './ingestion.types.js';
 import type { NodeFacts } from './credentials.repository.js';
-import { EVENT_KINDS, EVENT_SEVERITIES, type EventListQuery, type EventPushResult, type ProviderEvent } from './credentials.schemas.js';
+import { EVENT_KINDS, EVENT_SEVERITIES, type EventFilter, type EventListQuery, type EventPushResult, type ProviderEvent } from './credentials.schemas.js';
 
 /** At most this many events in one push. */
 export const MAX_EVENTS_PER_PUSH = 1000;
+/** At most this many events in one .xlsx export. */
+export const EVENTS_EXPORT_MAX_ROWS = 50_000;
+
+const KIND_CN: Record<string, string> = { major_change: '重大变更', alarm: '告警' };
+const SEVERITY_CN: Record<string, string> = { critical: '紧急', major: '重要', minor: '次要', info: '提示' };
+/** Beijing time YYYY-MM-DD HH:mm:ss (UTC+8, no daylight saving). */
+const beijing = (iso: string | null) => (iso ? new Date(new Date(iso).getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ') : '');
+const EXPORT_COLUMNS: ReadonlyArray<{ header: string; width: number; value: (e: ProviderEvent) => string }> = [
+  { header: '发生时间', width: 20, value: (e) => beijing(e.occurredAt) },
+  { header: '类型', width: 10, value: (e) => KIND_CN[e.kind] ?? e.kind },
+  { header: '级别', width: 8, value: (e) => SEVERITY_CN[e.severity] ?? e.severity },
+  { header: '分类', width: 16, value: (e) => e.category },
+  { header: '标题', width: 40, value: (e) => e.title },
+  { header: '详情', width: 60, value: (e) => e.detail },
+  { header: '涉及资源', width: 30, value: (e) => e.resources.map((r) => [r.cloudHostId && `云主机 ${r.cloudHostId}`, r.systemId && `系统 ${r.systemId}`].filter(Boolean).join(' ')).join('；') },
+  { header: '云服务商', width: 26, value: (e) => e.provider.name },
+  { header: '云节点', width: 14, value: (e) => e.node.code },
+  { header: '服务商事件编号', width: 24, value: (e) => e.externalId },
+  { header: '接收时间', width: 20, value: (e) => beijing(e.receivedAt) },
+  { header: '确认时间', width: 20, value: (e) => beijing(e.acknowledgedAt) },
+  { header: '确认人', width: 14, value: (e) => e.acknowledgedBy?.username ?? '' },
+  { header: '处理说明', width: 30, value: (e) => e.ackNote ?? '' },
+];
 
 export interface ValidEvent {
   index: number;
@@ -216,22 +240,31 @@ export class ProviderEventService {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     return withTx(this.db, ctx, async (trx) => {
-      let query = eventsQuery(trx, ctx);
-      if (q.providerOrgId) query = query.where('e.providerOrgId', '=', q.providerOrgId);
-      if (q.nodeId) query = query.where('e.nodeId', '=', q.nodeId);
-      if (q.kind) query = query.where('e.kind', '=', q.kind);
-      if (q.severity) query = query.where('e.severity', '=', q.severity);
-      if (q.acknowledged === 'true') query = query.where('e.acknowledgedAt', 'is not', null);
-      if (q.acknowledged === 'false') query = query.where('e.acknowledgedAt', 'is', null);
-      if (q.from) query = query.where('e.occurredAt', '>=', new Date(q.from));
-      if (q.to) query = query.where('e.occurredAt', '<', new Date(q.to));
-      if (q.q) {
-        const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        query = query.where((eb) => eb.or([eb('e.title', 'ilike', like), eb('e.category', 'ilike', like), eb('e.externalId', 'ilike', like)]));
-      }
+      const query = filtered(eventsQuery(trx, ctx), q);
       const total = await query.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
       const rows = await query.orderBy('e.occurredAt', 'desc').orderBy('e.id').limit(pageSize).offset((page - 1) * pageSize).execute();
       return { items: rows.map(toEvent), total: Number(total.n), page, pageSize };
+    });
+  }
+
+  /** The matching events as an .xlsx (at most EVENTS_EXPORT_MAX_ROWS; narrow the filter otherwise). The export is audited. */
+  async exportXlsx(ctx: RequestContext, f: EventFilter): Promise<Buffer> {
+    return withTx(this.db, ctx, async (trx) => {
+      const query = filtered(eventsQuery(trx, ctx), f);
+      const total = Number((await query.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+      if (total > EVENTS_EXPORT_MAX_ROWS) {
+        throw new AppError('validation', 'ingest.export_too_large', `${total} events match; at most ${EVENTS_EXPORT_MAX_ROWS} can be exported at once: narrow the filter`, { total, max: EVENTS_EXPORT_MAX_ROWS });
+      }
+      const rows = (await query.orderBy('e.occurredAt', 'desc').orderBy('e.id').execute()).map(toEvent);
+      await recordAudit(trx, ctx, { action: 'provider_events.export', targetType: 'provider_event', details: { filter: f, rows: rows.length } });
+      const wb = new ExcelJS.Workbook();
+      wb.creator = 'Zhengyun 政云';
+      const ws = wb.addWorksheet('变更与告警');
+      ws.columns = EXPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width }));
+      ws.getRow(1).font = { bold: true };
+      ws.views = [{ state: 'frozen', ySplit: 1 }];
+      for (const r of rows) ws.addRow(EXPORT_COLUMNS.map((c) => c.value(r)));
+      return Buffer.from(await wb.xlsx.writeBuffer());
     });
   }
 
@@ -246,6 +279,22 @@ export class ProviderEventService {
       return toEvent((await eventsQuery(trx, ctx).where('e.id', '=', id).executeTakeFirstOrThrow()));
     });
   }
+}
+
+function filtered(query: ReturnType<typeof eventsQuery>, q: EventFilter) {
+  if (q.providerOrgId) query = query.where('e.providerOrgId', '=', q.providerOrgId);
+  if (q.nodeId) query = query.where('e.nodeId', '=', q.nodeId);
+  if (q.kind) query = query.where('e.kind', '=', q.kind);
+  if (q.severity) query = query.where('e.severity', '=', q.severity);
+  if (q.acknowledged === 'true') query = query.where('e.acknowledgedAt', 'is not', null);
+  if (q.acknowledged === 'false') query = query.where('e.acknowledgedAt', 'is', null);
+  if (q.from) query = query.where('e.occurredAt', '>=', new Date(q.from));
+  if (q.to) query = query.where('e.occurredAt', '<', new Date(q.to));
+  if (q.q) {
+    const like = `%${q.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    query = query.where((eb) => eb.or([eb('e.title', 'ilike', like), eb('e.category', 'ilike', like), eb('e.externalId', 'ilike', like)]));
+  }
+  return query;
 }
 
 function eventsQuery(trx: Tx, ctx: RequestContext) {

@@ -79,6 +79,7 @@ export const zh = {
     ackNote: '处理说明',
     ackBy: '确认人',
     ackAt: '确认时间',
+    export: '导出 .xlsx',
     polls: {
       resource: '查询内容',
       resources: { 'platform-status': '平台状态', quotas: '资源配额', 'vm-states': '云主机状态' },
@@ -139,6 +140,7 @@ export const zh = {
     'ingest.endpoint_exists': '该云节点已配置查询接口，请直接修改',
     'ingest.unknown_code_table': '码表不存在',
     'ingest.unknown_code': '代码不存在',
+    'ingest.export_too_large': '符合条件的记录过多，请缩小筛选范围后再导出',
     'ingest.code_length': '代码长度不符合该码表的要求',
     'ingest.code_format': '代码不能包含空格或控制字符',
     'ingest.code_org_required': '云服务商代码必须对应一个云服务商组织',
@@ -230,6 +232,7 @@ export const en: typeof zh = {
     ackNote: 'Note',
     ackBy: 'Acknowledged by',
     ackAt: 'Acknowledged at',
+    export: 'Export .xlsx',
     polls: {
       resource: 'Resource',
       resources: { 'platform-status': 'Platform status', quotas: 'Quotas', 'vm-states': 'VM states' },
@@ -290,6 +293,7 @@ export const en: typeof zh = {
     'ingest.endpoint_exists': 'This node already has a query endpoint: edit it',
     'ingest.unknown_code_table': 'No such code table',
     'ingest.unknown_code': 'No such code',
+    'ingest.export_too_large': 'Too many matching records: narrow the filter to export',
     'ingest.code_length': 'The code does not have the length this table requires',
     'ingest.code_format': 'A code has no spaces or control characters',
     'ingest.code_org_required': 'A cloud provider code names a provider organisation',

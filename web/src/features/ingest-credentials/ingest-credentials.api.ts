@@ -1,4 +1,4 @@
-import { api, data } from '../../api/client';
+import { api, data, download, qs } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
@@ -63,6 +63,8 @@ export const endpointsApi = {
 export const eventsApi = {
   list: async (f: EventFilter, page: number, pageSize: number) =>
     data(await api.GET('/api/ingest/events', { params: { query: { ...f, page: String(page), pageSize: String(pageSize) } } })),
+  /** Downloads the matching events as .xlsx; the server names the file. */
+  export: (f: EventFilter): Promise<void> => download(`/api/ingest/events/export${qs({ ...f })}`, 'provider-events.xlsx'),
   acknowledge: async (id: string, note: string | null) => data(await api.POST('/api/ingest/events/{id}/acknowledge', { ...byId(id), body: { note } })),
   polls: async (f: PollFilter, page: number, pageSize: number) =>
     data(await api.GET('/api/ingest/poll-results', { params: { query: { ...f, page: String(page), pageSize: String(pageSize) } } })),

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { App, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, Modal, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
-import { SearchOutlined } from '@ant-design/icons';
+import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { Dayjs } from 'dayjs';
@@ -54,6 +54,7 @@ function EventsTab() {
   const [acking, setAcking] = useState<ProviderEvent>();
   const [note, setNote] = useState('');
   const list = useQuery({ queryKey: ingestKeys.eventList(filter, page.page, page.pageSize), queryFn: () => eventsApi.list(filter, page.page, page.pageSize) });
+  const exporting = useMutation({ mutationFn: () => eventsApi.export(filter), onError: (e) => message.error(errorText(e)) });
   const ack = useMutation({
     mutationFn: (e: ProviderEvent) => eventsApi.acknowledge(e.id, note.trim() || null),
     onSuccess: (e) => {
@@ -111,6 +112,7 @@ function EventsTab() {
           <Space>
             <Button type="primary" htmlType="submit" icon={<SearchOutlined />} data-testid="events-search">{t('common.search')}</Button>
             <Button onClick={() => { form.resetFields(); apply({}); }}>{t('common.reset')}</Button>
+            <Button icon={<DownloadOutlined />} loading={exporting.isPending} onClick={() => exporting.mutate()} data-testid="events-export">{t('providerEvents.export')}</Button>
           </Space>
         </Form.Item>
       </Form>
