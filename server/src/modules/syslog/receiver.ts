@@ -33,6 +33,8 @@ export interface ReceiverTuning {
   recvBufferBytes?: number;
   /** Idle TCP connections are closed after this many ms (default 10 minutes). */
   tcpIdleMs?: number;
+  /** Batches of one buffer written at the same time (default 3). */
+  writeConcurrency?: number;
 }
 
 export interface ReceiverAddress {
@@ -46,7 +48,8 @@ interface Buffered {
   nodeId: string;
   table: string;
   records: Record<string, string>[];
-  inflight: Promise<void> | null;
+  /** Writes of this buffer under way (several at once: PostgreSQL COPYs them in parallel backends). */
+  inflight: Set<Promise<void>>;
   failures: number;
 }
 
@@ -99,6 +102,7 @@ export class SyslogReceiver {
       maxFrameBytes: tuning.maxFrameBytes ?? MAX_FRAME_BYTES,
       recvBufferBytes: tuning.recvBufferBytes ?? 64 * 1024 * 1024,
       tcpIdleMs: tuning.tcpIdleMs ?? 10 * 60_000,
+      writeConcurrency: tuning.writeConcurrency ?? 3,
     };
   }
 
@@ -268,10 +272,10 @@ export class SyslogReceiver {
       const { table, record } = mapMessage(parseSyslog(msg, now), source, ip, now);
       const key = `${source.providerOrgId}|${source.nodeId}|${table}`;
       let buf = this.buffers.get(key);
-      if (!buf) this.buffers.set(key, (buf = { providerOrgId: source.providerOrgId, nodeId: source.nodeId, table, records: [], inflight: null, failures: 0 }));
+      if (!buf) this.buffers.set(key, (buf = { providerOrgId: source.providerOrgId, nodeId: source.nodeId, table, records: [], inflight: new Set(), failures: 0 }));
       buf.records.push(record);
       this.bufferedTotal++;
-      if (buf.records.length >= this.tuning.flushMaxRecords) void this.flush(buf);
+      if (buf.records.length >= this.tuning.flushMaxRecords && buf.inflight.size < this.tuning.writeConcurrency) void this.flush(buf);
     } catch (err) {
       this.counters.dropped++;
       this.logRateLimited(err, 'syslog: a message could not be handled');
@@ -282,18 +286,20 @@ export class SyslogReceiver {
   async flushAll(drain = false): Promise<void> {
     do {
       await Promise.all([...this.buffers.values()].map((b) => this.flush(b)));
-    } while (drain && [...this.buffers.values()].some((b) => b.records.length > 0 || b.inflight) && (await settle(this.buffers)));
+    } while (drain && [...this.buffers.values()].some((b) => b.records.length > 0 || b.inflight.size > 0) && (await settle(this.buffers)));
   }
 
+  /** Starts writes of the buffer's records, up to `writeConcurrency` at once; resolves when those started are done. */
   private flush(buf: Buffered): Promise<void> {
-    if (buf.inflight) return buf.inflight;
-    if (buf.records.length === 0) return Promise.resolve();
-    const records = buf.records.splice(0, this.tuning.flushMaxRecords);
-    buf.inflight = this.write(buf, records).finally(() => {
-      buf.inflight = null;
-      if (buf.records.length >= this.tuning.flushMaxRecords) void this.flush(buf);
-    });
-    return buf.inflight;
+    while (buf.records.length > 0 && buf.inflight.size < this.tuning.writeConcurrency) {
+      const records = buf.records.splice(0, this.tuning.flushMaxRecords);
+      const p: Promise<void> = this.write(buf, records).finally(() => {
+        buf.inflight.delete(p);
+        if (buf.records.length >= this.tuning.flushMaxRecords) void this.flush(buf);
+      });
+      buf.inflight.add(p);
+    }
+    return Promise.all(buf.inflight).then(() => undefined);
   }
 
   private async write(buf: Buffered, records: Record<string, string>[]): Promise<void> {
@@ -390,6 +396,6 @@ export class SyslogReceiver {
 }
 
 async function settle(buffers: Map<string, Buffered>): Promise<boolean> {
-  await Promise.all([...buffers.values()].map((b) => b.inflight));
+  await Promise.all([...buffers.values()].flatMap((b) => [...b.inflight]));
   return true;
 }
