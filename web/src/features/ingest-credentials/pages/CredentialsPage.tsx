@@ -292,12 +292,15 @@ function EndpointsTab() {
 /** 接入凭证: a provider's credentials and the query endpoints of its nodes; the management unit sees every provider's. */
 export default function CredentialsPage() {
   const { t } = useTranslation();
+  const can = useCan();
+  // Credentials: provider admins (own) and the management unit (all). Query endpoints: every reader of the data interface.
+  const credentials = can('ingest:credential') || can('ingest:config');
   return (
     <Card title={t('credentials.title')} size="small">
       <Alert type="info" showIcon message={t('credentials.hint')} style={{ marginBottom: 12 }} />
       <Tabs
         items={[
-          { key: 'credentials', label: t('credentials.tabCredentials'), children: <CredentialsTab /> },
+          ...(credentials ? [{ key: 'credentials', label: t('credentials.tabCredentials'), children: <CredentialsTab /> }] : []),
           { key: 'endpoints', label: t('credentials.tabEndpoints'), children: <EndpointsTab /> },
         ]}
       />
