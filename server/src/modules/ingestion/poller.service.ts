@@ -296,7 +296,11 @@ export class QueryPollerService {
     } catch (err) {
       return done({ ok: false, httpStatus: res.status, error: (err as Error).name === 'TimeoutError' ? `no complete answer within ${this.timeoutMs / 1000} s` : (err as Error).message });
     }
-    if (res.status < 200 || res.status > 299) return done({ ok: false, httpStatus: res.status, error: `HTTP ${res.status}: ${text.slice(0, 300)}` });
+    if (res.status < 200 || res.status > 299) {
+      // Only a JSON error message of the endpoint is kept, never an arbitrary page: the URL is the provider's to set, and
+      // what an address inside the network answers must not become readable through the results.
+      return done({ ok: false, httpStatus: res.status, error: `HTTP ${res.status}${jsonMessage(text)}` });
+    }
     let json: unknown;
     try {
       json = JSON.parse(text);
@@ -405,6 +409,17 @@ async function readLimited(res: Response, limit: number): Promise<string> {
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** `: message` from a JSON error body `{error|message: string}`, else nothing. */
+function jsonMessage(text: string): string {
+  try {
+    const j = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const m = typeof j.error === 'string' ? j.error : typeof j.message === 'string' ? j.message : null;
+    return m ? `: ${m.slice(0, 200)}` : '';
+  } catch {
+    return '';
+  }
 }
 
 function storedPayload(data: unknown): unknown {
