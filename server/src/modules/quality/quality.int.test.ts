@@ -296,6 +296,9 @@ describe('data quality', () => {
     expect(res.body).toContain('to');
     expect((await get(t, mgmt, `/api/data-quality/summary?from=2026-02-30&to=2026-03-01`)).statusCode).toBe(400);
     expect((await get(t, mgmt, `/api/data-quality/daily?from=${D}&to=${D}&table=nope`)).statusCode).toBe(400);
+    const future = await t.app.inject({ method: 'POST', url: '/api/data-quality/compute', headers: mgmt.headers, payload: { day: '2999-01-01' } });
+    expect(future.statusCode).toBe(400);
+    expect(future.json()).toMatchObject({ code: 'quality.future_day' });
   });
 
   it('a mandatory expectation brings in nodes without data; a spec of deleted hosts expects no samples', async () => {

@@ -14,6 +14,8 @@ import {
   summarySchema,
 } from './quality.schemas.js';
 import type { QualityService } from './quality.service.js';
+import { shanghaiDay } from './quality.rules.js';
+import { validationError } from '../../platform/errors.js';
 
 const tags = ['data-quality'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -92,6 +94,13 @@ export function registerQualityRoutes(app: App, service: QualityService): void {
       config: { permission: 'ingest:config' },
       schema: { tags, summary: 'Recompute one day now (the job does today and yesterday every 15 minutes)', body: computeBodySchema, response: { 200: computeResultSchema } },
     },
-    async (request) => service.computeDay(request.body.day),
+    async (request) => {
+      if (request.body.day > shanghaiDay(new Date())) {
+        throw validationError('quality.future_day', 'A day in the future cannot be computed', [
+          { field: 'day', rule: 'not_future', message: 'must not be after today (Beijing time)', value: request.body.day },
+        ]);
+      }
+      return service.computeDay(request.body.day);
+    },
   );
 }

@@ -46,6 +46,7 @@ export const zh = {
   errors: {
     'quality.node_not_of_provider': '该云节点不属于此云服务商',
     'quality.not_a_provider': '该组织不是云服务商',
+    'quality.future_day': '不能计算未来的日期',
   },
 };
 
@@ -96,5 +97,6 @@ export const en: typeof zh = {
   errors: {
     'quality.node_not_of_provider': 'The cloud node is not run by this provider',
     'quality.not_a_provider': 'The organisation is not a cloud provider',
+    'quality.future_day': 'A day in the future cannot be computed',
   },
 };
