@@ -304,8 +304,9 @@ export class QueryPollerService {
     let json: unknown;
     try {
       json = JSON.parse(text);
-    } catch (err) {
-      return done({ ok: false, httpStatus: res.status, error: `the answer is not JSON: ${(err as Error).message}` });
+    } catch {
+      // The parser's message quotes the content; it is not kept (see jsonMessage).
+      return done({ ok: false, httpStatus: res.status, error: `the answer is not JSON (content-type ${(res.headers.get('content-type') ?? 'none').slice(0, 100)})` });
     }
     const parsed = SCHEMAS[resource].safeParse(json);
     if (!parsed.success) {
