@@ -180,7 +180,12 @@ describe('inventory', () => {
     expect(byName(items, '主机-vm-a3').flags).toEqual(['node_mismatch']);
     const ip = byName(items, '203.0.113.7');
     expect([ip.kind, ip.status, ip.quantities.bandwidthMbps]).toEqual(['internet_bandwidth', 'active', '100']);
-    expect(byName(items, '物理服务器一').naturalKey).toBe('SN-0001');
+    const device = byName(items, '物理服务器一') as Res & { attributes: Record<string, string | null> };
+    expect(device.naturalKey).toBe('SN-0001');
+    // 管理人联系方式 is personal data: masked for everybody but the provider that reported it.
+    expect(device.attributes.managerPhone).toBe('139****0000');
+    const own = (await list(staffA, `kind=physical_device`)).items[0] as Res & { attributes: Record<string, string | null> };
+    expect(own.attributes.managerPhone).toBe('13900000000');
 
     const flagged = await list(mgmt, `providerOrgId=${provA.id}&flag=unowned`);
     expect(flagged.items.map((r) => r.name)).toEqual(['主机-vm-a2']);

@@ -4,6 +4,7 @@ import { systemContext, type RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { Dec } from '../../platform/money.js';
+import { maskPhone } from '../access/index.js';
 import { interfaceTable, listStoredBatches, readBatchRecords, type StoredBatch } from '../ingestion/index.js';
 import {
   BUSINESS_SYSTEM_TABLE,
@@ -213,7 +214,7 @@ export class InventoryService {
     // The repository's filter ignores page, pageSize, sort and order.
     return this.read(ctx, async (trx) => {
       const { rows, total } = await repo.listResources(trx, ctx, q, { limit: pageSize, offset: (page - 1) * pageSize, sort: q.sort ?? 'name', order: q.order ?? 'asc' });
-      return { items: rows.map(toResource), total, page, pageSize };
+      return { items: rows.map((r) => toResource(r, ctx)), total, page, pageSize };
     });
   }
 
@@ -224,13 +225,13 @@ export class InventoryService {
       const changes = await repo.resourceChanges(trx, id);
       const table = KIND_MAPPINGS.find((m) => m.kind === row.kind)!.table;
       return {
-        ...toResource(row),
+        ...toResource(row, ctx),
         fieldLabels: Object.fromEntries(interfaceTable(table).fields.map((f) => [f.name, f.cn])),
         changes: changes.map((c) => ({
           id: String(c.id),
           action: c.action as 'created' | 'changed' | 'deleted',
-          before: c.before as Record<string, string | null>,
-          after: c.after as Record<string, string | null>,
+          before: maskPersonal(c.before as Record<string, string | null>, ctx, row.providerOrgId),
+          after: maskPersonal(c.after as Record<string, string | null>, ctx, row.providerOrgId),
           changedAt: iso(c.changedAt),
           batchId: String(c.batchId),
         })),
@@ -363,7 +364,7 @@ export class InventoryService {
     if (rows.length > EXPORT_MAX_ROWS) {
       throw new AppError('validation', 'inventory.export_too_large', `More than ${EXPORT_MAX_ROWS} resources match; narrow the filter`, { max: EXPORT_MAX_ROWS });
     }
-    return writeResourcesWorkbook(rows.map(toResource));
+    return writeResourcesWorkbook(rows.map((r) => toResource(r, ctx)));
   }
 }
 
@@ -383,7 +384,19 @@ function clean(r: ReportedRecord): Record<string, string | null> {
   return out;
 }
 
-function toResource(r: repo.ResourceRow): Resource {
+/** Reported fields that are personal data (管理人联系方式): shown in full only to the provider that reported them. */
+const PERSONAL_FIELDS = ['managerPhone'];
+
+function maskPersonal(values: Record<string, string | null>, ctx: RequestContext, providerOrgId: string): Record<string, string | null> {
+  const { actor } = ctx;
+  const own = actor.orgId === providerOrgId || (!actor.scope.all && actor.scope.roots.includes(providerOrgId));
+  if (own || !PERSONAL_FIELDS.some((f) => values[f])) return values;
+  const out = { ...values };
+  for (const f of PERSONAL_FIELDS) if (out[f]) out[f] = maskPhone(out[f]!);
+  return out;
+}
+
+function toResource(r: repo.ResourceRow, ctx: RequestContext): Resource {
   const flags = [...(r.flags as ResourceFlag[])];
   if (r.stale) flags.push('stale');
   return {
@@ -396,7 +409,7 @@ function toResource(r: repo.ResourceRow): Resource {
     system: r.systemId ? { id: r.systemId, name: r.systemName } : null,
     unit: r.unitOrgId ? { id: r.unitOrgId, name: r.unitName } : null,
     name: r.name,
-    attributes: r.attributes,
+    attributes: maskPersonal(r.attributes, ctx, r.providerOrgId),
     quantities: r.quantities,
     createdDate: r.createdDate,
     deletedDate: r.deletedDate,
