@@ -86,7 +86,7 @@ export interface ValidationResult {
 /** Cut to 200 characters; NUL (which jsonb cannot store) shown as U+FFFD. */
 function truncate(v: string): string {
   const s = v.length > MAX_ERROR_VALUE_CHARS ? v.slice(0, MAX_ERROR_VALUE_CHARS) : v;
-  return s.indexOf('\u0000') === -1 ? s : s.replace(/\u0000/g, '\ufffd');
+  return s.indexOf('\u0000') === -1 ? s : s.replaceAll('\u0000', '\ufffd');
 }
 
 function describe(raw: unknown): string | null {
@@ -241,7 +241,7 @@ export function compileTable(table: InterfaceTable): CompiledTable {
 
   function validate(record: unknown, index: number, codes: CodeContext, errors: RecordError[]): ValidatedRecord | null {
     if (record instanceof RecordParseError) {
-      const message = record.message.indexOf('\u0000') === -1 ? record.message : record.message.replace(/\u0000/g, '\ufffd');
+      const message = record.message.indexOf('\u0000') === -1 ? record.message : record.message.replaceAll('\u0000', '\ufffd');
       errors.push({ index, field: null, value: record.value === null ? null : truncate(record.value), rule: record.rule, message });
       return null;
     }
