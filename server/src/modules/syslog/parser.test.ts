@@ -133,8 +133,9 @@ describe('RFC 3164', () => {
     expect(parseSyslog('<13>1 notatime h a p m - x', NOW).message).toBe('1 notatime h a p m - x');
   });
 
-  it('strips trailing newlines and NULs', () => {
+  it('strips trailing newlines and NULs, and replaces inner NULs (PostgreSQL text cannot hold them)', () => {
     expect(parseSyslog('<13>Nov 30 06:01:45 vm myapp: x\r\n\u0000', NOW).message).toBe('x');
+    expect(parseSyslog('<13>Nov 30 06:01:45 vm myapp: a\u0000b', NOW).message).toBe('a\uFFFDb');
   });
 });
 

@@ -62,6 +62,8 @@ export function parseSyslog(input: Uint8Array | string, now: Date = new Date()):
     else break;
   }
   if (end !== text.length) text = text.slice(0, end);
+  // NUL cannot be stored in PostgreSQL text (the interface tables would refuse the record): shown as U+FFFD.
+  if (text.includes('\u0000')) text = text.replaceAll('\u0000', '\uFFFD');
 
   let pos = 0;
   let hasPri = false;

@@ -335,4 +335,18 @@ describe('receiver lifecycle', () => {
     expect(r.counters).toMatchObject({ received: 20, stored: 20, dropped: 0 });
     expect(r.status().running).toBe(false);
   });
+
+  it('records refused by validation are counted, the rest stored', async () => {
+    const writer = {
+      writeBatch: async (input: WriteBatchInput) => ({
+        batchId: '1', table: input.table, status: 'partial' as const, recordCount: input.records.length, accepted: input.records.length - 1, rejected: 1,
+        errors: [{ index: 0, field: 'occurredAt', value: 'x', rule: 'datetime', message: 'must be a real Beijing time' }], replayed: false,
+      }),
+    };
+    const r = new SyslogReceiver({ logger: t.deps.logger, writer, sources: t.container.syslogSources }, { flushIntervalMs: 60_000 });
+    await r.refreshSources();
+    for (let i = 0; i < 3; i++) r.handle(Buffer.from(`<13>Nov 30 06:01:45 h app: m${i}`), '127.0.0.77', 'udp');
+    await r.flushAll(true);
+    expect(r.counters).toMatchObject({ received: 3, stored: 2, rejected: 1, dropped: 0 });
+  });
 });
