@@ -41,7 +41,11 @@ export interface DemoFeedOptions {
 
 export interface DemoFeed {
   fleet: Fleet;
+  /** Simulated start: the backfill's beginning (UTC ms). */
+  from: number;
   simulation: Simulation;
+  /** Resolves when the backfill is over and the first live slot was sent. */
+  caughtUp: Promise<SimulationStats>;
   /** Resolves when the feed stops (after `stop()`). */
   done: Promise<SimulationStats>;
   stop(): Promise<void>;
@@ -100,6 +104,8 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
     simStart = from;
     if (fleet.providers.length > 1 && t - from > 12 * 3600_000) outages.push({ provider: fleet.providers[fleet.providers.length - 1]!.code, startMinute: Math.round((t - from) / 60_000 / 2), minutes: 120 });
     const pusher = new Pusher({ url: opts.url, credentials, concurrency: 2 });
+    let caughtUp!: (s: SimulationStats) => void;
+    const caughtUpPromise = new Promise<SimulationStats>((resolve) => (caughtUp = resolve));
     const started = now();
     const simulation = new Simulation({
       fleet,
@@ -112,11 +118,13 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
       runId: `demo-${started.toString(36)}`,
       log: (line) => log.debug({ feed: line }, 'demo feed progress'),
       progressEveryMs: 30_000,
-      onCaughtUp: (s) =>
+      onCaughtUp: (s) => {
         log.info(
           { slots: s.slots, records: s.records, accepted: s.accepted, rejected: s.rejected, failedBatches: s.batchesFailed, failures: s.failures, ms: now() - started },
           'demo feed: backfill done, now pushing every 5 minutes',
-        ),
+        );
+        caughtUp({ ...s });
+      },
     });
     log.info({ ...fleetSummary(fleet), providers: fleet.providers.map((p) => p.code), from: new Date(from).toISOString(), syslog: syslog !== null, queryEndpoints: servers.length }, 'demo feed: started');
     const done = simulation.run({ from, speed: Infinity }).catch((err: unknown) => {
@@ -125,7 +133,9 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
     });
     return {
       fleet,
+      from,
       simulation,
+      caughtUp: caughtUpPromise,
       done,
       async stop() {
         simulation.stop();

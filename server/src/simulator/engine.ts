@@ -129,7 +129,7 @@ export class Simulation {
         await this.sleep(Math.max(5, Math.min(waitMs, 60_000)));
       }
       if (this.stopped) break;
-      await this.slot(slot, first);
+      await this.slot(slot, first, speed !== Infinity);
       first = false;
       slot = slotEnd;
     }
@@ -139,10 +139,13 @@ export class Simulation {
     return this.stats;
   }
 
-  /** Generates and sends one slot [at, at + 5 min). `first`: also the daily and weekly tables. */
-  async slot(at: number, first = false): Promise<void> {
+  /**
+   * Generates and sends one slot [at, at + 5 min). `first`: also the daily and weekly tables. `paced`: the run follows
+   * a clock (finite speed), so the slot is sent as a whole like a live one, syslog included.
+   */
+  async slot(at: number, first = false, paced = false): Promise<void> {
     const { fleet } = this.opts;
-    const live = at + SLOT_MS >= this.now() - (this.opts.liveWindowMs ?? 10 * 60_000);
+    const live = paced || at + SLOT_MS >= this.now() - (this.opts.liveWindowMs ?? 10 * 60_000);
     const dayStart = beijingDayStart(at);
     const newDay = first || dayStart === at;
     const newWeek = first || beijingWeekStart(at) === at;

@@ -122,7 +122,7 @@ export function addSimulateCommand(program: Command, bootstrap: () => Promise<{ 
     .option('--save-credentials <file>', 'with --bootstrap: write the issued credentials (with rooms and systems) to this file')
     .option('--providers <n>', 'simulate only the first N providers')
     .option('--hosts-per-system <k>', 'cloud hosts per information system', '4')
-    .option('--speed <x>', 'simulated time per real time (1 = real time); never ahead of the real clock. Default: 1, or as fast as possible with --from')
+    .option('--speed <x>', 'simulated time per real time (1 = real time); never ahead of the real clock, so an accelerated run starts in the past (--from, default 24 h ago) and catches up. Default: 1, or as fast as possible with --from')
     .option('--from <iso>', 'simulated start (default: now); a past start is backfilled')
     .option('--to <iso>', 'simulated end (default: run until stopped)')
     .option('--fault-rate <share>', 'share of records broken in one field (wrong length, date, IP, code, number, unknown or missing field)', '0')
@@ -142,9 +142,11 @@ export function addSimulateCommand(program: Command, bootstrap: () => Promise<{ 
       const density = num('density', o.density, 0, 100, 1);
       const concurrency = num('concurrency', o.concurrency, 1, 64, 4);
       const providersLimit = o.providers === undefined ? undefined : num('providers', o.providers, 1, 10_000, 1);
-      const from = time('from', o.from);
+      let from = time('from', o.from);
       const to = time('to', o.to);
       const speed = o.speed !== undefined ? num('speed', o.speed, 0.001, 1_000_000, 1) : from !== undefined ? Infinity : 1;
+      // Accelerated without a start: replay the last day at that speed, then go on in real time.
+      if (from === undefined && speed > 1) from = Date.now() - 86_400_000;
       const outages: Outage[] = o.outage.map(parseOutage);
       const skipTables = o.skipTable.map(parseSkip);
       if (!o.credentials && !o.bootstrap) throw new Error('simulate: give --credentials <file> or --bootstrap');
