@@ -132,6 +132,13 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
     return m;
   }, [heat.data]);
   const name = (r: TableRow) => (zh ? r.tableCn : r.table);
+  // A weekly table's cell is its ISO week's, shown on the Monday (or on the first column for a week begun before it).
+  const cellOf = (r: TableRow, d: string) => {
+    if (r.period !== 'P1W') return cells.get(`${r.table}|${d}`);
+    const day = dayjs(d);
+    if (day.day() !== 1 && d !== days[0]) return undefined;
+    return cells.get(`${r.table}|${day.subtract((day.day() + 6) % 7, 'day').format(FMT)}`);
+  };
 
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -202,9 +209,9 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
                 key: d,
                 width: 64,
                 align: 'center' as const,
-                onCell: (r: TableRow) => ({ style: { background: heatColor(cells.get(`${r.table}|${d}`)?.completeness ?? null), padding: 4 } }),
+                onCell: (r: TableRow) => ({ style: { background: heatColor(cellOf(r, d)?.completeness ?? null), padding: 4 } }),
                 render: (_: unknown, r: TableRow) => {
-                  const c = cells.get(`${r.table}|${d}`);
+                  const c = cellOf(r, d);
                   if (!c) return '';
                   return (
                     <Tooltip title={`${t('quality.received')} ${c.received} / ${t('quality.expected')} ${c.expected} · ${t('quality.score')} ${c.score ?? '—'}`}>
