@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Command } from 'commander';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createTestApp, unique, type TestApp } from '../test/harness.js';
@@ -12,12 +16,14 @@ import { Simulation, type SimulationStats } from './engine.js';
 import { SyslogSender } from './syslog-sender.js';
 import { startQueryEndpoint, type QueryEndpointServer } from './query-endpoint.js';
 import { SLOT_MS, slotStart } from './random.js';
+import { addSimulateCommand, type CredentialFileEntry } from './simulate.js';
 
 let t: TestApp;
 let db: pg.Client;
 let fleet: Fleet;
 let stats: SimulationStats;
 let syslogPort: number;
+let url: string;
 const providerIds: string[] = [];
 const servers: QueryEndpointServer[] = [];
 const perBatch: Array<{ table: string; provider: string; faulty: number; accepted: number; rejected: number; status: number }> = [];
@@ -50,7 +56,7 @@ describe('zhengyun simulate against a running platform', () => {
   beforeAll(async () => {
     t = await createTestApp();
     await t.app.listen({ host: '127.0.0.1', port: 0 });
-    const url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    url = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     db = new pg.Client({ connectionString: t.ownerUrl });
     await db.connect();
     await directory();
@@ -180,5 +186,38 @@ describe('zhengyun simulate against a running platform', () => {
         ]),
       );
     }
+  });
+
+  it('zhengyun simulate --credentials: a backfill window from the command line, with faults and an outage', async () => {
+    const skeleton = await readDirectorySkeleton(t.container, { providerOrgIds: providerIds });
+    const creds = await issueCredentials(t.container, skeleton, 'simulator-cli-test');
+    const entries: CredentialFileEntry[] = skeleton.flatMap((p) =>
+      p.nodes.map((n) => ({ ...creds.find((c) => c.providerCode === p.code)!, nodes: undefined, node: n.code, rooms: n.rooms, systems: n.systems.map((x) => ({ systemId: x.systemId, name: x.name, unitCode: x.unitCode })) })),
+    );
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'zy-sim-')), 'creds.json');
+    fs.writeFileSync(file, JSON.stringify(entries));
+    const program = new Command('zhengyun').exitOverride();
+    addSimulateCommand(program, () => Promise.reject(new Error('no bootstrap in this test')));
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((l: unknown) => void lines.push(String(l)));
+    const day = slotStart(Date.now() - 2 * 86_400_000);
+    const before = await count("select count(*) n from ingest_batches where provider_org_id = any($1::uuid[]) and source = 'api'", [providerIds]);
+    try {
+      await program.parseAsync(['simulate', '--url', url, '--credentials', file, '--from', new Date(day).toISOString(), '--to', new Date(day + 4 * SLOT_MS).toISOString(),
+        '--fault-rate', '0.1', '--outage', `${skeleton[1]!.code}:10@5`, '--no-syslog', '--seed', '9', '--hosts-per-system', '2'], { from: 'user' });
+    } finally {
+      spy.mockRestore();
+    }
+    const done = lines.find((l) => l.startsWith('Done: '));
+    expect(done, lines.join('\n')).toMatch(/^Done: 4 slots, (\d+) records in (\d+) batches \((\d+) made faulty\) .*accepted (\d+), rejected (\d+), failed batches 0/);
+    const [, records, batches, faulty, accepted, rejected] = /^Done: 4 slots, (\d+) records in (\d+) batches \((\d+) made faulty\) .*accepted (\d+), rejected (\d+)/.exec(done!)!.map(Number);
+    expect(rejected).toBe(faulty);
+    expect(accepted).toBe(records! - faulty!);
+    expect(lines[0]).toMatch(/^Fleet \(seed 9\): 2 providers/);
+    const after = await count("select count(*) n from ingest_batches where provider_org_id = any($1::uuid[]) and source = 'api'", [providerIds]);
+    expect(after - before).toBe(batches);
+    // The outage: provider 2 sent metrics for 2 of the 4 slots.
+    const slots2 = await count('select count(distinct record_time) n from ingest_cloud_host_monitoring where provider_org_id = $1 and record_time >= $2 and record_time < $3', [skeleton[1]!.orgId, new Date(day), new Date(day + 4 * SLOT_MS)]);
+    expect(slots2).toBe(2);
   });
 });
