@@ -62,15 +62,12 @@ function CodeTableTab(props: { table: CodeTable; editable: boolean }) {
   });
   const deactivate = useMutation({ mutationFn: (code: string) => codeTablesApi.deactivate(table.name, code), onSuccess: refresh, onError: (e) => message.error(errorText(e)) });
 
-  function open(v: CodeValue | 'new') {
-    form.resetFields();
-    form.setFieldsValue(
-      v === 'new'
-        ? { code: '', labelZh: '', labelEn: '', sortOrder: (table.values.at(-1)?.sortOrder ?? 0) + 1, active: true }
-        : { code: v.code, labelZh: v.labelZh, labelEn: v.labelEn ?? '', orgId: v.org?.id, sortOrder: v.sortOrder, active: v.active },
-    );
-    setEditing(v);
-  }
+  // The modal's form is mounted afresh on each opening (destroyOnHidden) with these values.
+  const open = (v: CodeValue | 'new') => setEditing(v);
+  const initial: Partial<Values> =
+    editing === undefined || editing === 'new'
+      ? { code: '', labelZh: '', labelEn: '', sortOrder: (table.values.at(-1)?.sortOrder ?? 0) + 1, active: true }
+      : { code: editing.code, labelZh: editing.labelZh, labelEn: editing.labelEn ?? '', orgId: editing.org?.id, sortOrder: editing.sortOrder, active: editing.active };
 
   return (
     <>
@@ -126,7 +123,7 @@ function CodeTableTab(props: { table: CodeTable; editable: boolean }) {
         destroyOnHidden
         okButtonProps={{ 'data-testid': 'code-form-submit' } as never}
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+        <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => save.mutate(v)}>
           <Form.Item
             name="code"
             label={t('codeTables.code')}

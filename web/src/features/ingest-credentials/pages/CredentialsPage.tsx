@@ -105,7 +105,7 @@ function CredentialsTab() {
           data-testid="credentials-filter-status"
         />
         {can('ingest:credential') && (
-          <Button type="primary" icon={<PlusOutlined />} onClick={() => { form.resetFields(); setIssuing(true); }} data-testid="credentials-issue">{t('credentials.issue')}</Button>
+          <Button type="primary" icon={<PlusOutlined />} onClick={() => setIssuing(true)} data-testid="credentials-issue">{t('credentials.issue')}</Button>
         )}
       </Flex>
       <Table<Credential>
@@ -197,11 +197,10 @@ function EndpointsTab() {
   const rotate = useMutation({ mutationFn: (id: string) => endpointsApi.rotate(id), onSuccess: (r) => { setSecret(r.signingSecret); refresh(); }, onError: fail });
   const remove = useMutation({ mutationFn: (id: string) => endpointsApi.remove(id), onSuccess: refresh, onError: fail });
 
-  function open(e: QueryEndpoint | 'new') {
-    form.resetFields();
-    form.setFieldsValue(e === 'new' ? { intervalMinutes: 5, enabled: true, baseUrl: '' } : { baseUrl: e.baseUrl, intervalMinutes: e.intervalMinutes, enabled: e.enabled });
-    setEditing(e);
-  }
+  // The modal's form is mounted afresh on each opening (destroyOnHidden) with these values.
+  const open = (e: QueryEndpoint | 'new') => setEditing(e);
+  const initial: Partial<EndpointValues> =
+    editing === undefined || editing === 'new' ? { intervalMinutes: 5, enabled: true, baseUrl: '' } : { baseUrl: editing.baseUrl, intervalMinutes: editing.intervalMinutes, enabled: editing.enabled };
 
   return (
     <>
@@ -262,7 +261,7 @@ function EndpointsTab() {
         destroyOnHidden
         okButtonProps={{ 'data-testid': 'endpoint-form-submit' } as never}
       >
-        <Form form={form} layout="vertical" onFinish={(v) => save.mutate(v)}>
+        <Form form={form} layout="vertical" initialValues={initial} onFinish={(v) => save.mutate(v)}>
           {editing === 'new' && (
             <Form.Item name="nodeId" label={t('credentials.endpoints.node')} rules={[{ required: true, message: t('common.required') }]}>
               <Select showSearch optionFilterProp="label" options={choosable.map((n) => ({ value: n.id, label: `${n.code} ${n.name} · ${n.provider?.name ?? ''}` }))} data-testid="endpoint-form-node" />
