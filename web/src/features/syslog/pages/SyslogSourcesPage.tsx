@@ -43,7 +43,9 @@ function StatusCard(props: { status: ReceiverStatus | undefined; loading: boolea
       style={{ marginBottom: 12 }}
       data-testid="syslog-status"
     >
-      {s && !s.running && <Alert type="warning" showIcon message={t('syslog.stoppedHint')} style={{ marginBottom: 12 }} />}
+      {s && !s.running && (
+        <Alert type="warning" showIcon message={s.error ? t('syslog.startFailed') : t('syslog.stoppedHint')} description={s.error ?? undefined} style={{ marginBottom: 12 }} data-testid="syslog-status-error" />
+      )}
       {s && (
         <>
           <Descriptions size="small" column={{ xs: 1, sm: 2, lg: 4 }} style={{ marginBottom: 12 }}>
