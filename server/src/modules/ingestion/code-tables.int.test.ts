@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { codeTableCatalog } from './index.js';
+import { systemContext } from '../../platform/context.js';
 
 let t: TestApp;
 let mgmt: Session;
@@ -95,6 +96,18 @@ describe('code tables (码表)', () => {
     expect(second.json().code).toBe('ingest.provider_code_exists');
     expect((await put(mgmt, 'cloudProvider', 'PRVB', { labelZh: '服务商B', orgId: provider2.id })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'DELETE', url: '/api/ingest/code-tables/networkType/QQQQ', headers: mgmt.headers })).statusCode).toBe(404);
+  });
+
+  it('the push validator sees a new or deactivated code at once (its cache is dropped on change)', async () => {
+    const node = (await t.container.directory.listCloudNodes(systemContext('t')))[0]?.id ?? '00000000-0000-0000-0000-000000000000';
+    const codes = async () => (await t.container.pushWriter.codes.context(provider.id, node)).codeTables.get('managementType') ?? new Set<string>();
+    expect((await codes()).has('JOIN')).toBe(false);
+    await put(mgmt, 'managementType', 'JOIN', { labelZh: '联合运维' });
+    expect((await codes()).has('JOIN')).toBe(true);
+    await t.app.inject({ method: 'DELETE', url: '/api/ingest/code-tables/managementType/JOIN', headers: mgmt.headers });
+    expect((await codes()).has('JOIN')).toBe(false);
+    // cloudProvider codes: the provider's own code is known to the validator at once too.
+    expect((await t.container.pushWriter.codes.context(provider.id, node)).ownProviderCode).toBe('PRVA');
   });
 
   it('tells listeners (e.g. the push validator’s cache) about every change', async () => {
