@@ -56,11 +56,16 @@ interface Buffered {
 const MAX_UNKNOWN = 100;
 const SAMPLE_CHARS = 500;
 const MAX_WRITE_ATTEMPTS = 5;
+/** TCP connections pause reading at this share of maxBuffered and resume below TCP_RESUME_AT. */
+const TCP_PAUSE_AT = 0.8;
+const TCP_RESUME_AT = 0.5;
 
 export class SyslogReceiver {
   private udp: UdpWorker | null = null;
   private tcp: net.Server | null = null;
   private readonly connections = new Set<net.Socket>();
+  /** Connections not read while the buffers are nearly full, with what resumes each. */
+  private readonly paused = new Map<net.Socket, () => void>();
   private matcher = new PrefixMatcher<SourceEntry>();
   private sourceCount = 0;
   private readonly buffers = new Map<string, Buffered>();
@@ -128,7 +133,8 @@ export class SyslogReceiver {
     const type = net.isIPv6(addr.host) ? 'udp6' : 'udp4';
     let lastError: unknown;
     for (let attempt = 0; attempt < (addr.port === 0 ? 10 : 1); attempt++) {
-      const tcp = net.createServer((socket) => this.onConnection(socket));
+      // allowHalfOpen: a sender's FIN does not close the connection before its held frames are handled.
+      const tcp = net.createServer({ allowHalfOpen: true }, (socket) => this.onConnection(socket));
       tcp.maxConnections = 2000;
       try {
         await new Promise<void>((resolve, reject) => {
@@ -248,8 +254,11 @@ export class SyslogReceiver {
     return this.refreshing;
   }
 
-  /** Handles one message (a datagram or a TCP frame) from `ip`. Public for tests and the benchmark. */
-  handle(msg: Buffer, senderIp: string, transport: 'udp' | 'tcp'): void {
+  /**
+   * Handles one message (a datagram or a TCP frame) from `ip`. Public for tests and the benchmark. `force`: buffer it
+   * even beyond maxBuffered (frames of a TCP connection closing while held back).
+   */
+  handle(msg: Buffer, senderIp: string, transport: 'udp' | 'tcp', force = false): void {
     this.counters.received++;
     this.counters[transport]++;
     try {
@@ -264,7 +273,7 @@ export class SyslogReceiver {
         this.counters.disabled++;
         return;
       }
-      if (this.bufferedTotal >= this.tuning.maxBuffered) {
+      if (this.bufferedTotal >= this.tuning.maxBuffered && !force) {
         this.counters.dropped++;
         return;
       }
@@ -304,6 +313,18 @@ export class SyslogReceiver {
 
   private async write(buf: Buffered, records: Record<string, string>[]): Promise<void> {
     try {
+      await this.writeOnce(buf, records);
+    } finally {
+      if (this.paused.size > 0 && this.bufferedTotal < this.tuning.maxBuffered * TCP_RESUME_AT) {
+        const resume = [...this.paused.values()];
+        this.paused.clear();
+        for (const pump of resume) pump();
+      }
+    }
+  }
+
+  private async writeOnce(buf: Buffered, records: Record<string, string>[]): Promise<void> {
+    try {
       const r = await this.deps.writer.writeBatch({
         providerOrgId: buf.providerOrgId,
         nodeId: buf.nodeId,
@@ -341,27 +362,47 @@ export class SyslogReceiver {
     const decoder = new FrameDecoder(this.tuning.maxFrameBytes);
     let dropped = 0;
     let errors = 0;
-    const frames: Buffer[] = [];
-    const drain = () => {
-      for (const f of frames) this.handle(f, ip, 'tcp');
-      frames.length = 0;
+    let ended = false;
+    // Frames decoded but not handled yet: held while the buffers are nearly full (back-pressure instead of loss: the
+    // connection stops being read, so a TCP sender waits and queues on its side).
+    let pending: Buffer[] = [];
+    const pump = () => {
+      const limit = this.tuning.maxBuffered * TCP_PAUSE_AT;
+      let i = 0;
+      while (i < pending.length && this.bufferedTotal < limit) this.handle(pending[i++]!, ip, 'tcp');
+      pending = i === pending.length ? [] : pending.slice(i);
       this.counters.dropped += decoder.dropped - dropped;
       this.counters.framingErrors += decoder.framingErrors - errors;
       dropped = decoder.dropped;
       errors = decoder.framingErrors;
+      if (pending.length > 0) {
+        socket.pause();
+        this.paused.set(socket, pump);
+        return;
+      }
+      if (ended) socket.end();
+      else socket.resume();
     };
     socket.setTimeout(this.tuning.tcpIdleMs, () => socket.destroy());
     socket.on('data', (chunk: Buffer) => {
-      decoder.push(chunk, frames);
-      drain();
+      decoder.push(chunk, pending);
+      pump();
     });
     socket.on('end', () => {
-      decoder.end(frames);
-      drain();
-      socket.end();
+      ended = true;
+      decoder.end(pending);
+      pump();
     });
     socket.on('error', () => undefined);
-    socket.on('close', () => this.connections.delete(socket));
+    socket.on('close', () => {
+      this.connections.delete(socket);
+      this.paused.delete(socket);
+      // Frames of a connection closed while held (stop, reset) are handled rather than lost.
+      if (pending.length > 0) {
+        for (const f of pending) this.handle(f, ip, 'tcp', true);
+        pending = [];
+      }
+    });
   }
 
   private rememberUnknown(ip: string, msg: Buffer): void {

@@ -349,4 +349,26 @@ describe('receiver lifecycle', () => {
     await r.flushAll(true);
     expect(r.counters).toMatchObject({ received: 3, stored: 2, rejected: 1, dropped: 0 });
   });
+
+  it('a TCP sender faster than the database is slowed down (back-pressure), not dropped', async () => {
+    let stored = 0;
+    const writer = {
+      writeBatch: async (input: WriteBatchInput) => {
+        await new Promise((res) => setTimeout(res, 30));
+        stored += input.records.length;
+        return { batchId: '1', table: input.table, status: 'accepted' as const, recordCount: input.records.length, accepted: input.records.length, rejected: 0, errors: [], replayed: false };
+      },
+    };
+    const r = new SyslogReceiver({ logger: t.deps.logger, writer, sources: t.container.syslogSources }, { flushIntervalMs: 20, flushMaxRecords: 50, maxBuffered: 200, writeConcurrency: 1 });
+    const started = await r.start({ host: '127.0.0.1', port: 0 });
+    const lines = Array.from({ length: 3000 }, (_, i) => `<13>Nov 30 06:01:45 h app: bp ${i}\n`).join('');
+    await new Promise<void>((resolve, reject) => {
+      const c = net.connect({ port: started.port, host: '127.0.0.1', localAddress: '127.0.0.77' }, () => c.end(lines));
+      c.on('close', () => resolve());
+      c.on('error', reject);
+    });
+    await r.stop();
+    expect(r.counters).toMatchObject({ received: 3000, dropped: 0, tcp: 3000 });
+    expect(stored).toBe(3000);
+  });
 });
