@@ -24,6 +24,13 @@ interface FormValues {
   enabled: boolean;
 }
 
+/** The HOSTNAME of a sample message (RFC 5424 or BSD header), to prefill the form when registering its sender. */
+function sampleHostname(sample: string): string | undefined {
+  const m = /^<\d{1,3}>1 \S+ (\S+) /.exec(sample) ?? /^<\d{1,3}>[A-Z][a-z]{2} +\d{1,2} (?:\d{4} )?\d\d:\d\d:\d\d (\S+) /.exec(sample);
+  const host = m?.[1];
+  return host && host !== '-' && !host.endsWith(':') ? host.slice(0, 100) : undefined;
+}
+
 const COUNTERS = ['received', 'stored', 'rejected', 'dropped', 'unmatched', 'disabled', 'buffered', 'tcpConnections'] as const;
 const WARN = new Set(['rejected', 'dropped', 'unmatched']);
 
@@ -241,7 +248,7 @@ export default function SyslogSourcesPage() {
                 title: t('common.actions'),
                 key: 'register',
                 render: (_, r) => (
-                  <Button type="link" size="small" onClick={() => open('new', { network: r.ip })} data-testid={`syslog-register-${r.ip}`}>{t('syslog.register')}</Button>
+                  <Button type="link" size="small" onClick={() => open('new', { network: r.ip, deviceName: sampleHostname(r.sample), hostName: sampleHostname(r.sample) })} data-testid={`syslog-register-${r.ip}`}>{t('syslog.register')}</Button>
                 ),
               },
             ]}
