@@ -44,13 +44,25 @@ export function deriveProviderCode(orgCode: string | null, name: string, taken: 
  * ones (their hosts are what the inventory flags as owned by no registered system). Ensures each provider has a
  * cloudProvider code, creating it when missing.
  */
-export async function readDirectorySkeleton(c: BootstrapContainer, opts: { providers?: number; providerOrgIds?: string[] } = {}): Promise<SkeletonProvider[]> {
+export async function readDirectorySkeleton(
+  c: BootstrapContainer,
+  opts: { providers?: number; providerOrgIds?: string[]; providerOrgCodes?: string[] } = {},
+): Promise<SkeletonProvider[]> {
   const context = ctx();
   const nodes = (await c.directory.listCloudNodes(context)).filter((n) => n.status === 'active' && n.provider);
-  const providerIds = [...new Set(nodes.map((n) => n.provider!.id))].filter((id) => !opts.providerOrgIds || opts.providerOrgIds.includes(id));
+  let providerIds = [...new Set(nodes.map((n) => n.provider!.id))].filter((id) => !opts.providerOrgIds || opts.providerOrgIds.includes(id));
+  if (opts.providerOrgCodes) {
+    const wanted: string[] = [];
+    for (const id of providerIds) {
+      const org = await c.organisations.get(context, id);
+      if (org.code && opts.providerOrgCodes.includes(org.code)) wanted.push(id);
+    }
+    providerIds = wanted;
+  }
+  providerIds = providerIds.slice(0, opts.providers ?? providerIds.length);
   const codes = await ensureProviderCodes(c, providerIds);
   const out: SkeletonProvider[] = [];
-  for (const providerId of providerIds.slice(0, opts.providers ?? providerIds.length)) {
+  for (const providerId of providerIds) {
     const org = await c.organisations.get(context, providerId);
     const skNodes: SkeletonNode[] = [];
     for (const node of nodes.filter((n) => n.provider!.id === providerId).sort((a, b) => a.code.localeCompare(b.code))) {

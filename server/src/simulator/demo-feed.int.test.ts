@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import pg from 'pg';
 import { createScratchDatabase, createTestApp, type TestApp } from '../test/harness.js';
 import { createLogger } from '../platform/logger.js';
+import { systemContext } from '../platform/context.js';
+import { createOrg } from '../test/fixtures.js';
 import { DEMO_SYSTEMS } from '../modules/demo/index.js';
 import { demoFeedEnabled, startDemoFeed, type DemoFeed } from './demo-feed.js';
 
@@ -52,7 +54,12 @@ describe('demo feed of the demo city', () => {
   });
 
   it('feeds the demo providers with the directory’s nodes, rooms and system numbers; a restart resumes and re-issues the credentials', async () => {
+    // A provider that is not one of the demo city's is never fed (nor given a code or a credential).
+    const other = await createOrg(t, { kind: 'cloud_provider', code: 'CSP-REAL' });
+    await t.container.directory.ensureCloudNode(systemContext('test'), { code: 'REAL-1', name: '真实节点', cloudType: 'service', providerOrgId: other.id });
     const first = await feed(true);
+    expect(first.fleet.providers.map((p) => p.orgCode).sort()).toEqual(['CSP-HJ', 'CSP-KX', 'CSP-YS']);
+    expect(await rows(`select 1 from ingest_batches where provider_org_id = $1 union all select 1 from ingest_code_values where org_id = $1 union all select 1 from ingest_credentials where provider_org_id = $1`, [other.id])).toEqual([]);
     const s1 = first.simulation.stats;
     expect(s1.batchesFailed, JSON.stringify(s1.failures)).toBe(0);
     expect(s1.accepted).toBeGreaterThan(1000);
@@ -78,7 +85,7 @@ describe('demo feed of the demo city', () => {
 
     // Syslog sources of the simulated devices, and the query endpoints answering the poller.
     expect(Number((await rows<{ n: string }>(`select count(*) n from syslog_sources where host(network) like '127.0.%'`))[0]!.n)).toBeGreaterThan(0);
-    const ctx = (await import('../platform/context.js')).systemContext('test');
+    const ctx = systemContext('test');
     const endpoints = await t.container.queryPoller.listEndpoints(ctx);
     expect(endpoints).toHaveLength(6);
 

@@ -15,6 +15,7 @@
  * Switched off by `--no-demo` or ZHENGYUN_DEMO_FEED=off.
  */
 import type { Logger } from '../platform/logger.js';
+import { DEMO_ORGS } from '../modules/demo/index.js';
 import { buildFleet, fleetSummary, type Fleet } from './fleet.js';
 import { issueCredentials, lastMetricTimes, readDirectorySkeleton, registerQueryEndpoints, registerSyslogSources, type BootstrapContainer } from './bootstrap.js';
 import { Pusher } from './pusher.js';
@@ -66,9 +67,10 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
   const now = opts.now ?? Date.now;
   const servers: QueryEndpointServer[] = [];
   try {
-    const skeleton = await readDirectorySkeleton(container);
+    // Only the demo city's providers: an embedded install with real providers is never fed simulated data.
+    const skeleton = await readDirectorySkeleton(container, { providerOrgCodes: DEMO_ORGS.filter((o) => o.kind === 'cloud_provider').map((o) => o.code) });
     if (skeleton.length === 0) {
-      log.info('demo feed: no cloud provider runs a node, nothing to simulate');
+      log.info('demo feed: no demo provider (CSP-HJ, CSP-YS, CSP-KX) runs a node, nothing to simulate');
       return null;
     }
     const fleet = buildFleet(skeleton, { seed: opts.seed ?? 1, hostsPerSystem: 6, maxHostsPerProvider: opts.hostsPerProvider ?? 20 });
