@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { INTERFACE_TABLES, type RecordError } from '../modules/ingestion/index.js';
 // The platform's own validator: the simulator's records must pass exactly what the push API runs.
-import { compiledTable, type CodeContext } from '../modules/ingestion/validator.js';
+import { INTERFACE_TABLES, compiledTable, type CodeContext, type RecordError } from '../modules/ingestion/index.js';
 import { buildFleet, syntheticSkeleton, type Fleet } from './fleet.js';
 import { GENERATORS, generateRecords, loadFactor, type SimRecord } from './generators.js';
 import { EXPECTED_RULES, FAULT_KINDS, FAULT_VALUES, applicableFaults, applyFault, inOutage, parseOutage, parseSkip } from './faults.js';
