@@ -82,6 +82,7 @@ export class SyslogReceiver {
   private lastFlushAt: Date | null = null;
   private lastErrorLog = 0;
   private startError: string | null = null;
+  private stopping = false;
   private readonly tuning: Required<ReceiverTuning>;
   readonly counters: Omit<ReceiverCounters, 'buffered' | 'tcpConnections'> = {
     received: 0,
@@ -192,6 +193,11 @@ export class SyslogReceiver {
     if (this.refreshTimer) clearInterval(this.refreshTimer);
     this.unsubscribe?.();
     await udp.close();
+    // Held TCP frames are taken in now, and the rest of each connection read to its end: stop() flushes them all.
+    this.stopping = true;
+    const held = [...this.paused.values()];
+    this.paused.clear();
+    for (const pump of held) pump();
     const closed = new Promise<void>((r) => tcp.close(() => r()));
     for (const c of this.connections) c.end();
     const force = setTimeout(() => {
@@ -200,6 +206,7 @@ export class SyslogReceiver {
     await closed;
     clearTimeout(force);
     await this.flushAll(true);
+    this.stopping = false;
     this.deps.logger.info({ ...this.counters }, 'syslog receiver stopped');
   }
 
@@ -367,9 +374,9 @@ export class SyslogReceiver {
     // connection stops being read, so a TCP sender waits and queues on its side).
     let pending: Buffer[] = [];
     const pump = () => {
-      const limit = this.tuning.maxBuffered * TCP_PAUSE_AT;
+      const limit = this.stopping ? Infinity : this.tuning.maxBuffered * TCP_PAUSE_AT;
       let i = 0;
-      while (i < pending.length && this.bufferedTotal < limit) this.handle(pending[i++]!, ip, 'tcp');
+      while (i < pending.length && this.bufferedTotal < limit) this.handle(pending[i++]!, ip, 'tcp', this.stopping);
       pending = i === pending.length ? [] : pending.slice(i);
       this.counters.dropped += decoder.dropped - dropped;
       this.counters.framingErrors += decoder.framingErrors - errors;

@@ -296,6 +296,12 @@ describe('receiving with util-linux logger', () => {
 });
 
 describe('receiver lifecycle', () => {
+  beforeAll(async () => {
+    // The receivers of these tests are fed from 127.0.0.77, an IPS of provider A.
+    const src = await addSource({ network: '127.0.0.77', providerOrgId: providerA.id, nodeId: nodeA, kind: 'security_device', deviceName: 'IPS', serialNumber: 'IPS-77', deviceType: 'IPS' });
+    expect(src.statusCode).toBe(201);
+  });
+
   it('a taken port is a clear error, shown in the status', async () => {
     const other = new SyslogReceiver({ logger: t.deps.logger, writer: { writeBatch: () => Promise.reject(new Error('unused')) }, sources: t.container.syslogSources });
     await expect(other.start({ host: '127.0.0.1', port })).rejects.toThrow(/cannot listen on TCP 127\.0\.0\.1:\d+ \(ZHENGYUN_SYSLOG_HOST \/ ZHENGYUN_SYSLOG_PORT\).*EADDRINUSE/);
@@ -315,8 +321,6 @@ describe('receiver lifecycle', () => {
         return { batchId: '1', table: input.table, status: 'accepted' as const, recordCount: input.records.length, accepted: input.records.length, rejected: 0, errors: [], replayed: false };
       },
     };
-    const src = await addSource({ network: '127.0.0.77', providerOrgId: providerA.id, nodeId: nodeA, kind: 'security_device', deviceName: 'IPS', serialNumber: 'IPS-77', deviceType: 'IPS' });
-    expect(src.statusCode).toBe(201);
     const r = new SyslogReceiver({ logger: t.deps.logger, writer, sources: t.container.syslogSources }, { flushIntervalMs: 60_000 });
     const started = await r.start({ host: '127.0.0.1', port: 0 });
     const marker = unique('stop');
@@ -370,5 +374,30 @@ describe('receiver lifecycle', () => {
     await r.stop();
     expect(r.counters).toMatchObject({ received: 3000, dropped: 0, tcp: 3000 });
     expect(stored).toBe(3000);
+  });
+
+  it('stop takes in the frames of a connection held back by a full buffer', async () => {
+    let stored = 0;
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((res) => (release = res));
+    const writer = {
+      writeBatch: async (input: WriteBatchInput) => {
+        await gate; // the database "hangs" until stop
+        stored += input.records.length;
+        return { batchId: '1', table: input.table, status: 'accepted' as const, recordCount: input.records.length, accepted: input.records.length, rejected: 0, errors: [], replayed: false };
+      },
+    };
+    const r = new SyslogReceiver({ logger: t.deps.logger, writer, sources: t.container.syslogSources }, { flushIntervalMs: 20, flushMaxRecords: 50, maxBuffered: 100, writeConcurrency: 1 });
+    const started = await r.start({ host: '127.0.0.1', port: 0 });
+    const lines = Array.from({ length: 40_000 }, (_, i) => `<13>Nov 30 06:01:45 h app: held ${i}\n`).join('');
+    const c = net.connect({ port: started.port, host: '127.0.0.1', localAddress: '127.0.0.77' }, () => c.end(lines));
+    c.on('error', () => undefined);
+    await waitFor(() => r.status().counters.buffered >= 80, 'the buffer to fill');
+    expect(r.counters.received).toBeLessThan(40_000); // held back, not dropped
+    const stopping = r.stop();
+    release();
+    await stopping;
+    expect(r.counters).toMatchObject({ received: 40_000, dropped: 0 });
+    expect(stored).toBe(40_000);
   });
 });
