@@ -236,6 +236,60 @@ describe('idempotency', () => {
   });
 });
 
+describe('group commit', () => {
+  it('concurrent batches are written together, each with its own id, result and idempotency', async () => {
+    const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
+    const w = t.container.pushWriter;
+    const base = { providerOrgId: providerA.id, nodeId: nodeA, table: 'hostLog', source: 'api' as const, mode: 'partial' as const };
+    const recs = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ ...sampleRecord(tbl, { seq: i }), logBody: `${tag}-${i}` }));
+    const key = unique('grp-');
+    const conflictKey = unique('grp-');
+    await w.writeBatch({ ...base, records: recs(1, 'first'), idempotencyKey: conflictKey, bodySm3: 'a'.repeat(64) });
+    const jobs = [
+      ...Array.from({ length: 24 }, (_, i) => w.writeBatch({ ...base, records: recs(3 + (i % 5), `plain${i}`) })),
+      w.writeBatch({ ...base, records: recs(4, 'keyed'), idempotencyKey: key, bodySm3: 'b'.repeat(64) }),
+      w.writeBatch({ ...base, records: recs(4, 'keyed'), idempotencyKey: key, bodySm3: 'b'.repeat(64) }),
+      w.writeBatch({ ...base, records: recs(2, 'conflict'), idempotencyKey: conflictKey, bodySm3: 'c'.repeat(64) }),
+      w.writeBatch({ ...base, mode: 'atomic', records: [...recs(2, 'atomic'), { nope: 1 }] }),
+    ];
+    const settled = await Promise.allSettled(jobs);
+    const ok = settled.slice(0, 24).map((s) => (s as PromiseFulfilledResult<BatchResult>).value);
+    expect(new Set(ok.map((r) => r.batchId)).size).toBe(24);
+    ok.forEach((r, i) => expect(r).toMatchObject({ status: 'accepted', accepted: 3 + (i % 5), replayed: false }));
+    const [k1, k2] = [settled[24], settled[25]].map((s) => (s as PromiseFulfilledResult<BatchResult>).value);
+    expect(k1!.batchId).toBe(k2!.batchId);
+    expect([k1!.replayed, k2!.replayed].sort()).toEqual([false, true]);
+    expect(settled[26]).toMatchObject({ status: 'rejected', reason: { code: 'ingest.idempotency_conflict' } });
+    expect(settled[27]).toMatchObject({ status: 'fulfilled', value: { status: 'rejected', accepted: 0 } });
+    const ids = [...ok.map((r) => r.batchId), k1!.batchId];
+    const stored = await owner.query<{ batch_id: string; n: number; tags: number }>(
+      `select batch_id::text, count(*)::int as n, count(distinct split_part(log_body, '-', 1))::int as tags from ingest_host_log where batch_id = any($1::bigint[]) group by batch_id`,
+      [ids],
+    );
+    const byId = new Map(stored.rows.map((r) => [r.batch_id, r]));
+    ok.forEach((r) => expect(byId.get(r.batchId)).toMatchObject({ n: r.accepted, tags: 1 }));
+    expect(byId.get(k1!.batchId)).toMatchObject({ n: 4, tags: 1 });
+    // Grouped: fewer transactions than batches.
+    const tx = await owner.query<{ n: number }>(`select count(distinct xmin::text)::int as n from ingest_batches where id = any($1::bigint[])`, [ids]);
+    expect(tx.rows[0]!.n).toBeLessThan(ids.length);
+  });
+
+  it('a batch the database refuses fails alone; the others of its group are stored', async () => {
+    const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
+    const w = t.container.pushWriter;
+    const base = { providerOrgId: providerA.id, nodeId: nodeA, table: 'hostLog', source: 'api' as const, mode: 'partial' as const };
+    const jobs = Array.from({ length: 12 }, (_, i) =>
+      w.writeBatch({ ...base, records: [sampleRecord(tbl, { seq: i })], ...(i === 5 ? { idempotencyKey: 'k'.repeat(201), bodySm3: 'd'.repeat(64) } : {}) }),
+    );
+    const settled = await Promise.allSettled(jobs);
+    expect(settled.map((s) => s.status)).toEqual(settled.map((_, i) => (i === 5 ? 'rejected' : 'fulfilled')));
+    expect((settled[5] as PromiseRejectedResult).reason).toMatchObject({ code: '23514' });
+    const ids = settled.filter((s) => s.status === 'fulfilled').map((s) => (s as PromiseFulfilledResult<BatchResult>).value.batchId);
+    const n = await owner.query<{ n: number }>(`select count(*)::int as n from ingest_host_log where batch_id = any($1::bigint[])`, [ids]);
+    expect(n.rows[0]!.n).toBe(11);
+  });
+});
+
 describe('bodies', () => {
   const head = '产生日期,云主机 ID,主机名称,主机 IP,操作系统类型,日志名称,日志类型,日志正文\r\n';
   it('GBK CSV with the Chinese header, stored as text', async () => {

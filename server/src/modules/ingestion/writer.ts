@@ -5,7 +5,7 @@
  *
  * Used by the push API (source `api`) and the syslog receiver (source `syslog`).
  */
-import type pg from 'pg';
+import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
@@ -130,6 +130,36 @@ export function copyText(compiled: CompiledTable, rows: readonly ValidatedRecord
   return parts.join('\n') + '\n';
 }
 
+/** The batch rows came back in an unexpected order: the group is written batch by batch instead. */
+class GroupOrderError extends Error {
+  constructor() {
+    super('ingest batch rows returned out of order');
+  }
+}
+
+/** Records written together at most (one transaction, one COPY), and concurrent writes per partition. */
+const MAX_GROUP_RECORDS = 10_000;
+const MAX_WRITES_PER_PARTITION = 2;
+
+interface Job {
+  input: WriteBatchInput;
+  compiled: CompiledTable;
+  receivedAt: number;
+  store: ValidatedRecord[];
+  total: number;
+  accepted: number;
+  status: BatchResult['status'];
+  onTime: number;
+  errors: RecordError[];
+  resolve: (r: BatchResult) => void;
+  reject: (e: unknown) => void;
+}
+
+interface WriteQueue {
+  jobs: Job[];
+  running: number;
+}
+
 interface StoredBatch {
   id: string;
   table_name: string;
@@ -145,6 +175,7 @@ interface StoredBatch {
 export class PushWriter implements IngestWriter {
   readonly partitions: PartitionCache;
   readonly codes: CodeCache;
+  private readonly queues = new Map<string, WriteQueue>();
 
   constructor(
     readonly db: Db,
@@ -169,54 +200,151 @@ export class PushWriter implements IngestWriter {
     const onTime = store === v.records ? v.onTime : 0;
     const errors = v.errors.length > MAX_STORED_ERRORS ? v.errors.slice(0, MAX_STORED_ERRORS) : v.errors;
     const partition = accepted > 0 ? await this.partitions.ensure(compiled.table.name, compiled.table.partitionUnit, receivedAt) : null;
+    return new Promise<BatchResult>((resolve, reject) => {
+      this.enqueue(partition ?? `~${compiled.table.name}`, partition, { input, compiled, receivedAt, store, total, accepted, status, onTime, errors, resolve, reject });
+    });
+  }
 
+  /**
+   * Group commit: batches for the same partition that arrive while a write is in progress are written together, in one
+   * transaction and one COPY (at most MAX_GROUP_RECORDS records, MAX_WRITES_PER_PARTITION writes at a time). Each batch
+   * keeps its own row, id, result and idempotency; every batch of a group is acknowledged after the group's COMMIT.
+   * Alone, a batch is written at once: no waiting for company.
+   */
+  private enqueue(key: string, partition: string | null, job: Job): void {
+    let q = this.queues.get(key);
+    if (q === undefined) this.queues.set(key, (q = { jobs: [], running: 0 }));
+    q.jobs.push(job);
+    if (q.running < MAX_WRITES_PER_PARTITION) void this.drain(key, partition, q);
+  }
+
+  private async drain(key: string, partition: string | null, q: WriteQueue): Promise<void> {
+    q.running++;
+    try {
+      while (q.jobs.length > 0) {
+        const group: Job[] = [];
+        let records = 0;
+        while (q.jobs.length > 0 && (group.length === 0 || records + q.jobs[0]!.accepted <= MAX_GROUP_RECORDS)) {
+          const j = q.jobs.shift()!;
+          group.push(j);
+          records += j.accepted;
+        }
+        await this.runGroup(partition, group);
+      }
+    } finally {
+      q.running--;
+      if (q.running === 0 && q.jobs.length === 0 && this.queues.get(key) === q) this.queues.delete(key);
+    }
+  }
+
+  private async runGroup(partition: string | null, group: Job[]): Promise<void> {
+    let outcomes: Array<BatchResult | Error>;
+    try {
+      outcomes = await this.writeGroup(partition, group);
+    } catch (e) {
+      // PostgreSQL refused something before COMMIT (one batch may have broken the group's COPY): nothing was stored, so
+      // write each batch alone and only that one fails. A lost connection or a failed COMMIT leaves the outcome unknown:
+      // no retry here (a batch without a key would be stored twice); the clients retry with their keys.
+      if (group.length > 1 && (e as { beforeCommit?: boolean }).beforeCommit === true) {
+        for (const j of group) await this.runGroup(partition, [j]);
+        return;
+      }
+      for (const j of group) j.reject(e);
+      return;
+    }
+    group.forEach((j, i) => {
+      const o = outcomes[i]!;
+      if (o instanceof Error) j.reject(o);
+      else j.resolve(o);
+    });
+  }
+
+  private async writeGroup(partition: string | null, group: Job[]): Promise<Array<BatchResult | Error>> {
+    const compiled = group[0]!.compiled;
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    let committing = false;
     // A checked-out client has no error listener: a server going away between two queries would crash the process.
     const onError = (err: Error) => {
       broken = err;
     };
     client.on('error', onError);
     try {
-      // One round trip opens the transaction, sets the RLS scope and records the batch (simple protocol, so the values
+      // One round trip opens the transaction, sets the RLS scope and records the batches (simple protocol, so the values
       // are literals: pg's escapeLiteral; numbers are integers).
       const lit = (v: string | null | undefined) => (v === null || v === undefined ? 'null' : client.escapeLiteral(v));
+      const rows = group.map((j) => {
+        const { input } = j;
+        return `(${lit(input.providerOrgId)}::uuid, ${lit(input.nodeId)}::uuid, ${lit(j.compiled.table.name)}, ${lit(input.source)},
+           ${lit(input.credentialId)}::uuid, ${lit(input.idempotencyKey)}, ${lit(input.bodySm3)},
+           ${lit(input.contentType ? input.contentType.slice(0, 200) : null)}, ${lit(input.mode)}, ${lit(new Date(j.receivedAt).toISOString())}::timestamptz,
+           ${j.total | 0}, ${j.accepted | 0}, ${(j.total - j.accepted) | 0}, ${j.onTime | 0}, ${lit(j.status)}, ${lit(JSON.stringify(j.errors))}::jsonb)`;
+      });
       const results = (await client.query(
         `${SYSTEM_SCOPE_SQL};
          insert into ingest_batches (provider_org_id, node_id, table_name, source, credential_id, idempotency_key, body_sm3, content_type, mode,
            received_at, record_count, accepted_count, rejected_count, on_time_count, status, errors)
-         values (${lit(input.providerOrgId)}::uuid, ${lit(input.nodeId)}::uuid, ${lit(compiled.table.name)}, ${lit(input.source)},
-           ${lit(input.credentialId)}::uuid, ${lit(input.idempotencyKey)}, ${lit(input.bodySm3)},
-           ${lit(input.contentType ? input.contentType.slice(0, 200) : null)}, ${lit(input.mode)}, ${lit(new Date(receivedAt).toISOString())}::timestamptz,
-           ${total | 0}, ${accepted | 0}, ${(total - accepted) | 0}, ${onTime | 0}, ${lit(status)}, ${lit(JSON.stringify(errors))}::jsonb)
+         values ${rows.join(',\n')}
          on conflict (provider_org_id, idempotency_key) do nothing
-         returning id`,
-      )) as unknown as Array<pg.QueryResult<{ id: string }>>;
-      const ins = results[results.length - 1]!;
-      if (ins.rows.length === 0) {
+         returning id, provider_org_id, idempotency_key`,
+      )) as unknown as Array<pg.QueryResult<{ id: string; provider_org_id: string; idempotency_key: string | null }>>;
+      // RETURNING lists the inserted rows in the order of VALUES; a batch left out had a key already used.
+      const inserted = results[results.length - 1]!.rows;
+      const ids: Array<string | null> = [];
+      let r = 0;
+      for (const j of group) {
+        const row = inserted[r];
+        if (row !== undefined && row.provider_org_id === j.input.providerOrgId && row.idempotency_key === (j.input.idempotencyKey ?? null)) {
+          ids.push(row.id);
+          r++;
+        } else {
+          if (!j.input.idempotencyKey) throw new GroupOrderError();
+          ids.push(null);
+        }
+      }
+      if (r !== inserted.length) throw new GroupOrderError();
+
+      const outcomes: Array<BatchResult | Error> = [];
+      let text = '';
+      group.forEach((j, i) => {
+        const batchId = ids[i]!;
+        if (batchId === null || j.store.length === 0) return;
+        text += copyText(j.compiled, j.store, `${j.input.providerOrgId}\t${j.input.nodeId}\t${batchId}\t${new Date(j.receivedAt).toISOString()}\t`);
+      });
+      for (let i = 0; i < group.length; i++) {
+        const j = group[i]!;
+        const batchId = ids[i];
+        if (batchId) {
+          outcomes.push({ batchId, table: j.compiled.table.name, status: j.status, recordCount: j.total, accepted: j.accepted, rejected: j.total - j.accepted, errors: j.errors, replayed: false });
+          continue;
+        }
         const prior = await client.query<StoredBatch>(
           `select id, table_name, node_id, status, record_count, accepted_count, rejected_count, errors, body_sm3
            from ingest_batches where provider_org_id = $1 and idempotency_key = $2`,
-          [input.providerOrgId, input.idempotencyKey],
+          [j.input.providerOrgId, j.input.idempotencyKey],
         );
-        await client.query('rollback');
-        return replay(prior.rows[0]!, input, compiled);
+        try {
+          outcomes.push(replay(prior.rows[0]!, j.input, j.compiled));
+        } catch (e) {
+          outcomes.push(e as Error);
+        }
       }
-      const batchId = ins.rows[0]!.id;
-      if (partition !== null) {
-        const prefix = `${input.providerOrgId}\t${input.nodeId}\t${batchId}\t${new Date(receivedAt).toISOString()}\t`;
-        await this.copy(client, partition, compiled, copyText(compiled, store, prefix)).catch((e: unknown) => {
+      if (partition !== null && text !== '') {
+        await this.copy(client, partition, compiled, text).catch((e: unknown) => {
           if ((e as { code?: string }).code === '42P01') this.partitions.forget(compiled.table.name);
           throw e;
         });
       }
+      committing = true;
       await client.query('commit');
-      return { batchId, table: compiled.table.name, status, recordCount: total, accepted, rejected: total - accepted, errors, replayed: false };
+      return outcomes;
     } catch (e) {
+      // Refused by the server (SQLSTATE) before COMMIT, the connection intact: the transaction did not commit.
+      if (!committing && broken === undefined && (e instanceof pg.DatabaseError || e instanceof GroupOrderError)) Object.assign(e, { beforeCommit: true });
       await client.query('rollback').catch((re: unknown) => {
         broken = re instanceof Error ? re : new Error(String(re));
       });
-      if (!(e instanceof AppError)) this.logger.warn({ err: e, table: compiled.table.name }, 'ingest batch not stored');
+      if (!(e instanceof AppError)) this.logger.warn({ err: e, table: compiled.table.name, batches: group.length }, 'ingest batches not stored');
       throw e;
     } finally {
       client.removeListener('error', onError);
