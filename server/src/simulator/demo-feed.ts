@@ -140,7 +140,8 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
       caughtUp: caughtUpPromise,
       done,
       async stop() {
-        simulation.stop();
+        // Shutting down: do not hold the stop for the queued pushes; a restart resumes after the last stored metrics.
+        simulation.stop({ abandon: true });
         await done;
         await syslog?.close();
         for (const s of servers) await s.close();

@@ -52,6 +52,7 @@ export interface SimulationOptions {
 
 export interface SimulationStats {
   slots: number;
+  /** Records pushed and answered (accepted + rejected), of which `faulty` were broken on purpose. */
   records: number;
   faulty: number;
   accepted: number;
@@ -61,6 +62,8 @@ export interface SimulationStats {
   replayed: number;
   syslogSent: number;
   skippedOutage: number;
+  /** Records of pushes cancelled by an abandoning stop (neither accepted nor rejected). */
+  cancelled: number;
   /** Per table: accepted, rejected. */
   perTable: Record<string, { accepted: number; rejected: number; batches: number }>;
   /** Distinct failures (code/message) with counts. */
@@ -75,7 +78,7 @@ interface Buffer {
 }
 
 export class Simulation {
-  readonly stats: SimulationStats = { slots: 0, records: 0, faulty: 0, accepted: 0, rejected: 0, batches: 0, batchesFailed: 0, replayed: 0, syslogSent: 0, skippedOutage: 0, perTable: {}, failures: {} };
+  readonly stats: SimulationStats = { slots: 0, records: 0, faulty: 0, accepted: 0, rejected: 0, batches: 0, batchesFailed: 0, replayed: 0, syslogSent: 0, skippedOutage: 0, cancelled: 0, perTable: {}, failures: {} };
   private readonly buffers = new Map<string, Buffer>();
   /** Records broken by the fault model (counted exactly per batch). */
   private readonly faultyRecords = new WeakSet<SimRecord>();
@@ -89,6 +92,7 @@ export class Simulation {
   private lastPrinted: SimulationStats | null = null;
   private stopped = false;
   private caughtUp = false;
+  private abandoned = false;
   private wake: (() => void) | null = null;
   private readonly now: () => number;
 
@@ -99,9 +103,16 @@ export class Simulation {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Stops a running `run()` after the slot in progress. */
-  stop(): void {
+  /**
+   * Stops a running `run()` after the slot in progress: the records buffered are still pushed, unless `abandon`
+   * (shutting down): then pending pushes are cancelled and the buffers dropped.
+   */
+  stop(opts: { abandon?: boolean } = {}): void {
     this.stopped = true;
+    if (opts.abandon) {
+      this.abandoned = true;
+      this.opts.pusher.cancel();
+    }
     this.wake?.();
   }
 
@@ -133,7 +144,7 @@ export class Simulation {
       first = false;
       slot = slotEnd;
     }
-    await this.flushAll();
+    if (!this.abandoned) await this.flushAll();
     await this.drain();
     this.progress(slot, true);
     return this.stats;
@@ -220,12 +231,16 @@ export class Simulation {
     let format: BodyFormat = roll < csvShare ? 'csv-gbk' : roll < csvShare + ndjsonShare ? 'ndjson' : 'json';
     // An unknown column refuses a whole CSV (its header is wrong), not one record: such batches go as JSON.
     if (format === 'csv-gbk' && records.some((r) => 'unexpectedField' in r)) format = 'json';
-    this.stats.records += records.length;
-    this.stats.faulty += faulty;
     const idempotencyKey = `${this.opts.runId}-${this.seq}`;
     const p = this.opts.pusher
       .push({ providerCode: b.provider.code, node: b.node.code, table: b.table, records, idempotencyKey, format })
       .then((outcome) => {
+        if (outcome.error === 'cancelled') {
+          this.stats.cancelled += records.length;
+          return;
+        }
+        this.stats.records += records.length;
+        this.stats.faulty += faulty;
         this.stats.batches++;
         this.stats.accepted += outcome.accepted;
         this.stats.rejected += outcome.rejected;

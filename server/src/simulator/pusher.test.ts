@@ -66,6 +66,26 @@ describe('pusher', () => {
   });
 });
 
+describe('pusher cancel', () => {
+  it('aborts the requests in flight and answers the waiting ones without sending them', async () => {
+    let sent = 0;
+    const hanging = ((_url: string, init: RequestInit) => {
+      sent++;
+      return new Promise<Response>((_resolve, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError'))));
+    }) as unknown as typeof fetch;
+    const pusher = new Pusher({ url: 'http://p', credentials: [cred], concurrency: 2, backoffMs: 1, fetch: hanging });
+    const pushes = Array.from({ length: 6 }, (_, i) => pusher.push({ providerCode: 'HJ01', node: 'FWY-LLQ', table: 't', records: [{}], idempotencyKey: `k${i}`, format: 'json' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toBe(2);
+    pusher.cancel({ abortInFlight: true });
+    const outcomes = await Promise.all(pushes);
+    expect(sent).toBe(2);
+    expect(outcomes.every((o) => o.error === 'cancelled' && o.accepted === 0)).toBe(true);
+    expect(pusher.pending).toBe(0);
+    expect((await pusher.push({ providerCode: 'HJ01', node: 'FWY-LLQ', table: 't', records: [{}], idempotencyKey: 'late', format: 'json' })).error).toBe('cancelled');
+  });
+});
+
 describe('credentials file', () => {
   it('is checked entry by entry and gives the skeleton (rooms and systems when given)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zy-sim-'));

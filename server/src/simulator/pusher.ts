@@ -68,6 +68,8 @@ export class Pusher {
   private readonly waiting: Array<() => void> = [];
   private readonly byNode = new Map<string, ProviderCredential>();
   private readonly byProvider = new Map<string, ProviderCredential>();
+  private cancelled = false;
+  private readonly abort = new AbortController();
 
   constructor(opts: PusherOptions) {
     this.base = opts.url.replace(/\/+$/, '');
@@ -99,6 +101,19 @@ export class Pusher {
     await new Promise<void>((resolve) => this.waiting.push(resolve));
   }
 
+  /**
+   * Gives up: waiting requests are answered `cancelled` without being sent, no retry is made; the requests in flight
+   * (at most `concurrency`) are let finish, unless `abortInFlight`.
+   */
+  cancel(opts: { abortInFlight?: boolean } = {}): void {
+    this.cancelled = true;
+    if (opts.abortInFlight) this.abort.abort();
+    for (const next of this.waiting.splice(0)) {
+      this.inFlight++; // each woken push releases its slot when it returns
+      next();
+    }
+  }
+
   private release(): void {
     const next = this.waiting.shift();
     if (next) next();
@@ -112,10 +127,13 @@ export class Pusher {
     if (batch.records.length > MAX_BATCH_RECORDS) throw new Error(`simulator: a batch holds at most ${MAX_BATCH_RECORDS} records (${batch.records.length})`);
     const { body, contentType } = encodeBody(batch);
     const pathWithQuery = `/api/ingest/v1/${encodeURIComponent(batch.table)}?node=${encodeURIComponent(batch.node)}&mode=${batch.mode ?? 'partial'}`;
+    const cancelled: PushOutcome = { status: 0, accepted: 0, rejected: batch.records.length, replayed: false, attempts: 0, errors: [], error: 'cancelled' };
+    if (this.cancelled) return cancelled;
     await this.acquire();
     try {
       let last: PushOutcome = { status: 0, accepted: 0, rejected: 0, replayed: false, attempts: 0, errors: [], error: null };
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        if (this.cancelled) return attempt === 1 ? cancelled : { ...last, rejected: batch.records.length, error: 'cancelled' };
         last = await this.attempt(cred, pathWithQuery, body, contentType, batch, attempt);
         const retry = last.status === 0 || last.status === 429 || last.status >= 500;
         if (!retry) return last;
@@ -134,7 +152,7 @@ export class Pusher {
       'idempotency-key': batch.idempotencyKey,
     };
     try {
-      const res = await this.doFetch(this.base + pathWithQuery, { method: 'POST', headers, body: body as unknown as NonNullable<RequestInit['body']>, signal: AbortSignal.timeout(this.timeoutMs) });
+      const res = await this.doFetch(this.base + pathWithQuery, { method: 'POST', headers, body: body as unknown as NonNullable<RequestInit['body']>, signal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(this.timeoutMs)]) });
       const text = await res.text();
       let json: unknown = null;
       try {
