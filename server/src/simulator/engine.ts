@@ -181,8 +181,8 @@ export class Simulation {
         if (records.length === 0) continue;
         this.injectFaults(g.table, node.code, periodAt, records);
         this.add(provider, node, g.table, records);
-        if (live && this.opts.syslog && (g.table === 'securityDeviceLog' || g.table === 'hostLog')) this.sendSyslog(provider, node, at);
       }
+      if (live && this.opts.syslog) this.sendSyslog(provider, node, at);
     }
     this.stats.slots++;
     if (live) {

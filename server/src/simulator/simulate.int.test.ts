@@ -167,6 +167,13 @@ describe('zhengyun simulate against a running platform', () => {
     }
     expect(sec).toBeGreaterThan(0);
     expect(host).toBeGreaterThan(0);
+    // Every message sent is stored once (loopback UDP loses nothing at this rate; TCP never).
+    while (Date.now() < deadline && sec + host < stats.syslogSent) {
+      await new Promise((r) => setTimeout(r, 300));
+      sec = await count("select count(*) n from ingest_security_device_log l join ingest_batches b on b.id = l.batch_id where b.source = 'syslog' and l.provider_org_id = any($1::uuid[])", [providerIds]);
+      host = await count("select count(*) n from ingest_host_log l join ingest_batches b on b.id = l.batch_id where b.source = 'syslog' and l.provider_org_id = any($1::uuid[])", [providerIds]);
+    }
+    expect(sec + host).toBe(stats.syslogSent);
     const serials = fleet.providers.flatMap((p) => p.nodes.flatMap((n) => n.devices.filter((d) => d.category === 'SECU').map((d) => d.serial)));
     const stored = (await db.query<{ serial_number: string }>("select distinct l.serial_number from ingest_security_device_log l join ingest_batches b on b.id = l.batch_id where b.source = 'syslog' and l.provider_org_id = any($1::uuid[])", [providerIds])).rows.map((r) => r.serial_number);
     for (const s of stored) expect(serials).toContain(s);
