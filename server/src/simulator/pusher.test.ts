@@ -107,6 +107,7 @@ describe('credentials file', () => {
     expect(() => readCredentialsFile(bad)).toThrow(/entry 0: node/);
     fs.writeFileSync(bad, '{');
     expect(() => readCredentialsFile(bad)).toThrow(/cannot read it as JSON/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });
 

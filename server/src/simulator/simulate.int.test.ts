@@ -214,6 +214,7 @@ describe('zhengyun simulate against a running platform', () => {
         '--fault-rate', '0.1', '--outage', `${skeleton[1]!.code}:10@5`, '--no-syslog', '--seed', '9', '--hosts-per-system', '2'], { from: 'user' });
     } finally {
       spy.mockRestore();
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
     }
     const done = lines.find((l) => l.startsWith('Done: '));
     expect(done, lines.join('\n')).toMatch(/^Done: 4 slots, (\d+) records in (\d+) batches \((\d+) made faulty\) .*accepted (\d+), rejected (\d+), failed batches 0/);
