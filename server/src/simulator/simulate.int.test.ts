@@ -95,6 +95,11 @@ describe('zhengyun simulate against a running platform', () => {
   }, 120_000);
 
   afterAll(async () => {
+    // Leave no endpoint pointing at a closed port for another test's poller.
+    if (t) {
+      const ctx = systemContext('test');
+      for (const e of await t.container.queryPoller.listEndpoints(ctx)) if (providerIds.includes(e.provider.id)) await t.container.queryPoller.deleteEndpoint(ctx, e.id);
+    }
     for (const s of servers) await s.close();
     await t?.container.syslogReceiver.stop();
     await db?.end();
