@@ -10,6 +10,24 @@ import { DemoService } from './modules/demo/index.js';
 import { CatalogService, registerCatalogRoutes } from './modules/catalog/index.js';
 import { EstimatesService, registerEstimateRoutes } from './modules/estimates/index.js';
 import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/audit/index.js';
+import { CalendarService, registerCalendarRoutes } from './modules/calendar/index.js';
+import { WorkflowService, registerWorkflowJobs, registerWorkflowRoutes } from './modules/workflow/index.js';
+import { QualityService, registerQualityJobs, registerQualityRoutes } from './modules/quality/index.js';
+import { PushWriter } from './modules/ingestion/index.js';
+import { SyslogReceiver, SyslogSourcesService, registerSyslogRoutes } from './modules/syslog/index.js';
+import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from './modules/inventory/index.js';
+import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
+import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
+import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
+import {
+  IngestBatchesService,
+  IngestRecordsService,
+  IngestRetentionService,
+  registerIngestBatchRoutes,
+  registerIngestRecordRoutes,
+  registerIngestRetentionJobs,
+  registerIngestRetentionRoutes,
+} from './modules/ingestion/index.js';
 
 /** Module services wired explicitly; each module is reached only through its index.ts. */
 export interface Container {
@@ -27,6 +45,31 @@ export interface Container {
   estimates: EstimatesService;
   systems: InformationSystemService;
   audit: AuditService;
+  /** Business calendar (营业日历) and working-time deadlines. */
+  calendar: CalendarService;
+  /** Workflow engine (审批流程): definitions, instances, to-dos, timeline. */
+  workflow: WorkflowService;
+  /** Data quality (数据质量) of pushed data per provider × node × table × day. */
+  quality: QualityService;
+  /** Syslog sources (sender address → provider, node, device) and the receiver (started by `zhengyun start`). */
+  syslogSources: SyslogSourcesService;
+  syslogReceiver: SyslogReceiver;
+  /** CMDB inventory (资源清单) built from pushed service and asset data. */
+  inventory: InventoryService;
+  /** 接入凭证 of cloud providers; verifies signed data-interface requests. */
+  credentials: ProviderCredentialService;
+  /** Trigger mode (触发器): major changes and alarms pushed by providers. */
+  providerEvents: ProviderEventService;
+  /** Query-response mode (查询-响应): providers' query endpoints and the poller. */
+  queryPoller: QueryPollerService;
+  /** 码表 of the data interface. */
+  codeTables: CodeTableService;
+  /** Validates and stores pushed batches (push API, syslog receiver). */
+  pushWriter: PushWriter;
+  /** Search and export of pushed records, batches view, retention. */
+  ingestRecords: IngestRecordsService;
+  ingestBatches: IngestBatchesService;
+  ingestRetention: IngestRetentionService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -42,14 +85,51 @@ export function createContainer(deps: PlatformDeps): Container {
   registerAuthJobs(deps.jobs, authService);
   const audit = new AuditService(deps.db, async (trx, ctx, id) => (await organisations.lookup(trx, ctx, id))?.name);
   registerAuditJobs(deps.jobs, audit);
+  const calendar = new CalendarService(deps.db);
+  const workflow = new WorkflowService(deps.db, calendar);
+  registerWorkflowJobs(deps.jobs, workflow);
+  const quality = new QualityService(deps.db);
+  registerQualityJobs(deps.jobs, quality);
+  const inventory = new InventoryService(deps.db);
+  registerInventoryJobs(deps.jobs, inventory);
   const catalog = new CatalogService(deps.db);
   const estimates = new EstimatesService(deps.db, catalog);
   const systems = new InformationSystemService(deps.db, deps.cipher);
+  const credentials = new ProviderCredentialService(deps.db, deps.cipher, organisations);
+  registerCredentialJobs(deps.jobs, credentials);
+  const providerEvents = new ProviderEventService(deps.db);
+  const queryPoller = new QueryPollerService(deps.db, deps.cipher, organisations, deps.logger);
+  registerPollerJobs(deps.jobs, queryPoller);
+  const codeTables = new CodeTableService(deps.db, organisations);
+  const pushWriter = new PushWriter(deps.db, deps.pool, deps.logger);
+  registerIngestionJobs(deps.jobs, pushWriter.partitions);
+  // A changed or deactivated code applies to the next pushed batch of this process (others reload within the cache TTL).
+  codeTables.onChange(() => pushWriter.codes.invalidate());
+  const ingestRecords = new IngestRecordsService(deps.db);
+  const ingestBatches = new IngestBatchesService(deps.db);
+  const ingestRetention = new IngestRetentionService(deps.db, deps.logger);
+  registerIngestRetentionJobs(deps.jobs, ingestRetention);
+  const syslogSources = new SyslogSourcesService(deps.db);
+  const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   return {
     deps,
     demo,
     audit,
+    calendar,
+    workflow,
+    quality,
+    syslogSources,
+    syslogReceiver,
+    inventory,
+    credentials,
+    providerEvents,
+    queryPoller,
+    codeTables,
+    pushWriter,
+    ingestRecords,
+    ingestBatches,
+    ingestRetention,
     catalog,
     estimates,
     systems,
@@ -68,6 +148,18 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerCatalogRoutes(app, catalog),
       (app) => registerEstimateRoutes(app, estimates),
       (app) => registerAuditRoutes(app, audit),
+      (app) => registerCalendarRoutes(app, calendar),
+      (app) => registerWorkflowRoutes(app, workflow),
+      (app) => registerQualityRoutes(app, quality),
+      (app) => registerSyslogRoutes(app, syslogSources, syslogReceiver),
+      (app) => registerInventoryRoutes(app, inventory),
+      (app) => registerCredentialRoutes(app, credentials),
+      (app) => registerProviderInterfaceRoutes(app, { credentials, events: providerEvents, poller: queryPoller }),
+      (app) => registerCodeTableRoutes(app, codeTables),
+      (app) => registerPushRoutes(app, { writer: pushWriter, verifier: credentials }),
+      (app) => registerIngestRecordRoutes(app, ingestRecords),
+      (app) => registerIngestBatchRoutes(app, ingestBatches),
+      (app) => registerIngestRetentionRoutes(app, ingestRetention),
     ],
   };
 }

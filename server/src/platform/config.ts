@@ -35,6 +35,8 @@ export const configSchema = z.strictObject({
   trustProxy: bool.default(false),
   webDir: z.string().default(path.join(repoRoot, 'web/dist')),
   dbPoolSize: int(1, 200).default(10),
+  syslogHost: z.string().min(1).default('127.0.0.1'),
+  syslogPort: int(0, 65535).default(5514),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -54,6 +56,8 @@ const ENV_KEYS: Record<keyof Config, string> = {
   trustProxy: 'ZHENGYUN_TRUST_PROXY',
   webDir: 'ZHENGYUN_WEB_DIR',
   dbPoolSize: 'ZHENGYUN_DB_POOL_SIZE',
+  syslogHost: 'ZHENGYUN_SYSLOG_HOST',
+  syslogPort: 'ZHENGYUN_SYSLOG_PORT',
 };
 
 export class ConfigError extends Error {}

@@ -29,7 +29,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     const database = createDatabase(url, config.dbPoolSize);
     const cipher = new FieldCipher(loadMasterKey(config.masterKey, config.dataDir, logger));
     const jobs = new JobQueue(url, logger);
-    const deps: PlatformDeps = { config, logger, db: database.db, cipher, jobs, embedded: embedded !== null };
+    const deps: PlatformDeps = { config, logger, db: database.db, pool: database.pool, cipher, jobs, embedded: embedded !== null };
     return {
       deps,
       database,

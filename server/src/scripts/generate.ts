@@ -67,7 +67,7 @@ await withFreshDatabase(async (url) => {
   const config = loadConfig({ databaseUrl: url, logLevel: 'silent', masterKey: '0'.repeat(32), demo: false }, {});
   const database = createDatabase(url, 2);
   const jobs = new JobQueue(url, logger);
-  const { app } = await buildApp({ config, logger, db: database.db, cipher: new FieldCipher('0'.repeat(32)), jobs, embedded: false }, { serveWeb: false });
+  const { app } = await buildApp({ config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher('0'.repeat(32)), jobs, embedded: false }, { serveWeb: false });
   const doc = app.swagger();
   fs.writeFileSync(path.join(serverDir, 'openapi.json'), JSON.stringify(doc, null, 2) + '\n');
   await app.close();

@@ -26,7 +26,7 @@ export async function createTestApp(overrides: Partial<Record<string, unknown>> 
   const logger = createLogger('silent');
   const database = createDatabase(url, 4);
   const jobs = new JobQueue(url, logger);
-  const deps: PlatformDeps = { config, logger, db: database.db, cipher: new FieldCipher(TEST_MASTER_KEY), jobs, embedded: false };
+  const deps: PlatformDeps = { config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher(TEST_MASTER_KEY), jobs, embedded: false };
   const built = await buildApp(deps, { serveWeb: false });
   return {
     ...built,

@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -4898,6 +4898,4764 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The business calendar of a year (营业日历): holidays and make-up working days */
+        get: {
+            parameters: {
+                query: {
+                    year: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            days: {
+                                day: string;
+                                /** @enum {string} */
+                                kind: "holiday" | "workday";
+                                name: string;
+                                weekday: number;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                            workingDays: number;
+                            daysOff: number;
+                            arranged: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/days/{day}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Mark a day as holiday (放假) or make-up working day (调休上班) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "holiday" | "workday";
+                        name: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            /** @enum {string} */
+                            kind: "holiday" | "workday";
+                            name: string;
+                            weekday: number;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove a day’s entry (it follows the weekday rule again) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    day: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/calendar/deadline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** When a deadline in working days, working hours or clock hours falls due */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        start: string;
+                        workingDays?: number;
+                        workingHours?: number;
+                        clockHours?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            start: string;
+                            /** Format: date-time */
+                            dueAt: string;
+                            workingHours: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Workflow definitions (审批流程), every version */
+        get: {
+            parameters: {
+                query?: {
+                    code?: string;
+                    appliesTo?: string;
+                    status?: "draft" | "published" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                                version: number;
+                                /** @enum {string} */
+                                status: "draft" | "published" | "retired";
+                                appliesTo: string;
+                                definition: {
+                                    start: string;
+                                    steps: ({
+                                        key: string;
+                                        name: string;
+                                        /** @enum {string} */
+                                        kind: "approval";
+                                        assignee: {
+                                            role?: string;
+                                            org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                            /** Format: uuid */
+                                            user?: string;
+                                        };
+                                        deadline?: {
+                                            workingDays: number;
+                                        } | {
+                                            workingHours: number;
+                                        } | {
+                                            clockHours: number;
+                                        };
+                                        next?: string;
+                                    } | {
+                                        key: string;
+                                        name: string;
+                                        /** @enum {string} */
+                                        kind: "condition";
+                                        branches: {
+                                            when: {
+                                                /** @enum {string} */
+                                                field: "amount";
+                                                /** @enum {string} */
+                                                op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                                value: string;
+                                            } | {
+                                                /** @enum {string} */
+                                                field: "protectionLevel";
+                                                /** @enum {string} */
+                                                op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                                value: number;
+                                            } | {
+                                                /** @enum {string} */
+                                                field: "itemCategory";
+                                                /** @enum {string} */
+                                                op: "includes";
+                                                value: string;
+                                            };
+                                            next: string;
+                                        }[];
+                                        otherwise?: string;
+                                    } | {
+                                        key: string;
+                                        name: string;
+                                        /** @enum {string} */
+                                        kind: "parallel";
+                                        branches: string[];
+                                        join: string;
+                                    })[];
+                                };
+                                createdBy: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                publishedBy: string | null;
+                                publishedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a draft definition (the next version when the code exists) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        appliesTo: string;
+                        definition: {
+                            start: string;
+                            steps: ({
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval";
+                                assignee: {
+                                    role?: string;
+                                    org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                    /** Format: uuid */
+                                    user?: string;
+                                };
+                                deadline?: {
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                };
+                                next?: string;
+                            } | {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "condition";
+                                branches: {
+                                    when: {
+                                        /** @enum {string} */
+                                        field: "amount";
+                                        /** @enum {string} */
+                                        op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                        value: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "protectionLevel";
+                                        /** @enum {string} */
+                                        op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                        value: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "itemCategory";
+                                        /** @enum {string} */
+                                        op: "includes";
+                                        value: string;
+                                    };
+                                    next: string;
+                                }[];
+                                otherwise?: string;
+                            } | {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "parallel";
+                                branches: string[];
+                                join: string;
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            appliesTo: string;
+                            definition: {
+                                start: string;
+                                steps: ({
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "approval";
+                                    assignee: {
+                                        role?: string;
+                                        org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                        /** Format: uuid */
+                                        user?: string;
+                                    };
+                                    deadline?: {
+                                        workingDays: number;
+                                    } | {
+                                        workingHours: number;
+                                    } | {
+                                        clockHours: number;
+                                    };
+                                    next?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "condition";
+                                    branches: {
+                                        when: {
+                                            /** @enum {string} */
+                                            field: "amount";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "protectionLevel";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "itemCategory";
+                                            /** @enum {string} */
+                                            op: "includes";
+                                            value: string;
+                                        };
+                                        next: string;
+                                    }[];
+                                    otherwise?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "parallel";
+                                    branches: string[];
+                                    join: string;
+                                })[];
+                            };
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check a definition’s graph without saving it */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        start: string;
+                        steps: ({
+                            key: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "approval";
+                            assignee: {
+                                role?: string;
+                                org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                /** Format: uuid */
+                                user?: string;
+                            };
+                            deadline?: {
+                                workingDays: number;
+                            } | {
+                                workingHours: number;
+                            } | {
+                                clockHours: number;
+                            };
+                            next?: string;
+                        } | {
+                            key: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "condition";
+                            branches: {
+                                when: {
+                                    /** @enum {string} */
+                                    field: "amount";
+                                    /** @enum {string} */
+                                    op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                    value: string;
+                                } | {
+                                    /** @enum {string} */
+                                    field: "protectionLevel";
+                                    /** @enum {string} */
+                                    op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                    value: number;
+                                } | {
+                                    /** @enum {string} */
+                                    field: "itemCategory";
+                                    /** @enum {string} */
+                                    op: "includes";
+                                    value: string;
+                                };
+                                next: string;
+                            }[];
+                            otherwise?: string;
+                        } | {
+                            key: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "parallel";
+                            branches: string[];
+                            join: string;
+                        })[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            valid: boolean;
+                            problems: {
+                                code: string;
+                                step: string | null;
+                                field: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One workflow definition */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            appliesTo: string;
+                            definition: {
+                                start: string;
+                                steps: ({
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "approval";
+                                    assignee: {
+                                        role?: string;
+                                        org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                        /** Format: uuid */
+                                        user?: string;
+                                    };
+                                    deadline?: {
+                                        workingDays: number;
+                                    } | {
+                                        workingHours: number;
+                                    } | {
+                                        clockHours: number;
+                                    };
+                                    next?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "condition";
+                                    branches: {
+                                        when: {
+                                            /** @enum {string} */
+                                            field: "amount";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "protectionLevel";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "itemCategory";
+                                            /** @enum {string} */
+                                            op: "includes";
+                                            value: string;
+                                        };
+                                        next: string;
+                                    }[];
+                                    otherwise?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "parallel";
+                                    branches: string[];
+                                    join: string;
+                                })[];
+                            };
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a draft definition */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        appliesTo: string;
+                        definition: {
+                            start: string;
+                            steps: ({
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval";
+                                assignee: {
+                                    role?: string;
+                                    org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                    /** Format: uuid */
+                                    user?: string;
+                                };
+                                deadline?: {
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                };
+                                next?: string;
+                            } | {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "condition";
+                                branches: {
+                                    when: {
+                                        /** @enum {string} */
+                                        field: "amount";
+                                        /** @enum {string} */
+                                        op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                        value: string;
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "protectionLevel";
+                                        /** @enum {string} */
+                                        op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                        value: number;
+                                    } | {
+                                        /** @enum {string} */
+                                        field: "itemCategory";
+                                        /** @enum {string} */
+                                        op: "includes";
+                                        value: string;
+                                    };
+                                    next: string;
+                                }[];
+                                otherwise?: string;
+                            } | {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "parallel";
+                                branches: string[];
+                                join: string;
+                            })[];
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            appliesTo: string;
+                            definition: {
+                                start: string;
+                                steps: ({
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "approval";
+                                    assignee: {
+                                        role?: string;
+                                        org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                        /** Format: uuid */
+                                        user?: string;
+                                    };
+                                    deadline?: {
+                                        workingDays: number;
+                                    } | {
+                                        workingHours: number;
+                                    } | {
+                                        clockHours: number;
+                                    };
+                                    next?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "condition";
+                                    branches: {
+                                        when: {
+                                            /** @enum {string} */
+                                            field: "amount";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "protectionLevel";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "itemCategory";
+                                            /** @enum {string} */
+                                            op: "includes";
+                                            value: string;
+                                        };
+                                        next: string;
+                                    }[];
+                                    otherwise?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "parallel";
+                                    branches: string[];
+                                    join: string;
+                                })[];
+                            };
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a draft definition */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a draft (the previously published version of the code is retired) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            appliesTo: string;
+                            definition: {
+                                start: string;
+                                steps: ({
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "approval";
+                                    assignee: {
+                                        role?: string;
+                                        org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                        /** Format: uuid */
+                                        user?: string;
+                                    };
+                                    deadline?: {
+                                        workingDays: number;
+                                    } | {
+                                        workingHours: number;
+                                    } | {
+                                        clockHours: number;
+                                    };
+                                    next?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "condition";
+                                    branches: {
+                                        when: {
+                                            /** @enum {string} */
+                                            field: "amount";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "protectionLevel";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "itemCategory";
+                                            /** @enum {string} */
+                                            op: "includes";
+                                            value: string;
+                                        };
+                                        next: string;
+                                    }[];
+                                    otherwise?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "parallel";
+                                    branches: string[];
+                                    join: string;
+                                })[];
+                            };
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/definitions/{id}/retire": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retire a published definition (running instances finish on it) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            code: string;
+                            name: string;
+                            version: number;
+                            /** @enum {string} */
+                            status: "draft" | "published" | "retired";
+                            appliesTo: string;
+                            definition: {
+                                start: string;
+                                steps: ({
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "approval";
+                                    assignee: {
+                                        role?: string;
+                                        org?: ("applicant_unit" | "chosen_provider" | "management_unit" | "supervision_provider") | string;
+                                        /** Format: uuid */
+                                        user?: string;
+                                    };
+                                    deadline?: {
+                                        workingDays: number;
+                                    } | {
+                                        workingHours: number;
+                                    } | {
+                                        clockHours: number;
+                                    };
+                                    next?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "condition";
+                                    branches: {
+                                        when: {
+                                            /** @enum {string} */
+                                            field: "amount";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: string;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "protectionLevel";
+                                            /** @enum {string} */
+                                            op: "gt" | "gte" | "lt" | "lte" | "eq" | "ne";
+                                            value: number;
+                                        } | {
+                                            /** @enum {string} */
+                                            field: "itemCategory";
+                                            /** @enum {string} */
+                                            op: "includes";
+                                            value: string;
+                                        };
+                                        next: string;
+                                    }[];
+                                    otherwise?: string;
+                                } | {
+                                    key: string;
+                                    name: string;
+                                    /** @enum {string} */
+                                    kind: "parallel";
+                                    branches: string[];
+                                    join: string;
+                                })[];
+                            };
+                            createdBy: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            publishedBy: string | null;
+                            publishedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Workflow instances the caller can see */
+        get: {
+            parameters: {
+                query?: {
+                    subjectType?: string;
+                    subjectId?: string;
+                    status?: "running" | "approved" | "rejected" | "returned" | "terminated";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                definitionId: string;
+                                definitionCode: string;
+                                definitionName: string;
+                                definitionVersion: number;
+                                subjectType: string;
+                                subjectId: string;
+                                title: string | null;
+                                /** Format: uuid */
+                                ownerOrgId: string;
+                                providerOrgId: string | null;
+                                /** @enum {string} */
+                                status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                                startedBy: string | null;
+                                /** Format: date-time */
+                                startedAt: string;
+                                endedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Start a workflow for a subject of a registered type */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        definitionCode?: string;
+                        /** Format: uuid */
+                        definitionId?: string;
+                        subjectType: string;
+                        subjectId: string;
+                        title?: string;
+                        facts?: {
+                            amount?: string;
+                            protectionLevel?: number;
+                            itemCategories?: string[];
+                        };
+                        providerOrgId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            definitionId: string;
+                            definitionCode: string;
+                            definitionName: string;
+                            definitionVersion: number;
+                            subjectType: string;
+                            subjectId: string;
+                            title: string | null;
+                            /** Format: uuid */
+                            ownerOrgId: string;
+                            providerOrgId: string | null;
+                            /** @enum {string} */
+                            status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                            startedBy: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            facts: {
+                                amount?: string;
+                                protectionLevel?: number;
+                                itemCategories?: string[];
+                            };
+                            returnedStep: string | null;
+                            steps: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval" | "condition" | "parallel";
+                            }[];
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                instanceId: string;
+                                stepKey: string;
+                                stepName: string;
+                                assignee: {
+                                    role: string | null;
+                                    orgId: string | null;
+                                    orgKind: string | null;
+                                    userId: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                                /** Format: date-time */
+                                createdAt: string;
+                                dueAt: string | null;
+                                deadline: ({
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                }) | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                delegatedFrom: string | null;
+                                actedBy: string | null;
+                                actedAt: string | null;
+                                comment: string | null;
+                                abilities: {
+                                    act: boolean;
+                                    delegate: boolean;
+                                    extend: boolean;
+                                    skip: boolean;
+                                    terminate: boolean;
+                                };
+                            }[];
+                            events: {
+                                id: string;
+                                taskId: string | null;
+                                stepKey: string | null;
+                                action: string;
+                                actorUserId: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                attachments: {
+                                    name: string;
+                                    ref: string;
+                                    size?: number;
+                                }[];
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            abilities: {
+                                resubmit: boolean;
+                                terminate: boolean;
+                                comment: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One instance with its tasks and timeline (流转记录) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            definitionId: string;
+                            definitionCode: string;
+                            definitionName: string;
+                            definitionVersion: number;
+                            subjectType: string;
+                            subjectId: string;
+                            title: string | null;
+                            /** Format: uuid */
+                            ownerOrgId: string;
+                            providerOrgId: string | null;
+                            /** @enum {string} */
+                            status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                            startedBy: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            facts: {
+                                amount?: string;
+                                protectionLevel?: number;
+                                itemCategories?: string[];
+                            };
+                            returnedStep: string | null;
+                            steps: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval" | "condition" | "parallel";
+                            }[];
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                instanceId: string;
+                                stepKey: string;
+                                stepName: string;
+                                assignee: {
+                                    role: string | null;
+                                    orgId: string | null;
+                                    orgKind: string | null;
+                                    userId: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                                /** Format: date-time */
+                                createdAt: string;
+                                dueAt: string | null;
+                                deadline: ({
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                }) | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                delegatedFrom: string | null;
+                                actedBy: string | null;
+                                actedAt: string | null;
+                                comment: string | null;
+                                abilities: {
+                                    act: boolean;
+                                    delegate: boolean;
+                                    extend: boolean;
+                                    skip: boolean;
+                                    terminate: boolean;
+                                };
+                            }[];
+                            events: {
+                                id: string;
+                                taskId: string | null;
+                                stepKey: string | null;
+                                action: string;
+                                actorUserId: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                attachments: {
+                                    name: string;
+                                    ref: string;
+                                    size?: number;
+                                }[];
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            abilities: {
+                                resubmit: boolean;
+                                terminate: boolean;
+                                comment: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/instances/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resubmit after a return, terminate, or comment on an instance */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "resubmit";
+                        comment?: string;
+                        facts?: {
+                            amount?: string;
+                            protectionLevel?: number;
+                            itemCategories?: string[];
+                        };
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        action: "terminate";
+                        comment: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "comment";
+                        comment?: string;
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            definitionId: string;
+                            definitionCode: string;
+                            definitionName: string;
+                            definitionVersion: number;
+                            subjectType: string;
+                            subjectId: string;
+                            title: string | null;
+                            /** Format: uuid */
+                            ownerOrgId: string;
+                            providerOrgId: string | null;
+                            /** @enum {string} */
+                            status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                            startedBy: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            facts: {
+                                amount?: string;
+                                protectionLevel?: number;
+                                itemCategories?: string[];
+                            };
+                            returnedStep: string | null;
+                            steps: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval" | "condition" | "parallel";
+                            }[];
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                instanceId: string;
+                                stepKey: string;
+                                stepName: string;
+                                assignee: {
+                                    role: string | null;
+                                    orgId: string | null;
+                                    orgKind: string | null;
+                                    userId: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                                /** Format: date-time */
+                                createdAt: string;
+                                dueAt: string | null;
+                                deadline: ({
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                }) | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                delegatedFrom: string | null;
+                                actedBy: string | null;
+                                actedAt: string | null;
+                                comment: string | null;
+                                abilities: {
+                                    act: boolean;
+                                    delegate: boolean;
+                                    extend: boolean;
+                                    skip: boolean;
+                                    terminate: boolean;
+                                };
+                            }[];
+                            events: {
+                                id: string;
+                                taskId: string | null;
+                                stepKey: string | null;
+                                action: string;
+                                actorUserId: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                attachments: {
+                                    name: string;
+                                    ref: string;
+                                    size?: number;
+                                }[];
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            abilities: {
+                                resubmit: boolean;
+                                terminate: boolean;
+                                comment: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tasks; mine=true: my to-dos (我的待办) */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: "true" | "false";
+                    status?: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                    overdue?: "true" | "false";
+                    instanceId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                instanceId: string;
+                                stepKey: string;
+                                stepName: string;
+                                assignee: {
+                                    role: string | null;
+                                    orgId: string | null;
+                                    orgKind: string | null;
+                                    userId: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                                /** Format: date-time */
+                                createdAt: string;
+                                dueAt: string | null;
+                                deadline: ({
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                }) | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                delegatedFrom: string | null;
+                                actedBy: string | null;
+                                actedAt: string | null;
+                                comment: string | null;
+                                abilities: {
+                                    act: boolean;
+                                    delegate: boolean;
+                                    extend: boolean;
+                                    skip: boolean;
+                                    terminate: boolean;
+                                };
+                                instance: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** Format: uuid */
+                                    definitionId: string;
+                                    definitionCode: string;
+                                    definitionName: string;
+                                    definitionVersion: number;
+                                    subjectType: string;
+                                    subjectId: string;
+                                    title: string | null;
+                                    /** Format: uuid */
+                                    ownerOrgId: string;
+                                    providerOrgId: string | null;
+                                    /** @enum {string} */
+                                    status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                                    startedBy: string | null;
+                                    /** Format: date-time */
+                                    startedAt: string;
+                                    endedAt: string | null;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/workflow/tasks/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve, reject, return (退回), delegate (转办), extend (延期), skip (跳过), terminate (终止) or comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "approve";
+                        comment?: string;
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        action: "reject";
+                        comment: string;
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        action: "return";
+                        comment: string;
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    } | {
+                        /** @enum {string} */
+                        action: "delegate";
+                        /** Format: uuid */
+                        toUserId: string;
+                        comment?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "extend";
+                        /** Format: date-time */
+                        dueAt?: string;
+                        by?: {
+                            workingDays: number;
+                        } | {
+                            workingHours: number;
+                        } | {
+                            clockHours: number;
+                        };
+                        comment?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "skip";
+                        comment?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "terminate";
+                        comment: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "comment";
+                        comment?: string;
+                        attachments?: {
+                            name: string;
+                            ref: string;
+                            size?: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            definitionId: string;
+                            definitionCode: string;
+                            definitionName: string;
+                            definitionVersion: number;
+                            subjectType: string;
+                            subjectId: string;
+                            title: string | null;
+                            /** Format: uuid */
+                            ownerOrgId: string;
+                            providerOrgId: string | null;
+                            /** @enum {string} */
+                            status: "running" | "approved" | "rejected" | "returned" | "terminated";
+                            startedBy: string | null;
+                            /** Format: date-time */
+                            startedAt: string;
+                            endedAt: string | null;
+                            facts: {
+                                amount?: string;
+                                protectionLevel?: number;
+                                itemCategories?: string[];
+                            };
+                            returnedStep: string | null;
+                            steps: {
+                                key: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "approval" | "condition" | "parallel";
+                            }[];
+                            tasks: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                instanceId: string;
+                                stepKey: string;
+                                stepName: string;
+                                assignee: {
+                                    role: string | null;
+                                    orgId: string | null;
+                                    orgKind: string | null;
+                                    userId: string | null;
+                                };
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "returned" | "delegated" | "skipped" | "expired" | "cancelled";
+                                /** Format: date-time */
+                                createdAt: string;
+                                dueAt: string | null;
+                                deadline: ({
+                                    workingDays: number;
+                                } | {
+                                    workingHours: number;
+                                } | {
+                                    clockHours: number;
+                                }) | null;
+                                overdue: boolean;
+                                overdueAt: string | null;
+                                delegatedFrom: string | null;
+                                actedBy: string | null;
+                                actedAt: string | null;
+                                comment: string | null;
+                                abilities: {
+                                    act: boolean;
+                                    delegate: boolean;
+                                    extend: boolean;
+                                    skip: boolean;
+                                    terminate: boolean;
+                                };
+                            }[];
+                            events: {
+                                id: string;
+                                taskId: string | null;
+                                stepKey: string | null;
+                                action: string;
+                                actorUserId: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                attachments: {
+                                    name: string;
+                                    ref: string;
+                                    size?: number;
+                                }[];
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                                /** Format: date-time */
+                                at: string;
+                            }[];
+                            abilities: {
+                                resubmit: boolean;
+                                terminate: boolean;
+                                comment: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data quality (数据质量) per provider over a period: score, completeness, timeliness, validity, tables below the 95% target */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first day (Beijing time), included */
+                    from: string;
+                    /** @description last day, included */
+                    to: string;
+                    /** @description one cloud provider */
+                    provider?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            /** @description completeness target, 0.95 */
+                            target: string;
+                            providers: {
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                completeness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                timeliness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                validity: string | null;
+                                /** @description 0–100 with 2 decimals; null when nothing was due */
+                                score: string | null;
+                                /** @description completeness ≥ 95% */
+                                meetsTarget: boolean | null;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                providerName: string | null;
+                                tablesCounted: number;
+                                tablesBelowTarget: string[];
+                                tables: {
+                                    /** @description 0–1 with 4 decimals, null when undefined */
+                                    completeness: string | null;
+                                    /** @description 0–1 with 4 decimals, null when undefined */
+                                    timeliness: string | null;
+                                    /** @description 0–1 with 4 decimals, null when undefined */
+                                    validity: string | null;
+                                    /** @description 0–100 with 2 decimals; null when nothing was due */
+                                    score: string | null;
+                                    /** @description completeness ≥ 95% */
+                                    meetsTarget: boolean | null;
+                                    table: string;
+                                    tableCn: string;
+                                    /** @enum {string} */
+                                    period: "PT5M" | "P1D" | "P1W";
+                                    mandatory: boolean;
+                                    expected: string;
+                                    /** @description received, capped at expected day by day */
+                                    received: string;
+                                    onTime: string;
+                                    accepted: string;
+                                    rejected: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Stored rows per provider × node × table × day (weekly tables per ISO week), at most 20,000 */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    provider?: string;
+                    node?: string;
+                    table?: "assets" | "temperatureHumiditySensor" | "generator" | "aduBatteryMonitor" | "ups" | "collector" | "rowPowerCabinet" | "powerMeter" | "tcp" | "http" | "dns" | "smtp" | "pop3" | "imap" | "ftp" | "securityDeviceLog" | "hostLog" | "platformSpec" | "platformNetworkAccessIp" | "businessSystem" | "cloudHostSpec" | "internetBandwidthService" | "loadBalancerService" | "vpnService" | "wafService" | "remoteAccessService" | "leasedLineService" | "cloudHostMonitoring" | "appNetworkEgress" | "vpnRemoteLogin" | "opsMonitoring" | "vulnerabilityScan" | "patchInstallation" | "securityWarning" | "securityAttack";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                completeness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                timeliness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                validity: string | null;
+                                /** @description 0–100 with 2 decimals; null when nothing was due */
+                                score: string | null;
+                                /** @description completeness ≥ 95% */
+                                meetsTarget: boolean | null;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                providerName: string | null;
+                                /** Format: uuid */
+                                nodeId: string;
+                                nodeCode: string | null;
+                                nodeName: string | null;
+                                table: string;
+                                tableCn: string;
+                                /** @description the day, or the Monday of the ISO week for a weekly table */
+                                day: string;
+                                /** @enum {string} */
+                                period: "day" | "week";
+                                /** @enum {string} */
+                                method: "host_samples" | "device_samples" | "event_slots" | "daily" | "weekly";
+                                mandatory: boolean;
+                                expected: string;
+                                received: string;
+                                onTime: string;
+                                accepted: string;
+                                rejected: string;
+                                computedAt: string;
+                            }[];
+                            total: number;
+                            /** @description true when more rows matched than returned (narrow the filter) */
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/heat": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One provider's tables × days (all its nodes together), for the heat table */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    provider: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            from: string;
+                            to: string;
+                            /** Format: uuid */
+                            provider: string;
+                            cells: {
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                completeness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                timeliness: string | null;
+                                /** @description 0–1 with 4 decimals, null when undefined */
+                                validity: string | null;
+                                /** @description 0–100 with 2 decimals; null when nothing was due */
+                                score: string | null;
+                                /** @description completeness ≥ 95% */
+                                meetsTarget: boolean | null;
+                                table: string;
+                                day: string;
+                                /** @enum {string} */
+                                period: "day" | "week";
+                                expected: string;
+                                received: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The period as .xlsx: providers, provider × table, daily rows (Chinese headers); the export is recorded */
+        get: {
+            parameters: {
+                query: {
+                    /** @description first day (Beijing time), included */
+                    from: string;
+                    /** @description last day, included */
+                    to: string;
+                    /** @description one cloud provider */
+                    provider?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/expectations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Which tables each provider must deliver: the exceptions to the default (all 35 tables mandatory) */
+        get: {
+            parameters: {
+                query?: {
+                    provider?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                providerName: string | null;
+                                nodeId: string | null;
+                                tableName: string;
+                                mandatory: boolean;
+                                note: string | null;
+                                updatedAt: string;
+                            }[];
+                            tables: {
+                                table: string;
+                                tableCn: string;
+                                /** @enum {string} */
+                                period: "PT5M" | "P1D" | "P1W";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Make a table mandatory or optional for a provider (one node, or every node with nodeId null) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerOrgId: string;
+                        /** @description null: every node of the provider */
+                        nodeId: string | null;
+                        /** @enum {string} */
+                        tableName: "assets" | "temperatureHumiditySensor" | "generator" | "aduBatteryMonitor" | "ups" | "collector" | "rowPowerCabinet" | "powerMeter" | "tcp" | "http" | "dns" | "smtp" | "pop3" | "imap" | "ftp" | "securityDeviceLog" | "hostLog" | "platformSpec" | "platformNetworkAccessIp" | "businessSystem" | "cloudHostSpec" | "internetBandwidthService" | "loadBalancerService" | "vpnService" | "wafService" | "remoteAccessService" | "leasedLineService" | "cloudHostMonitoring" | "appNetworkEgress" | "vpnRemoteLogin" | "opsMonitoring" | "vulnerabilityScan" | "patchInstallation" | "securityWarning" | "securityAttack";
+                        mandatory: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/expectations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an exception: the table goes back to the default (mandatory) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/data-quality/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Recompute one day now (the job does today and yesterday every 15 minutes) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        day: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            rows: number;
+                            durationMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/syslog/sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Syslog sources (sending address → provider, node, device); a provider sees its own */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    /** @description network, device, host or description contains */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                network: string;
+                                providerOrgId: string;
+                                providerName: string | null;
+                                nodeId: string;
+                                nodeName: string | null;
+                                /**
+                                 * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                                 * @enum {string}
+                                 */
+                                kind: "security_device" | "host";
+                                deviceName: string | null;
+                                serialNumber: string | null;
+                                deviceType: string | null;
+                                cloudHostId: string | null;
+                                hostName: string | null;
+                                osType: string | null;
+                                description: string | null;
+                                enabled: boolean;
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                            /** @description what the caller may do (ingest:config) */
+                            abilities: {
+                                configure: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a syslog source (an IP or a CIDR block) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description sending address: an IP (10.1.2.3) or a CIDR block (10.1.0.0/16); the longest matching prefix wins */
+                        network: string;
+                        /**
+                         * Format: uuid
+                         * @description the cloud provider (云服务商) the sender belongs to
+                         */
+                        providerOrgId: string;
+                        /**
+                         * Format: uuid
+                         * @description the cloud node, run by that provider
+                         */
+                        nodeId: string;
+                        /**
+                         * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                         * @enum {string}
+                         */
+                        kind: "security_device" | "host";
+                        /** @description 设备名称 (security devices, required for them) */
+                        deviceName?: string | null;
+                        /** @description 设备序列号 (security devices, required for them) */
+                        serialNumber?: string | null;
+                        /** @description 设备类型 (security devices, required for them) */
+                        deviceType?: string | null;
+                        /** @description 云主机 ID (hosts, required for them) */
+                        cloudHostId?: string | null;
+                        /** @description 主机名称 (hosts; default: the HOSTNAME of each message) */
+                        hostName?: string | null;
+                        /** @description 操作系统类型 (hosts, required for them) */
+                        osType?: string | null;
+                        description?: string | null;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            network: string;
+                            providerOrgId: string;
+                            providerName: string | null;
+                            nodeId: string;
+                            nodeName: string | null;
+                            /**
+                             * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                             * @enum {string}
+                             */
+                            kind: "security_device" | "host";
+                            deviceName: string | null;
+                            serialNumber: string | null;
+                            deviceType: string | null;
+                            cloudHostId: string | null;
+                            hostName: string | null;
+                            osType: string | null;
+                            description: string | null;
+                            enabled: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/syslog/sources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One syslog source */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            network: string;
+                            providerOrgId: string;
+                            providerName: string | null;
+                            nodeId: string;
+                            nodeName: string | null;
+                            /**
+                             * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                             * @enum {string}
+                             */
+                            kind: "security_device" | "host";
+                            deviceName: string | null;
+                            serialNumber: string | null;
+                            deviceType: string | null;
+                            cloudHostId: string | null;
+                            hostName: string | null;
+                            osType: string | null;
+                            description: string | null;
+                            enabled: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Remove a syslog source: its messages count as unknown senders again */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a syslog source (the receiver applies it at once) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @description sending address: an IP (10.1.2.3) or a CIDR block (10.1.0.0/16); the longest matching prefix wins */
+                        network?: string;
+                        /** Format: uuid */
+                        providerOrgId?: string;
+                        /** Format: uuid */
+                        nodeId?: string;
+                        /**
+                         * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                         * @enum {string}
+                         */
+                        kind?: "security_device" | "host";
+                        /** @description 设备名称 (security devices, required for them) */
+                        deviceName?: string | null;
+                        /** @description 设备序列号 (security devices, required for them) */
+                        serialNumber?: string | null;
+                        /** @description 设备类型 (security devices, required for them) */
+                        deviceType?: string | null;
+                        /** @description 云主机 ID (hosts, required for them) */
+                        cloudHostId?: string | null;
+                        /** @description 主机名称 (hosts; default: the HOSTNAME of each message) */
+                        hostName?: string | null;
+                        /** @description 操作系统类型 (hosts, required for them) */
+                        osType?: string | null;
+                        description?: string | null;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            network: string;
+                            providerOrgId: string;
+                            providerName: string | null;
+                            nodeId: string;
+                            nodeName: string | null;
+                            /**
+                             * @description security_device → 安全设备日志 (securityDeviceLog); host → 主机日志 (hostLog)
+                             * @enum {string}
+                             */
+                            kind: "security_device" | "host";
+                            deviceName: string | null;
+                            serialNumber: string | null;
+                            deviceType: string | null;
+                            cloudHostId: string | null;
+                            hostName: string | null;
+                            osType: string | null;
+                            description: string | null;
+                            enabled: boolean;
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/syslog/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The syslog receiver: ports, receive buffer, counters and (ingest:config) the last 100 unknown senders */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            running: boolean;
+                            /** @description why the receiver could not start (port taken …), when it is not running */
+                            error: string | null;
+                            host: string | null;
+                            udpPort: number | null;
+                            tcpPort: number | null;
+                            /** @description UDP receive buffer obtained from the operating system */
+                            receiveBufferBytes: number | null;
+                            startedAt: string | null;
+                            lastFlushAt: string | null;
+                            /** @description registered sources the receiver matches against */
+                            sources: number;
+                            counters: {
+                                /** @description messages received (datagrams and TCP frames) */
+                                received: number;
+                                /** @description records accepted by the interface tables */
+                                stored: number;
+                                /** @description records refused by the field validation of the interface table */
+                                rejected: number;
+                                /** @description messages lost: oversize frames, cut frames, buffer full, failed writes */
+                                dropped: number;
+                                /** @description messages from senders that match no registered source */
+                                unmatched: number;
+                                /** @description messages from sources that are switched off */
+                                disabled: number;
+                                framingErrors: number;
+                                udp: number;
+                                tcp: number;
+                                /** @description open TCP connections */
+                                tcpConnections: number;
+                                /** @description mapped records waiting for the next flush */
+                                buffered: number;
+                            };
+                            /** @description the last 100 unregistered senders, most recent first (ingest:config only) */
+                            unknownSenders: {
+                                ip: string;
+                                firstSeen: string;
+                                lastSeen: string;
+                                count: number;
+                                /** @description the last message received (first 500 characters) */
+                                sample: string;
+                            }[];
+                            abilities: {
+                                configure: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/resources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inventory resources (资源清单) the caller may see: filtered, sorted, paged */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                    nodeId?: string;
+                    providerOrgId?: string;
+                    unitOrgId?: string;
+                    systemNo?: string;
+                    status?: "active" | "deleted";
+                    flag?: "unowned" | "node_mismatch" | "system_retired" | "stale";
+                    q?: string;
+                    page?: string;
+                    pageSize?: string;
+                    sort?: "name" | "kind" | "createdDate" | "lastSeenAt" | "changedAt" | "systemNo";
+                    order?: "asc" | "desc";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** @enum {string} */
+                                kind: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                naturalKey: string;
+                                systemNo: string | null;
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                unit: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                name: string;
+                                attributes: {
+                                    [key: string]: string | null;
+                                };
+                                quantities: {
+                                    [key: string]: string;
+                                };
+                                createdDate: string | null;
+                                deletedDate: string | null;
+                                /** @enum {string} */
+                                status: "active" | "deleted";
+                                flags: ("unowned" | "node_mismatch" | "system_retired" | "stale")[];
+                                firstSeenAt: string;
+                                lastSeenAt: string;
+                                changedAt: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/resources/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered resources as .xlsx with Chinese headers (at most 50,000) */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                    nodeId?: string;
+                    providerOrgId?: string;
+                    unitOrgId?: string;
+                    systemNo?: string;
+                    status?: "active" | "deleted";
+                    flag?: "unowned" | "node_mismatch" | "system_retired" | "stale";
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/resources/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One resource with its change history (created / changed / deleted, before and after) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @enum {string} */
+                            kind: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                            provider: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            naturalKey: string;
+                            systemNo: string | null;
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            unit: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            name: string;
+                            attributes: {
+                                [key: string]: string | null;
+                            };
+                            quantities: {
+                                [key: string]: string;
+                            };
+                            createdDate: string | null;
+                            deletedDate: string | null;
+                            /** @enum {string} */
+                            status: "active" | "deleted";
+                            flags: ("unowned" | "node_mismatch" | "system_retired" | "stale")[];
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            changedAt: string;
+                            changes: {
+                                id: string;
+                                /** @enum {string} */
+                                action: "created" | "changed" | "deleted";
+                                before: {
+                                    [key: string]: string | null;
+                                };
+                                after: {
+                                    [key: string]: string | null;
+                                };
+                                changedAt: string;
+                                batchId: string;
+                            }[];
+                            fieldLabels: {
+                                [key: string]: string;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Counts and quantities by node, provider or unit, with capacity: total, allocated (reported and inventory-summed) and free */
+        get: {
+            parameters: {
+                query?: {
+                    groupBy?: "node" | "provider" | "unit";
+                    nodeId?: string;
+                    providerOrgId?: string;
+                    unitOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            groupBy: "node" | "provider" | "unit";
+                            totals: {
+                                id: string | null;
+                                name: string | null;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                                quantities: {
+                                    [key: string]: string;
+                                };
+                                capacity: {
+                                    [key: string]: {
+                                        total: string;
+                                        allocatedReported: string;
+                                        allocatedInventory: string;
+                                        freeReported: string;
+                                        freeInventory: string;
+                                    };
+                                } | null;
+                            };
+                            groups: {
+                                id: string | null;
+                                name: string | null;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                total: number;
+                                quantities: {
+                                    [key: string]: string;
+                                };
+                                capacity: {
+                                    [key: string]: {
+                                        total: string;
+                                        allocatedReported: string;
+                                        allocatedInventory: string;
+                                        freeReported: string;
+                                        freeInventory: string;
+                                    };
+                                } | null;
+                            }[];
+                            flags: {
+                                [key: string]: number;
+                            };
+                            quantityKeys: ("cpuCores" | "memoryGb" | "standardStorageGb" | "highPerfStorageGb" | "staticStorageGb" | "localVideoStorageGb" | "offsiteStorageGb" | "bandwidthMbps")[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/trends": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Daily series of active resources (count and quantities); today is live */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    kind?: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                    nodeId?: string;
+                    providerOrgId?: string;
+                    unitOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                day: string;
+                                count: number;
+                                counts: {
+                                    [key: string]: number;
+                                };
+                                quantities: {
+                                    [key: string]: string;
+                                };
+                                live: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/inventory/flags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anomalies: unowned resources, node mismatches, stale resources, reported systems that differ from their registration */
+        get: {
+            parameters: {
+                query?: {
+                    type?: "unowned" | "node_mismatch" | "system_retired" | "stale" | "system_mismatch" | "unregistered_system";
+                    nodeId?: string;
+                    providerOrgId?: string;
+                    unitOrgId?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                type: "unowned" | "node_mismatch" | "system_retired" | "stale" | "system_mismatch" | "unregistered_system";
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                systemNo: string | null;
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                unit: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                resource: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    /** @enum {string} */
+                                    kind: "physical_device" | "cloud_host" | "internet_bandwidth" | "load_balancer" | "vpn_account" | "remote_access_account" | "waf" | "leased_line";
+                                    name: string;
+                                } | null;
+                                details: {
+                                    field: string;
+                                    reported: string | null;
+                                    registered: string | null;
+                                }[];
+                                lastSeenAt: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                            counts: {
+                                [key: string]: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Ingestion credentials (接入凭证) the caller can see */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    status?: "active" | "expired" | "revoked";
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description first characters of the token, to recognise it */
+                                tokenPrefix: string;
+                                /** @description null: every node of the provider */
+                                nodes: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                }[] | null;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    username: string;
+                                } | null;
+                                createdAt: string;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                lastUsedAt: string | null;
+                                lastUsedIp: string | null;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked";
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Issue an ingestion credential: token and signing secret are shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /**
+                         * Format: uuid
+                         * @description default: the caller’s own organisation
+                         */
+                        providerOrgId?: string;
+                        /** @description limit to these cloud nodes of the provider; omit for all */
+                        nodeIds?: string[] | null;
+                        expiresAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            /** @description shown once: store it now */
+                            token: string;
+                            /** @description shown once: store it now; it never travels with a request */
+                            signingSecret: string;
+                            credential: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @description first characters of the token, to recognise it */
+                                tokenPrefix: string;
+                                /** @description null: every node of the provider */
+                                nodes: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                }[] | null;
+                                createdBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    username: string;
+                                } | null;
+                                createdAt: string;
+                                expiresAt: string | null;
+                                revokedAt: string | null;
+                                lastUsedAt: string | null;
+                                lastUsedIp: string | null;
+                                /** @enum {string} */
+                                status: "active" | "expired" | "revoked";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/credentials/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Revoke an ingestion credential */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Major changes and alarms pushed by providers, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    nodeId?: string;
+                    kind?: "major_change" | "alarm";
+                    severity?: "critical" | "major" | "minor" | "info";
+                    acknowledged?: "true" | "false";
+                    /** @description events that occurred at or after this time */
+                    from?: string;
+                    /** @description events that occurred before this time */
+                    to?: string;
+                    /** @description keyword in title, category or externalId */
+                    q?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                externalId: string;
+                                /** @enum {string} */
+                                kind: "major_change" | "alarm";
+                                category: string;
+                                /** @enum {string} */
+                                severity: "critical" | "major" | "minor" | "info";
+                                occurredAt: string;
+                                title: string;
+                                detail: string;
+                                resources: {
+                                    cloudHostId?: string;
+                                    systemId?: string;
+                                }[];
+                                receivedAt: string;
+                                acknowledgedAt: string | null;
+                                acknowledgedBy: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    username: string;
+                                } | null;
+                                ackNote: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/events/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The matching events as .xlsx (at most 50,000; narrow the filter otherwise); the export is recorded */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    nodeId?: string;
+                    kind?: "major_change" | "alarm";
+                    severity?: "critical" | "major" | "minor" | "info";
+                    acknowledged?: "true" | "false";
+                    /** @description events that occurred at or after this time */
+                    from?: string;
+                    /** @description events that occurred before this time */
+                    to?: string;
+                    /** @description keyword in title, category or externalId */
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/events/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an event (management unit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            provider: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            externalId: string;
+                            /** @enum {string} */
+                            kind: "major_change" | "alarm";
+                            category: string;
+                            /** @enum {string} */
+                            severity: "critical" | "major" | "minor" | "info";
+                            occurredAt: string;
+                            title: string;
+                            detail: string;
+                            resources: {
+                                cloudHostId?: string;
+                                systemId?: string;
+                            }[];
+                            receivedAt: string;
+                            acknowledgedAt: string | null;
+                            acknowledgedBy: {
+                                /** Format: uuid */
+                                id: string;
+                                username: string;
+                            } | null;
+                            ackNote: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/query-endpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Query endpoints of providers (查询-响应) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                baseUrl: string;
+                                enabled: boolean;
+                                intervalMinutes: number;
+                                nextPollAt: string;
+                                lastPolledAt: string | null;
+                                lastResults: {
+                                    /** @enum {string} */
+                                    resource: "platform-status" | "quotas" | "vm-states";
+                                    ok: boolean;
+                                    polledAt: string;
+                                    httpStatus: number | null;
+                                    error: string | null;
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Configure the query endpoint of a node; the signing secret is shown once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        nodeId: string;
+                        baseUrl: string;
+                        intervalMinutes?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: {
+                                /** Format: uuid */
+                                id: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                baseUrl: string;
+                                enabled: boolean;
+                                intervalMinutes: number;
+                                nextPollAt: string;
+                                lastPolledAt: string | null;
+                                lastResults: {
+                                    /** @enum {string} */
+                                    resource: "platform-status" | "quotas" | "vm-states";
+                                    ok: boolean;
+                                    polledAt: string;
+                                    httpStatus: number | null;
+                                    error: string | null;
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            /** @description shown once: the provider’s endpoint verifies the platform’s requests with it */
+                            signingSecret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/query-endpoints/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a query endpoint and its results */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change URL, interval or enabled */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        baseUrl?: string;
+                        intervalMinutes?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            provider: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            baseUrl: string;
+                            enabled: boolean;
+                            intervalMinutes: number;
+                            nextPollAt: string;
+                            lastPolledAt: string | null;
+                            lastResults: {
+                                /** @enum {string} */
+                                resource: "platform-status" | "quotas" | "vm-states";
+                                ok: boolean;
+                                polledAt: string;
+                                httpStatus: number | null;
+                                error: string | null;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/ingest/query-endpoints/{id}/secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** New signing secret (shown once; the old one stops at once) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            endpoint: {
+                                /** Format: uuid */
+                                id: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                baseUrl: string;
+                                enabled: boolean;
+                                intervalMinutes: number;
+                                nextPollAt: string;
+                                lastPolledAt: string | null;
+                                lastResults: {
+                                    /** @enum {string} */
+                                    resource: "platform-status" | "quotas" | "vm-states";
+                                    ok: boolean;
+                                    polledAt: string;
+                                    httpStatus: number | null;
+                                    error: string | null;
+                                }[];
+                                createdAt: string;
+                                updatedAt: string;
+                            };
+                            /** @description shown once: the provider’s endpoint verifies the platform’s requests with it */
+                            signingSecret: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/query-endpoints/{id}/poll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Poll the endpoint now */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            provider: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            baseUrl: string;
+                            enabled: boolean;
+                            intervalMinutes: number;
+                            nextPollAt: string;
+                            lastPolledAt: string | null;
+                            lastResults: {
+                                /** @enum {string} */
+                                resource: "platform-status" | "quotas" | "vm-states";
+                                ok: boolean;
+                                polledAt: string;
+                                httpStatus: number | null;
+                                error: string | null;
+                            }[];
+                            createdAt: string;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/poll-results": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the poller got from query endpoints, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    nodeId?: string;
+                    endpointId?: string;
+                    resource?: "platform-status" | "quotas" | "vm-states";
+                    ok?: "true" | "false";
+                    from?: string;
+                    to?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** Format: uuid */
+                                endpointId: string;
+                                provider: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                resource: "platform-status" | "quotas" | "vm-states";
+                                polledAt: string;
+                                ok: boolean;
+                                httpStatus: number | null;
+                                durationMs: number;
+                                payload: unknown | null;
+                                error: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push major changes (重大变更) and alarms (告警): a JSON array of events, or one event
+         * @description Signed machine request: `Authorization: Bearer zyi_…`, `X-Zy-Timestamp`, `X-Zy-Nonce`, `X-Zy-Signature` = hex HMAC-SM3 over METHOD\npath?query\ntimestamp\nnonce\nhex SM3(body) (docs/data-interface-modes.md). Answers 200 with per-event results (index, field, value, rule); an event whose externalId the provider already pushed is a duplicate and is not stored again.
+         */
+        post: {
+            parameters: {
+                query: {
+                    /** @description code of the cloud node the events concern */
+                    node: string;
+                    /** @description partial (default): store the valid events; atomic: all or nothing */
+                    mode?: "partial" | "atomic";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "accepted" | "partial" | "rejected";
+                            recordCount: number;
+                            /** @description new events stored */
+                            accepted: number;
+                            /** @description events whose externalId was already stored (idempotent retry): not stored again */
+                            duplicates: number;
+                            rejected: number;
+                            errors: {
+                                index: number;
+                                field: string | null;
+                                value: string | null;
+                                rule: string;
+                                message: string;
+                            }[];
+                            events: {
+                                index: number;
+                                externalId: string;
+                                /** Format: uuid */
+                                id: string;
+                                duplicate: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/code-tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Code tables (码表) of the data interface with their values */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            tables: {
+                                name: string;
+                                usedBy: {
+                                    table: string;
+                                    tableCn: string;
+                                    field: string;
+                                    fieldCn: string;
+                                }[];
+                                codeLength: {
+                                    min: number;
+                                    max: number;
+                                };
+                                values: {
+                                    code: string;
+                                    labelZh: string;
+                                    labelEn: string | null;
+                                    /** @description cloudProvider codes: the provider organisation */
+                                    org: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                    } | null;
+                                    active: boolean;
+                                    sortOrder: number;
+                                    updatedAt: string;
+                                }[];
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/code-tables/{table}/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Create or change a code */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    table: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        labelZh: string;
+                        labelEn?: string | null;
+                        /** @description required for cloudProvider codes: the provider organisation */
+                        orgId?: string | null;
+                        sortOrder?: number;
+                        active?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            labelZh: string;
+                            labelEn: string | null;
+                            /** @description cloudProvider codes: the provider organisation */
+                            org: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            active: boolean;
+                            sortOrder: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Deactivate a code (records already stored keep it) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    table: string;
+                    code: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            code: string;
+                            labelZh: string;
+                            labelEn: string | null;
+                            /** @description cloudProvider codes: the provider organisation */
+                            org: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            active: boolean;
+                            sortOrder: number;
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/v1/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Push records of an interface table (signed with an ingestion credential; JSON, NDJSON or CSV)
+         * @description Headers: Authorization: Bearer zyi_…, X-Zy-Timestamp, X-Zy-Nonce, X-Zy-Signature (HMAC-SM3), Content-Type application/json | application/x-ndjson | text/csv with charset utf-8 or gbk, optional Idempotency-Key. 200 accepted/partial, 422 rejected (nothing stored). See docs/data-interface.md.
+         */
+        post: {
+            parameters: {
+                query?: {
+                    /** @description Code of the cloud node the data is about (one of the provider’s nodes) */
+                    node?: string;
+                    /** @description partial (default): store the valid records; atomic: all or nothing */
+                    mode?: "partial" | "atomic";
+                };
+                header?: never;
+                path: {
+                    /** @description Interface table, e.g. cloudHostMonitoring */
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestBatchResult"];
+                    };
+                };
+                /** @description Default Response */
+                422: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IngestBatchResult"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/tables": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The interface tables (categories, fields with Chinese names and formats, retention) for building columns and filters */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            categories: {
+                                name: string;
+                                cn: string;
+                                tables: string[];
+                            }[];
+                            tables: {
+                                name: string;
+                                cn: string;
+                                category: string;
+                                /** @enum {string} */
+                                period: "PT5M" | "P1D" | "P1W";
+                                /** @enum {string} */
+                                partitionUnit: "day" | "month";
+                                /** @description the configured retention (ingest_tables.retention_days) */
+                                retentionDays: number;
+                                minRetentionDays: number;
+                                timeField: string | null;
+                                fields: {
+                                    name: string;
+                                    cn: string;
+                                    format: string;
+                                    printedFormat: string | null;
+                                    required: boolean;
+                                    /**
+                                     * @description how the value is stored and filtered
+                                     * @enum {string}
+                                     */
+                                    kind: "text" | "integer" | "decimal" | "date" | "datetime";
+                                    codeTable: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/tables/{table}/records": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Search the records of an interface table, newest first (default: received in the last 24 hours); f.<fieldName>=value filters a field by equality */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description received at or after (default: 24 hours before receivedTo) */
+                    receivedFrom?: string;
+                    /** @description received before (default: now) */
+                    receivedTo?: string;
+                    /** @description the record's own time (record_time) at or after */
+                    recordFrom?: string;
+                    /** @description the record's own time before */
+                    recordTo?: string;
+                    /** @description provider organisation id */
+                    provider?: string;
+                    /** @description cloud node id */
+                    node?: string;
+                    /** @description batch id */
+                    batch?: string;
+                    /** @description text in any text field (case-insensitive) */
+                    q?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path: {
+                    /** @description interface table name, e.g. cloudHostMonitoring */
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            items: {
+                                batchId: string;
+                                receivedAt: string;
+                                providerOrgId: string;
+                                providerName: string | null;
+                                nodeId: string;
+                                nodeName: string | null;
+                                /** @description field name → value as text (times YYYY-MM-DD HH:mm:ss Beijing time) */
+                                values: {
+                                    [key: string]: string | null;
+                                };
+                            }[];
+                            total: number;
+                            totalCapped: boolean;
+                            page: number;
+                            pageSize: number;
+                            receivedFrom: string;
+                            receivedTo: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/tables/{table}/records/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export the matching records: .xlsx (at most 200,000) or CSV (UTF-8 with BOM, or GBK; at most 2,000,000); the export is recorded */
+        get: {
+            parameters: {
+                query: {
+                    /** @description received at or after (default: 24 hours before receivedTo) */
+                    receivedFrom?: string;
+                    /** @description received before (default: now) */
+                    receivedTo?: string;
+                    /** @description the record's own time (record_time) at or after */
+                    recordFrom?: string;
+                    /** @description the record's own time before */
+                    recordTo?: string;
+                    /** @description provider organisation id */
+                    provider?: string;
+                    /** @description cloud node id */
+                    node?: string;
+                    /** @description batch id */
+                    batch?: string;
+                    /** @description text in any text field (case-insensitive) */
+                    q?: string;
+                    format: "xlsx" | "csv";
+                    /** @description CSV only: utf-8 (with BOM, default) or gbk */
+                    charset?: "utf-8" | "gbk";
+                };
+                header?: never;
+                path: {
+                    /** @description interface table name, e.g. cloudHostMonitoring */
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Pushed batches (批次), newest first: counts, status; a provider sees only its own */
+        get: {
+            parameters: {
+                query?: {
+                    provider?: string;
+                    node?: string;
+                    table?: string;
+                    status?: "accepted" | "partial" | "rejected";
+                    source?: "api" | "syslog" | "manual";
+                    /** @description received at or after */
+                    from?: string;
+                    /** @description received before */
+                    to?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                table: string;
+                                tableCn: string | null;
+                                providerOrgId: string;
+                                providerName: string | null;
+                                nodeId: string;
+                                nodeName: string | null;
+                                source: string;
+                                mode: string;
+                                contentType: string | null;
+                                idempotencyKey: string | null;
+                                receivedAt: string;
+                                recordCount: number;
+                                acceptedCount: number;
+                                rejectedCount: number;
+                                onTimeCount: number;
+                                /** @enum {string} */
+                                status: "accepted" | "partial" | "rejected";
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/batches/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One batch with its stored per-record errors (index, field, value, rule, message) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            table: string;
+                            tableCn: string | null;
+                            providerOrgId: string;
+                            providerName: string | null;
+                            nodeId: string;
+                            nodeName: string | null;
+                            source: string;
+                            mode: string;
+                            contentType: string | null;
+                            idempotencyKey: string | null;
+                            receivedAt: string;
+                            recordCount: number;
+                            acceptedCount: number;
+                            rejectedCount: number;
+                            onTimeCount: number;
+                            /** @enum {string} */
+                            status: "accepted" | "partial" | "rejected";
+                            /** @description per-record errors as stored (the first 1,000) */
+                            errors: {
+                                index: number;
+                                field: string | null;
+                                value: string | null;
+                                rule: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/retention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Retention of each interface table with its partitions (row estimates and sizes) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                table: string;
+                                cn: string;
+                                category: string;
+                                categoryCn: string;
+                                /** @enum {string} */
+                                partitionUnit: "day" | "month";
+                                retentionDays: number;
+                                minRetentionDays: number;
+                                /** @description why the minimum applies (network protocol ≥ 31 days, logs ≥ 183 days) */
+                                minRule: string | null;
+                                partitionCount: number;
+                                rowEstimate: number;
+                                bytes: number;
+                                oldest: string | null;
+                                partitions: {
+                                    name: string;
+                                    from: string | null;
+                                    to: string | null;
+                                    /** @description pg_class.reltuples; null until the partition was analysed */
+                                    rowEstimate: number | null;
+                                    bytes: number;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ingest/retention/{table}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set how long a table is kept (days); never under its minimum (network protocol ≥ 31, logs ≥ 183) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    /** @description interface table name, e.g. cloudHostMonitoring */
+                    table: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        retentionDays: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            table: string;
+                            cn: string;
+                            category: string;
+                            categoryCn: string;
+                            /** @enum {string} */
+                            partitionUnit: "day" | "month";
+                            retentionDays: number;
+                            minRetentionDays: number;
+                            /** @description why the minimum applies (network protocol ≥ 31 days, logs ≥ 183 days) */
+                            minRule: string | null;
+                            partitionCount: number;
+                            rowEstimate: number;
+                            bytes: number;
+                            oldest: string | null;
+                            partitions: {
+                                name: string;
+                                from: string | null;
+                                to: string | null;
+                                /** @description pg_class.reltuples; null until the partition was analysed */
+                                rowEstimate: number | null;
+                                bytes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5196,6 +9954,25 @@ export interface components {
                 value?: unknown;
             }[];
         };
+        IngestBatchResultInput: {
+            batchId: string;
+            table: string;
+            /** @enum {string} */
+            status: "accepted" | "partial" | "rejected";
+            recordCount: number;
+            accepted: number;
+            rejected: number;
+            /** @description Per-record errors (the first 1,000) */
+            errors: {
+                index: number;
+                field: string | null;
+                value: string | null;
+                rule: string;
+                message: string;
+            }[];
+            /** @description True when a retried batch (same Idempotency-Key and body) is answered from the stored result */
+            replayed: boolean;
+        };
         LdapSettings: {
             enabled: boolean;
             url: string;
@@ -5489,6 +10266,25 @@ export interface components {
                 message: string;
                 value?: unknown;
             }[];
+        };
+        IngestBatchResult: {
+            batchId: string;
+            table: string;
+            /** @enum {string} */
+            status: "accepted" | "partial" | "rejected";
+            recordCount: number;
+            accepted: number;
+            rejected: number;
+            /** @description Per-record errors (the first 1,000) */
+            errors: {
+                index: number;
+                field: string | null;
+                value: string | null;
+                rule: string;
+                message: string;
+            }[];
+            /** @description True when a retried batch (same Idempotency-Key and body) is answered from the stored result */
+            replayed: boolean;
         };
     };
     responses: never;

@@ -3,7 +3,7 @@ import {
   HomeOutlined, ApartmentOutlined, TeamOutlined, KeyOutlined, CloudServerOutlined, SafetyCertificateOutlined,
   SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
   DatabaseOutlined, ClusterOutlined, ProfileOutlined, CloudUploadOutlined, TableOutlined, InboxOutlined, FieldTimeOutlined,
-  AlertOutlined, TagsOutlined, WifiOutlined, DashboardOutlined, HddOutlined,
+  AlertOutlined, TagsOutlined, WifiOutlined, DashboardOutlined, HddOutlined, CarryOutOutlined, NodeIndexOutlined, CalendarOutlined,
 } from '@ant-design/icons';
 
 export interface MenuLeaf {
@@ -32,6 +32,14 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     ],
   },
   {
+    key: 'workflow-group', label: 'menu.workflowGroup', icon: <CarryOutOutlined />,
+    children: [
+      { key: 'todo', path: '/todo', label: 'menu.todo', icon: <CarryOutOutlined />, permission: 'workflow:read' },
+      { key: 'workflow-definitions', path: '/workflow-definitions', label: 'menu.workflowDefinitions', icon: <NodeIndexOutlined />, permission: 'workflow:write' },
+      { key: 'calendar', path: '/calendar', label: 'menu.calendar', icon: <CalendarOutlined />, permission: 'calendar:read' },
+    ],
+  },
+  {
     key: 'directory-group', label: 'menu.directoryGroup', icon: <DatabaseOutlined />,
     children: [
       { key: 'cloud-nodes', path: '/cloud-nodes', label: 'menu.cloudNodes', icon: <ClusterOutlined />, permission: 'directory:read' },
@@ -49,7 +57,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
       { key: 'ingest-batches', path: '/ingest/batches', label: 'menu.ingestBatches', icon: <InboxOutlined />, permission: 'ingest:read' },
       { key: 'data-quality', path: '/data-quality', label: 'menu.dataQuality', icon: <DashboardOutlined />, permission: 'quality:read' },
       { key: 'ingest-events', path: '/ingest/events', label: 'menu.ingestEvents', icon: <AlertOutlined />, permission: 'ingest:read' },
-      { key: 'ingest-credentials', path: '/ingest/credentials', label: 'menu.ingestCredentials', icon: <KeyOutlined />, permission: 'ingest:credential' },
+      { key: 'ingest-credentials', path: '/ingest/credentials', label: 'menu.ingestCredentials', icon: <KeyOutlined />, permission: 'ingest:read' },
       { key: 'code-tables', path: '/ingest/code-tables', label: 'menu.codeTables', icon: <TagsOutlined />, permission: 'ingest:read' },
       { key: 'syslog-sources', path: '/ingest/syslog-sources', label: 'menu.syslogSources', icon: <WifiOutlined />, permission: 'ingest:read' },
       { key: 'retention', path: '/ingest/retention', label: 'menu.retention', icon: <FieldTimeOutlined />, permission: 'ingest:read' },

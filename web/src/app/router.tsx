@@ -28,6 +28,9 @@ const SyslogSourcesPage = lazy(() => import('../features/syslog/pages/SyslogSour
 const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPage'));
 const DataQualityPage = lazy(() => import('../features/data-quality/pages/DataQualityPage'));
 const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
+const TodoPage = lazy(() => import('../features/workflow/pages/TodoPage'));
+const WorkflowDefinitionsPage = lazy(() => import('../features/workflow/pages/WorkflowDefinitionsPage'));
+const CalendarPage = lazy(() => import('../features/calendar/pages/CalendarPage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
 
@@ -60,12 +63,15 @@ export const router = createBrowserRouter([
       { path: 'ingest/data', element: guard('ingest:read', <IngestDataPage />) },
       { path: 'ingest/batches', element: guard('ingest:read', <IngestBatchesPage />) },
       { path: 'ingest/retention', element: guard('ingest:read', <RetentionPage />) },
-      { path: 'ingest/credentials', element: guard('ingest:credential', <CredentialsPage />) },
+      { path: 'ingest/credentials', element: guard('ingest:read', <CredentialsPage />) },
       { path: 'ingest/code-tables', element: guard('ingest:read', <CodeTablesPage />) },
       { path: 'ingest/events', element: guard('ingest:read', <ProviderEventsPage />) },
       { path: 'ingest/syslog-sources', element: guard('ingest:read', <SyslogSourcesPage />) },
       { path: 'inventory', element: guard('inventory:read', <InventoryPage />) },
       { path: 'data-quality', element: guard('quality:read', <DataQualityPage />) },
+      { path: 'todo', element: guard('workflow:read', <TodoPage />) },
+      { path: 'workflow-definitions', element: guard('workflow:write', <WorkflowDefinitionsPage />) },
+      { path: 'calendar', element: guard('calendar:read', <CalendarPage />) },
       { path: 'profile', element: <ProfilePage /> },
       { path: '*', element: <NotFound /> },
     ],

@@ -7,6 +7,8 @@ import * as credentialsTexts from '../features/ingest-credentials/i18n';
 import * as syslogTexts from '../features/syslog/i18n';
 import * as inventoryTexts from '../features/inventory/i18n';
 import * as qualityTexts from '../features/data-quality/i18n';
+import * as calendarTexts from '../features/calendar/i18n';
+import * as workflowTexts from '../features/workflow/i18n';
 import { ApiError } from '../api/client';
 
 export type Lang = 'zh-CN' | 'en-US';
@@ -24,7 +26,7 @@ export function setLang(lang: Lang) {
 
 type Texts = Record<string, unknown> & { errors?: Record<string, string> };
 /** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
-const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts];
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts];
 function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
   const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
   for (const f of featureTexts) {

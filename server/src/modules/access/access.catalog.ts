@@ -24,6 +24,8 @@ const groups: Record<string, [string, string]> = {
   ingestion: ['数据接入', 'Data interface'],
   inventory: ['资源清单', 'Resource inventory'],
   quality: ['数据质量', 'Data quality'],
+  calendar: ['营业日历', 'Business calendar'],
+  workflow: ['审批流程', 'Approval workflows'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -58,6 +60,10 @@ const entries: Array<[string, string, string, string]> = [
   ['ingest:credential', 'ingestion', '管理本服务商接入凭证', "Manage the provider's own ingestion credentials"],
   ['inventory:read', 'inventory', '查看资源清单（CMDB）', 'View the resource inventory (CMDB)'],
   ['quality:read', 'quality', '查看数据质量', 'View data quality'],
+  ['calendar:read', 'calendar', '查看营业日历和办理时限', 'View the business calendar and deadlines'],
+  ['calendar:write', 'calendar', '维护节假日和调休上班日', 'Maintain holidays and make-up working days'],
+  ['workflow:read', 'workflow', '查看和办理审批流程', 'View and act on approval workflows'],
+  ['workflow:write', 'workflow', '配置和发布审批流程', 'Configure and publish approval workflows'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

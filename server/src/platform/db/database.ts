@@ -26,6 +26,9 @@ export interface Database {
 export function createDatabase(url: string, poolSize = 10): Database {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'zhengyun' });
   pool.on('connect', (client) => {
+    // pg emits 'error' on a client whose server went away (restart, crash) even while it is checked out, where the pool
+    // listens no more: unhandled, that would end the process. The failed query rejects anyway; the pool drops the client.
+    client.on('error', () => undefined);
     client.query(`set role ${APP_ROLE}; set time zone 'Asia/Shanghai'`).catch(() => undefined);
   });
   pool.on('error', () => undefined);

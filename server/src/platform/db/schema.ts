@@ -88,6 +88,14 @@ export interface AuthChallenges {
   userId: string;
 }
 
+export interface BusinessCalendarDays {
+  day: string;
+  kind: string;
+  name: string;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+}
+
 export interface CatalogItems {
   aliases: Generated<string[]>;
   billingPeriod: string | null;
@@ -141,6 +149,27 @@ export interface CloudNodes {
   site: string | null;
   status: Generated<string>;
   updatedAt: Generated<Timestamp>;
+}
+
+export interface DataQualityDaily {
+  accepted: Generated<Int8>;
+  completeness: Numeric | null;
+  computedAt: Generated<Timestamp>;
+  day: string;
+  expected: Int8;
+  mandatory: boolean;
+  meetsTarget: boolean | null;
+  method: string;
+  nodeId: string;
+  onTime: Generated<Int8>;
+  period: string;
+  providerOrgId: string;
+  received: Int8;
+  rejected: Generated<Int8>;
+  score: Numeric | null;
+  tableName: string;
+  timeliness: Numeric | null;
+  validity: Numeric | null;
 }
 
 export interface EstimateLines {
@@ -409,6 +438,23 @@ export interface IngestCollector {
   waterLeakStatus: string | null;
 }
 
+export interface IngestCredentials {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  expiresAt: Timestamp | null;
+  id: Generated<string>;
+  lastUsedAt: Timestamp | null;
+  lastUsedIp: string | null;
+  name: string;
+  nodeIds: string[] | null;
+  providerOrgId: string;
+  revokedAt: Timestamp | null;
+  revokedBy: string | null;
+  signingSecretEnc: string;
+  tokenHash: string;
+  tokenPrefix: string;
+}
+
 export interface IngestDns {
   additionalRecordCount: number | null;
   answerRecordCount: number | null;
@@ -586,6 +632,12 @@ export interface IngestLoadBalancerService {
   receivedAt: Timestamp;
   recordTime: Timestamp | null;
   systemId: string | null;
+}
+
+export interface IngestNonces {
+  credentialId: string;
+  expiresAt: Timestamp;
+  nonce: string;
 }
 
 export interface IngestOpsMonitoring {
@@ -915,6 +967,83 @@ export interface IngestWafService {
   systemId: string | null;
 }
 
+export interface InventoryAppliedBatches {
+  appliedAt: Generated<Timestamp>;
+  batchId: Int8;
+  receivedAt: Timestamp;
+}
+
+export interface InventoryCapacity {
+  attributes: Json;
+  lastBatchId: Int8;
+  machineRoom: string;
+  nodeId: string;
+  providerOrgId: string;
+  reportedAt: Timestamp;
+}
+
+export interface InventoryChanges {
+  action: string;
+  after: Generated<Json>;
+  batchId: Int8;
+  before: Generated<Json>;
+  changedAt: Timestamp;
+  id: Generated<Int8>;
+  resourceId: string;
+}
+
+export interface InventoryCursor {
+  id: number;
+  lastBatchId: Generated<Int8>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface InventoryDaily {
+  day: string;
+  kind: string;
+  nodeId: string;
+  providerOrgId: string;
+  quantities: Generated<Json>;
+  resourceCount: number;
+  unitOrgId: string | null;
+}
+
+export interface InventoryReportedSystems {
+  attributes: Json;
+  firstSeenAt: Timestamp;
+  lastBatchId: Int8;
+  lastSeenAt: Timestamp;
+  mismatches: Generated<Json>;
+  nodeId: string;
+  providerOrgId: string;
+  systemId: string | null;
+  systemNo: string;
+  unitOrgId: string | null;
+}
+
+export interface InventoryResources {
+  attributes: Json;
+  changedAt: Timestamp;
+  createdDate: string | null;
+  deletedDate: string | null;
+  firstSeenAt: Timestamp;
+  flags: Generated<string[]>;
+  id: Generated<string>;
+  kind: string;
+  lastBatchId: Int8;
+  lastSeenAt: Timestamp;
+  name: string;
+  naturalKey: string;
+  nodeId: string;
+  providerOrgId: string;
+  quantities: Generated<Json>;
+  status: string;
+  systemId: string | null;
+  systemNo: string | null;
+  systemNodeId: string | null;
+  unitOrgId: string | null;
+}
+
 export interface MachineRooms {
   address: string | null;
   code: string;
@@ -998,6 +1127,65 @@ export interface PriceLists {
   versionNo: number;
 }
 
+export interface ProviderEvents {
+  ackNote: string | null;
+  acknowledgedAt: Timestamp | null;
+  acknowledgedBy: string | null;
+  category: string;
+  credentialId: string | null;
+  detail: Generated<string>;
+  externalId: string;
+  id: Generated<string>;
+  kind: string;
+  nodeId: string;
+  occurredAt: Timestamp;
+  providerOrgId: string;
+  receivedAt: Generated<Timestamp>;
+  resources: Generated<Json>;
+  severity: string;
+  title: string;
+}
+
+export interface ProviderPollResults {
+  durationMs: number;
+  endpointId: string;
+  error: string | null;
+  httpStatus: number | null;
+  id: Generated<Int8>;
+  nodeId: string;
+  ok: boolean;
+  payload: Json | null;
+  polledAt: Generated<Timestamp>;
+  providerOrgId: string;
+  resource: string;
+}
+
+export interface ProviderQueryEndpoints {
+  baseUrl: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enabled: Generated<boolean>;
+  id: Generated<string>;
+  intervalMinutes: Generated<number>;
+  lastPolledAt: Timestamp | null;
+  nextPollAt: Generated<Timestamp>;
+  nodeId: string;
+  providerOrgId: string;
+  signingSecretEnc: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface QualityExpectations {
+  id: Generated<string>;
+  mandatory: boolean;
+  nodeId: string | null;
+  note: string | null;
+  providerOrgId: string;
+  tableName: string;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+}
+
 export interface RolePermissions {
   permission: string;
   roleId: string;
@@ -1045,6 +1233,24 @@ export interface Sessions {
   userId: string;
 }
 
+export interface SyslogSources {
+  cloudHostId: string | null;
+  createdAt: Generated<Timestamp>;
+  description: string | null;
+  deviceName: string | null;
+  deviceType: string | null;
+  enabled: Generated<boolean>;
+  hostName: string | null;
+  id: Generated<string>;
+  kind: string;
+  network: string;
+  nodeId: string;
+  osType: string | null;
+  providerOrgId: string;
+  serialNumber: string | null;
+  updatedAt: Generated<Timestamp>;
+}
+
 export interface SystemSettings {
   key: string;
   updatedAt: Generated<Timestamp>;
@@ -1084,14 +1290,84 @@ export interface Users {
   username: string;
 }
 
+export interface WorkflowDefinitions {
+  appliesTo: string;
+  code: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  definition: Json;
+  id: Generated<string>;
+  name: string;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  userOrgs: Generated<Json>;
+  version: number;
+}
+
+export interface WorkflowEvents {
+  action: string;
+  actorName: string | null;
+  actorUserId: string | null;
+  at: Generated<Timestamp>;
+  attachments: Generated<Json>;
+  comment: string | null;
+  details: Generated<Json>;
+  id: Generated<Int8>;
+  instanceId: string;
+  stepKey: string | null;
+  taskId: string | null;
+}
+
+export interface WorkflowInstances {
+  definitionId: string;
+  endedAt: Timestamp | null;
+  facts: Generated<Json>;
+  id: Generated<string>;
+  ownerOrgId: string;
+  participantOrgIds: Generated<string[]>;
+  providerOrgId: string | null;
+  startedAt: Generated<Timestamp>;
+  startedBy: string | null;
+  state: Generated<Json>;
+  status: Generated<string>;
+  subjectId: string;
+  subjectType: string;
+  title: string | null;
+}
+
+export interface WorkflowTasks {
+  actedAt: Timestamp | null;
+  actedBy: string | null;
+  assigneeOrgId: string | null;
+  assigneeOrgKind: string | null;
+  assigneeRole: string | null;
+  assigneeUserId: string | null;
+  comment: string | null;
+  createdAt: Generated<Timestamp>;
+  deadline: Json | null;
+  delegatedFrom: string | null;
+  dueAt: Timestamp | null;
+  id: Generated<string>;
+  instanceId: string;
+  overdue: Generated<boolean>;
+  overdueAt: Timestamp | null;
+  status: Generated<string>;
+  stepKey: string;
+  stepName: string;
+}
+
 export interface DB {
   apiTokens: ApiTokens;
   auditAnchor: AuditAnchor;
   auditLog: AuditLog;
   authChallenges: AuthChallenges;
+  businessCalendarDays: BusinessCalendarDays;
   catalogItems: CatalogItems;
   catalogVersions: CatalogVersions;
   cloudNodes: CloudNodes;
+  dataQualityDaily: DataQualityDaily;
   estimateLines: EstimateLines;
   estimates: Estimates;
   informationSystemChanges: InformationSystemChanges;
@@ -1106,6 +1382,7 @@ export interface DB {
   ingestCloudHostSpec: IngestCloudHostSpec;
   ingestCodeValues: IngestCodeValues;
   ingestCollector: IngestCollector;
+  ingestCredentials: IngestCredentials;
   ingestDns: IngestDns;
   ingestFtp: IngestFtp;
   ingestGenerator: IngestGenerator;
@@ -1115,6 +1392,7 @@ export interface DB {
   ingestInternetBandwidthService: IngestInternetBandwidthService;
   ingestLeasedLineService: IngestLeasedLineService;
   ingestLoadBalancerService: IngestLoadBalancerService;
+  ingestNonces: IngestNonces;
   ingestOpsMonitoring: IngestOpsMonitoring;
   ingestPatchInstallation: IngestPatchInstallation;
   ingestPlatformNetworkAccessIp: IngestPlatformNetworkAccessIp;
@@ -1135,6 +1413,13 @@ export interface DB {
   ingestVpnService: IngestVpnService;
   ingestVulnerabilityScan: IngestVulnerabilityScan;
   ingestWafService: IngestWafService;
+  inventoryAppliedBatches: InventoryAppliedBatches;
+  inventoryCapacity: InventoryCapacity;
+  inventoryChanges: InventoryChanges;
+  inventoryCursor: InventoryCursor;
+  inventoryDaily: InventoryDaily;
+  inventoryReportedSystems: InventoryReportedSystems;
+  inventoryResources: InventoryResources;
   machineRooms: MachineRooms;
   networkZones: NetworkZones;
   organisationChanges: OrganisationChanges;
@@ -1142,11 +1427,20 @@ export interface DB {
   passwordHistory: PasswordHistory;
   priceListItems: PriceListItems;
   priceLists: PriceLists;
+  providerEvents: ProviderEvents;
+  providerPollResults: ProviderPollResults;
+  providerQueryEndpoints: ProviderQueryEndpoints;
+  qualityExpectations: QualityExpectations;
   rolePermissions: RolePermissions;
   roles: Roles;
   securityPolicy: SecurityPolicy;
   sessions: Sessions;
+  syslogSources: SyslogSources;
   systemSettings: SystemSettings;
   userRoles: UserRoles;
   users: Users;
+  workflowDefinitions: WorkflowDefinitions;
+  workflowEvents: WorkflowEvents;
+  workflowInstances: WorkflowInstances;
+  workflowTasks: WorkflowTasks;
 }

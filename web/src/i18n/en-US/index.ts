@@ -18,6 +18,7 @@ const enUS: Shape<typeof zhCN> = {
   menu: {
     ingestGroup: 'Data interface', ingestData: 'Interface data', ingestBatches: 'Batches', ingestCredentials: 'Ingestion credentials', ingestEvents: 'Changes and alarms', codeTables: 'Code tables', syslogSources: 'Syslog sources', retention: 'Retention', dataQuality: 'Data quality', inventoryGroup: 'Inventory', inventory: 'Resource inventory (CMDB)',
     directoryGroup: 'Directory', cloudNodes: 'Cloud nodes', systems: 'Information systems',
+    workflowGroup: 'Workflows', todo: 'My to-dos', workflowDefinitions: 'Approval workflows', calendar: 'Business calendar',
     catalogGroup: 'Service catalog', catalog: 'Catalog', prices: 'Price lists', estimates: 'Budget estimates', home: 'Home', system: 'System', organisations: 'Organisations', users: 'Users', apiTokens: 'API tokens', ldap: 'LDAP settings',
     security: 'Security', roles: 'Roles & permissions', securityPolicy: 'Security policy', audit: 'Audit', auditLogs: 'Audit log',
     profile: 'Profile', logout: 'Sign out', language: 'Language',

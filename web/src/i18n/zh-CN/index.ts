@@ -14,6 +14,7 @@ const zhCN = {
   menu: {
     ingestGroup: '数据接入', ingestData: '接入数据查询', ingestBatches: '接入批次', ingestCredentials: '接入凭证', ingestEvents: '变更与告警上报', codeTables: '码表', syslogSources: 'Syslog 来源', retention: '数据保存期限', dataQuality: '数据质量', inventoryGroup: '资源清单', inventory: '资源清单（CMDB）',
     directoryGroup: '资源目录', cloudNodes: '云节点', systems: '信息系统',
+    workflowGroup: '流程审批', todo: '我的待办', workflowDefinitions: '审批流程配置', calendar: '营业日历',
     catalogGroup: '服务目录', catalog: '服务目录', prices: '价格清单', estimates: '预算测算', home: '首页', system: '系统管理', organisations: '组织机构', users: '用户管理', apiTokens: 'API 令牌', ldap: 'LDAP 设置',
     security: '安全管理', roles: '角色与权限', securityPolicy: '安全策略', audit: '审计管理', auditLogs: '审计日志',
     profile: '个人中心', logout: '退出登录', language: '语言',
