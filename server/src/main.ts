@@ -59,7 +59,15 @@ program
       const syslogHost = cfg.syslogHost === '0.0.0.0' || cfg.syslogHost === '::' ? '127.0.0.1' : cfg.syslogHost;
       // Syslog only to this process's own receiver (a taken port may belong to another instance).
       const syslogPort = container.syslogReceiver.running ? container.syslogReceiver.status().udpPort : null;
-      demoFeed = startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null });
+      demoFeed = startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null,
+        afterBackfill: async ({ from, to }) => {
+          await container.inventory.applyPending();
+          const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
+          for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
+            await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
+          }
+        },
+      });
     }
     const mem = process.memoryUsage();
     const url = cfg.role !== 'worker' ? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}/` : undefined;

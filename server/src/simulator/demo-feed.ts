@@ -38,6 +38,11 @@ export interface DemoFeedOptions {
   faultRate?: number;
   seed?: number;
   now?: () => number;
+  /**
+   * Called once the backfill is stored (errors are logged): the platform applies it to the inventory and scores its
+   * data quality at once instead of at the jobs' next ticks, so the demo pages are filled right after start.
+   */
+  afterBackfill?: (backfill: { from: number; to: number }) => Promise<void>;
 }
 
 export interface DemoFeed {
@@ -126,6 +131,9 @@ export async function startDemoFeed(container: BootstrapContainer, opts: DemoFee
           'demo feed: backfill done, now pushing every 5 minutes',
         );
         caughtUp({ ...s });
+        if (opts.afterBackfill) {
+          opts.afterBackfill({ from, to: now() }).catch((err: unknown) => log.warn({ err }, 'demo feed: processing the backfill failed'));
+        }
       },
     });
     log.info({ ...fleetSummary(fleet), providers: fleet.providers.map((p) => p.code), from: new Date(from).toISOString(), syslog: syslog !== null, queryEndpoints: servers.length }, 'demo feed: started');
