@@ -1,0 +1,127 @@
+import fs from 'node:fs';
+import ExcelJS from 'exceljs';
+import pg from 'pg';
+import { extractText } from 'unpdf';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, type TestApp } from '../../test/harness.js';
+import { createOrg, signedInUser, type Session } from '../../test/fixtures.js';
+import { sm3Hex } from '../../platform/crypto/index.js';
+import { linesFromOrderTable, type OrderRow } from '../estimates/index.js';
+
+let t: TestApp;
+let unitA: Session;
+let unitB: Session;
+let estimateId: string;
+
+interface OrderDoc {
+  seed: string;
+  package?: number;
+  title: string;
+  budgetYuan: number | null;
+  maxPriceYuan: number | null;
+  payment: { milestones: Array<{ percent: number }> };
+  tables: Array<{ rows: OrderRow[] }>;
+}
+const orders = (JSON.parse(fs.readFileSync(new URL('../estimates/data/orders.json', import.meta.url), 'utf8')) as { documents: OrderDoc[] }).documents;
+const pkg3 = orders.find((d) => d.seed === '002' && d.package === 3)!;
+
+beforeAll(async () => {
+  t = await createTestApp();
+  const a = await createOrg(t, { kind: 'user_unit' });
+  const b = await createOrg(t, { kind: 'user_unit' });
+  unitA = (await signedInUser(t, { orgId: a.id, roles: ['unit_staff'] })).session;
+  unitB = (await signedInUser(t, { orgId: b.id, roles: ['unit_staff'] })).session;
+  const res = await t.app.inject({
+    method: 'POST',
+    url: '/api/estimates',
+    headers: unitA.headers,
+    payload: {
+      title: pkg3.title,
+      budget: pkg3.budgetYuan!.toFixed(2),
+      ceiling: pkg3.maxPriceYuan!.toFixed(2),
+      milestonePercents: pkg3.payment.milestones.map((m) => String(m.percent)),
+      lines: pkg3.tables.flatMap((tb) => linesFromOrderTable(tb)),
+    },
+  });
+  expect(res.statusCode).toBe(201);
+  estimateId = (res.json() as { id: string }).id;
+});
+afterAll(async () => t.close());
+
+const verify = (body: Buffer, headers: Record<string, string> = unitA.headers) =>
+  t.app.inject({ method: 'POST', url: '/api/documents/verify', headers: { ...headers, 'content-type': 'application/octet-stream' }, payload: body });
+
+describe('signing key', () => {
+  it('is published with its SM3 fingerprint, stays the same, and is stored with the private key SM4-encrypted', async () => {
+    const r1 = await t.app.inject({ method: 'GET', url: '/api/documents/signing-key' });
+    expect(r1.statusCode).toBe(200);
+    const k = r1.json() as { publicKey: string; fingerprint: string; distinguishingId: string; publicKeyPem: string };
+    expect(k.publicKey).toMatch(/^04[0-9a-f]{128}$/);
+    expect(k.fingerprint).toBe(sm3Hex(Buffer.from(k.publicKey, 'hex')));
+    expect(k.distinguishingId).toBe('1234567812345678');
+    expect(k.publicKeyPem).toContain('BEGIN PUBLIC KEY');
+    const r2 = await t.app.inject({ method: 'GET', url: '/api/documents/signing-key' });
+    expect((r2.json() as { publicKey: string }).publicKey).toBe(k.publicKey);
+    const client = new pg.Client({ connectionString: t.ownerUrl });
+    await client.connect();
+    try {
+      const rows = (await client.query<{ private_key_enc: string }>('select private_key_enc from document_signing_keys where retired_at is null')).rows;
+      expect(rows).toHaveLength(1);
+      expect(rows[0]!.private_key_enc).toMatch(/^sm4:v1:/);
+    } finally {
+      await client.end();
+    }
+  });
+});
+
+describe('signed estimate documents', () => {
+  it('renders the estimate as a signed PDF with Chinese text, totals and uppercase amount; the API verifies it', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/documents/estimates/${estimateId}?format=pdf`, headers: unitA.headers });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/pdf');
+    expect(String(res.headers['content-disposition'])).toContain(encodeURIComponent('预算测算-'));
+    const pdf = res.rawPayload;
+    const { text } = await extractText(new Uint8Array(pdf), { mergePages: true });
+    const flat = text.replace(/\s+/g, '');
+    expect(flat).toContain('预算测算');
+    expect(flat).toContain('282,294.44');
+    expect(flat).toContain('贰拾捌万贰仟贰佰玖拾肆元肆角肆分');
+
+    const ok = await verify(pdf);
+    expect(ok.statusCode).toBe(200);
+    const key = (await t.app.inject({ method: 'GET', url: '/api/documents/signing-key' })).json() as { fingerprint: string };
+    expect(ok.json()).toMatchObject({ valid: true, reason: null, format: 'pdf', docType: 'estimate', issuedBy: unitA.me.username, keyFingerprint: key.fingerprint });
+
+    const bad = Buffer.from(pdf);
+    bad[Math.floor(bad.length / 3)] = bad[Math.floor(bad.length / 3)]! ^ 0x04;
+    const no = await verify(bad);
+    expect(no.statusCode).toBe(200);
+    expect(no.json()).toMatchObject({ valid: false, reason: expect.stringContaining('altered') });
+  });
+
+  it('renders the estimate as a signed .xlsx with merged headers and totals', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/documents/estimates/${estimateId}?format=xlsx`, headers: unitA.headers });
+    expect(res.statusCode).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    expect(String(ws.getCell('A1').value)).toContain('预算测算');
+    const values: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => values.push(String(c.value))));
+    expect(values).toContain('金额（元）');
+    expect(values).toContain('合计');
+    expect(values).toContain('282294.44');
+    expect(values.some((v) => v.includes('贰拾捌万贰仟贰佰玖拾肆元肆角肆分'))).toBe(true);
+    expect((await verify(res.rawPayload)).json()).toMatchObject({ valid: true, format: 'xlsx' });
+  });
+
+  it("another unit cannot export the estimate; verifying needs a session and a file", async () => {
+    expect((await t.app.inject({ method: 'GET', url: `/api/documents/estimates/${estimateId}?format=pdf`, headers: unitB.headers })).statusCode).toBe(404);
+    expect((await t.app.inject({ method: 'GET', url: `/api/documents/estimates/${estimateId}?format=doc`, headers: unitA.headers })).statusCode).toBe(400);
+    expect((await t.app.inject({ method: 'POST', url: '/api/documents/verify', headers: { 'content-type': 'application/pdf' }, payload: Buffer.from('%PDF-1.3') })).statusCode).toBe(401);
+    const empty = await verify(Buffer.alloc(0));
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json()).toMatchObject({ code: 'documents.file_missing' });
+    expect((await verify(Buffer.from('not a document'))).json()).toMatchObject({ valid: false, reason: 'not a PDF or XLSX file' });
+  });
+});
