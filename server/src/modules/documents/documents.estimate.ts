@@ -1,13 +1,13 @@
 import type { EstimateDetail } from '../estimates/index.js';
-import type { DocumentModel } from './documents.model.js';
+import { formatCell, type DocumentModel } from './documents.model.js';
 
 const PERIOD_TEXT: Record<string, string> = { month: '元/月', year: '元/年', occurrence: '元/次', message: '元/条', certificate_year: '元/张/年', one_off: '元' };
 
 /** An estimate (预算测算) as a document: 服务项 | 计量 (单位, 数量, 期限) | 金额（元） (单价, 金额), totals, milestones. */
 export function estimateDocument(e: EstimateDetail): DocumentModel {
   const meta = [{ label: '状态', value: '草稿（测算，非正式报价）' }];
-  if (e.result.budget) meta.push({ label: '预算金额', value: `${e.result.budget.amount} 元${e.result.budget.overrun ? '（超出预算）' : ''}` });
-  if (e.result.ceiling) meta.push({ label: '最高限价', value: `${e.result.ceiling.amount} 元${e.result.ceiling.overrun ? '（超出最高限价）' : ''}` });
+  if (e.result.budget) meta.push({ label: '预算金额', value: `${formatCell(e.result.budget.amount, 'money')} 元${e.result.budget.overrun ? '（超出预算）' : ''}` });
+  if (e.result.ceiling) meta.push({ label: '最高限价', value: `${formatCell(e.result.ceiling.amount, 'money')} 元${e.result.ceiling.overrun ? '（超出最高限价）' : ''}` });
   return {
     docType: 'estimate',
     title: `预算测算：${e.title}`,
@@ -19,7 +19,7 @@ export function estimateDocument(e: EstimateDetail): DocumentModel {
       { key: 'item', header: ['服务项目', '服务项'], width: 24 },
       { key: 'unit', header: ['计量', '计价单位'], width: 10 },
       { key: 'quantity', header: ['计量', '数量'], kind: 'quantity', width: 9 },
-      { key: 'months', header: ['计量', '期限（月）'], width: 8 },
+      { key: 'months', header: ['计量', '期限（月）'], kind: 'integer', width: 8 },
       { key: 'unitPrice', header: ['金额（元）', '单价'], kind: 'money', width: 12 },
       { key: 'period', header: ['金额（元）', '计费周期'], width: 9 },
       { key: 'amount', header: ['金额（元）', '金额'], kind: 'money', width: 14 },
@@ -40,7 +40,7 @@ export function estimateDocument(e: EstimateDetail): DocumentModel {
     }),
     totals: { label: '合计', values: { amount: e.result.total } },
     amountInWords: { amount: e.result.total },
-    notes: e.result.milestones.map((m) => `付款节点 ${m.percent}%：${m.amount} 元（${m.uppercase}）`),
+    notes: e.result.milestones.map((m) => `付款节点 ${m.percent}%：${formatCell(m.amount, 'money')} 元（${m.uppercase}）`),
     signatures: ['编制单位（盖章）', '审核'],
   };
 }

@@ -36,10 +36,10 @@ export interface SignatureAttributes {
   /** Who exported the document, as shown to a reader (user name, unit). */
   issuedBy: string | null;
   signedAt: string;
-  /** SM3 of the uncompressed public key (65 bytes, 04 || x || y), hex. */
+  /** SM3 of the uncompressed public key (65 bytes, 04 || x || y), hex: names the key (published by the platform). */
   keyFingerprint: string;
-  publicKey: string;
   docType: string;
+  /** The document's title, at most 60 characters (the trailer stays well under 1 024 bytes). */
   title: string;
 }
 
@@ -75,8 +75,17 @@ function signMessage(message: Buffer, key: SigningKey): string {
 }
 
 /** Signs a generated PDF or XLSX (unsigned, as produced by the builders) and returns the signed file. */
-export function signDocument(unsigned: Buffer, format: SignedFormat, key: SigningKey, attrs: Omit<SignatureAttributes, 'v' | 'alg' | 'distId' | 'keyFingerprint' | 'publicKey'>): Buffer {
-  const full: SignatureAttributes = { v: 1, alg: 'SM2-SM3', distId: SM2_DISTINGUISHING_ID, keyFingerprint: publicKeyFingerprint(key.publicKey), publicKey: key.publicKey, ...attrs };
+export function signDocument(unsigned: Buffer, format: SignedFormat, key: SigningKey, attrs: Omit<SignatureAttributes, 'v' | 'alg' | 'distId' | 'keyFingerprint'>): Buffer {
+  const full: SignatureAttributes = {
+    v: 1,
+    alg: 'SM2-SM3',
+    distId: SM2_DISTINGUISHING_ID,
+    keyFingerprint: publicKeyFingerprint(key.publicKey),
+    ...attrs,
+    signer: attrs.signer.slice(0, 60),
+    issuedBy: attrs.issuedBy?.slice(0, 64) ?? null,
+    title: attrs.title.slice(0, 60),
+  };
   const attrLine = Buffer.from(`${ATTR_MARKER}${Buffer.from(JSON.stringify(full), 'utf8').toString('base64')}\n${SIG_MARKER}`, 'latin1');
   const trailerLength = attrLine.length + SIG_HEX_LENGTH + 1;
   let body: Buffer;
@@ -123,7 +132,7 @@ export function parseSignedDocument(data: Buffer): ParseResult {
   } catch {
     return { ok: false, reason: 'signature attributes unreadable' };
   }
-  if (attributes.v !== 1 || attributes.alg !== 'SM2-SM3' || typeof attributes.publicKey !== 'string' || !/^04[0-9a-f]{128}$/.test(attributes.publicKey)) {
+  if (attributes.v !== 1 || attributes.alg !== 'SM2-SM3' || typeof attributes.keyFingerprint !== 'string' || !/^[0-9a-f]{64}$/.test(attributes.keyFingerprint)) {
     return { ok: false, reason: 'unsupported signature attributes' };
   }
   if (format === 'xlsx') {
@@ -149,11 +158,11 @@ export function verifySignedDocument(data: Buffer, trustedKeys: readonly string[
   if (!r.ok) return { valid: false, reason: r.reason, format: detectFormat(data), attributes: null };
   const { attributes, signature, message, format } = r.parsed;
   if (attributes.distId !== SM2_DISTINGUISHING_ID) return { valid: false, reason: 'unsupported distinguishing ID', format, attributes };
-  if (attributes.keyFingerprint !== publicKeyFingerprint(attributes.publicKey)) return { valid: false, reason: 'key fingerprint does not match the public key', format, attributes };
-  if (!trustedKeys.includes(attributes.publicKey)) return { valid: false, reason: 'signed by a key that is not the platform\u2019s', format, attributes };
+  const publicKey = trustedKeys.find((k) => publicKeyFingerprint(k) === attributes.keyFingerprint);
+  if (!publicKey) return { valid: false, reason: 'signed by a key that is not the platform\u2019s', format, attributes };
   let ok: boolean;
   try {
-    ok = sm2.doVerifySignature(message, signature, attributes.publicKey, { hash: true, der: false, userId: SM2_DISTINGUISHING_ID });
+    ok = sm2.doVerifySignature(message, signature, publicKey, { hash: true, der: false, userId: SM2_DISTINGUISHING_ID });
   } catch {
     ok = false;
   }

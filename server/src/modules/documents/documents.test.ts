@@ -158,6 +158,13 @@ describe('SM2 signatures', () => {
     });
   }
 
+  it('keeps the PDF trailer under 1 024 bytes, so readers still find %%EOF, even with a long title', () => {
+    const signed = signDocument(pdf, 'pdf', key, { ...attrs, title: '政务云'.repeat(70), issuedBy: 'u'.repeat(200) });
+    expect(signed.length - pdf.length).toBeLessThan(1024);
+    expect(signed.subarray(-1024).toString('latin1')).toContain('%%EOF');
+    expect(verifySignedDocument(signed, [key.publicKey]).attributes?.title).toHaveLength(60);
+  });
+
   it('the signed workbook still opens (signature in the ZIP comment)', async () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(signDocument(xlsx, 'xlsx', key, attrs) as unknown as ArrayBuffer);
