@@ -1,0 +1,197 @@
+import { sql } from 'kysely';
+import type { Tx } from '../../platform/db/database.js';
+import type { UsageLine } from './billing.mapping.js';
+
+/** Raw SQL of the billing module (its own tables, plus read-only joins on the inventory and price lists). */
+
+export interface ActiveResource {
+  id: string;
+  kind: string;
+  providerOrgId: string;
+  nodeId: string;
+  unitOrgId: string | null;
+  systemId: string | null;
+  systemNo: string | null;
+  quantities: Record<string, unknown>;
+}
+
+export async function lockedBillCount(trx: Tx, month: string): Promise<number> {
+  const r = await sql<{ n: string }>`select count(*) as n from billing_bills where month = ${month}::date and status = 'locked'`.execute(trx);
+  return Number(r.rows[0]!.n);
+}
+
+/** Resources in force on `day`: created on or before it, not deleted on or before it. Physical devices excluded. */
+export async function activeResources(trx: Tx, day: string): Promise<ActiveResource[]> {
+  const r = await sql<ActiveResource>`
+    select id, kind, provider_org_id as "providerOrgId", node_id as "nodeId", unit_org_id as "unitOrgId",
+           system_id as "systemId", system_no as "systemNo", quantities
+      from inventory_resources
+     where kind <> 'physical_device' and created_date <= ${day}::date and (deleted_date is null or deleted_date > ${day}::date)`.execute(trx);
+  return r.rows;
+}
+
+export interface UsageRow extends UsageLine {
+  resource: ActiveResource;
+}
+
+export async function replaceDayUsage(trx: Tx, day: string, rows: UsageRow[]): Promise<void> {
+  await sql`delete from billing_usage where month = date_trunc('month', ${day}::date)::date and day = ${day}::date`.execute(trx);
+  const CHUNK = 20_000;
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    const part = rows.slice(i, i + CHUNK);
+    const col = <T>(f: (r: UsageRow) => T) => part.map(f);
+    await sql`
+      insert into billing_usage (day, month, resource_id, source_key, resource_kind, provider_org_id, node_id, unit_org_id, system_id,
+                                 system_no, item_code, item_kind, quantity, source_quantity, billing_unit, unmapped_reason)
+      select ${day}::date, date_trunc('month', ${day}::date)::date, u.*
+        from unnest(${col((r) => r.resource.id)}::uuid[], ${col((r) => r.sourceKey)}::text[], ${col((r) => r.resource.kind)}::text[],
+                    ${col((r) => r.resource.providerOrgId)}::uuid[], ${col((r) => r.resource.nodeId)}::uuid[], ${col((r) => r.resource.unitOrgId)}::uuid[],
+                    ${col((r) => r.resource.systemId)}::uuid[], ${col((r) => r.resource.systemNo)}::text[], ${col((r) => r.itemCode)}::text[],
+                    ${col((r) => r.itemKind)}::text[], ${col((r) => r.quantity)}::numeric[], ${col((r) => r.sourceQuantity)}::numeric[],
+                    ${col((r) => r.billingUnit)}::text[], ${col((r) => r.unmappedReason)}::text[]) as u`.execute(trx);
+  }
+}
+
+export interface AggregateRow {
+  unitOrgId: string;
+  providerOrgId: string;
+  nodeId: string;
+  systemNo: string | null;
+  systemId: string | null;
+  itemCode: string;
+  itemKind: string;
+  billingUnit: string | null;
+  priceListId: string | null;
+  priceListVersion: number | null;
+  unitPrice: string | null;
+  billingPeriod: string | null;
+  quantityDays: string;
+  resourceDays: string;
+}
+
+/**
+ * The month's usage summed per unit × provider × node × system × item × price segment: each day's usage joined with
+ * the provider's approved price list in force on that day (approved ranges of one provider never overlap: catalog
+ * module) and its price of the item. Baseline items take no price list.
+ */
+export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): Promise<AggregateRow[]> {
+  const r = await sql<AggregateRow>`
+    with pl as (
+      select p.id, p.provider_id, p.version_no, p.effective_from, coalesce(p.effective_to, '9999-12-31'::date) as effective_to
+        from price_lists p
+       where p.status = 'approved' and p.effective_from <= ${monthEnd}::date and coalesce(p.effective_to, '9999-12-31'::date) >= ${month}::date
+    )
+    select u.unit_org_id as "unitOrgId", u.provider_org_id as "providerOrgId", u.node_id as "nodeId", u.system_no as "systemNo",
+           min(u.system_id::text) as "systemId", u.item_code as "itemCode", u.item_kind as "itemKind", min(u.billing_unit) as "billingUnit",
+           pl.id as "priceListId", pl.version_no as "priceListVersion", i.unit_price as "unitPrice", i.billing_period as "billingPeriod",
+           sum(u.quantity) as "quantityDays", count(*) as "resourceDays"
+      from billing_usage u
+      left join pl on u.item_kind <> 'baseline' and pl.provider_id = u.provider_org_id and u.day between pl.effective_from and pl.effective_to
+      left join price_list_items i on i.price_list_id = pl.id and i.item_code = u.item_code
+     where u.month = ${month}::date and u.item_code is not null and u.unit_org_id is not null
+     group by u.unit_org_id, u.provider_org_id, u.node_id, u.system_no, u.item_code, u.item_kind, pl.id, pl.version_no, i.unit_price, i.billing_period`.execute(trx);
+  return r.rows;
+}
+
+export async function usageCounts(trx: Tx, month: string): Promise<{ unmapped: number; unowned: number }> {
+  const r = await sql<{ unmapped: string; unowned: string }>`
+    select count(*) filter (where item_code is null) as unmapped, count(*) filter (where item_code is not null and unit_org_id is null) as unowned
+      from billing_usage where month = ${month}::date`.execute(trx);
+  return { unmapped: Number(r.rows[0]!.unmapped), unowned: Number(r.rows[0]!.unowned) };
+}
+
+export async function orgNames(trx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const r = await sql<{ id: string; name: string }>`select id, name from organisations where id = any(${ids}::uuid[])`.execute(trx);
+  return new Map(r.rows.map((x) => [x.id, x.name]));
+}
+
+export async function systemNames(trx: Tx, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const r = await sql<{ id: string; name: string }>`select id, name from information_systems where id = any(${ids}::uuid[])`.execute(trx);
+  return new Map(r.rows.map((x) => [x.id, x.name]));
+}
+
+export interface BillRow {
+  id: string;
+  month: string;
+  unitOrgId: string;
+  providerOrgId: string;
+  unitName: string;
+  providerName: string;
+  status: string;
+  total: string;
+  priceMissingCount: number;
+  computedAt: Date;
+  providerConfirmedAt: Date | null;
+  unitConfirmedAt: Date | null;
+  lockedAt: Date | null;
+  openDisputes: number;
+}
+
+const BILL_COLUMNS = sql`b.id, to_char(b.month, 'YYYY-MM') as month, b.unit_org_id as "unitOrgId", b.provider_org_id as "providerOrgId",
+  b.unit_name as "unitName", b.provider_name as "providerName", b.status, b.total, b.price_missing_count as "priceMissingCount",
+  b.computed_at as "computedAt", b.provider_confirmed_at as "providerConfirmedAt", b.unit_confirmed_at as "unitConfirmedAt",
+  b.locked_at as "lockedAt",
+  (select count(*)::int from billing_disputes d where d.bill_id = b.id and d.status = 'open') as "openDisputes"`;
+
+export async function findBill(trx: Tx, id: string, forUpdate = false): Promise<BillRow | null> {
+  const r = forUpdate
+    ? await sql<BillRow>`select ${BILL_COLUMNS} from billing_bills b where b.id = ${id}::uuid for update of b`.execute(trx)
+    : await sql<BillRow>`select ${BILL_COLUMNS} from billing_bills b where b.id = ${id}::uuid`.execute(trx);
+  return r.rows[0] ?? null;
+}
+
+export async function listBills(
+  trx: Tx,
+  f: { month?: string | undefined; unitOrgId?: string | undefined; providerOrgId?: string | undefined; status?: string | undefined },
+): Promise<BillRow[]> {
+  const r = await sql<BillRow>`
+    select ${BILL_COLUMNS} from billing_bills b
+     where (${f.month ?? null}::text is null or b.month = to_date(${f.month ?? null}::text, 'YYYY-MM'))
+       and (${f.unitOrgId ?? null}::uuid is null or b.unit_org_id = ${f.unitOrgId ?? null}::uuid)
+       and (${f.providerOrgId ?? null}::uuid is null or b.provider_org_id = ${f.providerOrgId ?? null}::uuid)
+       and (${f.status ?? null}::text is null or b.status = ${f.status ?? null}::text)
+     order by b.month desc, b.unit_name, b.provider_name
+     limit 2000`.execute(trx);
+  return r.rows;
+}
+
+export interface LineRow {
+  id: string;
+  lineType: string;
+  nodeId: string | null;
+  systemId: string | null;
+  systemNo: string | null;
+  systemName: string | null;
+  itemCode: string | null;
+  itemName: string | null;
+  itemKind: string | null;
+  billingUnit: string | null;
+  priceListId: string | null;
+  priceListVersion: number | null;
+  unitPrice: string | null;
+  billingPeriod: string | null;
+  quantityDays: string | null;
+  resourceDays: number | null;
+  amount: string | null;
+  priceStatus: string;
+  adjustmentId: string | null;
+  reason: string | null;
+}
+
+export async function billLines(trx: Tx, billId: string): Promise<LineRow[]> {
+  const r = await sql<LineRow>`
+    select id, line_type as "lineType", node_id as "nodeId", system_id as "systemId", system_no as "systemNo", system_name as "systemName",
+           item_code as "itemCode", item_name as "itemName", item_kind as "itemKind", billing_unit as "billingUnit",
+           price_list_id as "priceListId", price_list_version as "priceListVersion", unit_price as "unitPrice", billing_period as "billingPeriod",
+           quantity_days as "quantityDays", resource_days as "resourceDays", amount, price_status as "priceStatus",
+           adjustment_id as "adjustmentId", reason
+      from billing_bill_lines where bill_id = ${billId}::uuid
+     order by line_type desc, system_no nulls last, item_code, price_list_version nulls first`.execute(trx);
+  return r.rows;
+}
+
+export async function findLine(trx: Tx, billId: string, lineId: string): Promise<LineRow | null> {
+  return (await billLines(trx, billId)).find((l) => l.id === lineId) ?? null;
+}
