@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../../test/harness.js';
+import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import { linesFromOrderTable, type OrderRow } from '../estimates/index.js';
@@ -12,6 +12,9 @@ let t: TestApp;
 let unitA: Session;
 let unitB: Session;
 let estimateId: string;
+let contractId: string;
+let provider: Session;
+let otherProvider: Session;
 
 interface OrderDoc {
   seed: string;
@@ -45,6 +48,33 @@ beforeAll(async () => {
   });
   expect(res.statusCode).toBe(201);
   estimateId = (res.json() as { id: string }).id;
+
+  const p = await createOrg(t, { kind: 'cloud_provider', name: unique('文档服务商') });
+  const q = await createOrg(t, { kind: 'cloud_provider' });
+  provider = (await signedInUser(t, { orgId: p.id, roles: ['provider_staff'] })).session;
+  otherProvider = (await signedInUser(t, { orgId: q.id, roles: ['provider_staff'] })).session;
+  const adminA = (await signedInUser(t, { orgId: a.id, roles: ['unit_admin'] })).session;
+  const c = await t.app.inject({
+    method: 'POST',
+    url: '/api/contracts',
+    headers: adminA.headers,
+    payload: {
+      providerId: p.id,
+      contractNo: unique('HT'),
+      name: '政务云资源租用服务合同',
+      amount: '1000000.01',
+      serviceStart: '2026-01-01',
+      serviceEnd: '2026-12-31',
+      fiscalYears: [2026],
+      milestones: [
+        { name: '首款', condition: '合同签订后20个工作日内', percent: '50', dueDate: '2026-01-31' },
+        { name: '中期款', percent: '16.67', dueDate: '2026-06-30' },
+        { name: '尾款', condition: '最终验收后', percent: '33.33', dueDate: '2026-12-31' },
+      ],
+    },
+  });
+  expect(c.statusCode, c.body).toBe(201);
+  contractId = (c.json() as { id: string }).id;
 });
 afterAll(async () => t.close());
 
@@ -123,5 +153,36 @@ describe('signed estimate documents', () => {
     expect(empty.statusCode).toBe(400);
     expect(empty.json()).toMatchObject({ code: 'documents.file_missing' });
     expect((await verify(Buffer.from('not a document'))).json()).toMatchObject({ valid: false, reason: 'not a PDF or XLSX file' });
+  });
+});
+
+describe('signed contract documents', () => {
+  it('renders the contract summary and payment schedule as a signed PDF with exact amounts that verifies', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/documents/contracts/${contractId}?format=pdf`, headers: unitA.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    const flat = (await extractText(new Uint8Array(res.rawPayload), { mergePages: true })).text.replace(/\s+/g, '');
+    expect(flat).toContain('合同概要及付款计划');
+    expect(flat).toContain('付款条件');
+    // 50% / 16.67% / 33.33% of 1,000,000.01: the parts add up to the amount exactly.
+    expect(flat).toContain('500,000.01');
+    expect(flat).toContain('166,700.00');
+    expect(flat).toContain('333,300.00');
+    expect(flat).toContain('1,000,000.01');
+    expect(flat).toContain('壹佰万元零壹分');
+    expect((await verify(res.rawPayload)).json()).toMatchObject({ valid: true, format: 'pdf', docType: 'contract' });
+  });
+
+  it('as .xlsx for the provider of the contract; not for another provider', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/documents/contracts/${contractId}?format=xlsx`, headers: provider.headers });
+    expect(res.statusCode, res.body).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer);
+    const ws = wb.worksheets[0]!;
+    const values: string[] = [];
+    ws.eachRow((row) => row.eachCell((c) => values.push(String(c.value))));
+    expect(values).toContain('付款金额');
+    expect(values).toContain('1000000.01');
+    expect((await verify(res.rawPayload, provider.headers)).json()).toMatchObject({ valid: true, format: 'xlsx', docType: 'contract' });
+    expect((await t.app.inject({ method: 'GET', url: `/api/documents/contracts/${contractId}?format=xlsx`, headers: otherProvider.headers })).statusCode).toBe(404);
   });
 });

@@ -3,12 +3,19 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { App } from '../../platform/http/server.js';
 import { AppError } from '../../platform/errors.js';
 import type { EstimatesService } from '../estimates/index.js';
+import type { ContractsService } from '../contracts/index.js';
+import { contractDocument } from './documents.contract.js';
 import { estimateDocument } from './documents.estimate.js';
 import { formatQuerySchema, idParamsSchema, signingKeySchema, verifyReportSchema } from './documents.schemas.js';
 import type { DocumentsService, RenderedDocument } from './documents.service.js';
 
 const tags = ['documents'];
 export const VERIFY_BODY_LIMIT = 50 * 1024 * 1024;
+
+/** Beijing time `YYYY-MM-DD HH:mm:ss`. */
+export function shanghaiNow(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+}
 
 /** Sends a signed document as a download (file name in UTF-8 as RFC 6266 asks, ASCII fallback). */
 export function sendDocument(reply: FastifyReply, doc: RenderedDocument): FastifyReply {
@@ -20,7 +27,7 @@ export function sendDocument(reply: FastifyReply, doc: RenderedDocument): Fastif
     .send(doc.data);
 }
 
-export async function registerDocumentRoutes(app: App, service: DocumentsService, deps: { estimates: EstimatesService }): Promise<void> {
+export async function registerDocumentRoutes(app: App, service: DocumentsService, deps: { estimates: EstimatesService; contracts: ContractsService }): Promise<void> {
   app.get(
     '/api/documents/signing-key',
     {
@@ -38,6 +45,19 @@ export async function registerDocumentRoutes(app: App, service: DocumentsService
     async (request, reply) => {
       const detail = await deps.estimates.get(request.ctx, request.params.id);
       return sendDocument(reply, await service.render(request.ctx, estimateDocument(detail), request.query.format, `预算测算-${detail.title}`));
+    },
+  );
+
+  app.get(
+    '/api/documents/contracts/:id',
+    {
+      config: { permission: 'contract:read' },
+      schema: { tags, summary: 'A contract summary and payment schedule (合同概要及付款计划) as a signed PDF or .xlsx', params: idParamsSchema, querystring: formatQuerySchema, produces: ['application/pdf', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+    },
+    async (request, reply) => {
+      const contract = await deps.contracts.getContract(request.ctx, request.params.id);
+      const model = contractDocument(contract, shanghaiNow());
+      return sendDocument(reply, await service.render(request.ctx, model, request.query.format, `合同概要-${contract.contractNo}`));
     },
   );
 
