@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import type { EstimatesService } from '../estimates/index.js';
 import type { ContractsService } from '../contracts/index.js';
 import { contractDocument } from './documents.contract.js';
+import { billDocument, type BillSource } from './documents.bill.js';
 import { estimateDocument } from './documents.estimate.js';
 import { formatQuerySchema, idParamsSchema, signingKeySchema, verifyReportSchema } from './documents.schemas.js';
 import type { DocumentsService, RenderedDocument } from './documents.service.js';
@@ -27,7 +28,7 @@ export function sendDocument(reply: FastifyReply, doc: RenderedDocument): Fastif
     .send(doc.data);
 }
 
-export async function registerDocumentRoutes(app: App, service: DocumentsService, deps: { estimates: EstimatesService; contracts: ContractsService }): Promise<void> {
+export async function registerDocumentRoutes(app: App, service: DocumentsService, deps: { estimates: EstimatesService; contracts: ContractsService; bills?: BillSource }): Promise<void> {
   app.get(
     '/api/documents/signing-key',
     {
@@ -60,6 +61,21 @@ export async function registerDocumentRoutes(app: App, service: DocumentsService
       return sendDocument(reply, await service.render(request.ctx, model, request.query.format, `合同概要-${contract.contractNo}`));
     },
   );
+
+  const bills = deps.bills;
+  if (bills) {
+    app.get(
+      '/api/documents/bills/:id',
+      {
+        config: { permission: 'billing:read' },
+        schema: { tags, summary: 'A monthly bill (月度账单) as a signed PDF or .xlsx: lines, 合计, 大写金额', params: idParamsSchema, querystring: formatQuerySchema, produces: ['application/pdf', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] },
+      },
+      async (request, reply) => {
+        const bill = await bills.get(request.ctx, request.params.id);
+        return sendDocument(reply, await service.render(request.ctx, billDocument(bill), request.query.format, `账单-${bill.month}-${bill.unit.name}-${bill.provider.name}`));
+      },
+    );
+  }
 
   // Verification takes the file's bytes as the request body (any content type, e.g. application/pdf).
   await app.register(async (plugin) => {

@@ -10,6 +10,7 @@ import { buildPdf } from './documents.pdf.js';
 import { buildXlsx } from './documents.xlsx.js';
 import { generateSigningKey, parseSignedDocument, publicKeyPem, signatureToDer, signDocument, verifySignedDocument, type SignedFormat } from './documents.signature.js';
 import { parsePublicKey, verifySignatureFile } from './documents.cli.js';
+import { billDocument, type BillDocumentData } from './documents.bill.js';
 
 const rows = Array.from({ length: 70 }, (_, i) => ({
   item: `云主机 vCPU 第${i + 1}项`,
@@ -243,4 +244,40 @@ describe('verify-signature command', () => {
     expect(no.stdout).toContain('INVALID');
     expect(no.status).toBe(1);
   }, 120_000);
+});
+
+describe('bill document', () => {
+  const line = { lineType: 'usage', systemNo: 'HD-2026-001', systemName: '区教委门户', billingPeriod: 'month', priceStatus: 'ok', reason: null };
+  const bill: BillDocumentData = {
+    month: '2026-10',
+    unit: { name: '北京市海淀区教育委员会' },
+    provider: { name: '天翼云' },
+    status: 'locked',
+    total: '5230.47',
+    computedAt: '2026-11-01T01:00:00.000Z',
+    providerConfirmedAt: '2026-11-02T02:00:00.000Z',
+    unitConfirmedAt: '2026-11-03T03:00:00.000Z',
+    lockedAt: '2026-11-04T04:00:00.000Z',
+    priceMissingCount: 1,
+    daysInMonth: 31,
+    lines: [
+      { ...line, itemCode: 'JS-01', itemName: 'vCPU', billingUnit: '核', unitPrice: '14.02', quantityDays: '1984', averageQuantity: '64', amount: '897.28' },
+      { ...line, itemCode: 'JS-02', itemName: '内存', billingUnit: 'GB', unitPrice: '41.15', quantityDays: '3968', averageQuantity: '128', amount: '5267.20' },
+      { ...line, lineType: 'adjustment', itemCode: 'JS-02', itemName: '内存', billingUnit: 'GB', unitPrice: '41.15', quantityDays: null, averageQuantity: null, amount: '-934.01' },
+      { ...line, itemCode: 'CC-09', itemName: '对象存储', billingUnit: '100GB', unitPrice: null, quantityDays: '31', averageQuantity: '1', amount: null, priceStatus: 'price_missing', reason: '价格表缺少该服务项' },
+    ],
+  };
+  it('renders lines, adjustment, missing price, 合计 and 大写 in PDF and .xlsx', async () => {
+    const model = billDocument(bill);
+    expect(model.title).toBe('2026年10月政务云服务费用账单');
+    const text = (await extractText(new Uint8Array(await buildPdf(model)), { mergePages: true })).text.replace(/\s+/g, '');
+    for (const s of ['2026年10月政务云服务费用账单', '北京市海淀区教育委员会', '锁定时间：2026-11-0412:00', '5,267.20', '-934.01', '调整', '价格表缺少该服务项', '5,230.47', '伍仟贰佰叁拾元肆角柒分', '有1行缺少有效价格']) {
+      expect(text, s).toContain(s);
+    }
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load((await buildXlsx(model)) as unknown as ArrayBuffer);
+    const values: unknown[] = [];
+    wb.worksheets[0]!.eachRow((row) => row.eachCell((c) => values.push(c.value)));
+    expect(values).toEqual(expect.arrayContaining(['信息系统', '服务项', '计费', '数量', '资源·天', '金额（元）', 5230.47, -934.01]));
+  });
 });
