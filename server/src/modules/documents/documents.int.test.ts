@@ -4,7 +4,7 @@ import pg from 'pg';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session } from '../../test/fixtures.js';
+import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
 import { linesFromOrderTable, type OrderRow } from '../estimates/index.js';
 
@@ -121,6 +121,11 @@ describe('signed estimate documents', () => {
     expect(ok.statusCode).toBe(200);
     const key = (await t.app.inject({ method: 'GET', url: '/api/documents/signing-key' })).json() as { fingerprint: string };
     expect(ok.json()).toMatchObject({ valid: true, reason: null, format: 'pdf', docType: 'estimate', issuedBy: unitA.me.username, keyFingerprint: key.fingerprint });
+
+    // The export is in the audit log with the SM3 of the very file handed out.
+    const audit = await auditRecords(t, { action: 'documents.sign', targetId: estimateId });
+    expect(audit.map((a) => (a.details as { sm3: string }).sm3)).toContain(sm3Hex(pdf));
+    expect(audit[0]).toMatchObject({ target_type: 'estimate', actor_username: unitA.me.username });
 
     const bad = Buffer.from(pdf);
     bad[Math.floor(bad.length / 3)] = bad[Math.floor(bad.length / 3)]! ^ 0x04;

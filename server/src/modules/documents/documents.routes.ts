@@ -45,7 +45,7 @@ export async function registerDocumentRoutes(app: App, service: DocumentsService
     },
     async (request, reply) => {
       const detail = await deps.estimates.get(request.ctx, request.params.id);
-      return sendDocument(reply, await service.render(request.ctx, estimateDocument(detail), request.query.format, `预算测算-${detail.title}`));
+      return sendDocument(reply, await service.render(request.ctx, estimateDocument(detail), request.query.format, { filenameStem: `预算测算-${detail.title}`, targetId: detail.id }));
     },
   );
 
@@ -58,7 +58,7 @@ export async function registerDocumentRoutes(app: App, service: DocumentsService
     async (request, reply) => {
       const contract = await deps.contracts.getContract(request.ctx, request.params.id);
       const model = contractDocument(contract, shanghaiNow());
-      return sendDocument(reply, await service.render(request.ctx, model, request.query.format, `合同概要-${contract.contractNo}`));
+      return sendDocument(reply, await service.render(request.ctx, model, request.query.format, { filenameStem: `合同概要-${contract.contractNo}`, targetId: contract.id }));
     },
   );
 
@@ -72,7 +72,7 @@ export async function registerDocumentRoutes(app: App, service: DocumentsService
       },
       async (request, reply) => {
         const bill = await bills.get(request.ctx, request.params.id);
-        return sendDocument(reply, await service.render(request.ctx, billDocument(bill), request.query.format, `账单-${bill.month}-${bill.unit.name}-${bill.provider.name}`));
+        return sendDocument(reply, await service.render(request.ctx, billDocument(bill), request.query.format, { filenameStem: `账单-${bill.month}-${bill.unit.name}-${bill.provider.name}`, targetId: request.params.id }));
       },
     );
   }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import type { Db } from '../../platform/db/database.js';
-import type { FieldCipher } from '../../platform/crypto/index.js';
+import { withTx, type Db } from '../../platform/db/database.js';
+import { recordAudit } from '../audit/index.js';
+import { sm3Hex, type FieldCipher } from '../../platform/crypto/index.js';
 import type { RequestContext } from '../../platform/context.js';
 import { buildPdf } from './documents.pdf.js';
 import { buildXlsx } from './documents.xlsx.js';
@@ -133,24 +134,38 @@ export class DocumentsService {
     };
   }
 
-  /** Signs an unsigned PDF or .xlsx produced by the builders. */
-  async sign(ctx: RequestContext, unsigned: Buffer, meta: { docType: string; title: string }): Promise<Buffer> {
+  /**
+   * Signs an unsigned PDF or .xlsx produced by the builders and records the export in the audit log
+   * (`documents.sign`: kind, object id, format, title, signing time, key fingerprint and the SM3 of the signed file).
+   */
+  async sign(ctx: RequestContext, unsigned: Buffer, meta: { docType: string; title: string; targetId?: string | null }): Promise<Buffer> {
     const format = detectFormat(unsigned);
     if (!format) throw new RangeError('only PDF and .xlsx documents can be signed');
     const key = await this.activeKey();
-    return signDocument(unsigned, format, key, {
+    const signedAt = new Date().toISOString();
+    const signed = signDocument(unsigned, format, key, {
       signer: key.signer,
       issuedBy: ctx.actor.kind === 'system' ? null : ctx.actor.username,
-      signedAt: new Date().toISOString(),
+      signedAt,
       docType: meta.docType,
       title: meta.title,
     });
+    await withTx(this.db, ctx, (trx) =>
+      recordAudit(trx, ctx, {
+        action: 'documents.sign',
+        targetType: meta.docType,
+        targetId: meta.targetId ?? null,
+        details: { format, title: meta.title.slice(0, 200), signedAt, keyFingerprint: publicKeyFingerprint(key.publicKey), sm3: sm3Hex(signed), bytes: signed.length },
+      }),
+    );
+    return signed;
   }
 
   /** Renders a document model as a signed PDF or .xlsx. */
-  async render(ctx: RequestContext, model: DocumentModel, format: SignedFormat, filenameStem = model.title): Promise<RenderedDocument> {
+  async render(ctx: RequestContext, model: DocumentModel, format: SignedFormat, opts: { filenameStem?: string; targetId?: string | null } = {}): Promise<RenderedDocument> {
     const unsigned = format === 'pdf' ? await buildPdf(model) : await buildXlsx(model);
-    const data = await this.sign(ctx, unsigned, { docType: model.docType, title: model.title });
+    const data = await this.sign(ctx, unsigned, { docType: model.docType, title: model.title, targetId: opts.targetId });
+    const filenameStem = opts.filenameStem ?? model.title;
     const stem = filenameStem.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80) || 'document';
     return { data, contentType: CONTENT_TYPES[format], filename: `${stem}.${format}` };
   }
