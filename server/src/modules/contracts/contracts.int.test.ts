@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import { ContractsService, type BillReader } from './contracts.service.js';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -217,5 +218,35 @@ describe('contracts', () => {
     expect((await t.app.inject({ method: 'PUT', url: `/api/budgets/${budgetId}`, headers: adminB.headers, payload: { fiscalYear: 2026, amount: '1' } })).statusCode).toBe(404);
     // An active contract is not deleted.
     expect((await t.app.inject({ method: 'DELETE', url: `/api/contracts/${c.id}`, headers: adminA.headers })).json().code).toBe('contracts.not_draft');
+  });
+
+  it('copies billed amounts from the billing module month by month, replacing the month as a whole', async () => {
+    const svc = new ContractsService(t.deps.db);
+    type FakeBill = Awaited<ReturnType<BillReader['get']>>;
+    let bills: FakeBill[] = [
+      { id: 'b1', month: '2027-03', unit: { id: unitAOrg.id }, provider: { id: provP.id }, lines: [
+        { systemId: systemA.id, amount: '100.10' }, { systemId: systemA.id, amount: '0.20' }, { systemId: null, amount: '-5.00' }, { systemId: systemA.id, amount: null },
+      ] },
+      { id: 'b2', month: '2027-03', unit: { id: unitAOrg.id }, provider: { id: provQ.id }, lines: [{ systemId: systemA.id, amount: '7.00' }] },
+    ];
+    const reader: BillReader = {
+      list: async (_ctx, q) => ({ items: bills.filter((b) => !q.month || b.month === q.month) }),
+      get: async (_ctx, id) => bills.find((b) => b.id === id)!,
+    };
+    expect(await svc.syncFromBilling()).toEqual({ months: 0, bills: 0, rows: 0 }); // no billing linked
+    svc.setBillReader(reader);
+    expect(await svc.syncFromBilling()).toEqual({ months: 1, bills: 2, rows: 3 });
+    const rows = async () => (await owner.query(`select provider_id, system_id, amount::text from contract_consumption where unit_id = $1 and month = '2027-03-01' order by provider_id = $2 desc, system_id nulls first`, [unitAOrg.id, provP.id])).rows;
+    expect(await rows()).toEqual([
+      { provider_id: provP.id, system_id: null, amount: '-5.00' },
+      { provider_id: provP.id, system_id: systemA.id, amount: '100.30' },
+      { provider_id: provQ.id, system_id: systemA.id, amount: '7.00' },
+    ]);
+    expect(await svc.syncFromBilling(['2027-03'])).toEqual({ months: 1, bills: 2, rows: 3 });
+    expect((await rows()).length).toBe(3);
+    // A recomputed bill replaces its figures; a bill that is gone leaves nothing behind.
+    bills = [{ id: 'b1', month: '2027-03', unit: { id: unitAOrg.id }, provider: { id: provP.id }, lines: [{ systemId: systemA.id, amount: '50.00' }] }];
+    await svc.syncFromBilling(['2027-03']);
+    expect(await rows()).toEqual([{ provider_id: provP.id, system_id: systemA.id, amount: '50.00' }]);
   });
 });

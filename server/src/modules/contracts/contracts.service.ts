@@ -28,12 +28,28 @@ const beijingTime = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOStri
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
 /**
+ * What this module reads of the billing module (BillingService satisfies it): the bills of a month and each bill's
+ * lines. Set by the container with `setBillReader`.
+ */
+export interface BillReader {
+  list(ctx: RequestContext, q: { month?: string }): Promise<{ items: Array<{ id: string; month: string }> }>;
+  get(ctx: RequestContext, id: string): Promise<{ id: string; month: string; unit: { id: string }; provider: { id: string }; lines: Array<{ systemId: string | null; amount: string | null }> }>;
+}
+
+/**
  * 合同与预算: contracts between a user unit and a cloud provider with their payment schedule, fiscal-year budgets, the
  * billed consumption counted against both, and the warnings of the daily job. Visibility by RLS (0051): the unit sees
  * its own, the provider the contracts it is party to, the management unit all; another party's contract is a 404.
  */
 export class ContractsService {
+  private bills: BillReader | null = null;
+
   constructor(private readonly db: Db) {}
+
+  /** Links the billing module: `syncFromBilling` (and the daily job) then read the bills through it. */
+  setBillReader(reader: BillReader): void {
+    this.bills = reader;
+  }
 
   // ---- contracts ----------------------------------------------------------------------------------------------
 
@@ -270,6 +286,41 @@ export class ContractsService {
     return withTx(this.db, ctx, async (trx) => {
       for (const r of records) await this.recordConsumption(trx, r);
     });
+  }
+
+  /**
+   * Copies the billed amounts of the given months (default: every month that has bills) from the billing module into
+   * contract_consumption: per bill, the sum of its priced lines by information system (lines without a system, e.g.
+   * adjustments, under none). Each month is replaced as a whole in one transaction, so a rerun, a recomputed bill or
+   * a removed bill leaves no stale figure. Bills of every status count (a draft is what has been billed so far).
+   */
+  async syncFromBilling(months?: readonly string[]): Promise<{ months: number; bills: number; rows: number }> {
+    if (!this.bills) return { months: 0, bills: 0, rows: 0 };
+    const ctx = systemContext('contracts.sync');
+    const wanted = months?.length ? [...new Set(months.map((m) => normaliseMonth(m).slice(0, 7)))] : [...new Set((await this.bills.list(ctx, {})).items.map((b) => b.month.slice(0, 7)))];
+    let billCount = 0;
+    let rowCount = 0;
+    for (const month of wanted) {
+      const listed = await this.bills.list(ctx, { month });
+      const totals = new Map<string, ConsumptionRecord & { sum: Dec }>();
+      for (const b of listed.items) {
+        const bill = await this.bills.get(ctx, b.id);
+        billCount++;
+        for (const l of bill.lines) {
+          if (l.amount === null) continue;
+          const key = `${bill.unit.id}|${bill.provider.id}|${l.systemId ?? ''}`;
+          const t = totals.get(key) ?? { unitId: bill.unit.id, providerId: bill.provider.id, systemId: l.systemId, month, amount: '0', sum: new Dec(0) };
+          t.sum = t.sum.plus(l.amount);
+          totals.set(key, t);
+        }
+      }
+      await withTx(this.db, ctx, async (trx) => {
+        await trx.deleteFrom('contractConsumption').where('month', '=', `${month}-01`).execute();
+        for (const t of totals.values()) await this.recordConsumption(trx, { unitId: t.unitId, providerId: t.providerId, systemId: t.systemId ?? null, month, amount: t.sum.toFixed(2) });
+      });
+      rowCount += totals.size;
+    }
+    return { months: wanted.length, bills: billCount, rows: rowCount };
   }
 
   listWarnings(ctx: RequestContext, all = false): Promise<Warning[]> {

@@ -4,7 +4,7 @@
  * fiscal-year budgets, the billed consumption counted against both (fed through `recordConsumption`), warnings
  * (job `contracts.warnings`) and the contract summary workbook (`buildContractWorkbook`, a pure function).
  */
-export { ContractsService, beijingToday } from './contracts.service.js';
+export { ContractsService, beijingToday, type BillReader } from './contracts.service.js';
 export { registerContractRoutes } from './contracts.routes.js';
 export { registerContractJobs } from './contracts.jobs.js';
 export { buildContractWorkbook, type ContractWorkbookData } from './contracts.xlsx.js';
