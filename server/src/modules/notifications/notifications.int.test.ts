@@ -44,7 +44,7 @@ let smtpFailures = 0;
 const mails: Received[] = [];
 let hookServer: http.Server;
 let hookUrl: string;
-const hooks: Array<{ headers: http.IncomingHttpHeaders; body: string }> = [];
+const hooks: Array<{ url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
 
 let mgmt: Session;
 let unitA: { user: TestUser; session: Session };
@@ -86,7 +86,7 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      hooks.push({ headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      hooks.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.setHeader('content-type', 'application/json');
       res.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
     });
@@ -229,12 +229,17 @@ describe('robot webhook and preferences', () => {
     expect(prefs.statusCode, prefs.body).toBe(200);
     expect((prefs.json() as { kinds: Array<{ kind: string; custom: boolean; email: boolean }> }).kinds.find((k) => k.kind === 'test.robot')).toMatchObject({ custom: true, email: false });
 
+    // Saving the masked URL the page shows keeps the stored one (with its key).
+    const again = await t.app.inject({ method: 'PUT', url: '/api/notifications/webhook', headers: unitA.session.headers, payload: { url: set.json().webhook.url, format: 'wecom' } });
+    expect(again.json().webhook).toMatchObject({ hasSecret: true, url: set.json().webhook.url });
+
     const mailsBefore = mails.filter((m) => m.to.includes(emailA)).length;
     const res = await notifyA('test.robot', '重保期通知', '3月1日起进入重保期');
     expect(res.deliveries).toBe(1);
     await t.container.notifications.deliverDue();
     const hook = hooks.find((h) => h.headers['x-zhengyun-delivery'] && h.body.includes('3月1日起进入重保期'))!;
     expect(hook).toBeTruthy();
+    expect(hook.url).toBe('/robot/send?key=abcdef123456');
     const body = JSON.parse(hook.body) as { msgtype: string; markdown: { content: string } };
     expect(body.msgtype).toBe('markdown');
     expect(body.markdown.content).toContain('重保期通知');

@@ -350,10 +350,12 @@ export class NotificationService {
   async setWebhook(ctx: RequestContext, input: WebhookInput): Promise<Preferences> {
     const userId = userOf(ctx);
     await withTx(this.db, ctx, async (trx) => {
-      const existing = await trx.selectFrom('notificationWebhooks').select(['id', 'secretEnc']).where('userId', '=', userId).executeTakeFirst();
+      const existing = await trx.selectFrom('notificationWebhooks').select(['id', 'secretEnc', 'url']).where('userId', '=', userId).executeTakeFirst();
       const secretEnc = input.secret === undefined ? (existing?.secretEnc ?? null) : input.secret === null ? null : this.cipher.encrypt(input.secret);
-      if (existing) await trx.updateTable('notificationWebhooks').set({ url: input.url, format: input.format, secretEnc, updatedBy: userId, updatedAt: new Date() }).where('id', '=', existing.id).execute();
-      else await trx.insertInto('notificationWebhooks').values({ userId, url: input.url, format: input.format, secretEnc, updatedBy: userId }).execute();
+      // The page shows the URL with its key masked: sent back unchanged, it keeps the stored one.
+      const url = existing && input.url === maskUrl(existing.url) ? existing.url : input.url;
+      if (existing) await trx.updateTable('notificationWebhooks').set({ url, format: input.format, secretEnc, updatedBy: userId, updatedAt: new Date() }).where('id', '=', existing.id).execute();
+      else await trx.insertInto('notificationWebhooks').values({ userId, url, format: input.format, secretEnc, updatedBy: userId }).execute();
     });
     return this.preferences(ctx);
   }
@@ -368,11 +370,12 @@ export class NotificationService {
     return withTx(this.db, ctx, async (trx) => {
       const org = await trx.selectFrom('organisations').select('id').where('id', '=', orgId).executeTakeFirst();
       if (!org) throw notFound('organisation', orgId);
-      const existing = await trx.selectFrom('notificationWebhooks').select(['id', 'secretEnc']).where('orgId', '=', orgId).executeTakeFirst();
+      const existing = await trx.selectFrom('notificationWebhooks').select(['id', 'secretEnc', 'url']).where('orgId', '=', orgId).executeTakeFirst();
       const secretEnc = input.secret === undefined ? (existing?.secretEnc ?? null) : input.secret === null ? null : this.cipher.encrypt(input.secret);
+      const url = existing && input.url === maskUrl(existing.url) ? existing.url : input.url;
       const row = existing
-        ? await trx.updateTable('notificationWebhooks').set({ url: input.url, format: input.format, secretEnc, updatedBy: ctx.actor.userId, updatedAt: new Date() }).where('id', '=', existing.id).returning(['url', 'format', 'secretEnc', 'updatedAt']).executeTakeFirstOrThrow()
-        : await trx.insertInto('notificationWebhooks').values({ orgId, url: input.url, format: input.format, secretEnc, updatedBy: ctx.actor.userId }).returning(['url', 'format', 'secretEnc', 'updatedAt']).executeTakeFirstOrThrow();
+        ? await trx.updateTable('notificationWebhooks').set({ url, format: input.format, secretEnc, updatedBy: ctx.actor.userId, updatedAt: new Date() }).where('id', '=', existing.id).returning(['url', 'format', 'secretEnc', 'updatedAt']).executeTakeFirstOrThrow()
+        : await trx.insertInto('notificationWebhooks').values({ orgId, url, format: input.format, secretEnc, updatedBy: ctx.actor.userId }).returning(['url', 'format', 'secretEnc', 'updatedAt']).executeTakeFirstOrThrow();
       return { url: maskUrl(row.url), format: row.format as WebhookFormat, hasSecret: !!row.secretEnc, updatedAt: row.updatedAt };
     });
   }
