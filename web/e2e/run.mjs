@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Browser flows in Debian's Chromium (playwright-core, no browser download): builds server and web (skip with
 // E2E_SKIP_BUILD=1 when they were just built), starts the real server with `--no-demo` on a temporary data directory
-// (embedded PostgreSQL) and free ports, creates the accounts with the `zhengyun` CLI and the API, runs the flows, prints
+// (embedded PostgreSQL) and free ports, creates the accounts with the `zhengyun` CLI and the API, sets up a cloud provider
+// that pushes two signed batches through the real push API (data-setup.mjs), runs the flows, prints
 // each result and a closing "N passed, N failed" line. Failures leave a screenshot and the server log under
 // web/e2e/artifacts/. `--screenshots <dir>` also saves screenshots of the pages the flows pass (for the README).
 import { spawnSync } from 'node:child_process';
@@ -10,6 +11,7 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Platform, repoRoot } from './harness.mjs';
 import { FLOWS } from './flows.mjs';
+import { dataFixture, setupDataInterface } from './data-setup.mjs';
 
 const artifacts = path.join(import.meta.dirname, 'artifacts');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -46,6 +48,8 @@ const accounts = {
 };
 const unit = { name: '市测试委员会（E2E）', code: 'E2E-UNIT' };
 const created = { username: 'e2e_staff', displayName: '单位业务人员 E2E', email: 'staff@e2e.example.cn' };
+// The data-interface flows: a provider with a node, its credential and two pushed batches (data-setup.mjs).
+const data = dataFixture(password);
 
 let browser;
 const results = [];
@@ -64,6 +68,8 @@ try {
   unit.id = org.id ?? org.organisation?.id;
   accounts.unitadmin.password = platform.createAccount({ ...accounts.unitadmin, org: unit.code });
   console.log(`accounts ready (+${secs()}s)`);
+  await setupDataInterface({ platform, api, data });
+  console.log(`data interface ready: batches ${data.pushes.spec.batchId} and ${data.pushes.monitoring.batchId} pushed (+${secs()}s)`);
 
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -84,7 +90,7 @@ try {
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     const started = Date.now();
     try {
-      await flow.run({ page, baseUrl: platform.baseUrl, accounts, unit, created, shots });
+      await flow.run({ page, baseUrl: platform.baseUrl, accounts, unit, created, data, shots });
       results.push({ name: flow.name, ok: true, ms: Date.now() - started });
       console.log(`  ✓ ${i + 1}. ${flow.name} (${((Date.now() - started) / 1000).toFixed(1)}s)`);
     } catch (e) {

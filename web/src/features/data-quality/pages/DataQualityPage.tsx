@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useMemo, useState, type HTMLAttributes } from 'react';
 import { Alert, App, Button, Card, Col, Collapse, DatePicker, Empty, Progress, Row, Segmented, Space, Statistic, Switch, Table, Tag, Tooltip, Typography } from 'antd';
 import { ArrowLeftOutlined, DownloadOutlined, QuestionCircleOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -149,6 +149,7 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
         dataSource={rows}
         title={() => <Typography.Text strong>{t('quality.tables')}</Typography.Text>}
         data-testid="quality-tables"
+        onRow={(r) => ({ 'data-testid': `quality-table-${r.table}` }) as HTMLAttributes<HTMLElement>}
         scroll={{ x: 1000 }}
         columns={[
           { title: t('quality.table'), key: 'table', fixed: 'left', width: 200, render: (_, r) => <Tooltip title={r.table}>{name(r)}</Tooltip> },
@@ -185,8 +186,8 @@ function ProviderDetail({ p, range }: { p: ProviderSummary; range: Range }) {
           },
           { title: t('quality.timeliness'), dataIndex: 'timeliness', width: 100, align: 'right', render: pct },
           { title: t('quality.validity'), dataIndex: 'validity', width: 100, align: 'right', render: pct },
-          { title: t('quality.accepted'), dataIndex: 'accepted', align: 'right', width: 90 },
-          { title: t('quality.rejected'), dataIndex: 'rejected', align: 'right', width: 90 },
+          { title: t('quality.accepted'), dataIndex: 'accepted', align: 'right', width: 90, render: (v: string, r) => <span data-testid={`quality-accepted-${r.table}`}>{v}</span> },
+          { title: t('quality.rejected'), dataIndex: 'rejected', align: 'right', width: 90, render: (v: string, r) => <span data-testid={`quality-rejected-${r.table}`}>{v}</span> },
           { title: t('quality.score'), dataIndex: 'score', align: 'right', width: 80, render: (v: string | null) => v ?? '—' },
         ]}
       />

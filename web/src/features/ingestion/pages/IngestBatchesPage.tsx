@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type HTMLAttributes } from 'react';
 import { Alert, Button, Card, DatePicker, Descriptions, Drawer, Form, Select, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { SearchOutlined } from '@ant-design/icons';
 import { useQuery } from '@tanstack/react-query';
@@ -16,6 +16,9 @@ interface FilterValues {
   status?: BatchStatus;
   source?: BatchFilter['source'];
 }
+
+/** A data-testid for a table row (onRow returns plain HTML attributes, whose type knows no data-* keys). */
+const testId = (id: string) => ({ 'data-testid': id }) as HTMLAttributes<HTMLElement>;
 
 const STATUS_COLOR: Record<BatchStatus, string> = { accepted: 'green', partial: 'orange', rejected: 'red' };
 
@@ -99,7 +102,7 @@ export default function IngestBatchesPage() {
         dataSource={list.data?.items}
         scroll={{ x: 'max-content' }}
         data-testid="batches-table"
-        onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
+        onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' }, ...testId(`batch-row-${r.id}`) })}
         pagination={{ current: page.page, pageSize: page.pageSize, total: list.data?.total, showSizeChanger: true, showTotal: (n) => t('common.total', { total: n }), onChange: (p, s) => setPage({ page: p, pageSize: s }) }}
         columns={[
           { title: t('ingestion.batches.id'), dataIndex: 'id', width: 90 },
@@ -143,6 +146,7 @@ export default function IngestBatchesPage() {
               locale={{ emptyText: t('ingestion.batches.noErrors') }}
               pagination={{ pageSize: 50, hideOnSinglePage: true }}
               data-testid="batch-errors"
+              onRow={(e) => testId(`batch-error-${e.index}-${e.field ?? 'record'}`)}
               columns={[
                 { title: t('ingestion.batches.index'), dataIndex: 'index', width: 70 },
                 { title: t('ingestion.batches.field'), dataIndex: 'field', width: 150, render: (v: string | null) => (v === null ? '—' : <Tooltip title={v}>{fieldsOf.find((x) => x.name === v)?.cn ?? v}</Tooltip>) },

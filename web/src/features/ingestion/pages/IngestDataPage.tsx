@@ -141,6 +141,7 @@ export default function IngestDataPage() {
           showSearch
           loading={registry.isLoading}
           data-testid="ingest-table"
+          optionRender={(o) => <span data-testid={`ingest-table-option-${String(o.value)}`}>{o.label}</span>}
         />
         {table && (
           <Typography.Text type="secondary">

@@ -227,7 +227,7 @@ function Resources() {
   });
   const sortOrder = (key: string) => (query.sort === key ? (query.order === 'desc' ? 'descend' : 'ascend') : null);
   const columns: ColumnsType<Resource> = [
-    { title: t('inventory.name'), dataIndex: 'name', key: 'name', sorter: true, sortOrder: sortOrder('name'), render: (v: string, r) => <a onClick={() => setOpen(r.id)}>{v}</a> },
+    { title: t('inventory.name'), dataIndex: 'name', key: 'name', sorter: true, sortOrder: sortOrder('name'), render: (v: string, r) => <a onClick={() => setOpen(r.id)} data-testid={`inventory-resource-${r.id}`}>{v}</a> },
     { title: t('inventory.kind'), dataIndex: 'kind', key: 'kind', sorter: true, sortOrder: sortOrder('kind'), render: (k: string) => t(`inventory.kinds.${k}`) },
     { title: t('inventory.provider'), key: 'provider', render: (_, r) => r.provider.name ?? '—' },
     { title: t('inventory.node'), key: 'node', render: (_, r) => r.node.name ?? '—' },
@@ -319,14 +319,14 @@ export default function InventoryPage() {
   return (
     <Card
       title={t('inventory.title')}
-      extra={<Button icon={<ReloadOutlined />} onClick={() => void queryClient.invalidateQueries({ queryKey: inventoryKeys.all })}>{t('inventory.refresh')}</Button>}
+      extra={<Button icon={<ReloadOutlined />} onClick={() => void queryClient.invalidateQueries({ queryKey: inventoryKeys.all })} data-testid="inventory-refresh">{t('inventory.refresh')}</Button>}
     >
       <Tabs
         activeKey={tab} onChange={setTab} destroyOnHidden
         items={[
-          { key: 'overview', label: t('inventory.tabOverview'), children: <Overview onFlags={() => setTab('flags')} /> },
-          { key: 'resources', label: t('inventory.tabResources'), children: <Resources /> },
-          { key: 'flags', label: t('inventory.tabFlags'), children: <Flags /> },
+          { key: 'overview', label: <span data-testid="inventory-tab-overview">{t('inventory.tabOverview')}</span>, children: <Overview onFlags={() => setTab('flags')} /> },
+          { key: 'resources', label: <span data-testid="inventory-tab-resources">{t('inventory.tabResources')}</span>, children: <Resources /> },
+          { key: 'flags', label: <span data-testid="inventory-tab-flags">{t('inventory.tabFlags')}</span>, children: <Flags /> },
         ]}
       />
     </Card>
