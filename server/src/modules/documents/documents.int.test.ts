@@ -1,4 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { extractText } from 'unpdf';
@@ -190,4 +193,31 @@ describe('signed contract documents', () => {
     expect((await verify(res.rawPayload, provider.headers)).json()).toMatchObject({ valid: true, format: 'xlsx', docType: 'contract' });
     expect((await t.app.inject({ method: 'GET', url: `/api/documents/contracts/${contractId}?format=xlsx`, headers: otherProvider.headers })).statusCode).toBe(404);
   });
+});
+
+describe('zhengyun verify-signature with the platform keys from the database', () => {
+  it('exits 0 for an exported document and 1 for a tampered copy', async () => {
+    const res = await t.app.inject({ method: 'GET', url: `/api/documents/estimates/${estimateId}?format=xlsx`, headers: unitA.headers });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zy-verify-'));
+    try {
+      const good = path.join(dir, 'estimate.xlsx');
+      const bad = path.join(dir, 'tampered.xlsx');
+      fs.writeFileSync(good, res.rawPayload);
+      const t2 = Buffer.from(res.rawPayload);
+      t2[300] = t2[300]! ^ 0x10;
+      fs.writeFileSync(bad, t2);
+      const main = path.resolve(import.meta.dirname, '../../main.ts');
+      const env = { ...process.env, DATABASE_URL: t.ownerUrl, ZHENGYUN_LOG_LEVEL: 'silent' };
+      const run = (file: string) => spawnSync(process.execPath, ['--import', 'tsx', main, 'verify-signature', file], { encoding: 'utf8', env, timeout: 60_000 });
+      const ok = run(good);
+      expect(ok.stdout, ok.stderr).toMatch(/Signature:\s+VALID/);
+      expect(ok.stdout).toContain(`exported by ${unitA.me.username}`);
+      expect(ok.status).toBe(0);
+      const no = run(bad);
+      expect(no.stdout).toMatch(/Signature:\s+INVALID/);
+      expect(no.status).toBe(1);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
