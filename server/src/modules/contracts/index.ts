@@ -9,4 +9,5 @@ export { registerContractRoutes } from './contracts.routes.js';
 export { registerContractJobs } from './contracts.jobs.js';
 export { buildContractWorkbook, type ContractWorkbookData } from './contracts.xlsx.js';
 export { paymentSchedule, checkMilestones } from './contracts.rules.js';
+export { loadDemoContracts } from './contracts.demo.js';
 export type { Contract, ContractDetail, ContractInput, Budget, BudgetInput, ConsumptionRecord, Warning, ScheduleLine } from './contracts.schemas.js';
