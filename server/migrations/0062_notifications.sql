@@ -25,6 +25,8 @@ create policy notifications_read on notifications for select
   using (user_id::text = coalesce(current_setting('zhengyun.actor_user_id', true), '')
          or coalesce(current_setting('zhengyun.notify_system', true), '') = 'on');
 create policy notifications_insert on notifications for insert with check (true);
+create policy notifications_delete on notifications for delete
+  using (coalesce(current_setting('zhengyun.notify_system', true), '') = 'on');
 create policy notifications_update on notifications for update
   using (user_id::text = coalesce(current_setting('zhengyun.actor_user_id', true), ''))
   with check (user_id::text = coalesce(current_setting('zhengyun.actor_user_id', true), ''));

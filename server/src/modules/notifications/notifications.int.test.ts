@@ -160,6 +160,21 @@ describe('in-app notifications', () => {
     await expect(t.container.notifications.notify(null, { recipients: { userIds: [unitA.user.id] }, kind: 'Bad Kind', title: 'x' })).rejects.toMatchObject({ code: 'notifications.invalid_input', details: { issues: [{ field: 'kind' }] } });
   });
 
+  it('prunes read notifications after 180 days and unread ones after a year', async () => {
+    const read = await t.container.notifications.notify(null, { recipients: { userIds: [unitB.user.id] }, kind: 'test.prune', title: '已读' });
+    const unread = await t.container.notifications.notify(null, { recipients: { userIds: [unitB.user.id] }, kind: 'test.prune', title: '未读' });
+    await t.app.inject({ method: 'POST', url: `/api/notifications/${read.notificationIds[0]}/read`, headers: unitB.session.headers });
+    const only = { userIds: [unitB.user.id] };
+    const ids = async () => ((await me(unitB.session, '?limit=200')).json() as { items: Array<{ id: string }> }).items.map((i) => i.id);
+    await t.container.notifications.prune(new Date(Date.now() + 179 * 86_400_000), only);
+    expect(await ids()).toEqual(expect.arrayContaining([read.notificationIds[0], unread.notificationIds[0]]));
+    await t.container.notifications.prune(new Date(Date.now() + 181 * 86_400_000), only);
+    expect(await ids()).toEqual(expect.arrayContaining([unread.notificationIds[0]]));
+    expect(await ids()).not.toContain(read.notificationIds[0]);
+    await t.container.notifications.prune(new Date(Date.now() + 366 * 86_400_000), only);
+    expect(await ids()).not.toContain(unread.notificationIds[0]);
+  });
+
   it('needs a signed-in person', async () => {
     expect((await t.app.inject({ url: '/api/notifications' })).statusCode).toBe(401);
   });

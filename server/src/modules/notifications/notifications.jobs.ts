@@ -5,7 +5,8 @@ import type { NotificationService } from './notifications.service.js';
 /**
  * `notifications.deliver`: every minute (and on a kick after notify) sends the due e-mail and webhook deliveries;
  * claims make it safe to run concurrently. `notifications.deadlines`: every minute, deadline warnings, due notices
- * and escalations, each recorded so it is sent once. Both idempotent.
+ * and escalations, each recorded so it is sent once. `notifications.prune`, daily at 03:40: old notifications,
+ * deliveries and marks. All idempotent.
  */
 export function registerNotificationJobs(jobs: JobQueue, service: NotificationService, deadlines: DeadlineNotifier): void {
   jobs.register('notifications.deliver', async () => {
@@ -17,4 +18,7 @@ export function registerNotificationJobs(jobs: JobQueue, service: NotificationSe
   jobs.register('notifications.deadlines', async () => {
     await deadlines.check();
   }, '* * * * *');
+  jobs.register('notifications.prune', async () => {
+    await service.prune();
+  }, '40 3 * * *');
 }

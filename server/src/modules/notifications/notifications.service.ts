@@ -237,6 +237,29 @@ export class NotificationService {
     return { sent, retried, failed };
   }
 
+  /**
+   * Housekeeping (daily job): read notifications after 180 days, unread ones after a year, finished deliveries after
+   * 90 days (a notification's deliveries go with it), deadline marks of due times more than 90 days ago.
+   * `only.userIds` limits it to those people's rows (tests).
+   */
+  async prune(now: Date = new Date(), only?: { userIds: string[] }): Promise<{ notifications: number; deliveries: number; marks: number }> {
+    const days = (n: number) => new Date(now.getTime() - n * 86_400_000);
+    return withTx(this.db, systemContext('job:notifications.prune'), (trx) =>
+      asNotificationSystem(trx, async () => {
+        let dq = trx.deleteFrom('notificationDeliveries').where('status', 'in', ['sent', 'failed']).where('createdAt', '<', days(90));
+        let nq = trx.deleteFrom('notifications').where((eb) => eb.or([eb.and([eb('readAt', 'is not', null), eb('createdAt', '<', days(180))]), eb('createdAt', '<', days(365))]));
+        if (only) {
+          dq = dq.where('userId', 'in', only.userIds);
+          nq = nq.where('userId', 'in', only.userIds);
+        }
+        const d = await dq.executeTakeFirst();
+        const n = await nq.executeTakeFirst();
+        const m = only ? { numDeletedRows: 0n } : await trx.deleteFrom('notificationDeadlineMarks').where('dueAt', '<', days(90)).executeTakeFirst();
+        return { notifications: Number(n.numDeletedRows), deliveries: Number(d.numDeletedRows), marks: Number(m.numDeletedRows) };
+      }),
+    );
+  }
+
   private absoluteLink(link: string | null): string | null {
     if (!link) return null;
     if (/^https?:\/\//.test(link)) return link;
