@@ -39,6 +39,19 @@ export const zh = {
       target: '发送至',
       statuses: { pending: '待发送', sending: '发送中', sent: '已发送', failed: '失败' },
     },
+    escalation: {
+      title: '超时升级规则',
+      intro: '审批环节超时后通知的角色：可按流程编码和环节配置，流程编码为空的一条为全局规则（必须保留）。',
+      definition: '流程编码（空=全局）',
+      step: '环节（空=整个流程）',
+      add: '添加规则',
+      orgs: { management_unit: '管理单位', supervision_provider: '监管服务商', task_org: '该环节的办理单位' },
+    },
+    orgWebhook: {
+      title: '单位机器人（{{org}}）',
+      configured: '已配置：本单位未设置个人机器人的人员，其机器人消息发往这里。保存新的地址将替换原有配置。',
+      none: '未配置。配置后，本单位未设置个人机器人的人员，其机器人消息发往这里。',
+    },
     keyPeriods: {
       title: '重保期',
       intro: '重保期内，资源调整类工单须在 2 小时内完成（平时 4 小时）。宣布或变更重保期时，相关云服务商会收到通知。',
@@ -111,6 +124,19 @@ export const en: typeof zh = {
       lastError: 'Error',
       target: 'To',
       statuses: { pending: 'Pending', sending: 'Sending', sent: 'Sent', failed: 'Failed' },
+    },
+    escalation: {
+      title: 'Escalation rules',
+      intro: 'Who is told when an approval step is overdue: per workflow code and step; the rule without a workflow code is the global one (required).',
+      definition: 'Workflow code (empty = global)',
+      step: 'Step (empty = whole workflow)',
+      add: 'Add a rule',
+      orgs: { management_unit: 'Management unit', supervision_provider: 'Supervision provider', task_org: "The step's organisation" },
+    },
+    orgWebhook: {
+      title: 'Organisation robot ({{org}})',
+      configured: "Configured: robot messages of your organisation's people without their own robot go here. Saving a new URL replaces it.",
+      none: "Not configured. Once set, robot messages of your organisation's people without their own robot go here.",
     },
     keyPeriods: {
       title: 'Key-guarantee periods',

@@ -10,6 +10,7 @@ export type WebhookInput = paths['/api/notifications/webhook']['put']['requestBo
 export type Delivery = Json<paths['/api/notifications/deliveries']['get']['responses'][200]>['items'][number];
 export type KeyPeriod = Json<paths['/api/key-periods']['get']['responses'][200]>['items'][number];
 export type KeyPeriodInput = paths['/api/key-periods']['post']['requestBody']['content']['application/json'];
+export type EscalationRule = Json<paths['/api/notifications/escalation-rules']['get']['responses'][200]>['items'][number];
 
 export const notificationKeys = {
   all: ['notifications'] as const,
@@ -18,6 +19,7 @@ export const notificationKeys = {
   preferences: ['notifications', 'preferences'] as const,
   deliveries: ['notifications', 'deliveries'] as const,
   keyPeriods: ['key-periods'] as const,
+  escalation: ['notifications', 'escalation-rules'] as const,
 };
 
 export const notificationsApi = {
@@ -34,6 +36,12 @@ export const notificationsApi = {
     await api.DELETE('/api/notifications/webhook');
   },
   deliveries: async () => data(await api.GET('/api/notifications/deliveries')).items,
+  setOrgWebhook: async (orgId: string, body: WebhookInput) => data(await api.PUT('/api/notifications/org-webhooks/{orgId}', { params: { path: { orgId } }, body })),
+  removeOrgWebhook: async (orgId: string) => {
+    await api.DELETE('/api/notifications/org-webhooks/{orgId}', { params: { path: { orgId } } });
+  },
+  escalationRules: async () => data(await api.GET('/api/notifications/escalation-rules')).items,
+  setEscalationRules: async (items: EscalationRule[]) => data(await api.PUT('/api/notifications/escalation-rules', { body: { items } })).items,
   keyPeriods: async () => data(await api.GET('/api/key-periods', { params: { query: {} } })).items,
   createKeyPeriod: async (body: KeyPeriodInput) => data(await api.POST('/api/key-periods', { body })),
   updateKeyPeriod: async (id: string, body: KeyPeriodInput) => data(await api.PUT('/api/key-periods/{id}', { params: { path: { id } }, body })),

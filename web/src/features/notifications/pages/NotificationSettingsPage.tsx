@@ -4,6 +4,9 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { notificationKeys, notificationsApi, type PreferenceItem, type WebhookInput } from '../notifications.api';
 import { errorText } from '../../../i18n';
+import { useCan, useMe } from '../../auth/auth.api';
+import { EscalationRulesCard } from '../components/EscalationRulesCard';
+import { OrgWebhookCard } from '../components/OrgWebhookCard';
 import { fmtTime } from '../../../app/format';
 
 type Row = PreferenceItem & { name: string };
@@ -19,6 +22,8 @@ export default function NotificationSettingsPage() {
   const [edits, setEdits] = useState<Record<string, Partial<Row>>>({});
   const [form] = Form.useForm<WebhookInput & { secret?: string }>();
   const en = i18n.language.startsWith('en');
+  const can = useCan();
+  const { data: me } = useMe();
 
   const rows = useMemo<Row[]>(() => {
     const d = prefs.data;
@@ -94,6 +99,8 @@ export default function NotificationSettingsPage() {
           </Space>
         </Form>
       </Card>
+      {me && can('user:write') && <OrgWebhookCard orgId={me.org.id} orgName={me.org.name} configured={!!prefs.data?.orgWebhook} />}
+      {can('workflow:write') && <EscalationRulesCard />}
       <Card title={t('notifications.prefs.deliveries')} size="small">
         <Table
           rowKey="id"
