@@ -7,6 +7,7 @@
 export { IpamService, OBSERVED_IP_FIELDS, type IpamNotifier, type IpamNotice } from './ipam.service.js';
 export { registerIpamRoutes } from './ipam.routes.js';
 export { registerIpamJobs } from './ipam.jobs.js';
+export { seedIpamDemo } from './ipam.demo.js';
 export { reviewDueAt, deadlineState, REVIEW_WORKING_DAYS } from './ipam.rules.js';
 export * as ip from './ip.js';
 export type { Pool, Allocation, IpRequest, Conflict } from './ipam.schemas.js';

@@ -116,6 +116,11 @@ export class IpamService {
     private notifier: IpamNotifier | null = null,
   ) {}
 
+  /** When a request submitted at `at` must be reviewed: 3 working days on the business calendar (read in `trx`). */
+  async reviewDeadline(trx: Tx, at: Date): Promise<Date> {
+    return reviewDueAt(await this.calendar.days(trx), at);
+  }
+
   /** Connects the notifications module (container wiring). */
   setNotifier(notifier: IpamNotifier | null): void {
     this.notifier = notifier;
@@ -330,7 +335,7 @@ export class IpamService {
         throw validationError('ipam.invalid_prefix', `An IPv${family} prefix length is at most ${bitsOf(family)}`, [{ field: 'body.prefixLength', rule: 'max', message: `at most ${bitsOf(family)}`, value: input.prefixLength }]);
       }
       const now = this.clock();
-      const due = reviewDueAt(await this.calendar.days(trx), now);
+      const due = await this.reviewDeadline(trx, now);
       const row = await sql<{ id: string }>`
         insert into ipam_requests (requester_org_id, requester_kind, system_id, application_id, node_id, zone_id, pool_id, family, purpose,
                                    address_count, prefix_length, reason, submitted_at, due_at, created_by)
