@@ -275,6 +275,27 @@ describe('robot webhook and preferences', () => {
   });
 });
 
+describe('organisation robot', () => {
+  it("sends to the organisation's robot for its people without their own; another unit's administrator cannot set it", async () => {
+    const adminB = await signedInUser(t, { orgId: unitB.user.orgId, roles: ['unit_admin'] });
+    const foreign = await t.app.inject({ method: 'PUT', url: `/api/notifications/org-webhooks/${unitB.user.orgId}`, headers: unitAdmin.session.headers, payload: { url: hookUrl, format: 'generic' } });
+    expect(foreign.statusCode).toBe(404);
+    const denied = await t.app.inject({ method: 'PUT', url: `/api/notifications/org-webhooks/${unitB.user.orgId}`, headers: unitB.session.headers, payload: { url: hookUrl, format: 'generic' } });
+    expect(denied.statusCode).toBe(403);
+    const set = await t.app.inject({ method: 'PUT', url: `/api/notifications/org-webhooks/${unitB.user.orgId}`, headers: adminB.session.headers, payload: { url: hookUrl.replace('/robot/', '/org-robot/'), format: 'generic' } });
+    expect(set.statusCode, set.body).toBe(200);
+    await t.app.inject({ method: 'PUT', url: '/api/notifications/preferences', headers: unitB.session.headers, payload: { items: [{ kind: 'test.org', inApp: true, email: false, webhook: true }] } });
+    expect(((await t.app.inject({ url: '/api/notifications/preferences', headers: unitB.session.headers })).json() as { orgWebhook: boolean }).orgWebhook).toBe(true);
+    const res = await t.container.notifications.notify(null, { recipients: { userIds: [unitB.user.id] }, kind: 'test.org', title: '单位机器人', body: '发往单位' });
+    expect(res.deliveries).toBe(1);
+    await t.container.notifications.deliverDue();
+    const hook = hooks.find((h) => h.url.startsWith('/org-robot/') && h.body.includes('发往单位'))!;
+    expect(hook).toBeTruthy();
+    expect(JSON.parse(hook.body)).toMatchObject({ title: '单位机器人', body: '发往单位', kind: 'test.org' });
+    expect(hook.headers['x-zhengyun-signature']).toBeUndefined();
+  });
+});
+
 describe('deadline warnings and escalation', () => {
   it('warns at 80 %, notifies at the due time and escalates once, however often the job runs', async () => {
     const code = unique('ddl-').toLowerCase();
