@@ -113,13 +113,18 @@ function ContractFormModal({ open, initial, onClose }: { open: boolean; initial:
         <Form.List name="milestones">
           {(fields, { add, remove }) => (
             <>
+              <Space style={{ marginBottom: 4 }}>
+                {([['milestoneName', 120], ['condition', 260], ['percent', 100], ['dueDate', 130], ['paidDate', 130]] as const).map(([k, w]) => (
+                  <Typography.Text key={k} type="secondary" style={{ display: 'inline-block', width: w }}>{t(`contracts.${k}`)}</Typography.Text>
+                ))}
+              </Space>
               {fields.map((f) => (
                 <Space key={f.key} align="start" wrap>
                   <Form.Item name={[f.name, 'name']} rules={[{ required: true, message: t('contracts.required') }]}><Input placeholder={t('contracts.milestoneName')} style={{ width: 120 }} /></Form.Item>
                   <Form.Item name={[f.name, 'condition']}><Input placeholder={t('contracts.condition')} style={{ width: 260 }} /></Form.Item>
                   <Form.Item name={[f.name, 'percent']} rules={[{ required: true, message: t('contracts.required') }]}><InputNumber<number> placeholder="%" min={0.0001} max={100} step={0.01} style={{ width: 100 }} stringMode={false} /></Form.Item>
-                  <Form.Item name={[f.name, 'dueDate']}><Input type="date" title={t('contracts.dueDate')} /></Form.Item>
-                  <Form.Item name={[f.name, 'paidDate']}><Input type="date" title={t('contracts.paidDate')} /></Form.Item>
+                  <Form.Item name={[f.name, 'dueDate']}><Input type="date" title={t('contracts.dueDate')} style={{ width: 130 }} data-testid={`milestone-due-${f.name}`} /></Form.Item>
+                  <Form.Item name={[f.name, 'paidDate']}><Input type="date" title={t('contracts.paidDate')} style={{ width: 130 }} /></Form.Item>
                   <MinusCircleOutlined onClick={() => remove(f.name)} style={{ marginTop: 8 }} />
                 </Space>
               ))}
