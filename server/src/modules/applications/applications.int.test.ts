@@ -323,5 +323,13 @@ describe('refusals and deadlines', () => {
     const d = (await get(unitA, app.id)).json() as Detail;
     expect(d.workOrder).toMatchObject({ kind: 'resource_adjustment', keyPeriod: true, deadline: { clockHours: 2 } });
     expect(new Date(d.workOrder!.dueAt).toISOString()).toBe('2026-06-01T04:00:00.000Z');
+    // Open work orders are deadline items for the notifications module (the provider's staff; escalation to the management unit).
+    const items = await t.container.applications.openWorkOrderDeadlines(new Date('2026-06-01T03:00:00.000Z'));
+    expect(items.find((i) => i.link === `/applications?id=${app.id}`)).toMatchObject({
+      allowedMs: 7_200_000,
+      elapsedMs: 3_600_000,
+      assignees: { orgIds: [providerAId], roleCodes: ['provider_staff', 'provider_admin'] },
+      escalateTo: { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] },
+    });
   });
 });

@@ -7,7 +7,7 @@ import { recordAudit } from '../audit/index.js';
 import { CLOCK_HOURS, OFFICE_HOURS, workingTimeBetween, type CalendarService, type DeadlineRule } from '../calendar/index.js';
 import { shanghaiToday, type CatalogService } from '../catalog/index.js';
 import type { EstimatesService } from '../estimates/index.js';
-import { isKeyPeriod } from '../notifications/index.js';
+import { isKeyPeriod, type DeadlineItem } from '../notifications/index.js';
 import type { WorkflowService } from '../workflow/index.js';
 import { priceLines, protectionLevel, quotaProblems, totals, type LineIn, type OfferedItem, type PricedLine, type QuotaState } from './applications.pricing.js';
 import type {
@@ -159,6 +159,36 @@ export class ApplicationsService {
       const now = new Date();
       const out = rows.map((r) => ({ ...this.toWorkOrder(r, cal, now), appNo: r.appNo, title: r.title, unitName: r.unitName, providerName: r.providerName }));
       return q.overdue ? out.filter((w) => w.overdue === (q.overdue === 'true')) : out;
+    });
+  }
+
+  /**
+   * Open work orders as deadline items for the notifications module (warning before, notice at the due time,
+   * escalation to the management unit after): the provider's staff are the assignees. Read as the platform.
+   */
+  openWorkOrderDeadlines(now: Date = new Date()): Promise<DeadlineItem[]> {
+    return withTx(this.db, systemContext('applications.deadlines'), async (trx) => {
+      const rows = await trx
+        .selectFrom('workOrders as w')
+        .innerJoin('applications as a', 'a.id', 'w.applicationId')
+        .select(['w.id', 'w.applicationId', 'w.providerOrgId', 'w.openedAt', 'w.dueAt', 'w.deadline', 'a.appNo', 'a.title'])
+        .where('w.status', '=', 'open')
+        .execute();
+      const cal = await this.calendar.days(trx);
+      return rows.map((r) => {
+        const schedule = 'clockHours' in (r.deadline as Record<string, number>) ? CLOCK_HOURS : OFFICE_HOURS;
+        return {
+          id: r.id,
+          title: `工单 ${r.appNo} ${r.title}`,
+          link: `/applications?id=${r.applicationId}`,
+          startedAt: r.openedAt,
+          dueAt: r.dueAt,
+          elapsedMs: workingTimeBetween(cal, r.openedAt, now, schedule),
+          allowedMs: workingTimeBetween(cal, r.openedAt, r.dueAt, schedule),
+          assignees: { orgIds: [r.providerOrgId], roleCodes: ['provider_staff', 'provider_admin'] },
+          escalateTo: { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] },
+        };
+      });
     });
   }
 

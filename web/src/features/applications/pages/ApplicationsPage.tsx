@@ -5,6 +5,7 @@ import {
 import { DownloadOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
 import type { ColumnsType } from 'antd/es/table';
 import type { Dayjs } from 'dayjs';
 import { ApiError } from '../../../api/client';
@@ -552,7 +553,9 @@ export default function ApplicationsPage() {
   const qc = useQueryClient();
   const { data: me } = useMe();
   const canWrite = !!me?.permissions.includes('application:write');
-  const [openId, setOpenId] = useState<string | null>(null);
+  // /applications?id=… (links of notifications) opens that application.
+  const [params] = useSearchParams();
+  const [openId, setOpenId] = useState<string | null>(params.get('id'));
   const [editing, setEditing] = useState<ApplicationDetail | null>(null);
   const [formOpen, setFormOpen] = useState(false);
   const [fromEstimate, setFromEstimate] = useState(false);
