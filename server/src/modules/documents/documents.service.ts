@@ -18,7 +18,7 @@ import {
   type SigningKey,
 } from './documents.signature.js';
 
-export const DEFAULT_SIGNER = '政云平台 Zhengyun（文档签名）';
+export const DEFAULT_SIGNER = '政云平台';
 
 export interface SigningKeyInfo {
   algorithm: 'SM2';

@@ -7,7 +7,7 @@ import { sm3Hex } from '../../platform/crypto/index.js';
  *
  * The signature lives in a trailer at the very end of the file:
  *
- *   %ZYSIG1 <base64 of the JSON signature attributes>\n
+ *   %ZYSIG1 <the signature attributes as compact JSON, UTF-8, one line>\n
  *   %ZYSIG2 <128 hex digits: r || s, 32 bytes each>\n
  *
  * The signed message is every byte of the file before the 128 hex digits, i.e. the unsigned document, the attribute
@@ -18,12 +18,48 @@ import { sm3Hex } from '../../platform/crypto/index.js';
  *   readers still find `%%EOF` and `startxref`.
  * - XLSX: the trailer is the ZIP archive comment; the end-of-central-directory record's comment length is set to the
  *   trailer's length before signing (it is covered by the signature), so the workbook stays a valid ZIP.
+ *
+ * The trailer is at most MAX_TRAILER_BYTES (480): LibreOffice looks for the end of a ZIP only in its last ~512 bytes
+ * and refuses a workbook with a longer comment (measured: 512 opens, 516 does not). Long titles are shortened to fit.
  */
 
 export const SM2_DISTINGUISHING_ID = '1234567812345678';
 const ATTR_MARKER = '%ZYSIG1 ';
 const SIG_MARKER = '%ZYSIG2 ';
 const SIG_HEX_LENGTH = 128;
+export const MAX_TRAILER_BYTES = 480;
+
+/** The attributes as written in the file: short keys, to keep the trailer small. */
+interface WireAttributes {
+  v: 1;
+  alg: 'SM2-SM3';
+  id: string;
+  key: string;
+  signer: string;
+  by: string | null;
+  at: string;
+  type: string;
+  title: string;
+}
+
+const clean = (text: string, max: number) => Array.from(text.replace(/%ZYSIG/g, '% ZYSIG').replace(/[\r\n]+/g, ' ')).slice(0, max).join('');
+
+function attributeLine(a: SignatureAttributes): Buffer {
+  const wire = (title: string): WireAttributes => ({ v: 1, alg: 'SM2-SM3', id: a.distId, key: a.keyFingerprint, signer: a.signer, by: a.issuedBy, at: a.signedAt, type: a.docType, title });
+  const line = (title: string) => Buffer.from(`${ATTR_MARKER}${JSON.stringify(wire(title))}\n${SIG_MARKER}`, 'utf8');
+  let chars = Array.from(a.title);
+  let out = line(a.title);
+  while (out.length + SIG_HEX_LENGTH + 1 > MAX_TRAILER_BYTES && chars.length > 0) {
+    chars = chars.slice(0, -1);
+    out = line(`${chars.join('')}…`);
+  }
+  if (out.length + SIG_HEX_LENGTH + 1 > MAX_TRAILER_BYTES) throw new Error('signature attributes too long');
+  return out;
+}
+
+function fromWire(w: WireAttributes): SignatureAttributes {
+  return { v: w.v, alg: w.alg, distId: w.id, keyFingerprint: w.key, signer: w.signer, issuedBy: w.by, signedAt: w.at, docType: w.type, title: w.title };
+}
 
 export type SignedFormat = 'pdf' | 'xlsx';
 
@@ -40,7 +76,7 @@ export interface SignatureAttributes {
   /** SM3 of the uncompressed public key (65 bytes, 04 || x || y), hex: names the key (published by the platform). */
   keyFingerprint: string;
   docType: string;
-  /** The document's title, at most 60 characters (the trailer stays well under 1 024 bytes). */
+  /** The document's title, at most 60 characters, shortened further (…) to keep the trailer within 480 bytes. */
   title: string;
 }
 
@@ -91,12 +127,13 @@ export function signDocument(unsigned: Buffer, format: SignedFormat, key: Signin
     alg: 'SM2-SM3',
     distId: SM2_DISTINGUISHING_ID,
     keyFingerprint: publicKeyFingerprint(key.publicKey),
-    ...attrs,
-    signer: attrs.signer.slice(0, 60),
-    issuedBy: attrs.issuedBy?.slice(0, 64) ?? null,
-    title: attrs.title.slice(0, 60),
+    signedAt: attrs.signedAt.slice(0, 40),
+    docType: clean(attrs.docType, 20),
+    signer: clean(attrs.signer, 20),
+    issuedBy: attrs.issuedBy === null ? null : clean(attrs.issuedBy, 32),
+    title: clean(attrs.title, 60),
   };
-  const attrLine = Buffer.from(`${ATTR_MARKER}${Buffer.from(JSON.stringify(full), 'utf8').toString('base64')}\n${SIG_MARKER}`, 'latin1');
+  const attrLine = attributeLine(full);
   const trailerLength = attrLine.length + SIG_HEX_LENGTH + 1;
   let body: Buffer;
   if (format === 'pdf') {
@@ -138,7 +175,7 @@ export function parseSignedDocument(data: Buffer): ParseResult {
   if (attrStart < 0 || data[attrEnd] !== 0x0a) return { ok: false, reason: 'signature attributes missing' };
   let attributes: SignatureAttributes;
   try {
-    attributes = JSON.parse(Buffer.from(data.subarray(attrStart + ATTR_MARKER.length, attrEnd).toString('latin1'), 'base64').toString('utf8')) as SignatureAttributes;
+    attributes = fromWire(JSON.parse(data.subarray(attrStart + ATTR_MARKER.length, attrEnd).toString('utf8')) as WireAttributes);
   } catch {
     return { ok: false, reason: 'signature attributes unreadable' };
   }

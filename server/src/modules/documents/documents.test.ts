@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headerLayout, type DocumentModel } from './documents.model.js';
 import { buildPdf } from './documents.pdf.js';
 import { buildXlsx } from './documents.xlsx.js';
-import { generateSigningKey, parseSignedDocument, publicKeyPem, signatureToDer, signDocument, verifySignedDocument, type SignedFormat } from './documents.signature.js';
+import { MAX_TRAILER_BYTES, generateSigningKey, parseSignedDocument, publicKeyPem, signatureToDer, signDocument, verifySignedDocument, type SignedFormat } from './documents.signature.js';
 import { parsePublicKey, verifySignatureFile } from './documents.cli.js';
 import { billDocument, type BillDocumentData } from './documents.bill.js';
 
@@ -159,12 +159,30 @@ describe('SM2 signatures', () => {
     });
   }
 
-  it('keeps the PDF trailer under 1 024 bytes, so readers still find %%EOF, even with a long title', () => {
-    const signed = signDocument(pdf, 'pdf', key, { ...attrs, title: '政务云'.repeat(70), issuedBy: 'u'.repeat(200) });
-    expect(signed.length - pdf.length).toBeLessThan(1024);
+  it('keeps the trailer within 480 bytes (LibreOffice, %%EOF in the last 1 KiB), shortening a long title', () => {
+    const title = '北京市公共资源交易中心政务云资源租用服务项目（2026年度）第三包'.repeat(3);
+    const signed = signDocument(pdf, 'pdf', key, { ...attrs, title, issuedBy: 'u'.repeat(200) });
+    expect(signed.length - pdf.length).toBeLessThanOrEqual(MAX_TRAILER_BYTES);
     expect(signed.subarray(-1024).toString('latin1')).toContain('%%EOF');
-    expect(verifySignedDocument(signed, [key.publicKey]).attributes?.title).toHaveLength(60);
+    const a = verifySignedDocument(signed, [key.publicKey]);
+    expect(a.valid).toBe(true);
+    expect(a.attributes?.title).toMatch(/…$/);
+    expect(title.startsWith(a.attributes!.title.slice(0, -1))).toBe(true);
+    expect(a.attributes?.issuedBy).toHaveLength(32);
+    // A title that imitates the marker cannot confuse the verifier.
+    expect(verifySignedDocument(signDocument(pdf, 'pdf', key, { ...attrs, title: 'x\n%ZYSIG1 {}' }), [key.publicKey]).valid).toBe(true);
   });
+
+  it('LibreOffice opens the signed workbook, when it is installed', () => {
+    const probe = spawnSync('soffice', ['--version']);
+    if (probe.error) return; // no LibreOffice on this machine
+    const file = path.join(dir, 'signed-lo.xlsx');
+    writeFileSync(file, signDocument(xlsx, 'xlsx', key, { ...attrs, title: '政务云'.repeat(40) }));
+    const out = path.join(dir, 'lo');
+    const r = spawnSync('soffice', [`-env:UserInstallation=file://${path.join(dir, 'lo-profile')}`, '--headless', '--convert-to', 'csv', '--outdir', out, file], { encoding: 'utf8', timeout: 120_000 });
+    expect(r.stdout + r.stderr).not.toContain('could not be loaded');
+    expect(readFileSync(path.join(out, 'signed-lo.csv'), 'latin1')).toContain('360');
+  }, 150_000);
 
   it('the signed workbook still opens (signature in the ZIP comment)', async () => {
     const wb = new ExcelJS.Workbook();
