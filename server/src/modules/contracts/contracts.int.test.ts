@@ -218,6 +218,11 @@ describe('contracts', () => {
     const bList = (await t.app.inject({ url: '/api/budgets', headers: adminB.headers })).json().items as Array<{ id: string }>;
     expect(bList.map((b) => b.id)).not.toContain(budgetId);
     expect((await t.app.inject({ method: 'PUT', url: `/api/budgets/${budgetId}`, headers: adminB.headers, payload: { fiscalYear: 2026, amount: '1' } })).statusCode).toBe(404);
+    // Refresh on demand: the management unit only.
+    expect((await t.app.inject({ method: 'POST', url: '/api/contract-warnings/refresh', headers: adminA.headers })).json().code).toBe('contracts.refresh_management_only');
+    const refreshed = await t.app.inject({ method: 'POST', url: '/api/contract-warnings/refresh', headers: mgmt.headers });
+    expect(refreshed.statusCode, refreshed.body).toBe(200);
+    expect(refreshed.json().active).toBeGreaterThanOrEqual(2);
     // An active contract is not deleted.
     expect((await t.app.inject({ method: 'DELETE', url: `/api/contracts/${c.id}`, headers: adminA.headers })).json().code).toBe('contracts.not_draft');
   });

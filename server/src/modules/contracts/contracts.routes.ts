@@ -10,6 +10,7 @@ import {
   contractSchema,
   idParamsSchema,
   warningListQuerySchema,
+  warningRunSchema,
   warningSchema,
 } from './contracts.schemas.js';
 import type { ContractsService } from './contracts.service.js';
@@ -62,6 +63,14 @@ export function registerContractRoutes(app: App, service: ContractsService): voi
     '/api/contract-warnings',
     { config: { permission: ['contract:read', 'budget:read'] }, schema: { tags, summary: 'Warnings of the contracts and budgets the caller may see (80% / 100% consumed, milestones due or overdue)', querystring: warningListQuerySchema, response: { 200: z.object({ items: z.array(warningSchema) }) } } },
     async (request) => ({ items: await service.listWarnings(request.ctx, request.query.all === 'true') }),
+  );
+  app.post(
+    '/api/contract-warnings/refresh',
+    {
+      config: { permission: 'contract:write' },
+      schema: { tags, summary: 'Management unit: copy the bills into the consumption and recompute every warning now (what the daily job does)', response: { 200: warningRunSchema.extend({ synced: z.object({ months: z.number().int(), bills: z.number().int(), rows: z.number().int() }) }) } },
+    },
+    async (request) => service.refresh(request.ctx),
   );
   app.get(
     '/api/budgets',

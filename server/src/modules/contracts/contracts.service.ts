@@ -323,6 +323,18 @@ export class ContractsService {
     return { months: wanted.length, bills: billCount, rows: rowCount };
   }
 
+  /**
+   * What the daily job does, on demand of the management unit (e.g. right after a bill run): copies the bills'
+   * amounts, then recomputes the warnings. Others get 403.
+   */
+  async refresh(ctx: RequestContext): Promise<WarningRun & { synced: { months: number; bills: number; rows: number } }> {
+    if (!(ctx.actor.kind === 'system' || (ctx.actor.scope.all && ctx.actor.orgKind === 'management_unit'))) {
+      throw new AppError('forbidden', 'contracts.refresh_management_only', 'Only the management unit refreshes the consumption and warnings of all contracts');
+    }
+    const synced = await this.syncFromBilling();
+    return { ...(await this.runWarnings()), synced };
+  }
+
   listWarnings(ctx: RequestContext, all = false): Promise<Warning[]> {
     return withTx(this.db, ctx, async (trx) => {
       let q = trx

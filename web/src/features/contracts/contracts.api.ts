@@ -31,6 +31,8 @@ export const contractsApi = {
   remove: async (id: string) => data(await api.DELETE('/api/contracts/{id}', path(id))),
   export: (id: string, fileName: string) => download(`/api/contracts/${id}/export`, fileName),
   warnings: async () => data(await api.GET('/api/contract-warnings', { params: { query: {} } })),
+  /** Management unit: copy the bills and recompute the warnings now. */
+  refresh: async () => data(await api.POST('/api/contract-warnings/refresh')),
   budgets: async (fiscalYear?: number) => data(await api.GET('/api/budgets', { params: { query: clean({ fiscalYear }) } })),
   createBudget: async (body: BudgetInput) => data(await api.POST('/api/budgets', { body })),
   updateBudget: async (id: string, body: BudgetInput) => data(await api.PUT('/api/budgets/{id}', { ...path(id), body })),

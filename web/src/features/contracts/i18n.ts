@@ -71,6 +71,8 @@ export const zh = {
     required: '必填',
     detail: '合同详情',
     particulars: '基本信息',
+    refreshWarnings: '更新费用与预警',
+    refreshed: '已读取 {{bills}} 张账单，当前预警 {{active}} 条',
   },
   errors: {
     'contracts.milestones_not_100': '付款节点比例合计须为 100%',
@@ -87,6 +89,7 @@ export const zh = {
     'contracts.invalid_month': '月份格式应为 YYYY-MM',
     'contracts.invalid_amount': '金额至多两位小数',
     'budgets.duplicate': '该单位（系统）的该年度预算已存在',
+    'contracts.refresh_management_only': '只有管理单位可以更新全部合同的费用与预警',
     'contract.not_found': '合同不存在或无权查看',
     'budget.not_found': '预算不存在或无权查看',
   },
@@ -164,6 +167,8 @@ export const en: typeof zh = {
     required: 'Required',
     detail: 'Contract',
     particulars: 'Particulars',
+    refreshWarnings: 'Update costs and warnings',
+    refreshed: '{{bills}} bills read, {{active}} current warnings',
   },
   errors: {
     'contracts.milestones_not_100': 'The payment milestones must add up to 100%',
@@ -180,6 +185,7 @@ export const en: typeof zh = {
     'contracts.invalid_month': 'A month is written YYYY-MM',
     'contracts.invalid_amount': 'At most two decimals',
     'budgets.duplicate': 'This budget already exists for the unit (system) and year',
+    'contracts.refresh_management_only': 'Only the management unit updates the costs and warnings of all contracts',
     'contract.not_found': 'Contract not found',
     'budget.not_found': 'Budget not found',
   },

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import {
   Alert, App, Badge, Button, Card, Descriptions, Drawer, Empty, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography,
 } from 'antd';
-import { DeleteOutlined, DownloadOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DeleteOutlined, DownloadOutlined, EditOutlined, MinusCircleOutlined, PlusOutlined, ReloadOutlined, SyncOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import type { ColumnsType } from 'antd/es/table';
@@ -247,7 +247,18 @@ export default function ContractsPage() {
   const [query, setQuery] = useState<ContractQuery>({});
   const [openId, setOpenId] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ open: boolean; initial: ContractDetail | null }>({ open: false, initial: null });
+  const { message } = App.useApp();
+  const { data: me } = useMe();
+  const qc = useQueryClient();
   const list = useQuery({ queryKey: contractKeys.list(query), queryFn: () => contractsApi.list(query) });
+  const refresh = useMutation({
+    mutationFn: contractsApi.refresh,
+    onSuccess: (r) => {
+      void message.success(t('contracts.refreshed', { bills: r.synced.bills, active: r.active }));
+      void qc.invalidateQueries({ queryKey: contractKeys.all });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
   const warnings = useQuery({ queryKey: contractKeys.warnings, queryFn: contractsApi.warnings });
   const contractWarnings = (warnings.data?.items ?? []).filter((w) => w.subjectType === 'contract');
   const columns: ColumnsType<Contract> = [
@@ -275,6 +286,9 @@ export default function ContractsPage() {
           options={CONTRACT_STATUSES.map((s) => ({ value: s, label: t(`contracts.statuses.${s}`) }))} onChange={(status) => setQuery((p) => ({ ...p, status }))} />
         <InputNumber<number> placeholder={t('contracts.fiscalYear')} min={2000} max={2100} style={{ width: 130 }} onChange={(y) => setQuery((p) => ({ ...p, fiscalYear: y ? String(y) : undefined }) as ContractQuery)} />
         <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>{t('contracts.refresh')}</Button>
+        {can('contract:write') && me?.org.kind === 'management_unit' && (
+          <Button icon={<SyncOutlined />} loading={refresh.isPending} onClick={() => refresh.mutate()}>{t('contracts.refreshWarnings')}</Button>
+        )}
         {can('contract:write') && <Button type="primary" icon={<PlusOutlined />} onClick={() => setEditing({ open: true, initial: null })}>{t('contracts.new')}</Button>}
       </Space>
       {list.error && <Alert type="error" message={errorText(list.error)} />}
