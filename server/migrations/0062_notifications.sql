@@ -162,6 +162,15 @@ $$;
 revoke all on function zy_notification_recipients(uuid[], text[], uuid[], text[]) from public;
 grant execute on function zy_notification_recipients(uuid[], text[], uuid[], text[]) to zhengyun_app;
 
+-- The organisation of each recipient (for the organisation's robot), also where the caller cannot see them.
+create or replace function zy_notification_user_orgs(p_user_ids uuid[])
+returns table (user_id uuid, org_id uuid)
+language sql stable security definer set search_path = public as $$
+  select u.id, u.org_id from users u where u.id = any (coalesce(p_user_ids, '{}'))
+$$;
+revoke all on function zy_notification_user_orgs(uuid[]) from public;
+grant execute on function zy_notification_user_orgs(uuid[]) to zhengyun_app;
+
 insert into role_permissions (role_id, permission)
 select r.id, p.permission
 from roles r

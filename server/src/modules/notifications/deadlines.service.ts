@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import { systemContext, type OrgKind } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
@@ -169,8 +168,7 @@ export class DeadlineNotifier {
   /** Marks of a subject (tests, diagnostics). */
   async marks(subjectType: string, subjectId: string): Promise<Array<{ stage: string; dueAt: Date; recipients: number }>> {
     return withTx(this.db, systemContext('notifications.marks'), async (trx) => {
-      const r = await sql<{ stage: string; due_at: Date; recipients: number }>`select stage, due_at, recipients from notification_deadline_marks where subject_type = ${subjectType} and subject_id = ${subjectId} order by sent_at, stage`.execute(trx);
-      return r.rows.map((x) => ({ stage: x.stage, dueAt: x.due_at, recipients: x.recipients }));
+      return trx.selectFrom('notificationDeadlineMarks').select(['stage', 'dueAt', 'recipients']).where('subjectType', '=', subjectType).where('subjectId', '=', subjectId).orderBy('sentAt').orderBy('stage').execute();
     });
   }
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestUser } from '../../test/fixtures.js';
 import { webhookSignature } from './index.js';
+import { withTx } from '../../platform/db/database.js';
 
 interface Received {
   to: string[];
@@ -294,6 +295,19 @@ describe('organisation robot', () => {
     expect(JSON.parse(hook.body)).toMatchObject({ title: '单位机器人', body: '发往单位', kind: 'test.org' });
     expect(hook.headers['x-zhengyun-signature']).toBeUndefined();
   });
+
+  it('notify inside a unit person’s transaction reaches people of other organisations, with their channels', async () => {
+    const ctx = { actor: { kind: 'user', userId: unitA.user.id, tokenId: null, sessionId: null, username: unitA.user.username, orgId: unitA.user.orgId, orgKind: 'user_unit', permissions: new Set<string>(), adminKinds: new Set(), scope: { all: false, roots: [unitA.user.orgId] }, businessAccess: true }, requestId: 'test', ip: null, userAgent: null } as const;
+    const res = await withTx(t.deps.db, ctx as never, (trx) =>
+      t.container.notifications.notify(trx, { recipients: { userIds: [unitB.user.id], roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'test.org', title: '跨单位' }),
+    );
+    expect(res.userIds).toContain(unitB.user.id);
+    expect(res.userIds.length).toBeGreaterThan(1);
+    // unitB: webhook on for test.org through the organisation's robot.
+    expect(res.deliveries).toBeGreaterThanOrEqual(1);
+    const list = (await me(unitB.session)).json() as { items: Array<{ id: string; title: string }> };
+    expect(list.items.some((i) => i.title === '跨单位')).toBe(true);
+  });
 });
 
 describe('deadline warnings and escalation', () => {
@@ -334,7 +348,11 @@ describe('deadline warnings and escalation', () => {
     expect((await titles(unitA.session)).sort()).toEqual(['办理时限预警', '办理超时']);
     expect(await titles(unitAdmin.session)).toEqual(['超时升级']);
     expect(await titles(mgmt)).toEqual([]);
-    expect((await deadlines.marks('workflow_task', task.id)).map((m) => m.stage).sort()).toEqual(['due', 'escalation', 'warning']);
+    expect((await deadlines.marks('workflow_task', task.id)).map((m) => [m.stage, m.dueAt.toISOString(), m.recipients]).sort()).toEqual([
+      ['due', new Date(task.dueAt).toISOString(), 1],
+      ['escalation', new Date(task.dueAt).toISOString(), 1],
+      ['warning', new Date(task.dueAt).toISOString(), 1],
+    ]);
   });
 
   it('checks the deadlines of a registered source (work orders) once per stage', async () => {

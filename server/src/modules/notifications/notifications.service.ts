@@ -131,19 +131,18 @@ export class NotificationService {
     return [...new Set(rows.rows.map((x) => x.id))].sort();
   }
 
+  /** Recipients with a robot of their own or of their organisation (read as the platform: other tenants' people). */
   private async usersWithWebhook(trx: Tx, userIds: string[]): Promise<string[]> {
-    const rows = await trx
-      .selectFrom('users as u')
-      .select('u.id')
-      .where('u.id', 'in', userIds)
-      .where((eb) =>
-        eb.or([
-          eb.exists(eb.selectFrom('notificationWebhooks as w').select('w.id').whereRef('w.userId', '=', 'u.id')),
-          eb.exists(eb.selectFrom('notificationWebhooks as w').select('w.id').whereRef('w.orgId', '=', 'u.orgId')),
-        ]),
-      )
+    const orgs = await sql<{ userId: string; orgId: string }>`select user_id, org_id from zy_notification_user_orgs(${userIds}::uuid[])`.execute(trx);
+    const orgIds = [...new Set(orgs.rows.map((r) => r.orgId))];
+    const hooks = await trx
+      .selectFrom('notificationWebhooks')
+      .select(['userId', 'orgId'])
+      .where((eb) => eb.or([eb('userId', 'in', userIds), ...(orgIds.length ? [eb('orgId', 'in', orgIds)] : [])]))
       .execute();
-    return rows.map((r) => r.id);
+    const users = new Set(hooks.map((h) => h.userId).filter((u): u is string => !!u));
+    const hookOrgs = new Set(hooks.map((h) => h.orgId).filter((o): o is string => !!o));
+    return orgs.rows.filter((r) => users.has(r.userId) || hookOrgs.has(r.orgId)).map((r) => r.userId);
   }
 
   /** Asks the worker to deliver soon; the every-minute schedule catches anything a kick misses. */
