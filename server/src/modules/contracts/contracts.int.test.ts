@@ -133,6 +133,20 @@ describe('contracts', () => {
     const all = (await t.app.inject({ url: `/api/contracts?unitId=${unitAOrg.id}`, headers: mgmt.headers })).json().items as Array<{ id: string }>;
     expect(all.map((x) => x.id)).toEqual(expect.arrayContaining([a.id, q.id]));
     expect((await t.app.inject({ url: '/api/contracts', headers: sysAdmin.headers })).statusCode).toBe(403);
+    // RLS backstop: with business access off (the three administrators) even scope all reads no contract or budget.
+    const rlsCount = async (businessAccess: 'on' | 'off') => {
+      await owner.query('begin');
+      try {
+        await owner.query('set local role zhengyun_app');
+        await owner.query(`select set_config('zhengyun.scope_all', 'on', true), set_config('zhengyun.business_access', $1, true)`, [businessAccess]);
+        const r = await owner.query(`select (select count(*) from contracts where id = $1)::int as c, (select count(*) from contract_milestones where contract_id = $1)::int as m`, [a.id]);
+        return r.rows[0] as { c: number; m: number };
+      } finally {
+        await owner.query('rollback');
+      }
+    };
+    expect(await rlsCount('off')).toEqual({ c: 0, m: 0 });
+    expect(await rlsCount('on')).toEqual({ c: 1, m: 3 });
     // Unit staff read their unit's contracts but do not write them.
     expect((await t.app.inject({ url: `/api/contracts/${a.id}`, headers: staffA.headers })).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'DELETE', url: `/api/contracts/${a.id}`, headers: staffA.headers })).statusCode).toBe(403);
