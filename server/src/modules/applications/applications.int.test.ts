@@ -28,6 +28,26 @@ const basicPrices = () =>
     ['1019', '356.37'], ['1020', '257.72'], ['1021', '127.78'], ['1022', '313.69'], ['1023', '98.86'],
   ].map(([itemCode, unitPrice]) => ({ itemCode: itemCode!, unitPrice: unitPrice! }));
 
+const systemBody = (name: string) => ({
+  nodeId,
+  name,
+  systemType: '公众服务',
+  gradingLevel: '三级',
+  operatingHours: '7*24 小时',
+  serviceAudience: '社会公众',
+  serviceScope: '全市',
+  networkNature: '政务外网及互联网',
+  interconnection: '与本单位其他系统连接',
+  functionDescription: '网上办事',
+  preApprovalStatus: '已审批',
+  goLiveDate: '2024-02-29',
+  accessUrl: 'https://banshi.example.gov.cn/',
+  appVendor: '某软件公司',
+  contactName: '张三',
+  contactMobile: '13812348000',
+  contactEmail: 'abc@x.cn',
+});
+
 type Detail = {
   id: string;
   appNo: string;
@@ -85,25 +105,7 @@ beforeAll(async () => {
     method: 'POST',
     url: '/api/information-systems',
     headers: unitA.headers,
-    payload: {
-      nodeId,
-      name: unique('网上办事大厅'),
-      systemType: '公众服务',
-      gradingLevel: '三级',
-      operatingHours: '7*24 小时',
-      serviceAudience: '社会公众',
-      serviceScope: '全市',
-      networkNature: '政务外网及互联网',
-      interconnection: '与本单位其他系统连接',
-      functionDescription: '网上办事',
-      preApprovalStatus: '已审批',
-      goLiveDate: '2024-02-29',
-      accessUrl: 'https://banshi.example.gov.cn/',
-      appVendor: '某软件公司',
-      contactName: '张三',
-      contactMobile: '13812348000',
-      contactEmail: 'abc@x.cn',
-    },
+    payload: systemBody(unique('网上办事大厅')),
   });
   expect(res.statusCode, res.body).toBe(201);
   systemId = (res.json() as { id: string }).id;
@@ -331,5 +333,19 @@ describe('refusals and deadlines', () => {
       assignees: { orgIds: [providerAId], roleCodes: ['provider_staff', 'provider_admin'] },
       escalateTo: { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] },
     });
+  });
+});
+
+describe('demo data', () => {
+  it('creates an onboarding application per system, submitted but the last', async () => {
+    expect((await t.app.inject({ method: 'PUT', url: `/api/application-quotas/${unitAId}`, headers: mgmt.headers, payload: { maxMonthlyAmount: null, itemCaps: {} } })).statusCode).toBe(200);
+    const res = await t.app.inject({ method: 'POST', url: '/api/information-systems', headers: unitA.headers, payload: systemBody(unique('演示系统')) });
+    expect(res.statusCode, res.body).toBe(201);
+    const second = (res.json() as { id: string }).id;
+    const ids = await t.container.applications.loadDemo({ systemIds: [systemId, second] });
+    expect(ids).toHaveLength(2);
+    const [a, b] = await Promise.all(ids.map(async (id) => (await get(unitA, id)).json() as Detail));
+    expect(a).toMatchObject({ status: 'in_approval', total: '9246.72' });
+    expect(b).toMatchObject({ status: 'draft', total: '9246.72' });
   });
 });

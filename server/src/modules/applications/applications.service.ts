@@ -588,6 +588,38 @@ export class ApplicationsService {
     });
   }
 
+  // ---- demo ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Demo data (call after the demo city's systems and price lists exist): an onboarding application for each of
+   * the first `limit` information systems without one (or the given systems); all but the last are submitted, so the
+   * demo's unit leaders and management staff find them in 我的待办. Systems whose provider has no price list in force
+   * are left out. Returns the ids created.
+   */
+  async loadDemo(opts: { systemIds?: string[]; limit?: number } = {}): Promise<string[]> {
+    const ctx = systemContext('demo-loader');
+    const systems = await withTx(this.db, ctx, async (trx) => {
+      let q = trx.selectFrom('informationSystems as s').select(['s.id', 's.name']).where('s.status', '=', 'active');
+      q = opts.systemIds ? q.where('s.id', 'in', opts.systemIds) : q.where((eb) => eb.not(eb.exists(eb.selectFrom('applications as a').select('a.id').whereRef('a.systemId', '=', 's.id'))));
+      return q.orderBy('s.systemNo').limit(opts.limit ?? 3).execute();
+    });
+    const lines = [
+      { itemCode: '1001', quantity: '8', months: 12 },
+      { itemCode: '1002', quantity: '16', months: 12 },
+    ];
+    const created: string[] = [];
+    for (const [i, s] of systems.entries()) {
+      try {
+        const app = await this.create(ctx, { systemId: s.id, kind: 'onboarding', title: `${s.name}入云申请（演示）`, reason: '演示数据', lines });
+        created.push(app.id);
+        if (i < systems.length - 1) await this.submit(ctx, app.id, '演示数据');
+      } catch (e) {
+        if (!(e instanceof AppError) || e.kind !== 'validation') throw e;
+      }
+    }
+    return created;
+  }
+
   // ---- internals --------------------------------------------------------------------------------------------
 
   private assertUnit(ctx: RequestContext): void {
