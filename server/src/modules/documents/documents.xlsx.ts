@@ -54,6 +54,16 @@ export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
   }
 
   const layout = headerLayout(model.columns);
+  const widths = model.columns.map((col, i) => {
+    const longest = Math.max(
+      ...layout.cells.filter((h) => h.col === i && h.colSpan === 1).map((h) => textWidth(h.text)),
+      ...model.rows.slice(0, 200).map((row) => textWidth(formatCell(row[col.key] ?? null, col.kind))),
+      col.kind === 'money' ? 14 : 6,
+    );
+    return col.width ?? Math.min(48, longest + 2);
+  });
+  // Rows of wrapped text get an explicit height: LibreOffice does not grow them on opening.
+  const linesOf = (text: string, width: number) => Math.max(1, Math.ceil(textWidth(text) / Math.max(1, width)));
   const headerTop = r;
   for (const cell of layout.cells) {
     const top = headerTop + cell.row;
@@ -71,17 +81,23 @@ export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
       c.border = BORDER;
     }
   }
+  for (let hr = 0; hr < layout.depth; hr++) {
+    const lines = Math.max(1, ...layout.cells.filter((h) => h.row === hr && h.rowSpan === 1).map((h) => linesOf(h.text, widths.slice(h.col, h.col + h.colSpan).reduce((a, b) => a + b, 0))));
+    if (lines > 1) ws.getRow(headerTop + hr).height = 15 * lines;
+  }
   r = headerTop + layout.depth;
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: r - 1 }];
 
   for (const row of model.rows) {
+    const lines = Math.max(1, ...model.columns.map((col, i) => (col.kind && col.kind !== 'text' ? 1 : linesOf(formatCell(row[col.key] ?? null, col.kind), widths[i]!))));
+    if (lines > 1) ws.getRow(r).height = 15 * lines;
     model.columns.forEach((col, i) => {
       const c = ws.getCell(r, i + 1);
       c.value = cellValue(row[col.key] ?? null, col.kind);
       c.border = BORDER;
       if (col.kind === 'money') c.numFmt = MONEY_FORMAT;
       if (col.kind === 'integer') c.numFmt = '0';
-      c.alignment = col.kind && col.kind !== 'text' ? { horizontal: 'right' } : { wrapText: true, vertical: 'top' };
+      c.alignment = col.kind && col.kind !== 'text' ? { horizontal: 'right', vertical: 'top' } : { wrapText: true, vertical: 'top' };
     });
     r++;
   }
@@ -117,6 +133,8 @@ export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
     ws.mergeCells(r, 1, r, n);
     ws.getCell(r, 1).value = note;
     ws.getCell(r, 1).alignment = { wrapText: true };
+    const lines = linesOf(note, widths.reduce((a, b) => a + b, 0));
+    if (lines > 1) ws.getRow(r).height = 15 * lines;
     r++;
   }
   if (model.signatures?.length) {
@@ -135,14 +153,7 @@ export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
     r += 2;
   }
 
-  model.columns.forEach((col, i) => {
-    const longest = Math.max(
-      ...layout.cells.filter((h) => h.col === i && h.colSpan === 1).map((h) => textWidth(h.text)),
-      ...model.rows.slice(0, 200).map((row) => textWidth(formatCell(row[col.key] ?? null, col.kind))),
-      col.kind === 'money' ? 14 : 6,
-    );
-    ws.getColumn(i + 1).width = col.width ?? Math.min(48, longest + 2);
-  });
+  widths.forEach((w, i) => (ws.getColumn(i + 1).width = w));
   ws.pageSetup = { orientation: n > 6 ? 'landscape' : 'portrait', paperSize: 9, fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: `${headerTop}:${headerTop + layout.depth - 1}` };
 
   return Buffer.from(await wb.xlsx.writeBuffer());
