@@ -61,6 +61,7 @@ export function AllocationsTab() {
       <Table<Allocation>
         rowKey="id"
         size="small"
+        scroll={{ x: 'max-content' }}
         loading={list.isLoading}
         dataSource={list.data?.items ?? []}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (n) => t('ipam.total', { n }) }}

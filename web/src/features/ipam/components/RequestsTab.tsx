@@ -128,6 +128,7 @@ export function RequestsTab({ manage, canRequest, orgKind }: { manage: boolean; 
       <Table<IpRequest>
         rowKey="id"
         size="small"
+        scroll={{ x: 'max-content' }}
         loading={list.isLoading}
         dataSource={list.data?.items ?? []}
         pagination={{ current: page, pageSize: 20, total: list.data?.total ?? 0, onChange: setPage, showTotal: (n) => t('ipam.total', { n }) }}
@@ -245,7 +246,7 @@ export function RequestsTab({ manage, canRequest, orgKind }: { manage: boolean; 
               message={`${approving.requester.name ?? ''} · ${approving.addressCount !== null ? t('ipam.countValue', { n: approving.addressCount }) : t('ipam.prefixValue', { n: approving.prefixLength })} · ${t(`ipam.purposes.${approving.purpose}`)} IPv${approving.family}`}
             />
             <Form.Item name="poolId" label={t('ipam.pool')}>
-              <Select allowClear options={candidatePools(approving).map((p) => ({ value: p.id, label: `${p.name} ${p.cidr} (${p.utilisation.percent}%)` }))} />
+              <Select allowClear placeholder={t('ipam.poolAuto')} options={candidatePools(approving).map((p) => ({ value: p.id, label: `${p.name} ${p.cidr} (${p.utilisation.percent}%)` }))} />
             </Form.Item>
             <Form.Item name="mode" label={t('ipam.approveMode')}>
               <Radio.Group options={[{ value: 'firstFit', label: t('ipam.modes.firstFit') }, { value: 'chosen', label: t('ipam.modes.chosen') }]} />
