@@ -112,6 +112,20 @@ export class KeyPeriodService {
     });
   }
 
+  /**
+   * Demo city: one upcoming period for every node (next Monday 00:00 for two weeks, Beijing time), announced to the
+   * providers. Does nothing when any period exists. Call after the demo's organisations and users exist.
+   */
+  async seedDemo(ctx: RequestContext, now: Date = new Date()): Promise<KeyPeriod | null> {
+    const exists = await withTx(this.db, ctx, (trx) => trx.selectFrom('keyGuaranteePeriods').select('id').limit(1).executeTakeFirst());
+    if (exists) return null;
+    const local = new Date(now.getTime() + 8 * 3_600_000);
+    const daysToMonday = ((8 - local.getUTCDay()) % 7) || 7;
+    const start = new Date(Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate() + daysToMonday) - 8 * 3_600_000);
+    const end = new Date(start.getTime() + 14 * 86_400_000);
+    return this.create(ctx, { name: '重大活动保障期（演示）', startsAt: start.toISOString(), endsAt: end.toISOString(), scope: 'all', nodeIds: [], description: '演示数据：重保期内资源调整须在 2 小时内完成。' });
+  }
+
   private async row(trx: Tx, id: string): Promise<Row> {
     const row = await trx.selectFrom('keyGuaranteePeriods').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('key_guarantee_period', id);
