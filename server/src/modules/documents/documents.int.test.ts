@@ -119,6 +119,9 @@ describe('signed estimate documents', () => {
     expect(flat).toContain('预算测算');
     expect(flat).toContain('282,294.44');
     expect(flat).toContain('贰拾捌万贰仟贰佰玖拾肆元肆角肆分');
+    // Every page names the signature and the key's fingerprint for a human reader.
+    const keyInfo = (await t.app.inject({ method: 'GET', url: '/api/documents/signing-key' })).json() as { fingerprint: string };
+    expect(flat).toContain(`SM2数字签名（密钥指纹${keyInfo.fingerprint.slice(0, 16)}…）`);
 
     const ok = await verify(pdf);
     expect(ok.statusCode).toBe(200);

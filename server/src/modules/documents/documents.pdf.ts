@@ -32,6 +32,8 @@ const FOOTER = 24;
 export interface PdfOptions {
   /** Creation date written into the PDF's metadata (default: now). */
   createdAt?: Date;
+  /** A line in every page's footer, e.g. who signs the file and the key's fingerprint. */
+  footerNote?: string;
 }
 
 export async function buildPdf(model: DocumentModel, opts: PdfOptions = {}): Promise<Buffer> {
@@ -182,6 +184,7 @@ export async function buildPdf(model: DocumentModel, opts: PdfOptions = {}): Pro
     const oldBottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     doc.text(`第 ${i + 1} 页 / 共 ${range.count} 页`, MARGIN, doc.page.height - MARGIN - 10, { width: pageWidth, align: 'center', lineBreak: false });
+    if (opts.footerNote) doc.fontSize(7).text(opts.footerNote, MARGIN, doc.page.height - MARGIN + 2, { width: pageWidth, align: 'center', lineBreak: false });
     doc.page.margins.bottom = oldBottom;
   }
   doc.end();

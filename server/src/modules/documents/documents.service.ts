@@ -163,7 +163,9 @@ export class DocumentsService {
 
   /** Renders a document model as a signed PDF or .xlsx. */
   async render(ctx: RequestContext, model: DocumentModel, format: SignedFormat, opts: { filenameStem?: string; targetId?: string | null } = {}): Promise<RenderedDocument> {
-    const unsigned = format === 'pdf' ? await buildPdf(model) : await buildXlsx(model);
+    const key = await this.activeKey();
+    const footerNote = `本文件带有${key.signer}的 SM2 数字签名（密钥指纹 ${publicKeyFingerprint(key.publicKey).slice(0, 16)}…），可在平台“签名验证”或用 zhengyun verify-signature 验证。`;
+    const unsigned = format === 'pdf' ? await buildPdf(model, { footerNote }) : await buildXlsx(model, { footerNote });
     const data = await this.sign(ctx, unsigned, { docType: model.docType, title: model.title, targetId: opts.targetId });
     const filenameStem = opts.filenameStem ?? model.title;
     const stem = filenameStem.replace(/[\\/:*?"<>|\r\n]+/g, ' ').trim().slice(0, 80) || 'document';

@@ -22,7 +22,7 @@ function textWidth(text: string): number {
  * Builds the .xlsx of a document (unsigned): title and meta rows, merged multi-level headers (frozen), data rows,
  * totals row, the amount in Chinese uppercase and the signature block. Money cells are numbers shown as #,##0.00.
  */
-export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
+export async function buildXlsx(model: DocumentModel, opts: { footerNote?: string } = {}): Promise<Buffer> {
   validateModel(model);
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Zhengyun 政云';
@@ -135,6 +135,12 @@ export async function buildXlsx(model: DocumentModel): Promise<Buffer> {
     ws.getCell(r, 1).alignment = { wrapText: true };
     const lines = linesOf(note, widths.reduce((a, b) => a + b, 0));
     if (lines > 1) ws.getRow(r).height = 15 * lines;
+    r++;
+  }
+  if (opts.footerNote) {
+    ws.mergeCells(r, 1, r, n);
+    ws.getCell(r, 1).value = opts.footerNote;
+    ws.getCell(r, 1).font = { size: 9, color: { argb: 'FF666666' } };
     r++;
   }
   if (model.signatures?.length) {
