@@ -402,7 +402,8 @@ function ApplicationDrawer({ id, onClose, onEdit }: { id: string | null; onClose
                 color: e.source === 'workflow' ? 'blue' : 'green',
                 children: (
                   <span>
-                    {fmtTime(e.at)} · {e.source === 'workflow' ? `${(e.details.stepName as string | undefined) ?? e.stepKey ?? ''} ${e.action}` : e.action}
+                    {fmtTime(e.at)} · {e.source === 'workflow' && (e.details.stepName || e.stepKey) ? `${(e.details.stepName as string | undefined) ?? e.stepKey} · ` : ''}
+                    {t(`applications.events.${e.action}`, { defaultValue: e.action })}
                     {e.actorName ? ` · ${e.actorName}` : ''}
                     {e.comment ? <Typography.Text type="secondary">：{e.comment}</Typography.Text> : null}
                   </span>
