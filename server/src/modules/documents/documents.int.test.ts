@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
 import { sm3Hex } from '../../platform/crypto/index.js';
+import { systemContext } from '../../platform/context.js';
 import { linesFromOrderTable, type OrderRow } from '../estimates/index.js';
 
 let t: TestApp;
@@ -223,4 +224,57 @@ describe('zhengyun verify-signature with the platform keys from the database', (
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 120_000);
+});
+
+describe('signed bill documents', () => {
+  it('renders a monthly bill from the billing module as a signed PDF and .xlsx; other units cannot', async () => {
+    const Y = 2100 + Math.floor(Math.random() * 800);
+    const M = `${Y}-04`;
+    const owner = new pg.Client({ connectionString: t.ownerUrl });
+    await owner.connect();
+    try {
+      const prov = await createOrg(t, { kind: 'cloud_provider', name: unique('账单文档服务商') });
+      const unit = await createOrg(t, { kind: 'user_unit', name: unique('账单文档单位') });
+      const mgmtOrg = await createOrg(t, { kind: 'management_unit' });
+      const mgmt = (await signedInUser(t, { orgId: mgmtOrg.id, roles: ['mgmt_staff'] })).session;
+      const unitUser = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
+      const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('DB').slice(0, 20), name: '文档节点', cloudType: 'service', providerOrgId: prov.id });
+      await owner.query(
+        `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, unit_org_id, name, attributes, quantities, created_date, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
+         values ('cloud_host', $1, $2, $3, $4, $5, '文档云主机', '{}', $6, $7, 'active', now(), now(), now(), 0)`,
+        [prov.id, node, unique('R'), unique('SD'), unit.id, JSON.stringify({ cpuCores: '8', memoryGb: '16' }), `${Y}-01-01`],
+      );
+      const v = await owner.query<{ id: string }>(`select id from catalog_versions where version_no = 1`);
+      const pl = await owner.query<{ id: string }>(
+        `insert into price_lists (provider_id, provider_name, catalog_version_id, version_no, effective_from, effective_to, status) values ($1, $2, $3, 1, $4, null, 'approved') returning id`,
+        [prov.id, prov.name, v.rows[0]!.id, `${Y}-01-01`],
+      );
+      for (const [code, price] of [['1001', '14.02'], ['1002', '41.15']] as const) {
+        const u = await owner.query<{ billing_unit_text: string }>(`select billing_unit_text from catalog_items where version_id = $1 and code = $2`, [v.rows[0]!.id, code]);
+        await owner.query(`insert into price_list_items (price_list_id, item_code, unit_price, billing_unit_text, billing_period) values ($1, $2, $3, $4, 'month')`, [pl.rows[0]!.id, code, price, u.rows[0]!.billing_unit_text]);
+      }
+      await t.container.billing.meterMonth(M);
+      const run = await t.app.inject({ method: 'POST', url: '/api/billing/runs', headers: mgmt.headers, payload: { month: M } });
+      expect(run.statusCode, run.body).toBe(200);
+      const list = await t.app.inject({ method: 'GET', url: `/api/billing/bills?month=${M}&unitOrgId=${unit.id}&providerOrgId=${prov.id}`, headers: unitUser.headers });
+      const bill = (list.json() as { items: Array<{ id: string; total: string; totalUppercase: string }> }).items[0]!;
+      expect(bill).toBeDefined();
+
+      const pdf = await t.app.inject({ method: 'GET', url: `/api/documents/bills/${bill.id}?format=pdf`, headers: unitUser.headers });
+      expect(pdf.statusCode, pdf.body).toBe(200);
+      const flat = (await extractText(new Uint8Array(pdf.rawPayload), { mergePages: true })).text.replace(/\s+/g, '');
+      expect(flat).toContain(`${Y}年4月政务云服务费用账单`);
+      expect(flat).toContain(prov.name);
+      expect(flat).toContain(Number(bill.total).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+      expect(flat).toContain(bill.totalUppercase);
+      expect((await verify(pdf.rawPayload, unitUser.headers)).json()).toMatchObject({ valid: true, docType: 'bill' });
+
+      const xlsx = await t.app.inject({ method: 'GET', url: `/api/documents/bills/${bill.id}?format=xlsx`, headers: unitUser.headers });
+      expect(xlsx.statusCode).toBe(200);
+      expect((await verify(xlsx.rawPayload, unitUser.headers)).json()).toMatchObject({ valid: true, format: 'xlsx', docType: 'bill' });
+      expect((await t.app.inject({ method: 'GET', url: `/api/documents/bills/${bill.id}?format=pdf`, headers: unitB.headers })).statusCode).toBe(404);
+    } finally {
+      await owner.end();
+    }
+  }, 60_000);
 });
