@@ -79,7 +79,9 @@ export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): 
   // loops over an index scan (measured: minutes for 3 M rows). Hash joins with the few price lists instead, and one
   // hashed aggregate; system id and billing unit are grouped on (they follow from system number and item) rather than
   // aggregated as text.
+  // The same estimate makes it sort millions of rows for a GroupAggregate (spilling to disk): hashed instead.
   await sql`set local enable_nestloop = off`.execute(trx);
+  await sql`set local enable_sort = off`.execute(trx);
   await sql`set local work_mem = '64MB'`.execute(trx);
   const r = await sql<AggregateRow>`
     with pl as materialized (
@@ -99,6 +101,8 @@ export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): 
      where u.month = ${month}::date and u.item_code is not null and u.unit_org_id is not null
      group by u.unit_org_id, u.provider_org_id, u.node_id, u.system_no, u.system_id, u.item_code, u.item_kind, u.billing_unit,
               pl.id, pl.version_no, pi.unit_price, pi.billing_period`.execute(trx);
+  await sql`set local enable_nestloop = on`.execute(trx);
+  await sql`set local enable_sort = on`.execute(trx);
   return r.rows;
 }
 

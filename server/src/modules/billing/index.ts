@@ -8,3 +8,4 @@ export { registerBillingRoutes } from './billing.routes.js';
 export { registerBillingJobs } from './billing.jobs.js';
 export { METER_RULES, meterResource, daysInMonth, lineAmount } from './billing.mapping.js';
 export type { Bill, BillDetail, BillLine, RunResult, MeterResult, Overview, Reconciliation } from './billing.schemas.js';
+export { loadDemoBilling } from './billing.demo.js';
