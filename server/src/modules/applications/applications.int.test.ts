@@ -349,3 +349,20 @@ describe('demo data', () => {
     expect(b).toMatchObject({ status: 'draft', total: '9246.72' });
   });
 });
+
+describe('budget', () => {
+  it('a submission over the remaining fiscal-year budget of the system is refused', async () => {
+    const fiscalYear = Number(new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' }).slice(0, 4));
+    let res = await t.app.inject({ method: 'POST', url: '/api/budgets', headers: leaderA.headers, payload: { systemId, fiscalYear, amount: '1000.00' } });
+    expect(res.statusCode, res.body).toBe(201);
+    res = await t.app.inject({ method: 'POST', url: '/api/applications', headers: unitA.headers, payload: { systemId, kind: 'onboarding', title: '超预算', lines: [{ itemCode: '1001', quantity: '8' }] } });
+    expect(res.statusCode).toBe(201);
+    const id = (res.json() as Detail).id;
+    res = await t.app.inject({ method: 'POST', url: `/api/applications/${id}/submit`, headers: unitA.headers, payload: {} });
+    expect(res.statusCode).toBe(400);
+    const body = res.json() as { code: string; message: string };
+    expect(body.code).toBe('applications.over_budget');
+    expect(body.message).toContain('1345.92');
+    expect(((await get(unitA, id)).json() as Detail).status).toBe('draft');
+  });
+});
