@@ -102,7 +102,7 @@ export function meterResource(kind: ResourceKind, quantities: Record<string, unk
       out.push(unmapped(rule, q.toString(), `${item.code} 没有计价单位`));
       continue;
     }
-    const c = convert(q, rule.sourceUnit, item.billingUnitText);
+    const c = ratioOf(rule.sourceUnit, item.billingUnitText);
     if (!c.ok) {
       out.push(unmapped(rule, q.toString(), c.message));
       continue;
@@ -112,12 +112,25 @@ export function meterResource(kind: ResourceKind, quantities: Record<string, unk
       sourceQuantity: q.toString(),
       itemCode: item.code,
       itemKind: item.kind,
-      quantity: c.quantity.toDecimalPlaces(6).toString(),
+      quantity: q.times(c.ratio).toDecimalPlaces(6).toString(),
       billingUnit: item.billingUnitText,
       unmappedReason: null,
     });
   }
   return out;
+}
+
+/** Conversion ratios by source unit and billing unit (units.ts parses both texts; metering asks the same few pairs). */
+const ratios = new Map<string, { ok: true; ratio: Dec } | { ok: false; message: string }>();
+function ratioOf(from: string, to: string): { ok: true; ratio: Dec } | { ok: false; message: string } {
+  const key = `${from}\u0000${to}`;
+  let r = ratios.get(key);
+  if (!r) {
+    const c = convert(parseDecimal('1'), from, to);
+    r = c.ok ? { ok: true, ratio: c.ratio } : { ok: false, message: c.message };
+    ratios.set(key, r);
+  }
+  return r;
 }
 
 function unmapped(rule: MeterRule, sourceQuantity: string, reason: string): UsageLine {

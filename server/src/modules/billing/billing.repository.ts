@@ -53,13 +53,15 @@ export async function replaceDayUsage(trx: Tx, day: string, rows: UsageRow[]): P
 }
 
 export interface AggregateRow {
-  unitOrgId: string;
+  /** Null: usage of a resource linked to no unit (unowned), not billed. */
+  unitOrgId: string | null;
   providerOrgId: string;
   nodeId: string;
   systemNo: string | null;
   systemId: string | null;
-  itemCode: string;
-  itemKind: string;
+  /** Null: unmapped usage (no catalog item), not billed. */
+  itemCode: string | null;
+  itemKind: string | null;
   billingUnit: string | null;
   priceListId: string | null;
   priceListVersion: number | null;
@@ -72,7 +74,8 @@ export interface AggregateRow {
 /**
  * The month's usage summed per unit × provider × node × system × item × price segment: each day's usage joined with
  * the provider's approved price list in force on that day (approved ranges of one provider never overlap: catalog
- * module) and its price of the item. Baseline items take no price list.
+ * module) and its price of the item. Baseline items take no price list. Groups of unmapped (item null) and unowned
+ * (unit null) usage come back too, for the run's counts: one pass over the month's usage.
  */
 export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): Promise<AggregateRow[]> {
   // Row policies make the planner expect a few thousand usage rows where there are millions: it then picks nested
@@ -98,19 +101,12 @@ export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): 
       from billing_usage u
       left join pl on u.item_kind <> 'baseline' and pl.provider_id = u.provider_org_id and u.day between pl.effective_from and pl.effective_to
       left join pi on pi.price_list_id = pl.id and pi.item_code = u.item_code
-     where u.month = ${month}::date and u.item_code is not null and u.unit_org_id is not null
+     where u.month = ${month}::date
      group by u.unit_org_id, u.provider_org_id, u.node_id, u.system_no, u.system_id, u.item_code, u.item_kind, u.billing_unit,
               pl.id, pl.version_no, pi.unit_price, pi.billing_period`.execute(trx);
   await sql`set local enable_nestloop = on`.execute(trx);
   await sql`set local enable_sort = on`.execute(trx);
   return r.rows;
-}
-
-export async function usageCounts(trx: Tx, month: string): Promise<{ unmapped: number; unowned: number }> {
-  const r = await sql<{ unmapped: string; unowned: string }>`
-    select count(*) filter (where item_code is null) as unmapped, count(*) filter (where item_code is not null and unit_org_id is null) as unowned
-      from billing_usage where month = ${month}::date`.execute(trx);
-  return { unmapped: Number(r.rows[0]!.unmapped), unowned: Number(r.rows[0]!.unowned) };
 }
 
 export async function orgNames(trx: Tx, ids: string[]): Promise<Map<string, string>> {

@@ -131,13 +131,19 @@ export class BillingService {
     const end = monthEnd(month);
     const days = daysInMonth(month);
     const plan = await this.tx(ctx, async (trx) => {
-      const rows = await repo.aggregateMonth(trx, month, end);
+      const all = await repo.aggregateMonth(trx, month, end);
+      const counts = { unmapped: 0, unowned: 0 };
+      const rows: Array<repo.AggregateRow & { unitOrgId: string; itemCode: string }> = [];
+      for (const r of all) {
+        if (r.itemCode === null) counts.unmapped += Number(r.resourceDays);
+        else if (r.unitOrgId === null) counts.unowned += Number(r.resourceDays);
+        else rows.push(r as repo.AggregateRow & { unitOrgId: string; itemCode: string });
+      }
       const existing = await sql<{ id: string; unitOrgId: string; providerOrgId: string; status: string }>`
         select id, unit_org_id as "unitOrgId", provider_org_id as "providerOrgId", status from billing_bills where month = ${month}::date`.execute(trx);
       const adjustments = await sql<{ id: string; unitOrgId: string; providerOrgId: string; systemNo: string | null; itemCode: string | null; amount: string; reason: string }>`
         select id, unit_org_id as "unitOrgId", provider_org_id as "providerOrgId", system_no as "systemNo", item_code as "itemCode", amount, reason
           from billing_adjustments where target_month = ${month}::date order by created_at`.execute(trx);
-      const counts = await repo.usageCounts(trx, month);
       const orgIds = new Set<string>();
       for (const r of rows) orgIds.add(r.unitOrgId).add(r.providerOrgId);
       for (const a of adjustments.rows) orgIds.add(a.unitOrgId).add(a.providerOrgId);
@@ -147,7 +153,7 @@ export class BillingService {
       return { rows, existing: existing.rows, adjustments: adjustments.rows, counts, names, systems, items };
     });
 
-    type Group = { unitOrgId: string; providerOrgId: string; rows: repo.AggregateRow[]; adjustments: typeof plan.adjustments };
+    type Group = { unitOrgId: string; providerOrgId: string; rows: typeof plan.rows; adjustments: typeof plan.adjustments };
     const groups = new Map<string, Group>();
     const group = (unitOrgId: string, providerOrgId: string) => {
       const key = `${unitOrgId}|${providerOrgId}`;
