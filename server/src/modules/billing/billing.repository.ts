@@ -86,24 +86,33 @@ export async function aggregateMonth(trx: Tx, month: string, monthEnd: string): 
   await sql`set local enable_nestloop = off`.execute(trx);
   await sql`set local enable_sort = off`.execute(trx);
   await sql`set local work_mem = '64MB'`.execute(trx);
+  // Each provider's price list per day of the month (a few hundred rows): the usage joins it on equal keys, and the
+  // prices are looked up after the aggregate, on the groups only.
   const r = await sql<AggregateRow>`
     with pl as materialized (
       select p.id, p.provider_id, p.version_no, p.effective_from, coalesce(p.effective_to, '9999-12-31'::date) as effective_to
         from price_lists p
        where p.status = 'approved' and p.effective_from <= ${monthEnd}::date and coalesce(p.effective_to, '9999-12-31'::date) >= ${month}::date
-    ), pi as materialized (
-      select i.price_list_id, i.item_code, i.unit_price, i.billing_period from price_list_items i where i.price_list_id in (select id from pl)
+    ), seg as materialized (
+      select pl.provider_id, d::date as day, pl.id, pl.version_no
+        from pl cross join generate_series(${month}::date, ${monthEnd}::date, interval '1 day') d
+       where d::date between pl.effective_from and pl.effective_to
+    ), agg as (
+      select u.unit_org_id, u.provider_org_id, u.node_id, u.system_no, u.system_id, u.item_code, u.item_kind, u.billing_unit,
+             case when u.item_kind <> 'baseline' then s.id end as price_list_id,
+             case when u.item_kind <> 'baseline' then s.version_no end as price_list_version,
+             sum(u.quantity) as quantity_days, count(*) as resource_days
+        from billing_usage u
+        left join seg s on s.provider_id = u.provider_org_id and s.day = u.day
+       where u.month = ${month}::date
+       group by 1, 2, 3, 4, 5, 6, 7, 8, 9, 10
     )
-    select u.unit_org_id as "unitOrgId", u.provider_org_id as "providerOrgId", u.node_id as "nodeId", u.system_no as "systemNo",
-           u.system_id as "systemId", u.item_code as "itemCode", u.item_kind as "itemKind", u.billing_unit as "billingUnit",
-           pl.id as "priceListId", pl.version_no as "priceListVersion", pi.unit_price as "unitPrice", pi.billing_period as "billingPeriod",
-           sum(u.quantity) as "quantityDays", count(*) as "resourceDays"
-      from billing_usage u
-      left join pl on u.item_kind <> 'baseline' and pl.provider_id = u.provider_org_id and u.day between pl.effective_from and pl.effective_to
-      left join pi on pi.price_list_id = pl.id and pi.item_code = u.item_code
-     where u.month = ${month}::date
-     group by u.unit_org_id, u.provider_org_id, u.node_id, u.system_no, u.system_id, u.item_code, u.item_kind, u.billing_unit,
-              pl.id, pl.version_no, pi.unit_price, pi.billing_period`.execute(trx);
+    select a.unit_org_id as "unitOrgId", a.provider_org_id as "providerOrgId", a.node_id as "nodeId", a.system_no as "systemNo",
+           a.system_id as "systemId", a.item_code as "itemCode", a.item_kind as "itemKind", a.billing_unit as "billingUnit",
+           a.price_list_id as "priceListId", a.price_list_version as "priceListVersion", i.unit_price as "unitPrice", i.billing_period as "billingPeriod",
+           a.quantity_days as "quantityDays", a.resource_days as "resourceDays"
+      from agg a
+      left join price_list_items i on i.price_list_id = a.price_list_id and i.item_code = a.item_code`.execute(trx);
   await sql`set local enable_nestloop = on`.execute(trx);
   await sql`set local enable_sort = on`.execute(trx);
   return r.rows;
