@@ -1,6 +1,6 @@
 import type { PlatformDeps } from './platform/deps.js';
 import type { AnonymousContext, App, Authenticator, ErrorObserver } from './platform/http/server.js';
-import { anonymousContext } from './platform/context.js';
+import { anonymousContext, systemContext } from './platform/context.js';
 import { DirectoryService, InformationSystemService, registerDirectoryRoutes } from './modules/directory/index.js';
 import { SettingsService, registerSettingsRoutes, createLdapPasswordCheck } from './modules/settings/index.js';
 import { OrganisationService, registerOrganisationRoutes } from './modules/organisations/index.js';
@@ -9,13 +9,19 @@ import { AuthService, registerAuthJobs, registerAuthRoutes, type LdapVerifier } 
 import { DemoService } from './modules/demo/index.js';
 import { CatalogService, registerCatalogRoutes } from './modules/catalog/index.js';
 import { EstimatesService, registerEstimateRoutes } from './modules/estimates/index.js';
+import { DocumentsService, registerDocumentRoutes } from './modules/documents/index.js';
 import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/audit/index.js';
 import { CalendarService, registerCalendarRoutes } from './modules/calendar/index.js';
 import { WorkflowService, registerWorkflowJobs, registerWorkflowRoutes } from './modules/workflow/index.js';
+import { ApplicationsService, registerApplicationJobs, registerApplicationRoutes } from './modules/applications/index.js';
+import { DeadlineNotifier, KeyPeriodService, NotificationService, registerNotificationJobs, registerNotificationRoutes } from './modules/notifications/index.js';
 import { QualityService, registerQualityJobs, registerQualityRoutes } from './modules/quality/index.js';
 import { PushWriter } from './modules/ingestion/index.js';
 import { SyslogReceiver, SyslogSourcesService, registerSyslogRoutes } from './modules/syslog/index.js';
 import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from './modules/inventory/index.js';
+import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from './modules/ipam/index.js';
+import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
+import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -43,12 +49,20 @@ export interface Container {
   demo: DemoService;
   catalog: CatalogService;
   estimates: EstimatesService;
+  /** Signed exports (.xlsx, PDF) with the platform's SM2 key; verification. */
+  documents: DocumentsService;
   systems: InformationSystemService;
   audit: AuditService;
   /** Business calendar (营业日历) and working-time deadlines. */
   calendar: CalendarService;
   /** Workflow engine (审批流程): definitions, instances, to-dos, timeline. */
   workflow: WorkflowService;
+  /** Applications (入云/变更/退云) → approval → work orders → acceptance. */
+  applications: ApplicationsService;
+  /** Notifications (bell, e-mail, robot webhooks), deadline warnings and escalation, key-guarantee periods (重保). */
+  notifications: NotificationService;
+  deadlines: DeadlineNotifier;
+  keyPeriods: KeyPeriodService;
   /** Data quality (数据质量) of pushed data per provider × node × table × day. */
   quality: QualityService;
   /** Syslog sources (sender address → provider, node, device) and the receiver (started by `zhengyun start`). */
@@ -56,6 +70,12 @@ export interface Container {
   syslogReceiver: SyslogReceiver;
   /** CMDB inventory (资源清单) built from pushed service and asset data. */
   inventory: InventoryService;
+  /** IP address management (内部地址规划与分发): pools, requests, allocations, conflicts with the inventory. */
+  ipam: IpamService;
+  /** Contracts and budgets (合同与预算) with payment schedules, consumption and warnings. */
+  contracts: ContractsService;
+  /** Metering, monthly bills and reconciliation (计量、账单、对账). */
+  billing: BillingService;
   /** 接入凭证 of cloud providers; verifies signed data-interface requests. */
   credentials: ProviderCredentialService;
   /** Trigger mode (触发器): major changes and alarms pushed by providers. */
@@ -88,12 +108,35 @@ export function createContainer(deps: PlatformDeps): Container {
   const calendar = new CalendarService(deps.db);
   const workflow = new WorkflowService(deps.db, calendar);
   registerWorkflowJobs(deps.jobs, workflow);
+  const notifications = new NotificationService(deps.db, deps.cipher, deps.config, deps.logger, deps.jobs);
+  const deadlines = new DeadlineNotifier(deps.db, notifications, workflow, calendar, deps.logger);
+  registerNotificationJobs(deps.jobs, notifications, deadlines);
+  const keyPeriods = new KeyPeriodService(deps.db, notifications);
   const quality = new QualityService(deps.db);
   registerQualityJobs(deps.jobs, quality);
   const inventory = new InventoryService(deps.db);
   registerInventoryJobs(deps.jobs, inventory);
+  const ipam = new IpamService(deps.db, calendar, inventory, (trx, notice) => notifications.notify(trx, notice));
+  registerIpamJobs(deps.jobs, ipam);
+  const contracts = new ContractsService(deps.db);
+  registerContractJobs(deps.jobs, contracts);
   const catalog = new CatalogService(deps.db);
   const estimates = new EstimatesService(deps.db, catalog);
+  const applications = new ApplicationsService(deps.db, catalog, estimates, calendar, workflow);
+  registerApplicationJobs(deps.jobs, applications);
+  // Budgets (contracts module): a submitted application must fit in what is left of the fiscal year's budget.
+  applications.setBudgetLookup(async (ctx, unitId, systemId, fiscalYear) => {
+    const budgets = await contracts.listBudgets(ctx, { unitId, fiscalYear });
+    const b = budgets.find((x) => x.system?.id === systemId) ?? budgets.find((x) => x.system === null);
+    return b ? { amount: b.amount, remaining: b.consumption.remaining } : null;
+  });
+  // Work-order deadlines (工单时限): warnings, due notices and escalation through the notifications module.
+  deadlines.registerSource('work_order', (now) => applications.openWorkOrderDeadlines(now));
+  const billing = new BillingService(deps.db, catalog);
+  registerBillingJobs(deps.jobs, billing);
+  // Contracts and budgets count the bills' amounts (job contracts.warnings: syncFromBilling, then the warnings).
+  contracts.setBillReader(billing);
+  const documents = new DocumentsService(deps.db, deps.cipher);
   const systems = new InformationSystemService(deps.db, deps.cipher);
   const credentials = new ProviderCredentialService(deps.db, deps.cipher, organisations);
   registerCredentialJobs(deps.jobs, credentials);
@@ -112,16 +155,28 @@ export function createContainer(deps: PlatformDeps): Container {
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
+  // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
+  demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
+  demo.addExtra('ipam', () => seedIpamDemo(deps.db, ipam));
+  demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
+  demo.addExtra('applications', () => applications.loadDemo());
   return {
     deps,
     demo,
     audit,
     calendar,
     workflow,
+    applications,
+    notifications,
+    ipam,
+    deadlines,
+    keyPeriods,
     quality,
     syslogSources,
     syslogReceiver,
     inventory,
+    contracts,
+    billing,
     credentials,
     providerEvents,
     queryPoller,
@@ -132,6 +187,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     catalog,
     estimates,
+    documents,
     systems,
     directory,
     settings,
@@ -147,12 +203,18 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerAuthRoutes(app, authService),
       (app) => registerCatalogRoutes(app, catalog),
       (app) => registerEstimateRoutes(app, estimates),
+      (app) => registerDocumentRoutes(app, documents, { estimates, contracts, bills: billing }),
       (app) => registerAuditRoutes(app, audit),
       (app) => registerCalendarRoutes(app, calendar),
       (app) => registerWorkflowRoutes(app, workflow),
+      (app) => registerApplicationRoutes(app, applications),
+      (app) => registerNotificationRoutes(app, notifications, keyPeriods),
+      (app) => registerIpamRoutes(app, ipam),
       (app) => registerQualityRoutes(app, quality),
       (app) => registerSyslogRoutes(app, syslogSources, syslogReceiver),
       (app) => registerInventoryRoutes(app, inventory),
+      (app) => registerContractRoutes(app, contracts),
+      (app) => registerBillingRoutes(app, billing),
       (app) => registerCredentialRoutes(app, credentials),
       (app) => registerProviderInterfaceRoutes(app, { credentials, events: providerEvents, poller: queryPoller }),
       (app) => registerCodeTableRoutes(app, codeTables),

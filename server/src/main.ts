@@ -10,8 +10,10 @@ import { createContainer } from './container.js';
 import { createAdminAccount } from './modules/access/index.js';
 import { AuditService, verifyAuditChain } from './modules/audit/index.js';
 import { prepareIngestPartitions } from './modules/ingestion/index.js';
+import { loadDemoBilling } from './modules/billing/index.js';
 import { createDatabase } from './platform/db/database.js';
 import { systemContext } from './platform/context.js';
+import { platformSigningKeys, verifySignatureFile } from './modules/documents/index.js';
 import { addSimulateCommand } from './simulator/simulate.js';
 import { demoFeedEnabled, startDemoFeed, type DemoFeed } from './simulator/demo-feed.js';
 
@@ -62,6 +64,8 @@ program
       demoFeed = startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null,
         afterBackfill: async ({ from, to }) => {
           await container.inventory.applyPending();
+          // Two months of metering and bills from the inventory the backfill built (then the daily and monthly jobs).
+          await loadDemoBilling(container.billing);
           const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
           for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
             await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
@@ -183,6 +187,27 @@ audit
       await database.close();
       await embedded?.stop();
     }
+  });
+
+program
+  .command('verify-signature <file>')
+  .description("Verify the SM2 signature of an exported PDF or .xlsx: prints signer, time, key fingerprint and VALID/INVALID against the platform's keys (or --key). Exit code 1 when invalid.")
+  .option('--key <file>', 'trust this SM2 public key (PEM or 04… hex, e.g. from GET /api/documents/signing-key) instead of reading the database')
+  .option('--json', 'print the result as JSON')
+  .action(async (file: string, opts: { key?: string; json?: boolean }) => {
+    const code = await verifySignatureFile(file, opts, async () => {
+      const cfg = config();
+      const logger = createLogger(cfg.logLevel === 'info' ? 'warn' : cfg.logLevel, cfg.logPretty);
+      const { url, embedded } = await openDatabase(cfg, logger);
+      const database = createDatabase(url, 2);
+      try {
+        return await platformSigningKeys(database.db);
+      } finally {
+        await database.close();
+        await embedded?.stop();
+      }
+    });
+    process.exit(code);
   });
 
 addSimulateCommand(program, async () => {

@@ -37,6 +37,14 @@ export const configSchema = z.strictObject({
   dbPoolSize: int(1, 200).default(10),
   syslogHost: z.string().min(1).default('127.0.0.1'),
   syslogPort: int(0, 65535).default(5514),
+  publicUrl: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL').optional(),
+  smtpUrl: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'must be an smtp:// or smtps:// URL').optional(),
+  smtpHost: z.string().min(1).optional(),
+  smtpPort: int(1, 65535).optional(),
+  smtpSecure: bool.optional(),
+  smtpUser: z.string().min(1).optional(),
+  smtpPassword: z.string().optional(),
+  smtpFrom: z.string().min(3).default('政云 Zhengyun <noreply@zhengyun.local>'),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -58,6 +66,14 @@ const ENV_KEYS: Record<keyof Config, string> = {
   dbPoolSize: 'ZHENGYUN_DB_POOL_SIZE',
   syslogHost: 'ZHENGYUN_SYSLOG_HOST',
   syslogPort: 'ZHENGYUN_SYSLOG_PORT',
+  publicUrl: 'ZHENGYUN_PUBLIC_URL',
+  smtpUrl: 'ZHENGYUN_SMTP_URL',
+  smtpHost: 'ZHENGYUN_SMTP_HOST',
+  smtpPort: 'ZHENGYUN_SMTP_PORT',
+  smtpSecure: 'ZHENGYUN_SMTP_SECURE',
+  smtpUser: 'ZHENGYUN_SMTP_USER',
+  smtpPassword: 'ZHENGYUN_SMTP_PASSWORD',
+  smtpFrom: 'ZHENGYUN_SMTP_FROM',
 };
 
 export class ConfigError extends Error {}

@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -4713,6 +4713,195 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/signing-key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The platform's SM2 public key that signs exported documents, with its SM3 fingerprint (and earlier, retired keys) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DocumentSigningKey"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/estimates/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An estimate (预算测算) as a signed PDF or .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "pdf" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A contract summary and payment schedule (合同概要及付款计划) as a signed PDF or .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "pdf" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/bills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A monthly bill (月度账单) as a signed PDF or .xlsx: lines, 合计, 大写金额 */
+        get: {
+            parameters: {
+                query?: {
+                    format?: "pdf" | "xlsx";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/documents/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify the SM2 signature of an exported PDF or .xlsx (the file as the request body)
+         * @description Answers 200 with valid true/false, signer, time and key fingerprint; any altered byte makes it invalid.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["DocumentVerifyReport"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -6767,6 +6956,4372 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Applications the caller sees (filters: kind, status, unit, provider, dates; mine) */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: "true" | "false";
+                    kind?: "onboarding" | "change" | "exit";
+                    status?: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                    unitId?: string;
+                    providerId?: string;
+                    from?: string;
+                    to?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                appNo: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                unitName: string;
+                                /** Format: uuid */
+                                systemId: string;
+                                systemName: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                providerName: string;
+                                /** Format: uuid */
+                                nodeId: string;
+                                /** @enum {string} */
+                                kind: "onboarding" | "change" | "exit";
+                                changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                                exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                                exitDate: string | null;
+                                title: string;
+                                reason: string | null;
+                                estimateId: string | null;
+                                priceListId: string | null;
+                                protectionLevel: number | null;
+                                monthlyTotal: string;
+                                total: string;
+                                /** @enum {string} */
+                                status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                                workflowInstanceId: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                submittedAt: string | null;
+                                approvedAt: string | null;
+                                acceptedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A draft application (lines priced with the provider’s approved price list in force; quota checked) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        systemId: string;
+                        /** @enum {string} */
+                        kind: "onboarding" | "change" | "exit";
+                        changeType?: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                        exitDataHandling?: ("migrate" | "destroy" | "archive") | null;
+                        exitDate?: string | null;
+                        title: string;
+                        reason?: string | null;
+                        lines: {
+                            itemCode: string;
+                            quantity: string;
+                            delta?: string | null;
+                            months?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered application list as .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    mine?: "true" | "false";
+                    kind?: "onboarding" | "change" | "exit";
+                    status?: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                    unitId?: string;
+                    providerId?: string;
+                    from?: string;
+                    to?: string;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Throughput and on-time rate per provider (work orders) and per workflow step */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            byProvider: {
+                                count: number;
+                                completed: number;
+                                onTime: number;
+                                onTimeRate: string | null;
+                                medianHours: string | null;
+                                providerOrgId: string;
+                                providerName: string;
+                                accepted: number;
+                            }[];
+                            bySteps: {
+                                count: number;
+                                completed: number;
+                                onTime: number;
+                                onTimeRate: string | null;
+                                medianHours: string | null;
+                                stepKey: string;
+                                stepName: string;
+                                definitionCode: string;
+                            }[];
+                            byStatus: {
+                                status: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/work-orders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Work orders (工单) with due time and working time left */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "delivered" | "accepted";
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/from-estimate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 估算转申请: a draft application with the lines of a saved estimate */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        estimateId: string;
+                        /** Format: uuid */
+                        systemId: string;
+                        /** @enum {string} */
+                        kind?: "onboarding" | "change";
+                        changeType?: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                        title?: string;
+                        reason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One application: lines, prices, work order, timeline, abilities */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace a draft or returned application */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        systemId: string;
+                        /** @enum {string} */
+                        kind: "onboarding" | "change" | "exit";
+                        changeType?: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                        exitDataHandling?: ("migrate" | "destroy" | "archive") | null;
+                        exitDate?: string | null;
+                        title: string;
+                        reason?: string | null;
+                        lines: {
+                            itemCode: string;
+                            quantity: string;
+                            delta?: string | null;
+                            months?: number | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a draft */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit (starts the approval workflow of its kind) or resubmit after a return */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}/deliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The provider records the delivery (hosts, IPs, sizes per line, or pushed data) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @default [] */
+                        lines?: {
+                            lineNo: number;
+                            /** @default [] */
+                            hosts?: {
+                                hostName: string;
+                                ip?: string | null;
+                                size?: string | null;
+                            }[];
+                            note?: string | null;
+                        }[];
+                        note?: string | null;
+                        pushedRef?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 验收: accept the delivery (metering starts now) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/applications/{id}/reject-delivery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the delivery with a reason (back to the provider) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            appNo: string;
+                            /** Format: uuid */
+                            unitId: string;
+                            unitName: string;
+                            /** Format: uuid */
+                            systemId: string;
+                            systemName: string;
+                            /** Format: uuid */
+                            providerOrgId: string;
+                            providerName: string;
+                            /** Format: uuid */
+                            nodeId: string;
+                            /** @enum {string} */
+                            kind: "onboarding" | "change" | "exit";
+                            changeType: ("expand" | "shrink" | "add_service" | "stop_service") | null;
+                            exitDataHandling: ("migrate" | "destroy" | "archive") | null;
+                            exitDate: string | null;
+                            title: string;
+                            reason: string | null;
+                            estimateId: string | null;
+                            priceListId: string | null;
+                            protectionLevel: number | null;
+                            monthlyTotal: string;
+                            total: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "returned" | "rejected" | "terminated" | "fulfilling" | "delivered" | "accepted";
+                            workflowInstanceId: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            submittedAt: string | null;
+                            approvedAt: string | null;
+                            acceptedAt: string | null;
+                            lines: {
+                                lineNo: number;
+                                itemCode: string;
+                                itemText: string;
+                                category: string | null;
+                                billingUnitText: string;
+                                billingPeriod: string;
+                                quantity: string;
+                                delta: string | null;
+                                months: number | null;
+                                unitPrice: string;
+                                monthlyAmount: string | null;
+                                amount: string;
+                                delivery: {
+                                    hosts: {
+                                        hostName: string;
+                                        ip?: string | null;
+                                        size?: string | null;
+                                    }[];
+                                    note?: string | null;
+                                } | null;
+                                acceptedAt: string | null;
+                            }[];
+                            workOrder: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                applicationId: string;
+                                appNo?: string;
+                                title?: string;
+                                unitName?: string;
+                                providerName?: string;
+                                /** Format: uuid */
+                                unitId: string;
+                                /** Format: uuid */
+                                providerOrgId: string;
+                                /** @enum {string} */
+                                kind: "initial_resources" | "resource_adjustment" | "exit";
+                                deadline: {
+                                    [key: string]: number;
+                                };
+                                keyPeriod: boolean;
+                                /** @enum {string} */
+                                status: "open" | "delivered" | "accepted";
+                                /** Format: date-time */
+                                openedAt: string;
+                                /** Format: date-time */
+                                dueAt: string;
+                                deliveredAt: string | null;
+                                deliveryNote: string | null;
+                                pushedRef: string | null;
+                                acceptedAt: string | null;
+                                rejections: number;
+                                lastRejectionReason: string | null;
+                                overdue: boolean;
+                                remainingMs: number | null;
+                            } | null;
+                            timeline: {
+                                /** Format: date-time */
+                                at: string;
+                                /** @enum {string} */
+                                source: "application" | "workflow";
+                                action: string;
+                                stepKey: string | null;
+                                actorName: string | null;
+                                comment: string | null;
+                                details: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            skipped?: {
+                                line: number;
+                                reason: string;
+                            }[];
+                            abilities: {
+                                edit: boolean;
+                                submit: boolean;
+                                resubmit: boolean;
+                                delete: boolean;
+                                deliver: boolean;
+                                accept: boolean;
+                                rejectDelivery: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/application-quotas/{unitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A unit’s quota (配额) and what its applications already take */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    unitId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            unitId: string;
+                            maxMonthlyAmount: string | null;
+                            itemCaps: {
+                                [key: string]: string;
+                            };
+                            usedMonthlyAmount: string;
+                            usedItems: {
+                                [key: string]: string;
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        /** Set a unit’s quota: monthly amount cap and per-item quantity caps */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    unitId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        maxMonthlyAmount: string | null;
+                        itemCaps: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            unitId: string;
+                            maxMonthlyAmount: string | null;
+                            itemCaps: {
+                                [key: string]: string;
+                            };
+                            usedMonthlyAmount: string;
+                            usedItems: {
+                                [key: string]: string;
+                            };
+                            updatedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My notifications (newest first) and my unread count */
+        get: {
+            parameters: {
+                query?: {
+                    unread?: "true" | "false";
+                    limit?: string;
+                    before?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                kind: string;
+                                /** @enum {string} */
+                                severity: "info" | "warning" | "critical";
+                                title: string;
+                                body: string;
+                                link: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                readAt: string | null;
+                            }[];
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many of my notifications are unread */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            unread: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark one of my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark all my notifications read */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            updated: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** My channels per kind of notification, my e-mail address and robot webhook */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            defaults: {
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                            };
+                            kinds: {
+                                kind: string;
+                                nameZh: string;
+                                nameEn: string;
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                                custom: boolean;
+                            }[];
+                            email: {
+                                configured: boolean;
+                                address: string | null;
+                            };
+                            webhook: {
+                                url: string;
+                                /** @enum {string} */
+                                format: "generic" | "wecom" | "dingtalk" | "feishu";
+                                hasSecret: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            orgWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        /** Choose channels (in-app, e-mail, webhook) per kind; kind * = my defaults */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            kind: "*" | string;
+                            inApp: boolean;
+                            email: boolean;
+                            webhook: boolean;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            defaults: {
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                            };
+                            kinds: {
+                                kind: string;
+                                nameZh: string;
+                                nameEn: string;
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                                custom: boolean;
+                            }[];
+                            email: {
+                                configured: boolean;
+                                address: string | null;
+                            };
+                            webhook: {
+                                url: string;
+                                /** @enum {string} */
+                                format: "generic" | "wecom" | "dingtalk" | "feishu";
+                                hasSecret: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            orgWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/webhook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set my instant-messaging robot webhook (企业微信 / 钉钉 / 飞书 / JSON) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        url: string;
+                        /**
+                         * @default generic
+                         * @enum {string}
+                         */
+                        format?: "generic" | "wecom" | "dingtalk" | "feishu";
+                        secret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            defaults: {
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                            };
+                            kinds: {
+                                kind: string;
+                                nameZh: string;
+                                nameEn: string;
+                                inApp: boolean;
+                                email: boolean;
+                                webhook: boolean;
+                                custom: boolean;
+                            }[];
+                            email: {
+                                configured: boolean;
+                                address: string | null;
+                            };
+                            webhook: {
+                                url: string;
+                                /** @enum {string} */
+                                format: "generic" | "wecom" | "dingtalk" | "feishu";
+                                hasSecret: boolean;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            } | null;
+                            orgWebhook: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove my robot webhook */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Recent e-mail and webhook deliveries of my notifications */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                /** Format: uuid */
+                                notificationId: string;
+                                /** @enum {string} */
+                                channel: "email" | "webhook";
+                                /** @enum {string} */
+                                status: "pending" | "sending" | "sent" | "failed";
+                                attempts: number;
+                                /** Format: date-time */
+                                nextAttemptAt: string;
+                                lastError: string | null;
+                                sentAt: string | null;
+                                target: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/org-webhooks/{orgId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the robot webhook of an organisation in my scope (for its people without their own) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uri */
+                        url: string;
+                        /**
+                         * @default generic
+                         * @enum {string}
+                         */
+                        format?: "generic" | "wecom" | "dingtalk" | "feishu";
+                        secret?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            url: string;
+                            /** @enum {string} */
+                            format: "generic" | "wecom" | "dingtalk" | "feishu";
+                            hasSecret: boolean;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Remove the robot webhook of an organisation */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    orgId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/escalation-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where overdue approval steps escalate (per step, per definition, global) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                definitionCode: string | null;
+                                stepKey: string | null;
+                                roleCode: string;
+                                /** @enum {string} */
+                                org: "management_unit" | "supervision_provider" | "task_org";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Replace the escalation rules */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            definitionCode: string | null;
+                            stepKey: string | null;
+                            roleCode: string;
+                            /** @enum {string} */
+                            org: "management_unit" | "supervision_provider" | "task_org";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                definitionCode: string | null;
+                                stepKey: string | null;
+                                roleCode: string;
+                                /** @enum {string} */
+                                org: "management_unit" | "supervision_provider" | "task_org";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/key-periods": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Key-guarantee periods (重保期) */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "upcoming" | "active" | "ended";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @enum {string} */
+                                scope: "all" | "nodes";
+                                nodeIds: string[];
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {string} */
+                                state: "upcoming" | "active" | "ended";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Declare a key-guarantee period (the providers concerned are notified) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /**
+                         * @default all
+                         * @enum {string}
+                         */
+                        scope?: "all" | "nodes";
+                        /** @default [] */
+                        nodeIds?: string[];
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            scope: "all" | "nodes";
+                            nodeIds: string[];
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            state: "upcoming" | "active" | "ended";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/key-periods/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Is a time (default now) inside a key-guarantee period, for a node or all nodes */
+        get: {
+            parameters: {
+                query?: {
+                    at?: string;
+                    nodeId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: date-time */
+                            at: string;
+                            nodeId: string | null;
+                            keyPeriod: boolean;
+                            periods: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                /** Format: date-time */
+                                startsAt: string;
+                                /** Format: date-time */
+                                endsAt: string;
+                                /** @enum {string} */
+                                scope: "all" | "nodes";
+                                nodeIds: string[];
+                                description: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                                /** @enum {string} */
+                                state: "upcoming" | "active" | "ended";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/key-periods/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One key-guarantee period */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            scope: "all" | "nodes";
+                            nodeIds: string[];
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            state: "upcoming" | "active" | "ended";
+                        };
+                    };
+                };
+            };
+        };
+        /** Change a key-guarantee period */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /**
+                         * @default all
+                         * @enum {string}
+                         */
+                        scope?: "all" | "nodes";
+                        /** @default [] */
+                        nodeIds?: string[];
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            name: string;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                            /** @enum {string} */
+                            scope: "all" | "nodes";
+                            nodeIds: string[];
+                            description: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                            /** @enum {string} */
+                            state: "upcoming" | "active" | "ended";
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Cancel a key-guarantee period */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/pools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Address pools (地址池) with utilisation */
+        get: {
+            parameters: {
+                query?: {
+                    nodeId?: string;
+                    zoneId?: string;
+                    family?: "4" | "6";
+                    purpose?: "business" | "management" | "storage" | "internet";
+                    status?: "active" | "retired";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    code: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    zoneType: string;
+                                };
+                                name: string;
+                                cidr: string;
+                                family: 4 | 6;
+                                /** @enum {string} */
+                                purpose: "business" | "management" | "storage" | "internet";
+                                gateway: string | null;
+                                reserved: {
+                                    from: string;
+                                    to?: string;
+                                    note?: string;
+                                }[];
+                                description: string | null;
+                                /** @enum {string} */
+                                status: "active" | "retired";
+                                utilisation: {
+                                    total: string;
+                                    reserved: string;
+                                    allocated: string;
+                                    free: string;
+                                    percent: string;
+                                };
+                                activeAllocations: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create a pool in a node’s network zone (inside the zone’s blocks, overlapping no pool) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        nodeId: string;
+                        /** Format: uuid */
+                        zoneId: string;
+                        name: string;
+                        cidr: string;
+                        /** @enum {string} */
+                        purpose: "business" | "management" | "storage" | "internet";
+                        gateway?: string | null;
+                        reserved?: {
+                            from: string;
+                            to?: string;
+                            note?: string;
+                        }[];
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                zoneType: string;
+                            };
+                            name: string;
+                            cidr: string;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            gateway: string | null;
+                            reserved: {
+                                from: string;
+                                to?: string;
+                                note?: string;
+                            }[];
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            utilisation: {
+                                total: string;
+                                reserved: string;
+                                allocated: string;
+                                free: string;
+                                percent: string;
+                            };
+                            activeAllocations: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/pools/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One pool with utilisation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                zoneType: string;
+                            };
+                            name: string;
+                            cidr: string;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            gateway: string | null;
+                            reserved: {
+                                from: string;
+                                to?: string;
+                                note?: string;
+                            }[];
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            utilisation: {
+                                total: string;
+                                reserved: string;
+                                allocated: string;
+                                free: string;
+                                percent: string;
+                            };
+                            activeAllocations: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Change name, gateway, reserved ranges, description; retire an empty pool */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        gateway?: string | null;
+                        reserved?: {
+                            from: string;
+                            to?: string;
+                            note?: string;
+                        }[];
+                        description?: string | null;
+                        /** @enum {string} */
+                        status?: "active" | "retired";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                code: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                zoneType: string;
+                            };
+                            name: string;
+                            cidr: string;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            gateway: string | null;
+                            reserved: {
+                                from: string;
+                                to?: string;
+                                note?: string;
+                            }[];
+                            description: string | null;
+                            /** @enum {string} */
+                            status: "active" | "retired";
+                            utilisation: {
+                                total: string;
+                                reserved: string;
+                                allocated: string;
+                                free: string;
+                                percent: string;
+                            };
+                            activeAllocations: number;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/ipam/utilisation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Utilisation per node (or node and zone) and family */
+        get: {
+            parameters: {
+                query?: {
+                    groupBy?: "node" | "zone";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                total: string;
+                                reserved: string;
+                                allocated: string;
+                                free: string;
+                                percent: string;
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                family: 4 | 6;
+                                pools: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Address requests (地址申请): mine, to review, or all the caller may see */
+        get: {
+            parameters: {
+                query?: {
+                    view?: "mine" | "review" | "all";
+                    status?: "pending" | "approved" | "rejected" | "cancelled";
+                    nodeId?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                requester: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    /** @enum {string} */
+                                    kind: "unit" | "provider";
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                } | null;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                } | null;
+                                family: 4 | 6;
+                                /** @enum {string} */
+                                purpose: "business" | "management" | "storage" | "internet";
+                                addressCount: number | null;
+                                prefixLength: number | null;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "pending" | "approved" | "rejected" | "cancelled";
+                                submittedAt: string;
+                                dueAt: string;
+                                workingDaysLeft: number | null;
+                                dueSoon: boolean;
+                                overdue: boolean;
+                                decidedAt: string | null;
+                                decisionReason: string | null;
+                                allocations: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    pool: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                        cidr: string;
+                                    };
+                                    node: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                    zone: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string;
+                                    };
+                                    requestId: string | null;
+                                    holder: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                    };
+                                    system: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                        systemNo: string | null;
+                                    } | null;
+                                    applicationId: string | null;
+                                    /** @enum {string} */
+                                    kind: "subnet" | "addresses";
+                                    family: 4 | 6;
+                                    firstAddress: string;
+                                    lastAddress: string;
+                                    range: string;
+                                    count: string;
+                                    note: string | null;
+                                    /** @enum {string} */
+                                    status: "active" | "released";
+                                    allocatedAt: string;
+                                    releasedAt: string | null;
+                                    abilities: {
+                                        release: boolean;
+                                    };
+                                }[];
+                                abilities: {
+                                    approve: boolean;
+                                    reject: boolean;
+                                    cancel: boolean;
+                                };
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Request addresses (a count or a subnet); reviewed within 3 working days */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        nodeId: string;
+                        /** Format: uuid */
+                        zoneId?: string;
+                        /** Format: uuid */
+                        poolId?: string;
+                        family?: 4 | 6;
+                        /** @enum {string} */
+                        purpose: "business" | "management" | "storage" | "internet";
+                        addressCount?: number;
+                        prefixLength?: number;
+                        /** Format: uuid */
+                        systemId?: string;
+                        /** Format: uuid */
+                        applicationId?: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            requester: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                /** @enum {string} */
+                                kind: "unit" | "provider";
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            } | null;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            addressCount: number | null;
+                            prefixLength: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            submittedAt: string;
+                            dueAt: string;
+                            workingDaysLeft: number | null;
+                            dueSoon: boolean;
+                            overdue: boolean;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            allocations: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            abilities: {
+                                approve: boolean;
+                                reject: boolean;
+                                cancel: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One address request with its allocations */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            requester: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                /** @enum {string} */
+                                kind: "unit" | "provider";
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            } | null;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            addressCount: number | null;
+                            prefixLength: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            submittedAt: string;
+                            dueAt: string;
+                            workingDaysLeft: number | null;
+                            dueSoon: boolean;
+                            overdue: boolean;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            allocations: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            abilities: {
+                                approve: boolean;
+                                reject: boolean;
+                                cancel: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events of a request: submitted, due soon, overdue, decision, release */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                kind: string;
+                                at: string;
+                                note: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve and allocate (chosen subnet / start address, or first fit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        poolId?: string;
+                        cidr?: string;
+                        startAddress?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            requester: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                /** @enum {string} */
+                                kind: "unit" | "provider";
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            } | null;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            addressCount: number | null;
+                            prefixLength: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            submittedAt: string;
+                            dueAt: string;
+                            workingDaysLeft: number | null;
+                            dueSoon: boolean;
+                            overdue: boolean;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            allocations: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            abilities: {
+                                approve: boolean;
+                                reject: boolean;
+                                cancel: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            requester: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                /** @enum {string} */
+                                kind: "unit" | "provider";
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            } | null;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            addressCount: number | null;
+                            prefixLength: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            submittedAt: string;
+                            dueAt: string;
+                            workingDaysLeft: number | null;
+                            dueSoon: boolean;
+                            overdue: boolean;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            allocations: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            abilities: {
+                                approve: boolean;
+                                reject: boolean;
+                                cancel: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/requests/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a pending request (the requester) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            requester: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                /** @enum {string} */
+                                kind: "unit" | "provider";
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            } | null;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            } | null;
+                            family: 4 | 6;
+                            /** @enum {string} */
+                            purpose: "business" | "management" | "storage" | "internet";
+                            addressCount: number | null;
+                            prefixLength: number | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "pending" | "approved" | "rejected" | "cancelled";
+                            submittedAt: string;
+                            dueAt: string;
+                            workingDaysLeft: number | null;
+                            dueSoon: boolean;
+                            overdue: boolean;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            allocations: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            abilities: {
+                                approve: boolean;
+                                reject: boolean;
+                                cancel: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/allocations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Allocations (地址分配) the caller may see */
+        get: {
+            parameters: {
+                query?: {
+                    nodeId?: string;
+                    poolId?: string;
+                    holderOrgId?: string;
+                    systemId?: string;
+                    status?: "active" | "released";
+                    address?: string;
+                    page?: string;
+                    pageSize?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                zone: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                };
+                                requestId: string | null;
+                                holder: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                system: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                    systemNo: string | null;
+                                } | null;
+                                applicationId: string | null;
+                                /** @enum {string} */
+                                kind: "subnet" | "addresses";
+                                family: 4 | 6;
+                                firstAddress: string;
+                                lastAddress: string;
+                                range: string;
+                                count: string;
+                                note: string | null;
+                                /** @enum {string} */
+                                status: "active" | "released";
+                                allocatedAt: string;
+                                releasedAt: string | null;
+                                abilities: {
+                                    release: boolean;
+                                };
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Allocate directly (no request): a count, a prefix length or a chosen CIDR */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        poolId: string;
+                        /** Format: uuid */
+                        holderOrgId: string;
+                        /** Format: uuid */
+                        systemId?: string;
+                        /** Format: uuid */
+                        applicationId?: string;
+                        addressCount?: number;
+                        prefixLength?: number;
+                        cidr?: string;
+                        startAddress?: string;
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            requestId: string | null;
+                            holder: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            /** @enum {string} */
+                            kind: "subnet" | "addresses";
+                            family: 4 | 6;
+                            firstAddress: string;
+                            lastAddress: string;
+                            range: string;
+                            count: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "active" | "released";
+                            allocatedAt: string;
+                            releasedAt: string | null;
+                            abilities: {
+                                release: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/allocations/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered allocations as .xlsx (Chinese headers) */
+        get: {
+            parameters: {
+                query?: {
+                    nodeId?: string;
+                    poolId?: string;
+                    holderOrgId?: string;
+                    systemId?: string;
+                    status?: "active" | "released";
+                    address?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/allocations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One allocation */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            requestId: string | null;
+                            holder: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            /** @enum {string} */
+                            kind: "subnet" | "addresses";
+                            family: 4 | 6;
+                            firstAddress: string;
+                            lastAddress: string;
+                            range: string;
+                            count: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "active" | "released";
+                            allocatedAt: string;
+                            releasedAt: string | null;
+                            abilities: {
+                                release: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/allocations/{id}/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release an allocation (the holder with ipam:request, or the management unit) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            pool: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                                cidr: string;
+                            };
+                            node: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            zone: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string;
+                            };
+                            requestId: string | null;
+                            holder: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                            };
+                            system: {
+                                /** Format: uuid */
+                                id: string;
+                                name: string | null;
+                                systemNo: string | null;
+                            } | null;
+                            applicationId: string | null;
+                            /** @enum {string} */
+                            kind: "subnet" | "addresses";
+                            family: 4 | 6;
+                            firstAddress: string;
+                            lastAddress: string;
+                            range: string;
+                            count: string;
+                            note: string | null;
+                            /** @enum {string} */
+                            status: "active" | "released";
+                            allocatedAt: string;
+                            releasedAt: string | null;
+                            abilities: {
+                                release: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/ipam/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Addresses the CMDB inventory reports that no allocation covers, or that are allocated to another system */
+        get: {
+            parameters: {
+                query?: {
+                    nodeId?: string;
+                    type?: "unallocated" | "system_mismatch" | "holder_mismatch";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                type: "unallocated" | "system_mismatch" | "holder_mismatch";
+                                address: string;
+                                node: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string | null;
+                                };
+                                pool: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    name: string;
+                                    cidr: string;
+                                };
+                                resource: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    kind: string;
+                                    name: string;
+                                    field: string;
+                                    systemNo: string | null;
+                                    system: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                    } | null;
+                                    provider: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                    };
+                                };
+                                allocation: {
+                                    /** Format: uuid */
+                                    id: string;
+                                    range: string;
+                                    holder: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                    };
+                                    system: {
+                                        /** Format: uuid */
+                                        id: string;
+                                        name: string | null;
+                                        systemNo: string | null;
+                                    } | null;
+                                } | null;
+                            }[];
+                            counts: {
+                                [key: string]: number;
+                            };
+                            scannedResources: number;
+                            truncated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/data-quality/summary": {
         parameters: {
             query?: never;
@@ -8049,6 +12604,1480 @@ export interface paths {
                             counts: {
                                 [key: string]: number;
                             };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contracts the caller may see (own unit, own provider, or all for the management unit) with their consumption */
+        get: {
+            parameters: {
+                query?: {
+                    unitId?: string;
+                    providerId?: string;
+                    status?: "draft" | "active" | "closed";
+                    fiscalYear?: number;
+                    q?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Contract"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Register a contract; the milestones must add up to exactly 100% */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        /** Format: uuid */
+                        providerId: string;
+                        contractNo: string;
+                        name: string;
+                        amount: string;
+                        /** Format: date */
+                        serviceStart: string;
+                        /** Format: date */
+                        serviceEnd: string;
+                        signedDate?: string | null;
+                        fiscalYears?: number[];
+                        systemIds?: string[];
+                        milestones: {
+                            name: string;
+                            condition?: string | null;
+                            percent: string;
+                            dueDate?: string | null;
+                            paidDate?: string | null;
+                        }[];
+                        /** @enum {string} */
+                        status?: "draft" | "active" | "closed";
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContractDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One contract: payment schedule with exact and uppercase amounts, monthly burn-down, current warnings */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContractDetail"];
+                    };
+                };
+            };
+        };
+        /** Replace a contract (particulars, systems, milestones, status) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        /** Format: uuid */
+                        providerId: string;
+                        contractNo: string;
+                        name: string;
+                        amount: string;
+                        /** Format: date */
+                        serviceStart: string;
+                        /** Format: date */
+                        serviceEnd: string;
+                        signedDate?: string | null;
+                        fiscalYears?: number[];
+                        systemIds?: string[];
+                        milestones: {
+                            name: string;
+                            condition?: string | null;
+                            percent: string;
+                            dueDate?: string | null;
+                            paidDate?: string | null;
+                        }[];
+                        /** @enum {string} */
+                        status?: "draft" | "active" | "closed";
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ContractDetail"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a draft contract */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contracts/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Contract summary and payment schedule as .xlsx (Chinese headers, totals, uppercase amounts) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contract-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Warnings of the contracts and budgets the caller may see (80% / 100% consumed, milestones due or overdue) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ContractWarning"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contract-warnings/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Management unit: copy the bills into the consumption and recompute every warning now (what the daily job does) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            active: number;
+                            raised: number;
+                            resolved: number;
+                            synced: {
+                                months: number;
+                                bills: number;
+                                rows: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Fiscal-year budgets the caller may see with their consumption and monthly burn-down */
+        get: {
+            parameters: {
+                query?: {
+                    unitId?: string;
+                    fiscalYear?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Budget"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Set a unit's fiscal-year budget (optionally for one information system) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        systemId?: string | null;
+                        fiscalYear: number;
+                        amount: string;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Budget"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/budgets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change a budget */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        unitId?: string;
+                        systemId?: string | null;
+                        fiscalYear: number;
+                        amount: string;
+                        notes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Budget"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Delete a budget */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monthly bills (账单) the caller may see: its own (unit), its receivables (provider), all (management unit) */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                    unitOrgId?: string;
+                    providerOrgId?: string;
+                    status?: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                month: string;
+                                unit: {
+                                    id: string;
+                                    name: string;
+                                };
+                                provider: {
+                                    id: string;
+                                    name: string;
+                                };
+                                /** @enum {string} */
+                                status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                                total: string;
+                                totalUppercase: string;
+                                priceMissingCount: number;
+                                openDisputes: number;
+                                computedAt: string;
+                                providerConfirmedAt: string | null;
+                                unitConfirmedAt: string | null;
+                                lockedAt: string | null;
+                            }[];
+                            total: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One bill with its lines, disputes and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            month: string;
+                            unit: {
+                                id: string;
+                                name: string;
+                            };
+                            provider: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                            total: string;
+                            totalUppercase: string;
+                            priceMissingCount: number;
+                            openDisputes: number;
+                            computedAt: string;
+                            providerConfirmedAt: string | null;
+                            unitConfirmedAt: string | null;
+                            lockedAt: string | null;
+                            daysInMonth: number;
+                            lines: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            }[];
+                            disputes: {
+                                id: string;
+                                comment: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                authorOrgId: string | null;
+                                createdAt: string;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    sm3: string;
+                                    sizeBytes: number;
+                                }[];
+                            }[];
+                            abilities: {
+                                confirm: boolean;
+                                dispute: boolean;
+                                lock: boolean;
+                                resolve: boolean;
+                                recompute: boolean;
+                                adjust: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/lines/{lineId}/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily usage rows behind a bill line, with the price each day was charged at */
+        get: {
+            parameters: {
+                query?: {
+                    page?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    lineId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            line: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            };
+                            daysInMonth: number;
+                            items: {
+                                day: string;
+                                resourceId: string;
+                                resourceName: string | null;
+                                naturalKey: string | null;
+                                resourceKind: string;
+                                sourceKey: string;
+                                sourceQuantity: string;
+                                quantity: string;
+                                billingUnit: string | null;
+                                unitPrice: string | null;
+                                priceListVersion: number | null;
+                                dayAmount: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reconciliation (对账): billed quantities vs the reported cloud host specs, billed hosts without monitoring samples */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            billId: string;
+                            month: string;
+                            hostsBilled: number;
+                            hostsMonitored: number;
+                            differences: {
+                                /** @enum {string} */
+                                type: "spec_mismatch" | "spec_missing" | "no_monitoring";
+                                resourceId: string;
+                                cloudHostId: string;
+                                name: string;
+                                field: string | null;
+                                billed: string | null;
+                                reported: string | null;
+                                amount: string | null;
+                                message: string;
+                            }[];
+                            total: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm a bill: the provider (draft → provider_confirmed), then the unit (→ unit_confirmed) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            month: string;
+                            unit: {
+                                id: string;
+                                name: string;
+                            };
+                            provider: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                            total: string;
+                            totalUppercase: string;
+                            priceMissingCount: number;
+                            openDisputes: number;
+                            computedAt: string;
+                            providerConfirmedAt: string | null;
+                            unitConfirmedAt: string | null;
+                            lockedAt: string | null;
+                            daysInMonth: number;
+                            lines: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            }[];
+                            disputes: {
+                                id: string;
+                                comment: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                authorOrgId: string | null;
+                                createdAt: string;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    sm3: string;
+                                    sizeBytes: number;
+                                }[];
+                            }[];
+                            abilities: {
+                                confirm: boolean;
+                                dispute: boolean;
+                                lock: boolean;
+                                resolve: boolean;
+                                recompute: boolean;
+                                adjust: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/lock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lock a bill confirmed by both parties: it never changes again */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            month: string;
+                            unit: {
+                                id: string;
+                                name: string;
+                            };
+                            provider: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                            total: string;
+                            totalUppercase: string;
+                            priceMissingCount: number;
+                            openDisputes: number;
+                            computedAt: string;
+                            providerConfirmedAt: string | null;
+                            unitConfirmedAt: string | null;
+                            lockedAt: string | null;
+                            daysInMonth: number;
+                            lines: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            }[];
+                            disputes: {
+                                id: string;
+                                comment: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                authorOrgId: string | null;
+                                createdAt: string;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    sm3: string;
+                                    sizeBytes: number;
+                                }[];
+                            }[];
+                            abilities: {
+                                confirm: boolean;
+                                dispute: boolean;
+                                lock: boolean;
+                                resolve: boolean;
+                                recompute: boolean;
+                                adjust: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/disputes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise a dispute (异议) with a comment and attachments (≤ 5 MB each, SM3 recorded); confirmations are withdrawn */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                        attachments?: {
+                            fileName: string;
+                            contentBase64: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            month: string;
+                            unit: {
+                                id: string;
+                                name: string;
+                            };
+                            provider: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                            total: string;
+                            totalUppercase: string;
+                            priceMissingCount: number;
+                            openDisputes: number;
+                            computedAt: string;
+                            providerConfirmedAt: string | null;
+                            unitConfirmedAt: string | null;
+                            lockedAt: string | null;
+                            daysInMonth: number;
+                            lines: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            }[];
+                            disputes: {
+                                id: string;
+                                comment: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                authorOrgId: string | null;
+                                createdAt: string;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    sm3: string;
+                                    sizeBytes: number;
+                                }[];
+                            }[];
+                            abilities: {
+                                confirm: boolean;
+                                dispute: boolean;
+                                lock: boolean;
+                                resolve: boolean;
+                                recompute: boolean;
+                                adjust: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/disputes/{disputeId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a dispute */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    disputeId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        resolution: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            month: string;
+                            unit: {
+                                id: string;
+                                name: string;
+                            };
+                            provider: {
+                                id: string;
+                                name: string;
+                            };
+                            /** @enum {string} */
+                            status: "draft" | "provider_confirmed" | "unit_confirmed" | "locked";
+                            total: string;
+                            totalUppercase: string;
+                            priceMissingCount: number;
+                            openDisputes: number;
+                            computedAt: string;
+                            providerConfirmedAt: string | null;
+                            unitConfirmedAt: string | null;
+                            lockedAt: string | null;
+                            daysInMonth: number;
+                            lines: {
+                                id: string;
+                                /** @enum {string} */
+                                lineType: "usage" | "adjustment";
+                                nodeId: string | null;
+                                systemId: string | null;
+                                systemNo: string | null;
+                                systemName: string | null;
+                                itemCode: string | null;
+                                itemName: string | null;
+                                itemKind: string | null;
+                                billingUnit: string | null;
+                                priceListId: string | null;
+                                priceListVersion: number | null;
+                                unitPrice: string | null;
+                                billingPeriod: string | null;
+                                quantityDays: string | null;
+                                averageQuantity: string | null;
+                                resourceDays: number | null;
+                                amount: string | null;
+                                /** @enum {string} */
+                                priceStatus: "ok" | "price_missing" | "period_unsupported";
+                                reason: string | null;
+                            }[];
+                            disputes: {
+                                id: string;
+                                comment: string;
+                                /** @enum {string} */
+                                status: "open" | "resolved";
+                                authorOrgId: string | null;
+                                createdAt: string;
+                                resolution: string | null;
+                                resolvedAt: string | null;
+                                attachments: {
+                                    id: string;
+                                    fileName: string;
+                                    sm3: string;
+                                    sizeBytes: number;
+                                }[];
+                            }[];
+                            abilities: {
+                                confirm: boolean;
+                                dispute: boolean;
+                                lock: boolean;
+                                resolve: boolean;
+                                recompute: boolean;
+                                adjust: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/bills/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a dispute attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bill run of a month: recomputes every draft bill (idempotent; a rerun completes an interrupted run) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        month: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            bills: number;
+                            skipped: number;
+                            lines: number;
+                            priceMissingLines: number;
+                            unmappedUsageRows: number;
+                            unownedUsageRows: number;
+                            total: string;
+                            issues: {
+                                code: string;
+                                unitName: string;
+                                providerName: string;
+                                systemNo: string | null;
+                                itemCode: string | null;
+                                resourceDays: number;
+                                message: string;
+                            }[];
+                            durationMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/meter": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Meter one day (计量) from the inventory (the daily job does this every night) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        day: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            resources: number;
+                            usageRows: number;
+                            unmappedRows: number;
+                            durationMs: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/adjustments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Correct a locked bill: an adjustment line on the first later draft bill of the same unit and provider */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        lockedBillId: string;
+                        amount: string;
+                        reason: string;
+                        systemNo?: string;
+                        itemCode?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            targetMonth: string;
+                            amount: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/billing/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Cost overview: amounts by node, provider, unit, system, item or month over a range of months */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                    groupBy?: "node" | "provider" | "unit" | "system" | "item" | "month";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            groupBy: string;
+                            months: string[];
+                            rows: {
+                                key: string;
+                                label: string;
+                                amounts: string[];
+                                total: string;
+                            }[];
+                            totals: string[];
+                            total: string;
                         };
                     };
                 };
@@ -9954,6 +15983,38 @@ export interface components {
                 value?: unknown;
             }[];
         };
+        DocumentSigningKeyInput: {
+            /** @constant */
+            algorithm: "SM2";
+            /** @constant */
+            hash: "SM3";
+            distinguishingId: string;
+            /** @description Uncompressed public key 04 || x || y, hex */
+            publicKey: string;
+            /** @description SubjectPublicKeyInfo PEM (for openssl) */
+            publicKeyPem: string;
+            /** @description SM3 of the 65-byte public key, hex */
+            fingerprint: string;
+            signer: string;
+            createdAt: string;
+            retiredKeys: {
+                publicKey: string;
+                fingerprint: string;
+                createdAt: string;
+                retiredAt: string;
+            }[];
+        };
+        DocumentVerifyReportInput: {
+            valid: boolean;
+            reason: string | null;
+            format: ("pdf" | "xlsx") | null;
+            signer: string | null;
+            issuedBy: string | null;
+            signedAt: string | null;
+            keyFingerprint: string | null;
+            docType: string | null;
+            title: string | null;
+        };
         IngestBatchResultInput: {
             batchId: string;
             table: string;
@@ -9972,6 +16033,149 @@ export interface components {
             }[];
             /** @description True when a retried batch (same Idempotency-Key and body) is answered from the stored result */
             replayed: boolean;
+        };
+        ContractInput: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            contractNo: string;
+            name: string;
+            amount: string;
+            amountUppercase: string;
+            serviceStart: string;
+            serviceEnd: string;
+            signedDate: string | null;
+            fiscalYears: number[];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            activeWarnings: number;
+            updatedAt: string;
+        };
+        ContractWarningInput: {
+            id: string;
+            /** @enum {string} */
+            subjectType: "contract" | "budget";
+            /** Format: uuid */
+            subjectId: string;
+            subjectName: string | null;
+            /** Format: uuid */
+            unitId: string;
+            providerId: string | null;
+            /** @enum {string} */
+            kind: "consumption_80" | "consumption_100" | "milestone_due" | "milestone_overdue";
+            milestoneSeq: number;
+            details: {
+                [key: string]: string | number | null;
+            };
+            firstSeenAt: string;
+            lastSeenAt: string;
+            resolvedAt: string | null;
+        };
+        ContractDetailInput: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            contractNo: string;
+            name: string;
+            amount: string;
+            amountUppercase: string;
+            serviceStart: string;
+            serviceEnd: string;
+            signedDate: string | null;
+            fiscalYears: number[];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            activeWarnings: number;
+            updatedAt: string;
+            notes: string | null;
+            systems: {
+                /** Format: uuid */
+                id: string;
+                systemNo: string;
+                name: string;
+            }[];
+            schedule: {
+                seq: number;
+                name: string;
+                condition: string | null;
+                percent: string;
+                amount: string;
+                amountUppercase: string;
+                dueDate: string | null;
+                paidDate: string | null;
+                /** @enum {string} */
+                state: "paid" | "overdue" | "due_soon" | "pending" | "no_date";
+            }[];
+            burnDown: {
+                month: string;
+                amount: string;
+                cumulative: string;
+                remaining: string;
+            }[];
+            warnings: components["schemas"]["ContractWarningInput"][];
+            abilities: {
+                edit: boolean;
+                delete: boolean;
+            };
+        };
+        BudgetInput: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            system: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            fiscalYear: number;
+            amount: string;
+            amountUppercase: string;
+            notes: string | null;
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            burnDown: {
+                month: string;
+                amount: string;
+                cumulative: string;
+                remaining: string;
+            }[];
+            activeWarnings: number;
+            updatedAt: string;
         };
         LdapSettings: {
             enabled: boolean;
@@ -10267,6 +16471,38 @@ export interface components {
                 value?: unknown;
             }[];
         };
+        DocumentSigningKey: {
+            /** @constant */
+            algorithm: "SM2";
+            /** @constant */
+            hash: "SM3";
+            distinguishingId: string;
+            /** @description Uncompressed public key 04 || x || y, hex */
+            publicKey: string;
+            /** @description SubjectPublicKeyInfo PEM (for openssl) */
+            publicKeyPem: string;
+            /** @description SM3 of the 65-byte public key, hex */
+            fingerprint: string;
+            signer: string;
+            createdAt: string;
+            retiredKeys: {
+                publicKey: string;
+                fingerprint: string;
+                createdAt: string;
+                retiredAt: string;
+            }[];
+        };
+        DocumentVerifyReport: {
+            valid: boolean;
+            reason: string | null;
+            format: ("pdf" | "xlsx") | null;
+            signer: string | null;
+            issuedBy: string | null;
+            signedAt: string | null;
+            keyFingerprint: string | null;
+            docType: string | null;
+            title: string | null;
+        };
         IngestBatchResult: {
             batchId: string;
             table: string;
@@ -10285,6 +16521,149 @@ export interface components {
             }[];
             /** @description True when a retried batch (same Idempotency-Key and body) is answered from the stored result */
             replayed: boolean;
+        };
+        Contract: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            contractNo: string;
+            name: string;
+            amount: string;
+            amountUppercase: string;
+            serviceStart: string;
+            serviceEnd: string;
+            signedDate: string | null;
+            fiscalYears: number[];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            activeWarnings: number;
+            updatedAt: string;
+        };
+        ContractWarning: {
+            id: string;
+            /** @enum {string} */
+            subjectType: "contract" | "budget";
+            /** Format: uuid */
+            subjectId: string;
+            subjectName: string | null;
+            /** Format: uuid */
+            unitId: string;
+            providerId: string | null;
+            /** @enum {string} */
+            kind: "consumption_80" | "consumption_100" | "milestone_due" | "milestone_overdue";
+            milestoneSeq: number;
+            details: {
+                [key: string]: string | number | null;
+            };
+            firstSeenAt: string;
+            lastSeenAt: string;
+            resolvedAt: string | null;
+        };
+        ContractDetail: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            provider: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            contractNo: string;
+            name: string;
+            amount: string;
+            amountUppercase: string;
+            serviceStart: string;
+            serviceEnd: string;
+            signedDate: string | null;
+            fiscalYears: number[];
+            /** @enum {string} */
+            status: "draft" | "active" | "closed";
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            activeWarnings: number;
+            updatedAt: string;
+            notes: string | null;
+            systems: {
+                /** Format: uuid */
+                id: string;
+                systemNo: string;
+                name: string;
+            }[];
+            schedule: {
+                seq: number;
+                name: string;
+                condition: string | null;
+                percent: string;
+                amount: string;
+                amountUppercase: string;
+                dueDate: string | null;
+                paidDate: string | null;
+                /** @enum {string} */
+                state: "paid" | "overdue" | "due_soon" | "pending" | "no_date";
+            }[];
+            burnDown: {
+                month: string;
+                amount: string;
+                cumulative: string;
+                remaining: string;
+            }[];
+            warnings: components["schemas"]["ContractWarning"][];
+            abilities: {
+                edit: boolean;
+                delete: boolean;
+            };
+        };
+        Budget: {
+            /** Format: uuid */
+            id: string;
+            unit: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            };
+            system: {
+                /** Format: uuid */
+                id: string;
+                name: string;
+            } | null;
+            fiscalYear: number;
+            amount: string;
+            amountUppercase: string;
+            notes: string | null;
+            consumption: {
+                consumed: string;
+                remaining: string;
+                percent: string | null;
+            };
+            burnDown: {
+                month: string;
+                amount: string;
+                cumulative: string;
+                remaining: string;
+            }[];
+            activeWarnings: number;
+            updatedAt: string;
         };
     };
     responses: never;

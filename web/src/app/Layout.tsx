@@ -7,6 +7,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMe, authApi } from '../features/auth/auth.api';
 import { visibleMenu, LEAVES, MENU } from './menu';
 import { LanguageSwitch } from './LanguageSwitch';
+import { NotificationBell } from '../features/notifications/components/NotificationBell';
 
 function useIdleTimeout(minutes: number | undefined, onIdle: () => void) {
   useEffect(() => {
@@ -99,6 +100,7 @@ export function AppLayout() {
             </Flex>
             <Flex align="center" gap={8}>
               <Typography.Text type="secondary" style={{ display: 'inline-block', maxWidth: 260 }} ellipsis>{me.org.name}</Typography.Text>
+              <NotificationBell />
               <LanguageSwitch />
               <Dropdown
                 menu={{

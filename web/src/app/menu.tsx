@@ -4,6 +4,7 @@ import {
   SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
   DatabaseOutlined, ClusterOutlined, ProfileOutlined, CloudUploadOutlined, TableOutlined, InboxOutlined, FieldTimeOutlined,
   AlertOutlined, TagsOutlined, WifiOutlined, DashboardOutlined, HddOutlined, CarryOutOutlined, NodeIndexOutlined, CalendarOutlined,
+  AccountBookOutlined, FileDoneOutlined, FundOutlined, SolutionOutlined,
 } from '@ant-design/icons';
 
 export interface MenuLeaf {
@@ -32,11 +33,23 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     ],
   },
   {
+    key: 'cost-group', label: 'menu.costGroup', icon: <AccountBookOutlined />,
+    children: [
+      { key: 'cost-overview', path: '/cost-overview', label: 'menu.costOverview', icon: <FundOutlined />, permission: 'billing:read' },
+      { key: 'bills', path: '/bills', label: 'menu.bills', icon: <AccountBookOutlined />, permission: 'billing:read' },
+      { key: 'contracts', path: '/contracts', label: 'menu.contracts', icon: <FileDoneOutlined />, permission: 'contract:read' },
+      { key: 'budgets', path: '/budgets', label: 'menu.budgets', icon: <FundOutlined />, permission: 'budget:read' },
+      { key: 'verify-document', path: '/verify-document', label: 'menu.verifyDocument', icon: <SafetyCertificateOutlined /> },
+    ],
+  },
+  {
     key: 'workflow-group', label: 'menu.workflowGroup', icon: <CarryOutOutlined />,
     children: [
       { key: 'todo', path: '/todo', label: 'menu.todo', icon: <CarryOutOutlined />, permission: 'workflow:read' },
+      { key: 'applications', path: '/applications', label: 'menu.applications', icon: <SolutionOutlined />, permission: 'application:read' },
       { key: 'workflow-definitions', path: '/workflow-definitions', label: 'menu.workflowDefinitions', icon: <NodeIndexOutlined />, permission: 'workflow:write' },
       { key: 'calendar', path: '/calendar', label: 'menu.calendar', icon: <CalendarOutlined />, permission: 'calendar:read' },
+      { key: 'key-periods', path: '/key-periods', label: 'menu.keyPeriods', icon: <CalendarOutlined />, permission: 'keyperiod:read' },
     ],
   },
   {
@@ -44,6 +57,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [
       { key: 'cloud-nodes', path: '/cloud-nodes', label: 'menu.cloudNodes', icon: <ClusterOutlined />, permission: 'directory:read' },
       { key: 'information-systems', path: '/information-systems', label: 'menu.systems', icon: <ProfileOutlined />, permission: 'system:read' },
+      { key: 'ipam', path: '/ipam', label: 'menu.ipam', icon: <ClusterOutlined />, permission: 'ipam:read' },
     ],
   },
   {

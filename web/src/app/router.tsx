@@ -26,11 +26,20 @@ const CodeTablesPage = lazy(() => import('../features/ingest-credentials/pages/C
 const ProviderEventsPage = lazy(() => import('../features/ingest-credentials/pages/ProviderEventsPage'));
 const SyslogSourcesPage = lazy(() => import('../features/syslog/pages/SyslogSourcesPage'));
 const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPage'));
+const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
+const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
+const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
+const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
+const BudgetsPage = lazy(() => import('../features/contracts/pages/BudgetsPage'));
 const DataQualityPage = lazy(() => import('../features/data-quality/pages/DataQualityPage'));
 const ProfilePage = lazy(() => import('../features/profile/pages/ProfilePage'));
+const VerifyDocumentPage = lazy(() => import('../features/documents/pages/VerifyDocumentPage'));
 const TodoPage = lazy(() => import('../features/workflow/pages/TodoPage'));
+const ApplicationsPage = lazy(() => import('../features/applications/pages/ApplicationsPage'));
 const WorkflowDefinitionsPage = lazy(() => import('../features/workflow/pages/WorkflowDefinitionsPage'));
 const CalendarPage = lazy(() => import('../features/calendar/pages/CalendarPage'));
+const KeyPeriodsPage = lazy(() => import('../features/notifications/pages/KeyPeriodsPage'));
+const NotificationSettingsPage = lazy(() => import('../features/notifications/pages/NotificationSettingsPage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
 
@@ -68,11 +77,21 @@ export const router = createBrowserRouter([
       { path: 'ingest/events', element: guard('ingest:read', <ProviderEventsPage />) },
       { path: 'ingest/syslog-sources', element: guard('ingest:read', <SyslogSourcesPage />) },
       { path: 'inventory', element: guard('inventory:read', <InventoryPage />) },
+      { path: 'ipam', element: guard('ipam:read', <IpamPage />) },
+      { path: 'ipam/:tab', element: guard('ipam:read', <IpamPage />) },
+      { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
+      { path: 'bills', element: guard('billing:read', <BillsPage />) },
+      { path: 'contracts', element: guard('contract:read', <ContractsPage />) },
+      { path: 'budgets', element: guard('budget:read', <BudgetsPage />) },
       { path: 'data-quality', element: guard('quality:read', <DataQualityPage />) },
       { path: 'todo', element: guard('workflow:read', <TodoPage />) },
+      { path: 'applications', element: guard('application:read', <ApplicationsPage />) },
       { path: 'workflow-definitions', element: guard('workflow:write', <WorkflowDefinitionsPage />) },
       { path: 'calendar', element: guard('calendar:read', <CalendarPage />) },
+      { path: 'key-periods', element: guard('keyperiod:read', <KeyPeriodsPage />) },
+      { path: 'notifications/settings', element: <NotificationSettingsPage /> },
       { path: 'profile', element: <ProfilePage /> },
+      { path: 'verify-document', element: <VerifyDocumentPage /> },
       { path: '*', element: <NotFound /> },
     ],
   },

@@ -6,9 +6,15 @@ import * as ingestionTexts from '../features/ingestion/i18n';
 import * as credentialsTexts from '../features/ingest-credentials/i18n';
 import * as syslogTexts from '../features/syslog/i18n';
 import * as inventoryTexts from '../features/inventory/i18n';
+import * as contractsTexts from '../features/contracts/i18n';
+import * as billingTexts from '../features/billing/i18n';
 import * as qualityTexts from '../features/data-quality/i18n';
 import * as calendarTexts from '../features/calendar/i18n';
 import * as workflowTexts from '../features/workflow/i18n';
+import * as applicationTexts from '../features/applications/i18n';
+import * as notificationTexts from '../features/notifications/i18n';
+import * as ipamTexts from '../features/ipam/i18n';
+import * as documentsTexts from '../features/documents/i18n';
 import { ApiError } from '../api/client';
 
 export type Lang = 'zh-CN' | 'en-US';
@@ -26,7 +32,7 @@ export function setLang(lang: Lang) {
 
 type Texts = Record<string, unknown> & { errors?: Record<string, string> };
 /** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
-const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts];
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts];
 function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
   const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
   for (const f of featureTexts) {

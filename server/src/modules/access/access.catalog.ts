@@ -26,6 +26,12 @@ const groups: Record<string, [string, string]> = {
   quality: ['数据质量', 'Data quality'],
   calendar: ['营业日历', 'Business calendar'],
   workflow: ['审批流程', 'Approval workflows'],
+  applications: ['申请与工单', 'Applications and work orders'],
+  keyperiods: ['重保期', 'Key-guarantee periods'],
+  contracts: ['合同管理', 'Contracts'],
+  budgets: ['预算管理', 'Budgets'],
+  billing: ['费用账单', 'Billing'],
+  ipam: ['IP 地址管理', 'IP address management'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -64,6 +70,22 @@ const entries: Array<[string, string, string, string]> = [
   ['calendar:write', 'calendar', '维护节假日和调休上班日', 'Maintain holidays and make-up working days'],
   ['workflow:read', 'workflow', '查看和办理审批流程', 'View and act on approval workflows'],
   ['workflow:write', 'workflow', '配置和发布审批流程', 'Configure and publish approval workflows'],
+  ['application:read', 'applications', '查看申请和工单', 'View applications and work orders'],
+  ['application:write', 'applications', '提交入云、变更、退云申请和验收', 'Make applications (onboarding, change, exit) and accept deliveries'],
+  ['workorder:fulfil', 'applications', '办理工单、登记交付', 'Fulfil work orders and record deliveries'],
+  ['application:manage', 'applications', '管理申请和单位配额', 'Manage applications and unit quotas'],
+  ['keyperiod:read', 'keyperiods', '查看重保期', 'View key-guarantee periods'],
+  ['keyperiod:write', 'keyperiods', '宣布和维护重保期', 'Declare and maintain key-guarantee periods'],
+  ['contract:read', 'contracts', '查看合同、付款计划和预警', 'View contracts, payment schedules and warnings'],
+  ['contract:write', 'contracts', '登记和维护本单位合同', "Register and maintain the unit's contracts"],
+  ['budget:read', 'budgets', '查看年度预算和执行情况', 'View fiscal-year budgets and their consumption'],
+  ['budget:write', 'budgets', '编制和维护本单位年度预算', "Set and maintain the unit's fiscal-year budgets"],
+  ['billing:read', 'billing', '查看账单、用量和对账', 'View bills, usage and reconciliation'],
+  ['billing:confirm', 'billing', '确认账单和提出异议（服务商、使用单位）', 'Confirm bills and raise disputes (provider, unit)'],
+  ['billing:manage', 'billing', '计量、出账、锁定和调整账单', 'Meter usage, run, lock and adjust bills'],
+  ['ipam:read', 'ipam', '查看地址池、地址申请和分配', 'View address pools, requests and allocations'],
+  ['ipam:request', 'ipam', '申请和释放 IP 地址', 'Request and release IP addresses'],
+  ['ipam:manage', 'ipam', '规划地址池、审核申请和分配地址', 'Plan pools, review requests and allocate addresses'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

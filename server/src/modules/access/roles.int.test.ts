@@ -37,7 +37,7 @@ describe('roles, permission catalog and security policy', () => {
     const byCode = new Map((res.json().items as Array<{ id: string; code: string }>).map((r) => [r.code, r]));
     expect(byCode.get('system_admin')).toMatchObject({ builtin: true, adminKind: 'system', requiresMfa: true, permissions: ['directory:read', 'directory:write', 'org:read', 'org:write', 'settings:read', 'settings:write', 'token:read', 'token:write', 'user:read', 'user:write'] });
     expect(byCode.get('audit_admin')).toMatchObject({ adminKind: 'audit', permissions: ['audit:export', 'audit:read'] });
-    expect(byCode.get('unit_staff')).toMatchObject({ adminKind: null, requiresMfa: false, permissions: ['calendar:read', 'catalog:read', 'directory:read', 'estimate:read', 'estimate:write', 'inventory:read', 'org:read', 'price:read', 'system:read', 'system:write', 'workflow:read'] });
+    expect(byCode.get('unit_staff')).toMatchObject({ adminKind: null, requiresMfa: false, permissions: ['application:read', 'application:write', 'billing:confirm', 'billing:read', 'budget:read', 'calendar:read', 'catalog:read', 'contract:read', 'directory:read', 'estimate:read', 'estimate:write', 'inventory:read', 'ipam:read', 'ipam:request', 'keyperiod:read', 'org:read', 'price:read', 'system:read', 'system:write', 'workflow:read'] });
     expect(byCode.get('provider_admin')).toMatchObject({ requiresMfa: true });
     const detail = await t.app.inject({ url: `/api/roles/${(byCode.get('system_admin') as { id: string }).id}`, headers: sec.headers });
     expect(detail.json().abilities).toEqual({ update: false, delete: false, assign: true });

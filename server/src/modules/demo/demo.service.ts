@@ -28,6 +28,9 @@ interface OrderDocument {
  * Loads the demo city (演示城市) into an empty database: organisations, cloud nodes and one account per role, all
  * with the documented initial password that must be changed at first sign-in. Does nothing if any organisation exists.
  */
+/** Loads one module's part of the demo city; `orgIds` maps the demo organisations' keys (demo.data.ts) to their IDs. */
+export type DemoExtra = (orgIds: ReadonlyMap<string, string>) => Promise<unknown>;
+
 export class DemoService {
   constructor(
     private readonly db: Db,
@@ -39,6 +42,17 @@ export class DemoService {
     private readonly estimates: EstimatesService,
     private readonly logger: Logger,
   ) {}
+
+  private readonly extras: Array<{ name: string; load: DemoExtra }> = [];
+
+  /**
+   * Adds what another module contributes to the demo city (contracts, address pools, a key-guarantee period, sample
+   * applications …), loaded after the organisations, nodes, systems, accounts, price lists and estimates, in the order
+   * added. A failing extra is logged and skipped: the demo city stays usable without it.
+   */
+  addExtra(name: string, load: DemoExtra): void {
+    this.extras.push({ name, load });
+  }
 
   async loadIfEmpty(): Promise<void> {
     const ctx = systemContext('demo-loader');
@@ -89,6 +103,13 @@ export class DemoService {
     }
     const priceLists = await this.loadPriceLists(orgIds);
     await this.loadEstimates(orgIds, priceLists);
+    for (const extra of this.extras) {
+      try {
+        await extra.load(orgIds);
+      } catch (err) {
+        this.logger.warn({ err, extra: extra.name }, 'demo city: an optional part was not loaded');
+      }
+    }
     this.logger.info(
       { organisations: DEMO_ORGS.length, nodes: DEMO_NODES.length, accounts: DEMO_ACCOUNTS.map((a) => a.username), initialPassword: DEMO_INITIAL_PASSWORD, ms: Date.now() - started },
       'demo city loaded: sign in with any demo account and the initial password, then change it',

@@ -50,6 +50,75 @@ export interface ApiTokens {
   tokenPrefix: string;
 }
 
+export interface ApplicationEvents {
+  action: string;
+  actorName: string | null;
+  actorUserId: string | null;
+  applicationId: string;
+  at: Generated<Timestamp>;
+  comment: string | null;
+  details: Generated<Json>;
+  id: Generated<Int8>;
+}
+
+export interface ApplicationLines {
+  acceptedAt: Timestamp | null;
+  amount: Numeric;
+  applicationId: string;
+  billingPeriod: string;
+  billingUnitText: string;
+  category: string | null;
+  delivery: Json | null;
+  delta: Numeric | null;
+  itemCode: string;
+  itemText: string;
+  lineNo: number;
+  monthlyAmount: Numeric | null;
+  months: number | null;
+  quantity: Numeric;
+  unitPrice: Numeric;
+}
+
+export interface ApplicationQuotas {
+  itemCaps: Generated<Json>;
+  maxMonthlyAmount: Numeric | null;
+  unitId: string;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+}
+
+export interface Applications {
+  acceptedAt: Timestamp | null;
+  appNo: Generated<string>;
+  approvedAt: Timestamp | null;
+  catalogVersionId: string | null;
+  changeType: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  estimateId: string | null;
+  exitDataHandling: string | null;
+  exitDate: string | null;
+  id: Generated<string>;
+  kind: string;
+  monthlyTotal: Generated<Numeric>;
+  nodeId: string;
+  priceListId: string | null;
+  protectionLevel: number | null;
+  providerName: string;
+  providerOrgId: string;
+  reason: string | null;
+  status: Generated<string>;
+  submittedAt: Timestamp | null;
+  systemId: string;
+  systemName: string;
+  title: string;
+  total: Generated<Numeric>;
+  unitId: string;
+  unitName: string;
+  updatedAt: Generated<Timestamp>;
+  workflowInstanceId: string | null;
+}
+
 export interface AuditAnchor {
   firstSeq: Int8;
   id: Generated<number>;
@@ -86,6 +155,119 @@ export interface AuthChallenges {
   mfaVerified: Generated<boolean>;
   pendingTotpSecretEnc: string | null;
   userId: string;
+}
+
+export interface BillingAdjustments {
+  amount: Numeric;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  itemCode: string | null;
+  lockedBillId: string;
+  providerOrgId: string;
+  reason: string;
+  systemNo: string | null;
+  targetMonth: string;
+  unitOrgId: string;
+}
+
+export interface BillingAttachments {
+  content: Buffer;
+  createdAt: Generated<Timestamp>;
+  disputeId: string;
+  fileName: string;
+  id: Generated<string>;
+  sizeBytes: number;
+  sm3: string;
+}
+
+export interface BillingBillLines {
+  adjustmentId: string | null;
+  amount: Numeric | null;
+  billId: string;
+  billingPeriod: string | null;
+  billingUnit: string | null;
+  id: Generated<string>;
+  itemCode: string | null;
+  itemKind: string | null;
+  itemName: string | null;
+  lineType: string;
+  nodeId: string | null;
+  priceListId: string | null;
+  priceListVersion: number | null;
+  priceStatus: Generated<string>;
+  quantityDays: Numeric | null;
+  reason: string | null;
+  resourceDays: number | null;
+  systemId: string | null;
+  systemName: string | null;
+  systemNo: string | null;
+  unitPrice: Numeric | null;
+}
+
+export interface BillingBills {
+  computedAt: Generated<Timestamp>;
+  id: Generated<string>;
+  lockedAt: Timestamp | null;
+  lockedBy: string | null;
+  month: string;
+  priceMissingCount: Generated<number>;
+  providerConfirmedAt: Timestamp | null;
+  providerConfirmedBy: string | null;
+  providerName: string;
+  providerOrgId: string;
+  status: Generated<string>;
+  total: Generated<Numeric>;
+  unitConfirmedAt: Timestamp | null;
+  unitConfirmedBy: string | null;
+  unitName: string;
+  unitOrgId: string;
+}
+
+export interface BillingDisputes {
+  authorId: string | null;
+  authorOrgId: string | null;
+  billId: string;
+  comment: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  resolution: string | null;
+  resolvedAt: Timestamp | null;
+  resolvedBy: string | null;
+  status: Generated<string>;
+}
+
+export interface BillingUsage {
+  billingUnit: string | null;
+  day: string;
+  itemCode: string | null;
+  itemKind: string | null;
+  month: string;
+  nodeId: string;
+  providerOrgId: string;
+  quantity: Numeric;
+  resourceId: string;
+  resourceKind: string;
+  sourceKey: string;
+  sourceQuantity: Numeric;
+  systemId: string | null;
+  systemNo: string | null;
+  unitOrgId: string | null;
+  unmappedReason: string | null;
+}
+
+export interface Budgets {
+  amount: Numeric;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  fiscalYear: number;
+  id: Generated<string>;
+  notes: string | null;
+  systemId: string | null;
+  systemName: string | null;
+  unitId: string;
+  unitName: string;
+  updatedAt: Generated<Timestamp>;
 }
 
 export interface BusinessCalendarDays {
@@ -151,6 +333,66 @@ export interface CloudNodes {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface ContractConsumption {
+  amount: Numeric;
+  month: string;
+  providerId: string;
+  recordedAt: Generated<Timestamp>;
+  systemId: string | null;
+  unitId: string;
+}
+
+export interface ContractMilestones {
+  condition: string | null;
+  contractId: string;
+  dueDate: string | null;
+  name: string;
+  paidDate: string | null;
+  percent: Numeric;
+  seq: number;
+}
+
+export interface Contracts {
+  amount: Numeric;
+  contractNo: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  fiscalYears: Generated<number[]>;
+  id: Generated<string>;
+  name: string;
+  notes: string | null;
+  providerId: string;
+  providerName: string;
+  serviceEnd: string;
+  serviceStart: string;
+  signedDate: string | null;
+  status: Generated<string>;
+  unitId: string;
+  unitName: string;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface ContractSystems {
+  contractId: string;
+  systemId: string;
+  systemName: string;
+  systemNo: string;
+}
+
+export interface ContractWarnings {
+  details: Generated<Json>;
+  firstSeenAt: Generated<Timestamp>;
+  id: Generated<Int8>;
+  kind: string;
+  lastSeenAt: Generated<Timestamp>;
+  milestoneSeq: Generated<number>;
+  providerId: string | null;
+  resolvedAt: Timestamp | null;
+  subjectId: string;
+  subjectType: string;
+  unitId: string;
+}
+
 export interface DataQualityDaily {
   accepted: Generated<Int8>;
   completeness: Numeric | null;
@@ -170,6 +412,18 @@ export interface DataQualityDaily {
   tableName: string;
   timeliness: Numeric | null;
   validity: Numeric | null;
+}
+
+export interface DocumentSigningKeys {
+  algorithm: Generated<string>;
+  createdAt: Generated<Timestamp>;
+  distinguishingId: Generated<string>;
+  fingerprint: string;
+  id: Generated<string>;
+  privateKeyEnc: string;
+  publicKey: string;
+  retiredAt: Timestamp | null;
+  signerName: string;
 }
 
 export interface EstimateLines {
@@ -1044,6 +1298,91 @@ export interface InventoryResources {
   unitOrgId: string | null;
 }
 
+export interface IpamAllocations {
+  addresses: Generated<string | null>;
+  allocatedAt: Generated<Timestamp>;
+  allocatedBy: string | null;
+  applicationId: string | null;
+  firstAddress: string;
+  holderOrgId: string;
+  id: Generated<string>;
+  kind: string;
+  lastAddress: string;
+  nodeId: string;
+  note: string | null;
+  poolId: string;
+  releasedAt: Timestamp | null;
+  releasedBy: string | null;
+  requestId: string | null;
+  status: Generated<string>;
+  systemId: string | null;
+}
+
+export interface IpamPools {
+  cidr: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string | null;
+  family: Generated<number | null>;
+  gateway: string | null;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  purpose: string;
+  reserved: Generated<Json>;
+  status: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+  zoneId: string;
+}
+
+export interface IpamRequestEvents {
+  actorUserId: string | null;
+  at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  kind: string;
+  note: string | null;
+  requestId: string;
+}
+
+export interface IpamRequests {
+  addressCount: number | null;
+  applicationId: string | null;
+  createdBy: string | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionReason: string | null;
+  dueAt: Timestamp;
+  dueSoonWarnedAt: Timestamp | null;
+  family: number;
+  id: Generated<string>;
+  nodeId: string;
+  overdueWarnedAt: Timestamp | null;
+  poolId: string | null;
+  prefixLength: number | null;
+  purpose: string;
+  reason: string;
+  requesterKind: string;
+  requesterOrgId: string;
+  status: Generated<string>;
+  submittedAt: Generated<Timestamp>;
+  systemId: string | null;
+  zoneId: string | null;
+}
+
+export interface KeyGuaranteePeriods {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  name: string;
+  nodeIds: Generated<string[]>;
+  scope: Generated<string>;
+  startsAt: Timestamp;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+}
+
 export interface MachineRooms {
   address: string | null;
   code: string;
@@ -1065,6 +1404,72 @@ export interface NetworkZones {
   status: Generated<string>;
   updatedAt: Generated<Timestamp>;
   zoneType: string;
+}
+
+export interface NotificationDeadlineMarks {
+  dueAt: Timestamp;
+  recipients: Generated<number>;
+  sentAt: Generated<Timestamp>;
+  stage: string;
+  subjectId: string;
+  subjectType: string;
+}
+
+export interface NotificationDeliveries {
+  attempts: Generated<number>;
+  channel: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  lastError: string | null;
+  lockedUntil: Timestamp | null;
+  nextAttemptAt: Generated<Timestamp>;
+  notificationId: string;
+  sentAt: Timestamp | null;
+  status: Generated<string>;
+  target: string | null;
+  userId: string;
+}
+
+export interface NotificationEscalationRules {
+  definitionCode: string | null;
+  id: Generated<string>;
+  org: Generated<string>;
+  roleCode: string;
+  stepKey: string | null;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface NotificationPreferences {
+  email: Generated<boolean>;
+  inApp: Generated<boolean>;
+  kind: string;
+  updatedAt: Generated<Timestamp>;
+  userId: string;
+  webhook: Generated<boolean>;
+}
+
+export interface Notifications {
+  body: Generated<string>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  inApp: Generated<boolean>;
+  kind: string;
+  link: string | null;
+  readAt: Timestamp | null;
+  severity: Generated<string>;
+  title: string;
+  userId: string;
+}
+
+export interface NotificationWebhooks {
+  format: Generated<string>;
+  id: Generated<string>;
+  orgId: string | null;
+  secretEnc: string | null;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+  url: string;
+  userId: string | null;
 }
 
 export interface OrganisationChanges {
@@ -1358,16 +1763,54 @@ export interface WorkflowTasks {
   stepName: string;
 }
 
+export interface WorkOrders {
+  acceptedAt: Timestamp | null;
+  acceptedBy: string | null;
+  applicationId: string;
+  deadline: Json;
+  deliveredAt: Timestamp | null;
+  deliveredBy: string | null;
+  deliveryNote: string | null;
+  dueAt: Timestamp;
+  id: Generated<string>;
+  keyPeriod: Generated<boolean>;
+  kind: string;
+  lastRejectionReason: string | null;
+  openedAt: Timestamp;
+  providerOrgId: string;
+  pushedRef: string | null;
+  rejections: Generated<number>;
+  status: Generated<string>;
+  unitId: string;
+}
+
 export interface DB {
   apiTokens: ApiTokens;
+  applicationEvents: ApplicationEvents;
+  applicationLines: ApplicationLines;
+  applicationQuotas: ApplicationQuotas;
+  applications: Applications;
   auditAnchor: AuditAnchor;
   auditLog: AuditLog;
   authChallenges: AuthChallenges;
+  billingAdjustments: BillingAdjustments;
+  billingAttachments: BillingAttachments;
+  billingBillLines: BillingBillLines;
+  billingBills: BillingBills;
+  billingDisputes: BillingDisputes;
+  billingUsage: BillingUsage;
+  budgets: Budgets;
   businessCalendarDays: BusinessCalendarDays;
   catalogItems: CatalogItems;
   catalogVersions: CatalogVersions;
   cloudNodes: CloudNodes;
+  contractConsumption: ContractConsumption;
+  contractMilestones: ContractMilestones;
+  contracts: Contracts;
+  contractSystems: ContractSystems;
+  contractWarnings: ContractWarnings;
   dataQualityDaily: DataQualityDaily;
+  documentSigningKeys: DocumentSigningKeys;
   estimateLines: EstimateLines;
   estimates: Estimates;
   informationSystemChanges: InformationSystemChanges;
@@ -1420,8 +1863,19 @@ export interface DB {
   inventoryDaily: InventoryDaily;
   inventoryReportedSystems: InventoryReportedSystems;
   inventoryResources: InventoryResources;
+  ipamAllocations: IpamAllocations;
+  ipamPools: IpamPools;
+  ipamRequestEvents: IpamRequestEvents;
+  ipamRequests: IpamRequests;
+  keyGuaranteePeriods: KeyGuaranteePeriods;
   machineRooms: MachineRooms;
   networkZones: NetworkZones;
+  notificationDeadlineMarks: NotificationDeadlineMarks;
+  notificationDeliveries: NotificationDeliveries;
+  notificationEscalationRules: NotificationEscalationRules;
+  notificationPreferences: NotificationPreferences;
+  notifications: Notifications;
+  notificationWebhooks: NotificationWebhooks;
   organisationChanges: OrganisationChanges;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
@@ -1443,4 +1897,5 @@ export interface DB {
   workflowEvents: WorkflowEvents;
   workflowInstances: WorkflowInstances;
   workflowTasks: WorkflowTasks;
+  workOrders: WorkOrders;
 }
