@@ -11,6 +11,7 @@ import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { useCan } from '../../auth/auth.api';
 import { BILL_STATUSES, billingApi, billingKeys, fileToBase64, type Bill, type BillDetail, type BillLine } from '../billing.api';
+import { SignedExportButton } from '../../documents/components/SignedExportButton';
 
 const STATUS_COLORS: Record<string, string> = { draft: 'default', provider_confirmed: 'blue', unit_confirmed: 'cyan', locked: 'green' };
 const yuan = (v: string | null | undefined) => (v === null || v === undefined ? '—' : Number(v).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
@@ -117,7 +118,7 @@ function BillDrawer({ id, onClose }: { id: string; onClose: () => void }) {
   });
   const b = detail.data;
   return (
-    <Drawer open width={1100} onClose={onClose} title={b ? `${b.month} · ${b.unit.name} · ${b.provider.name}` : t('billing.billsTitle')}>
+    <Drawer open width={1100} onClose={onClose} title={b ? `${b.month} · ${b.unit.name} · ${b.provider.name}` : t('billing.billsTitle')} extra={b && <SignedExportButton kind="bills" id={b.id} />}>
       {detail.error && <Alert type="error" showIcon message={errorText(detail.error)} />}
       {b && (
         <>

@@ -14,6 +14,7 @@ import { OrgTreeSelect } from '../../organisations/components/OrgTreeSelect';
 import { CONTRACT_STATUSES, contractKeys, contractsApi, type Contract, type ContractDetail, type ContractInput, type ContractQuery } from '../contracts.api';
 import { yuan } from '../contracts.format';
 import { BurnProgress, WarningTag } from '../components/ContractBits';
+import { SignedExportButton } from '../../documents/components/SignedExportButton';
 
 const STATUS_COLORS: Record<string, string> = { draft: 'default', active: 'blue', closed: 'green' };
 const STATE_COLORS: Record<string, string> = { paid: 'green', overdue: 'red', due_soon: 'orange', pending: 'blue', no_date: 'default' };
@@ -161,6 +162,7 @@ function ContractDrawer({ id, onClose, onEdit }: { id: string | null; onClose: (
       extra={c && (
         <Space>
           <Button icon={<DownloadOutlined />} onClick={() => void contractsApi.export(c.id, `合同概要-${c.contractNo}.xlsx`).catch((e: unknown) => void message.error(errorText(e)))}>{t('contracts.export')}</Button>
+          <SignedExportButton kind="contracts" id={c.id} />
           {c.abilities.edit && <Button icon={<EditOutlined />} onClick={() => onEdit(c)}>{t('contracts.edit')}</Button>}
           {c.abilities.delete && (
             <Popconfirm title={t('contracts.deleteConfirm')} onConfirm={() => remove.mutate()}><Button danger icon={<DeleteOutlined />}>{t('contracts.delete')}</Button></Popconfirm>
