@@ -123,6 +123,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const catalog = new CatalogService(deps.db);
   const estimates = new EstimatesService(deps.db, catalog);
   const applications = new ApplicationsService(deps.db, catalog, estimates, calendar, workflow);
+  applications.setInventory(inventory);
   registerApplicationJobs(deps.jobs, applications);
   // Budgets (contracts module): a submitted application must fit in what is left of the fiscal year's budget.
   applications.setBudgetLookup(async (ctx, unitId, systemId, fiscalYear) => {

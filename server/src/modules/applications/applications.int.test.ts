@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { auditRecords, createOrg, signedInUser, type Session } from '../../test/fixtures.js';
+import { PushWriter } from '../ingestion/index.js';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -259,6 +260,72 @@ describe('applications: estimate → application → approvals → work order �
     expect(await auditRecords(t, { action: 'applications.submit', targetId: app.id })).toHaveLength(1);
   });
 
+  it('acceptance puts the delivered host into the CMDB (created on the acceptance day); metering starts that day; a later push updates the same resource', async () => {
+    const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const before = new Date(new Date(`${day}T00:00:00Z`).getTime() - 86_400_000).toISOString().slice(0, 10);
+    const systemNo = ((await owner.query(`select system_no from information_systems where id = $1`, [systemId])).rows[0] as { system_no: string }).system_no;
+    const resources = async () =>
+      (
+        await owner.query(
+          `select id, kind, natural_key, system_no, system_id, unit_org_id, node_id, quantities, attributes, to_char(created_date, 'YYYY-MM-DD') as created, status
+             from inventory_resources where provider_org_id = $1 order by natural_key`,
+          [providerAId],
+        )
+      ).rows as Array<{ id: string; kind: string; natural_key: string; system_no: string; system_id: string; unit_org_id: string; node_id: string; quantities: Record<string, string>; attributes: Record<string, string | null>; created: string; status: string }>;
+    let rows = await resources();
+    expect(rows).toHaveLength(1);
+    const r = rows[0]!;
+    expect(r).toMatchObject({ kind: 'cloud_host', natural_key: 'bsdt-app-01', system_no: systemNo, system_id: systemId, unit_org_id: unitAId, node_id: nodeId, created: day, status: 'active' });
+    expect(r.quantities).toEqual({ cpuCores: '16', memoryGb: '240' });
+    expect(r.attributes).toMatchObject({ source: 'delivery', applicationId: app.id, cloudHostId: 'bsdt-app-01', systemId: systemNo, ip: '10.1.2.3' });
+    const changes = (await owner.query(`select action from inventory_changes where resource_id = $1 order by id`, [r.id])).rows as Array<{ action: string }>;
+    expect(changes.map((c) => c.action)).toEqual(['created']);
+    const accepted = ((await get(unitA, app.id)).json() as Detail).timeline.find((e) => e.source === 'application' && e.action === 'accept') as unknown as { details: Record<string, unknown> } | undefined;
+    expect(accepted?.details).toMatchObject({ cmdb: { created: 1, changed: 0, createdDate: day, notMapped: [] } });
+
+    // Metering (billing.meterDay meters the resources in force that day): nothing the day before, vCPU and memory from the acceptance day.
+    const usage = async (d: string) =>
+      ((await owner.query(`select item_code, quantity::text as q from billing_usage where resource_id = $1 and day = $2 order by item_code`, [r.id, d])).rows as Array<{ item_code: string | null; q: string }>).map((u) => [u.item_code, Number(u.q)]);
+    await t.container.billing.meterDay(before);
+    expect(await usage(before)).toEqual([]);
+    await t.container.billing.meterDay(day);
+    expect(await usage(day)).toEqual(expect.arrayContaining([['1001', 16], ['1002', 240]]));
+
+    // The provider then pushes the host through the data interface (cloud host ID = the delivered host name): same resource, changed.
+    const freeCode = async (): Promise<string> => {
+      for (;;) {
+        const c = `Y${Math.random().toString(36).slice(2, 5).toUpperCase()}`;
+        const ins = await owner.query(`insert into ingest_code_values (code_table, code, label_zh, org_id) values ('cloudProvider', $1, $1, $2) on conflict do nothing`, [c, providerAId]);
+        if (ins.rowCount === 1) return c;
+      }
+    };
+    const code = await freeCode();
+    await owner.query(`insert into machine_rooms (node_id, code, name) values ($1, 'RM01', '一号机房') on conflict do nothing`, [nodeId]);
+    const writer = new PushWriter(t.deps.db, t.database.pool, t.deps.logger);
+    const pushed = await writer.writeBatch({
+      providerOrgId: providerAId,
+      nodeId,
+      table: 'cloudHostSpec',
+      source: 'api',
+      mode: 'atomic',
+      records: [
+        {
+          systemId: systemNo, cloudHostName: '办事大厅应用一', cloudHostId: 'bsdt-app-01', internalIp: '10.1.2.3', cloudHostType: 'GENE', runStatus: 'RUNN',
+          cloudPlatform: code, regionCode: 'RM01', networkType: 'GWWW', createdDate: day, deletedDate: null, cpuCores: '16', memoryAllocated: '256.00',
+          standardStorageAllocated: '100.00', highPerfStorageAllocated: '0.00', staticStorageAllocated: '0.00', localVideoStorageAllocated: '0.00', offsiteStorageAllocated: '0.00',
+        },
+      ],
+    });
+    expect(pushed.status, JSON.stringify(pushed.errors)).toBe('accepted');
+    await t.container.inventory.applyPending();
+    rows = await resources();
+    expect(rows.map((x) => x.id)).toEqual([r.id]);
+    expect(rows[0]).toMatchObject({ system_id: systemId, unit_org_id: unitAId, status: 'active', created: day });
+    expect(rows[0]!.quantities).toMatchObject({ cpuCores: '16', memoryGb: '256', standardStorageGb: '100' });
+    const after = (await owner.query(`select action from inventory_changes where resource_id = $1 order by id`, [r.id])).rows as Array<{ action: string }>;
+    expect(after.map((c) => c.action)).toEqual(['created', 'changed']);
+  });
+
   it('statistics per provider and step, and the .xlsx export of the list', async () => {
     const stats = (await t.app.inject({ method: 'GET', url: '/api/applications/stats', headers: mgmt.headers })).json() as {
       byProvider: Array<{ providerOrgId: string; count: number; completed: number; onTime: number; accepted: number }>;
@@ -333,6 +400,56 @@ describe('refusals and deadlines', () => {
       assignees: { orgIds: [providerAId], roleCodes: ['provider_staff', 'provider_admin'] },
       escalateTo: { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] },
     });
+  });
+});
+
+describe('CMDB: accepted change and exit', () => {
+  const runToWorkOrder = async (payload: Record<string, unknown>): Promise<string> => {
+    let res = await t.app.inject({ method: 'POST', url: '/api/applications', headers: unitA.headers, payload: { systemId, ...payload } });
+    expect(res.statusCode, res.body).toBe(201);
+    const id = (res.json() as Detail).id;
+    res = await t.app.inject({ method: 'POST', url: `/api/applications/${id}/submit`, headers: unitA.headers, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    const instanceId = (res.json() as Detail).workflowInstanceId!;
+    expect((await act(leaderA, (await pending(leaderA, instanceId, 'leader')).id, { action: 'approve' })).statusCode).toBe(200);
+    expect((await act(mgmt, (await pending(mgmt, instanceId, 'review')).id, { action: 'approve' })).statusCode).toBe(200);
+    expect(((await get(unitA, id)).json() as Detail).status).toBe('fulfilling');
+    return id;
+  };
+  const host = async () =>
+    (await owner.query(`select id, quantities, status, to_char(deleted_date, 'YYYY-MM-DD') as deleted from inventory_resources where provider_org_id = $1 and kind = 'cloud_host' and natural_key = 'bsdt-app-01'`, [providerAId]))
+      .rows as Array<{ id: string; quantities: Record<string, string>; status: string; deleted: string | null }>;
+  const actions = async (id: string) => ((await owner.query(`select action from inventory_changes where resource_id = $1 order by id`, [id])).rows as Array<{ action: string }>).map((c) => c.action);
+
+  it('an accepted expansion changes the delivered host (same resource, history changed); an accepted exit deletes the system’s resources from that day', async () => {
+    expect((await t.app.inject({ method: 'PUT', url: `/api/application-quotas/${unitAId}`, headers: mgmt.headers, payload: { maxMonthlyAmount: null, itemCaps: {} } })).statusCode).toBe(200);
+    const [before] = await host();
+    expect(before).toMatchObject({ status: 'active' });
+    const n = (await actions(before!.id)).length;
+
+    const change = await runToWorkOrder({ kind: 'change', changeType: 'expand', title: '扩容', lines: [{ itemCode: '1001', quantity: '24', delta: '8' }] });
+    let res = await t.app.inject({ method: 'POST', url: `/api/applications/${change}/deliver`, headers: providerA.headers, payload: { lines: [{ lineNo: 1, hosts: [{ hostName: 'bsdt-app-01', ip: '10.1.2.3', size: '24C' }] }] } });
+    expect(res.statusCode, res.body).toBe(200);
+    res = await t.app.inject({ method: 'POST', url: `/api/applications/${change}/accept`, headers: unitA.headers, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    let rows = await host();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.id).toBe(before!.id);
+    expect(rows[0]!.quantities.cpuCores).toBe('24');
+    expect((await actions(before!.id)).slice(n)).toEqual(['changed']);
+
+    const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Shanghai' });
+    const exit = await runToWorkOrder({ kind: 'exit', title: '退云', exitDataHandling: 'archive', exitDate: day, lines: [] });
+    res = await t.app.inject({ method: 'POST', url: `/api/applications/${exit}/deliver`, headers: providerA.headers, payload: { note: '数据已归档，资源已回收' } });
+    expect(res.statusCode, res.body).toBe(200);
+    res = await t.app.inject({ method: 'POST', url: `/api/applications/${exit}/accept`, headers: unitA.headers, payload: {} });
+    expect(res.statusCode, res.body).toBe(200);
+    rows = await host();
+    expect(rows[0]).toMatchObject({ status: 'deleted', deleted: day });
+    expect((await actions(before!.id)).slice(n)).toEqual(['changed', 'deleted']);
+    // Metering stops that day: billing meters resources whose deleted_date is after the day.
+    await t.container.billing.meterDay(day);
+    expect((await owner.query(`select count(*)::int as n from billing_usage where resource_id = $1 and day = $2`, [before!.id, day])).rows[0]).toEqual({ n: 0 });
   });
 });
 

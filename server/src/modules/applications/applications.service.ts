@@ -8,7 +8,9 @@ import { CLOCK_HOURS, OFFICE_HOURS, workingTimeBetween, type CalendarService, ty
 import { shanghaiToday, type CatalogService } from '../catalog/index.js';
 import type { EstimatesService } from '../estimates/index.js';
 import { isKeyPeriod, type DeadlineItem } from '../notifications/index.js';
+import type { InventoryService } from '../inventory/index.js';
 import type { WorkflowService } from '../workflow/index.js';
+import { deliveredResources } from './applications.cmdb.js';
 import { priceLines, protectionLevel, quotaProblems, totals, type LineIn, type OfferedItem, type PricedLine, type QuotaState } from './applications.pricing.js';
 import type {
   Application,
@@ -49,6 +51,8 @@ export type BudgetLookup = (ctx: RequestContext, unitId: string, systemId: strin
 export interface ApplicationsOptions {
   isKeyPeriod?: KeyPeriodCheck;
   budgetFor?: BudgetLookup;
+  /** The CMDB inventory, updated when a delivery is accepted (without it acceptance records nothing there). */
+  inventory?: InventoryService;
 }
 
 /** Work-order deadline of an approved application (seeds 000/001: adjustments ≤ 4 h, ≤ 2 h in key periods; initial resources ≤ 3 working days). */
@@ -110,6 +114,11 @@ export class ApplicationsService {
       const row = await trx.selectFrom('applications').select(['unitId', 'title', 'appNo']).where('id', '=', subjectId).executeTakeFirst();
       return row ? { ownerOrgId: row.unitId, title: `${row.appNo} ${row.title}` } : null;
     });
+  }
+
+  /** Lets the container plug in the CMDB inventory (accepted deliveries become resources; see applications.cmdb.ts). */
+  setInventory(inventory: InventoryService): void {
+    this.options.inventory = inventory;
   }
 
   /** Lets the container plug in the budget check (contracts module: fiscal-year budgets and their consumption). */
@@ -430,10 +439,39 @@ export class ApplicationsService {
       await trx.updateTable('workOrders').set({ status: 'accepted', acceptedAt: now, acceptedBy: ctx.actor.userId }).where('applicationId', '=', id).execute();
       await trx.updateTable('applicationLines').set({ acceptedAt: now }).where('applicationId', '=', id).execute();
       await trx.updateTable('applications').set({ status: 'accepted', acceptedAt: now, updatedAt: now }).where('id', '=', id).execute();
-      await this.event(trx, ctx, id, 'accept', comment, { meteringFrom: now.toISOString() });
+      const cmdb = await this.recordInCmdb(trx, ctx, app, now);
+      await this.event(trx, ctx, id, 'accept', comment, { meteringFrom: now.toISOString(), ...(cmdb ? { cmdb } : {}) });
       await recordAudit(trx, ctx, { action: 'applications.accept', targetType: 'application', targetId: id, after: { acceptedAt: now } });
     });
     return this.get(ctx, id);
+  }
+
+  /**
+   * The CMDB side of an acceptance (same transaction): onboarding and change deliveries become inventory resources
+   * created on the acceptance date (Beijing), so metering starts that day; an accepted exit deletes the system's
+   * resources at the provider from that date.
+   */
+  private async recordInCmdb(trx: Tx, ctx: RequestContext, app: AppRow, now: Date): Promise<Record<string, unknown> | null> {
+    const inventory = this.options.inventory;
+    if (!inventory) return null;
+    const day = shanghaiToday(now);
+    if (app.kind === 'exit') {
+      const deleted = await inventory.recordExited(trx, ctx, { providerOrgId: app.providerOrgId, systemId: app.systemId, applicationId: app.id, deletedDate: day });
+      return { deleted, deletedDate: day };
+    }
+    const system = await trx.selectFrom('informationSystems').select('systemNo').where('id', '=', app.systemId).executeTakeFirst();
+    if (!system) return null;
+    const { items, notMapped } = deliveredResources(system.systemNo, await this.lines(trx, app.id));
+    const r = await inventory.recordDelivered(trx, ctx, {
+      providerOrgId: app.providerOrgId,
+      nodeId: app.nodeId,
+      systemId: app.systemId,
+      unitOrgId: app.unitId,
+      applicationId: app.id,
+      acceptedDate: day,
+      items,
+    });
+    return { ...r, createdDate: day, notMapped };
   }
 
   /** The unit rejects the delivery with a reason: back to the provider (the work order reopens, same due time). */

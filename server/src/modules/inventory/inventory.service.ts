@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { systemContext, type RequestContext } from '../../platform/context.js';
-import { withTx, type Db, type Tx } from '../../platform/db/database.js';
+import { applyScope, withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound } from '../../platform/errors.js';
 import { Dec } from '../../platform/money.js';
 import { maskPhone } from '../access/index.js';
@@ -18,7 +18,9 @@ import {
   diffResource,
   resourceFromRecord,
   type KindMapping,
+  type QuantityKey,
   type ReportedRecord,
+  type ResourceKind,
 } from './inventory.kinds.js';
 import * as repo from './inventory.repository.js';
 import {
@@ -56,6 +58,18 @@ const CAPACITY_FIELDS: Record<CapacityResource, [string, string]> = {
   staticStorageGb: ['staticStorageTotal', 'staticStorageAllocated'],
   bandwidthMbps: ['internetBandwidthTotal', 'internetBandwidthAllocated'],
 };
+
+/** Resources a work order delivered, as recorded at acceptance (see InventoryService.recordDelivered). */
+export interface DeliveredResources {
+  providerOrgId: string;
+  nodeId: string;
+  systemId: string;
+  unitOrgId: string;
+  applicationId: string;
+  /** Beijing date of the acceptance (YYYY-MM-DD): the resources' created_date, metering starts that day. */
+  acceptedDate: string;
+  items: Array<{ kind: ResourceKind; naturalKey: string; name: string; quantities: Partial<Record<QuantityKey, string>>; attributes: Record<string, string | null> }>;
+}
 
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();
 
@@ -357,6 +371,122 @@ export class InventoryService {
       const total = q.type ? (counts[q.type] ?? 0) : Object.values(counts).reduce((a, b) => a + b, 0);
       return { items, total, page, pageSize, counts };
     });
+  }
+
+  /**
+   * Records what a work order delivered once the unit accepted it (验收), inside the caller's transaction: each item
+   * is created (history 'created') or, when the provider already has a resource of that kind and natural key, updated
+   * (history 'changed', reported fields kept, the delivered ones and the quantities merged over them). Items carry the
+   * natural key the data interface uses (cloud host: the cloud host ID; internet IP: 信息系统编号|IP), so a later push
+   * of the same resource updates this row instead of adding a second one. New rows: created_date = `acceptedDate`
+   * (metering starts that day), attributes.source = 'delivery' and applicationId, linked to the system, its unit and
+   * node. The rows are written with the system scope (the accepting unit may not see the provider's organisation);
+   * the caller's scope is restored afterwards.
+   */
+  async recordDelivered(trx: Tx, ctx: RequestContext, input: DeliveredResources): Promise<{ created: number; changed: number }> {
+    const out = { created: 0, changed: 0 };
+    if (input.items.length === 0) return out;
+    await applyScope(trx, systemContext('applications.accept'));
+    try {
+      const system = await trx.selectFrom('informationSystems').select(['systemNo', 'nodeId']).where('id', '=', input.systemId).executeTakeFirstOrThrow();
+      const now = new Date();
+      for (const item of input.items) {
+        const attributes: Record<string, string | null> = { ...item.attributes, source: 'delivery', applicationId: input.applicationId };
+        const old = await trx
+          .selectFrom('inventoryResources')
+          .select(['id', 'nodeId', 'attributes', 'quantities', 'status'])
+          .where('providerOrgId', '=', input.providerOrgId)
+          .where('kind', '=', item.kind)
+          .where('naturalKey', '=', item.naturalKey)
+          .forUpdate()
+          .executeTakeFirst();
+        if (!old) {
+          const id = randomUUID();
+          await repo.insertResources(trx, [
+            {
+              id,
+              kind: item.kind,
+              providerOrgId: input.providerOrgId,
+              nodeId: input.nodeId,
+              naturalKey: item.naturalKey,
+              systemNo: system.systemNo,
+              name: item.name.slice(0, 300),
+              attributes,
+              quantities: item.quantities,
+              createdDate: input.acceptedDate,
+              deletedDate: null,
+              status: 'active',
+              seenAt: now,
+              batchId: '0',
+            },
+          ]);
+          await trx.updateTable('inventoryResources').set({ systemId: input.systemId, unitOrgId: input.unitOrgId, systemNodeId: system.nodeId }).where('id', '=', id).execute();
+          await repo.insertChanges(trx, [{ resourceId: id, changedAt: now, action: 'created', before: {}, after: { ...attributes, ...item.quantities, status: 'active' }, batchId: '0' }]);
+          out.created++;
+          continue;
+        }
+        const oldAttrs = old.attributes as Record<string, string | null>;
+        const oldQ = old.quantities as Record<string, string>;
+        const merged = { ...oldAttrs, ...attributes };
+        const quantities = { ...oldQ, ...item.quantities };
+        const status = old.status as 'active' | 'deleted';
+        const diff = diffResource({ nodeId: old.nodeId, attributes: { ...oldAttrs, ...oldQ }, status }, { nodeId: old.nodeId, attributes: { ...merged, ...quantities }, status: 'active' });
+        if (Object.keys(diff.after).length === 0) continue;
+        await trx
+          .updateTable('inventoryResources')
+          .set({
+            systemNo: system.systemNo,
+            systemId: input.systemId,
+            unitOrgId: input.unitOrgId,
+            systemNodeId: system.nodeId,
+            attributes: JSON.stringify(merged),
+            quantities: JSON.stringify(quantities),
+            status: 'active',
+            deletedDate: null,
+            changedAt: now,
+          })
+          .where('id', '=', old.id)
+          .execute();
+        await repo.insertChanges(trx, [{ resourceId: old.id, changedAt: now, action: 'changed', before: diff.before, after: diff.after, batchId: '0' }]);
+        out.changed++;
+      }
+      return out;
+    } finally {
+      await applyScope(trx, ctx);
+    }
+  }
+
+  /**
+   * 退云 accepted: the system's active resources at the provider end on `deletedDate` (deleted, history 'deleted'),
+   * so metering stops that day. A later push that still reports one of them active brings it back (the provider's data
+   * wins). Returns how many were deleted.
+   */
+  async recordExited(trx: Tx, ctx: RequestContext, input: { providerOrgId: string; systemId: string; applicationId: string; deletedDate: string }): Promise<number> {
+    await applyScope(trx, systemContext('applications.accept'));
+    try {
+      const rows = await trx
+        .updateTable('inventoryResources')
+        .set({ status: 'deleted', deletedDate: input.deletedDate, changedAt: new Date() })
+        .where('providerOrgId', '=', input.providerOrgId)
+        .where('systemId', '=', input.systemId)
+        .where('status', '=', 'active')
+        .returning(['id', 'lastBatchId'])
+        .execute();
+      await repo.insertChanges(
+        trx,
+        rows.map((r) => ({
+          resourceId: r.id,
+          changedAt: new Date(),
+          action: 'deleted' as const,
+          before: { status: 'active' },
+          after: { status: 'deleted', deletedDate: input.deletedDate, applicationId: input.applicationId },
+          batchId: String(r.lastBatchId),
+        })),
+      );
+      return rows.length;
+    } finally {
+      await applyScope(trx, ctx);
+    }
   }
 
   async exportXlsx(ctx: RequestContext, filter: ResourceFilter): Promise<Buffer> {
