@@ -102,9 +102,10 @@ export class DeadlineNotifier {
 
   /**
    * One pass of the every-minute job: workflow tasks, then every registered source. Returns notices sent.
-   * `only.taskIds` limits the workflow tasks looked at (tests, diagnostics).
+   * `only` limits what is looked at (tests, diagnostics): the workflow tasks to `only.taskIds`, the registered
+   * sources' items to `only.itemIds` (none when absent).
    */
-  async check(now: Date = new Date(), only?: { taskIds?: string[] }): Promise<{ warning: number; due: number; escalation: number }> {
+  async check(now: Date = new Date(), only?: { taskIds?: string[]; itemIds?: string[] }): Promise<{ warning: number; due: number; escalation: number }> {
     const counts = { warning: 0, due: 0, escalation: 0 };
     const ctx = systemContext('job:notifications.deadlines');
     const pending = await this.workflow.listTasks(ctx, { status: 'pending' });
@@ -147,6 +148,7 @@ export class DeadlineNotifier {
         continue;
       }
       for (const it of items) {
+        if (only && !only.itemIds?.includes(it.id)) continue;
         const stage = deadlineStage({ startedAt: it.startedAt, dueAt: it.dueAt, now, ...(it.elapsedMs !== undefined && it.allowedMs !== undefined ? { elapsedMs: it.elapsedMs, allowedMs: it.allowedMs } : {}) });
         if (stage === 'none') continue;
         const subject = { subjectType, subjectId: it.id, dueAt: it.dueAt, link: it.link ?? null };

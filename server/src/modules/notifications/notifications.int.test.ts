@@ -361,7 +361,7 @@ describe('deadline warnings and escalation', () => {
     const id = unique('wo-');
     t.container.deadlines.registerSource('test_order', async () => [{ id, title: '资源调整工单', startedAt, dueAt, assignees: { userIds: [provider.user.id] }, escalateTo: { userIds: [unitAdmin.user.id] } }]);
     const now = new Date(startedAt.getTime() + 3.5 * 3_600_000);
-    const only = { taskIds: [] as string[] };
+    const only = { taskIds: [] as string[], itemIds: [id] };
     expect(await t.container.deadlines.check(now, only)).toMatchObject({ warning: 1 });
     expect(await t.container.deadlines.check(now, only)).toMatchObject({ warning: 0 });
     expect(await t.container.deadlines.check(new Date(dueAt.getTime() + 1), only)).toMatchObject({ due: 1, escalation: 1 });
