@@ -311,7 +311,7 @@ describe('applications: estimate → application → approvals → work order �
       records: [
         {
           systemId: systemNo, cloudHostName: '办事大厅应用一', cloudHostId: 'bsdt-app-01', internalIp: '10.1.2.3', cloudHostType: 'GENE', runStatus: 'RUNN',
-          cloudPlatform: code, regionCode: 'RM01', networkType: 'GWWW', createdDate: day, deletedDate: null, cpuCores: '16', memoryAllocated: '256.00',
+          cloudPlatform: code, regionCode: 'RM01', networkType: 'GWWW', createdDate: before, deletedDate: null, cpuCores: '16', memoryAllocated: '256.00',
           standardStorageAllocated: '100.00', highPerfStorageAllocated: '0.00', staticStorageAllocated: '0.00', localVideoStorageAllocated: '0.00', offsiteStorageAllocated: '0.00',
         },
       ],
@@ -322,8 +322,14 @@ describe('applications: estimate → application → approvals → work order �
     expect(rows.map((x) => x.id)).toEqual([r.id]);
     expect(rows[0]).toMatchObject({ system_id: systemId, unit_org_id: unitAId, status: 'active', created: day });
     expect(rows[0]!.quantities).toMatchObject({ cpuCores: '16', memoryGb: '256', standardStorageGb: '100' });
-    const after = (await owner.query(`select action from inventory_changes where resource_id = $1 order by id`, [r.id])).rows as Array<{ action: string }>;
+    // The delivery marker stays, and the pushed 创建日期 (the day before) does not move the metering start before the acceptance.
+    expect(rows[0]!.attributes).toMatchObject({ source: 'delivery', applicationId: app.id, cloudHostName: '办事大厅应用一', memoryAllocated: '256.00' });
+    const after = (await owner.query(`select action, after from inventory_changes where resource_id = $1 order by id`, [r.id])).rows as Array<{ action: string; after: Record<string, string | null> }>;
     expect(after.map((c) => c.action)).toEqual(['created', 'changed']);
+    expect(after[1]!.after).toMatchObject({ memoryAllocated: '256.00', cloudHostName: '办事大厅应用一' });
+    expect(after[1]!.after).not.toHaveProperty('source');
+    await t.container.billing.meterDay(before);
+    expect(await usage(before)).toEqual([]);
   });
 
   it('statistics per provider and step, and the .xlsx export of the list', async () => {

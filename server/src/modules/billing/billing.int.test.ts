@@ -28,8 +28,10 @@ let userA: Session;
 let userB: Session;
 let sysAdmin: Session;
 let mgmtCtx: RequestContext;
-const sysA = unique('SA');
-const sysB = unique('SB');
+// 信息系统编号 of registered systems: inventory.applyPending() (run by other test files in parallel) relinks every
+// resource to the system its number names, so an unregistered number would lose its unit mid-test.
+let sysA: string;
+let sysB: string;
 const res = {} as Record<"h1" | "h2" | "h3" | "ip" | "vpn", string>;
 
 type Line = { id: string; lineType: string; systemNo: string | null; itemCode: string | null; priceListVersion: number | null; unitPrice: string | null; quantityDays: string | null; resourceDays: number | null; amount: string | null; priceStatus: string; reason: string | null };
@@ -39,8 +41,9 @@ async function resource(kind: string, provider: string, node: string, unit: stri
   const key = unique('R');
   const r = await owner.query<{ id: string }>(
     `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, unit_org_id, name, attributes, quantities, created_date, deleted_date, status,
-                                      first_seen_at, last_seen_at, changed_at, last_batch_id)
-     values ($1, $2, $3, $4, $5, $6, $7, '{}', $8, $9, $10, $11, now(), now(), now(), 0) returning id`,
+                                      first_seen_at, last_seen_at, changed_at, last_batch_id, system_id, system_node_id)
+     select $1, $2, $3, $4, $5, $6, $7, '{}', $8, $9, $10, $11, now(), now(), now(), 0, s.id, s.node_id
+       from (select 1) x left join information_systems s on s.system_no = $5 returning id`,
     [kind, provider, node, key, systemNo, unit, `资源-${key}`, JSON.stringify(quantities), created, deleted, deleted ? 'deleted' : 'active'],
   );
   return r.rows[0]!.id;
@@ -80,8 +83,8 @@ beforeAll(async () => {
   await owner.connect();
   provA = await createOrg(t, { kind: 'cloud_provider', name: unique('账单服务商甲') });
   provB = await createOrg(t, { kind: 'cloud_provider', name: unique('账单服务商乙') });
-  unitA = await createOrg(t, { kind: 'user_unit', name: unique('账单单位甲') });
-  unitB = await createOrg(t, { kind: 'user_unit', name: unique('账单单位乙') });
+  unitA = await createOrg(t, { kind: 'user_unit', name: unique('账单单位甲'), code: unique('BU') });
+  unitB = await createOrg(t, { kind: 'user_unit', name: unique('账单单位乙'), code: unique('BV') });
   const m = await createOrg(t, { kind: 'management_unit' });
   nodeA = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('BA').slice(0, 20), name: '账单甲节点', cloudType: 'service', providerOrgId: provA.id });
   nodeB = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('BB').slice(0, 20), name: '账单乙节点', cloudType: 'service', providerOrgId: provB.id });
@@ -94,6 +97,19 @@ beforeAll(async () => {
   userA = (await signedInUser(t, { orgId: unitA.id, roles: ['unit_staff'] })).session;
   userB = (await signedInUser(t, { orgId: unitB.id, roles: ['unit_staff'] })).session;
 
+  const register = async (s: Session, nodeId: string) => {
+    const r = await t.app.inject({
+      method: 'POST',
+      url: '/api/information-systems',
+      headers: s.headers,
+      payload: { nodeId, name: unique('账单系统'), systemType: '公众服务', gradingLevel: '三级', operatingHours: '7*24 小时', networkNature: '政务外网', contactName: '张三', contactMobile: '13812348000', contactEmail: 'abc@x.cn',
+        serviceAudience: '公众', serviceScope: '全市', interconnection: '无', functionDescription: '办事', preApprovalStatus: '已审批', accessUrl: 'https://x.gov.cn', appVendor: '某公司' },
+    });
+    expect(r.statusCode, r.body).toBe(201);
+    return (r.json() as { systemNo: string }).systemNo;
+  };
+  sysA = await register(userA, nodeA);
+  sysB = await register(userB, nodeB);
   res.h1 = await resource('cloud_host', provA.id, nodeA, unitA.id, sysA, { cpuCores: '8', memoryGb: '16.00', standardStorageGb: '250', staticStorageGb: '2048', offsiteStorageGb: '100' }, `${Y}-03-01`);
   // Created on the 11th, deleted on the 21st: in force the 11th to the 20th, 10 days.
   res.h2 = await resource('cloud_host', provA.id, nodeA, unitA.id, sysA, { cpuCores: '4' }, `${M}-11`, `${M}-21`);

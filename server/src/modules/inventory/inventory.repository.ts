@@ -19,6 +19,7 @@ export interface StoredResourceRow {
   attributes: Record<string, string | null>;
   status: 'active' | 'deleted';
   lastBatchId: string;
+  createdDate: string | null;
 }
 
 export async function lockApply(trx: Tx): Promise<void> {
@@ -60,7 +61,7 @@ export async function loadResources(trx: Tx, providerOrgId: string, kind: Resour
   for (let i = 0; i < keys.length; i += 1000) {
     const rows = await trx
       .selectFrom('inventoryResources')
-      .select(['id', 'naturalKey', 'nodeId', 'attributes', 'status', 'lastBatchId'])
+      .select(['id', 'naturalKey', 'nodeId', 'attributes', 'status', 'lastBatchId', 'createdDate'])
       .where('providerOrgId', '=', providerOrgId)
       .where('kind', '=', kind)
       .where('naturalKey', 'in', keys.slice(i, i + 1000))

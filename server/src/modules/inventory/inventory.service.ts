@@ -173,6 +173,14 @@ export class InventoryService {
       }
       // A batch older than the resource's last one (committed late) never overwrites a newer version.
       if (BigInt(batch.id) <= BigInt(old.lastBatchId)) continue;
+      // A resource recorded by an accepted delivery keeps its marker, and its metering start (the acceptance date)
+      // unless the provider reports a later creation date.
+      if (old.attributes.source === 'delivery') {
+        version.attributes = { ...version.attributes, source: 'delivery', applicationId: old.attributes.applicationId ?? null };
+        if (old.createdDate !== null && (version.createdDate === null || version.createdDate < old.createdDate)) version.createdDate = old.createdDate;
+        row.attributes = version.attributes;
+        row.createdDate = version.createdDate;
+      }
       const diff = diffResource(old, { nodeId: batch.nodeId, attributes: version.attributes, status: version.status });
       if (Object.keys(diff.after).length === 0) {
         touched.push(old.id);
