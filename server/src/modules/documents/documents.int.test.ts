@@ -234,15 +234,26 @@ describe('signed bill documents', () => {
     await owner.connect();
     try {
       const prov = await createOrg(t, { kind: 'cloud_provider', name: unique('账单文档服务商') });
-      const unit = await createOrg(t, { kind: 'user_unit', name: unique('账单文档单位') });
+      const unit = await createOrg(t, { kind: 'user_unit', name: unique('账单文档单位'), code: unique('DU') });
       const mgmtOrg = await createOrg(t, { kind: 'management_unit' });
       const mgmt = (await signedInUser(t, { orgId: mgmtOrg.id, roles: ['mgmt_staff'] })).session;
       const unitUser = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
       const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('DB').slice(0, 20), name: '文档节点', cloudType: 'service', providerOrgId: prov.id });
+      // A registered 信息系统编号: inventory.applyPending() in other test files relinks resources by it.
+      const registered = await t.app.inject({
+        method: 'POST',
+        url: '/api/information-systems',
+        headers: unitUser.headers,
+        payload: { nodeId: node, name: unique('账单文档系统'), systemType: '公众服务', gradingLevel: '三级', operatingHours: '7*24 小时', networkNature: '政务外网', contactName: '张三', contactMobile: '13812348000', contactEmail: 'abc@x.cn',
+          serviceAudience: '公众', serviceScope: '全市', interconnection: '无', functionDescription: '办事', preApprovalStatus: '已审批', accessUrl: 'https://x.gov.cn', appVendor: '某公司' },
+      });
+      expect(registered.statusCode, registered.body).toBe(201);
+      const systemNo = (registered.json() as { systemNo: string }).systemNo;
       await owner.query(
-        `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, unit_org_id, name, attributes, quantities, created_date, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
-         values ('cloud_host', $1, $2, $3, $4, $5, '文档云主机', '{}', $6, $7, 'active', now(), now(), now(), 0)`,
-        [prov.id, node, unique('R'), unique('SD'), unit.id, JSON.stringify({ cpuCores: '8', memoryGb: '16' }), `${Y}-01-01`],
+        `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, unit_org_id, name, attributes, quantities, created_date, status, first_seen_at, last_seen_at, changed_at, last_batch_id, system_id, system_node_id)
+         select 'cloud_host', $1, $2, $3, $4, $5, '文档云主机', '{}', $6, $7, 'active', now(), now(), now(), 0, s.id, s.node_id
+           from information_systems s where s.system_no = $4`,
+        [prov.id, node, unique('R'), systemNo, unit.id, JSON.stringify({ cpuCores: '8', memoryGb: '16' }), `${Y}-01-01`],
       );
       const v = await owner.query<{ id: string }>(`select id from catalog_versions where version_no = 1`);
       const pl = await owner.query<{ id: string }>(
