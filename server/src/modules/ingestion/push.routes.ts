@@ -57,6 +57,9 @@ export async function registerPushRoutes(app: App, deps: { writer: PushWriter; v
       '/api/ingest/v1/:table',
       {
         config: { public: true },
+        // Hundreds of pushes a minute: every batch is recorded in ingest_batches (with its errors), so the access log
+        // keeps warnings and errors only.
+        logLevel: 'warn',
         bodyLimit: MAX_PUSH_BODY_BYTES,
         schema: {
           tags: ['ingest'],
