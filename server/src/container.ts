@@ -14,7 +14,7 @@ import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/
 import { CalendarService, registerCalendarRoutes } from './modules/calendar/index.js';
 import { WorkflowService, registerWorkflowJobs, registerWorkflowRoutes } from './modules/workflow/index.js';
 import { ApplicationsService, registerApplicationJobs, registerApplicationRoutes } from './modules/applications/index.js';
-import { DeadlineNotifier, KeyPeriodService, NotificationService, registerNotificationJobs, registerNotificationRoutes } from './modules/notifications/index.js';
+import { DeadlineNotifier, KeyPeriodService, NotificationService, registerNotificationJobs, registerNotificationRoutes, workflowNoticeListener } from './modules/notifications/index.js';
 import { QualityService, registerQualityJobs, registerQualityRoutes } from './modules/quality/index.js';
 import { PushWriter } from './modules/ingestion/index.js';
 import { SyslogReceiver, SyslogSourcesService, registerSyslogRoutes } from './modules/syslog/index.js';
@@ -109,6 +109,8 @@ export function createContainer(deps: PlatformDeps): Container {
   const workflow = new WorkflowService(deps.db, calendar);
   registerWorkflowJobs(deps.jobs, workflow);
   const notifications = new NotificationService(deps.db, deps.cipher, deps.config, deps.logger, deps.jobs);
+  // New to-dos to their assignees, decisions to the applicant (in-app and the channels each person chose).
+  workflow.onNotice(workflowNoticeListener(notifications, deps.logger));
   const deadlines = new DeadlineNotifier(deps.db, notifications, workflow, calendar, deps.logger);
   registerNotificationJobs(deps.jobs, notifications, deadlines);
   const keyPeriods = new KeyPeriodService(deps.db, notifications);

@@ -310,6 +310,28 @@ describe('organisation robot', () => {
   });
 });
 
+describe('workflow notifications', () => {
+  it('tells the assignee of a new to-do and the applicant of the decision', async () => {
+    const code = unique('wfn-').toLowerCase();
+    const definition = { start: 'check', steps: [{ key: 'check', name: '单位审核', kind: 'approval', assignee: { role: 'unit_staff', org: 'applicant_unit' }, deadline: { clockHours: 4 }, next: 'end' }] };
+    const created = await t.app.inject({ method: 'POST', url: '/api/workflow/definitions', headers: mgmt.headers, payload: { code, name: '通知测试', appliesTo: 'test', definition } });
+    expect(created.statusCode, created.body).toBe(201);
+    await t.app.inject({ method: 'POST', url: `/api/workflow/definitions/${created.json().id}/publish`, headers: mgmt.headers });
+    t.container.workflow.registerSubjectType('test', async (_trx, ctx, id) => (ctx.actor.orgId ? { ownerOrgId: ctx.actor.orgId, title: `测试 ${id}` } : null));
+    const subjectId = unique('n-');
+    const started = await t.app.inject({ method: 'POST', url: '/api/workflow/instances', headers: unitA.session.headers, payload: { definitionCode: code, subjectType: 'test', subjectId } });
+    expect(started.statusCode, started.body).toBe(201);
+    const task = (started.json() as { tasks: Array<{ id: string }> }).tasks[0]!;
+    const mine = async () => ((await me(unitA.session, '?limit=200')).json() as { items: Array<{ title: string; link: string | null }> }).items;
+    expect((await mine()).filter((i) => i.link === `/todo?task=${task.id}`).map((i) => i.title)).toEqual([`新待办：测试 ${subjectId} · 单位审核`]);
+    const approved = await t.app.inject({ method: 'POST', url: `/api/workflow/tasks/${task.id}/actions`, headers: unitA.session.headers, payload: { action: 'approve', comment: '同意' } });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect((await mine()).some((i) => i.title === `已通过：测试 ${subjectId}`)).toBe(true);
+    // Another unit's staff hears nothing of it.
+    expect(((await me(unitB.session, '?limit=200')).json() as { items: Array<{ title: string }> }).items.some((i) => i.title.includes(subjectId))).toBe(false);
+  });
+});
+
 describe('deadline warnings and escalation', () => {
   it('warns at 80 %, notifies at the due time and escalates once, however often the job runs', async () => {
     const code = unique('ddl-').toLowerCase();
@@ -345,7 +367,7 @@ describe('deadline warnings and escalation', () => {
     expect(await deadlines.check(new Date(createdAt + 90 * 60_000), only)).toEqual({ warning: 0, due: 0, escalation: 0 });
 
     const titles = async (s: Session) => ((await me(s, '?limit=200')).json() as { items: Array<{ title: string; link: string }> }).items.filter((i) => i.link === `/todo?task=${task.id}`).map((i) => i.title.split('：')[0]);
-    expect((await titles(unitA.session)).sort()).toEqual(['办理时限预警', '办理超时']);
+    expect((await titles(unitA.session)).sort()).toEqual(['办理时限预警', '办理超时', '新待办'].sort());
     expect(await titles(unitAdmin.session)).toEqual(['超时升级']);
     expect(await titles(mgmt)).toEqual([]);
     expect((await deadlines.marks('workflow_task', task.id)).map((m) => [m.stage, m.dueAt.toISOString(), m.recipients]).sort()).toEqual([

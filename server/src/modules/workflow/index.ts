@@ -5,7 +5,7 @@
  * terminate, comment) and the timeline. Subject modules register their type with `registerSubjectType` and start
  * instances with `startIn` inside their own transaction.
  */
-export { WorkflowService, type SubjectInfo, type SubjectResolver } from './workflow.service.js';
+export { WorkflowService, type SubjectInfo, type SubjectResolver, type WorkflowListener, type WorkflowNotice } from './workflow.service.js';
 export { registerWorkflowRoutes } from './workflow.routes.js';
 export { registerWorkflowJobs } from './workflow.jobs.js';
 export { checkDefinition, definitionBodySchema, type DefinitionBody, type DefinitionProblem, type Step, type Deadline } from './workflow.definition.js';

@@ -101,8 +101,38 @@ function definitionError(problems: DefinitionProblem[]): AppError {
  * times and persists. Instances are visible to the applicant's unit, the organisations a task went to, and the
  * management unit (RLS); another unit's instance or task answers 404.
  */
+/** What the workflow tells its listeners (notifications): a task to do, or an instance decided. */
+export type WorkflowNotice =
+  | {
+      kind: 'task_assigned';
+      instanceId: string;
+      taskId: string;
+      stepName: string;
+      title: string | null;
+      assignee: { role: string | null; orgId: string | null; orgKind: string | null; userId: string | null };
+      dueAt: Date | null;
+    }
+  | { kind: 'instance_decided'; instanceId: string; status: 'approved' | 'rejected' | 'returned'; title: string | null; startedBy: string | null };
+/** Runs inside the workflow's transaction; a listener that throws undoes the action, so listeners must not throw. */
+export type WorkflowListener = (trx: Tx, notice: WorkflowNotice) => Promise<void>;
+
 export class WorkflowService {
   private readonly subjects = new Map<string, SubjectResolver>();
+  private readonly listeners: WorkflowListener[] = [];
+
+  /** Adds a listener told of every task assigned and every instance approved, rejected or returned. */
+  onNotice(listener: WorkflowListener): void {
+    this.listeners.push(listener);
+  }
+
+  private async emit(trx: Tx, notice: WorkflowNotice): Promise<void> {
+    for (const l of this.listeners) await l(trx, notice);
+  }
+
+  private async instanceHead(trx: Tx, id: string): Promise<{ title: string | null; startedBy: string | null }> {
+    const r = await trx.selectFrom('workflowInstances').select(['title', 'startedBy']).where('id', '=', id).executeTakeFirst();
+    return { title: r?.title ?? null, startedBy: r?.startedBy ?? null };
+  }
 
   constructor(
     private readonly db: Db,
@@ -506,6 +536,10 @@ export class WorkflowService {
             .executeTakeFirstOrThrow();
           await this.addParticipants(trx, inst.id, [target.orgId]);
           await this.event(trx, ctx, inst.id, task.id, task.stepKey, 'delegate', { comment: input.comment, details: { toUserId: target.id, toName: target.displayName, newTaskId: created.id } });
+          if (this.listeners.length > 0) {
+            const head = await this.instanceHead(trx, inst.id);
+            await this.emit(trx, { kind: 'task_assigned', instanceId: inst.id, taskId: created.id, stepName: task.stepName, title: head.title, assignee: { role: null, orgId: target.orgId, orgKind: null, userId: target.id }, dueAt: task.dueAt ? new Date(task.dueAt) : null });
+          }
           break;
         }
         case 'extend': {
@@ -705,6 +739,10 @@ export class WorkflowService {
         .returning('id')
         .executeTakeFirstOrThrow();
       await this.event(trx, null, inst.id, task.id, step.key, 'assign', { details: { assignee: a, dueAt: due?.toISOString() ?? null } });
+      if (this.listeners.length > 0) {
+        const head = await this.instanceHead(trx, inst.id);
+        await this.emit(trx, { kind: 'task_assigned', instanceId: inst.id, taskId: task.id, stepName: step.name, title: head.title, assignee: { role: a.role ?? null, orgId: a.orgId ?? null, orgKind: a.orgKind ?? null, userId: a.userId ?? null }, dueAt: due });
+      }
     }
     const ended = t.status !== 'running' && t.status !== 'returned';
     await trx
@@ -714,6 +752,10 @@ export class WorkflowService {
       .execute();
     if (t.status === 'approved' || t.status === 'rejected' || t.status === 'returned') {
       await this.event(trx, null, inst.id, null, null, t.status, {});
+      if (this.listeners.length > 0) {
+        const head = await this.instanceHead(trx, inst.id);
+        await this.emit(trx, { kind: 'instance_decided', instanceId: inst.id, status: t.status, title: head.title, startedBy: head.startedBy });
+      }
     }
   }
 
