@@ -14,7 +14,7 @@ import { AuditService, registerAuditJobs, registerAuditRoutes } from './modules/
 import { CalendarService, registerCalendarRoutes } from './modules/calendar/index.js';
 import { WorkflowService, registerWorkflowJobs, registerWorkflowRoutes } from './modules/workflow/index.js';
 import { ApplicationsService, registerApplicationJobs, registerApplicationRoutes } from './modules/applications/index.js';
-import { DeadlineNotifier, KeyPeriodService, NotificationService, registerNotificationJobs, registerNotificationRoutes, workflowNoticeListener } from './modules/notifications/index.js';
+import { DeadlineNotifier, KeyPeriodService, NotificationService, registerNotificationJobs, registerNotificationRoutes, workflowNoticeListener, workOrderNoticeListener } from './modules/notifications/index.js';
 import { QualityService, registerQualityJobs, registerQualityRoutes } from './modules/quality/index.js';
 import { PushWriter } from './modules/ingestion/index.js';
 import { SyslogReceiver, SyslogSourcesService, registerSyslogRoutes } from './modules/syslog/index.js';
@@ -126,6 +126,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const estimates = new EstimatesService(deps.db, catalog);
   const applications = new ApplicationsService(deps.db, catalog, estimates, calendar, workflow);
   applications.setInventory(inventory);
+  applications.setWorkOrderListener(workOrderNoticeListener(notifications, deps.logger));
   registerApplicationJobs(deps.jobs, applications);
   // Budgets (contracts module): a submitted application must fit in what is left of the fiscal year's budget.
   applications.setBudgetLookup(async (ctx, unitId, systemId, fiscalYear) => {

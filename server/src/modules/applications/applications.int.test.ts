@@ -254,6 +254,15 @@ describe('applications: estimate → application → approvals → work order �
     expect(app.status).toBe('accepted');
     expect(app.lines.every((l) => l.acceptedAt !== null)).toBe(true);
     expect(app.workOrder).toMatchObject({ status: 'accepted', remainingMs: null });
+    // Notified along the way (in-app): the provider of the work order and of the rejected delivery, the applicant of
+    // each delivery, the unit leader of the to-do; provider C of nothing.
+    const inbox = async (x: Session) => ((await t.app.inject({ url: '/api/notifications?limit=200', headers: x.headers })).json() as { items: Array<{ title: string }> }).items.map((i) => i.title.split('：')[0]).filter((k) => k !== undefined);
+    const providerNews = await inbox(providerA);
+    expect(providerNews).toContain('新工单');
+    expect(providerNews).toContain('交付被退回');
+    expect((await inbox(unitA)).filter((k) => k === '交付待验收')).toHaveLength(2);
+    expect(await inbox(leaderA)).toContain('新待办');
+    expect((await inbox(providerC)).filter((k) => k === '新工单' || k === '交付被退回')).toEqual([]);
     expect(app.timeline.filter((e) => e.source === 'application').map((e) => e.action)).toEqual(['create', 'submit', 'returned', 'update', 'resubmit', 'approved', 'deliver', 'reject_delivery', 'deliver', 'accept']);
     expect(app.timeline.filter((e) => e.source === 'workflow').map((e) => e.action)).toEqual(expect.arrayContaining(['start', 'return', 'resubmit', 'approve', 'approved']));
     expect(await auditRecords(t, { action: 'applications.accept', targetId: app.id })).toHaveLength(1);

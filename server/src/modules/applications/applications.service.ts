@@ -53,7 +53,25 @@ export interface ApplicationsOptions {
   budgetFor?: BudgetLookup;
   /** The CMDB inventory, updated when a delivery is accepted (without it acceptance records nothing there). */
   inventory?: InventoryService;
+  /** Told of each step of fulfilment (notifications), in the caller's transaction. */
+  notify?: WorkOrderListener;
 }
+
+/** Fulfilment news for the people concerned: a work order for the provider, a delivery for the unit, a rejection. */
+export interface WorkOrderNotice {
+  kind: 'work_order_opened' | 'delivered' | 'delivery_rejected';
+  applicationId: string;
+  appNo: string;
+  title: string;
+  unitId: string;
+  providerOrgId: string;
+  /** Who made the application (told of a delivery). */
+  createdBy: string | null;
+  dueAt: Date | null;
+  reason?: string;
+}
+/** Must not throw (it runs in the application's transaction). */
+export type WorkOrderListener = (trx: Tx, notice: WorkOrderNotice) => Promise<void>;
 
 /** Work-order deadline of an approved application (seeds 000/001: adjustments ≤ 4 h, ≤ 2 h in key periods; initial resources ≤ 3 working days). */
 export function workOrderDeadline(kind: ApplicationKind, keyPeriod: boolean): { kind: WorkOrder['kind']; rule: DeadlineRule } {
@@ -119,6 +137,11 @@ export class ApplicationsService {
   /** Lets the container plug in the CMDB inventory (accepted deliveries become resources; see applications.cmdb.ts). */
   setInventory(inventory: InventoryService): void {
     this.options.inventory = inventory;
+  }
+
+  /** Lets the container plug in notifications of work orders, deliveries and rejected deliveries. */
+  setWorkOrderListener(listener: WorkOrderListener): void {
+    this.options.notify = listener;
   }
 
   /** Lets the container plug in the budget check (contracts module: fiscal-year budgets and their consumption). */
@@ -424,6 +447,7 @@ export class ApplicationsService {
       await trx.updateTable('workOrders').set({ status: 'delivered', deliveredAt: now, deliveredBy: ctx.actor.userId, deliveryNote: input.note ?? null, pushedRef: input.pushedRef ?? null }).where('id', '=', wo.id).execute();
       await trx.updateTable('applications').set({ status: 'delivered', updatedAt: now }).where('id', '=', id).execute();
       await this.event(trx, ctx, id, 'deliver', input.note ?? null, { workOrderId: wo.id, onTime: now <= wo.dueAt, pushedRef: input.pushedRef ?? null });
+      await this.options.notify?.(trx, { kind: 'delivered', applicationId: id, appNo: app.appNo, title: app.title, unitId: app.unitId, providerOrgId: app.providerOrgId, createdBy: app.createdBy, dueAt: null });
       await recordAudit(trx, ctx, { action: 'applications.deliver', targetType: 'application', targetId: id, after: { workOrderId: wo.id, lines: input.lines.length, pushedRef: input.pushedRef ?? null } });
     });
     return this.get(ctx, id);
@@ -487,6 +511,7 @@ export class ApplicationsService {
         .execute();
       await trx.updateTable('applications').set({ status: 'fulfilling', updatedAt: new Date() }).where('id', '=', id).execute();
       await this.event(trx, ctx, id, 'reject_delivery', reason, {});
+      await this.options.notify?.(trx, { kind: 'delivery_rejected', applicationId: id, appNo: app.appNo, title: app.title, unitId: app.unitId, providerOrgId: app.providerOrgId, createdBy: app.createdBy, dueAt: null, reason });
       await recordAudit(trx, ctx, { action: 'applications.reject_delivery', targetType: 'application', targetId: id, details: { reason } });
     });
     return this.get(ctx, id);
@@ -615,6 +640,7 @@ export class ApplicationsService {
             .executeTakeFirst();
           await trx.updateTable('applications').set({ status: 'fulfilling', approvedAt, updatedAt: now }).where('id', '=', app.id).execute();
           await this.event(trx, ctx, app.id, 'approved', null, { workOrderId: wo?.id ?? null, kind: rule.kind, deadline: rule.rule, keyPeriod, dueAt: dueAt.toISOString() });
+          if (wo) await this.options.notify?.(trx, { kind: 'work_order_opened', applicationId: app.id, appNo: app.appNo, title: app.title, unitId: app.unitId, providerOrgId: app.providerOrgId, createdBy: app.createdBy, dueAt });
           await recordAudit(trx, ctx, { action: 'applications.work_order_open', targetType: 'application', targetId: app.id, after: { workOrderId: wo?.id ?? null, dueAt, deadline: rule.rule, keyPeriod } });
         } else {
           const status = d.wfStatus as 'returned' | 'rejected' | 'terminated';

@@ -14,4 +14,4 @@ export { webhookSignature, webhookBody, type WebhookFormat } from './notificatio
 export { registerNotificationRoutes } from './notifications.routes.js';
 export { registerNotificationJobs } from './notifications.jobs.js';
 export type { NotifyInput, Recipients, Notification, KeyPeriod } from './notifications.schemas.js';
-export { workflowNoticeListener } from './workflow-notices.js';
+export { workflowNoticeListener, workOrderNoticeListener } from './workflow-notices.js';

@@ -8,11 +8,15 @@ import type { Tx } from '../../platform/db/database.js';
 import type { OrgKind } from '../../platform/context.js';
 import type { Logger } from '../../platform/logger.js';
 import type { WorkflowListener, WorkflowNotice } from '../workflow/index.js';
+
 import { NotificationService } from './notifications.service.js';
 import type { Recipients } from './notifications.schemas.js';
 
 NotificationService.registerKind('workflow.task', '新待办', 'New to-do');
 NotificationService.registerKind('workflow.decided', '审批结果', 'Approval decision');
+NotificationService.registerKind('workorder.opened', '新工单', 'New work order');
+NotificationService.registerKind('workorder.delivered', '交付待验收', 'Delivery to accept');
+NotificationService.registerKind('workorder.rejected', '交付被退回', 'Delivery rejected');
 
 const DECISION_ZH = { approved: '已通过', rejected: '未通过', returned: '退回修改' } as const;
 
@@ -55,6 +59,64 @@ export function workflowNoticeListener(notifications: NotificationService, logge
     } catch (err) {
       await sql`rollback to savepoint workflow_notice`.execute(trx);
       logger.warn({ err, notice: notice.kind, instanceId: notice.instanceId }, 'workflow notification not sent');
+    }
+  };
+}
+
+/** Fulfilment news of the applications module (its WorkOrderNotice; repeated here so this module does not import it). */
+export interface WorkOrderNotice {
+  kind: 'work_order_opened' | 'delivered' | 'delivery_rejected';
+  applicationId: string;
+  appNo: string;
+  title: string;
+  unitId: string;
+  providerOrgId: string;
+  createdBy: string | null;
+  dueAt: Date | null;
+  reason?: string;
+}
+
+async function sendWorkOrder(notifications: NotificationService, trx: Tx, n: WorkOrderNotice): Promise<void> {
+  const link = `/applications?id=${n.applicationId}`;
+  const what = `${n.appNo} ${n.title}`;
+  if (n.kind === 'work_order_opened') {
+    await notifications.notify(trx, {
+      recipients: { roleCodes: ['provider_staff', 'provider_admin'], orgIds: [n.providerOrgId] },
+      kind: 'workorder.opened',
+      title: `新工单：${what}`,
+      body: n.dueAt ? `请于 ${beijing(n.dueAt)} 前完成交付。` : '请及时交付。',
+      link,
+    });
+  } else if (n.kind === 'delivered') {
+    await notifications.notify(trx, {
+      recipients: n.createdBy ? { userIds: [n.createdBy] } : { roleCodes: ['unit_staff', 'unit_admin'], orgIds: [n.unitId] },
+      kind: 'workorder.delivered',
+      title: `交付待验收：${what}`,
+      body: '服务商已交付，请验收。',
+      link,
+    });
+  } else {
+    await notifications.notify(trx, {
+      recipients: { roleCodes: ['provider_staff', 'provider_admin'], orgIds: [n.providerOrgId] },
+      kind: 'workorder.rejected',
+      title: `交付被退回：${what}`,
+      body: `退回原因：${n.reason ?? ''}`,
+      link,
+      severity: 'warning',
+    });
+  }
+}
+
+/** The listener to register with `applications.setWorkOrderListener(...)`. */
+export function workOrderNoticeListener(notifications: NotificationService, logger: Logger): (trx: Tx, notice: WorkOrderNotice) => Promise<void> {
+  return async (trx, notice) => {
+    await sql`savepoint work_order_notice`.execute(trx);
+    try {
+      await sendWorkOrder(notifications, trx, notice);
+      await sql`release savepoint work_order_notice`.execute(trx);
+    } catch (err) {
+      await sql`rollback to savepoint work_order_notice`.execute(trx);
+      logger.warn({ err, notice: notice.kind, applicationId: notice.applicationId }, 'work-order notification not sent');
     }
   };
 }
