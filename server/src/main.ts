@@ -16,6 +16,7 @@ import { systemContext } from './platform/context.js';
 import { platformSigningKeys, verifySignatureFile } from './modules/documents/index.js';
 import { addSimulateCommand } from './simulator/simulate.js';
 import { demoFeedEnabled, startDemoFeed, type DemoFeed } from './simulator/demo-feed.js';
+import { beijingDate as beijingDay } from './platform/time.js';
 
 /** The `zhengyun` command line: start, migrate, admin, audit, simulate. */
 const program = new Command('zhengyun')
@@ -66,7 +67,6 @@ program
           await container.inventory.applyPending();
           // Two months of metering and bills from the inventory the backfill built (then the daily and monthly jobs).
           await loadDemoBilling(container.billing);
-          const beijingDay = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 10);
           for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
             await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
           }

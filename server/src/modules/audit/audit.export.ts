@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { AuditFilter } from './audit.schemas.js';
 import type { AuditRecord } from './audit.schemas.js';
+import { beijingDateTime } from '../../platform/time.js';
 
 /** Columns of the exported workbook: Chinese headers, widths in characters. */
 export const EXPORT_COLUMNS: ReadonlyArray<{ header: string; width: number; value: (r: AuditRecord) => string | number }> = [
@@ -22,8 +23,7 @@ export const EXPORT_COLUMNS: ReadonlyArray<{ header: string; width: number; valu
 
 /** YYYY-MM-DD HH:mm:ss in Asia/Shanghai (UTC+8 all year, no daylight saving). */
 export function shanghaiTime(iso: string | Date): string {
-  const t = (typeof iso === 'string' ? new Date(iso) : iso).getTime() + 8 * 3600_000;
-  return new Date(t).toISOString().slice(0, 19).replace('T', ' ');
+  return beijingDateTime(iso);
 }
 
 const CELL_LIMIT = 32_767; // Excel's maximum characters in a cell

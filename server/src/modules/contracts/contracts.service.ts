@@ -19,10 +19,11 @@ import type {
   WarningRun,
 } from './contracts.schemas.js';
 import { buildContractWorkbook } from './contracts.xlsx.js';
+import { beijingDate } from '../../platform/time.js';
 
 /** Today in Beijing (YYYY-MM-DD). */
 export function beijingToday(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return beijingDate(now);
 }
 const beijingTime = (d: Date) => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
 const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOString();

@@ -9,13 +9,14 @@ import { billDocument, type BillSource } from './documents.bill.js';
 import { estimateDocument } from './documents.estimate.js';
 import { formatQuerySchema, idParamsSchema, signingKeySchema, verifyReportSchema } from './documents.schemas.js';
 import type { DocumentsService, RenderedDocument } from './documents.service.js';
+import { beijingDateTime } from '../../platform/time.js';
 
 const tags = ['documents'];
 export const VERIFY_BODY_LIMIT = 50 * 1024 * 1024;
 
 /** Beijing time `YYYY-MM-DD HH:mm:ss`. */
 export function shanghaiNow(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return beijingDateTime(now);
 }
 
 /** Sends a signed document as a download (file name in UTF-8 as RFC 6266 asks, ASCII fallback). */

@@ -6,6 +6,7 @@ import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { InterfaceField, InterfaceTable } from './registry.types.js';
 import { encodeGbk } from '../../platform/gbk.js';
+import { beijingDateTime } from '../../platform/time.js';
 
 export interface ExportRow {
   providerName: string;
@@ -41,7 +42,7 @@ export function exportColumns(t: InterfaceTable): ExportColumn[] {
 
 /** YYYY-MM-DD HH:mm:ss in Asia/Shanghai (UTC+8 all year, no daylight saving). */
 export function shanghaiTime(d: Date): string {
-  return new Date(d.getTime() + 8 * 3600_000).toISOString().slice(0, 19).replace('T', ' ');
+  return beijingDateTime(d);
 }
 
 function cells(r: ExportRow): Array<string | null> {

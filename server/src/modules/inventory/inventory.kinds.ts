@@ -4,6 +4,7 @@
  * from the directory registration. No I/O here.
  */
 import { Dec } from '../../platform/money.js';
+import { beijingDate as beijingDay } from '../../platform/time.js';
 
 export const RESOURCE_KINDS = [
   'physical_device',
@@ -313,5 +314,5 @@ export function compareSystem(reported: ReportedRecord, pushedNodeId: string, re
 
 /** Today's date in Beijing time, YYYY-MM-DD. */
 export function beijingDate(at: Date = new Date()): string {
-  return new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  return beijingDay(at);
 }
