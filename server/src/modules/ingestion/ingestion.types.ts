@@ -48,6 +48,16 @@ export interface BatchResult {
   replayed: boolean;
 }
 
+/** A batch just committed with accepted records (PushWriter.onStored). */
+export interface StoredBatchNotice {
+  batchId: string;
+  table: string;
+  providerOrgId: string;
+  nodeId: string;
+  accepted: number;
+  receivedAt: Date;
+}
+
 /** Stores validated records of one interface table as one batch (COPY, one transaction). */
 export interface IngestWriter {
   writeBatch(input: WriteBatchInput): Promise<BatchResult>;

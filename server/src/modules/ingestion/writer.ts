@@ -10,7 +10,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Db } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
 import { AppError } from '../../platform/errors.js';
-import type { BatchResult, IngestWriter, RecordError, WriteBatchInput } from './ingestion.types.js';
+import type { BatchResult, IngestWriter, RecordError, StoredBatchNotice, WriteBatchInput } from './ingestion.types.js';
 import { compiledTable, validateRecords, type CodeContext, type CompiledTable, type ValidatedRecord, type ValidationResult } from './validator.js';
 import { PartitionCache } from './partitions.js';
 
@@ -179,6 +179,7 @@ export class PushWriter implements IngestWriter {
   readonly partitions: PartitionCache;
   readonly codes: CodeCache;
   private readonly queues = new Map<string, WriteQueue>();
+  private readonly storedListeners: Array<(batch: StoredBatchNotice) => void> = [];
 
   constructor(
     readonly db: Db,
@@ -187,6 +188,28 @@ export class PushWriter implements IngestWriter {
   ) {
     this.partitions = new PartitionCache(pool);
     this.codes = new CodeCache(pool);
+  }
+
+  /**
+   * Called after the COMMIT of every new batch with accepted records (not for replays): downstream modules (monitoring
+   * rollups, security findings) react here, typically by enqueuing or nudging a job that reads the batch. A listener
+   * must not throw; it runs on the write path, so it must return at once. Consumers that must never miss a batch keep
+   * their own cursor over ingest_batches as well: a listener is a wake-up call, not a delivery guarantee.
+   */
+  onStored(listener: (batch: StoredBatchNotice) => void): void {
+    this.storedListeners.push(listener);
+  }
+
+  private notifyStored(job: Job, outcome: BatchResult): void {
+    if (outcome.replayed || outcome.accepted === 0) return;
+    const notice: StoredBatchNotice = { batchId: outcome.batchId, table: outcome.table, providerOrgId: job.input.providerOrgId, nodeId: job.input.nodeId, accepted: outcome.accepted, receivedAt: new Date(job.receivedAt) };
+    for (const l of this.storedListeners) {
+      try {
+        l(notice);
+      } catch (e) {
+        this.logger.warn({ err: e, batchId: outcome.batchId }, 'batch listener failed');
+      }
+    }
   }
 
   async writeBatch(input: WriteBatchInput): Promise<BatchResult> {
@@ -258,7 +281,10 @@ export class PushWriter implements IngestWriter {
     group.forEach((j, i) => {
       const o = outcomes[i]!;
       if (o instanceof Error) j.reject(o);
-      else j.resolve(o);
+      else {
+        this.notifyStored(j, o);
+        j.resolve(o);
+      }
     });
   }
 
