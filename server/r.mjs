@@ -1,0 +1,10 @@
+import * as echarts from 'echarts';
+import { Resvg } from '@resvg/resvg-js';
+import fs from 'node:fs';
+const c = echarts.init(null, null, { renderer: 'svg', ssr: true, width: 400, height: 200 });
+c.setOption({ title: { text: '中文标题' }, xAxis: { data: ['一月','二月'] }, yAxis: {}, series: [{ type: 'bar', data: [3, 5] }] });
+const svg = c.renderToSVGString();
+const fonts = fs.readdirSync('../node_modules/@expo-google-fonts/noto-sans-sc').filter(f=>f.endsWith('.ttf')).slice(0,1);
+console.log(fonts);
+const png = new Resvg(svg, { font: { fontFiles: fonts.map(f=>'../node_modules/@expo-google-fonts/noto-sans-sc/'+f), loadSystemFonts: false, defaultFontFamily: 'Noto Sans SC' } }).render().asPng();
+console.log(svg.length, png.length);
