@@ -218,6 +218,19 @@ describe('idempotency', () => {
     expect(both.map((r) => r.json().replayed).sort()).toEqual([false, true]);
     expect(await storedRows('ingest_host_log', both[0]!.json().batchId)).toHaveLength(2);
   });
+  it('onStored announces each new batch once after its commit, never a replay', async () => {
+    const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
+    const seen: Array<{ batchId: string; table: string; accepted: number }> = [];
+    t.container.pushWriter.onStored((b) => seen.push({ batchId: b.batchId, table: b.table, accepted: b.accepted }));
+    const key = unique('notice-');
+    const body = JSON.stringify([sampleRecord(tbl, { seq: 1 }), sampleRecord(tbl, { seq: 2 })]);
+    const first = (await push('hostLog', body, { key })).json();
+    await push('hostLog', body, { key });
+    const mine = seen.filter((s) => s.batchId === first.batchId);
+    expect(mine).toEqual([{ batchId: first.batchId, table: 'hostLog', accepted: 2 }]);
+    const committed = await owner.query('select count(*)::int as n from ingest_host_log where batch_id = $1', [first.batchId]);
+    expect(committed.rows[0].n).toBe(2);
+  });
   it("keys are stored as given: quotes, backslashes, Chinese", async () => {
     const tbl = INTERFACE_TABLES.find((x) => x.name === 'hostLog')!;
     const key = `it's a "key" \\ 批次 ${unique()}`;
