@@ -22,6 +22,7 @@ import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from
 import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from './modules/ipam/index.js';
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
+import { ServiceDeskService, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -90,6 +91,8 @@ export interface Container {
   ingestRecords: IngestRecordsService;
   ingestBatches: IngestBatchesService;
   ingestRetention: IngestRetentionService;
+  /** Unified service desk (统一工单): tickets, SLA clocks, escalation, statistics, automatic tickets from other modules. */
+  serviceDesk: ServiceDeskService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -158,6 +161,10 @@ export function createContainer(deps: PlatformDeps): Container {
   registerIngestRetentionJobs(deps.jobs, ingestRetention);
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
+  const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
+  serviceDesk.setNotifier((trx, notice) => notifications.notify(trx, notice));
+  serviceDesk.setDocuments(documents);
+  registerServiceDeskJobs(deps.jobs, serviceDesk);
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -189,6 +196,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRecords,
     ingestBatches,
     ingestRetention,
+    serviceDesk,
     catalog,
     estimates,
     documents,
@@ -226,6 +234,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRecordRoutes(app, ingestRecords),
       (app) => registerIngestBatchRoutes(app, ingestBatches),
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
+      (app) => registerServiceDeskRoutes(app, serviceDesk),
     ],
   };
 }
