@@ -22,7 +22,7 @@ import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from
 import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from './modules/ipam/index.js';
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
-import { ServiceDeskService, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
+import { KnowledgeService, ServiceDeskService, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -93,6 +93,8 @@ export interface Container {
   ingestRetention: IngestRetentionService;
   /** Unified service desk (统一工单): tickets, SLA clocks, escalation, statistics, automatic tickets from other modules. */
   serviceDesk: ServiceDeskService;
+  /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
+  knowledge: KnowledgeService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -165,6 +167,8 @@ export function createContainer(deps: PlatformDeps): Container {
   serviceDesk.setNotifier((trx, notice) => notifications.notify(trx, notice));
   serviceDesk.setDocuments(documents);
   registerServiceDeskJobs(deps.jobs, serviceDesk);
+  const knowledge = new KnowledgeService(deps.db);
+  knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -197,6 +201,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestBatches,
     ingestRetention,
     serviceDesk,
+    knowledge,
     catalog,
     estimates,
     documents,
@@ -235,6 +240,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestBatchRoutes(app, ingestBatches),
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
+      (app) => registerKnowledgeRoutes(app, knowledge),
     ],
   };
 }

@@ -10,3 +10,5 @@ export { registerServiceDeskRoutes } from './servicedesk.routes.js';
 export { registerServiceDeskJobs } from './servicedesk.jobs.js';
 export { clockState, chooseTargets, priorityOf, gradeEvent, TICKET_KINDS, KIND_CN, STATUS_CN, type ClockState, type TicketKind, type TicketStatus } from './servicedesk.rules.js';
 export type { Ticket, TicketDetail, StatisticsRow } from './servicedesk.schemas.js';
+export { KnowledgeService, segment, type Article, type Announcement, type DictionaryTable, type CodeTableSource } from './knowledge.service.js';
+export { registerKnowledgeRoutes } from './knowledge.routes.js';
