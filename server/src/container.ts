@@ -22,7 +22,7 @@ import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from
 import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from './modules/ipam/index.js';
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
-import { KnowledgeService, ServiceDeskService, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
+import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -175,6 +175,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('ipam', () => seedIpamDemo(deps.db, ipam));
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
+  demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
   return {
     deps,
     demo,

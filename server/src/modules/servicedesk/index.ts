@@ -12,3 +12,4 @@ export { clockState, chooseTargets, priorityOf, gradeEvent, TICKET_KINDS, KIND_C
 export type { Ticket, TicketDetail, StatisticsRow } from './servicedesk.schemas.js';
 export { KnowledgeService, segment, type Article, type Announcement, type DictionaryTable, type CodeTableSource } from './knowledge.service.js';
 export { registerKnowledgeRoutes } from './knowledge.routes.js';
+export { loadServiceDeskDemo } from './servicedesk.demo.js';

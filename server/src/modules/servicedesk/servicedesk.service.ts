@@ -249,7 +249,8 @@ export class ServiceDeskService {
     return (await sql<EventGrade>`select code, name, rank, min_systems, min_duration_minutes, priority from sd_event_grades order by rank`.execute(trx)).rows;
   }
 
-  private async insertTicket(trx: Tx, ctx: RequestContext, t: {
+  /** Inserts a ticket in `trx` (create, the source hook, the demo loader): targets, key period, first event, audit. */
+  async insertTicket(trx: Tx, ctx: RequestContext, t: {
     kind: TicketKind; title: string; description: string; impact: number; urgency: number; priority: number; eventLevel: string | null; channel: string;
     unitId: string | null; providerId: string | null; nodeId: string | null; systemId: string | null; resourceIds: string[]; workOrderId: string | null;
     applicationId: string | null; reporterName: string | null; openedAt: Date; source: string | null; sourceId: string | null; severity: string | null;
