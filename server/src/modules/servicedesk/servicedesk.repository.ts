@@ -34,10 +34,17 @@ const select = sql`
   left join cloud_nodes n on n.id = t.node_id
   left join users a on a.id = t.assignee_user_id`;
 
+/** Organisations the actor sees (RLS of organisations: its subtrees), read once per transaction; null = all. */
+export async function visibleOrgIds(trx: Executor, ctx: RequestContext): Promise<string[] | null> {
+  if (ctx.actor.scope.all) return null;
+  return (await sql<{ id: string }>`select id from organisations`.execute(trx)).rows.map((r) => r.id);
+}
+
 /** The ticket's visibility for the actor (besides RLS): unit or provider inside the actor's subtrees. */
-export function visibleTo(ctx: RequestContext): RawBuilder<unknown> {
+export function visibleTo(ctx: RequestContext, orgIds?: string[] | null): RawBuilder<unknown> {
   const { scope } = ctx.actor;
   if (scope.all) return sql`true`;
+  if (orgIds) return sql`(t.unit_id = any(${orgIds}::uuid[]) or t.provider_id = any(${orgIds}::uuid[]))`;
   return sql`(t.unit_id in (select id from organisations) or t.provider_id in (select id from organisations))`;
 }
 
@@ -51,10 +58,12 @@ const SORT: Record<ListQuery['sort'], RawBuilder<unknown>> = {
 };
 
 export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQuery): Promise<{ rows: TicketRow[]; total: number }> {
-  const conds: RawBuilder<unknown>[] = [visibleTo(ctx)];
+  const orgIds = await visibleOrgIds(trx, ctx);
+  const providerQueue = q.view === 'queue' && ctx.actor.orgKind === 'cloud_provider' && orgIds !== null;
+  // A provider's queue: only tickets dispatched to it (an index range on the open tickets of its providers).
+  const conds: RawBuilder<unknown>[] = [providerQueue ? sql`t.provider_id = any(${orgIds}::uuid[])` : visibleTo(ctx, orgIds)];
   if (q.view === 'mine') conds.push(sql`(t.reporter_user_id = ${ctx.actor.userId} or t.assignee_user_id = ${ctx.actor.userId})`);
   if (q.view === 'queue') conds.push(sql`t.status in ('new','assigned','in_progress','pending')`);
-  if (q.view === 'queue' && ctx.actor.orgKind === 'cloud_provider') conds.push(sql`t.provider_id in (select id from organisations)`);
   if (q.status === 'open') conds.push(sql`t.status in ('new','assigned','in_progress','pending')`);
   else if (q.status) conds.push(sql`t.status = ${q.status}`);
   if (q.kind) conds.push(sql`t.kind = ${q.kind}`);

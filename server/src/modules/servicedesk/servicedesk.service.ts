@@ -551,21 +551,35 @@ export class ServiceDeskService {
           for (const stage of stagesReached(s, false)) if (!fired.has(`${c}:${stage}`)) todo.push({ ticketId: r.id, clock: c, stage, dueAt: s.dueAt ?? now, row: r });
         }
       }
-      let count = 0;
-      for (const x of todo) {
-        const ins = await sql`insert into sd_escalations (ticket_id, clock, stage, due_at, fired_at) values (${x.ticketId}, ${x.clock}, ${x.stage}, ${x.dueAt}, ${now}) on conflict do nothing returning ticket_id`.execute(trx);
-        if (!ins.rows.length) continue;
-        count++;
-        const label = x.stage === 'warning' ? '即将超时' : '已超时';
-        await repo.insertEvent(trx, ctx, { ticketId: x.ticketId, kind: 'sla', actorName: '系统', visibility: 'internal', body: `${CLOCK_CN[x.clock]}时限${label}（${x.stage}）`, data: { clock: x.clock, stage: x.stage }, at: now });
-        if (x.stage !== 'warning') await sql`update sd_tickets set escalated = true where id = ${x.ticketId}`.execute(trx);
-        if (!this.notifier) continue;
-        const recipients: DeskNotice['recipients'] =
-          x.stage === 'warning' ? (x.row.assigneeUserId ? { userIds: [x.row.assigneeUserId] } : x.row.providerId ? { orgIds: [x.row.providerId], roleCodes: ['provider_staff'] } : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] })
-          : x.stage === 'breach' ? (x.row.providerId ? { orgIds: [x.row.providerId], roleCodes: ['provider_admin'] } : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] })
-          : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] };
-        await this.notifier(trx, { recipients, kind: `servicedesk.sla_${x.stage}`, title: `工单 ${x.row.ticketNo} ${CLOCK_CN[x.clock]}时限${label}`, body: x.row.title, link: `/tickets?id=${x.ticketId}`, severity: x.stage === 'warning' ? 'warning' : 'critical' });
+      // One statement per batch: the rows that are new (on conflict do nothing) are the steps to fire now.
+      const fired: typeof todo = [];
+      for (let i = 0; i < todo.length; i += 5000) {
+        const part = todo.slice(i, i + 5000);
+        const ins = await sql<{ ticketId: string; clock: ClockName; stage: EscalationStage }>`
+          insert into sd_escalations (ticket_id, clock, stage, due_at, fired_at)
+          select * , ${now}::timestamptz from unnest(${part.map((x) => x.ticketId)}::uuid[], ${part.map((x) => x.clock)}::text[], ${part.map((x) => x.stage)}::text[], ${part.map((x) => x.dueAt.toISOString())}::timestamptz[])
+          on conflict do nothing returning ticket_id, clock, stage`.execute(trx);
+        const key = new Set(ins.rows.map((r) => `${r.ticketId}:${r.clock}:${r.stage}`));
+        const news = part.filter((x) => key.has(`${x.ticketId}:${x.clock}:${x.stage}`));
+        fired.push(...news);
+        if (!news.length) continue;
+        const label = (x: (typeof todo)[number]) => `${CLOCK_CN[x.clock]}时限${x.stage === 'warning' ? '即将超时' : '已超时'}（${x.stage}）`;
+        await sql`insert into sd_ticket_events (ticket_id, at, kind, actor_name, visibility, body, data)
+          select t, ${now}::timestamptz, 'sla', '系统', 'internal', b, d from unnest(${news.map((x) => x.ticketId)}::uuid[], ${news.map(label)}::text[], ${news.map((x) => JSON.stringify({ clock: x.clock, stage: x.stage }))}::jsonb[]) as u(t, b, d)`.execute(trx);
+        const up = [...new Set(news.filter((x) => x.stage !== 'warning').map((x) => x.ticketId))];
+        if (up.length) await sql`update sd_tickets set escalated = true where id = any(${up}::uuid[]) and not escalated`.execute(trx);
       }
+      if (this.notifier) {
+        for (const x of fired) {
+          const label = x.stage === 'warning' ? '即将超时' : '已超时';
+          const recipients: DeskNotice['recipients'] =
+            x.stage === 'warning' ? (x.row.assigneeUserId ? { userIds: [x.row.assigneeUserId] } : x.row.providerId ? { orgIds: [x.row.providerId], roleCodes: ['provider_staff'] } : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] })
+            : x.stage === 'breach' ? (x.row.providerId ? { orgIds: [x.row.providerId], roleCodes: ['provider_admin'] } : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] })
+            : { orgKinds: ['management_unit'], roleCodes: ['mgmt_staff'] };
+          await this.notifier(trx, { recipients, kind: `servicedesk.sla_${x.stage}`, title: `工单 ${x.row.ticketNo} ${CLOCK_CN[x.clock]}时限${label}`, body: x.row.title, link: `/tickets?id=${x.ticketId}`, severity: x.stage === 'warning' ? 'warning' : 'critical' });
+        }
+      }
+      const count = fired.length;
       return { open: rows.length, fired: count, breached };
     });
   }
