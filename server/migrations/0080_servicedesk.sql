@@ -69,6 +69,8 @@ create table sd_tickets (
 create unique index sd_tickets_source_open_uq on sd_tickets (source, source_id)
   where source is not null and status not in ('resolved','closed','cancelled');
 create index sd_tickets_open_provider_idx on sd_tickets (provider_id, opened_at) where status not in ('resolved','closed','cancelled');
+-- The provider queue's order (priority, then oldest first): page 1 is an index range, no sort.
+create index sd_tickets_queue_idx on sd_tickets (provider_id, priority, opened_at, id) where status in ('new','assigned','in_progress','pending');
 create index sd_tickets_unit_idx on sd_tickets (unit_id, opened_at desc);
 create index sd_tickets_provider_idx on sd_tickets (provider_id, opened_at desc);
 create index sd_tickets_reporter_idx on sd_tickets (reporter_user_id, opened_at desc);

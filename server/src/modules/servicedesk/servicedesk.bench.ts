@@ -106,6 +106,13 @@ try {
     return times;
   };
   await run(() => desk.listTickets(ctx, { view: 'queue', page: 1, pageSize: 20, sort: 'priority' }), 2);
+  const single: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const s0 = performance.now();
+    await desk.listTickets(ctx, { view: 'queue', page: 1, pageSize: 20, sort: 'priority' });
+    single.push(performance.now() - s0);
+  }
+  console.log(`queue, one user alone × 20: p50 ${ms(pct(single, 50))}, p95 ${ms(pct(single, 95))}`);
   const base = await run(() => plain.query(`select * from sd_tickets where provider_id = $1 and status in ('new','assigned','in_progress','pending') order by priority, opened_at, id limit 20`, [prov]), 30);
   const queue = await run(() => desk.listTickets(ctx, { view: 'queue', page: 1, pageSize: 20, sort: 'priority' }), 30);
   console.log(`baseline: plain indexed queue query, 10 concurrent users × 30: p50 ${ms(pct(base, 50))}, p95 ${ms(pct(base, 95))}`);
