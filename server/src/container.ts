@@ -22,6 +22,7 @@ import { InventoryService, registerInventoryJobs, registerInventoryRoutes } from
 import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from './modules/ipam/index.js';
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
+import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -90,6 +91,10 @@ export interface Container {
   ingestRecords: IngestRecordsService;
   ingestBatches: IngestBatchesService;
   ingestRetention: IngestRetentionService;
+  /** Unified service desk (统一工单): tickets, SLA clocks, escalation, statistics, automatic tickets from other modules. */
+  serviceDesk: ServiceDeskService;
+  /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
+  knowledge: KnowledgeService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -158,12 +163,19 @@ export function createContainer(deps: PlatformDeps): Container {
   registerIngestRetentionJobs(deps.jobs, ingestRetention);
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
+  const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
+  serviceDesk.setNotifier((trx, notice) => notifications.notify(trx, notice));
+  serviceDesk.setDocuments(documents);
+  registerServiceDeskJobs(deps.jobs, serviceDesk);
+  const knowledge = new KnowledgeService(deps.db);
+  knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
   demo.addExtra('ipam', () => seedIpamDemo(deps.db, ipam));
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
+  demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
   return {
     deps,
     demo,
@@ -189,6 +201,8 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRecords,
     ingestBatches,
     ingestRetention,
+    serviceDesk,
+    knowledge,
     catalog,
     estimates,
     documents,
@@ -226,6 +240,8 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRecordRoutes(app, ingestRecords),
       (app) => registerIngestBatchRoutes(app, ingestBatches),
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
+      (app) => registerServiceDeskRoutes(app, serviceDesk),
+      (app) => registerKnowledgeRoutes(app, knowledge),
     ],
   };
 }

@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -15678,6 +15678,1788 @@ export interface paths {
                 };
             };
         };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Tickets (工单): mine, the provider queue (open, with SLA countdowns) or all the caller may see */
+        get: {
+            parameters: {
+                query?: {
+                    view?: "mine" | "queue" | "all";
+                    status?: ("new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled") | "open";
+                    kind?: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                    priority?: number;
+                    providerId?: string;
+                    unitId?: string;
+                    channel?: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                    q?: string;
+                    sort?: "openedAt" | "-openedAt" | "priority" | "ticketNo";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** Format: uuid */
+                                id: string;
+                                ticketNo: string;
+                                /** @enum {string} */
+                                kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                                title: string;
+                                description: string;
+                                /** @enum {string} */
+                                status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                                priority: number;
+                                impact: number;
+                                urgency: number;
+                                eventLevel: string | null;
+                                escalated: boolean;
+                                reopenCount: number;
+                                /** @enum {string} */
+                                channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                                source: string | null;
+                                sourceId: string | null;
+                                severity: string | null;
+                                reporterUserId: string | null;
+                                reporterName: string | null;
+                                unitId: string | null;
+                                unitName: string | null;
+                                systemId: string | null;
+                                systemName: string | null;
+                                providerId: string | null;
+                                providerName: string | null;
+                                nodeId: string | null;
+                                nodeName: string | null;
+                                resourceIds: string[];
+                                assigneeUserId: string | null;
+                                assigneeName: string | null;
+                                workOrderId: string | null;
+                                workOrderLink: string | null;
+                                mergedIntoId: string | null;
+                                kbArticleId: string | null;
+                                keyPeriod: boolean;
+                                openedAt: string;
+                                respondedAt: string | null;
+                                onsiteAt: string | null;
+                                restoredAt: string | null;
+                                resolvedAt: string | null;
+                                closedAt: string | null;
+                                rating: number | null;
+                                ratingComment: string | null;
+                                faultReport: {
+                                    [key: string]: string;
+                                } | null;
+                                faultReportAt: string | null;
+                                version: number;
+                                clocks: {
+                                    /** @enum {string} */
+                                    clock: "response" | "onsite" | "restore" | "resolution";
+                                    targetMinutes: number;
+                                    /** @enum {string} */
+                                    schedule: "clock" | "office";
+                                    elapsedMinutes: number;
+                                    fraction: number;
+                                    /** @enum {string} */
+                                    state: "running" | "paused" | "met" | "breached";
+                                    dueAt: string | null;
+                                    warning: boolean;
+                                    /** @enum {string} */
+                                    colour: "green" | "yellow" | "red" | "grey";
+                                }[];
+                                /** @enum {string} */
+                                worstColour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Report a ticket: own system and resources; dispatched to the provider running them */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                        title: string;
+                        /** @default  */
+                        description?: string;
+                        /** @default 2 */
+                        impact?: number;
+                        /** @default 2 */
+                        urgency?: number;
+                        /**
+                         * @default portal
+                         * @enum {string}
+                         */
+                        channel?: "portal" | "phone" | "email" | "api";
+                        /** Format: uuid */
+                        systemId?: string;
+                        /** @default [] */
+                        resourceIds?: string[];
+                        /** Format: uuid */
+                        providerId?: string;
+                        /** Format: uuid */
+                        unitId?: string;
+                        reporterName?: string;
+                        reporterPhone?: string;
+                        /** Format: uuid */
+                        workOrderId?: string;
+                        systemsAffected?: number;
+                        durationMinutes?: number;
+                        attachments?: {
+                            fileName: string;
+                            contentBase64: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ticket list as signed .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    view?: "mine" | "queue" | "all";
+                    status?: ("new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled") | "open";
+                    kind?: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                    priority?: number;
+                    providerId?: string;
+                    unitId?: string;
+                    channel?: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                    q?: string;
+                    sort?: "openedAt" | "-openedAt" | "priority" | "ticketNo";
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics per provider × unit × kind of a month (response rate, averages, resolution, satisfaction, breaches) */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                    providerId?: string;
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                providerId: string | null;
+                                unitId: string | null;
+                                kind: string;
+                                tickets: number;
+                                responded: number;
+                                respondedInTarget: number;
+                                responseRate: string | null;
+                                avgResponseMinutes: number | null;
+                                avgRecoveryMinutes: number | null;
+                                resolved: number;
+                                resolutionRate: string | null;
+                                satisfactionAvg: string | null;
+                                satisfiedRate: string | null;
+                                breaches: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/reference": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA targets and event grades (事件定级) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            targets: {
+                                kind: string;
+                                priority: number;
+                                clock: string;
+                                minutes: number;
+                                schedule: string;
+                                contractId: string | null;
+                                providerId: string | null;
+                                note: string | null;
+                            }[];
+                            grades: {
+                                code: string;
+                                name: string;
+                                rank: number;
+                                minSystems: number;
+                                minDurationMinutes: number;
+                                priority: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One ticket with its timeline, clocks and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Lifecycle action (claim, assign, transfer, start, pend, resume, onsite, restore, resolve, reopen, close, cancel, merge, escalate) at a version */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        action: "claim";
+                        version: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "assign";
+                        version: number;
+                        /** Format: uuid */
+                        assigneeUserId: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "transfer";
+                        version: number;
+                        /** Format: uuid */
+                        providerId: string;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "start";
+                        version: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "pend";
+                        version: number;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "resume";
+                        version: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "onsite";
+                        version: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "restore";
+                        version: number;
+                        note?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "resolve";
+                        version: number;
+                        resolution: string;
+                        /** Format: uuid */
+                        kbArticleId?: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "reopen";
+                        version: number;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "close";
+                        version: number;
+                    } | {
+                        /** @enum {string} */
+                        action: "cancel";
+                        version: number;
+                        reason: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "merge";
+                        version: number;
+                        /** Format: uuid */
+                        intoTicketId: string;
+                    } | {
+                        /** @enum {string} */
+                        action: "escalate";
+                        version: number;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/comments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Public or internal comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        body: string;
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "internal";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/rating": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The reporter rates a resolved ticket (1–5) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rating: number;
+                        comment?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/fault-report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** File the fault report (故障报告) of a restored fault */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        cause: string;
+                        impactScope: string;
+                        timeline: string;
+                        measures: string;
+                        prevention: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/fault-report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fault report as signed PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file (≤ 5 MB; pdf, png, jpg, txt, log, docx, xlsx, zip) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** Format: uuid */
+                            id: string;
+                            ticketNo: string;
+                            /** @enum {string} */
+                            kind: "fault" | "event" | "service_request" | "resource_change" | "security_policy" | "consultation" | "complaint" | "rectification" | "hazard";
+                            title: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "new" | "assigned" | "in_progress" | "pending" | "resolved" | "closed" | "cancelled";
+                            priority: number;
+                            impact: number;
+                            urgency: number;
+                            eventLevel: string | null;
+                            escalated: boolean;
+                            reopenCount: number;
+                            /** @enum {string} */
+                            channel: "portal" | "phone" | "email" | "alert" | "outage" | "api";
+                            source: string | null;
+                            sourceId: string | null;
+                            severity: string | null;
+                            reporterUserId: string | null;
+                            reporterName: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            nodeName: string | null;
+                            resourceIds: string[];
+                            assigneeUserId: string | null;
+                            assigneeName: string | null;
+                            workOrderId: string | null;
+                            workOrderLink: string | null;
+                            mergedIntoId: string | null;
+                            kbArticleId: string | null;
+                            keyPeriod: boolean;
+                            openedAt: string;
+                            respondedAt: string | null;
+                            onsiteAt: string | null;
+                            restoredAt: string | null;
+                            resolvedAt: string | null;
+                            closedAt: string | null;
+                            rating: number | null;
+                            ratingComment: string | null;
+                            faultReport: {
+                                [key: string]: string;
+                            } | null;
+                            faultReportAt: string | null;
+                            version: number;
+                            clocks: {
+                                /** @enum {string} */
+                                clock: "response" | "onsite" | "restore" | "resolution";
+                                targetMinutes: number;
+                                /** @enum {string} */
+                                schedule: "clock" | "office";
+                                elapsedMinutes: number;
+                                fraction: number;
+                                /** @enum {string} */
+                                state: "running" | "paused" | "met" | "breached";
+                                dueAt: string | null;
+                                warning: boolean;
+                                /** @enum {string} */
+                                colour: "green" | "yellow" | "red" | "grey";
+                            }[];
+                            /** @enum {string} */
+                            worstColour: "green" | "yellow" | "red" | "grey";
+                            events: {
+                                id: string;
+                                at: string;
+                                kind: string;
+                                fromStatus: string | null;
+                                toStatus: string | null;
+                                actorName: string | null;
+                                /** @enum {string} */
+                                visibility: "public" | "internal";
+                                body: string | null;
+                                data: {
+                                    [key: string]: unknown;
+                                };
+                            }[];
+                            attachments: {
+                                id: string;
+                                fileName: string;
+                                contentType: string;
+                                size: number;
+                                uploadedAt: string;
+                            }[];
+                            abilities: {
+                                [key: string]: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tickets/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Knowledge base (知识库): Chinese full-text search, title hits first */
+        get: {
+            parameters: {
+                query?: {
+                    q?: string;
+                    category?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                category: string;
+                                title: string;
+                                body: string;
+                                /** @enum {string} */
+                                visibility: "public" | "providers" | "internal";
+                                version: number;
+                                status: string;
+                                updatedAt: string;
+                                rank: number | null;
+                                snippet: string | null;
+                            }[];
+                            total: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Write an article */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category: string;
+                        title: string;
+                        body: string;
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "providers" | "internal";
+                        /**
+                         * @default published
+                         * @enum {string}
+                         */
+                        status?: "draft" | "published";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            category: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            visibility: "public" | "providers" | "internal";
+                            version: number;
+                            status: string;
+                            updatedAt: string;
+                            rank: number | null;
+                            snippet: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/kb/articles/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One article */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            category: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            visibility: "public" | "providers" | "internal";
+                            version: number;
+                            status: string;
+                            updatedAt: string;
+                            rank: number | null;
+                            snippet: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** Edit an article (a new version) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        category?: string;
+                        title?: string;
+                        body?: string;
+                        /**
+                         * @default public
+                         * @enum {string}
+                         */
+                        visibility?: "public" | "providers" | "internal";
+                        /** @enum {string} */
+                        status?: "draft" | "published" | "archived";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            category: string;
+                            title: string;
+                            body: string;
+                            /** @enum {string} */
+                            visibility: "public" | "providers" | "internal";
+                            version: number;
+                            status: string;
+                            updatedAt: string;
+                            rank: number | null;
+                            snippet: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/announcements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Announcements (公告) valid now for the caller; all with read counts for writers (all=true) */
+        get: {
+            parameters: {
+                query?: {
+                    all?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                kind: string;
+                                title: string;
+                                body: string;
+                                audience: string[];
+                                validFrom: string;
+                                validTo: string | null;
+                                read: boolean;
+                                readCount: number | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Publish an announcement with audience and validity */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "maintenance" | "policy" | "notice";
+                        title: string;
+                        body: string;
+                        /** @default [] */
+                        audience?: ("management_unit" | "supervision_provider" | "cloud_provider" | "user_unit")[];
+                        /** Format: date-time */
+                        validFrom: string;
+                        /** Format: date-time */
+                        validTo?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            kind: string;
+                            title: string;
+                            body: string;
+                            audience: string[];
+                            validFrom: string;
+                            validTo: string | null;
+                            read: boolean;
+                            readCount: number | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/announcements/{id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Read receipt (已读) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/dictionary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Data dictionary (数据字典): the code tables the platform uses */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                name: string;
+                                label: string;
+                                /** @enum {string} */
+                                source: "servicedesk" | "ingestion";
+                                values: {
+                                    code: string;
+                                    label: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;

@@ -47,6 +47,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [
       { key: 'todo', path: '/todo', label: 'menu.todo', icon: <CarryOutOutlined />, permission: 'workflow:read' },
       { key: 'applications', path: '/applications', label: 'menu.applications', icon: <SolutionOutlined />, permission: 'application:read' },
+      { key: 'tickets', path: '/tickets', label: 'menu.serviceDesk', icon: <SolutionOutlined />, permission: 'ticket:read' },
       { key: 'workflow-definitions', path: '/workflow-definitions', label: 'menu.workflowDefinitions', icon: <NodeIndexOutlined />, permission: 'workflow:write' },
       { key: 'calendar', path: '/calendar', label: 'menu.calendar', icon: <CalendarOutlined />, permission: 'calendar:read' },
       { key: 'key-periods', path: '/key-periods', label: 'menu.keyPeriods', icon: <CalendarOutlined />, permission: 'keyperiod:read' },

@@ -32,6 +32,7 @@ const groups: Record<string, [string, string]> = {
   budgets: ['预算管理', 'Budgets'],
   billing: ['费用账单', 'Billing'],
   ipam: ['IP 地址管理', 'IP address management'],
+  servicedesk: ['统一工单', 'Service desk'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -86,6 +87,13 @@ const entries: Array<[string, string, string, string]> = [
   ['ipam:read', 'ipam', '查看地址池、地址申请和分配', 'View address pools, requests and allocations'],
   ['ipam:request', 'ipam', '申请和释放 IP 地址', 'Request and release IP addresses'],
   ['ipam:manage', 'ipam', '规划地址池、审核申请和分配地址', 'Plan pools, review requests and allocate addresses'],
+  ['ticket:read', 'servicedesk', '查看工单', 'View tickets'],
+  ['ticket:create', 'servicedesk', '提交工单和评价', 'Report tickets and rate them'],
+  ['ticket:handle', 'servicedesk', '认领和处理本服务商的工单', "Claim and handle the provider's tickets"],
+  ['ticket:manage', 'servicedesk', '派单、转派和督办所有工单', 'Dispatch, transfer and supervise all tickets'],
+  ['kb:read', 'servicedesk', '查看知识库', 'Read the knowledge base'],
+  ['kb:write', 'servicedesk', '编写知识库文章', 'Write knowledge-base articles'],
+  ['announcement:write', 'servicedesk', '发布公告', 'Publish announcements'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

@@ -1612,6 +1612,155 @@ export interface Roles {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface SdAnnouncementReads {
+  announcementId: string;
+  readAt: Generated<Timestamp>;
+  userId: string;
+}
+
+export interface SdAnnouncements {
+  audience: Generated<string[]>;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  kind: string;
+  title: string;
+  validFrom: Timestamp;
+  validTo: Timestamp | null;
+}
+
+export interface SdAttachments {
+  articleId: string | null;
+  content: Buffer;
+  contentType: string;
+  fileName: string;
+  id: Generated<string>;
+  sha256: string;
+  size: number;
+  ticketId: string | null;
+  uploadedAt: Generated<Timestamp>;
+  uploadedBy: string | null;
+}
+
+export interface SdEscalations {
+  clock: string;
+  dueAt: Timestamp;
+  firedAt: Generated<Timestamp>;
+  stage: string;
+  ticketId: string;
+}
+
+export interface SdEventGrades {
+  code: string;
+  minDurationMinutes: Generated<number>;
+  minSystems: Generated<number>;
+  name: string;
+  priority: number;
+  rank: number;
+}
+
+export interface SdKbArticles {
+  authorOrgId: string | null;
+  body: string;
+  category: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  status: Generated<string>;
+  title: string;
+  tsv: string;
+  updatedAt: Generated<Timestamp>;
+  version: Generated<number>;
+  visibility: string;
+}
+
+export interface SdKbVersions {
+  articleId: string;
+  body: string;
+  editedAt: Generated<Timestamp>;
+  editedBy: string | null;
+  title: string;
+  version: number;
+}
+
+export interface SdSlaTargets {
+  clock: string;
+  contractId: string | null;
+  id: Generated<string>;
+  kind: string;
+  minutes: number;
+  note: string | null;
+  priority: number;
+  providerId: string | null;
+  schedule: Generated<string>;
+}
+
+export interface SdTicketEvents {
+  actorName: string | null;
+  actorUserId: string | null;
+  at: Generated<Timestamp>;
+  body: string | null;
+  data: Generated<Json>;
+  fromStatus: string | null;
+  id: Generated<Int8>;
+  kind: string;
+  ticketId: string;
+  toStatus: string | null;
+  visibility: Generated<string>;
+}
+
+export interface SdTickets {
+  applicationId: string | null;
+  assigneeUserId: string | null;
+  channel: string;
+  closedAt: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  description: Generated<string>;
+  escalated: Generated<boolean>;
+  eventLevel: string | null;
+  faultReport: Json | null;
+  faultReportAt: Timestamp | null;
+  id: Generated<string>;
+  impact: number;
+  kbArticleId: string | null;
+  keyPeriod: Generated<boolean>;
+  kind: string;
+  mergedIntoId: string | null;
+  nodeId: string | null;
+  onsiteAt: Timestamp | null;
+  openedAt: Timestamp;
+  pauses: Generated<Json>;
+  priority: number;
+  providerId: string | null;
+  ratedAt: Timestamp | null;
+  rating: number | null;
+  ratingComment: string | null;
+  relatedIds: Generated<string[]>;
+  reopenCount: Generated<number>;
+  reporterName: string | null;
+  reporterPhone: string | null;
+  reporterUserId: string | null;
+  resolvedAt: Timestamp | null;
+  resourceIds: Generated<string[]>;
+  respondedAt: Timestamp | null;
+  restoredAt: Timestamp | null;
+  schedule: Generated<string>;
+  severity: string | null;
+  source: string | null;
+  sourceId: string | null;
+  status: Generated<string>;
+  systemId: string | null;
+  targets: Json;
+  ticketNo: Generated<string>;
+  title: string;
+  unitId: string | null;
+  updatedAt: Generated<Timestamp>;
+  urgency: number;
+  version: Generated<number>;
+  workOrderId: string | null;
+}
+
 export interface SecurityPolicy {
   auditRetentionDays: Generated<number>;
   id: Generated<number>;
@@ -1887,6 +2036,16 @@ export interface DB {
   qualityExpectations: QualityExpectations;
   rolePermissions: RolePermissions;
   roles: Roles;
+  sdAnnouncementReads: SdAnnouncementReads;
+  sdAnnouncements: SdAnnouncements;
+  sdAttachments: SdAttachments;
+  sdEscalations: SdEscalations;
+  sdEventGrades: SdEventGrades;
+  sdKbArticles: SdKbArticles;
+  sdKbVersions: SdKbVersions;
+  sdSlaTargets: SdSlaTargets;
+  sdTicketEvents: SdTicketEvents;
+  sdTickets: SdTickets;
   securityPolicy: SecurityPolicy;
   sessions: Sessions;
   syslogSources: SyslogSources;
