@@ -32,6 +32,7 @@ const groups: Record<string, [string, string]> = {
   budgets: ['预算管理', 'Budgets'],
   billing: ['费用账单', 'Billing'],
   ipam: ['IP 地址管理', 'IP address management'],
+  security: ['安全监管', 'Security supervision'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -86,6 +87,9 @@ const entries: Array<[string, string, string, string]> = [
   ['ipam:read', 'ipam', '查看地址池、地址申请和分配', 'View address pools, requests and allocations'],
   ['ipam:request', 'ipam', '申请和释放 IP 地址', 'Request and release IP addresses'],
   ['ipam:manage', 'ipam', '规划地址池、审核申请和分配地址', 'Plan pools, review requests and allocate addresses'],
+  ['security:read', 'security', '查看漏洞、整改和安全态势', 'View vulnerabilities, rectification and security posture'],
+  ['security:manage', 'security', '导入扫描报告、通报、验证和风险接受', 'Import scan reports, notify, verify and accept risks'],
+  ['security:reply', 'security', '反馈漏洞整改（云服务商）', 'Reply to rectification notices (cloud provider)'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({
