@@ -27,6 +27,7 @@ const ProviderEventsPage = lazy(() => import('../features/ingest-credentials/pag
 const SyslogSourcesPage = lazy(() => import('../features/syslog/pages/SyslogSourcesPage'));
 const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPage'));
 const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
+const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -79,6 +80,8 @@ export const router = createBrowserRouter([
       { path: 'inventory', element: guard('inventory:read', <InventoryPage />) },
       { path: 'ipam', element: guard('ipam:read', <IpamPage />) },
       { path: 'ipam/:tab', element: guard('ipam:read', <IpamPage />) },
+      { path: 'security', element: guard('security:read', <SecurityPage />) },
+      { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },
