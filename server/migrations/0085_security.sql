@@ -42,6 +42,8 @@ create table security_findings (
   vuln_type text,
   cve text[] not null default '{}',
   severity text not null check (severity in ('critical','high','medium','low')),
+  -- Most severe first in every list: 0 critical … 3 low.
+  severity_rank smallint generated always as (case severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end) stored,
   description text,
   solution text,
   resource_id uuid references inventory_resources(id),
@@ -68,8 +70,11 @@ create table security_findings (
   updated_at timestamptz not null default now()
 );
 create index security_findings_provider_idx on security_findings (provider_org_id, status);
+create index security_findings_host_idx on security_findings (host_ref);
 create index security_findings_unit_idx on security_findings (unit_org_id);
-create index security_findings_open_idx on security_findings (severity, first_seen_at) where status <> 'fixed';
+create index security_findings_open_idx on security_findings (severity_rank, first_seen_at desc, id) where status in ('open','notified','replied');
+create index security_findings_open_provider_idx on security_findings (provider_org_id, severity_rank, first_seen_at desc, id) where status in ('open','notified','replied');
+create index security_findings_rank_idx on security_findings (severity_rank, first_seen_at desc, id);
 
 -- Append-only history of each finding: found, notified, replied, verified fixed, reopened, accepted.
 create table security_finding_events (

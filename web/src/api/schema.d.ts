@@ -14161,6 +14161,8 @@ export interface paths {
                                 ticketId: string | null;
                             }[];
                             total: number;
+                            /** @description true when more than `total` (10,000) match */
+                            totalCapped: boolean;
                             page: number;
                             pageSize: number;
                         };

@@ -285,6 +285,12 @@ export class InventoryService {
     const ids = [...new Set(q.cloudHostIds ?? [])];
     const ips = [...new Set(q.ips ?? [])];
     if (ids.length === 0 && ips.length === 0) return [];
+    if (ids.length + ips.length > 5000) {
+      const out: LocatedHost[] = [];
+      for (let i = 0; i < ids.length; i += 5000) out.push(...(await this.locateHosts(ctx, { ...q, ips: [], cloudHostIds: ids.slice(i, i + 5000) })));
+      for (let i = 0; i < ips.length; i += 5000) out.push(...(await this.locateHosts(ctx, { ...q, cloudHostIds: [], ips: ips.slice(i, i + 5000) })));
+      return out;
+    }
     return this.read(ctx, async (trx) => {
       let query = trx
         .selectFrom('inventoryResources')

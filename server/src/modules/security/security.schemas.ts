@@ -57,7 +57,7 @@ export const findingDetailSchema = findingSchema.extend({
   abilities: z.object({ notify: z.boolean(), reply: z.boolean(), verify: z.boolean(), accept: z.boolean() }),
 });
 
-export const findingListSchema = z.object({ items: z.array(findingSchema), total: z.number(), page: z.number(), pageSize: z.number() });
+export const findingListSchema = z.object({ items: z.array(findingSchema), total: z.number(), totalCapped: z.boolean().describe('true when more than `total` (10,000) match'), page: z.number(), pageSize: z.number() });
 
 export const importQuerySchema = z.strictObject({
   format: z.enum(['openvas', 'nessus', 'xlsx', 'csv']),

@@ -115,6 +115,10 @@ export type SourceTicketHook = (input: SourceTicketInput) => Promise<{ ticketId:
 const PUSHED_TABLE = 'vulnerabilityScan';
 const kindOf = (source: string): 'push' | 'openvas' | 'nessus' | 'table' => (source === 'xlsx' || source === 'csv' ? 'table' : (source as 'push' | 'openvas' | 'nessus'));
 const PAGE = 200;
+/** Values per IN list (PostgreSQL allows 65,535 parameters a statement). */
+const CHUNK = 5000;
+/** Lists count at most this many matches ("10,000+"): an exact count of half a million rows costs more than the page. */
+const COUNT_CAP = 10_000;
 const TICKET_SEVERITY: Record<Severity, SourceTicketInput['severity']> = { critical: 'critical', high: 'major', medium: 'minor', low: 'info' };
 const iso = (d: Date | string | null) => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
 const dayText = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : localDate(d));
@@ -299,11 +303,15 @@ export class SecurityService {
       .executeTakeFirstOrThrow();
     const rules = new Map((await trx.selectFrom('securityDeadlineRules').selectAll().execute()).map((r) => [r.severity, { days: r.days, dayKind: r.dayKind }]));
     const keys = [...unique.keys()];
-    const existing = keys.length === 0 ? [] : await trx.selectFrom('securityFindings').select(['id', 'dedupKey', 'status']).where('dedupKey', 'in', keys).forUpdate().execute();
+    const existing: Array<{ id: string; dedupKey: string; status: string }> = [];
+    for (let i = 0; i < keys.length; i += CHUNK) {
+      existing.push(...(await trx.selectFrom('securityFindings').select(['id', 'dedupKey', 'status']).where('dedupKey', 'in', keys.slice(i, i + CHUNK)).forUpdate().execute()));
+    }
     const known = new Map(existing.map((e) => [e.dedupKey, e]));
     let created = 0;
     let reopened = 0;
     let unchanged = 0;
+    const seen: string[] = [];
     const events: Array<{ findingId: string; action: string; scanId: string; note: string | null }> = [];
     const fresh: Array<Record<string, unknown>> = [];
     for (const [key, f] of unique) {
@@ -345,9 +353,12 @@ export class SecurityService {
           .execute();
         events.push({ findingId: prior.id, action: 'reopened', scanId: scan.id, note: '复测再次发现' });
       } else {
-        unchanged++;
-        await trx.updateTable('securityFindings').set({ lastSeenAt: s.scannedAt, lastScanId: scan.id, updatedAt: new Date() }).where('id', '=', prior.id).execute();
+        seen.push(prior.id);
       }
+    }
+    unchanged = seen.length;
+    for (let i = 0; i < seen.length; i += CHUNK) {
+      await trx.updateTable('securityFindings').set({ lastSeenAt: s.scannedAt, lastScanId: scan.id, updatedAt: new Date() }).where('id', 'in', seen.slice(i, i + CHUNK)).execute();
     }
     for (let i = 0; i < fresh.length; i += 1000) {
       const rows = await trx
@@ -360,11 +371,11 @@ export class SecurityService {
     }
     // Verified fixed: unfixed findings on hosts this scan covered that it no longer reports.
     let closed = 0;
-    if (scope.length > 0) {
+    for (let i = 0; i < scope.length; i += CHUNK) {
       const gone = await trx
         .updateTable('securityFindings')
         .set({ status: 'fixed', fixedAt: s.scannedAt, fixedScanId: scan.id, updatedAt: new Date() })
-        .where('hostRef', 'in', scope)
+        .where('hostRef', 'in', scope.slice(i, i + CHUNK))
         .where('sourceKind', '=', kindOf(s.source))
         .where('status', '<>', 'fixed')
         .where('status', '<>', 'accepted')
@@ -372,7 +383,7 @@ export class SecurityService {
         .where('firstSeenAt', '<=', s.scannedAt)
         .returning(['id', 'ticketId', 'name'])
         .execute();
-      closed = gone.length;
+      closed += gone.length;
       for (const g of gone) events.push({ findingId: g.id, action: 'fixed', scanId: scan.id, note: '复测未发现，验证已修复' });
     }
     for (let i = 0; i < events.length; i += 1000) {
@@ -387,12 +398,12 @@ export class SecurityService {
 
   // ---- findings ---------------------------------------------------------------------------------------------------
 
-  async listFindings(ctx: RequestContext, q: FindingListQuery): Promise<{ items: Finding[]; total: number; page: number; pageSize: number }> {
+  async listFindings(ctx: RequestContext, q: FindingListQuery): Promise<{ items: Finding[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
     const page = q.page ?? 1;
     const pageSize = q.pageSize ?? 20;
     return withTx(this.db, ctx, async (trx) => {
       await sql`set local jit = off`.execute(trx);
-      let base = findingsQuery(trx);
+      let base = trx.selectFrom('securityFindings as f');
       if (q.status === 'unfixed') base = base.where('f.status', 'in', ['open', 'notified', 'replied']);
       else if (q.status) base = base.where('f.status', '=', q.status);
       if (q.severity) base = base.where('f.severity', '=', q.severity);
@@ -405,15 +416,16 @@ export class SecurityService {
         const kw = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
         base = base.where((eb) => eb.or([eb('f.name', 'ilike', kw), eb('f.hostRef', 'ilike', kw), eb(sql<string>`array_to_string(f.cve, ',')`, 'ilike', kw)]));
       }
-      const total = Number((await base.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
-      const rows = await base
-        .orderBy(sql`case f.severity when 'critical' then 0 when 'high' then 1 when 'medium' then 2 else 3 end`)
-        .orderBy('f.firstSeenAt', 'desc')
-        .orderBy('f.id')
-        .limit(pageSize)
-        .offset((page - 1) * pageSize)
-        .execute();
-      return { items: rows.map(toFinding), total, page, pageSize };
+      // The page's ids in index order (most severe, newest first), then their rows with the names joined.
+      const [counted, ids] = await Promise.all([
+        trx.selectFrom(base.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('c')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+        base.select('f.id').orderBy('f.severityRank').orderBy('f.firstSeenAt', 'desc').orderBy('f.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
+      ]);
+      const total = Math.min(Number(counted.n), COUNT_CAP);
+      const totalCapped = Number(counted.n) > COUNT_CAP;
+      const byId = new Map((ids.length === 0 ? [] : await findingsQuery(trx).where('f.id', 'in', ids.map((r) => r.id)).execute()).map((r) => [r.id, r]));
+      const rows = ids.map((r) => byId.get(r.id)!).filter(Boolean);
+      return { items: rows.map(toFinding), total, totalCapped, page, pageSize };
     });
   }
 

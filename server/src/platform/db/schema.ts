@@ -1655,6 +1655,7 @@ export interface SecurityFindings {
   reply: string | null;
   resourceId: string | null;
   severity: string;
+  severityRank: Generated<number | null>;
   solution: string | null;
   sourceKind: string;
   status: Generated<string>;

@@ -62,7 +62,7 @@ function FindingsTab() {
         loading={list.isLoading}
         dataSource={list.data?.items ?? []}
         onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
-        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('security.total', { n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
+        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('security.total', { n: list.data?.totalCapped ? `${n}+` : n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
         scroll={{ x: 1200 }}
         columns={[
           { title: t('security.severity'), dataIndex: 'severity', width: 80, render: (s: string) => <Tag color={SEVERITY_COLOR[s]}>{t(`security.severities.${s}`)}</Tag> },
