@@ -310,7 +310,7 @@ export class SecurityService {
     const known = new Map(existing.map((e) => [e.dedupKey, e]));
     let created = 0;
     let reopened = 0;
-    let unchanged = 0;
+
     const seen: string[] = [];
     const events: Array<{ findingId: string; action: string; scanId: string; note: string | null }> = [];
     const fresh: Array<Record<string, unknown>> = [];
@@ -356,7 +356,7 @@ export class SecurityService {
         seen.push(prior.id);
       }
     }
-    unchanged = seen.length;
+    const unchanged = seen.length;
     for (let i = 0; i < seen.length; i += CHUNK) {
       await trx.updateTable('securityFindings').set({ lastSeenAt: s.scannedAt, lastScanId: scan.id, updatedAt: new Date() }).where('id', 'in', seen.slice(i, i + CHUNK)).execute();
     }
