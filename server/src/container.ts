@@ -23,6 +23,7 @@ import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from 
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
+import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -77,6 +78,8 @@ export interface Container {
   contracts: ContractsService;
   /** Metering, monthly bills and reconciliation (计量、账单、对账). */
   billing: BillingService;
+  /** Security supervision (安全监管): vulnerability findings, rectification, notices, risk acceptance. */
+  security: SecurityService;
   /** 接入凭证 of cloud providers; verifies signed data-interface requests. */
   credentials: ProviderCredentialService;
   /** Trigger mode (触发器): major changes and alarms pushed by providers. */
@@ -161,6 +164,9 @@ export function createContainer(deps: PlatformDeps): Container {
   const ingestBatches = new IngestBatchesService(deps.db);
   const ingestRetention = new IngestRetentionService(deps.db, deps.logger);
   registerIngestRetentionJobs(deps.jobs, ingestRetention);
+  const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
+  registerSecurityJobs(deps.jobs, security);
+  pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
@@ -193,6 +199,7 @@ export function createContainer(deps: PlatformDeps): Container {
     inventory,
     contracts,
     billing,
+    security,
     credentials,
     providerEvents,
     queryPoller,
@@ -233,6 +240,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerInventoryRoutes(app, inventory),
       (app) => registerContractRoutes(app, contracts),
       (app) => registerBillingRoutes(app, billing),
+      (app) => registerSecurityRoutes(app, security),
       (app) => registerCredentialRoutes(app, credentials),
       (app) => registerProviderInterfaceRoutes(app, { credentials, events: providerEvents, poller: queryPoller }),
       (app) => registerCodeTableRoutes(app, codeTables),

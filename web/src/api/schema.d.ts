@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -14078,6 +14078,779 @@ export interface paths {
                             }[];
                             totals: string[];
                             total: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Vulnerability findings the caller may see (own nodes for a provider, own systems for a unit), most severe first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "notified" | "replied" | "fixed" | "accepted" | "unfixed";
+                    severity?: "critical" | "high" | "medium" | "low";
+                    providerId?: string;
+                    unitId?: string;
+                    systemId?: string;
+                    overdue?: "true" | "false";
+                    unmatched?: "true" | "false";
+                    keyword?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                hostRef: string;
+                                ip: string | null;
+                                port: string;
+                                vulnId: string;
+                                name: string;
+                                vulnType: string | null;
+                                cve: string[];
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                /** @enum {string} */
+                                status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                                resourceId: string | null;
+                                providerId: string | null;
+                                providerName: string | null;
+                                nodeId: string | null;
+                                unitId: string | null;
+                                unitName: string | null;
+                                systemId: string | null;
+                                systemName: string | null;
+                                firstSeenAt: string;
+                                lastSeenAt: string;
+                                deadline: string;
+                                overdue: boolean;
+                                notifiedAt: string | null;
+                                reply: string | null;
+                                repliedAt: string | null;
+                                fixedAt: string | null;
+                                reopenedCount: number;
+                                acceptedReason: string | null;
+                                acceptedUntil: string | null;
+                                ticketId: string | null;
+                            }[];
+                            total: number;
+                            /** @description true when more than `total` (10,000) match */
+                            totalCapped: boolean;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One finding with its history and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostRef: string;
+                            ip: string | null;
+                            port: string;
+                            vulnId: string;
+                            name: string;
+                            vulnType: string | null;
+                            cve: string[];
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                            resourceId: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            deadline: string;
+                            overdue: boolean;
+                            notifiedAt: string | null;
+                            reply: string | null;
+                            repliedAt: string | null;
+                            fixedAt: string | null;
+                            reopenedCount: number;
+                            acceptedReason: string | null;
+                            acceptedUntil: string | null;
+                            ticketId: string | null;
+                            description: string | null;
+                            solution: string | null;
+                            events: {
+                                at: string;
+                                action: string;
+                                scanId: string | null;
+                                note: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                notify: boolean;
+                                reply: boolean;
+                                verify: boolean;
+                                accept: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}/notify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Notify the responsible provider (通报, 已通报) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostRef: string;
+                            ip: string | null;
+                            port: string;
+                            vulnId: string;
+                            name: string;
+                            vulnType: string | null;
+                            cve: string[];
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                            resourceId: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            deadline: string;
+                            overdue: boolean;
+                            notifiedAt: string | null;
+                            reply: string | null;
+                            repliedAt: string | null;
+                            fixedAt: string | null;
+                            reopenedCount: number;
+                            acceptedReason: string | null;
+                            acceptedUntil: string | null;
+                            ticketId: string | null;
+                            description: string | null;
+                            solution: string | null;
+                            events: {
+                                at: string;
+                                action: string;
+                                scanId: string | null;
+                                note: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                notify: boolean;
+                                reply: boolean;
+                                verify: boolean;
+                                accept: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The provider's rectification reply with its evidence (整改反馈) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostRef: string;
+                            ip: string | null;
+                            port: string;
+                            vulnId: string;
+                            name: string;
+                            vulnType: string | null;
+                            cve: string[];
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                            resourceId: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            deadline: string;
+                            overdue: boolean;
+                            notifiedAt: string | null;
+                            reply: string | null;
+                            repliedAt: string | null;
+                            fixedAt: string | null;
+                            reopenedCount: number;
+                            acceptedReason: string | null;
+                            acceptedUntil: string | null;
+                            ticketId: string | null;
+                            description: string | null;
+                            solution: string | null;
+                            events: {
+                                at: string;
+                                action: string;
+                                scanId: string | null;
+                                note: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                notify: boolean;
+                                reply: boolean;
+                                verify: boolean;
+                                accept: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verify the fix by hand (a re-scan that no longer finds it does this itself) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostRef: string;
+                            ip: string | null;
+                            port: string;
+                            vulnId: string;
+                            name: string;
+                            vulnType: string | null;
+                            cve: string[];
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                            resourceId: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            deadline: string;
+                            overdue: boolean;
+                            notifiedAt: string | null;
+                            reply: string | null;
+                            repliedAt: string | null;
+                            fixedAt: string | null;
+                            reopenedCount: number;
+                            acceptedReason: string | null;
+                            acceptedUntil: string | null;
+                            ticketId: string | null;
+                            description: string | null;
+                            solution: string | null;
+                            events: {
+                                at: string;
+                                action: string;
+                                scanId: string | null;
+                                note: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                notify: boolean;
+                                reply: boolean;
+                                verify: boolean;
+                                accept: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept the risk (风险接受) with a reason until a date; the caller is the approver */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                        until: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            hostRef: string;
+                            ip: string | null;
+                            port: string;
+                            vulnId: string;
+                            name: string;
+                            vulnType: string | null;
+                            cve: string[];
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            /** @enum {string} */
+                            status: "open" | "notified" | "replied" | "fixed" | "accepted";
+                            resourceId: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemId: string | null;
+                            systemName: string | null;
+                            firstSeenAt: string;
+                            lastSeenAt: string;
+                            deadline: string;
+                            overdue: boolean;
+                            notifiedAt: string | null;
+                            reply: string | null;
+                            repliedAt: string | null;
+                            fixedAt: string | null;
+                            reopenedCount: number;
+                            acceptedReason: string | null;
+                            acceptedUntil: string | null;
+                            ticketId: string | null;
+                            description: string | null;
+                            solution: string | null;
+                            events: {
+                                at: string;
+                                action: string;
+                                scanId: string | null;
+                                note: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                notify: boolean;
+                                reply: boolean;
+                                verify: boolean;
+                                accept: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/scans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scans imported (pushed 安全漏洞扫描数据 and uploaded reports), newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                source: string;
+                                fileName: string | null;
+                                scannedAt: string;
+                                findings: number;
+                                newFindings: number;
+                                closedFindings: number;
+                                reopenedFindings: number;
+                                unmatched: string[];
+                                rowErrors: number;
+                                providerId: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /**
+         * Import a scanner report (OpenVAS/Greenbone XML, Nessus .nessus, .xlsx or .csv of 绿盟/启明 exports) as one scan, in one transaction
+         * @description The file is the request body. Findings are linked to inventory hosts by IP (within the provider / node when given); unmatched IPs are listed. DOCTYPE/ENTITY declarations are refused. The same file twice answers 409.
+         */
+        post: {
+            parameters: {
+                query: {
+                    format: "openvas" | "nessus" | "xlsx" | "csv";
+                    fileName: string;
+                    providerId?: string;
+                    nodeId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            scanId: string;
+                            source: string;
+                            findings: number;
+                            newFindings: number;
+                            closedFindings: number;
+                            reopenedFindings: number;
+                            unchanged: number;
+                            unmatched: string[];
+                            rowErrors: {
+                                row: number;
+                                field: string;
+                                value: string | null;
+                                rule: string;
+                                message: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/deadline-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification deadlines per severity (natural or working days) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                days: number;
+                                /** @enum {string} */
+                                dayKind: "natural" | "working";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the rectification deadlines (apply to findings found from now on) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @enum {string} */
+                            severity: "critical" | "high" | "medium" | "low";
+                            days: number;
+                            /** @enum {string} */
+                            dayKind: "natural" | "working";
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                severity: "critical" | "high" | "medium" | "low";
+                                days: number;
+                                /** @enum {string} */
+                                dayKind: "natural" | "working";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/handling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification on time per provider for a month (漏洞整改及时率) */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                    providerId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                providerId: string;
+                                dueInMonth: number;
+                                fixedOnTime: number;
+                                overdue: number;
+                                onTimeRate: string | null;
+                                openBySeverity: {
+                                    critical: number;
+                                    high: number;
+                                    medium: number;
+                                    low: number;
+                                };
+                            }[];
                         };
                     };
                 };

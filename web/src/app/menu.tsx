@@ -4,8 +4,7 @@ import {
   SettingOutlined, LockOutlined, AuditOutlined, FileSearchOutlined, AppstoreOutlined, BookOutlined, DollarOutlined, CalculatorOutlined,
   DatabaseOutlined, ClusterOutlined, ProfileOutlined, CloudUploadOutlined, TableOutlined, InboxOutlined, FieldTimeOutlined,
   AlertOutlined, TagsOutlined, WifiOutlined, DashboardOutlined, HddOutlined, CarryOutOutlined, NodeIndexOutlined, CalendarOutlined,
-  AccountBookOutlined, FileDoneOutlined, FundOutlined, SolutionOutlined,
-} from '@ant-design/icons';
+  AccountBookOutlined, FileDoneOutlined, FundOutlined, SolutionOutlined, BugOutlined } from '@ant-design/icons';
 
 export interface MenuLeaf {
   key: string;
@@ -60,6 +59,10 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
       { key: 'information-systems', path: '/information-systems', label: 'menu.systems', icon: <ProfileOutlined />, permission: 'system:read' },
       { key: 'ipam', path: '/ipam', label: 'menu.ipam', icon: <ClusterOutlined />, permission: 'ipam:read' },
     ],
+  },
+  {
+    key: 'security-group', label: 'menu.securityGroup', icon: <SafetyCertificateOutlined />,
+    children: [{ key: 'security', path: '/security', label: 'menu.securityFindings', icon: <BugOutlined />, permission: 'security:read' }],
   },
   {
     key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,

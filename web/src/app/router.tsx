@@ -28,6 +28,7 @@ const SyslogSourcesPage = lazy(() => import('../features/syslog/pages/SyslogSour
 const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPage'));
 const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
 const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/ServiceDeskPage'));
+const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -82,6 +83,8 @@ export const router = createBrowserRouter([
       { path: 'ipam/:tab', element: guard('ipam:read', <IpamPage />) },
       { path: 'tickets', element: guard('ticket:read', <ServiceDeskPage />) },
       { path: 'tickets/:tab', element: guard('ticket:read', <ServiceDeskPage />) },
+      { path: 'security', element: guard('security:read', <SecurityPage />) },
+      { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },

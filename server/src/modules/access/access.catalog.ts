@@ -33,6 +33,7 @@ const groups: Record<string, [string, string]> = {
   billing: ['费用账单', 'Billing'],
   ipam: ['IP 地址管理', 'IP address management'],
   servicedesk: ['统一工单', 'Service desk'],
+  security: ['安全监管', 'Security supervision'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -94,6 +95,9 @@ const entries: Array<[string, string, string, string]> = [
   ['kb:read', 'servicedesk', '查看知识库', 'Read the knowledge base'],
   ['kb:write', 'servicedesk', '编写知识库文章', 'Write knowledge-base articles'],
   ['announcement:write', 'servicedesk', '发布公告', 'Publish announcements'],
+  ['security:read', 'security', '查看漏洞、整改和安全态势', 'View vulnerabilities, rectification and security posture'],
+  ['security:manage', 'security', '导入扫描报告、通报、验证和风险接受', 'Import scan reports, notify, verify and accept risks'],
+  ['security:reply', 'security', '反馈漏洞整改（云服务商）', 'Reply to rectification notices (cloud provider)'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

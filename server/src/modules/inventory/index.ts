@@ -5,7 +5,7 @@
  * anomaly flags (unowned, node mismatch, stale, reported system ≠ registration); capacity and trends.
  * `InventoryService.applyPending()` applies new batches (job `inventory.apply`, every minute).
  */
-export { InventoryService, EXPORT_MAX_ROWS, type DeliveredResources } from './inventory.service.js';
+export { InventoryService, EXPORT_MAX_ROWS, type DeliveredResources, type LocatedHost } from './inventory.service.js';
 export { registerInventoryRoutes } from './inventory.routes.js';
 export { registerInventoryJobs } from './inventory.jobs.js';
 export { RESOURCE_KINDS, KIND_CN, QUANTITY_KEYS, type ResourceKind, type QuantityKey } from './inventory.kinds.js';

@@ -78,6 +78,18 @@ const iso = (d: Date | string) => (d instanceof Date ? d : new Date(d)).toISOStr
  * with their history, links them to the registered information systems, flags what does not match, and answers the
  * resource, summary, trend and flag views.
  */
+/** An active cloud host found by `InventoryService.locateHosts`. */
+export interface LocatedHost {
+  resourceId: string;
+  cloudHostId: string;
+  name: string;
+  ip: string | null;
+  providerOrgId: string;
+  nodeId: string;
+  unitOrgId: string | null;
+  systemId: string | null;
+}
+
 export class InventoryService {
   constructor(private readonly db: Db) {}
 
@@ -258,6 +270,43 @@ export class InventoryService {
           batchId: String(c.batchId),
         })),
       };
+    });
+  }
+
+  /**
+   * Finds active cloud hosts by their provider's cloud host ID (云主机 ID) or their internal IP (内部 IP), optionally
+   * within one provider or node: the link from security findings, probes and metrics to the host, its system, unit
+   * and provider. References that match nothing are simply absent from the answer (the caller lists them).
+   */
+  async locateHosts(
+    ctx: RequestContext,
+    q: { providerOrgId?: string | null; nodeId?: string | null; cloudHostIds?: readonly string[]; ips?: readonly string[] },
+  ): Promise<LocatedHost[]> {
+    const ids = [...new Set(q.cloudHostIds ?? [])];
+    const ips = [...new Set(q.ips ?? [])];
+    if (ids.length === 0 && ips.length === 0) return [];
+    if (ids.length + ips.length > 5000) {
+      const out: LocatedHost[] = [];
+      for (let i = 0; i < ids.length; i += 5000) out.push(...(await this.locateHosts(ctx, { ...q, ips: [], cloudHostIds: ids.slice(i, i + 5000) })));
+      for (let i = 0; i < ips.length; i += 5000) out.push(...(await this.locateHosts(ctx, { ...q, cloudHostIds: [], ips: ips.slice(i, i + 5000) })));
+      return out;
+    }
+    return this.read(ctx, async (trx) => {
+      let query = trx
+        .selectFrom('inventoryResources')
+        .select(['id', 'naturalKey', 'name', 'providerOrgId', 'nodeId', 'unitOrgId', 'systemId', sql<string | null>`attributes->>'internalIp'`.as('ip')])
+        .where('kind', '=', 'cloud_host')
+        .where('status', '=', 'active')
+        .where((eb) => {
+          const ors = [];
+          if (ids.length > 0) ors.push(eb('naturalKey', 'in', ids));
+          if (ips.length > 0) ors.push(eb(sql<string>`attributes->>'internalIp'`, 'in', ips));
+          return eb.or(ors);
+        });
+      if (q.providerOrgId) query = query.where('providerOrgId', '=', q.providerOrgId);
+      if (q.nodeId) query = query.where('nodeId', '=', q.nodeId);
+      const rows = await query.execute();
+      return rows.map((r) => ({ resourceId: r.id, cloudHostId: r.naturalKey, name: r.name, ip: r.ip, providerOrgId: r.providerOrgId, nodeId: r.nodeId, unitOrgId: r.unitOrgId, systemId: r.systemId }));
     });
   }
 

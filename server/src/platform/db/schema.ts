@@ -1761,6 +1761,66 @@ export interface SdTickets {
   workOrderId: string | null;
 }
 
+export interface SecurityDeadlineRules {
+  dayKind: string;
+  days: number;
+  severity: string;
+}
+
+export interface SecurityFindingEvents {
+  action: string;
+  actorUserId: string | null;
+  at: Generated<Timestamp>;
+  findingId: string;
+  id: Generated<Int8>;
+  note: string | null;
+  scanId: string | null;
+}
+
+export interface SecurityFindings {
+  acceptedBy: string | null;
+  acceptedReason: string | null;
+  acceptedUntil: string | null;
+  cve: Generated<string[]>;
+  deadline: string;
+  dedupKey: string;
+  description: string | null;
+  firstScanId: string;
+  firstSeenAt: Timestamp;
+  fixedAt: Timestamp | null;
+  fixedScanId: string | null;
+  hostRef: string;
+  id: Generated<string>;
+  ip: string | null;
+  lastScanId: string;
+  lastSeenAt: Timestamp;
+  name: string;
+  nodeId: string | null;
+  notifiedAt: Timestamp | null;
+  port: Generated<string>;
+  providerOrgId: string | null;
+  reopenedCount: Generated<number>;
+  repliedAt: Timestamp | null;
+  reply: string | null;
+  resourceId: string | null;
+  severity: string;
+  severityRank: Generated<number | null>;
+  solution: string | null;
+  sourceKind: string;
+  status: Generated<string>;
+  systemId: string | null;
+  ticketId: string | null;
+  unitOrgId: string | null;
+  updatedAt: Generated<Timestamp>;
+  vulnId: string;
+  vulnType: string | null;
+}
+
+export interface SecurityIngestCursor {
+  lastBatchId: Int8;
+  tableName: string;
+}
+
 export interface SecurityPolicy {
   auditRetentionDays: Generated<number>;
   id: Generated<number>;
@@ -1774,6 +1834,26 @@ export interface SecurityPolicy {
   sessionMaxHours: Generated<number>;
   updatedAt: Generated<Timestamp>;
   updatedBy: string | null;
+}
+
+export interface SecurityScans {
+  batchId: Int8 | null;
+  closedFindings: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  fileName: string | null;
+  fileSm3: string | null;
+  findings: Generated<number>;
+  id: Generated<string>;
+  newFindings: Generated<number>;
+  nodeId: string | null;
+  providerOrgId: string | null;
+  reopenedFindings: Generated<number>;
+  rowErrors: Generated<Json>;
+  scannedAt: Timestamp;
+  scope: Generated<string[]>;
+  source: string;
+  unmatched: Generated<string[]>;
 }
 
 export interface Sessions {
@@ -2046,7 +2126,12 @@ export interface DB {
   sdSlaTargets: SdSlaTargets;
   sdTicketEvents: SdTicketEvents;
   sdTickets: SdTickets;
+  securityDeadlineRules: SecurityDeadlineRules;
+  securityFindingEvents: SecurityFindingEvents;
+  securityFindings: SecurityFindings;
+  securityIngestCursor: SecurityIngestCursor;
   securityPolicy: SecurityPolicy;
+  securityScans: SecurityScans;
   sessions: Sessions;
   syslogSources: SyslogSources;
   systemSettings: SystemSettings;

@@ -1,0 +1,10 @@
+/**
+ * Security supervision (安全监管): vulnerability findings from the pushed 安全漏洞扫描数据 and from uploaded scanner
+ * reports (OpenVAS/Greenbone XML, Nessus, .xlsx/.csv column mapping), linked to the inventory's hosts, systems, units
+ * and providers; deduplication, verified fixes by re-scan, reopening; rectification deadlines, notices, replies, risk
+ * acceptance; the figures for evaluation and the monthly report (`vulnerabilityHandling`, `postureSummary`).
+ */
+export { SecurityService, type Finding, type FindingDetail, type ScanResult, type SourceTicketHook, type SourceTicketInput } from './security.service.js';
+export { registerSecurityRoutes } from './security.routes.js';
+export { registerSecurityJobs, wakeOnPush as securityWakeOnPush, SECURITY_IMPORT_JOB } from './security.jobs.js';
+export { DEFAULT_COLUMN_MAPPING, parseOpenVas, parseNessus, parseTable, parseCsv, type ReportedFinding, type Severity } from './security.parsers.js';
