@@ -173,6 +173,8 @@ export function createContainer(deps: PlatformDeps): Container {
   serviceDesk.setNotifier((trx, notice) => notifications.notify(trx, notice));
   serviceDesk.setDocuments(documents);
   registerServiceDeskJobs(deps.jobs, serviceDesk);
+  // Rectification notices (整改通知) become service-desk tickets; a verified fix clears them.
+  security.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);

@@ -190,6 +190,18 @@ describe('scanner reports', () => {
 });
 
 describe('rectification and visibility', () => {
+  it('notifying a finding opens one service-desk ticket for the provider (container wiring), a verified fix clears it', async () => {
+    const f = (await findings(mgmt, `&status=open&keyword=${encodeURIComponent('MySQL 弱口令')}`))[0]!;
+    const n = await inject(supervisor, 'POST', `/api/security/findings/${f.id}/notify`, { note: '限期整改' });
+    expect(n.statusCode, n.body).toBe(200);
+    const ticketId = n.json().ticketId as string;
+    expect(ticketId).toMatch(/^[0-9a-f-]{36}$/);
+    const ticket = await owner.query('select source, source_id, provider_id from sd_tickets where id = $1', [ticketId]);
+    expect(ticket.rows[0]).toMatchObject({ source: 'vulnerability', source_id: f.id, provider_id: provA.id });
+    const v = await inject(supervisor, 'POST', `/api/security/findings/${f.id}/verify`, { note: '复核通过' });
+    expect(v.json()).toMatchObject({ status: 'fixed', ticketId });
+    expect(Number((await owner.query('select count(*) from sd_tickets where source_id = $1', [f.id])).rows[0].count)).toBe(1);
+  });
   it('notify → provider reply → verify, with the ticket hook called; others cannot see or act', async () => {
     const calls: Array<{ state: string; sourceId: string }> = [];
     t.container.security.setTicketHook(async (input) => {
