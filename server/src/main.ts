@@ -11,6 +11,7 @@ import { createAdminAccount } from './modules/access/index.js';
 import { AuditService, verifyAuditChain } from './modules/audit/index.js';
 import { prepareIngestPartitions } from './modules/ingestion/index.js';
 import { loadDemoBilling } from './modules/billing/index.js';
+import { loadSecurityDemo } from './modules/security/index.js';
 import { createDatabase } from './platform/db/database.js';
 import { systemContext } from './platform/context.js';
 import { platformSigningKeys, verifySignatureFile } from './modules/documents/index.js';
@@ -67,6 +68,7 @@ program
           await container.inventory.applyPending();
           // Two months of metering and bills from the inventory the backfill built (then the daily and monthly jobs).
           await loadDemoBilling(container.billing);
+          await loadSecurityDemo(container.security, container.inventory, logger);
           for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
             await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
           }

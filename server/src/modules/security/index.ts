@@ -8,3 +8,4 @@ export { SecurityService, type Finding, type FindingDetail, type ScanResult, typ
 export { registerSecurityRoutes } from './security.routes.js';
 export { registerSecurityJobs, wakeOnPush as securityWakeOnPush, SECURITY_IMPORT_JOB } from './security.jobs.js';
 export { DEFAULT_COLUMN_MAPPING, parseOpenVas, parseNessus, parseTable, parseCsv, type ReportedFinding, type Severity } from './security.parsers.js';
+export { loadSecurityDemo } from './security.demo.js';

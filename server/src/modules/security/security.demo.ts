@@ -1,0 +1,65 @@
+import { systemContext } from '../../platform/context.js';
+import type { Logger } from '../../platform/logger.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { SecurityService } from './security.service.js';
+
+const WEAKNESSES = [
+  { oid: '1.3.6.1.4.1.25623.1.0.108021', name: 'OpenSSH 用户枚举漏洞', port: '22/tcp', threat: 'Medium', cve: 'CVE-2018-15473' },
+  { oid: '1.3.6.1.4.1.25623.1.0.117479', name: 'Apache Log4j2 远程代码执行漏洞', port: '8080/tcp', threat: 'High', cve: 'CVE-2021-44228', score: '10.0' },
+  { oid: '1.3.6.1.4.1.25623.1.0.105042', name: 'OpenSSL 心脏出血漏洞', port: '443/tcp', threat: 'High', cve: 'CVE-2014-0160' },
+  { oid: '1.3.6.1.4.1.25623.1.0.100151', name: 'MySQL 弱口令', port: '3306/tcp', threat: 'High', cve: '' },
+  { oid: '1.3.6.1.4.1.25623.1.0.800152', name: 'HTTP 明文传输敏感信息', port: '80/tcp', threat: 'Low', cve: '' },
+  { oid: '1.3.6.1.4.1.25623.1.0.150713', name: 'TLS 1.0/1.1 协议启用', port: '443/tcp', threat: 'Medium', cve: '' },
+];
+
+function openvasXml(scanStart: Date, hosts: string[], results: Array<{ ip: string; w: (typeof WEAKNESSES)[number] }>): Buffer {
+  const body = results
+    .map(
+      ({ ip, w }) => `<result><name>${w.name}</name><host>${ip}</host><port>${w.port}</port><nvt oid="${w.oid}"><name>${w.name}</name><family>General</family>
+        <refs>${w.cve ? `<ref type="cve" id="${w.cve}"/>` : ''}</refs><solution>升级到厂商修复版本或按加固指南配置</solution></nvt><threat>${w.threat}</threat>${w.score ? `<severity>${w.score}</severity>` : ''}<description>${w.name}（演示扫描）</description></result>`,
+    )
+    .join('\n');
+  return Buffer.from(
+    `<?xml version="1.0" encoding="UTF-8"?><report id="demo"><report id="demo"><scan_start>${scanStart.toISOString()}</scan_start>${hosts.map((h) => `<host><ip>${h}</ip></host>`).join('')}<results>${body}</results></report></report>`,
+    'utf8',
+  );
+}
+
+/**
+ * The demo city's security supervision, after the simulator's backfill is in the inventory: the pushed 安全漏洞扫描数据
+ * imported, and two monthly OpenVAS scans of the first node's hosts by the supervision provider — 25 and 5 days ago —
+ * so the register has overdue findings, notices, provider replies, verified fixes (what the second scan no longer
+ * finds), a reopened finding and an accepted risk. Loaded once: nothing is done when the demo scans are there already.
+ */
+export async function loadSecurityDemo(security: SecurityService, inventory: InventoryService, logger: Logger): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  await security.importPending();
+  if ((await security.listScans(ctx)).some((s) => s.fileName?.startsWith('监管扫描-演示'))) return;
+  const hosts = (await inventory.list(ctx, { kind: 'cloud_host', status: 'active', page: 1, pageSize: 200 })).items.filter((h) => h.attributes['internalIp']);
+  const node = hosts[0]?.node.id;
+  if (!node) return;
+  const onNode = hosts.filter((h) => h.node.id === node).slice(0, 8);
+  const ips = onNode.map((h) => h.attributes['internalIp']!);
+  const day = 86_400_000;
+  const first = ips.flatMap((ip, i) => WEAKNESSES.filter((_, k) => (i + k) % 3 !== 0).map((w) => ({ ip, w })));
+  // The second scan: the first third of the findings are fixed (absent), one new weakness on the last host.
+  const second = first.filter((_, i) => i % 3 !== 0);
+  try {
+    const base = Date.UTC(2026, 0, 1);
+    const now = Date.now();
+    const start1 = new Date(Math.max(base, now - 25 * day));
+    const start2 = new Date(Math.max(base, now - 5 * day));
+    await security.importReport(ctx, { format: 'openvas', fileName: '监管扫描-演示-第1次.xml', bytes: openvasXml(start1, ips, first), nodeId: node });
+    const listed = await security.listFindings(ctx, { status: 'open', pageSize: 200 });
+    const mine = listed.items.filter((f) => ips.includes(f.hostRef));
+    for (const [i, f] of mine.entries()) {
+      if (i % 4 === 0) await security.notify(ctx, f.id, '请按期完成整改并反馈');
+      if (i % 8 === 0) await security.reply(ctx, f.id, '已完成补丁升级，附升级记录');
+      if (i === 5) await security.accept(ctx, f.id, { reason: '系统计划下线，已加访问控制', until: new Date(now + 60 * day).toISOString().slice(0, 10) });
+    }
+    await security.importReport(ctx, { format: 'openvas', fileName: '监管扫描-演示-第2次.xml', bytes: openvasXml(start2, ips, second), nodeId: node });
+  } catch (e) {
+    if ((e as { code?: string }).code === 'security.duplicate_report') return;
+    logger.warn({ err: e }, 'demo: security scans not loaded');
+  }
+}
