@@ -14864,6 +14864,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/security/attacks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attack monitoring for a month (安全攻击监测数据): total, previous month, top attack names, systems, hosts */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            total: number;
+                            previousMonthTotal: number;
+                            byName: {
+                                name: string;
+                                count: number;
+                            }[];
+                            bySystem: {
+                                systemNo: string;
+                                count: number;
+                            }[];
+                            byHost: {
+                                cloudHostId: string;
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingest/credentials": {
         parameters: {
             query?: never;

@@ -6,7 +6,7 @@ export { INTERFACE_CATEGORIES, INTERFACE_TABLES } from './interface-tables.js';
 export type { FieldRule, InterfaceCategory, InterfaceField, InterfaceTable } from './registry.types.js';
 export * from './ingestion.types.js';
 export { canonicalRequest, signRequest, signedHeaders, SIGNATURE_HEADERS, MAX_CLOCK_SKEW_SECONDS, NONCE_PATTERN } from './signature.js';
-export { interfaceTable, listStoredBatches, readBatchRecords, type StoredBatch } from './batch-records.js';
+export { interfaceTable, listStoredBatches, readBatchRecords, countRecords, type StoredBatch } from './batch-records.js';
 /** 接入凭证 (issue, list, revoke) and verification of signed provider requests; raw bodies for signed routes. */
 export { ProviderCredentialService, type IssueCredentialInput, type IssuedCredential } from './credentials.service.js';
 export { registerCredentialRoutes } from './credentials.routes.js';

@@ -267,6 +267,15 @@ describe('pushed 安全漏洞扫描数据 and the figures', () => {
     const redis = (await findings(mgmt, `&keyword=${encodeURIComponent(hostId)}`)).find((f) => f.name === 'Redis 未授权访问')!;
     expect(redis.status).toBe('replied');
 
+    // Attack monitoring: pushed 安全攻击监测数据 counted per month, by name and system (provider A sees its own pushes).
+    const attack = (name: string) => ({ attackName: name, cloudHostId: hostId, systemId: systemA.systemNo, notifiedRelatedUnits: '是', monitoredAt: '2026-12-01 10:00:00', monitoredBy: '监测员' });
+    const pushedAttacks = await t.container.pushWriter.writeBatch({ providerOrgId: provA.id, nodeId: nodeA, table: 'securityAttack', source: 'api', mode: 'partial', records: [attack('SQL 注入'), attack('SQL 注入'), attack('暴力破解')] });
+    expect(pushedAttacks.accepted, JSON.stringify(pushedAttacks.errors)).toBe(3);
+    const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 7);
+    const stats = (await inject(provAStaff, 'GET', `/api/security/attacks?month=${month}`)).json();
+    expect(stats).toMatchObject({ month, total: 3, byName: [{ name: 'SQL 注入', count: 2 }, { name: '暴力破解', count: 1 }], bySystem: [{ systemNo: systemA.systemNo, count: 3 }] });
+    expect((await inject(provBStaff, 'GET', `/api/security/attacks?month=${month}`)).json().total).toBe(0);
+
     // Figures: deadlines of provider A in 2026-11 — the OpenVAS findings of 2026-11-02 (high 11-09, medium 12-02 is December).
     const nov = (await inject(mgmt, 'GET', `/api/security/handling?month=2026-11&providerId=${provA.id}`)).json().items;
     expect(nov).toHaveLength(1);

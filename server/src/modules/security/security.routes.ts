@@ -5,6 +5,7 @@ import { AppError } from '../../platform/errors.js';
 import { MAX_REPORT_BYTES } from './security.parsers.js';
 import {
   acceptBodySchema,
+  attackStatisticsSchema,
   deadlineRuleSchema,
   findingDetailSchema,
   findingListQuerySchema,
@@ -75,6 +76,12 @@ export async function registerSecurityRoutes(app: App, service: SecurityService)
     '/api/security/handling',
     { config: { permission: 'security:read' }, schema: { tags, summary: 'Rectification on time per provider for a month (漏洞整改及时率)', querystring: monthQuerySchema, response: { 200: z.object({ items: z.array(handlingSchema) }) } } },
     async (request) => ({ items: await service.vulnerabilityHandling(request.ctx, request.query) }),
+  );
+
+  app.get(
+    '/api/security/attacks',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Attack monitoring for a month (安全攻击监测数据): total, previous month, top attack names, systems, hosts', querystring: z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/) }), response: { 200: attackStatisticsSchema } } },
+    async (request) => service.attackStatistics(request.ctx, request.query),
   );
 
   // An uploaded report is the request body (any content type); its format and name are query parameters.

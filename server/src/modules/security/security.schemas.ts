@@ -108,3 +108,12 @@ export const handlingSchema = z.object({
   onTimeRate: z.string().nullable(),
   openBySeverity: z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() }),
 });
+
+export const attackStatisticsSchema = z.object({
+  month: z.string(),
+  total: z.number(),
+  previousMonthTotal: z.number(),
+  byName: z.array(z.object({ name: z.string(), count: z.number() })),
+  bySystem: z.array(z.object({ systemNo: z.string(), count: z.number() })),
+  byHost: z.array(z.object({ cloudHostId: z.string(), count: z.number() })),
+});

@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/index.js';
 import { localDate, nthWorkingDayAfter, type CalendarService } from '../calendar/index.js';
 import type { InventoryService, LocatedHost } from '../inventory/index.js';
 import type { DirectoryService } from '../directory/index.js';
-import { listStoredBatches, readBatchRecords, parseBeijingDateTime } from '../ingestion/index.js';
+import { countRecords, listStoredBatches, readBatchRecords, parseBeijingDateTime } from '../ingestion/index.js';
 import {
   dedupKey,
   parseCsv,
@@ -40,6 +40,15 @@ export interface ScanResult {
   unchanged: number;
   unmatched: string[];
   rowErrors: RowError[];
+}
+
+export interface AttackStatistics {
+  month: string;
+  total: number;
+  previousMonthTotal: number;
+  byName: Array<{ name: string; count: number }>;
+  bySystem: Array<{ systemNo: string; count: number }>;
+  byHost: Array<{ cloudHostId: string; count: number }>;
 }
 
 export interface Finding {
@@ -618,10 +627,36 @@ export class SecurityService {
   }
 
   /**
-   * The security part of the monthly report (月报) from what this module holds: open findings by severity, overdue
-   * rectifications, scans in the month. Attack and event figures are not built yet: null (no data source yet).
+   * Attack monitoring (安全攻击监测数据 pushed by the providers) for a month: the total, the previous month's total, and
+   * the top attack names, attacked systems (信息系统编号 as reported) and providers. Providers see their own pushes.
    */
-  async postureSummary(ctx: RequestContext, q: { month: string }): Promise<{ month: string; attacks: number | null; attacksPrevMonth: number | null; topAttackedSystems: Array<{ systemId: string | null; name: string; count: number }>; openFindings: Record<Severity, number>; overdueRectifications: number; events: number | null; scansDone: number; scansRequired: number; pentestsDone: number | null; pentestsRequired: number }> {
+  async attackStatistics(ctx: RequestContext, q: { month: string }): Promise<AttackStatistics> {
+    const { from, to } = monthRange(q.month);
+    const [py, pm] = q.month.split('-').map(Number) as [number, number];
+    const prev = monthRange(pm === 1 ? `${py - 1}-12` : `${py}-${String(pm - 1).padStart(2, '0')}`);
+    return withTx(this.db, ctx, async (trx) => {
+      const total = await countRecords(trx, { table: 'securityAttack', from, to, groupBy: [] });
+      const before = await countRecords(trx, { table: 'securityAttack', from: prev.from, to: prev.to, groupBy: [] });
+      const byName = await countRecords(trx, { table: 'securityAttack', from, to, groupBy: ['attackName'], limit: 10 });
+      const bySystem = await countRecords(trx, { table: 'securityAttack', from, to, groupBy: ['systemId'], limit: 10 });
+      const byHost = await countRecords(trx, { table: 'securityAttack', from, to, groupBy: ['cloudHostId'], limit: 10 });
+      return {
+        month: q.month,
+        total: total[0]?.count ?? 0,
+        previousMonthTotal: before[0]?.count ?? 0,
+        byName: byName.map((r) => ({ name: r.keys['attackName'] ?? '—', count: r.count })),
+        bySystem: bySystem.map((r) => ({ systemNo: r.keys['systemId'] ?? '—', count: r.count })),
+        byHost: byHost.map((r) => ({ cloudHostId: r.keys['cloudHostId'] ?? '—', count: r.count })),
+      };
+    });
+  }
+
+  /**
+   * The security part of the monthly report (月报) from what this module holds: open findings by severity, overdue
+   * rectifications, scans in the month, pushed attacks (this month and the previous) and the most attacked systems.
+   * Security events and penetration tests are not built yet: null (no data source yet).
+   */
+  async postureSummary(ctx: RequestContext, q: { month: string }): Promise<{ month: string; attacks: number; attacksPrevMonth: number; topAttackedSystems: Array<{ systemId: string | null; name: string; count: number }>; openFindings: Record<Severity, number>; overdueRectifications: number; events: number | null; scansDone: number; scansRequired: number; pentestsDone: number | null; pentestsRequired: number }> {
     const { from, to } = monthRange(q.month);
     const today = localDate(new Date());
     return withTx(this.db, ctx, async (trx) => {
@@ -630,7 +665,8 @@ export class SecurityService {
       const scans = await trx.selectFrom('securityScans').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '<>', 'push').where('scannedAt', '>=', from).where('scannedAt', '<', to).executeTakeFirstOrThrow();
       const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
       for (const r of open) openFindings[r.severity as Severity] = Number(r.n);
-      return { month: q.month, attacks: null, attacksPrevMonth: null, topAttackedSystems: [], openFindings, overdueRectifications: Number(overdue.n), events: null, scansDone: Number(scans.n), scansRequired: 1, pentestsDone: null, pentestsRequired: 4 };
+      const attacks = await this.attackStatistics(ctx, { month: q.month });
+      return { month: q.month, attacks: attacks.total, attacksPrevMonth: attacks.previousMonthTotal, topAttackedSystems: attacks.bySystem.slice(0, 5).map((x) => ({ systemId: null, name: x.systemNo, count: x.count })), openFindings, overdueRectifications: Number(overdue.n), events: null, scansDone: Number(scans.n), scansRequired: 1, pentestsDone: null, pentestsRequired: 4 };
     });
   }
 }

@@ -1,7 +1,8 @@
 /** Texts of this feature: merged into the translation resources under `security` (and `errors` for error codes). */
 export const zh = {
   security: {
-    tabs: { findings: '漏洞与整改', scans: '扫描导入', rules: '整改时限' },
+    tabs: { findings: '漏洞与整改', scans: '扫描导入', attacks: '攻击监测', rules: '整改时限' },
+    attacksHint: '服务商推送的安全攻击监测数据，按接收月份统计。', attacksMonth: '本月攻击次数', attacksPrev: '上月攻击次数', topNames: '攻击类型 Top 10', topSystems: '被攻击信息系统 Top 10', topHosts: '被攻击云主机 Top 10', item: '项目', count: '次数',
     all: '全部', refresh: '刷新', total: '共 {{n}} 项', done: '已办理',
     severity: '风险等级', severities: { critical: '紧急', high: '高危', medium: '中危', low: '低危' },
     statuses: { unfixed: '未修复', open: '待通报', notified: '已通报', replied: '已反馈', fixed: '已修复', accepted: '风险接受' },
@@ -28,7 +29,8 @@ export const zh = {
 
 export const en: typeof zh = {
   security: {
-    tabs: { findings: 'Findings and rectification', scans: 'Scan imports', rules: 'Deadlines' },
+    tabs: { findings: 'Findings and rectification', scans: 'Scan imports', attacks: 'Attacks', rules: 'Deadlines' },
+    attacksHint: 'Attack records pushed by the providers (安全攻击监测数据), by month of arrival.', attacksMonth: 'Attacks this month', attacksPrev: 'Attacks last month', topNames: 'Top 10 attack types', topSystems: 'Top 10 attacked systems', topHosts: 'Top 10 attacked hosts', item: 'Item', count: 'Count',
     all: 'All', refresh: 'Refresh', total: '{{n}} items', done: 'Done',
     severity: 'Severity', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
     statuses: { unfixed: 'Not fixed', open: 'Open', notified: 'Notified', replied: 'Replied', fixed: 'Fixed', accepted: 'Risk accepted' },

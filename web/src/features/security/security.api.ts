@@ -9,6 +9,7 @@ export type FindingQuery = NonNullable<paths['/api/security/findings']['get']['p
 export type Scan = Json<paths['/api/security/scans']['get']['responses'][200]>['items'][number];
 export type ScanResult = Json<paths['/api/security/scans']['post']['responses'][201]>;
 export type DeadlineRule = Json<paths['/api/security/deadline-rules']['get']['responses'][200]>['items'][number];
+export type AttackStatistics = Json<paths['/api/security/attacks']['get']['responses'][200]>;
 export type ReportFormat = 'openvas' | 'nessus' | 'xlsx' | 'csv';
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
@@ -22,6 +23,7 @@ export const securityKeys = {
   scans: ['security', 'scans'] as const,
   rules: ['security', 'rules'] as const,
   nodes: ['security', 'nodes'] as const,
+  attacks: (month: string) => ['security', 'attacks', month] as const,
 };
 
 const clean = <T extends Record<string, unknown>>(q: T) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
@@ -35,6 +37,7 @@ export const securityApi = {
   verify: async (id: string, note: string) => data(await api.POST('/api/security/findings/{id}/verify', { ...byId(id), body: { note } })),
   accept: async (id: string, reason: string, until: string) => data(await api.POST('/api/security/findings/{id}/accept', { ...byId(id), body: { reason, until } })),
   scans: async () => data(await api.GET('/api/security/scans')).items,
+  attacks: async (month: string) => data(await api.GET('/api/security/attacks', { params: { query: { month } } })),
   rules: async () => data(await api.GET('/api/security/deadline-rules')).items,
   setRules: async (items: DeadlineRule[]) => data(await api.PUT('/api/security/deadline-rules', { body: { items } })).items,
   nodes: async () => data(await api.GET('/api/cloud-nodes')).items,

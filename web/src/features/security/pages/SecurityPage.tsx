@@ -4,13 +4,13 @@ import { ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime as formatDateTime } from '../../../app/format';
 import { formatOf, securityApi, securityKeys, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type DeadlineRule, type Finding, type FindingQuery, type ReportFormat, type ScanResult } from '../security.api';
 
-const TABS = ['findings', 'scans', 'rules'] as const;
+const TABS = ['findings', 'scans', 'attacks', 'rules'] as const;
 type Tab = (typeof TABS)[number];
 
 /** 安全监管: vulnerability findings and their rectification, scan imports, rectification deadlines. */
@@ -28,6 +28,7 @@ export default function SecurityPage() {
       items={[
         { key: 'findings', label: t('security.tabs.findings'), children: <FindingsTab /> },
         { key: 'scans', label: t('security.tabs.scans'), children: <ScansTab manage={can('security:manage')} /> },
+        { key: 'attacks', label: t('security.tabs.attacks'), children: <AttacksTab /> },
         { key: 'rules', label: t('security.tabs.rules'), children: <RulesTab manage={can('security:manage')} /> },
       ]}
     />
@@ -244,5 +245,34 @@ function RulesTab({ manage }: { manage: boolean }) {
           ]} />
       </Form>
     </Card>
+  );
+}
+
+function AttacksTab() {
+  const { t } = useTranslation();
+  const [month, setMonth] = useState<Dayjs>(dayjs());
+  const m = month.format('YYYY-MM');
+  const stats = useQuery({ queryKey: securityKeys.attacks(m), queryFn: () => securityApi.attacks(m) });
+  const s = stats.data;
+  const top = (title: string, rows: Array<{ label: string; count: number }>) => (
+    <Card size="small" title={title} style={{ flex: 1, minWidth: 280 }}>
+      <Table size="small" rowKey="label" pagination={false} dataSource={rows} columns={[{ title: t('security.item'), dataIndex: 'label' }, { title: t('security.count'), dataIndex: 'count', width: 90, align: 'right' }]} />
+    </Card>
+  );
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={<DatePicker picker="month" allowClear={false} value={month} onChange={(v) => v && setMonth(v)} />}>
+        <Typography.Paragraph type="secondary">{t('security.attacksHint')}</Typography.Paragraph>
+        <Space size="large">
+          <Statistic title={t('security.attacksMonth')} value={s?.total ?? '—'} loading={stats.isLoading} />
+          <Statistic title={t('security.attacksPrev')} value={s?.previousMonthTotal ?? '—'} loading={stats.isLoading} />
+        </Space>
+      </Card>
+      <Space align="start" wrap style={{ width: '100%' }}>
+        {top(t('security.topNames'), (s?.byName ?? []).map((x) => ({ label: x.name, count: x.count })))}
+        {top(t('security.topSystems'), (s?.bySystem ?? []).map((x) => ({ label: x.systemNo, count: x.count })))}
+        {top(t('security.topHosts'), (s?.byHost ?? []).map((x) => ({ label: x.cloudHostId, count: x.count })))}
+      </Space>
+    </Space>
   );
 }
