@@ -38,8 +38,10 @@ async function securityFlow({ page, baseUrl, data, shots }) {
   await shots?.('security-scan-import', page);
 
   await page.goto(`${baseUrl}/security/findings`);
-  await page.getByTestId('security-keyword').locator('input').fill('E2E 数据库弱口令');
-  await page.getByTestId('security-keyword').locator('input').press('Enter');
+  const keyword = page.getByTestId('security-keyword');
+  const input = (await keyword.evaluate((e) => e.tagName)) === 'INPUT' ? keyword : keyword.locator('input').first();
+  await input.fill('E2E 数据库弱口令');
+  await input.press('Enter');
   const row = page.getByTestId('security-findings').locator('tr', { hasText: 'E2E 数据库弱口令' });
   await row.waitFor({ timeout: TIMEOUT });
   await row.click();

@@ -64,10 +64,10 @@ function FindingsTab() {
         dataSource={list.data?.items ?? []}
         onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
         pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('security.total', { n: list.data?.totalCapped ? `${n}+` : n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
-        scroll={{ x: 1200 }}
+        scroll={{ x: 1500 }}
         columns={[
           { title: t('security.severity'), dataIndex: 'severity', width: 80, render: (s: string) => <Tag color={SEVERITY_COLOR[s]}>{t(`security.severities.${s}`)}</Tag> },
-          { title: t('security.name'), dataIndex: 'name', ellipsis: true },
+          { title: t('security.name'), dataIndex: 'name', width: 260, ellipsis: true },
           { title: t('security.host'), dataIndex: 'hostRef', width: 150, render: (h: string, r) => (r.resourceId ? h : <Space size={4}>{h}<Tag>{t('security.unmatched')}</Tag></Space>) },
           { title: t('security.port'), dataIndex: 'port', width: 90 },
           { title: t('security.system'), dataIndex: 'systemName', width: 160, render: (v: string | null) => v ?? '—' },
