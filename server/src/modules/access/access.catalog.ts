@@ -32,6 +32,7 @@ const groups: Record<string, [string, string]> = {
   budgets: ['预算管理', 'Budgets'],
   billing: ['费用账单', 'Billing'],
   ipam: ['IP 地址管理', 'IP address management'],
+  availability: ['可用性监测', 'Availability monitoring'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -86,6 +87,9 @@ const entries: Array<[string, string, string, string]> = [
   ['ipam:read', 'ipam', '查看地址池、地址申请和分配', 'View address pools, requests and allocations'],
   ['ipam:request', 'ipam', '申请和释放 IP 地址', 'Request and release IP addresses'],
   ['ipam:manage', 'ipam', '规划地址池、审核申请和分配地址', 'Plan pools, review requests and allocate addresses'],
+  ['availability:read', 'availability', '查看可用性监测、中断记录和 SLA 达标情况', 'View availability probes, outages and SLA compliance'],
+  ['availability:acknowledge', 'availability', '确认本单位负责的中断并填写原因', 'Acknowledge outages one is responsible for and note the cause'],
+  ['availability:manage', 'availability', '维护监测项、维护窗口和 SLA 目标', 'Maintain probes, maintenance windows and SLA objectives'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({
