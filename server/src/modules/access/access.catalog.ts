@@ -34,6 +34,7 @@ const groups: Record<string, [string, string]> = {
   ipam: ['IP 地址管理', 'IP address management'],
   servicedesk: ['统一工单', 'Service desk'],
   security: ['安全监管', 'Security supervision'],
+  availability: ['可用性监测', 'Availability monitoring'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -98,6 +99,9 @@ const entries: Array<[string, string, string, string]> = [
   ['security:read', 'security', '查看漏洞、整改和安全态势', 'View vulnerabilities, rectification and security posture'],
   ['security:manage', 'security', '导入扫描报告、通报、验证和风险接受', 'Import scan reports, notify, verify and accept risks'],
   ['security:reply', 'security', '反馈漏洞整改（云服务商）', 'Reply to rectification notices (cloud provider)'],
+  ['availability:read', 'availability', '查看可用性监测、中断记录和 SLA 达标情况', 'View availability probes, outages and SLA compliance'],
+  ['availability:acknowledge', 'availability', '确认本单位负责的中断并填写原因', 'Acknowledge outages one is responsible for and note the cause'],
+  ['availability:manage', 'availability', '维护监测项、维护窗口和 SLA 目标', 'Maintain probes, maintenance windows and SLA objectives'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({
