@@ -58,7 +58,10 @@ export function mergeTimelines(timelines: Span[][], from: number, to: number): S
   if (timelines.length === 0) return [{ state: 'unknown', start: from, end: to }];
   if (timelines.length === 1) return timelines[0]!;
   const cuts = new Set<number>([from, to]);
-  for (const tl of timelines) for (const s of tl) cuts.add(s.start), cuts.add(s.end);
+  for (const tl of timelines) for (const s of tl) {
+    cuts.add(s.start);
+    cuts.add(s.end);
+  }
   const points = [...cuts].filter((p) => p >= from && p <= to).sort((a, b) => a - b);
   const idx = timelines.map(() => 0);
   const out: Span[] = [];

@@ -157,6 +157,107 @@ export interface AuthChallenges {
   userId: string;
 }
 
+export interface AvailabilityIntervals {
+  endedAt: Timestamp | null;
+  id: Generated<Int8>;
+  probeId: string;
+  simulated: Generated<boolean>;
+  startedAt: Timestamp;
+  state: string;
+}
+
+export interface AvailabilityMaintenance {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  nodeId: string | null;
+  probeId: string | null;
+  providerOrgId: string | null;
+  startsAt: Timestamp;
+  systemId: string | null;
+  title: string;
+}
+
+export interface AvailabilityObjectives {
+  createdAt: Generated<Timestamp>;
+  excluded: string | null;
+  id: Generated<string>;
+  maxInterruptionMinutes: Generated<number | null>;
+  maxYearlyFaultMinutes: number | null;
+  period: Generated<string>;
+  providerOrgId: string | null;
+  schedule: Generated<string>;
+  scope: string;
+  scopeId: string;
+  scopeName: string;
+  source: string | null;
+  target: Numeric;
+  unitOrgId: string | null;
+}
+
+export interface AvailabilityOutages {
+  acknowledgedAt: Timestamp | null;
+  acknowledgedBy: string | null;
+  causeNote: string | null;
+  confirmedAt: Timestamp;
+  createdAt: Generated<Timestamp>;
+  endedAt: Timestamp | null;
+  escalatedAt: Timestamp | null;
+  id: Generated<string>;
+  probeId: string;
+  simulated: Generated<boolean>;
+  startedAt: Timestamp;
+  ticketId: string | null;
+  ticketState: string | null;
+}
+
+export interface AvailabilityProbes {
+  claimedBy: string | null;
+  config: Generated<Json>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enabled: Generated<boolean>;
+  failures: Generated<number>;
+  id: Generated<string>;
+  intervalSeconds: Generated<number>;
+  kind: string;
+  lastCheckedAt: Timestamp | null;
+  lastDetail: string | null;
+  lastRttMs: number | null;
+  name: string;
+  nextRunAt: Generated<Timestamp>;
+  nodeId: string | null;
+  origin: Generated<string>;
+  port: number | null;
+  providerOrgId: string | null;
+  resourceId: string | null;
+  retries: Generated<number>;
+  state: Generated<string>;
+  stateSince: Generated<Timestamp>;
+  systemId: string | null;
+  target: string;
+  timeoutMs: Generated<number>;
+  tlsExpiresAt: Timestamp | null;
+  unitOrgId: string | null;
+  unreachableNote: string | null;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface AvailabilityResults {
+  attempt: Generated<number>;
+  checkedAt: Generated<Timestamp>;
+  detail: string | null;
+  httpStatus: number | null;
+  id: Generated<Int8>;
+  lossPct: number | null;
+  ok: boolean;
+  probeId: string;
+  rttMs: number | null;
+  slot: Timestamp;
+  worker: string | null;
+}
+
 export interface BillingAdjustments {
   amount: Numeric;
   createdAt: Generated<Timestamp>;
@@ -2022,6 +2123,12 @@ export interface DB {
   auditAnchor: AuditAnchor;
   auditLog: AuditLog;
   authChallenges: AuthChallenges;
+  availabilityIntervals: AvailabilityIntervals;
+  availabilityMaintenance: AvailabilityMaintenance;
+  availabilityObjectives: AvailabilityObjectives;
+  availabilityOutages: AvailabilityOutages;
+  availabilityProbes: AvailabilityProbes;
+  availabilityResults: AvailabilityResults;
   billingAdjustments: BillingAdjustments;
   billingAttachments: BillingAttachments;
   billingBillLines: BillingBillLines;
