@@ -123,6 +123,7 @@ try {
 } finally {
   const d = new pg.Client({ connectionString: admin });
   await d.connect();
-  await d.query(`drop database if exists ${name} with (force)`);
+  if (process.env.ZY_BENCH_KEEP === '1') console.log(`kept database ${name} (ZY_BENCH_KEEP=1)`);
+  else await d.query(`drop database if exists ${name} with (force)`);
   await d.end();
 }

@@ -20,19 +20,21 @@ export interface TicketRow {
   faultReport: Record<string, string> | null; faultReportAt: Date | null; version: number;
 }
 
-const select = sql`
-  select t.id, t.ticket_no, t.kind, t.title, t.description, t.status, t.priority, t.impact, t.urgency, t.event_level, t.escalated, t.reopen_count,
+const columns = sql`
+  t.id, t.ticket_no, t.kind, t.title, t.description, t.status, t.priority, t.impact, t.urgency, t.event_level, t.escalated, t.reopen_count,
          t.channel, t.source, t.source_id, t.severity, t.reporter_user_id, t.reporter_name, t.unit_id, u.name as unit_name, t.system_id,
          s.name as system_name, t.provider_id, p.name as provider_name, t.node_id, n.name as node_name, t.resource_ids, t.assignee_user_id,
          a.display_name as assignee_name, t.work_order_id, t.application_id, t.merged_into_id, t.kb_article_id, t.targets, t.schedule, t.key_period, t.opened_at,
          t.responded_at, t.onsite_at, t.restored_at, t.resolved_at, t.closed_at, t.pauses, t.rating, t.rating_comment, t.rated_at, t.fault_report,
-         t.fault_report_at, t.version
-  from sd_tickets t
+         t.fault_report_at, t.version`;
+/** Display names, joined read-only. */
+const joins = sql`
   left join organisations u on u.id = t.unit_id
   left join organisations p on p.id = t.provider_id
   left join information_systems s on s.id = t.system_id
   left join cloud_nodes n on n.id = t.node_id
   left join users a on a.id = t.assignee_user_id`;
+const select = sql`select ${columns} from sd_tickets t ${joins}`;
 
 /** Organisations the actor sees (RLS of organisations: its subtrees), read once per transaction; null = all. */
 export async function visibleOrgIds(trx: Executor, ctx: RequestContext): Promise<string[] | null> {
@@ -61,7 +63,10 @@ export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQue
   const orgIds = await visibleOrgIds(trx, ctx);
   const providerQueue = q.view === 'queue' && ctx.actor.orgKind === 'cloud_provider' && orgIds !== null;
   // A provider's queue: only tickets dispatched to it (an index range on the open tickets of its providers).
-  const conds: RawBuilder<unknown>[] = [providerQueue ? sql`t.provider_id = any(${orgIds}::uuid[])` : visibleTo(ctx, orgIds)];
+  // With one provider (the usual case) an equality, so page 1 is read in index order from the queue index; "= any" of
+  // an array would make PostgreSQL sort every open ticket of the provider first.
+  const providerCond = orgIds?.length === 1 ? sql`t.provider_id = ${orgIds[0]}` : sql`t.provider_id = any(${orgIds}::uuid[])`;
+  const conds: RawBuilder<unknown>[] = [providerQueue ? providerCond : visibleTo(ctx, orgIds)];
   if (q.view === 'mine') conds.push(sql`(t.reporter_user_id = ${ctx.actor.userId} or t.assignee_user_id = ${ctx.actor.userId})`);
   if (q.view === 'queue') conds.push(sql`t.status in ('new','assigned','in_progress','pending')`);
   if (q.status === 'open') conds.push(sql`t.status in ('new','assigned','in_progress','pending')`);
@@ -74,7 +79,10 @@ export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQue
   if (q.q) conds.push(sql`(t.title ilike ${'%' + q.q.replace(/[%_\\]/g, '\\$&') + '%'} or t.ticket_no = ${q.q})`);
   const where = sql.join(conds, sql` and `);
   const [rows, total] = await Promise.all([
-    sql<TicketRow>`${select} where ${where} order by ${SORT[q.sort]} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}`.execute(trx),
+    // The page is cut first, the names joined to its rows only (joining before the limit cost 60 ms per 5,000 open tickets).
+    sql<TicketRow>`select ${columns}
+      from (select t.* from sd_tickets t where ${where} order by ${SORT[q.sort]} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}) t ${joins}
+      order by ${SORT[q.sort]}`.execute(trx),
     sql<{ n: string }>`select count(*) as n from sd_tickets t where ${where}`.execute(trx),
   ]);
   return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
