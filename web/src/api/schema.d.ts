@@ -16619,6 +16619,8 @@ export interface paths {
                                 worstColour: "green" | "yellow" | "red" | "grey";
                             }[];
                             total: number;
+                            /** @description true when more than `total` (10,000) match */
+                            totalCapped: boolean;
                             page: number;
                             pageSize: number;
                         };

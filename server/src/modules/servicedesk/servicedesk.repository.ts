@@ -59,7 +59,11 @@ const SORT: Record<ListQuery['sort'], RawBuilder<unknown>> = {
   openedAt: sql`t.opened_at asc, t.id`, '-openedAt': sql`t.opened_at desc, t.id`, priority: sql`t.priority asc, t.opened_at asc, t.id`, ticketNo: sql`t.ticket_no asc`,
 };
 
-export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQuery): Promise<{ rows: TicketRow[]; total: number }> {
+/** Lists count at most this many matches ("10,000+", as the security lists): the exact count of a provider's 20,000 open
+ * tickets cost more than its page. */
+export const COUNT_CAP = 10_000;
+
+export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQuery): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
   const orgIds = await visibleOrgIds(trx, ctx);
   const providerQueue = q.view === 'queue' && ctx.actor.orgKind === 'cloud_provider' && orgIds !== null;
   // A provider's queue: only tickets dispatched to it (an index range on the open tickets of its providers).
@@ -83,9 +87,10 @@ export async function listTickets(trx: Executor, ctx: RequestContext, q: ListQue
     sql<TicketRow>`select ${columns}
       from (select t.* from sd_tickets t where ${where} order by ${SORT[q.sort]} limit ${q.pageSize} offset ${(q.page - 1) * q.pageSize}) t ${joins}
       order by ${SORT[q.sort]}`.execute(trx),
-    sql<{ n: string }>`select count(*) as n from sd_tickets t where ${where}`.execute(trx),
+    sql<{ n: string }>`select count(*) as n from (select 1 from sd_tickets t where ${where} limit ${COUNT_CAP + 1}) c`.execute(trx),
   ]);
-  return { rows: rows.rows, total: Number(total.rows[0]?.n ?? 0) };
+  const n = Number(total.rows[0]?.n ?? 0);
+  return { rows: rows.rows, total: Math.min(n, COUNT_CAP), totalCapped: n > COUNT_CAP };
 }
 
 export interface EventInput {

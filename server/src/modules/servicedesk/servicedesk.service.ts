@@ -122,12 +122,12 @@ export class ServiceDeskService {
   }
 
   /** Tickets the caller may see: mine (reported or assigned), the provider queue (open, dispatched to my provider), all. */
-  async listTickets(ctx: RequestContext, q: ListQuery): Promise<{ items: Ticket[]; total: number; page: number; pageSize: number }> {
+  async listTickets(ctx: RequestContext, q: ListQuery): Promise<{ items: Ticket[]; total: number; totalCapped: boolean; page: number; pageSize: number }> {
     return withTx(this.db, ctx, async (trx) => {
       const cal = await this.days(trx);
       const now = this.clock();
-      const { rows, total } = await repo.listTickets(trx, ctx, q);
-      return { items: rows.map((r) => this.toTicket(cal, r, now)), total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, totalCapped } = await repo.listTickets(trx, ctx, q);
+      return { items: rows.map((r) => this.toTicket(cal, r, now)), total, totalCapped, page: q.page, pageSize: q.pageSize };
     });
   }
 

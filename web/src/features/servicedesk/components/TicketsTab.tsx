@@ -55,7 +55,7 @@ export function TicketsTab({ view, canCreate }: { view: 'mine' | 'queue' | 'all'
         dataSource={list.data?.items ?? []}
         data-testid={`sd-table-${view}`}
         onRow={(r) => ({ onClick: () => open(r.id), style: { cursor: 'pointer' }, 'data-testid': `sd-row-${r.ticketNo}` } as React.HTMLAttributes<HTMLElement>)}
-        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('sd.total', { n }), onChange: (page, pageSize) => setQ({ ...q, page, pageSize }) }}
+        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('sd.total', { n: list.data?.totalCapped ? `${n}+` : n }), onChange: (page, pageSize) => setQ({ ...q, page, pageSize }) }}
         onChange={(_p, _f, sorter) => {
           const s = Array.isArray(sorter) ? sorter[0] : sorter;
           const key = s?.field === 'priority' ? 'priority' : s?.order === 'ascend' ? 'openedAt' : '-openedAt';
