@@ -1,5 +1,6 @@
 // The browser flows: what a person does in the UI, located by the data-testid attributes of web/src.
 import { SECURITY_FLOWS } from './flows-security.mjs';
+import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -263,4 +264,5 @@ export const FLOWS = [
   { name: '管理单位查看服务商推送的数据 (batches with record errors, pushed records, .xlsx export)', run: mgmtSeesPushedData },
   { name: '资源清单与数据质量 (the provider\'s scorecard and its hosts in the inventory)', run: mgmtSeesQualityAndInventory },
   ...SECURITY_FLOWS,
+  ...SERVICEDESK_FLOWS,
 ];
