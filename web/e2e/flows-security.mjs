@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { signInAgain } from './flows.mjs';
+import { inputOf, signInAgain } from './flows.mjs';
 
 const TIMEOUT = 20_000;
 
@@ -38,8 +38,7 @@ async function securityFlow({ page, baseUrl, data, shots }) {
   await shots?.('security-scan-import', page);
 
   await page.goto(`${baseUrl}/security/findings`);
-  const keyword = page.getByTestId('security-keyword');
-  const input = (await keyword.evaluate((e) => e.tagName)) === 'INPUT' ? keyword : keyword.locator('input').first();
+  const input = await inputOf(page, 'security-keyword');
   await input.fill('E2E 数据库弱口令');
   await input.press('Enter');
   const row = page.getByTestId('security-findings').locator('tr', { hasText: 'E2E 数据库弱口令' });

@@ -1,15 +1,14 @@
 // Browser flow of the service desk (统一工单): the unit administrator reports an onboarding consultation through the
 // portal, management staff claim and resolve it (the resolution text in the timeline), and the reporter rates it —
 // each side in its own session, through the pages only.
-import { signInAgain } from './flows.mjs';
+import { inputOf, signInAgain } from './flows.mjs';
 
 const TIMEOUT = 20_000;
 
 /** The ticket's row of a list (searched by title) opened into the drawer; returns the drawer. */
 async function openTicket(page, baseUrl, view, title) {
   await page.goto(`${baseUrl}/tickets/${view}`);
-  const search = page.getByTestId('sd-search');
-  const input = (await search.evaluate((e) => e.tagName)) === 'INPUT' ? search : search.locator('input').first();
+  const input = await inputOf(page, 'sd-search');
   await input.fill(title);
   await input.press('Enter');
   const row = page.getByTestId(`sd-table-${view}`).locator('tr', { hasText: title });
@@ -56,6 +55,7 @@ async function serviceDeskFlow({ page, baseUrl, accounts, data, shots }) {
   await statusIs(drawer, 'resolved');
   const rate = drawer.getByTestId('sd-rate');
   await rate.waitFor({ timeout: TIMEOUT });
+  // The drawer may still be sliding in when the first click lands; a click that did not check the star is repeated.
   const fifth = rate.locator('.ant-rate-star [role="radio"]').nth(4);
   await fifth.click();
   await rate.locator('.ant-rate-star [role="radio"][aria-checked="true"]').nth(4).waitFor({ timeout: 3_000 }).catch(async () => {

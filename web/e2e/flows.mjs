@@ -138,7 +138,7 @@ export async function signInAgain(page, baseUrl, account) {
 }
 
 /** The <input> of an Ant Design input or picker identified by its data-testid (on the input itself or on its wrapper). */
-async function inputOf(page, testId) {
+export async function inputOf(page, testId) {
   const el = page.getByTestId(testId);
   return (await el.evaluate((e) => e.tagName)) === 'INPUT' ? el : el.locator('input').first();
 }
