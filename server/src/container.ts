@@ -23,7 +23,7 @@ import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from 
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
-import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { SecurityOversightService, SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -80,6 +80,7 @@ export interface Container {
   billing: BillingService;
   /** Security supervision (安全监管): vulnerability findings, rectification, notices, risk acceptance. */
   security: SecurityService;
+  securityOversight: SecurityOversightService;
   /** 接入凭证 of cloud providers; verifies signed data-interface requests. */
   credentials: ProviderCredentialService;
   /** Trigger mode (触发器): major changes and alarms pushed by providers. */
@@ -165,7 +166,9 @@ export function createContainer(deps: PlatformDeps): Container {
   const ingestRetention = new IngestRetentionService(deps.db, deps.logger);
   registerIngestRetentionJobs(deps.jobs, ingestRetention);
   const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
-  registerSecurityJobs(deps.jobs, security);
+  const securityOversight = new SecurityOversightService(deps.db, security, notifications, deps.logger);
+  securityOversight.setDocuments(documents);
+  registerSecurityJobs(deps.jobs, security, securityOversight);
   pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
@@ -175,6 +178,7 @@ export function createContainer(deps: PlatformDeps): Container {
   registerServiceDeskJobs(deps.jobs, serviceDesk);
   // Rectification notices (整改通知) become service-desk tickets; a verified fix clears them.
   security.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
+  securityOversight.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
@@ -202,6 +206,7 @@ export function createContainer(deps: PlatformDeps): Container {
     contracts,
     billing,
     security,
+    securityOversight,
     credentials,
     providerEvents,
     queryPoller,
@@ -242,7 +247,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerInventoryRoutes(app, inventory),
       (app) => registerContractRoutes(app, contracts),
       (app) => registerBillingRoutes(app, billing),
-      (app) => registerSecurityRoutes(app, security),
+      (app) => registerSecurityRoutes(app, security, securityOversight),
       (app) => registerCredentialRoutes(app, credentials),
       (app) => registerProviderInterfaceRoutes(app, { credentials, events: providerEvents, poller: queryPoller }),
       (app) => registerCodeTableRoutes(app, codeTables),

@@ -99,6 +99,7 @@ const entries: Array<[string, string, string, string]> = [
   ['security:read', 'security', '查看漏洞、整改和安全态势', 'View vulnerabilities, rectification and security posture'],
   ['security:manage', 'security', '导入扫描报告、通报、验证和风险接受', 'Import scan reports, notify, verify and accept risks'],
   ['security:reply', 'security', '反馈漏洞整改（云服务商）', 'Reply to rectification notices (cloud provider)'],
+  ['security:event', 'security', '上报和处置安全事件', 'Report and handle security events'],
   ['availability:read', 'availability', '查看可用性监测、中断记录和 SLA 达标情况', 'View availability probes, outages and SLA compliance'],
   ['availability:acknowledge', 'availability', '确认本单位负责的中断并填写原因', 'Acknowledge outages one is responsible for and note the cause'],
   ['availability:manage', 'availability', '维护监测项、维护窗口和 SLA 目标', 'Maintain probes, maintenance windows and SLA objectives'],

@@ -67,12 +67,13 @@ export async function readBatchRecords(trx: Executor, batch: StoredBatch): Promi
 /**
  * Record counts of one interface table that arrived in [from, to), grouped by some of its fields (by the registry's
  * field names; values as stored text), most frequent first: the statistics other modules show over pushed data
- * (e.g. attacks by name and system) without reading the table themselves. At most `limit` groups.
+ * (e.g. attacks by name and system) without reading the table themselves. At most `limit` groups. With
+ * `byProvider` the groups are also split by the pushing provider (`providerOrgId` of each group).
  */
 export async function countRecords(
   trx: Executor,
-  opts: { table: string; from: Date; to: Date; groupBy: readonly string[]; limit?: number; providerOrgId?: string },
-): Promise<Array<{ keys: Record<string, string | null>; count: number }>> {
+  opts: { table: string; from: Date; to: Date; groupBy: readonly string[]; limit?: number; providerOrgId?: string; byProvider?: boolean },
+): Promise<Array<{ keys: Record<string, string | null>; count: number; providerOrgId?: string }>> {
   const t = interfaceTable(opts.table);
   const fields = opts.groupBy.map((name) => {
     const f = t.fields.find((x) => x.name === name);
@@ -80,13 +81,19 @@ export async function countRecords(
     return f;
   });
   const cols = fields.map((f) => sql<string | null>`${sql.ref(f.column)}::text`.as(f.name));
+  if (opts.byProvider) cols.push(sql<string | null>`provider_org_id::text`.as('pushedbyprovider'));
+  const groups = cols.length;
   const result = await sql<Record<string, string | null> & { n: string }>`
     select ${sql.join([...cols, sql<string>`count(*)`.as('n')])}
     from ${sql.table(t.sqlTable)}
     where received_at >= ${opts.from} and received_at < ${opts.to}
       ${opts.providerOrgId ? sql`and provider_org_id = ${opts.providerOrgId}` : sql``}
-    ${fields.length > 0 ? sql`group by ${sql.join(fields.map((_, i) => sql.raw(String(i + 1))))}` : sql``}
+    ${groups > 0 ? sql`group by ${sql.join(cols.map((_, i) => sql.raw(String(i + 1))))}` : sql``}
     order by n desc
     limit ${opts.limit ?? 50}`.execute(trx);
-  return result.rows.map((r) => ({ keys: Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])), count: Number(r.n) }));
+  return result.rows.map((r) => ({
+    keys: Object.fromEntries(fields.map((f) => [f.name, r[f.name] ?? null])),
+    count: Number(r.n),
+    ...(opts.byProvider ? { providerOrgId: r['pushedbyprovider'] ?? undefined } : {}),
+  }));
 }

@@ -3,8 +3,11 @@
  * reports (OpenVAS/Greenbone XML, Nessus, .xlsx/.csv column mapping), linked to the inventory's hosts, systems, units
  * and providers; deduplication, verified fixes by re-scan, reopening; rectification deadlines, notices, replies, risk
  * acceptance; the figures for evaluation and the monthly report (`vulnerabilityHandling`, `postureSummary`).
+ * Security events (安全事件, 同步上报, 溯源, handling report), checks and penetration tests with the period's
+ * counters (`SecurityOversightService.checkCounters`, `eventStatistics`), the signed 安全隐患通知单.
  */
 export { SecurityService, type Finding, type FindingDetail, type ScanResult, type SourceTicketHook, type SourceTicketInput } from './security.service.js';
+export { SecurityOversightService, GRADE_CN, CATEGORY_CN, CHECK_KIND_CN, SCANS_REQUIRED_PER_YEAR, PENTESTS_REQUIRED_PER_YEAR, DEFAULT_ATTACK_THRESHOLD, type SecurityEvent, type SecurityEventDetail, type SecurityCheck, type CheckCounters, type EventGrade, type EventCategory, type CheckKind } from './security.oversight.js';
 export { registerSecurityRoutes } from './security.routes.js';
 export { registerSecurityJobs, wakeOnPush as securityWakeOnPush, SECURITY_IMPORT_JOB } from './security.jobs.js';
 export { DEFAULT_COLUMN_MAPPING, parseOpenVas, parseNessus, parseTable, parseCsv, type ReportedFinding, type Severity } from './security.parsers.js';

@@ -18,12 +18,26 @@ import {
   optionalNoteBodySchema,
   scanResultSchema,
   scanSchema,
+  checkCountersSchema,
+  checkSchema,
+  closeEventSchema,
+  eventDetailSchema,
+  eventEntrySchema,
+  eventListQuerySchema,
+  eventListSchema,
+  eventStatisticsSchema,
+  newCheckSchema,
+  newEventSchema,
+  recordCheckSchema,
+  yearQuerySchema,
 } from './security.schemas.js';
 import type { SecurityService } from './security.service.js';
+import type { SecurityOversightService } from './security.oversight.js';
+import { sendDocument } from '../documents/index.js';
 
 const tags = ['security'];
 
-export async function registerSecurityRoutes(app: App, service: SecurityService): Promise<void> {
+export async function registerSecurityRoutes(app: App, service: SecurityService, oversight: SecurityOversightService): Promise<void> {
   app.get(
     '/api/security/findings',
     { config: { permission: 'security:read' }, schema: { tags, summary: 'Vulnerability findings the caller may see (own nodes for a provider, own systems for a unit), most severe first', querystring: findingListQuerySchema, response: { 200: findingListSchema } } },
@@ -84,6 +98,71 @@ export async function registerSecurityRoutes(app: App, service: SecurityService)
     async (request) => service.attackStatistics(request.ctx, request.query),
   );
 
+  app.get(
+    '/api/security/findings/:id/notice.pdf',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'The signed 安全隐患通知单 (security hazard notice) of a notified finding, as PDF', params: idParamsSchema } },
+    async (request, reply) => sendDocument(reply, await oversight.hazardNoticePdf(request.ctx, request.params.id)),
+  );
+
+  // ---- security events (安全事件) ----
+  app.get(
+    '/api/security/events',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Security events the caller may see, newest first', querystring: eventListQuerySchema, response: { 200: eventListSchema } } },
+    async (request) => oversight.listEvents(request.ctx, request.query),
+  );
+  app.post(
+    '/api/security/events',
+    { config: { permission: 'security:event' }, schema: { tags, summary: 'Open a security event; the provider and the management unit are told at once (同步上报)', body: newEventSchema, response: { 201: eventDetailSchema } } },
+    async (request, reply) => reply.status(201).send(await oversight.createEvent(request.ctx, request.body)),
+  );
+  app.get(
+    '/api/security/events/statistics',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Events of a month by grade and category', querystring: monthQuerySchema.pick({ month: true }), response: { 200: eventStatisticsSchema } } },
+    async (request) => oversight.eventStatistics(request.ctx, monthBounds(request.query.month)),
+  );
+  app.get(
+    '/api/security/events/:id',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'One event with its timeline and what the caller may do', params: idParamsSchema, response: { 200: eventDetailSchema } } },
+    async (request) => oversight.getEvent(request.ctx, request.params.id),
+  );
+  app.post(
+    '/api/security/events/:id/entries',
+    { config: { permission: 'security:event' }, schema: { tags, summary: 'Add a note, a tracing step (溯源) or evidence to the timeline', params: idParamsSchema, body: eventEntrySchema, response: { 200: eventDetailSchema } } },
+    async (request) => oversight.addEventEntry(request.ctx, request.params.id, request.body),
+  );
+  app.post(
+    '/api/security/events/:id/close',
+    { config: { permission: 'security:event' }, schema: { tags, summary: 'Close the event with its handling report (处置报告)', params: idParamsSchema, body: closeEventSchema, response: { 200: eventDetailSchema } } },
+    async (request) => oversight.closeEvent(request.ctx, request.params.id, request.body.handlingReport),
+  );
+  app.get(
+    '/api/security/events/:id/report.pdf',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'The signed handling report of an event, as PDF', params: idParamsSchema } },
+    async (request, reply) => sendDocument(reply, await oversight.eventReportPdf(request.ctx, request.params.id)),
+  );
+
+  // ---- checks and penetration tests (安全检查、渗透测试) ----
+  app.get(
+    '/api/security/checks',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Security checks and penetration tests planned in a year', querystring: yearQuerySchema, response: { 200: z.object({ items: z.array(checkSchema) }) } } },
+    async (request) => ({ items: await oversight.listChecks(request.ctx, request.query) }),
+  );
+  app.post(
+    '/api/security/checks',
+    { config: { permission: 'security:manage' }, schema: { tags, summary: 'Plan a check or a penetration test (a pentest covers at least two providers)', body: newCheckSchema, response: { 201: checkSchema } } },
+    async (request, reply) => reply.status(201).send(await oversight.planCheck(request.ctx, request.body)),
+  );
+  app.post(
+    '/api/security/checks/:id/record',
+    { config: { permission: 'security:manage' }, schema: { tags, summary: 'Record the execution of a planned check: date, result, findings, report', params: idParamsSchema, body: recordCheckSchema, response: { 200: checkSchema } } },
+    async (request) => oversight.recordCheck(request.ctx, request.params.id, request.body),
+  );
+  app.get(
+    '/api/security/checks/counters',
+    { config: { permission: 'security:read' }, schema: { tags, summary: "The year's obligations: scans (12) and pentests (4) done vs required, per kind and provider, what is due", querystring: yearQuerySchema.pick({ year: true }), response: { 200: checkCountersSchema } } },
+    async (request) => oversight.checkCounters(request.ctx, request.query.year),
+  );
+
   // An uploaded report is the request body (any content type); its format and name are query parameters.
   await app.register(async (plugin) => {
     const scope = plugin.withTypeProvider<ZodTypeProvider>();
@@ -109,4 +188,10 @@ export async function registerSecurityRoutes(app: App, service: SecurityService)
       },
     );
   });
+}
+
+/** [from, to) of a Beijing calendar month YYYY-MM. */
+function monthBounds(month: string): { from: Date; to: Date } {
+  const [y, m] = month.split('-').map(Number) as [number, number];
+  return { from: new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000), to: new Date(Date.UTC(y, m, 1) - 8 * 3_600_000) };
 }

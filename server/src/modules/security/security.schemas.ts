@@ -117,3 +117,64 @@ export const attackStatisticsSchema = z.object({
   bySystem: z.array(z.object({ systemNo: z.string(), count: z.number() })),
   byHost: z.array(z.object({ cloudHostId: z.string(), count: z.number() })),
 });
+
+// ---- security events, checks and penetration tests (SecurityOversightService) ----------------------------------------
+
+export const eventGradeSchema = z.enum(['I', 'II', 'III', 'IV']).describe('GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般');
+export const eventCategorySchema = z.enum(['malware', 'attack', 'data', 'content', 'device', 'disaster', 'other']);
+export const eventStatusSchema = z.enum(['open', 'handling', 'closed']);
+export const checkKindSchema = z.enum(['vuln_scan', 'pentest', 'cloud_basic', 'compliance', 'vuln_mgmt', 'routine']);
+const dateSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, 'YYYY-MM-DD');
+
+export const newEventSchema = z.strictObject({
+  title: z.string().trim().min(1).max(200),
+  grade: eventGradeSchema,
+  category: eventCategorySchema,
+  occurredAt: z.iso.datetime({ offset: true }),
+  providerId: uuid.nullish(),
+  nodeId: uuid.nullish(),
+  unitId: uuid.nullish(),
+  systemIds: z.array(uuid).max(50).optional(),
+  description: z.string().max(4000).nullish(),
+});
+export const eventListQuerySchema = z.strictObject({
+  status: eventStatusSchema.optional(),
+  grade: eventGradeSchema.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  page: z.coerce.number().int().min(1).max(100000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+});
+export const eventSchema = z.object({
+  id: z.string(), eventNo: z.string(), title: z.string(), grade: eventGradeSchema, category: eventCategorySchema, status: eventStatusSchema, source: z.enum(['manual', 'attack_threshold']),
+  occurredAt: z.string(), detectedAt: z.string(), reportedAt: z.string().nullable(), providerId: z.string().nullable(), providerName: z.string().nullable(), nodeId: z.string().nullable(),
+  unitId: z.string().nullable(), unitName: z.string().nullable(), systemIds: z.array(z.string()), description: z.string().nullable(), tracingNote: z.string().nullable(),
+  handlingReport: z.string().nullable(), closedAt: z.string().nullable(), ticketId: z.string().nullable(),
+});
+export const eventDetailSchema = eventSchema.extend({
+  entries: z.array(z.object({ at: z.string(), kind: z.string(), text: z.string(), documentId: z.string().nullable(), actor: z.string().nullable() })),
+  abilities: z.object({ note: z.boolean(), close: z.boolean() }),
+});
+export const eventListSchema = z.object({ items: z.array(eventSchema), total: z.number(), page: z.number(), pageSize: z.number() });
+export const eventEntrySchema = z.strictObject({ kind: z.enum(['note', 'tracing', 'evidence']), text: z.string().trim().min(1).max(8000), documentId: uuid.nullish() });
+export const closeEventSchema = z.strictObject({ handlingReport: z.string().trim().min(1).max(8000) });
+export const eventStatisticsSchema = z.object({
+  total: z.number(), open: z.number(), byGrade: z.object({ I: z.number(), II: z.number(), III: z.number(), IV: z.number() }),
+  byCategory: z.array(z.object({ category: eventCategorySchema, count: z.number() })),
+});
+
+export const newCheckSchema = z.strictObject({ kind: checkKindSchema, title: z.string().trim().min(1).max(200), plannedDate: dateSchema, providerIds: z.array(uuid).min(1).max(50) });
+export const recordCheckSchema = z.strictObject({ doneDate: dateSchema, resultSummary: z.string().trim().min(1).max(8000), findingsCount: z.number().int().min(0).max(1_000_000), reportDocumentId: uuid.nullish() });
+export const checkSchema = z.object({
+  id: z.string(), kind: checkKindSchema, title: z.string(), plannedDate: z.string(), status: z.enum(['planned', 'done', 'cancelled']), doneDate: z.string().nullable(),
+  providerIds: z.array(z.string()), resultSummary: z.string().nullable(), findingsCount: z.number().nullable(), reportDocumentId: z.string().nullable(), overdue: z.boolean(),
+});
+export const yearQuerySchema = z.strictObject({ year: z.coerce.number().int().min(2000).max(2100), kind: checkKindSchema.optional() });
+export const checkCountersSchema = z.object({
+  year: z.number(),
+  scans: z.object({ done: z.number(), required: z.number(), monthsWithout: z.array(z.string()) }),
+  pentests: z.object({ done: z.number(), required: z.number(), quartersWithout: z.array(z.number()) }),
+  byKind: z.array(z.object({ kind: checkKindSchema, planned: z.number(), done: z.number() })),
+  providers: z.array(z.object({ providerId: z.string(), scanMonths: z.number(), pentests: z.number() })),
+  nextDue: z.array(z.object({ kind: checkKindSchema, title: z.string(), plannedDate: z.string() })),
+});

@@ -654,9 +654,10 @@ export class SecurityService {
   /**
    * The security part of the monthly report (月报) from what this module holds: open findings by severity, overdue
    * rectifications, scans in the month, pushed attacks (this month and the previous) and the most attacked systems.
-   * Security events and penetration tests are not built yet: null (no data source yet).
+   * Security events opened and penetration tests done in the month come from the events and checks of
+   * SecurityOversightService (same module, its tables).
    */
-  async postureSummary(ctx: RequestContext, q: { month: string }): Promise<{ month: string; attacks: number; attacksPrevMonth: number; topAttackedSystems: Array<{ systemId: string | null; name: string; count: number }>; openFindings: Record<Severity, number>; overdueRectifications: number; events: number | null; scansDone: number; scansRequired: number; pentestsDone: number | null; pentestsRequired: number }> {
+  async postureSummary(ctx: RequestContext, q: { month: string }): Promise<{ month: string; attacks: number; attacksPrevMonth: number; topAttackedSystems: Array<{ systemId: string | null; name: string; count: number }>; openFindings: Record<Severity, number>; overdueRectifications: number; events: number; scansDone: number; scansRequired: number; pentestsDone: number; pentestsRequired: number }> {
     const { from, to } = monthRange(q.month);
     const today = localDate(new Date());
     return withTx(this.db, ctx, async (trx) => {
@@ -665,8 +666,19 @@ export class SecurityService {
       const scans = await trx.selectFrom('securityScans').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '<>', 'push').where('scannedAt', '>=', from).where('scannedAt', '<', to).executeTakeFirstOrThrow();
       const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };
       for (const r of open) openFindings[r.severity as Severity] = Number(r.n);
+      const events = await trx.selectFrom('securityEvents').select((eb) => eb.fn.countAll<string>().as('n')).where('occurredAt', '>=', from).where('occurredAt', '<', to).executeTakeFirstOrThrow();
+      const checks = await trx
+        .selectFrom('securityChecks')
+        .select([sql<string>`count(*) filter (where kind = 'pentest')`.as('pentests'), sql<string>`count(*) filter (where kind = 'vuln_scan')`.as('scans')])
+        .where('status', '=', 'done')
+        .where('doneDate', '>=', dayText(new Date(from.getTime() + 8 * 3_600_000).toISOString()))
+        .where('doneDate', '<', dayText(new Date(to.getTime() + 8 * 3_600_000).toISOString()))
+        .executeTakeFirstOrThrow();
       const attacks = await this.attackStatistics(ctx, { month: q.month });
-      return { month: q.month, attacks: attacks.total, attacksPrevMonth: attacks.previousMonthTotal, topAttackedSystems: attacks.bySystem.slice(0, 5).map((x) => ({ systemId: null, name: x.systemNo, count: x.count })), openFindings, overdueRectifications: Number(overdue.n), events: null, scansDone: Number(scans.n), scansRequired: 1, pentestsDone: null, pentestsRequired: 4 };
+      return {
+        month: q.month, attacks: attacks.total, attacksPrevMonth: attacks.previousMonthTotal, topAttackedSystems: attacks.bySystem.slice(0, 5).map((x) => ({ systemId: null, name: x.systemNo, count: x.count })), openFindings,
+        overdueRectifications: Number(overdue.n), events: Number(events.n), scansDone: Number(scans.n) + Number(checks.scans), scansRequired: 1, pentestsDone: Number(checks.pentests), pentestsRequired: 4,
+      };
     });
   }
 }
