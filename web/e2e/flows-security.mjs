@@ -64,4 +64,33 @@ async function securityFlow({ page, baseUrl, data, shots }) {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-export const SECURITY_FLOWS = [{ name: '安全监管：上传扫描报告 → 通报 → 复测验证修复 (scan upload to a verified fix)', run: securityFlow }];
+// The provider's administrator reports a security event (同步上报); management staff record the tracing and close it
+// with the handling report.
+async function securityEventFlow({ page, baseUrl, data, shots }) {
+  const title = `E2E 网页篡改 ${Date.now()}`;
+  await signInAgain(page, baseUrl, data.accounts.provideradmin);
+  await page.goto(`${baseUrl}/security/events`);
+  await page.getByTestId('security-event-new').click();
+  await (await inputOf(page, 'security-event-title')).fill(title);
+  await page.locator('.ant-modal-footer .ant-btn-primary').click();
+  const drawer = page.getByTestId('security-event-drawer');
+  await drawer.getByTestId('security-event-status').filter({ hasText: '待处置' }).waitFor({ timeout: TIMEOUT });
+
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/security/events`);
+  const row = page.getByTestId('security-events').locator('tr', { hasText: title });
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.click();
+  await drawer.getByTestId('security-event-text').fill('攻击源 203.0.113.9，利用上传漏洞');
+  await drawer.getByRole('button', { name: '记录溯源' }).click();
+  await drawer.getByTestId('security-event-status').filter({ hasText: '处置中' }).waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('security-event-text').fill('已恢复页面并修补上传漏洞');
+  await drawer.getByTestId('security-event-close').click();
+  await drawer.getByTestId('security-event-status').filter({ hasText: '已关闭' }).waitFor({ timeout: TIMEOUT });
+  await shots?.('security-event', page);
+}
+
+export const SECURITY_FLOWS = [
+  { name: '安全监管：上传扫描报告 → 通报 → 复测验证修复 (scan upload to a verified fix)', run: securityFlow },
+  { name: '安全事件：服务商上报 → 监管溯源 → 以处置报告关闭 (a security event from report to closure)', run: securityEventFlow },
+];

@@ -1,4 +1,4 @@
-import { api, ApiError, data } from '../../api/client';
+import { api, ApiError, data, download } from '../../api/client';
 import type { paths } from '../../api/schema';
 
 type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
@@ -11,6 +11,20 @@ export type ScanResult = Json<paths['/api/security/scans']['post']['responses'][
 export type DeadlineRule = Json<paths['/api/security/deadline-rules']['get']['responses'][200]>['items'][number];
 export type AttackStatistics = Json<paths['/api/security/attacks']['get']['responses'][200]>;
 export type ReportFormat = 'openvas' | 'nessus' | 'xlsx' | 'csv';
+export type SecurityEventList = Json<paths['/api/security/events']['get']['responses'][200]>;
+export type SecurityEvent = SecurityEventList['items'][number];
+export type SecurityEventDetail = Json<paths['/api/security/events/{id}']['get']['responses'][200]>;
+export type EventQuery = NonNullable<paths['/api/security/events']['get']['parameters']['query']>;
+export type NewSecurityEvent = NonNullable<paths['/api/security/events']['post']['requestBody']>['content']['application/json'];
+export type SecurityCheck = Json<paths['/api/security/checks']['get']['responses'][200]>['items'][number];
+export type NewSecurityCheck = NonNullable<paths['/api/security/checks']['post']['requestBody']>['content']['application/json'];
+export type RecordSecurityCheck = NonNullable<paths['/api/security/checks/{id}/record']['post']['requestBody']>['content']['application/json'];
+export type CheckCounters = Json<paths['/api/security/checks/counters']['get']['responses'][200]>;
+export const EVENT_GRADES = ['I', 'II', 'III', 'IV'] as const;
+export const EVENT_CATEGORIES = ['malware', 'attack', 'data', 'content', 'device', 'disaster', 'other'] as const;
+export const CHECK_KINDS = ['vuln_scan', 'pentest', 'cloud_basic', 'compliance', 'vuln_mgmt', 'routine'] as const;
+export const GRADE_COLOR: Record<string, string> = { I: 'magenta', II: 'red', III: 'orange', IV: 'blue' };
+export const EVENT_STATUS_COLOR: Record<string, string> = { open: 'red', handling: 'orange', closed: 'green' };
 
 export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
 export const SEVERITY_COLOR: Record<string, string> = { critical: 'magenta', high: 'red', medium: 'orange', low: 'blue' };
@@ -24,6 +38,10 @@ export const securityKeys = {
   rules: ['security', 'rules'] as const,
   nodes: ['security', 'nodes'] as const,
   attacks: (month: string) => ['security', 'attacks', month] as const,
+  events: (q: EventQuery) => ['security', 'events', q] as const,
+  event: (id: string) => ['security', 'event', id] as const,
+  checks: (year: number) => ['security', 'checks', year] as const,
+  counters: (year: number) => ['security', 'counters', year] as const,
 };
 
 const clean = <T extends Record<string, unknown>>(q: T) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
@@ -41,6 +59,17 @@ export const securityApi = {
   rules: async () => data(await api.GET('/api/security/deadline-rules')).items,
   setRules: async (items: DeadlineRule[]) => data(await api.PUT('/api/security/deadline-rules', { body: { items } })).items,
   nodes: async () => data(await api.GET('/api/cloud-nodes')).items,
+  noticePdf: (id: string, name: string) => download(`/api/security/findings/${id}/notice.pdf`, `安全隐患通知单-${name}.pdf`),
+  events: async (q: EventQuery) => data(await api.GET('/api/security/events', { params: { query: clean(q) } })),
+  event: async (id: string) => data(await api.GET('/api/security/events/{id}', byId(id))),
+  createEvent: async (body: NewSecurityEvent) => data(await api.POST('/api/security/events', { body })),
+  addEventEntry: async (id: string, kind: 'note' | 'tracing' | 'evidence', text: string) => data(await api.POST('/api/security/events/{id}/entries', { ...byId(id), body: { kind, text } })),
+  closeEvent: async (id: string, handlingReport: string) => data(await api.POST('/api/security/events/{id}/close', { ...byId(id), body: { handlingReport } })),
+  eventReportPdf: (id: string, no: string) => download(`/api/security/events/${id}/report.pdf`, `安全事件处置报告-${no}.pdf`),
+  checks: async (year: number) => data(await api.GET('/api/security/checks', { params: { query: { year } } })).items,
+  counters: async (year: number) => data(await api.GET('/api/security/checks/counters', { params: { query: { year } } })),
+  planCheck: async (body: NewSecurityCheck) => data(await api.POST('/api/security/checks', { body })),
+  recordCheck: async (id: string, body: RecordSecurityCheck) => data(await api.POST('/api/security/checks/{id}/record', { ...byId(id), body })),
   /** Sends the report's bytes as the request body; format, name and node as query parameters. */
   async upload(file: File, format: ReportFormat, nodeId?: string): Promise<ScanResult> {
     const q = new URLSearchParams({ format, fileName: file.name });

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
-import { ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { FilePdfOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
+import { ChecksTab, EventsTab } from './OversightTabs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -10,7 +11,7 @@ import { errorText } from '../../../i18n';
 import { fmtTime as formatDateTime } from '../../../app/format';
 import { formatOf, securityApi, securityKeys, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type DeadlineRule, type Finding, type FindingQuery, type ReportFormat, type ScanResult } from '../security.api';
 
-const TABS = ['findings', 'scans', 'attacks', 'rules'] as const;
+const TABS = ['findings', 'scans', 'attacks', 'events', 'checks', 'rules'] as const;
 type Tab = (typeof TABS)[number];
 
 /** 安全监管: vulnerability findings and their rectification, scan imports, rectification deadlines. */
@@ -29,6 +30,8 @@ export default function SecurityPage() {
         { key: 'findings', label: t('security.tabs.findings'), children: <FindingsTab /> },
         { key: 'scans', label: t('security.tabs.scans'), children: <ScansTab manage={can('security:manage')} /> },
         { key: 'attacks', label: t('security.tabs.attacks'), children: <AttacksTab /> },
+        { key: 'events', label: t('security.tabs.events'), children: <EventsTab canReport={can('security:event')} /> },
+        { key: 'checks', label: t('security.tabs.checks'), children: <ChecksTab manage={can('security:manage')} /> },
         { key: 'rules', label: t('security.tabs.rules'), children: <RulesTab manage={can('security:manage')} /> },
       ]}
     />
@@ -106,7 +109,8 @@ function FindingDrawer({ id, onClose }: { id: string | null; onClose: () => void
   });
   const f = detail.data;
   return (
-    <Drawer open={id !== null} onClose={onClose} width={720} title={f?.name ?? t('security.finding')} data-testid="security-finding-drawer">
+    <Drawer open={id !== null} onClose={onClose} width={720} title={f?.name ?? t('security.finding')} data-testid="security-finding-drawer"
+      extra={f?.notifiedAt && <Button data-testid="security-notice-pdf" icon={<FilePdfOutlined />} onClick={() => void securityApi.noticePdf(f.id, f.hostRef).catch((e: unknown) => void message.error(errorText(e)))}>{t('security.noticePdf')}</Button>}>
       {f && (
         <Space direction="vertical" style={{ width: '100%' }} size="middle">
           <Descriptions size="small" column={2} bordered>

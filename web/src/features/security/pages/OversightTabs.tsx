@@ -1,0 +1,259 @@
+import { useState } from 'react';
+import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Select, Space, Statistic, Table, Tag, Timeline, Typography } from 'antd';
+import { FilePdfOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import dayjs, { type Dayjs } from 'dayjs';
+import { errorText } from '../../../i18n';
+import { fmtTime } from '../../../app/format';
+import {
+  CHECK_KINDS,
+  EVENT_CATEGORIES,
+  EVENT_GRADES,
+  EVENT_STATUS_COLOR,
+  GRADE_COLOR,
+  securityApi,
+  securityKeys,
+  type EventQuery,
+  type SecurityCheck,
+  type SecurityEvent,
+} from '../security.api';
+
+/** 安全事件: events reported by providers and supervision, their timeline, tracing (溯源) and handling report. */
+export function EventsTab({ canReport }: { canReport: boolean }) {
+  const { t } = useTranslation();
+  const [q, setQ] = useState<EventQuery>({ page: 1, pageSize: 20 });
+  const [openId, setOpenId] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const list = useQuery({ queryKey: securityKeys.events(q), queryFn: () => securityApi.events(q) });
+  const set = (patch: Partial<EventQuery>) => setQ((o) => ({ ...o, page: 1, ...patch }));
+  return (
+    <Card
+      size="small"
+      title={
+        <Space wrap>
+          <Select allowClear placeholder={t('security.status')} style={{ width: 130 }} value={q.status} onChange={(v) => set({ status: v })} options={['open', 'handling', 'closed'].map((s) => ({ value: s, label: t(`security.eventStatuses.${s}`) }))} />
+          <Select allowClear placeholder={t('security.grade')} style={{ width: 130 }} value={q.grade} onChange={(v) => set({ grade: v })} options={EVENT_GRADES.map((g) => ({ value: g, label: t(`security.grades.${g}`) }))} />
+        </Space>
+      }
+      extra={
+        <Space>
+          {canReport && <Button data-testid="security-event-new" type="primary" icon={<PlusOutlined />} onClick={() => setCreating(true)}>{t('security.reportEvent')}</Button>}
+          <Button icon={<ReloadOutlined />} onClick={() => void list.refetch()}>{t('security.refresh')}</Button>
+        </Space>
+      }
+    >
+      <Table<SecurityEvent>
+        data-testid="security-events"
+        rowKey="id"
+        size="small"
+        loading={list.isLoading}
+        dataSource={list.data?.items ?? []}
+        onRow={(r) => ({ onClick: () => setOpenId(r.id), style: { cursor: 'pointer' } })}
+        pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('security.total', { n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
+        scroll={{ x: 1200 }}
+        columns={[
+          { title: t('security.eventNo'), dataIndex: 'eventNo', width: 170 },
+          { title: t('security.grade'), dataIndex: 'grade', width: 90, render: (g: string) => <Tag color={GRADE_COLOR[g]}>{t(`security.grades.${g}`)}</Tag> },
+          { title: t('security.category'), dataIndex: 'category', width: 130, render: (c: string) => t(`security.categories.${c}`) },
+          { title: t('security.eventTitle'), dataIndex: 'title', ellipsis: true },
+          { title: t('security.provider'), dataIndex: 'providerName', width: 160, render: (v: string | null) => v ?? '—' },
+          { title: t('security.unit'), dataIndex: 'unitName', width: 160, render: (v: string | null) => v ?? '—' },
+          { title: t('security.status'), dataIndex: 'status', width: 90, render: (s: string) => <Tag color={EVENT_STATUS_COLOR[s]}>{t(`security.eventStatuses.${s}`)}</Tag> },
+          { title: t('security.occurredAt'), dataIndex: 'occurredAt', width: 160, render: (d: string) => fmtTime(d) },
+        ]}
+      />
+      <EventDrawer id={openId} onClose={() => setOpenId(null)} />
+      <NewEventModal open={creating} onClose={() => setCreating(false)} onCreated={(id) => { setCreating(false); setOpenId(id); }} />
+    </Card>
+  );
+}
+
+function NewEventModal({ open, onClose, onCreated }: { open: boolean; onClose: () => void; onCreated: (id: string) => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const [form] = Form.useForm<{ title: string; grade: (typeof EVENT_GRADES)[number]; category: (typeof EVENT_CATEGORIES)[number]; occurredAt: Dayjs; nodeId?: string; description?: string }>();
+  const nodes = useQuery({ queryKey: securityKeys.nodes, queryFn: securityApi.nodes, enabled: open });
+  const create = useMutation({
+    mutationFn: async () => {
+      const v = await form.validateFields();
+      const node = nodes.data?.find((n) => n.id === v.nodeId);
+      return securityApi.createEvent({ title: v.title, grade: v.grade, category: v.category, occurredAt: v.occurredAt.toISOString(), nodeId: v.nodeId ?? null, providerId: node?.provider?.id ?? null, description: v.description ?? null });
+    },
+    onSuccess: (e) => {
+      form.resetFields();
+      void message.success(t('security.eventReported', { no: e.eventNo }));
+      void qc.invalidateQueries({ queryKey: securityKeys.all });
+      onCreated(e.id);
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  return (
+    <Modal open={open} title={t('security.reportEvent')} onCancel={onClose} onOk={() => create.mutate()} confirmLoading={create.isPending} okText={t('security.report')} destroyOnHidden>
+      <Typography.Paragraph type="secondary">{t('security.reportHint')}</Typography.Paragraph>
+      <Form form={form} layout="vertical" initialValues={{ grade: 'IV', category: 'attack', occurredAt: dayjs() }}>
+        <Form.Item name="title" label={t('security.eventTitle')} rules={[{ required: true, max: 200 }]}><Input data-testid="security-event-title" /></Form.Item>
+        <Space>
+          <Form.Item name="grade" label={t('security.grade')} rules={[{ required: true }]}><Select style={{ width: 140 }} options={EVENT_GRADES.map((g) => ({ value: g, label: t(`security.grades.${g}`) }))} /></Form.Item>
+          <Form.Item name="category" label={t('security.category')} rules={[{ required: true }]}><Select style={{ width: 180 }} options={EVENT_CATEGORIES.map((c) => ({ value: c, label: t(`security.categories.${c}`) }))} /></Form.Item>
+          <Form.Item name="occurredAt" label={t('security.occurredAt')} rules={[{ required: true }]}><DatePicker showTime disabledDate={(d) => d.isAfter(dayjs())} /></Form.Item>
+        </Space>
+        <Form.Item name="nodeId" label={t('security.node')}><Select allowClear options={(nodes.data ?? []).map((n) => ({ value: n.id, label: `${n.name}${n.provider ? `（${n.provider.name}）` : ''}` }))} /></Form.Item>
+        <Form.Item name="description" label={t('security.description')} rules={[{ max: 4000 }]}><Input.TextArea rows={3} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
+function EventDrawer({ id, onClose }: { id: string | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const [text, setText] = useState('');
+  const detail = useQuery({ queryKey: securityKeys.event(id ?? ''), queryFn: () => securityApi.event(id!), enabled: id !== null });
+  const act = useMutation({
+    mutationFn: (kind: 'note' | 'tracing' | 'evidence' | 'close') => (kind === 'close' ? securityApi.closeEvent(id!, text) : securityApi.addEventEntry(id!, kind, text)),
+    onSuccess: () => {
+      setText('');
+      void message.success(t('security.done'));
+      void qc.invalidateQueries({ queryKey: securityKeys.all });
+    },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const e = detail.data;
+  return (
+    <Drawer open={id !== null} onClose={onClose} width={720} title={e ? `${e.eventNo} ${e.title}` : t('security.event')} data-testid="security-event-drawer"
+      extra={e && <Button icon={<FilePdfOutlined />} onClick={() => void securityApi.eventReportPdf(e.id, e.eventNo).catch((err: unknown) => void message.error(errorText(err)))}>{t('security.reportPdf')}</Button>}>
+      {e && (
+        <Space direction="vertical" style={{ width: '100%' }} size="middle">
+          <Descriptions size="small" column={2} bordered>
+            <Descriptions.Item label={t('security.grade')}><Tag color={GRADE_COLOR[e.grade]}>{t(`security.grades.${e.grade}`)}</Tag></Descriptions.Item>
+            <Descriptions.Item label={t('security.status')}><Tag data-testid="security-event-status" color={EVENT_STATUS_COLOR[e.status]}>{t(`security.eventStatuses.${e.status}`)}</Tag></Descriptions.Item>
+            <Descriptions.Item label={t('security.category')}>{t(`security.categories.${e.category}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('security.eventSource')}>{t(`security.eventSources.${e.source}`)}</Descriptions.Item>
+            <Descriptions.Item label={t('security.provider')}>{e.providerName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('security.unit')}>{e.unitName ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('security.occurredAt')}>{fmtTime(e.occurredAt)}</Descriptions.Item>
+            <Descriptions.Item label={t('security.reportedAt')}>{e.reportedAt ? fmtTime(e.reportedAt) : '—'}</Descriptions.Item>
+            {e.description && <Descriptions.Item label={t('security.description')} span={2}>{e.description}</Descriptions.Item>}
+            {e.tracingNote && <Descriptions.Item label={t('security.tracing')} span={2}><span style={{ whiteSpace: 'pre-wrap' }}>{e.tracingNote}</span></Descriptions.Item>}
+            {e.handlingReport && <Descriptions.Item label={t('security.handlingReport')} span={2}>{e.handlingReport}</Descriptions.Item>}
+            {e.ticketId && <Descriptions.Item label={t('security.ticket')} span={2}><a href={`/tickets?id=${e.ticketId}`}>{e.ticketId.slice(0, 8)}</a></Descriptions.Item>}
+          </Descriptions>
+          {e.abilities.note && (
+            <Card size="small" title={t('security.handle')}>
+              <Space direction="vertical" style={{ width: '100%' }}>
+                <Input.TextArea data-testid="security-event-text" rows={3} value={text} onChange={(x) => setText(x.target.value)} placeholder={t('security.eventTextPlaceholder')} maxLength={8000} />
+                <Space wrap>
+                  <Button disabled={!text} loading={act.isPending} onClick={() => act.mutate('note')}>{t('security.addNote')}</Button>
+                  <Button disabled={!text} loading={act.isPending} onClick={() => act.mutate('tracing')}>{t('security.addTracing')}</Button>
+                  <Button disabled={!text} loading={act.isPending} onClick={() => act.mutate('evidence')}>{t('security.addEvidence')}</Button>
+                  {e.abilities.close && <Button data-testid="security-event-close" type="primary" disabled={!text} loading={act.isPending} onClick={() => act.mutate('close')}>{t('security.closeWithReport')}</Button>}
+                </Space>
+              </Space>
+            </Card>
+          )}
+          <Card size="small" title={t('security.timeline')}>
+            <Timeline items={e.entries.map((x) => ({ children: <span>{fmtTime(x.at)} · {t(`security.entryKinds.${x.kind}`)}{x.actor ? ` · ${x.actor}` : ''} · {x.text}</span> }))} />
+          </Card>
+        </Space>
+      )}
+    </Drawer>
+  );
+}
+
+/** 安全检查与渗透测试: plans and records with the year's obligations (12 scans, 4 pentests each of ≥ 2 providers). */
+export function ChecksTab({ manage }: { manage: boolean }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const qc = useQueryClient();
+  const [year, setYear] = useState<Dayjs>(dayjs());
+  const y = year.year();
+  const [planning, setPlanning] = useState(false);
+  const [recording, setRecording] = useState<SecurityCheck | null>(null);
+  const checks = useQuery({ queryKey: securityKeys.checks(y), queryFn: () => securityApi.checks(y) });
+  const counters = useQuery({ queryKey: securityKeys.counters(y), queryFn: () => securityApi.counters(y) });
+  const nodes = useQuery({ queryKey: securityKeys.nodes, queryFn: securityApi.nodes });
+  const providerName = new Map((nodes.data ?? []).flatMap((n) => (n.provider ? [[n.provider.id, n.provider.name] as const] : [])));
+  const providerOptions = [...providerName].map(([value, label]) => ({ value, label }));
+  const [planForm] = Form.useForm<{ kind: (typeof CHECK_KINDS)[number]; title: string; plannedDate: Dayjs; providerIds: string[] }>();
+  const [recordForm] = Form.useForm<{ doneDate: Dayjs; resultSummary: string; findingsCount: number }>();
+  const done = () => {
+    void message.success(t('security.done'));
+    void qc.invalidateQueries({ queryKey: securityKeys.all });
+  };
+  const plan = useMutation({
+    mutationFn: async () => {
+      const v = await planForm.validateFields();
+      return securityApi.planCheck({ kind: v.kind, title: v.title, plannedDate: v.plannedDate.format('YYYY-MM-DD'), providerIds: v.providerIds });
+    },
+    onSuccess: () => { setPlanning(false); planForm.resetFields(); done(); },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const record = useMutation({
+    mutationFn: async () => {
+      const v = await recordForm.validateFields();
+      return securityApi.recordCheck(recording!.id, { doneDate: v.doneDate.format('YYYY-MM-DD'), resultSummary: v.resultSummary, findingsCount: v.findingsCount });
+    },
+    onSuccess: () => { setRecording(null); recordForm.resetFields(); done(); },
+    onError: (e) => void message.error(errorText(e)),
+  });
+  const c = counters.data;
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={<DatePicker picker="year" allowClear={false} value={year} onChange={(v) => v && setYear(v)} />}
+        extra={manage && <Button data-testid="security-check-new" type="primary" icon={<PlusOutlined />} onClick={() => setPlanning(true)}>{t('security.planCheck')}</Button>}>
+        <Typography.Paragraph type="secondary">{t('security.checksHint')}</Typography.Paragraph>
+        <Space size={48} wrap data-testid="security-check-counters">
+          <Space direction="vertical">
+            <Statistic title={t('security.scansDone')} value={c ? `${c.scans.done} / ${c.scans.required}` : '—'} loading={counters.isLoading} />
+            {c && <Progress percent={Math.min(100, Math.round((c.scans.done / c.scans.required) * 100))} size="small" style={{ width: 200 }} />}
+            {c && c.scans.monthsWithout.length > 0 && <Typography.Text type="danger">{t('security.monthsWithout', { list: c.scans.monthsWithout.join('、') })}</Typography.Text>}
+          </Space>
+          <Space direction="vertical">
+            <Statistic title={t('security.pentestsDone')} value={c ? `${c.pentests.done} / ${c.pentests.required}` : '—'} loading={counters.isLoading} />
+            {c && <Progress percent={Math.min(100, Math.round((c.pentests.done / c.pentests.required) * 100))} size="small" style={{ width: 200 }} />}
+            {c && c.pentests.quartersWithout.length > 0 && <Typography.Text type="danger">{t('security.quartersWithout', { list: c.pentests.quartersWithout.map((q) => `Q${q}`).join('、') })}</Typography.Text>}
+          </Space>
+        </Space>
+        {c && (
+          <Table size="small" rowKey="kind" pagination={false} style={{ marginTop: 16 }} dataSource={c.byKind}
+            columns={[
+              { title: t('security.checkKind'), dataIndex: 'kind', render: (k: string) => t(`security.checkKinds.${k}`) },
+              { title: t('security.planned'), dataIndex: 'planned', width: 100, align: 'right' },
+              { title: t('security.doneCount'), dataIndex: 'done', width: 100, align: 'right' },
+            ]} />
+        )}
+      </Card>
+      <Card size="small" title={t('security.checkList')}>
+        <Table<SecurityCheck> data-testid="security-checks" size="small" rowKey="id" loading={checks.isLoading} dataSource={checks.data ?? []} pagination={{ pageSize: 20 }}
+          columns={[
+            { title: t('security.plannedDate'), dataIndex: 'plannedDate', width: 110, render: (d: string, r) => <Typography.Text type={r.overdue ? 'danger' : undefined}>{d}</Typography.Text> },
+            { title: t('security.checkKind'), dataIndex: 'kind', width: 150, render: (k: string) => t(`security.checkKinds.${k}`) },
+            { title: t('security.eventTitle'), dataIndex: 'title', ellipsis: true },
+            { title: t('security.providers'), dataIndex: 'providerIds', render: (ids: string[]) => ids.map((i) => providerName.get(i) ?? i.slice(0, 8)).join('、') },
+            { title: t('security.status'), dataIndex: 'status', width: 90, render: (s: string) => <Tag color={s === 'done' ? 'green' : s === 'planned' ? 'blue' : 'default'}>{t(`security.checkStatuses.${s}`)}</Tag> },
+            { title: t('security.doneDate'), dataIndex: 'doneDate', width: 110, render: (d: string | null) => d ?? '—' },
+            { title: t('security.resultFindings'), dataIndex: 'findingsCount', width: 80, render: (n: number | null) => n ?? '—' },
+            ...(manage ? [{ title: '', key: 'act', width: 90, render: (_: unknown, r: SecurityCheck) => r.status === 'planned' && <Button size="small" onClick={() => setRecording(r)}>{t('security.recordCheck')}</Button> }] : []),
+          ]} />
+      </Card>
+      <Modal open={planning} title={t('security.planCheck')} onCancel={() => setPlanning(false)} onOk={() => plan.mutate()} confirmLoading={plan.isPending} destroyOnHidden>
+        <Form form={planForm} layout="vertical" initialValues={{ kind: 'vuln_scan', plannedDate: dayjs() }}>
+          <Form.Item name="kind" label={t('security.checkKind')} rules={[{ required: true }]}><Select options={CHECK_KINDS.map((k) => ({ value: k, label: t(`security.checkKinds.${k}`) }))} /></Form.Item>
+          <Form.Item name="title" label={t('security.eventTitle')} rules={[{ required: true, max: 200 }]}><Input /></Form.Item>
+          <Form.Item name="plannedDate" label={t('security.plannedDate')} rules={[{ required: true }]}><DatePicker /></Form.Item>
+          <Form.Item name="providerIds" label={t('security.providers')} extra={t('security.pentestRule')} rules={[{ required: true, type: 'array', min: 1 }]}><Select mode="multiple" options={providerOptions} /></Form.Item>
+        </Form>
+      </Modal>
+      <Modal open={recording !== null} title={`${t('security.recordCheck')}：${recording?.title ?? ''}`} onCancel={() => setRecording(null)} onOk={() => record.mutate()} confirmLoading={record.isPending} destroyOnHidden>
+        <Form form={recordForm} layout="vertical" initialValues={{ doneDate: dayjs(), findingsCount: 0 }}>
+          <Form.Item name="doneDate" label={t('security.doneDate')} rules={[{ required: true }]}><DatePicker disabledDate={(d) => d.isAfter(dayjs())} /></Form.Item>
+          <Form.Item name="findingsCount" label={t('security.resultFindings')} rules={[{ required: true }]}><InputNumber min={0} max={1000000} /></Form.Item>
+          <Form.Item name="resultSummary" label={t('security.resultSummary')} rules={[{ required: true, max: 8000 }]}><Input.TextArea rows={4} /></Form.Item>
+        </Form>
+      </Modal>
+    </Space>
+  );
+}
