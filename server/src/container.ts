@@ -23,7 +23,7 @@ import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from 
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
-import { SecurityOversightService, SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { PatchComplianceService, SecurityOversightService, SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -81,6 +81,7 @@ export interface Container {
   /** Security supervision (安全监管): vulnerability findings, rectification, notices, risk acceptance. */
   security: SecurityService;
   securityOversight: SecurityOversightService;
+  securityPatches: PatchComplianceService;
   /** 接入凭证 of cloud providers; verifies signed data-interface requests. */
   credentials: ProviderCredentialService;
   /** Trigger mode (触发器): major changes and alarms pushed by providers. */
@@ -168,7 +169,8 @@ export function createContainer(deps: PlatformDeps): Container {
   const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
   const securityOversight = new SecurityOversightService(deps.db, security, notifications, deps.logger);
   securityOversight.setDocuments(documents);
-  registerSecurityJobs(deps.jobs, security, securityOversight);
+  const securityPatches = new PatchComplianceService(deps.db, inventory);
+  registerSecurityJobs(deps.jobs, security, securityOversight, securityPatches);
   pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
@@ -207,6 +209,7 @@ export function createContainer(deps: PlatformDeps): Container {
     billing,
     security,
     securityOversight,
+    securityPatches,
     credentials,
     providerEvents,
     queryPoller,
@@ -247,7 +250,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerInventoryRoutes(app, inventory),
       (app) => registerContractRoutes(app, contracts),
       (app) => registerBillingRoutes(app, billing),
-      (app) => registerSecurityRoutes(app, security, securityOversight),
+      (app) => registerSecurityRoutes(app, { security, oversight: securityOversight, patches: securityPatches }),
       (app) => registerCredentialRoutes(app, credentials),
       (app) => registerProviderInterfaceRoutes(app, { credentials, events: providerEvents, poller: queryPoller }),
       (app) => registerCodeTableRoutes(app, codeTables),

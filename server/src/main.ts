@@ -11,7 +11,7 @@ import { createAdminAccount } from './modules/access/index.js';
 import { AuditService, verifyAuditChain } from './modules/audit/index.js';
 import { prepareIngestPartitions } from './modules/ingestion/index.js';
 import { loadDemoBilling } from './modules/billing/index.js';
-import { loadSecurityDemo } from './modules/security/index.js';
+import { loadSecurityDemo, loadSecurityOversightDemo } from './modules/security/index.js';
 import { createDatabase } from './platform/db/database.js';
 import { systemContext } from './platform/context.js';
 import { platformSigningKeys, verifySignatureFile } from './modules/documents/index.js';
@@ -69,6 +69,7 @@ program
           // Two months of metering and bills from the inventory the backfill built (then the daily and monthly jobs).
           await loadDemoBilling(container.billing);
           await loadSecurityDemo(container.security, container.inventory, logger);
+          await loadSecurityOversightDemo(container.securityOversight, container.securityPatches, container.directory, logger);
           for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
             await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
           }

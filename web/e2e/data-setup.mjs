@@ -96,6 +96,9 @@ export async function setupDataInterface({ platform, api, data }) {
   // 4. The provider's administrator issues an ingestion credential (token + signing secret, shown once).
   const csp = platform.api();
   await csp.signIn(accounts.provideradmin.username, accounts.provideradmin.password, accounts.provideradmin.newPassword);
+  // The administrator enrolled a second factor on that sign-in: a browser sign-in later (signInAgain) needs it.
+  accounts.provideradmin.totpSecret = csp.totpSecret;
+  accounts.provideradmin.usedSteps = csp.usedSteps;
   const issued = await csp.request('POST', '/api/ingest/credentials', { name: 'E2E 推送' });
   const credential = { token: issued.token, signingSecret: issued.signingSecret };
   if (!/^zyi_/.test(credential.token ?? '') || !credential.signingSecret) throw new Error(`credential issue answered ${JSON.stringify(issued)}`);

@@ -4,7 +4,7 @@ import { systemContext } from '../../platform/context.js';
 import { createLogger } from '../../platform/logger.js';
 import { createScratchDatabase, createTestApp, type TestApp } from '../../test/harness.js';
 import { createOrg } from '../../test/fixtures.js';
-import { loadSecurityDemo } from './index.js';
+import { loadSecurityDemo, loadSecurityOversightDemo } from './index.js';
 
 let scratch: { url: string; drop(): Promise<void> };
 let t: TestApp;
@@ -45,4 +45,22 @@ it('the demo register has overdue findings, notices, replies, verified fixes and
   expect((await owner.query(`select count(*)::int as n from sd_tickets where source = 'vulnerability'`)).rows[0].n).toBeGreaterThan(0);
   await loadSecurityDemo(t.container.security, t.container.inventory, logger);
   expect(await counts()).toEqual(first);
+});
+
+it('the demo has a closed and an open security event, this year\'s scans with one month missing, and pentests; loaded once', async () => {
+  const provB = await createOrg(t, { kind: 'cloud_provider', name: '演示安全服务商乙' });
+  await t.container.directory.ensureCloudNode(systemContext(), { code: 'DEMO-SEC-B', name: '演示节点乙', cloudType: 'service', providerOrgId: provB.id });
+  const logger = createLogger('silent');
+  await loadSecurityOversightDemo(t.container.securityOversight, t.container.securityPatches, t.container.directory, logger);
+  const events = (await owner.query(`select status from security_events where title like '【演示】%' order by occurred_at`)).rows.map((r) => r.status);
+  expect(events).toEqual(['closed', 'handling']);
+  const year = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 4));
+  const month = Number(new Date(Date.now() + 8 * 3_600_000).toISOString().slice(5, 7));
+  const counters = await t.container.securityOversight.checkCounters(systemContext(), year);
+  // Every past month planned, one of them (two months ago) not done; the current month has not been scanned yet.
+  expect(counters.byKind.find((k) => k.kind === 'vuln_scan')).toMatchObject({ planned: month - 1, done: Math.max(0, month - 2) });
+  if (month > 2) expect(counters.scans.monthsWithout).toContain(`${year}-${String(month - 2).padStart(2, '0')}`);
+  expect(counters.pentests.required).toBe(4);
+  await loadSecurityOversightDemo(t.container.securityOversight, t.container.securityPatches, t.container.directory, logger);
+  expect((await owner.query(`select count(*)::int as n from security_events where title like '【演示】%'`)).rows[0].n).toBe(2);
 });

@@ -1,7 +1,10 @@
 import { systemContext } from '../../platform/context.js';
 import type { Logger } from '../../platform/logger.js';
 import type { InventoryService } from '../inventory/index.js';
+import type { DirectoryService } from '../directory/index.js';
 import type { SecurityService } from './security.service.js';
+import type { SecurityOversightService } from './security.oversight.js';
+import type { PatchComplianceService } from './security.patches.js';
 
 const WEAKNESSES = [
   { oid: '1.3.6.1.4.1.25623.1.0.108021', name: 'OpenSSH 用户枚举漏洞', port: '22/tcp', threat: 'Medium', cve: 'CVE-2018-15473' },
@@ -61,5 +64,53 @@ export async function loadSecurityDemo(security: SecurityService, inventory: Inv
   } catch (e) {
     if ((e as { code?: string }).code === 'security.duplicate_report') return;
     logger.warn({ err: e }, 'demo: security scans not loaded');
+  }
+}
+
+/**
+ * The demo city's security events, checks and patch compliance: the pushed 安全补丁安装数据 imported; a closed and an
+ * open security event of the first provider; this year's monthly scans recorded for every past month but one (the
+ * counter shows it as missing) and a penetration test per past quarter but the last, each covering two providers.
+ * Loaded once (nothing is done when the demo's events are there already).
+ */
+export async function loadSecurityOversightDemo(
+  oversight: SecurityOversightService,
+  patches: PatchComplianceService,
+  directory: DirectoryService,
+  logger: Logger,
+): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  try {
+    await patches.importPending();
+    if ((await oversight.listEvents(ctx, { pageSize: 200 })).items.some((e) => e.title.startsWith('【演示】'))) return;
+    const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider);
+    const providers = [...new Map(nodes.map((n) => [n.provider!.id, n])).values()];
+    const first = providers[0];
+    if (!first) return;
+    const day = 86_400_000;
+    const now = Date.now();
+    const closed = await oversight.createEvent(ctx, { title: '【演示】门户网站遭受 SQL 注入攻击', grade: 'IV', category: 'attack', occurredAt: new Date(now - 12 * day).toISOString(), providerId: first.provider!.id, nodeId: first.id, description: 'WAF 告警显示大量注入尝试' });
+    await oversight.addEventEntry(ctx, closed.id, { kind: 'tracing', text: '攻击源 198.51.100.23，已确认为扫描器行为，未造成数据泄露' });
+    await oversight.closeEvent(ctx, closed.id, '已封禁攻击源地址，修补参数过滤，复测无注入点。');
+    const open = await oversight.createEvent(ctx, { title: '【演示】云主机感染挖矿程序', grade: 'III', category: 'malware', occurredAt: new Date(now - 2 * day).toISOString(), providerId: first.provider!.id, nodeId: first.id, description: 'CPU 持续满载，发现可疑进程' });
+    await oversight.addEventEntry(ctx, open.id, { kind: 'note', text: '已隔离主机，正在排查入侵路径' });
+
+    const today = new Date(now + 8 * 3_600_000).toISOString().slice(0, 10);
+    const year = Number(today.slice(0, 4));
+    const month = Number(today.slice(5, 7));
+    const ids = providers.map((p) => p.provider!.id);
+    for (let m = 1; m < month; m++) {
+      const d = `${year}-${String(m).padStart(2, '0')}-10`;
+      const check = await oversight.planCheck(ctx, { kind: 'vuln_scan', title: `${m} 月漏洞扫描`, plannedDate: d, providerIds: ids });
+      if (m !== month - 2) await oversight.recordCheck(ctx, check.id, { doneDate: d, resultSummary: '已出具扫描报告，发现的漏洞已通报', findingsCount: 3 + (m % 4) });
+    }
+    const quarter = Math.floor((month - 1) / 3) + 1;
+    for (let q = 1; q <= quarter && ids.length >= 2; q++) {
+      const d = `${year}-${String((q - 1) * 3 + 2).padStart(2, '0')}-20`;
+      const check = await oversight.planCheck(ctx, { kind: 'pentest', title: `第 ${q} 季度渗透测试`, plannedDate: d, providerIds: [ids[(q - 1) % ids.length]!, ids[q % ids.length]!] });
+      if (q < quarter - 1 && d < today) await oversight.recordCheck(ctx, check.id, { doneDate: d, resultSummary: '发现 1 个高危、2 个中危，已下发安全隐患通知单', findingsCount: 3 });
+    }
+  } catch (e) {
+    logger.warn({ err: e }, 'demo: security events and checks not loaded');
   }
 }

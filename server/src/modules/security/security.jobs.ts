@@ -2,6 +2,9 @@ import type { JobQueue } from '../../platform/jobs/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import type { SecurityService } from './security.service.js';
 import type { SecurityOversightService } from './security.oversight.js';
+import type { PatchComplianceService } from './security.patches.js';
+
+export const SECURITY_PATCHES_JOB = 'security.patches';
 
 export const SECURITY_IMPORT_JOB = 'security.import';
 
@@ -11,8 +14,9 @@ export const SECURITY_IMPORT_JOB = 'security.import';
  * `security.expire`: daily at 00:20 Asia/Shanghai, expired risk acceptances return to open.
  * `security.attack_events`: every 10 minutes, a system attacked at or above the threshold within the last hour gets a
  * security event (once while it is open).
+ * `security.patches`: imports the stored 安全补丁安装数据 batches after its cursor; every 10 minutes and on push.
  */
-export function registerSecurityJobs(jobs: JobQueue, service: SecurityService, oversight: SecurityOversightService): void {
+export function registerSecurityJobs(jobs: JobQueue, service: SecurityService, oversight: SecurityOversightService, patches: PatchComplianceService): void {
   jobs.register(SECURITY_IMPORT_JOB, async () => {
     await service.importPending();
   }, '*/5 * * * *');
@@ -22,12 +26,19 @@ export function registerSecurityJobs(jobs: JobQueue, service: SecurityService, o
   jobs.register('security.attack_events', async () => {
     await oversight.openEventsFromAttacks();
   }, '*/10 * * * *');
+  jobs.register(SECURITY_PATCHES_JOB, async () => {
+    await patches.importPending();
+  }, '*/10 * * * *');
 }
 
-/** A listener for PushWriter.onStored: a stored 安全漏洞扫描数据 batch enqueues the import (a wake-up, the cursor decides). */
+/**
+ * A listener for PushWriter.onStored: a stored 安全漏洞扫描数据 or 安全补丁安装数据 batch enqueues its import (a wake-up,
+ * the cursor decides).
+ */
 export function wakeOnPush(jobs: JobQueue, logger: Logger): (batch: { table: string }) => void {
   return (batch) => {
-    if (batch.table !== 'vulnerabilityScan') return;
-    jobs.send(SECURITY_IMPORT_JOB, {}).catch((e: unknown) => logger.warn({ err: e }, 'security: could not enqueue the import'));
+    const job = batch.table === 'vulnerabilityScan' ? SECURITY_IMPORT_JOB : batch.table === 'patchInstallation' ? SECURITY_PATCHES_JOB : null;
+    if (!job) return;
+    jobs.send(job, {}).catch((e: unknown) => logger.warn({ err: e, job }, 'security: could not enqueue the import'));
   };
 }

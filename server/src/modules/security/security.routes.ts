@@ -30,14 +30,19 @@ import {
   newEventSchema,
   recordCheckSchema,
   yearQuerySchema,
+  patchComplianceSchema,
+  patchListQuerySchema,
+  patchListSchema,
 } from './security.schemas.js';
 import type { SecurityService } from './security.service.js';
 import type { SecurityOversightService } from './security.oversight.js';
+import type { PatchComplianceService } from './security.patches.js';
 import { sendDocument } from '../documents/index.js';
 
 const tags = ['security'];
 
-export async function registerSecurityRoutes(app: App, service: SecurityService, oversight: SecurityOversightService): Promise<void> {
+export async function registerSecurityRoutes(app: App, services: { security: SecurityService; oversight: SecurityOversightService; patches: PatchComplianceService }): Promise<void> {
+  const { security: service, oversight, patches } = services;
   app.get(
     '/api/security/findings',
     { config: { permission: 'security:read' }, schema: { tags, summary: 'Vulnerability findings the caller may see (own nodes for a provider, own systems for a unit), most severe first', querystring: findingListQuerySchema, response: { 200: findingListSchema } } },
@@ -161,6 +166,18 @@ export async function registerSecurityRoutes(app: App, service: SecurityService,
     '/api/security/checks/counters',
     { config: { permission: 'security:read' }, schema: { tags, summary: "The year's obligations: scans (12) and pentests (4) done vs required, per kind and provider, what is due", querystring: yearQuerySchema.pick({ year: true }), response: { 200: checkCountersSchema } } },
     async (request) => oversight.checkCounters(request.ctx, request.query.year),
+  );
+
+  // ---- patch compliance (补丁合规) ----
+  app.get(
+    '/api/security/patches/compliance',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Patch compliance per provider from the pushed 安全补丁安装数据 (installed within windowDays natural days of release)', querystring: z.strictObject({ windowDays: z.coerce.number().int().min(1).max(365).optional() }), response: { 200: z.object({ windowDays: z.number(), items: z.array(patchComplianceSchema) }) } } },
+    async (request) => ({ windowDays: request.query.windowDays ?? 30, items: await patches.compliance(request.ctx, request.query) }),
+  );
+  app.get(
+    '/api/security/patches',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Host × patch records, missing (most overdue) first', querystring: patchListQuerySchema, response: { 200: patchListSchema } } },
+    async (request) => patches.list(request.ctx, request.query),
   );
 
   // An uploaded report is the request body (any content type); its format and name are query parameters.

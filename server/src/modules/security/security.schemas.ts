@@ -178,3 +178,27 @@ export const checkCountersSchema = z.object({
   providers: z.array(z.object({ providerId: z.string(), scanMonths: z.number(), pentests: z.number() })),
   nextDue: z.array(z.object({ kind: checkKindSchema, title: z.string(), plannedDate: z.string() })),
 });
+
+// ---- patch compliance (PatchComplianceService) -------------------------------------------------------------------------
+
+export const patchStatusSchema = z.enum(['on_time', 'late', 'missing', 'pending', 'unknown']);
+export const patchComplianceSchema = z.object({
+  providerId: z.string(), providerName: z.string().nullable(), hosts: z.number(), patches: z.number(), onTime: z.number(), late: z.number(), missing: z.number(), pending: z.number(), unknown: z.number(),
+  complianceRate: z.string().nullable().describe('on time / (on time + late + missing), 4 decimals; null when nothing fell due'),
+});
+export const patchListQuerySchema = z.strictObject({
+  status: patchStatusSchema.optional(),
+  providerId: uuid.optional(),
+  keyword: z.string().min(1).max(100).optional(),
+  windowDays: z.coerce.number().int().min(1).max(365).optional(),
+  page: z.coerce.number().int().min(1).max(100000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+});
+export const patchListSchema = z.object({
+  items: z.array(z.object({
+    id: z.string(), providerId: z.string(), providerName: z.string().nullable(), cloudHostId: z.string(), resourceId: z.string().nullable(), systemName: z.string().nullable(), unitName: z.string().nullable(),
+    patchName: z.string(), patchType: z.string().nullable(), releasedText: z.string().nullable(), releasedOn: z.string().nullable(), installedText: z.string().nullable(), installedOn: z.string().nullable(),
+    status: patchStatusSchema, daysOverdue: z.number(), lastReportedAt: z.string(),
+  })),
+  total: z.number(), page: z.number(), pageSize: z.number(),
+});

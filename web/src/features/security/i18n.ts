@@ -1,7 +1,7 @@
 /** Texts of this feature: merged into the translation resources under `security` (and `errors` for error codes). */
 export const zh = {
   security: {
-    tabs: { findings: '漏洞与整改', scans: '扫描导入', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
+    tabs: { findings: '漏洞与整改', scans: '扫描导入', patches: '补丁合规', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
     attacksHint: '服务商推送的安全攻击监测数据，按接收月份统计。', attacksMonth: '本月攻击次数', attacksPrev: '上月攻击次数', topNames: '攻击类型 Top 10', topSystems: '被攻击信息系统 Top 10', topHosts: '被攻击云主机 Top 10', item: '项目', count: '次数',
     all: '全部', refresh: '刷新', total: '共 {{n}} 项', done: '已办理',
     severity: '风险等级', severities: { critical: '紧急', high: '高危', medium: '中危', low: '低危' },
@@ -18,6 +18,9 @@ export const zh = {
     resultFindings: '漏洞数', resultNew: '新发现', resultClosed: '验证修复', resultReopened: '重新打开', unmatchedList: '未匹配到资源清单主机的地址：{{list}}',
     row: '行', field: '字段', value: '值', message: '说明',
     scanList: '扫描记录', scannedAt: '扫描时间', source: '来源', fileName: '文件',
+    patchWindow: '安装时限', naturalDays: '自然日', patchHint: '按服务商推送的安全补丁安装数据，补丁发布后在时限内安装为及时；超过时限未安装为缺失。发布时间无法识别为日期的列为“无法判断”，不计入合规。', nothingDue: '无到期补丁',
+    hosts: '主机数', patchCount: '补丁数', complianceRate: '合规率', patchStatuses: { onTime: '及时安装', late: '逾期安装', missing: '缺失', pending: '时限内待装', unknown: '无法判断' },
+    patchKeyword: '主机、补丁名称', patchName: '补丁名称', patchType: '补丁类型', released: '发布时间', installed: '安装时间', daysOverdue: '超期天数',
     noticePdf: '安全隐患通知单（PDF）', grade: '事件级别', grades: { I: 'Ⅰ级 特别重大', II: 'Ⅱ级 重大', III: 'Ⅲ级 较大', IV: 'Ⅳ级 一般' }, category: '事件类别',
     categories: { malware: '有害程序事件', attack: '网络攻击事件', data: '信息破坏事件', content: '信息内容安全事件', device: '设备设施故障', disaster: '灾害性事件', other: '其他事件' },
     eventStatuses: { open: '待处置', handling: '处置中', closed: '已关闭' }, eventSources: { manual: '人工上报', attack_threshold: '攻击阈值自动生成' }, eventSource: '来源',
@@ -38,13 +41,13 @@ export const zh = {
     'security.node_not_found': '云节点不存在', 'security.node_provider_mismatch': '该云节点不属于所选服务商', 'security.invalid_month': '月份格式应为 YYYY-MM', 'security.file_missing': '请选择报告文件',
     'security.future_time': '发生时间不能晚于现在', 'security.future_date': '完成日期不能晚于今天', 'security.foreign_provider': '只能上报本服务商的安全事件', 'security.event_closed': '事件已关闭',
     'security.pentest_providers': '渗透测试须覆盖至少 2 家服务商', 'security.unknown_provider': '所选单位不是云服务商', 'security.check_not_planned': '该检查已登记或已取消', 'security.not_notified': '尚未通报，不能生成通知单',
-    'security.event.not_found': '安全事件不存在', 'security.check.not_found': '检查计划不存在',
+    'security.event.not_found': '安全事件不存在', 'security.check.not_found': '检查计划不存在', 'security.invalid_window': '安装时限应为 1 至 365 天',
   },
 };
 
 export const en: typeof zh = {
   security: {
-    tabs: { findings: 'Findings and rectification', scans: 'Scan imports', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
+    tabs: { findings: 'Findings and rectification', scans: 'Scan imports', patches: 'Patch compliance', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
     attacksHint: 'Attack records pushed by the providers (安全攻击监测数据), by month of arrival.', attacksMonth: 'Attacks this month', attacksPrev: 'Attacks last month', topNames: 'Top 10 attack types', topSystems: 'Top 10 attacked systems', topHosts: 'Top 10 attacked hosts', item: 'Item', count: 'Count',
     all: 'All', refresh: 'Refresh', total: '{{n}} items', done: 'Done',
     severity: 'Severity', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
@@ -61,6 +64,9 @@ export const en: typeof zh = {
     resultFindings: 'Findings', resultNew: 'New', resultClosed: 'Verified fixed', resultReopened: 'Reopened', unmatchedList: 'Addresses matching no inventory host: {{list}}',
     row: 'Row', field: 'Field', value: 'Value', message: 'Message',
     scanList: 'Scans', scannedAt: 'Scanned at', source: 'Source', fileName: 'File',
+    patchWindow: 'Install within', naturalDays: 'natural days', patchHint: 'From the providers\' pushed 安全补丁安装数据: a patch installed within the window after its release is on time; not installed after it, missing. A release time that is not a date is "cannot judge" and never counted as compliant.', nothingDue: 'Nothing due',
+    hosts: 'Hosts', patchCount: 'Patches', complianceRate: 'Compliance', patchStatuses: { onTime: 'On time', late: 'Late', missing: 'Missing', pending: 'Within window', unknown: 'Cannot judge' },
+    patchKeyword: 'Host, patch name', patchName: 'Patch', patchType: 'Type', released: 'Released', installed: 'Installed', daysOverdue: 'Days overdue',
     noticePdf: 'Hazard notice (PDF)', grade: 'Grade', grades: { I: 'I Extraordinary', II: 'II Major', III: 'III Serious', IV: 'IV General' }, category: 'Category',
     categories: { malware: 'Malware', attack: 'Network attack', data: 'Information damage', content: 'Content security', device: 'Equipment failure', disaster: 'Disaster', other: 'Other' },
     eventStatuses: { open: 'Open', handling: 'Handling', closed: 'Closed' }, eventSources: { manual: 'Reported by hand', attack_threshold: 'Attack threshold' }, eventSource: 'Source',
@@ -81,6 +87,6 @@ export const en: typeof zh = {
     'security.node_not_found': 'Unknown cloud node', 'security.node_provider_mismatch': 'The node is run by another provider', 'security.invalid_month': 'The month is YYYY-MM', 'security.file_missing': 'Choose the report file',
     'security.future_time': 'The time cannot lie in the future', 'security.future_date': 'The date cannot lie in the future', 'security.foreign_provider': 'A provider reports its own events only', 'security.event_closed': 'The event is closed',
     'security.pentest_providers': 'A penetration test covers at least 2 providers', 'security.unknown_provider': 'Not a cloud provider', 'security.check_not_planned': 'The check was recorded or cancelled already', 'security.not_notified': 'Notify the provider first',
-    'security.event.not_found': 'Security event not found', 'security.check.not_found': 'Check not found',
+    'security.event.not_found': 'Security event not found', 'security.check.not_found': 'Check not found', 'security.invalid_window': 'The window is 1 to 365 days',
   },
 };

@@ -20,6 +20,10 @@ export type SecurityCheck = Json<paths['/api/security/checks']['get']['responses
 export type NewSecurityCheck = NonNullable<paths['/api/security/checks']['post']['requestBody']>['content']['application/json'];
 export type RecordSecurityCheck = NonNullable<paths['/api/security/checks/{id}/record']['post']['requestBody']>['content']['application/json'];
 export type CheckCounters = Json<paths['/api/security/checks/counters']['get']['responses'][200]>;
+export type PatchCompliance = Json<paths['/api/security/patches/compliance']['get']['responses'][200]>;
+export type PatchList = Json<paths['/api/security/patches']['get']['responses'][200]>;
+export type PatchQuery = NonNullable<paths['/api/security/patches']['get']['parameters']['query']>;
+export const PATCH_STATUS_COLOR: Record<string, string> = { missing: 'red', late: 'orange', pending: 'blue', unknown: 'default', on_time: 'green' };
 export const EVENT_GRADES = ['I', 'II', 'III', 'IV'] as const;
 export const EVENT_CATEGORIES = ['malware', 'attack', 'data', 'content', 'device', 'disaster', 'other'] as const;
 export const CHECK_KINDS = ['vuln_scan', 'pentest', 'cloud_basic', 'compliance', 'vuln_mgmt', 'routine'] as const;
@@ -42,6 +46,8 @@ export const securityKeys = {
   event: (id: string) => ['security', 'event', id] as const,
   checks: (year: number) => ['security', 'checks', year] as const,
   counters: (year: number) => ['security', 'counters', year] as const,
+  patchCompliance: (windowDays: number) => ['security', 'patch-compliance', windowDays] as const,
+  patches: (q: PatchQuery) => ['security', 'patches', q] as const,
 };
 
 const clean = <T extends Record<string, unknown>>(q: T) => Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined && v !== null && v !== '')) as T;
@@ -68,6 +74,8 @@ export const securityApi = {
   eventReportPdf: (id: string, no: string) => download(`/api/security/events/${id}/report.pdf`, `安全事件处置报告-${no}.pdf`),
   checks: async (year: number) => data(await api.GET('/api/security/checks', { params: { query: { year } } })).items,
   counters: async (year: number) => data(await api.GET('/api/security/checks/counters', { params: { query: { year } } })),
+  patchCompliance: async (windowDays: number) => data(await api.GET('/api/security/patches/compliance', { params: { query: { windowDays } } })),
+  patches: async (q: PatchQuery) => data(await api.GET('/api/security/patches', { params: { query: clean(q) } })),
   planCheck: async (body: NewSecurityCheck) => data(await api.POST('/api/security/checks', { body })),
   recordCheck: async (id: string, body: RecordSecurityCheck) => data(await api.POST('/api/security/checks/{id}/record', { ...byId(id), body })),
   /** Sends the report's bytes as the request body; format, name and node as query parameters. */

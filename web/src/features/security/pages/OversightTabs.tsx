@@ -12,6 +12,8 @@ import {
   EVENT_GRADES,
   EVENT_STATUS_COLOR,
   GRADE_COLOR,
+  PATCH_STATUS_COLOR,
+  type PatchQuery,
   securityApi,
   securityKeys,
   type EventQuery,
@@ -254,6 +256,53 @@ export function ChecksTab({ manage }: { manage: boolean }) {
           <Form.Item name="resultSummary" label={t('security.resultSummary')} rules={[{ required: true, max: 8000 }]}><Input.TextArea rows={4} /></Form.Item>
         </Form>
       </Modal>
+    </Space>
+  );
+}
+
+/** 补丁合规: per provider from the pushed 安全补丁安装数据, against a window of natural days from the release. */
+export function PatchesTab() {
+  const { t } = useTranslation();
+  const [windowDays, setWindowDays] = useState(30);
+  const [q, setQ] = useState<PatchQuery>({ page: 1, pageSize: 20 });
+  const compliance = useQuery({ queryKey: securityKeys.patchCompliance(windowDays), queryFn: () => securityApi.patchCompliance(windowDays) });
+  const query = { ...q, windowDays };
+  const list = useQuery({ queryKey: securityKeys.patches(query), queryFn: () => securityApi.patches(query) });
+  const rate = (r: string | null) => (r === null ? t('security.nothingDue') : `${(Number(r) * 100).toFixed(2)}%`);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={<Space>{t('security.patchWindow')}<InputNumber min={1} max={365} value={windowDays} onChange={(v) => v && setWindowDays(Number(v))} addonAfter={t('security.naturalDays')} /></Space>}>
+        <Typography.Paragraph type="secondary">{t('security.patchHint')}</Typography.Paragraph>
+        <Table data-testid="security-patch-compliance" size="small" rowKey="providerId" loading={compliance.isLoading} dataSource={compliance.data?.items ?? []} pagination={false}
+          columns={[
+            { title: t('security.provider'), dataIndex: 'providerName', render: (v: string | null) => v ?? '—' },
+            { title: t('security.hosts'), dataIndex: 'hosts', width: 80, align: 'right' },
+            { title: t('security.patchCount'), dataIndex: 'patches', width: 80, align: 'right' },
+            ...(['onTime', 'late', 'missing', 'pending', 'unknown'] as const).map((k) => ({ title: t(`security.patchStatuses.${k}`), dataIndex: k, width: 90, align: 'right' as const })),
+            { title: t('security.complianceRate'), dataIndex: 'complianceRate', width: 110, align: 'right', render: rate },
+          ]} />
+      </Card>
+      <Card size="small" title={
+        <Space wrap>
+          <Select allowClear placeholder={t('security.status')} style={{ width: 130 }} value={q.status} onChange={(v) => setQ((o) => ({ ...o, page: 1, status: v }))}
+            options={(['missing', 'late', 'pending', 'unknown', 'on_time'] as const).map((s) => ({ value: s, label: t(`security.patchStatuses.${s === 'on_time' ? 'onTime' : s}`) }))} />
+          <Input.Search allowClear placeholder={t('security.patchKeyword')} style={{ width: 240 }} onSearch={(v) => setQ((o) => ({ ...o, page: 1, keyword: v || undefined }))} />
+        </Space>
+      }>
+        <Table size="small" rowKey="id" loading={list.isLoading} dataSource={list.data?.items ?? []} scroll={{ x: 1200 }}
+          pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('security.total', { n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
+          columns={[
+            { title: t('security.status'), dataIndex: 'status', width: 90, render: (s: string) => <Tag color={PATCH_STATUS_COLOR[s]}>{t(`security.patchStatuses.${s === 'on_time' ? 'onTime' : s}`)}</Tag> },
+            { title: t('security.patchName'), dataIndex: 'patchName', width: 200, ellipsis: true },
+            { title: t('security.patchType'), dataIndex: 'patchType', width: 120, render: (v: string | null) => v ?? '—' },
+            { title: t('security.host'), dataIndex: 'cloudHostId', width: 160, render: (h: string, r) => (r.resourceId ? h : <Space size={4}>{h}<Tag>{t('security.unmatched')}</Tag></Space>) },
+            { title: t('security.system'), dataIndex: 'systemName', width: 150, render: (v: string | null) => v ?? '—' },
+            { title: t('security.provider'), dataIndex: 'providerName', width: 150, render: (v: string | null) => v ?? '—' },
+            { title: t('security.released'), dataIndex: 'releasedText', width: 120, render: (v: string | null) => v ?? '—' },
+            { title: t('security.installed'), dataIndex: 'installedText', width: 120, render: (v: string | null) => v ?? '—' },
+            { title: t('security.daysOverdue'), dataIndex: 'daysOverdue', width: 90, align: 'right', render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : '—') },
+          ]} />
+      </Card>
     </Space>
   );
 }
