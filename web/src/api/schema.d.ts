@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -14905,6 +14905,883 @@ export interface paths {
                                 cloudHostId: string;
                                 count: number;
                             }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/findings/{id}/notice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed 安全隐患通知单 (security hazard notice) of a notified finding, as PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security events the caller may see, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "handling" | "closed";
+                    /** @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般 */
+                    grade?: "I" | "II" | "III" | "IV";
+                    from?: string;
+                    to?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                eventNo: string;
+                                title: string;
+                                /**
+                                 * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                                 * @enum {string}
+                                 */
+                                grade: "I" | "II" | "III" | "IV";
+                                /** @enum {string} */
+                                category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                                /** @enum {string} */
+                                status: "open" | "handling" | "closed";
+                                /** @enum {string} */
+                                source: "manual" | "attack_threshold";
+                                occurredAt: string;
+                                detectedAt: string;
+                                reportedAt: string | null;
+                                providerId: string | null;
+                                providerName: string | null;
+                                nodeId: string | null;
+                                unitId: string | null;
+                                unitName: string | null;
+                                systemIds: string[];
+                                description: string | null;
+                                tracingNote: string | null;
+                                handlingReport: string | null;
+                                closedAt: string | null;
+                                ticketId: string | null;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Open a security event; the provider and the management unit are told at once (同步上报) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /**
+                         * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                         * @enum {string}
+                         */
+                        grade: "I" | "II" | "III" | "IV";
+                        /** @enum {string} */
+                        category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                        /** Format: date-time */
+                        occurredAt: string;
+                        providerId?: string | null;
+                        nodeId?: string | null;
+                        unitId?: string | null;
+                        systemIds?: string[];
+                        description?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            eventNo: string;
+                            title: string;
+                            /**
+                             * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                             * @enum {string}
+                             */
+                            grade: "I" | "II" | "III" | "IV";
+                            /** @enum {string} */
+                            category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                            /** @enum {string} */
+                            status: "open" | "handling" | "closed";
+                            /** @enum {string} */
+                            source: "manual" | "attack_threshold";
+                            occurredAt: string;
+                            detectedAt: string;
+                            reportedAt: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemIds: string[];
+                            description: string | null;
+                            tracingNote: string | null;
+                            handlingReport: string | null;
+                            closedAt: string | null;
+                            ticketId: string | null;
+                            entries: {
+                                at: string;
+                                kind: string;
+                                text: string;
+                                documentId: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                note: boolean;
+                                close: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Events of a month by grade and category */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            total: number;
+                            open: number;
+                            byGrade: {
+                                I: number;
+                                II: number;
+                                III: number;
+                                IV: number;
+                            };
+                            byCategory: {
+                                /** @enum {string} */
+                                category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                                count: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One event with its timeline and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            eventNo: string;
+                            title: string;
+                            /**
+                             * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                             * @enum {string}
+                             */
+                            grade: "I" | "II" | "III" | "IV";
+                            /** @enum {string} */
+                            category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                            /** @enum {string} */
+                            status: "open" | "handling" | "closed";
+                            /** @enum {string} */
+                            source: "manual" | "attack_threshold";
+                            occurredAt: string;
+                            detectedAt: string;
+                            reportedAt: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemIds: string[];
+                            description: string | null;
+                            tracingNote: string | null;
+                            handlingReport: string | null;
+                            closedAt: string | null;
+                            ticketId: string | null;
+                            entries: {
+                                at: string;
+                                kind: string;
+                                text: string;
+                                documentId: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                note: boolean;
+                                close: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events/{id}/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a note, a tracing step (溯源) or evidence to the timeline */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "note" | "tracing" | "evidence";
+                        text: string;
+                        documentId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            eventNo: string;
+                            title: string;
+                            /**
+                             * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                             * @enum {string}
+                             */
+                            grade: "I" | "II" | "III" | "IV";
+                            /** @enum {string} */
+                            category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                            /** @enum {string} */
+                            status: "open" | "handling" | "closed";
+                            /** @enum {string} */
+                            source: "manual" | "attack_threshold";
+                            occurredAt: string;
+                            detectedAt: string;
+                            reportedAt: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemIds: string[];
+                            description: string | null;
+                            tracingNote: string | null;
+                            handlingReport: string | null;
+                            closedAt: string | null;
+                            ticketId: string | null;
+                            entries: {
+                                at: string;
+                                kind: string;
+                                text: string;
+                                documentId: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                note: boolean;
+                                close: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close the event with its handling report (处置报告) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        handlingReport: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            eventNo: string;
+                            title: string;
+                            /**
+                             * @description GB/Z 20986: I 特别重大, II 重大, III 较大, IV 一般
+                             * @enum {string}
+                             */
+                            grade: "I" | "II" | "III" | "IV";
+                            /** @enum {string} */
+                            category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                            /** @enum {string} */
+                            status: "open" | "handling" | "closed";
+                            /** @enum {string} */
+                            source: "manual" | "attack_threshold";
+                            occurredAt: string;
+                            detectedAt: string;
+                            reportedAt: string | null;
+                            providerId: string | null;
+                            providerName: string | null;
+                            nodeId: string | null;
+                            unitId: string | null;
+                            unitName: string | null;
+                            systemIds: string[];
+                            description: string | null;
+                            tracingNote: string | null;
+                            handlingReport: string | null;
+                            closedAt: string | null;
+                            ticketId: string | null;
+                            entries: {
+                                at: string;
+                                kind: string;
+                                text: string;
+                                documentId: string | null;
+                                actor: string | null;
+                            }[];
+                            abilities: {
+                                note: boolean;
+                                close: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/events/{id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed handling report of an event, as PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security checks and penetration tests planned in a year */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                    kind?: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                                title: string;
+                                plannedDate: string;
+                                /** @enum {string} */
+                                status: "planned" | "done" | "cancelled";
+                                doneDate: string | null;
+                                providerIds: string[];
+                                resultSummary: string | null;
+                                findingsCount: number | null;
+                                reportDocumentId: string | null;
+                                overdue: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a check or a penetration test (a pentest covers at least two providers) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                        title: string;
+                        plannedDate: string;
+                        providerIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                            title: string;
+                            plannedDate: string;
+                            /** @enum {string} */
+                            status: "planned" | "done" | "cancelled";
+                            doneDate: string | null;
+                            providerIds: string[];
+                            resultSummary: string | null;
+                            findingsCount: number | null;
+                            reportDocumentId: string | null;
+                            overdue: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/checks/{id}/record": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the execution of a planned check: date, result, findings, report */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        doneDate: string;
+                        resultSummary: string;
+                        findingsCount: number;
+                        reportDocumentId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                            title: string;
+                            plannedDate: string;
+                            /** @enum {string} */
+                            status: "planned" | "done" | "cancelled";
+                            doneDate: string | null;
+                            providerIds: string[];
+                            resultSummary: string | null;
+                            findingsCount: number | null;
+                            reportDocumentId: string | null;
+                            overdue: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/checks/counters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The year's obligations: scans (12) and pentests (4) done vs required, per kind and provider, what is due */
+        get: {
+            parameters: {
+                query: {
+                    year: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            year: number;
+                            scans: {
+                                done: number;
+                                required: number;
+                                monthsWithout: string[];
+                            };
+                            pentests: {
+                                done: number;
+                                required: number;
+                                quartersWithout: number[];
+                            };
+                            byKind: {
+                                /** @enum {string} */
+                                kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                                planned: number;
+                                done: number;
+                            }[];
+                            providers: {
+                                providerId: string;
+                                scanMonths: number;
+                                pentests: number;
+                            }[];
+                            nextDue: {
+                                /** @enum {string} */
+                                kind: "vuln_scan" | "pentest" | "cloud_basic" | "compliance" | "vuln_mgmt" | "routine";
+                                title: string;
+                                plannedDate: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/patches/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Patch compliance per provider from the pushed 安全补丁安装数据 (installed within windowDays natural days of release) */
+        get: {
+            parameters: {
+                query?: {
+                    windowDays?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            windowDays: number;
+                            items: {
+                                providerId: string;
+                                providerName: string | null;
+                                hosts: number;
+                                patches: number;
+                                onTime: number;
+                                late: number;
+                                missing: number;
+                                pending: number;
+                                unknown: number;
+                                /** @description on time / (on time + late + missing), 4 decimals; null when nothing fell due */
+                                complianceRate: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/patches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Host × patch records, missing (most overdue) first */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "on_time" | "late" | "missing" | "pending" | "unknown";
+                    providerId?: string;
+                    keyword?: string;
+                    windowDays?: number;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerId: string;
+                                providerName: string | null;
+                                cloudHostId: string;
+                                resourceId: string | null;
+                                systemName: string | null;
+                                unitName: string | null;
+                                patchName: string;
+                                patchType: string | null;
+                                releasedText: string | null;
+                                releasedOn: string | null;
+                                installedText: string | null;
+                                installedOn: string | null;
+                                /** @enum {string} */
+                                status: "on_time" | "late" | "missing" | "pending" | "unknown";
+                                daysOverdue: number;
+                                lastReportedAt: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
                         };
                     };
                 };

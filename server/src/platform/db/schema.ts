@@ -1862,10 +1862,59 @@ export interface SdTickets {
   workOrderId: string | null;
 }
 
+export interface SecurityChecks {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  doneDate: string | null;
+  findingsCount: number | null;
+  id: Generated<string>;
+  kind: string;
+  plannedDate: string;
+  providerOrgIds: string[];
+  reportDocumentId: string | null;
+  resultSummary: string | null;
+  status: Generated<string>;
+  title: string;
+}
+
 export interface SecurityDeadlineRules {
   dayKind: string;
   days: number;
   severity: string;
+}
+
+export interface SecurityEventEntries {
+  actorUserId: string | null;
+  at: Generated<Timestamp>;
+  documentId: string | null;
+  eventId: string;
+  id: Generated<Int8>;
+  kind: string;
+  text: string;
+}
+
+export interface SecurityEvents {
+  category: string;
+  closedAt: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string | null;
+  detectedAt: Generated<Timestamp>;
+  eventNo: string;
+  grade: string;
+  handlingReport: string | null;
+  id: Generated<string>;
+  nodeId: string | null;
+  occurredAt: Timestamp;
+  providerOrgId: string | null;
+  reportedAt: Timestamp | null;
+  source: Generated<string>;
+  status: Generated<string>;
+  systemIds: Generated<string[]>;
+  ticketId: string | null;
+  title: string;
+  tracingNote: string | null;
+  unitOrgId: string | null;
 }
 
 export interface SecurityFindingEvents {
@@ -1920,6 +1969,26 @@ export interface SecurityFindings {
 export interface SecurityIngestCursor {
   lastBatchId: Int8;
   tableName: string;
+}
+
+export interface SecurityPatches {
+  checkedBy: string | null;
+  cloudHostId: string;
+  firstReportedAt: Timestamp;
+  id: Generated<string>;
+  installedOn: string | null;
+  installedText: string | null;
+  lastBatchId: Int8;
+  lastReportedAt: Timestamp;
+  nodeId: string | null;
+  patchName: string;
+  patchType: string | null;
+  providerOrgId: string;
+  releasedOn: string | null;
+  releasedText: string | null;
+  resourceId: string | null;
+  systemId: string | null;
+  unitOrgId: string | null;
 }
 
 export interface SecurityPolicy {
@@ -2233,10 +2302,14 @@ export interface DB {
   sdSlaTargets: SdSlaTargets;
   sdTicketEvents: SdTicketEvents;
   sdTickets: SdTickets;
+  securityChecks: SecurityChecks;
   securityDeadlineRules: SecurityDeadlineRules;
+  securityEventEntries: SecurityEventEntries;
+  securityEvents: SecurityEvents;
   securityFindingEvents: SecurityFindingEvents;
   securityFindings: SecurityFindings;
   securityIngestCursor: SecurityIngestCursor;
+  securityPatches: SecurityPatches;
   securityPolicy: SecurityPolicy;
   securityScans: SecurityScans;
   sessions: Sessions;
