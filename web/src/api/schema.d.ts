@@ -15676,6 +15676,151 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/security/posture": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's security posture beside the previous month, events, open findings per provider by age */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            previousMonth: string;
+                            current: {
+                                month: string;
+                                attacks: number;
+                                attacksPrevMonth: number;
+                                topAttackedSystems: {
+                                    systemId: string | null;
+                                    name: string;
+                                    count: number;
+                                }[];
+                                openFindings: {
+                                    critical: number;
+                                    high: number;
+                                    medium: number;
+                                    low: number;
+                                };
+                                overdueRectifications: number;
+                                events: number;
+                                scansDone: number;
+                                scansRequired: number;
+                                pentestsDone: number;
+                                pentestsRequired: number;
+                            };
+                            previous: {
+                                month: string;
+                                attacks: number;
+                                attacksPrevMonth: number;
+                                topAttackedSystems: {
+                                    systemId: string | null;
+                                    name: string;
+                                    count: number;
+                                }[];
+                                openFindings: {
+                                    critical: number;
+                                    high: number;
+                                    medium: number;
+                                    low: number;
+                                };
+                                overdueRectifications: number;
+                                events: number;
+                                scansDone: number;
+                                scansRequired: number;
+                                pentestsDone: number;
+                                pentestsRequired: number;
+                            };
+                            events: {
+                                total: number;
+                                open: number;
+                                byGrade: {
+                                    I: number;
+                                    II: number;
+                                    III: number;
+                                    IV: number;
+                                };
+                                byCategory: {
+                                    /** @enum {string} */
+                                    category: "malware" | "attack" | "data" | "content" | "device" | "disaster" | "other";
+                                    count: number;
+                                }[];
+                            };
+                            openByProvider: {
+                                providerId: string;
+                                providerName: string | null;
+                                days0to7: number;
+                                days8to30: number;
+                                days31to90: number;
+                                over90: number;
+                                overdue: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/posture/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The posture of a month as signed .xlsx */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/security/patches/compliance": {
         parameters: {
             query?: never;

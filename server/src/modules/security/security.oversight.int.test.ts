@@ -231,3 +231,25 @@ describe('attack threshold', () => {
     expect((await owner.query(`select 1 from security_events where description like $1`, [`系统编号 ${quiet}：%`])).rows).toHaveLength(0);
   });
 });
+
+describe('posture (安全态势)', () => {
+  it("this month beside the previous one, open findings per provider by age, and the signed .xlsx; another provider sees only its own", async () => {
+    const month = localDate(new Date()).slice(0, 7);
+    const res = await inject(supervisor, 'GET', `/api/security/posture?month=${month}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const p = res.json();
+    expect(p.month).toBe(month);
+    expect(p.previousMonth).toMatch(/^\d{4}-\d{2}$/);
+    expect(p.previousMonth < month).toBe(true);
+    // The hazard-notice finding above (high, provider A, first seen 2026-11-02) is open now.
+    const a = p.openByProvider.find((r: { providerId: string }) => r.providerId === provA.id);
+    expect(a.days0to7 + a.days8to30 + a.days31to90 + a.over90).toBeGreaterThanOrEqual(1);
+    expect(p.current.openFindings.high).toBeGreaterThanOrEqual(1);
+    const b = (await inject(provBStaff, 'GET', `/api/security/posture?month=${month}`)).json();
+    expect(b.openByProvider.find((r: { providerId: string }) => r.providerId === provA.id)).toBeUndefined();
+    const xlsx = await inject(mgmt, 'GET', `/api/security/posture/export?month=${month}`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    expect((await inject(mgmt, 'GET', `/api/security/posture?month=2026-13`)).statusCode).toBe(400);
+  });
+});

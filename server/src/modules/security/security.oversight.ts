@@ -79,6 +79,14 @@ export interface SecurityCheck {
   reportDocumentId: string | null;
   overdue: boolean;
 }
+export interface PostureReport {
+  month: string;
+  previousMonth: string;
+  current: Awaited<ReturnType<SecurityService['postureSummary']>>;
+  previous: Awaited<ReturnType<SecurityService['postureSummary']>>;
+  events: { total: number; open: number; byGrade: Record<EventGrade, number>; byCategory: Array<{ category: EventCategory; count: number }> };
+  openByProvider: Array<{ providerId: string; providerName: string | null; days0to7: number; days8to30: number; days31to90: number; over90: number; overdue: number }>;
+}
 export interface CheckCounters {
   year: number;
   scans: { done: number; required: number; monthsWithout: string[] };
@@ -387,6 +395,77 @@ export class SecurityOversightService {
         nextDue,
       };
     });
+  }
+
+  // ---- posture (安全态势) ----------------------------------------------------------------------------------------
+
+  /**
+   * The month's security posture beside the previous month: the figures of `postureSummary` for both, events by
+   * grade, open findings per provider by age (0–7, 8–30, 31–90, > 90 days since first seen) with the overdue ones.
+   */
+  async postureReport(ctx: RequestContext, month: string): Promise<PostureReport> {
+    const current = await this.security.postureSummary(ctx, { month });
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const prevMonth = m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+    const previous = await this.security.postureSummary(ctx, { month: prevMonth });
+    const from = new Date(Date.UTC(y, m - 1, 1) - 8 * 3_600_000);
+    const to = new Date(Date.UTC(y, m, 1) - 8 * 3_600_000);
+    const events = await this.eventStatistics(ctx, { from, to });
+    const today = localDate(new Date());
+    const providers = await withTx(this.db, ctx, async (trx) =>
+      trx
+        .selectFrom('securityFindings as f')
+        .leftJoin('organisations as p', 'p.id', 'f.providerOrgId')
+        .select([
+          'f.providerOrgId', 'p.name as providerName',
+          sql<string>`count(*) filter (where f.first_seen_at >= now() - interval '7 days')`.as('d7'),
+          sql<string>`count(*) filter (where f.first_seen_at < now() - interval '7 days' and f.first_seen_at >= now() - interval '30 days')`.as('d30'),
+          sql<string>`count(*) filter (where f.first_seen_at < now() - interval '30 days' and f.first_seen_at >= now() - interval '90 days')`.as('d90'),
+          sql<string>`count(*) filter (where f.first_seen_at < now() - interval '90 days')`.as('older'),
+          sql<string>`count(*) filter (where f.deadline < ${today}::date)`.as('overdue'),
+        ])
+        .where('f.status', 'in', ['open', 'notified', 'replied'])
+        .where('f.providerOrgId', 'is not', null)
+        .groupBy(['f.providerOrgId', 'p.name'])
+        .orderBy('p.name')
+        .execute(),
+    );
+    return {
+      month, previousMonth: prevMonth, current, previous, events,
+      openByProvider: providers.map((r) => ({ providerId: r.providerOrgId!, providerName: r.providerName, days0to7: Number(r.d7), days8to30: Number(r.d30), days31to90: Number(r.d90), over90: Number(r.older), overdue: Number(r.overdue) })),
+    };
+  }
+
+  /** The posture of a month as a signed .xlsx: one row per figure with this month, the previous month and the change. */
+  async postureXlsx(ctx: RequestContext, month: string): Promise<RenderedDocument> {
+    const r = await this.postureReport(ctx, month);
+    const documents = this.requireDocuments();
+    const c = r.current;
+    const p = r.previous;
+    const row = (section: string, item: string, now: number, before: number | null) => ({ section, item, now, before, change: before === null ? '' : String(now - before) });
+    const rows = [
+      row('漏洞', '紧急漏洞（未修复）', c.openFindings.critical, p.openFindings.critical),
+      row('漏洞', '高危漏洞（未修复）', c.openFindings.high, p.openFindings.high),
+      row('漏洞', '中危漏洞（未修复）', c.openFindings.medium, p.openFindings.medium),
+      row('漏洞', '低危漏洞（未修复）', c.openFindings.low, p.openFindings.low),
+      row('漏洞', '超期未整改', c.overdueRectifications, null),
+      row('攻击', '攻击次数', c.attacks, c.attacksPrevMonth),
+      row('事件', '安全事件', c.events, p.events),
+      row('检查', '漏洞扫描', c.scansDone, p.scansDone),
+      row('检查', '渗透测试', c.pentestsDone, p.pentestsDone),
+      ...c.topAttackedSystems.map((s) => row('被攻击系统', s.name, s.count, null)),
+      ...r.openByProvider.map((s) => ({ section: '服务商', item: `${s.providerName ?? s.providerId}：未修复漏洞（超期 ${s.overdue}）`, now: s.days0to7 + s.days8to30 + s.days31to90 + s.over90, before: null, change: `≤7天 ${s.days0to7} / 8–30天 ${s.days8to30} / 31–90天 ${s.days31to90} / >90天 ${s.over90}` })),
+    ];
+    return documents.render(ctx, {
+      docType: 'security_posture', title: `安全态势分析 ${month}`, sheetName: '安全态势',
+      meta: [{ label: '月份', value: month }, { label: '对比月份', value: r.previousMonth }],
+      columns: [
+        { key: 'section', header: ['类别'], width: 12 }, { key: 'item', header: ['指标'], width: 40 }, { key: 'now', header: [month], kind: 'integer', width: 12 },
+        { key: 'before', header: [r.previousMonth], kind: 'integer', width: 12 }, { key: 'change', header: ['变化 / 说明'], width: 44 },
+      ],
+      rows,
+      notes: ['未修复漏洞为导出时的状态；超期未整改按整改期限计；攻击次数按服务商推送的安全攻击监测数据的接收月份统计。'],
+    }, 'xlsx', { filenameStem: `安全态势-${month}` });
   }
 
   // ---- the 安全隐患通知单 ------------------------------------------------------------------------------------------

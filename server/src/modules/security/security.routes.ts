@@ -33,6 +33,7 @@ import {
   patchComplianceSchema,
   patchListQuerySchema,
   patchListSchema,
+  postureReportSchema,
 } from './security.schemas.js';
 import type { SecurityService } from './security.service.js';
 import type { SecurityOversightService } from './security.oversight.js';
@@ -166,6 +167,18 @@ export async function registerSecurityRoutes(app: App, services: { security: Sec
     '/api/security/checks/counters',
     { config: { permission: 'security:read' }, schema: { tags, summary: "The year's obligations: scans (12) and pentests (4) done vs required, per kind and provider, what is due", querystring: yearQuerySchema.pick({ year: true }), response: { 200: checkCountersSchema } } },
     async (request) => oversight.checkCounters(request.ctx, request.query.year),
+  );
+
+  // ---- posture (安全态势) ----
+  app.get(
+    '/api/security/posture',
+    { config: { permission: 'security:read' }, schema: { tags, summary: "The month's security posture beside the previous month, events, open findings per provider by age", querystring: monthQuerySchema.pick({ month: true }), response: { 200: postureReportSchema } } },
+    async (request) => oversight.postureReport(request.ctx, request.query.month),
+  );
+  app.get(
+    '/api/security/posture/export',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'The posture of a month as signed .xlsx', querystring: monthQuerySchema.pick({ month: true }) } },
+    async (request, reply) => sendDocument(reply, await oversight.postureXlsx(request.ctx, request.query.month)),
   );
 
   // ---- patch compliance (补丁合规) ----

@@ -202,3 +202,15 @@ export const patchListSchema = z.object({
   })),
   total: z.number(), page: z.number(), pageSize: z.number(),
 });
+
+// ---- posture ----------------------------------------------------------------------------------------------------------
+
+const postureSummarySchema = z.object({
+  month: z.string(), attacks: z.number(), attacksPrevMonth: z.number(), topAttackedSystems: z.array(z.object({ systemId: z.string().nullable(), name: z.string(), count: z.number() })),
+  openFindings: z.object({ critical: z.number(), high: z.number(), medium: z.number(), low: z.number() }), overdueRectifications: z.number(), events: z.number(),
+  scansDone: z.number(), scansRequired: z.number(), pentestsDone: z.number(), pentestsRequired: z.number(),
+});
+export const postureReportSchema = z.object({
+  month: z.string(), previousMonth: z.string(), current: postureSummarySchema, previous: postureSummarySchema, events: eventStatisticsSchema,
+  openByProvider: z.array(z.object({ providerId: z.string(), providerName: z.string().nullable(), days0to7: z.number(), days8to30: z.number(), days31to90: z.number(), over90: z.number(), overdue: z.number() })),
+});

@@ -652,7 +652,7 @@ export class SecurityService {
   }
 
   /**
-   * The security part of the monthly report (月报) from what this module holds: open findings by severity, overdue
+   * The security part of the monthly report (月报) from what this module holds: open findings by severity at the month's end, overdue
    * rectifications, scans in the month, pushed attacks (this month and the previous) and the most attacked systems.
    * Security events opened and penetration tests done in the month come from the events and checks of
    * SecurityOversightService (same module, its tables).
@@ -661,7 +661,17 @@ export class SecurityService {
     const { from, to } = monthRange(q.month);
     const today = localDate(new Date());
     return withTx(this.db, ctx, async (trx) => {
-      const open = await trx.selectFrom('securityFindings').select((eb) => ['severity', eb.fn.countAll<string>().as('n')]).where('status', 'in', ['open', 'notified', 'replied']).groupBy('severity').execute();
+      // Open at the month's end (now for the running month): seen before it and not fixed before it; accepted risks
+      // are left out (their acceptance time is not kept per month).
+      const asOf = to.getTime() < Date.now() ? to : new Date();
+      const open = await trx
+        .selectFrom('securityFindings')
+        .select((eb) => ['severity', eb.fn.countAll<string>().as('n')])
+        .where('firstSeenAt', '<', asOf)
+        .where((eb) => eb.or([eb('fixedAt', 'is', null), eb('fixedAt', '>=', asOf)]))
+        .where('status', '<>', 'accepted')
+        .groupBy('severity')
+        .execute();
       const overdue = await trx.selectFrom('securityFindings').select((eb) => eb.fn.countAll<string>().as('n')).where('status', 'in', ['open', 'notified', 'replied']).where('deadline', '<', today).executeTakeFirstOrThrow();
       const scans = await trx.selectFrom('securityScans').select((eb) => eb.fn.countAll<string>().as('n')).where('source', '<>', 'push').where('scannedAt', '>=', from).where('scannedAt', '<', to).executeTakeFirstOrThrow();
       const openFindings: Record<Severity, number> = { critical: 0, high: 0, medium: 0, low: 0 };

@@ -1,7 +1,7 @@
 /** Texts of this feature: merged into the translation resources under `security` (and `errors` for error codes). */
 export const zh = {
   security: {
-    tabs: { findings: '漏洞与整改', scans: '扫描导入', patches: '补丁合规', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
+    tabs: { posture: '安全态势', findings: '漏洞与整改', scans: '扫描导入', patches: '补丁合规', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
     attacksHint: '服务商推送的安全攻击监测数据，按接收月份统计。', attacksMonth: '本月攻击次数', attacksPrev: '上月攻击次数', topNames: '攻击类型 Top 10', topSystems: '被攻击信息系统 Top 10', topHosts: '被攻击云主机 Top 10', item: '项目', count: '次数',
     all: '全部', refresh: '刷新', total: '共 {{n}} 项', done: '已办理',
     severity: '风险等级', severities: { critical: '紧急', high: '高危', medium: '中危', low: '低危' },
@@ -21,6 +21,8 @@ export const zh = {
     patchWindow: '安装时限', naturalDays: '自然日', patchHint: '按服务商推送的安全补丁安装数据，补丁发布后在时限内安装为及时；超过时限未安装为缺失。发布时间无法识别为日期的列为“无法判断”，不计入合规。', nothingDue: '无到期补丁',
     hosts: '主机数', patchCount: '补丁数', complianceRate: '合规率', patchStatuses: { onTime: '及时安装', late: '逾期安装', missing: '缺失', pending: '时限内待装', unknown: '无法判断' },
     patchKeyword: '主机、补丁名称', patchName: '补丁名称', patchType: '补丁类型', released: '发布时间', installed: '安装时间', daysOverdue: '超期天数',
+    postureHint: '本月与上月对比：未修复漏洞为月末（本月为当前）状态，攻击次数按推送的安全攻击监测数据统计，事件与检查按发生和完成日期统计。', openOf: '{{s}}漏洞（未修复）', overdueRect: '超期未整改', change: '变化', exportXlsx: '导出 Excel',
+    openByProvider: '各服务商未修复漏洞（按发现时长）', age7: '≤7 天', age30: '8–30 天', age90: '31–90 天', ageOld: '>90 天',
     noticePdf: '安全隐患通知单（PDF）', grade: '事件级别', grades: { I: 'Ⅰ级 特别重大', II: 'Ⅱ级 重大', III: 'Ⅲ级 较大', IV: 'Ⅳ级 一般' }, category: '事件类别',
     categories: { malware: '有害程序事件', attack: '网络攻击事件', data: '信息破坏事件', content: '信息内容安全事件', device: '设备设施故障', disaster: '灾害性事件', other: '其他事件' },
     eventStatuses: { open: '待处置', handling: '处置中', closed: '已关闭' }, eventSources: { manual: '人工上报', attack_threshold: '攻击阈值自动生成' }, eventSource: '来源',
@@ -47,7 +49,7 @@ export const zh = {
 
 export const en: typeof zh = {
   security: {
-    tabs: { findings: 'Findings and rectification', scans: 'Scan imports', patches: 'Patch compliance', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
+    tabs: { posture: 'Posture', findings: 'Findings and rectification', scans: 'Scan imports', patches: 'Patch compliance', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
     attacksHint: 'Attack records pushed by the providers (安全攻击监测数据), by month of arrival.', attacksMonth: 'Attacks this month', attacksPrev: 'Attacks last month', topNames: 'Top 10 attack types', topSystems: 'Top 10 attacked systems', topHosts: 'Top 10 attacked hosts', item: 'Item', count: 'Count',
     all: 'All', refresh: 'Refresh', total: '{{n}} items', done: 'Done',
     severity: 'Severity', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
@@ -67,6 +69,8 @@ export const en: typeof zh = {
     patchWindow: 'Install within', naturalDays: 'natural days', patchHint: 'From the providers\' pushed 安全补丁安装数据: a patch installed within the window after its release is on time; not installed after it, missing. A release time that is not a date is "cannot judge" and never counted as compliant.', nothingDue: 'Nothing due',
     hosts: 'Hosts', patchCount: 'Patches', complianceRate: 'Compliance', patchStatuses: { onTime: 'On time', late: 'Late', missing: 'Missing', pending: 'Within window', unknown: 'Cannot judge' },
     patchKeyword: 'Host, patch name', patchName: 'Patch', patchType: 'Type', released: 'Released', installed: 'Installed', daysOverdue: 'Days overdue',
+    postureHint: 'This month beside the previous one: open findings at the month\'s end (now for the running month), attacks from the pushed 安全攻击监测数据, events and checks by their dates.', openOf: '{{s}} open', overdueRect: 'Overdue rectifications', change: 'Change', exportXlsx: 'Export Excel',
+    openByProvider: 'Open findings per provider by age', age7: '≤ 7 days', age30: '8–30 days', age90: '31–90 days', ageOld: '> 90 days',
     noticePdf: 'Hazard notice (PDF)', grade: 'Grade', grades: { I: 'I Extraordinary', II: 'II Major', III: 'III Serious', IV: 'IV General' }, category: 'Category',
     categories: { malware: 'Malware', attack: 'Network attack', data: 'Information damage', content: 'Content security', device: 'Equipment failure', disaster: 'Disaster', other: 'Other' },
     eventStatuses: { open: 'Open', handling: 'Handling', closed: 'Closed' }, eventSources: { manual: 'Reported by hand', attack_threshold: 'Attack threshold' }, eventSource: 'Source',

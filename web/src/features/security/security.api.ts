@@ -20,6 +20,7 @@ export type SecurityCheck = Json<paths['/api/security/checks']['get']['responses
 export type NewSecurityCheck = NonNullable<paths['/api/security/checks']['post']['requestBody']>['content']['application/json'];
 export type RecordSecurityCheck = NonNullable<paths['/api/security/checks/{id}/record']['post']['requestBody']>['content']['application/json'];
 export type CheckCounters = Json<paths['/api/security/checks/counters']['get']['responses'][200]>;
+export type PostureReport = Json<paths['/api/security/posture']['get']['responses'][200]>;
 export type PatchCompliance = Json<paths['/api/security/patches/compliance']['get']['responses'][200]>;
 export type PatchList = Json<paths['/api/security/patches']['get']['responses'][200]>;
 export type PatchQuery = NonNullable<paths['/api/security/patches']['get']['parameters']['query']>;
@@ -46,6 +47,7 @@ export const securityKeys = {
   event: (id: string) => ['security', 'event', id] as const,
   checks: (year: number) => ['security', 'checks', year] as const,
   counters: (year: number) => ['security', 'counters', year] as const,
+  posture: (month: string) => ['security', 'posture', month] as const,
   patchCompliance: (windowDays: number) => ['security', 'patch-compliance', windowDays] as const,
   patches: (q: PatchQuery) => ['security', 'patches', q] as const,
 };
@@ -74,6 +76,8 @@ export const securityApi = {
   eventReportPdf: (id: string, no: string) => download(`/api/security/events/${id}/report.pdf`, `安全事件处置报告-${no}.pdf`),
   checks: async (year: number) => data(await api.GET('/api/security/checks', { params: { query: { year } } })).items,
   counters: async (year: number) => data(await api.GET('/api/security/checks/counters', { params: { query: { year } } })),
+  posture: async (month: string) => data(await api.GET('/api/security/posture', { params: { query: { month } } })),
+  postureXlsx: (month: string) => download(`/api/security/posture/export?month=${month}`, `安全态势-${month}.xlsx`),
   patchCompliance: async (windowDays: number) => data(await api.GET('/api/security/patches/compliance', { params: { query: { windowDays } } })),
   patches: async (q: PatchQuery) => data(await api.GET('/api/security/patches', { params: { query: clean(q) } })),
   planCheck: async (body: NewSecurityCheck) => data(await api.POST('/api/security/checks', { body })),

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Modal, Progress, Select, Space, Statistic, Table, Tag, Timeline, Typography } from 'antd';
-import { FilePdfOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { DownloadOutlined, FilePdfOutlined, PlusOutlined, ReloadOutlined } from '@ant-design/icons';
+import { EChart } from '../../../app/EChart';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import dayjs, { type Dayjs } from 'dayjs';
@@ -303,6 +304,69 @@ export function PatchesTab() {
             { title: t('security.daysOverdue'), dataIndex: 'daysOverdue', width: 90, align: 'right', render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : '—') },
           ]} />
       </Card>
+    </Space>
+  );
+}
+
+/** 安全态势: the month beside the previous one, with the numbers as a table, a chart and a signed .xlsx. */
+export function PostureTab() {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  const [month, setMonth] = useState<Dayjs>(dayjs());
+  const m = month.format('YYYY-MM');
+  const report = useQuery({ queryKey: securityKeys.posture(m), queryFn: () => securityApi.posture(m) });
+  const r = report.data;
+  const rows = r
+    ? [
+        ...(['critical', 'high', 'medium', 'low'] as const).map((s) => ({ key: s, item: t('security.openOf', { s: t(`security.severities.${s}`) }), now: r.current.openFindings[s], before: r.previous.openFindings[s] as number | null })),
+        { key: 'overdue', item: t('security.overdueRect'), now: r.current.overdueRectifications, before: null },
+        { key: 'attacks', item: t('security.attacksMonth'), now: r.current.attacks, before: r.current.attacksPrevMonth },
+        { key: 'events', item: t('security.tabs.events'), now: r.current.events, before: r.previous.events },
+        { key: 'scans', item: t('security.checkKinds.vuln_scan'), now: r.current.scansDone, before: r.previous.scansDone },
+        { key: 'pentests', item: t('security.checkKinds.pentest'), now: r.current.pentestsDone, before: r.previous.pentestsDone },
+      ]
+    : [];
+  const option = r && {
+    tooltip: { trigger: 'axis' },
+    legend: { data: [r.previousMonth, r.month] },
+    grid: { left: 40, right: 20, top: 40, bottom: 30 },
+    xAxis: { type: 'category', data: rows.map((x) => x.item) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [
+      { name: r.previousMonth, type: 'bar', data: rows.map((x) => x.before ?? '-') },
+      { name: r.month, type: 'bar', data: rows.map((x) => x.now) },
+    ],
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={<DatePicker picker="month" allowClear={false} value={month} onChange={(v) => v && setMonth(v)} />}
+        extra={<Button icon={<DownloadOutlined />} onClick={() => void securityApi.postureXlsx(m).catch((e: unknown) => void message.error(errorText(e)))}>{t('security.exportXlsx')}</Button>}>
+        <Typography.Paragraph type="secondary">{t('security.postureHint')}</Typography.Paragraph>
+        {option && <EChart option={option} height={300} testId="security-posture-chart" />}
+        <Table data-testid="security-posture" size="small" rowKey="key" loading={report.isLoading} dataSource={rows} pagination={false}
+          columns={[
+            { title: t('security.item'), dataIndex: 'item' },
+            { title: r?.month ?? '', dataIndex: 'now', width: 110, align: 'right' },
+            { title: r?.previousMonth ?? '', dataIndex: 'before', width: 110, align: 'right', render: (v: number | null) => v ?? '—' },
+            { title: t('security.change'), key: 'change', width: 110, align: 'right', render: (_: unknown, x) => (x.before === null ? '—' : <Typography.Text type={x.now > x.before ? 'danger' : x.now < x.before ? 'success' : undefined}>{x.now - x.before > 0 ? `+${x.now - x.before}` : x.now - x.before}</Typography.Text>) },
+          ]} />
+      </Card>
+      <Space align="start" wrap style={{ width: '100%' }}>
+        <Card size="small" title={t('security.topSystems')} style={{ minWidth: 320 }}>
+          <Table size="small" rowKey="name" pagination={false} dataSource={r?.current.topAttackedSystems ?? []} columns={[{ title: t('security.system'), dataIndex: 'name' }, { title: t('security.count'), dataIndex: 'count', width: 90, align: 'right' }]} />
+        </Card>
+        <Card size="small" title={t('security.openByProvider')} style={{ flex: 1, minWidth: 520 }}>
+          <Table size="small" rowKey="providerId" pagination={false} dataSource={r?.openByProvider ?? []}
+            columns={[
+              { title: t('security.provider'), dataIndex: 'providerName', render: (v: string | null) => v ?? '—' },
+              { title: t('security.age7'), dataIndex: 'days0to7', width: 80, align: 'right' },
+              { title: t('security.age30'), dataIndex: 'days8to30', width: 80, align: 'right' },
+              { title: t('security.age90'), dataIndex: 'days31to90', width: 80, align: 'right' },
+              { title: t('security.ageOld'), dataIndex: 'over90', width: 80, align: 'right' },
+              { title: t('security.overdue'), dataIndex: 'overdue', width: 80, align: 'right', render: (n: number) => (n > 0 ? <Typography.Text type="danger">{n}</Typography.Text> : 0) },
+            ]} />
+        </Card>
+      </Space>
     </Space>
   );
 }

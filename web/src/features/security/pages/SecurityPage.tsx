@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { FilePdfOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { ChecksTab, EventsTab, PatchesTab } from './OversightTabs';
+import { ChecksTab, EventsTab, PatchesTab, PostureTab } from './OversightTabs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -11,7 +11,7 @@ import { errorText } from '../../../i18n';
 import { fmtTime as formatDateTime } from '../../../app/format';
 import { formatOf, securityApi, securityKeys, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type DeadlineRule, type Finding, type FindingQuery, type ReportFormat, type ScanResult } from '../security.api';
 
-const TABS = ['findings', 'scans', 'patches', 'attacks', 'events', 'checks', 'rules'] as const;
+const TABS = ['posture', 'findings', 'scans', 'patches', 'attacks', 'events', 'checks', 'rules'] as const;
 type Tab = (typeof TABS)[number];
 
 /** 安全监管: vulnerability findings and their rectification, scan imports, rectification deadlines. */
@@ -27,6 +27,7 @@ export default function SecurityPage() {
       onChange={(k) => navigate(`/security/${k}`)}
       destroyOnHidden
       items={[
+        { key: 'posture', label: t('security.tabs.posture'), children: <PostureTab /> },
         { key: 'findings', label: t('security.tabs.findings'), children: <FindingsTab /> },
         { key: 'scans', label: t('security.tabs.scans'), children: <ScansTab manage={can('security:manage')} /> },
         { key: 'patches', label: t('security.tabs.patches'), children: <PatchesTab /> },
