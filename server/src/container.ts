@@ -167,7 +167,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const ingestRetention = new IngestRetentionService(deps.db, deps.logger);
   registerIngestRetentionJobs(deps.jobs, ingestRetention);
   const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
-  const securityOversight = new SecurityOversightService(deps.db, security, notifications, deps.logger);
+  const securityOversight = new SecurityOversightService(deps.db, security, inventory, notifications, deps.logger);
   securityOversight.setDocuments(documents);
   const securityPatches = new PatchComplianceService(deps.db, inventory);
   registerSecurityJobs(deps.jobs, security, securityOversight, securityPatches);

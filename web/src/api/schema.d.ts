@@ -15676,6 +15676,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/security/device-logs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Attacks seen by the security devices in a month (安全设备日志, pushed or by syslog): per day and top alarms, sources, targets (with host and system), devices, levels */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            total: number;
+                            previousMonthTotal: number;
+                            daily: {
+                                day: string;
+                                count: number;
+                            }[];
+                            byAlarm: {
+                                value: string;
+                                count: number;
+                            }[];
+                            bySource: {
+                                value: string;
+                                count: number;
+                            }[];
+                            byDevice: {
+                                value: string;
+                                count: number;
+                            }[];
+                            byLevel: {
+                                value: string;
+                                count: number;
+                            }[];
+                            byTarget: {
+                                value: string;
+                                count: number;
+                                hostName: string | null;
+                                systemName: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/security/posture": {
         parameters: {
             query?: never;

@@ -253,3 +253,34 @@ describe('posture (安全态势)', () => {
     expect((await inject(mgmt, 'GET', `/api/security/posture?month=2026-13`)).statusCode).toBe(400);
   });
 });
+
+describe('security-device logs (安全设备日志)', () => {
+  it('counts a month per day and by alarm, source, target (with its inventory host), device and level; another provider counts none', async () => {
+    const ip = `10.${220 + Math.floor(Math.random() * 30)}.${Math.floor(Math.random() * 250)}.7`;
+    const hostName = unique('fw-target');
+    await owner.query(
+      `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
+       values ('cloud_host', $1, $2, $3, $3, $4, 'active', now(), now(), now(), $5)`,
+      [provA.id, nodeA, hostName, JSON.stringify({ internalIp: ip }), Math.floor(Math.random() * 1e9)],
+    );
+    const now = new Date();
+    const at = `${localDate(now)} ${now.toLocaleTimeString('en-GB', { timeZone: 'Asia/Shanghai', hour12: false })}`;
+    const alarm = unique('WEB攻击').slice(0, 40);
+    const log = (src: string, level: string) => ({
+      occurredAt: at, alarmName: alarm, reportingDeviceIp: '10.0.0.1', deviceName: 'WAF-01', serialNumber: 'SN-1', deviceType: 'WAF', srcIp: src, srcPort: '4431', dstIp: ip, dstPort: '443', logLevel: level, alarmType: 'attack', logContent: 'blocked',
+    });
+    const pushed = await t.container.pushWriter.writeBatch({ providerOrgId: provA.id, nodeId: nodeA, table: 'securityDeviceLog', source: 'api', mode: 'partial', records: [log('203.0.113.5', 'warning'), log('203.0.113.5', 'warning'), log('198.51.100.9', 'critical')] });
+    expect(pushed.accepted, JSON.stringify(pushed)).toBe(3);
+    const month = localDate(now).slice(0, 7);
+    const res = await inject(provAStaff, 'GET', `/api/security/device-logs?month=${month}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const s = res.json();
+    expect(s.total).toBe(3);
+    expect(s.byAlarm).toEqual([{ value: alarm, count: 3 }]);
+    expect(s.bySource[0]).toEqual({ value: '203.0.113.5', count: 2 });
+    expect(s.byTarget[0]).toMatchObject({ value: ip, count: 3, hostName });
+    expect(s.daily.find((d: { day: string }) => d.day === localDate(now)).count).toBe(3);
+    expect(s.daily.reduce((n: number, d: { count: number }) => n + d.count, 0)).toBe(3);
+    expect((await inject(provBStaff, 'GET', `/api/security/device-logs?month=${month}`)).json().total).toBe(0);
+  });
+});

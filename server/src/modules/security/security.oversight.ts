@@ -7,6 +7,7 @@ import { recordAudit } from '../audit/index.js';
 import { localDate } from '../calendar/index.js';
 import type { DocumentsService, RenderedDocument } from '../documents/index.js';
 import { countRecords } from '../ingestion/index.js';
+import type { InventoryService } from '../inventory/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { SEVERITY_CN } from './security.parsers.js';
 import type { SecurityService, SourceTicketHook } from './security.service.js';
@@ -79,6 +80,17 @@ export interface SecurityCheck {
   reportDocumentId: string | null;
   overdue: boolean;
 }
+export interface DeviceLogStatistics {
+  month: string;
+  total: number;
+  previousMonthTotal: number;
+  daily: Array<{ day: string; count: number }>;
+  byAlarm: Array<{ value: string; count: number }>;
+  bySource: Array<{ value: string; count: number }>;
+  byTarget: Array<{ value: string; count: number; hostName: string | null; systemName: string | null }>;
+  byDevice: Array<{ value: string; count: number }>;
+  byLevel: Array<{ value: string; count: number }>;
+}
 export interface PostureReport {
   month: string;
   previousMonth: string;
@@ -113,6 +125,7 @@ export class SecurityOversightService {
   constructor(
     private readonly db: Db,
     private readonly security: SecurityService,
+    private readonly inventory: InventoryService,
     private readonly notifications: NotificationService,
     private readonly logger: Logger,
   ) {}
@@ -395,6 +408,50 @@ export class SecurityOversightService {
         nextDue,
       };
     });
+  }
+
+  // ---- security-device logs (安全设备日志, also received by syslog) ----------------------------------------------
+
+  /**
+   * Attacks seen by the security devices in a month (the 安全设备日志 table: pushed, or received by syslog and mapped):
+   * the total and the previous month's, per day, and the top alarm names, source addresses, target addresses (with
+   * the inventory host and system they belong to, where one matches), devices and log levels. Providers count their
+   * own devices' logs.
+   */
+  async deviceLogStatistics(ctx: RequestContext, month: string): Promise<DeviceLogStatistics> {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    const start = Date.UTC(y, m - 1, 1) - 8 * 3_600_000;
+    const end = Date.UTC(y, m, 1) - 8 * 3_600_000;
+    const prevStart = Date.UTC(m === 1 ? y - 1 : y, m === 1 ? 11 : m - 2, 1) - 8 * 3_600_000;
+    const table = 'securityDeviceLog';
+    const result = await withTx(this.db, ctx, async (trx) => {
+      const count = async (from: number, to: number) => (await countRecords(trx, { table, from: new Date(from), to: new Date(to), groupBy: [] }))[0]?.count ?? 0;
+      const top = (field: string) => countRecords(trx, { table, from: new Date(start), to: new Date(end), groupBy: [field], limit: 10 });
+      const total = await count(start, end);
+      const previousMonthTotal = await count(prevStart, start);
+      const daily: Array<{ day: string; count: number }> = [];
+      const last = Math.min(end, Date.now() + 86_400_000);
+      for (let d = start; d < last; d += 86_400_000) daily.push({ day: localDate(new Date(d)), count: await count(d, Math.min(d + 86_400_000, end)) });
+      const [byAlarm, bySource, byTarget, byDevice, byLevel] = await Promise.all([top('alarmName'), top('srcIp'), top('dstIp'), top('deviceName'), top('logLevel')]);
+      return { total, previousMonthTotal, daily, byAlarm, bySource, byTarget, byDevice, byLevel };
+    });
+    const targets = result.byTarget.map((r) => r.keys['dstIp']).filter((ip): ip is string => !!ip);
+    const hosts = targets.length > 0 ? await this.inventory.locateHosts(ctx, { ips: targets }) : [];
+    const hostOf = new Map(hosts.map((h) => [h.ip, h]));
+    const systemNames = await withTx(this.db, ctx, async (trx) => {
+      const ids = [...new Set(hosts.map((h) => h.systemId).filter((x): x is string => x !== null))];
+      return ids.length === 0 ? new Map<string, string>() : new Map((await trx.selectFrom('informationSystems').select(['id', 'name']).where('id', 'in', ids).execute()).map((r) => [r.id, r.name]));
+    });
+    const pick = (rows: Array<{ keys: Record<string, string | null>; count: number }>, field: string) => rows.map((r) => ({ value: r.keys[field] ?? '—', count: r.count }));
+    return {
+      month, total: result.total, previousMonthTotal: result.previousMonthTotal, daily: result.daily,
+      byAlarm: pick(result.byAlarm, 'alarmName'), bySource: pick(result.bySource, 'srcIp'), byDevice: pick(result.byDevice, 'deviceName'), byLevel: pick(result.byLevel, 'logLevel'),
+      byTarget: result.byTarget.map((r) => {
+        const ip = r.keys['dstIp'] ?? '—';
+        const h = hostOf.get(ip);
+        return { value: ip, count: r.count, hostName: h?.name ?? null, systemName: h?.systemId ? (systemNames.get(h.systemId) ?? null) : null };
+      }),
+    };
   }
 
   // ---- posture (安全态势) ----------------------------------------------------------------------------------------

@@ -34,6 +34,7 @@ import {
   patchListQuerySchema,
   patchListSchema,
   postureReportSchema,
+  deviceLogStatisticsSchema,
 } from './security.schemas.js';
 import type { SecurityService } from './security.service.js';
 import type { SecurityOversightService } from './security.oversight.js';
@@ -167,6 +168,12 @@ export async function registerSecurityRoutes(app: App, services: { security: Sec
     '/api/security/checks/counters',
     { config: { permission: 'security:read' }, schema: { tags, summary: "The year's obligations: scans (12) and pentests (4) done vs required, per kind and provider, what is due", querystring: yearQuerySchema.pick({ year: true }), response: { 200: checkCountersSchema } } },
     async (request) => oversight.checkCounters(request.ctx, request.query.year),
+  );
+
+  app.get(
+    '/api/security/device-logs',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Attacks seen by the security devices in a month (安全设备日志, pushed or by syslog): per day and top alarms, sources, targets (with host and system), devices, levels', querystring: monthQuerySchema.pick({ month: true }), response: { 200: deviceLogStatisticsSchema } } },
+    async (request) => oversight.deviceLogStatistics(request.ctx, request.query.month),
   );
 
   // ---- posture (安全态势) ----

@@ -214,3 +214,10 @@ export const postureReportSchema = z.object({
   month: z.string(), previousMonth: z.string(), current: postureSummarySchema, previous: postureSummarySchema, events: eventStatisticsSchema,
   openByProvider: z.array(z.object({ providerId: z.string(), providerName: z.string().nullable(), days0to7: z.number(), days8to30: z.number(), days31to90: z.number(), over90: z.number(), overdue: z.number() })),
 });
+
+const valueCount = z.object({ value: z.string(), count: z.number() });
+export const deviceLogStatisticsSchema = z.object({
+  month: z.string(), total: z.number(), previousMonthTotal: z.number(), daily: z.array(z.object({ day: z.string(), count: z.number() })),
+  byAlarm: z.array(valueCount), bySource: z.array(valueCount), byDevice: z.array(valueCount), byLevel: z.array(valueCount),
+  byTarget: z.array(valueCount.extend({ hostName: z.string().nullable(), systemName: z.string().nullable() })),
+});

@@ -5,7 +5,7 @@ import { DownloadOutlined, SearchOutlined } from '@ant-design/icons';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
-import type { Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from 'dayjs';
 import { directoryApi, directoryKeys } from '../../directory/directory.api';
 import { fmtTime } from '../../../app/format';
 import { ingestApi, ingestErrorText, ingestKeys, providersOf, type ExportKind, type IngestRecord, type RecordFilter, type RegistryField } from '../ingestion.api';
@@ -40,7 +40,12 @@ export default function IngestDataPage() {
   const nodes = useQuery({ queryKey: directoryKeys.nodes, queryFn: directoryApi.nodes, staleTime: 300_000 });
   const tableName = params.get('table') ?? undefined;
   const table = registry.data?.tables.find((x) => x.name === tableName);
-  const [filter, setFilter] = useState<RecordFilter>({});
+  // Other pages drill down here with ?table=…&field=…&value=…[&from=…&to=…] (received time, ISO 8601).
+  const [filter, setFilter] = useState<RecordFilter>(() => {
+    const f = params.get('field');
+    const v = params.get('value');
+    return { receivedFrom: params.get('from') ?? undefined, receivedTo: params.get('to') ?? undefined, ...(f && v ? { fields: { [f]: v } } : {}) };
+  });
   const [page, setPage] = useState({ page: 1, pageSize: 50 });
   const provider = Form.useWatch('provider', form);
   const field = Form.useWatch('field', form);
@@ -149,7 +154,12 @@ export default function IngestDataPage() {
           </Typography.Text>
         )}
       </Space>
-      <Form form={form} layout="inline" onFinish={apply} style={{ marginBottom: 12, rowGap: 8 }} data-testid="ingest-filters">
+      <Form form={form} layout="inline" onFinish={apply} style={{ marginBottom: 12, rowGap: 8 }} data-testid="ingest-filters"
+        initialValues={{
+          field: params.get('field') ?? undefined,
+          fieldValue: params.get('value') ?? undefined,
+          received: params.get('from') && params.get('to') ? [dayjs(params.get('from')), dayjs(params.get('to'))] : undefined,
+        }}>
         <Form.Item name="received" label={t('ingestion.data.received')} tooltip={t('ingestion.data.defaultRange')}>
           <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" data-testid="ingest-filter-received" />
         </Form.Item>

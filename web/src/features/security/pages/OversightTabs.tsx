@@ -370,3 +370,51 @@ export function PostureTab() {
     </Space>
   );
 }
+
+/** 安全设备日志: what the security devices logged in a month (pushed or by syslog), per day and TopN, with drill-down. */
+export function DeviceLogsSection({ month }: { month: Dayjs }) {
+  const { t } = useTranslation();
+  const m = month.format('YYYY-MM');
+  const stats = useQuery({ queryKey: securityKeys.deviceLogs(m), queryFn: () => securityApi.deviceLogs(m) });
+  const s = stats.data;
+  const from = month.startOf('month').toISOString();
+  const to = month.endOf('month').add(1, 'millisecond').toISOString();
+  const drill = (field: string, value: string) => `/ingest/data?table=securityDeviceLog&field=${field}&value=${encodeURIComponent(value)}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
+  const top = (title: string, field: string, rows: Array<{ value: string; count: number; hostName?: string | null; systemName?: string | null }>) => (
+    <Card size="small" title={title} style={{ flex: 1, minWidth: 300 }}>
+      <Table size="small" rowKey="value" pagination={false} dataSource={rows}
+        columns={[
+          { title: t('security.item'), dataIndex: 'value', render: (v: string, r) => <Space direction="vertical" size={0}><a href={drill(field, v)}>{v}</a>{(r.hostName || r.systemName) && <Typography.Text type="secondary">{[r.hostName, r.systemName].filter(Boolean).join(' · ')}</Typography.Text>}</Space> },
+          { title: t('security.count'), dataIndex: 'count', width: 90, align: 'right' },
+        ]} />
+    </Card>
+  );
+  const option = s && {
+    tooltip: { trigger: 'axis' },
+    grid: { left: 50, right: 20, top: 20, bottom: 30 },
+    xAxis: { type: 'category', data: s.daily.map((d) => d.day.slice(5)) },
+    yAxis: { type: 'value', minInterval: 1 },
+    series: [{ name: t('security.deviceLogs'), type: 'line', smooth: true, areaStyle: {}, data: s.daily.map((d) => d.count) }],
+  };
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={t('security.deviceLogs')}>
+        <Typography.Paragraph type="secondary">{t('security.deviceLogsHint')}</Typography.Paragraph>
+        <Space size="large">
+          <Statistic title={t('security.deviceLogsMonth')} value={s?.total ?? '—'} loading={stats.isLoading} />
+          <Statistic title={t('security.deviceLogsPrev')} value={s?.previousMonthTotal ?? '—'} loading={stats.isLoading} />
+        </Space>
+        {option && <EChart option={option} height={220} testId="security-device-log-trend" />}
+        {s && <Table size="small" rowKey="day" pagination={false} scroll={{ x: true }} dataSource={[Object.fromEntries([['day', t('security.count')], ...s.daily.map((d) => [d.day.slice(5), d.count])])]}
+          columns={[{ title: '', dataIndex: 'day', fixed: 'left', width: 60 }, ...s.daily.map((d) => ({ title: d.day.slice(5), dataIndex: d.day.slice(5), width: 56, align: 'right' as const }))]} />}
+      </Card>
+      <Space align="start" wrap style={{ width: '100%' }}>
+        {top(t('security.topAlarms'), 'alarmName', s?.byAlarm ?? [])}
+        {top(t('security.topSources'), 'srcIp', s?.bySource ?? [])}
+        {top(t('security.topTargets'), 'dstIp', s?.byTarget ?? [])}
+        {top(t('security.topDevices'), 'deviceName', s?.byDevice ?? [])}
+        {top(t('security.byLevel'), 'logLevel', s?.byLevel ?? [])}
+      </Space>
+    </Space>
+  );
+}

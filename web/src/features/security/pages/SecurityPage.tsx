@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { FilePdfOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
-import { ChecksTab, EventsTab, PatchesTab, PostureTab } from './OversightTabs';
+import { ChecksTab, DeviceLogsSection, EventsTab, PatchesTab, PostureTab } from './OversightTabs';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -279,6 +279,7 @@ function AttacksTab() {
         {top(t('security.topSystems'), (s?.bySystem ?? []).map((x) => ({ label: x.systemNo, count: x.count })))}
         {top(t('security.topHosts'), (s?.byHost ?? []).map((x) => ({ label: x.cloudHostId, count: x.count })))}
       </Space>
+      <DeviceLogsSection month={month} />
     </Space>
   );
 }
