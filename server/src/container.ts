@@ -24,6 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -98,6 +99,8 @@ export interface Container {
   serviceDesk: ServiceDeskService;
   /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
   knowledge: KnowledgeService;
+  /** Monitoring (监控告警与容量): metric store and rollups, alert rules and alerts, capacity warnings. */
+  monitoring: MonitoringService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -167,6 +170,9 @@ export function createContainer(deps: PlatformDeps): Container {
   const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
   registerSecurityJobs(deps.jobs, security);
   pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));
+  const monitoring = new MonitoringService(deps.db, new MetricStore(deps.db, deps.pool, inventory, deps.logger), inventory, notifications, deps.logger);
+  registerMonitoringJobs(deps.jobs, monitoring);
+  pushWriter.onStored(monitoringWakeOnPush(deps.jobs, deps.logger));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
@@ -184,6 +190,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
+  demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
   return {
     deps,
     demo,
@@ -212,6 +219,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     serviceDesk,
     knowledge,
+    monitoring,
     catalog,
     estimates,
     documents,
@@ -252,6 +260,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
+      (app) => registerMonitoringRoutes(app, monitoring),
     ],
   };
 }
