@@ -23,12 +23,12 @@ export const DEFAULT_RULES: readonly RuleInput[] = [
 /** Loads the default rules once (nothing when any rule exists). Quick: ten rows. */
 export async function loadMonitoringDemo(db: Db): Promise<number> {
   return withTx(db, systemContext('demo-loader'), async (trx) => {
-    const n = await sql<{ n: string }>`select count(*) as n from monitoring_rules`.execute(trx);
+    const n = await sql<{ n: string }>`select count(*) as n from monitoring_rules`.execute(trx.withoutPlugins());
     if (Number(n.rows[0]!.n) > 0) return 0;
     for (const r of DEFAULT_RULES) {
       await sql`insert into monitoring_rules (name, kind, metric, op, threshold, recovery, window_minutes, horizon_hours, severity, scope_kind, key_period_only, escalate_after_minutes, is_global)
         values (${r.name}, ${r.kind}, ${r.metric}, ${r.op ?? 'gt'}, ${r.threshold ?? null}, ${r.recovery ?? null}, ${r.windowMinutes ?? 15}, ${r.horizonHours ?? null}, ${r.severity}, 'all',
-                ${r.keyPeriodOnly ?? false}, ${r.escalateAfterMinutes ?? null}, true)`.execute(trx);
+                ${r.keyPeriodOnly ?? false}, ${r.escalateAfterMinutes ?? null}, true)`.execute(trx.withoutPlugins());
     }
     return DEFAULT_RULES.length;
   });

@@ -152,7 +152,7 @@ export class MonitoringService {
 
   private read<T>(ctx: RequestContext, fn: (trx: Tx) => Promise<T>): Promise<T> {
     return withTx(this.db, ctx, async (trx) => {
-      await sql`set local jit = off`.execute(trx);
+      await sql`set local jit = off`.execute(trx.withoutPlugins());
       return fn(trx);
     });
   }
@@ -181,7 +181,7 @@ export class MonitoringService {
         join monitoring_hourly h on h.series_id = s.id and h.metric in (1, 2) and h.hour >= ${q.from} and h.hour < ${q.to}
         where s.kind = 'host' and s.resource_id is not null
         group by s.resource_id
-        order by s.resource_id`.execute(trx);
+        order by s.resource_id`.execute(trx.withoutPlugins());
       return rows.rows.map((r) => ({
         resourceId: r.resource_id,
         systemId: r.system_id,
@@ -214,7 +214,7 @@ export class MonitoringService {
                count(*) filter (where (status = 'open' and deadline < ${today}::date) or (status = 'expanded' and not closed_in_time)) as overdue
         from monitoring_capacity_warnings
         where opened_on >= ${fromDay}::date and opened_on <= ${toDay}::date
-        group by provider_org_id order by provider_org_id`.execute(trx);
+        group by provider_org_id order by provider_org_id`.execute(trx.withoutPlugins());
       return r.rows.map((x) => ({ providerOrgId: x.provider_org_id, opened: Number(x.opened), closedInTime: Number(x.in_time), overdue: Number(x.overdue) }));
     });
   }
@@ -240,7 +240,7 @@ export class MonitoringService {
           ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
           ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
           ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}
-        order by s.label, s.id limit ${q.limit ?? 200}`.execute(trx);
+        order by s.label, s.id limit ${q.limit ?? 200}`.execute(trx.withoutPlugins());
       return rows.rows.map((r) => ({ id: r.id, kind: r.kind, objectKey: r.object_key, label: r.label, resourceId: r.resource_id, systemId: r.system_id, systemName: r.system_name, unitOrgId: r.unit_org_id, unitName: r.unit_name, providerOrgId: r.provider_org_id, providerName: r.provider_name, nodeId: r.node_id, nodeName: r.node_name, lastAt: iso(r.last_at)!, noData: Date.now() - new Date(r.last_at).getTime() > 15 * 60_000 }));
     });
   }
@@ -257,22 +257,22 @@ export class MonitoringService {
     });
     if (!/^\d{1,18}$/.test(q.seriesId)) throw notFound('monitoring.series', q.seriesId);
     return this.read(ctx, async (trx) => {
-      const s = await sql<{ id: string; kind: string; label: string }>`select id::text, kind, label from monitoring_series where id = ${q.seriesId}::bigint`.execute(trx);
+      const s = await sql<{ id: string; kind: string; label: string }>`select id::text, kind, label from monitoring_series where id = ${q.seriesId}::bigint`.execute(trx.withoutPlugins());
       if (!s.rows[0]) throw notFound('monitoring.series', q.seriesId);
       const mf = wanted.length > 0 ? sql`and metric = any(${wanted}::smallint[])` : sql``;
       let rows: Array<{ metric: number; t: Date | string; avg: number; min: number; max: number; p95: number; n: number }>;
       if (resolution === 'raw') {
         rows = (await sql<{ metric: number; t: Date; avg: number; min: number; max: number; p95: number; n: number }>`
           select metric, at as t, value as avg, value as min, value as max, value as p95, 1 as n from monitoring_points
-          where series_id = ${q.seriesId}::bigint and at >= ${from} and at < ${to} ${mf} order by metric, at`.execute(trx)).rows;
+          where series_id = ${q.seriesId}::bigint and at >= ${from} and at < ${to} ${mf} order by metric, at`.execute(trx.withoutPlugins())).rows;
       } else if (resolution === 'hourly') {
         rows = (await sql<{ metric: number; t: Date; avg: number; min: number; max: number; p95: number; n: number }>`
           select metric, hour as t, avg, min, max, p95, n from monitoring_hourly
-          where series_id = ${q.seriesId}::bigint and hour >= ${from} and hour < ${to} ${mf} order by metric, hour`.execute(trx)).rows;
+          where series_id = ${q.seriesId}::bigint and hour >= ${from} and hour < ${to} ${mf} order by metric, hour`.execute(trx.withoutPlugins())).rows;
       } else {
         rows = (await sql<{ metric: number; t: string; avg: number; min: number; max: number; p95: number; n: number }>`
           select metric, to_char(day, 'YYYY-MM-DD') as t, avg, min, max, p95, n from monitoring_daily
-          where series_id = ${q.seriesId}::bigint and day >= ${beijingDay(from.getTime())}::date and day <= ${beijingDay(to.getTime())}::date ${mf} order by metric, day`.execute(trx)).rows;
+          where series_id = ${q.seriesId}::bigint and day >= ${beijingDay(from.getTime())}::date and day <= ${beijingDay(to.getTime())}::date ${mf} order by metric, day`.execute(trx.withoutPlugins())).rows;
       }
       const byMetric = new Map<number, Array<{ at: string; avg: number; min: number; max: number; p95: number; n: number }>>();
       for (const r of rows) {
@@ -321,7 +321,7 @@ export class MonitoringService {
           ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
           ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
           ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}
-        order by a.${order} desc, s.id limit ${q.n ?? 10}`.execute(trx);
+        order by a.${order} desc, s.id limit ${q.n ?? 10}`.execute(trx.withoutPlugins());
       return {
         metric: m.name,
         unit: m.unit,
@@ -336,7 +336,7 @@ export class MonitoringService {
   // ---- rules ----------------------------------------------------------------------------------------------------
 
   async listRules(ctx: RequestContext): Promise<Rule[]> {
-    return this.read(ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx)).rows.map(toRule));
+    return this.read(ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows.map(toRule));
   }
 
   private async checkRule(trx: Tx, ctx: RequestContext, input: RuleInput): Promise<void> {
@@ -361,12 +361,12 @@ export class MonitoringService {
     const id = input.scopeId ?? '';
     const visible = UUID.test(id)
       ? input.scopeKind === 'host'
-        ? await sql`select 1 from monitoring_series where resource_id = ${id}::uuid limit 1`.execute(trx)
+        ? await this.inventory.get(ctx, id).then((r) => ({ rows: r.kind === 'cloud_host' ? [r] : [] }), () => ({ rows: [] }))
         : input.scopeKind === 'system'
-          ? await sql`select 1 from monitoring_series where system_id = ${id}::uuid limit 1`.execute(trx)
+          ? await sql`select 1 from information_systems where id = ${id}::uuid`.execute(trx.withoutPlugins())
           : input.scopeKind === 'node'
-            ? await sql`select 1 from cloud_nodes n where n.id = ${id}::uuid and (${all} or exists (select 1 from organisations o where o.id = n.provider_org_id))`.execute(trx)
-            : await sql`select 1 from organisations where id = ${id}::uuid`.execute(trx)
+            ? await sql`select 1 from cloud_nodes n where n.id = ${id}::uuid and (${all} or exists (select 1 from organisations o where o.id = n.provider_org_id))`.execute(trx.withoutPlugins())
+            : await sql`select 1 from organisations where id = ${id}::uuid`.execute(trx.withoutPlugins())
       : { rows: [] };
     if (visible.rows.length === 0) throw validationError('monitoring.scope_not_visible', 'The rule names a scope you may not see or that has no data', [{ field: 'body.scopeId', rule: 'visible_scope', message: 'Unknown or not yours', value: input.scopeId }]);
   }
@@ -379,7 +379,7 @@ export class MonitoringService {
         values (${input.name}, ${input.kind}, ${input.metric}, ${input.op ?? 'gt'}, ${input.threshold ?? null}, ${input.recovery ?? null}, ${input.windowMinutes ?? 15}, ${input.horizonHours ?? null},
                 ${input.severity}, ${input.scopeKind}, ${input.scopeId ?? null}, ${input.keyPeriodOnly ?? false}, ${input.escalateAfterMinutes ?? null}, ${input.enabled ?? true},
                 ${ctx.actor.scope.all}, ${ctx.actor.orgId}, ${ctx.actor.userId})
-        returning *`.execute(trx);
+        returning *`.execute(trx.withoutPlugins());
       const rule = toRule(r.rows[0]!);
       await recordAudit(trx, ctx, { action: 'monitoring.rule_create', targetType: 'monitoring_rule', targetId: rule.id, after: { ...rule } });
       return rule;
@@ -389,7 +389,7 @@ export class MonitoringService {
   async updateRule(ctx: RequestContext, id: string, input: RuleInput): Promise<Rule> {
     if (!UUID.test(id)) throw notFound('monitoring.rule', id);
     return withTx(this.db, ctx, async (trx) => {
-      const before = await sql<RuleRow>`select * from monitoring_rules where id = ${id}::uuid for update`.execute(trx);
+      const before = await sql<RuleRow>`select * from monitoring_rules where id = ${id}::uuid for update`.execute(trx.withoutPlugins());
       if (!before.rows[0]) throw notFound('monitoring.rule', id);
       if (before.rows[0].is_global && !ctx.actor.scope.all) throw notFound('monitoring.rule', id);
       await this.checkRule(trx, ctx, input);
@@ -398,7 +398,7 @@ export class MonitoringService {
           recovery = ${input.recovery ?? null}, window_minutes = ${input.windowMinutes ?? 15}, horizon_hours = ${input.horizonHours ?? null}, severity = ${input.severity},
           scope_kind = ${input.scopeKind}, scope_id = ${input.scopeId ?? null}, key_period_only = ${input.keyPeriodOnly ?? false},
           escalate_after_minutes = ${input.escalateAfterMinutes ?? null}, enabled = ${input.enabled ?? true}, updated_at = now()
-        where id = ${id}::uuid returning *`.execute(trx);
+        where id = ${id}::uuid returning *`.execute(trx.withoutPlugins());
       const rule = toRule(r.rows[0]!);
       await recordAudit(trx, ctx, { action: 'monitoring.rule_update', targetType: 'monitoring_rule', targetId: id, before: toRule(before.rows[0]) as never, after: rule as never });
       return rule;
@@ -409,7 +409,7 @@ export class MonitoringService {
 
   async listMaintenance(ctx: RequestContext) {
     return this.read(ctx, async (trx) => {
-      const r = await sql<{ id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string }>`select id, scope_kind, scope_id, starts_at, ends_at, reason from monitoring_maintenance order by starts_at desc limit 500`.execute(trx);
+      const r = await sql<{ id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string }>`select id, scope_kind, scope_id, starts_at, ends_at, reason from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
       return r.rows.map((x) => ({ id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason }));
     });
   }
@@ -420,7 +420,7 @@ export class MonitoringService {
     return withTx(this.db, ctx, async (trx) => {
       await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
       const r = await sql<{ id: string }>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
-        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId}) returning id`.execute(trx);
+        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId}) returning id`.execute(trx.withoutPlugins());
       await recordAudit(trx, ctx, { action: 'monitoring.maintenance_create', targetType: 'monitoring_maintenance', targetId: r.rows[0]!.id, after: { ...input } as never });
       return { id: r.rows[0]!.id, scopeKind: input.scopeKind, scopeId: input.scopeId ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), reason: input.reason };
     });
@@ -440,10 +440,10 @@ export class MonitoringService {
         ${q.nodeId ? sql`and a.node_id = ${q.nodeId}::uuid` : sql``}
         ${q.systemId ? sql`and a.system_id = ${q.systemId}::uuid` : sql``}
         ${q.ruleId ? sql`and a.rule_id = ${q.ruleId}::uuid` : sql``}`;
-      const total = await sql<{ n: string }>`select count(*) as n from monitoring_alerts a ${where}`.execute(trx);
+      const total = await sql<{ n: string }>`select count(*) as n from monitoring_alerts a ${where}`.execute(trx.withoutPlugins());
       const rows = await sql<AlertRow>`${alertSelect()} ${where}
         order by (a.status = 'resolved'), case a.severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, a.started_at desc, a.id
-        limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(trx);
+        limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(trx.withoutPlugins());
       return { items: rows.rows.map(toAlert), total: Number(total.rows[0]!.n), page, pageSize };
     });
   }
@@ -458,7 +458,7 @@ export class MonitoringService {
         union all
         select 'provider', a.provider_org_id::text, max(o.name), a.severity, count(*) from monitoring_alerts a left join organisations o on o.id = a.provider_org_id where a.status <> 'resolved' group by a.provider_org_id, a.severity
         union all
-        select 'unit', a.unit_org_id::text, max(o.name), a.severity, count(*) from monitoring_alerts a left join organisations o on o.id = a.unit_org_id where a.status <> 'resolved' group by a.unit_org_id, a.severity`.execute(trx);
+        select 'unit', a.unit_org_id::text, max(o.name), a.severity, count(*) from monitoring_alerts a left join organisations o on o.id = a.unit_org_id where a.status <> 'resolved' group by a.unit_org_id, a.severity`.execute(trx.withoutPlugins());
       const bySeverity: Record<Severity, number> = { critical: 0, major: 0, minor: 0, info: 0 };
       const groups: Record<'node' | 'provider' | 'unit', Map<string, { id: string | null; name: string | null; total: number; bySeverity: Record<Severity, number> }>> = { node: new Map(), provider: new Map(), unit: new Map() };
       for (const x of r.rows) {
@@ -484,11 +484,11 @@ export class MonitoringService {
   }
 
   private async alertDetail(trx: Tx, ctx: RequestContext, id: string) {
-    const row = (await sql<AlertRow>`${alertSelect()} where a.id = ${id}::uuid`.execute(trx)).rows[0];
+    const row = (await sql<AlertRow>`${alertSelect()} where a.id = ${id}::uuid`.execute(trx.withoutPlugins())).rows[0];
     if (!row) throw notFound('monitoring.alert', id);
     const events = await sql<{ at: Date; action: string; value: number | null; note: string | null; actor: string | null }>`
       select e.at, e.action, e.value, e.note, u.display_name as actor from monitoring_alert_events e left join users u on u.id = e.actor_user_id
-      where e.alert_id = ${id}::uuid order by e.at, e.id`.execute(trx);
+      where e.alert_id = ${id}::uuid order by e.at, e.id`.execute(trx.withoutPlugins());
     const a = toAlert(row);
     const canAck = (ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:ack')) && a.status === 'firing';
     return { ...a, events: events.rows.map((e) => ({ at: iso(e.at)!, action: e.action, value: round2(num(e.value)), note: e.note, actor: e.actor })), abilities: { acknowledge: canAck } };
@@ -498,11 +498,11 @@ export class MonitoringService {
   async acknowledge(ctx: RequestContext, id: string, comment: string) {
     if (!UUID.test(id)) throw notFound('monitoring.alert', id);
     return withTx(this.db, ctx, async (trx) => {
-      const cur = await sql<{ status: string }>`select status from monitoring_alerts where id = ${id}::uuid for update`.execute(trx);
+      const cur = await sql<{ status: string }>`select status from monitoring_alerts where id = ${id}::uuid for update`.execute(trx.withoutPlugins());
       if (!cur.rows[0]) throw notFound('monitoring.alert', id);
       if (cur.rows[0].status !== 'firing') throw new AppError('conflict', 'monitoring.not_firing', `The alert is ${cur.rows[0].status}: only a firing alert is acknowledged`, { status: cur.rows[0].status });
-      await sql`update monitoring_alerts set status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${ctx.actor.userId}, ack_comment = ${comment} where id = ${id}::uuid`.execute(trx);
-      await sql`insert into monitoring_alert_events (alert_id, action, actor_user_id, note) values (${id}::uuid, 'acknowledged', ${ctx.actor.userId}, ${comment})`.execute(trx);
+      await sql`update monitoring_alerts set status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${ctx.actor.userId}, ack_comment = ${comment} where id = ${id}::uuid`.execute(trx.withoutPlugins());
+      await sql`insert into monitoring_alert_events (alert_id, action, actor_user_id, note) values (${id}::uuid, 'acknowledged', ${ctx.actor.userId}, ${comment})`.execute(trx.withoutPlugins());
       await recordAudit(trx, ctx, { action: 'monitoring.alert_acknowledge', targetType: 'monitoring_alert', targetId: id, before: { status: 'firing' }, after: { status: 'acknowledged', comment } });
       return this.alertDetail(trx, ctx, id);
     });
@@ -517,7 +517,7 @@ export class MonitoringService {
   async evaluate(now = new Date(), opts: { ruleIds?: string[] } = {}): Promise<{ rules: number; fired: number; resolved: number; suppressed: number; escalated: number; ms: number }> {
     const started = Date.now();
     const ctx = systemContext('job:monitoring.evaluate');
-    const rules = await withTx(this.db, ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules where enabled ${opts.ruleIds ? sql`and id = any(${opts.ruleIds}::uuid[])` : sql``} order by id`.execute(trx)).rows.map(toRule));
+    const rules = await withTx(this.db, ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules where enabled ${opts.ruleIds ? sql`and id = any(${opts.ruleIds}::uuid[])` : sql``} order by id`.execute(trx.withoutPlugins())).rows.map(toRule));
     const total = { rules: 0, fired: 0, resolved: 0, suppressed: 0, escalated: 0, ms: 0 };
     for (const rule of rules) {
       try {
@@ -537,7 +537,7 @@ export class MonitoringService {
 
   private async evaluateRule(ctx: RequestContext, rule: Rule, now: Date) {
     return withTx(this.db, ctx, async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('monitoring.evaluate'), hashtext(${rule.id}))`.execute(trx);
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.evaluate'), hashtext(${rule.id}))`.execute(trx.withoutPlugins());
       const m = METRIC_BY_NAME.get(rule.metric)!;
       const scope = scopeFilter(rule.scopeKind, rule.scopeId);
       const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
@@ -546,27 +546,27 @@ export class MonitoringService {
         values = (await sql<{ series_id: string; value: number | null }>`
           select s.id::text as series_id, avg(p.value) as value from monitoring_series s
           join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${windowStart} and p.at <= ${now}
-          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx)).rows;
+          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx.withoutPlugins())).rows;
       } else if (rule.kind === 'rate') {
         values = (await sql<{ series_id: string; value: number | null }>`
           select s.id::text as series_id,
                  (array_agg(p.value order by p.at desc))[1] - (array_agg(p.value order by p.at))[1] as value
           from monitoring_series s
           join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${windowStart} and p.at <= ${now}
-          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 2`.execute(trx)).rows;
+          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 2`.execute(trx.withoutPlugins())).rows;
       } else if (rule.kind === 'no_data') {
         // Minutes since the series' last point of the metric (series that reported within the raw retention).
         values = (await sql<{ series_id: string; value: number | null }>`
           select s.id::text as series_id, extract(epoch from (${now}::timestamptz - max(p.at))) / 60 as value
           from monitoring_series s
           join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${now}::timestamptz - interval '2 days' and p.at <= ${now}
-          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx)).rows;
+          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx.withoutPlugins())).rows;
       } else {
         const fitRows = (await sql<{ series_id: string; xs: string[]; ys: number[] }>`
           select s.id::text as series_id, array_agg(h.hour::text order by h.hour) as xs, array_agg(h.avg order by h.hour) as ys
           from monitoring_series s
           join monitoring_hourly h on h.series_id = s.id and h.metric = ${m.code} and h.hour >= ${windowStart} and h.hour < ${now}
-          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 6`.execute(trx)).rows;
+          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 6`.execute(trx.withoutPlugins())).rows;
         values = fitRows.map((r) => {
           const pts = r.xs.map((x, i) => ({ x: new Date(x).getTime() + HOUR_MS / 2, y: Number(r.ys[i]) }));
           const left = timeLeft(pts, rule.threshold ?? 95, now.getTime());
@@ -576,7 +576,7 @@ export class MonitoringService {
       const keyOnly = rule.keyPeriodOnly;
       const open = new Map(
         (await sql<{ id: string; series_id: string; status: string; started_at: Date; escalated_at: Date | null }>`
-          select id, series_id::text, status, started_at, escalated_at from monitoring_alerts where rule_id = ${rule.id}::uuid and status <> 'resolved' for update`.execute(trx)).rows.map((r) => [r.series_id, r]),
+          select id, series_id::text, status, started_at, escalated_at from monitoring_alerts where rule_id = ${rule.id}::uuid and status <> 'resolved' for update`.execute(trx.withoutPlugins())).rows.map((r) => [r.series_id, r]),
       );
       const seen = new Set<string>();
       const result = { fired: 0, resolved: 0, suppressed: 0, escalated: 0 };
@@ -596,9 +596,9 @@ export class MonitoringService {
       // have no value of a threshold rule in the window hold their state (a gap is not a recovery).
       if (toFire.length > 0) {
         const meta = await sql<{ id: string; provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null; label: string }>`
-          select id::text, provider_org_id, node_id, unit_org_id, system_id, resource_id, label from monitoring_series where id = any(${toFire.map((f) => f.seriesId)}::bigint[])`.execute(trx);
+          select id::text, provider_org_id, node_id, unit_org_id, system_id, resource_id, label from monitoring_series where id = any(${toFire.map((f) => f.seriesId)}::bigint[])`.execute(trx.withoutPlugins());
         const byId = new Map(meta.rows.map((r) => [r.id, r]));
-        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now}`.execute(trx);
+        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now}`.execute(trx.withoutPlugins());
         const keyPeriodByNode = new Map<string, boolean>();
         for (const f of toFire) {
           const s = byId.get(f.seriesId)!;
@@ -615,10 +615,10 @@ export class MonitoringService {
           const inserted = await sql<{ id: string }>`
             insert into monitoring_alerts (rule_id, series_id, severity, status, provider_org_id, node_id, unit_org_id, system_id, resource_id, object_label, value, message, started_at, last_evaluated_at)
             values (${rule.id}::uuid, ${f.seriesId}::bigint, ${rule.severity}, 'firing', ${s.provider_org_id}, ${s.node_id}, ${s.unit_org_id}, ${s.system_id}, ${s.resource_id}, ${s.label}, ${f.value}, ${message}, ${now}, ${now})
-            on conflict (rule_id, series_id) where status <> 'resolved' do nothing returning id`.execute(trx);
+            on conflict (rule_id, series_id) where status <> 'resolved' do nothing returning id`.execute(trx.withoutPlugins());
           const id = inserted.rows[0]?.id;
           if (!id) continue;
-          await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'fired', ${f.value}, ${message})`.execute(trx);
+          await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'fired', ${f.value}, ${message})`.execute(trx.withoutPlugins());
           await recordAudit(trx, ctx, { action: 'monitoring.alert_fire', targetType: 'monitoring_alert', targetId: id, after: { rule: rule.name, object: s.label, value: f.value, severity: rule.severity } });
           await this.notifyAlert(trx, id, rule, s, message, 'fired');
           result.fired++;
@@ -629,13 +629,13 @@ export class MonitoringService {
         for (const a of open.values()) {
           if (a.status !== 'firing' || a.escalated_at || !seen.has(a.series_id)) continue;
           if (now.getTime() - new Date(a.started_at).getTime() < rule.escalateAfterMinutes * 60_000) continue;
-          await sql`update monitoring_alerts set escalated_at = ${now} where id = ${a.id}::uuid`.execute(trx);
-          await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${a.id}::uuid, ${now}, 'escalated', ${`${rule.escalateAfterMinutes} 分钟未确认，已升级`})`.execute(trx);
+          await sql`update monitoring_alerts set escalated_at = ${now} where id = ${a.id}::uuid`.execute(trx.withoutPlugins());
+          await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${a.id}::uuid, ${now}, 'escalated', ${`${rule.escalateAfterMinutes} 分钟未确认，已升级`})`.execute(trx.withoutPlugins());
           await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'monitoring.escalated', title: `告警升级：${rule.name}`, body: `${rule.escalateAfterMinutes} 分钟未确认`, link: `/monitoring/alerts?id=${a.id}`, severity: 'critical' });
           result.escalated++;
         }
       }
-      await sql`update monitoring_alerts set last_evaluated_at = ${now} where rule_id = ${rule.id}::uuid and status <> 'resolved'`.execute(trx);
+      await sql`update monitoring_alerts set last_evaluated_at = ${now} where rule_id = ${rule.id}::uuid and status <> 'resolved'`.execute(trx.withoutPlugins());
       return result;
     });
   }
@@ -643,8 +643,8 @@ export class MonitoringService {
   private async resolve(trx: Tx, ctx: RequestContext, id: string, value: number | null, now: Date): Promise<void> {
     const r = await sql<{ started_at: Date }>`
       update monitoring_alerts set status = 'resolved', resolved_at = ${now}, duration_seconds = greatest(0, extract(epoch from (${now}::timestamptz - started_at))::int), last_evaluated_at = ${now}
-      where id = ${id}::uuid returning started_at`.execute(trx);
-    await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'resolved', ${value}, '条件恢复，自动解除')`.execute(trx);
+      where id = ${id}::uuid returning started_at`.execute(trx.withoutPlugins());
+    await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'resolved', ${value}, '条件恢复，自动解除')`.execute(trx.withoutPlugins());
     await recordAudit(trx, ctx, { action: 'monitoring.alert_resolve', targetType: 'monitoring_alert', targetId: id, after: { value, durationSeconds: Math.round((now.getTime() - new Date(r.rows[0]!.started_at).getTime()) / 1000) } });
   }
 
@@ -672,8 +672,8 @@ export class MonitoringService {
     let closed = 0;
     let nodes = 0;
     await withTx(this.db, ctx, async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('monitoring.capacity'))`.execute(trx);
-      const nodeRows = await sql<{ id: string; provider_org_id: string | null }>`select id, provider_org_id from cloud_nodes where id = any(${summary.groups.map((g) => g.id).filter((x): x is string => !!x)}::uuid[])`.execute(trx);
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.capacity'))`.execute(trx.withoutPlugins());
+      const nodeRows = await sql<{ id: string; provider_org_id: string | null }>`select id, provider_org_id from cloud_nodes where id = any(${summary.groups.map((g) => g.id).filter((x): x is string => !!x)}::uuid[])`.execute(trx.withoutPlugins());
       const providerOf = new Map(nodeRows.rows.map((r) => [r.id, r.provider_org_id]));
       for (const g of summary.groups) {
         if (!g.id || !g.capacity) continue;
@@ -685,19 +685,19 @@ export class MonitoringService {
           const allocated = Math.max(Number(line.allocatedReported), Number(line.allocatedInventory));
           if (!(total > 0)) continue;
           await sql`insert into monitoring_capacity_snapshots (node_id, provider_org_id, resource, day, total, allocated) values (${g.id}::uuid, ${provider}::uuid, ${resource}, ${today}::date, ${line.total}::numeric, ${String(allocated)}::numeric)
-                    on conflict (node_id, resource, day) do update set total = excluded.total, allocated = excluded.allocated`.execute(trx);
+                    on conflict (node_id, resource, day) do update set total = excluded.total, allocated = excluded.allocated`.execute(trx.withoutPlugins());
           const ratio = allocated / total;
-          const cur = (await sql<{ id: string; deadline: string; total_at_open: string }>`select id, to_char(deadline, 'YYYY-MM-DD') as deadline, total_at_open::text from monitoring_capacity_warnings where node_id = ${g.id}::uuid and resource = ${resource} and status = 'open' for update`.execute(trx)).rows[0];
+          const cur = (await sql<{ id: string; deadline: string; total_at_open: string }>`select id, to_char(deadline, 'YYYY-MM-DD') as deadline, total_at_open::text from monitoring_capacity_warnings where node_id = ${g.id}::uuid and resource = ${resource} and status = 'open' for update`.execute(trx.withoutPlugins())).rows[0];
           if (!cur && ratio > 0.8) {
             await sql`insert into monitoring_capacity_warnings (node_id, provider_org_id, resource, status, opened_on, deadline, total_at_open, allocated_at_open, ratio_at_open)
-                      values (${g.id}::uuid, ${provider}::uuid, ${resource}, 'open', ${today}::date, ${addDays(today, 7)}::date, ${line.total}::numeric, ${String(allocated)}::numeric, ${ratio.toFixed(4)}::numeric)`.execute(trx);
+                      values (${g.id}::uuid, ${provider}::uuid, ${resource}, 'open', ${today}::date, ${addDays(today, 7)}::date, ${line.total}::numeric, ${String(allocated)}::numeric, ${ratio.toFixed(4)}::numeric)`.execute(trx.withoutPlugins());
             await this.notifications.notify(trx, { recipients: { orgIds: [provider] }, kind: 'monitoring.capacity', title: `容量预警：${g.name ?? ''} ${resource} 分配率 ${(ratio * 100).toFixed(1)}%`, body: `请于 ${addDays(today, 7)} 前完成扩容（7 个自然日）。`, link: '/monitoring/capacity', severity: 'warning' });
             await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'monitoring.capacity', title: `容量预警：${g.name ?? ''} ${resource} 分配率 ${(ratio * 100).toFixed(1)}%`, body: `扩容期限 ${addDays(today, 7)}。`, link: '/monitoring/capacity', severity: 'warning' });
             opened++;
           } else if (cur && ratio <= 0.8) {
             const expanded = total > Number(cur.total_at_open);
             await sql`update monitoring_capacity_warnings set status = ${expanded ? 'expanded' : 'released'}, closed_on = ${today}::date, total_at_close = ${line.total}::numeric,
-                      closed_in_time = ${expanded ? today <= cur.deadline : null} where id = ${cur.id}::uuid`.execute(trx);
+                      closed_in_time = ${expanded ? today <= cur.deadline : null} where id = ${cur.id}::uuid`.execute(trx.withoutPlugins());
             closed++;
           }
         }
@@ -713,12 +713,12 @@ export class MonitoringService {
       const latest = await sql<{ node_id: string; node_name: string | null; provider_org_id: string; provider_name: string | null; resource: string; day: string; total: string; allocated: string }>`
         select distinct on (c.node_id, c.resource) c.node_id, n.name as node_name, c.provider_org_id, o.name as provider_name, c.resource, to_char(c.day, 'YYYY-MM-DD') as day, c.total::text, c.allocated::text
         from monitoring_capacity_snapshots c left join cloud_nodes n on n.id = c.node_id left join organisations o on o.id = c.provider_org_id
-        order by c.node_id, c.resource, c.day desc`.execute(trx);
+        order by c.node_id, c.resource, c.day desc`.execute(trx.withoutPlugins());
       const history = await sql<{ node_id: string; resource: string; day: string; total: string; allocated: string }>`
-        select node_id, resource, to_char(day, 'YYYY-MM-DD') as day, total::text, allocated::text from monitoring_capacity_snapshots where day > ${today}::date - 60 order by day`.execute(trx);
+        select node_id, resource, to_char(day, 'YYYY-MM-DD') as day, total::text, allocated::text from monitoring_capacity_snapshots where day > ${today}::date - 60 order by day`.execute(trx.withoutPlugins());
       const warnings = await sql<{ id: string; node_id: string; resource: string; status: string; opened_on: string; deadline: string; closed_on: string | null; closed_in_time: boolean | null; ratio_at_open: string }>`
         select id, node_id, resource, status, to_char(opened_on, 'YYYY-MM-DD') as opened_on, to_char(deadline, 'YYYY-MM-DD') as deadline, to_char(closed_on, 'YYYY-MM-DD') as closed_on, closed_in_time, ratio_at_open::text
-        from monitoring_capacity_warnings order by opened_on desc limit 1000`.execute(trx);
+        from monitoring_capacity_warnings order by opened_on desc limit 1000`.execute(trx.withoutPlugins());
       const hist = new Map<string, Array<{ x: number; y: number }>>();
       for (const h of history.rows) {
         const k = `${h.node_id}|${h.resource}`;
@@ -761,7 +761,7 @@ export class MonitoringService {
     return withTx(this.db, systemContext('monitoring.stats'), async (trx) => {
       const r = await sql<{ series: string; alerts: string; batches: string; refused: string }>`
         select (select count(*) from monitoring_series) as series, (select count(*) from monitoring_alerts where status <> 'resolved') as alerts,
-               (select count(*) from monitoring_batches) as batches, (select coalesce(sum(refused), 0) from monitoring_batches) as refused`.execute(trx);
+               (select count(*) from monitoring_batches) as batches, (select coalesce(sum(refused), 0) from monitoring_batches) as refused`.execute(trx.withoutPlugins());
       const x = r.rows[0]!;
       return { series: Number(x.series), openAlerts: Number(x.alerts), batches: Number(x.batches), refused: Number(x.refused) };
     });

@@ -74,7 +74,7 @@ export class MetricStore {
   }
 
   async rawRetentionDays(trx: Tx): Promise<number> {
-    const r = await sql<{ d: number }>`select raw_retention_days as d from monitoring_settings`.execute(trx);
+    const r = await sql<{ d: number }>`select raw_retention_days as d from monitoring_settings`.execute(trx.withoutPlugins());
     return r.rows[0]?.d ?? 30;
   }
 
@@ -97,7 +97,7 @@ export class MetricStore {
     const pre = await withTx(this.db, ctx, async (trx) => {
       const [batch] = await listStoredBatches(trx, { afterId: (BigInt(batchId) - 1n).toString(), tables: MONITORED_TABLES, limit: 1 });
       if (!batch || batch.id !== batchId) return null;
-      const done = await sql<{ points: number; refused: number; table_name: string }>`select points, refused, table_name from monitoring_batches where batch_id = ${batchId}`.execute(trx);
+      const done = await sql<{ points: number; refused: number; table_name: string }>`select points, refused, table_name from monitoring_batches where batch_id = ${batchId}`.execute(trx.withoutPlugins());
       if (done.rows[0]) return { batch, done: done.rows[0] };
       return { batch, records: await readBatchRecords(trx, batch), retention: await this.rawRetentionDays(trx), done: null };
     });
@@ -171,13 +171,13 @@ export class MetricStore {
     await this.ensurePartitions(unique.map((p) => p.at));
     const stored = await withTx(this.db, ctx, async (trx) => {
       // Two runners of the same batch: the second waits, then finds it processed.
-      await sql`select pg_advisory_xact_lock(hashtext('monitoring.ingest'), ${Number(BigInt(batchId) % 2147483647n)}::int)`.execute(trx);
-      const again = await sql<{ n: number }>`select 1 as n from monitoring_batches where batch_id = ${batchId}`.execute(trx);
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.ingest'), ${Number(BigInt(batchId) % 2147483647n)}::int)`.execute(trx.withoutPlugins());
+      const again = await sql<{ n: number }>`select 1 as n from monitoring_batches where batch_id = ${batchId}`.execute(trx.withoutPlugins());
       if (again.rows.length > 0) return null;
       const ids = await this.upsertSeries(trx, batch, [...series.values()]);
       const n = await this.writePoints(trx, batchId, unique, ids);
       await sql`insert into monitoring_batches (batch_id, table_name, provider_org_id, points, refused, refusals)
-                values (${batchId}, ${batch.table}, ${batch.providerOrgId}, ${n}, ${refusals.length}, ${JSON.stringify([...refusals.slice(0, MAX_REFUSALS_STORED), ...[...unmatched].slice(0, 100).map((h) => ({ index: -1, field: 'cloudHostId', rule: 'known_host', value: h, message: 'No active cloud host of this provider in the inventory: points kept, linked when the host appears' }))])}::jsonb)`.execute(trx);
+                values (${batchId}, ${batch.table}, ${batch.providerOrgId}, ${n}, ${refusals.length}, ${JSON.stringify([...refusals.slice(0, MAX_REFUSALS_STORED), ...[...unmatched].slice(0, 100).map((h) => ({ index: -1, field: 'cloudHostId', rule: 'known_host', value: h, message: 'No active cloud host of this provider in the inventory: points kept, linked when the host appears' }))])}::jsonb)`.execute(trx.withoutPlugins());
       return n;
     });
     if (stored === null) return { batchId, table: batch.table, points: 0, refused: 0, unmatchedHosts: [], alreadyProcessed: true };
@@ -203,7 +203,7 @@ export class MetricStore {
         first_at = least(monitoring_series.first_at, excluded.first_at),
         last_at = greatest(monitoring_series.last_at, excluded.last_at),
         updated_at = now()
-      returning id::text, object_key`.execute(trx);
+      returning id::text, object_key`.execute(trx.withoutPlugins());
     for (const r of rows.rows) ids.set(r.object_key, r.id);
     return ids;
   }
@@ -224,7 +224,7 @@ export class MetricStore {
     await sql`
       insert into monitoring_points (series_id, metric, at, value, batch_id)
       select s, m, a, v, ${batchId}::bigint from unnest(${s}::bigint[], ${m}::smallint[], ${at}::timestamptz[], ${v}::float8[]) as x(s, m, a, v)
-      on conflict (series_id, metric, at) do update set value = excluded.value, batch_id = excluded.batch_id`.execute(trx);
+      on conflict (series_id, metric, at) do update set value = excluded.value, batch_id = excluded.batch_id`.execute(trx.withoutPlugins());
     await rollupBuckets(trx, points.map((p, i) => ({ seriesId: s[i]!, metric: p.metric, at: p.at })));
     return points.length;
   }
@@ -239,7 +239,7 @@ export class MetricStore {
     let failed = 0;
     for (;;) {
       const page = await withTx(this.db, ctx, async (trx) => {
-        const cur = await sql<{ c: string }>`select sweep_cursor::text as c from monitoring_settings`.execute(trx);
+        const cur = await sql<{ c: string }>`select sweep_cursor::text as c from monitoring_settings`.execute(trx.withoutPlugins());
         return listStoredBatches(trx, { afterId: cur.rows[0]?.c ?? '0', tables: MONITORED_TABLES, limit: PAGE });
       });
       for (const b of page) {
@@ -253,7 +253,7 @@ export class MetricStore {
       }
       if (page.length > 0) {
         const last = page[page.length - 1]!.id;
-        await withTx(this.db, ctx, (trx) => sql`update monitoring_settings set sweep_cursor = greatest(sweep_cursor, ${last}::bigint)`.execute(trx));
+        await withTx(this.db, ctx, (trx) => sql`update monitoring_settings set sweep_cursor = greatest(sweep_cursor, ${last}::bigint)`.execute(trx.withoutPlugins()));
       }
       if (page.length < PAGE) break;
     }
@@ -263,10 +263,10 @@ export class MetricStore {
   /** Retention: drops raw partitions older than the raw retention, deletes hourly and daily rows past theirs. */
   async applyRetention(): Promise<{ partitions: string[]; hourly: number; daily: number }> {
     return withTx(this.db, systemContext('job:monitoring.retention'), async (trx) => {
-      const s = (await sql<{ r: number; h: number; d: number }>`select raw_retention_days as r, hourly_retention_days as h, daily_retention_days as d from monitoring_settings`.execute(trx)).rows[0]!;
-      const parts = await sql<{ p: string }>`select zy_monitoring_drop_partitions(now() - make_interval(days => ${s.r}::int) - interval '1 day') as p`.execute(trx);
-      const h = await sql`delete from monitoring_hourly where hour < now() - make_interval(days => ${s.h}::int)`.execute(trx);
-      const d = await sql`delete from monitoring_daily where day < (now() at time zone 'Asia/Shanghai')::date - ${s.d}::int`.execute(trx);
+      const s = (await sql<{ r: number; h: number; d: number }>`select raw_retention_days as r, hourly_retention_days as h, daily_retention_days as d from monitoring_settings`.execute(trx.withoutPlugins())).rows[0]!;
+      const parts = await sql<{ p: string }>`select zy_monitoring_drop_partitions(now() - make_interval(days => ${s.r}::int) - interval '1 day') as p`.execute(trx.withoutPlugins());
+      const h = await sql`delete from monitoring_hourly where hour < now() - make_interval(days => ${s.h}::int)`.execute(trx.withoutPlugins());
+      const d = await sql`delete from monitoring_daily where day < (now() at time zone 'Asia/Shanghai')::date - ${s.d}::int`.execute(trx.withoutPlugins());
       this.forgetPartitions();
       return { partitions: parts.rows.map((r) => r.p), hourly: Number(h.numAffectedRows ?? 0), daily: Number(d.numAffectedRows ?? 0) };
     });
@@ -293,7 +293,7 @@ export async function rollupBuckets(trx: Tx, touched: ReadonlyArray<{ seriesId: 
     from unnest(${hk.map((k) => k.s)}::bigint[], ${hk.map((k) => k.m)}::smallint[], ${hk.map((k) => k.h)}::timestamptz[]) as k(s, m, h)
     join monitoring_points p on p.series_id = k.s and p.metric = k.m and p.at >= k.h and p.at < k.h + interval '1 hour'
     group by p.series_id, p.metric, k.h
-    on conflict (series_id, metric, hour) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(trx);
+    on conflict (series_id, metric, hour) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(trx.withoutPlugins());
   const dk = [...days.values()];
   await sql`
     insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
@@ -302,5 +302,5 @@ export async function rollupBuckets(trx: Tx, touched: ReadonlyArray<{ seriesId: 
     join monitoring_points p on p.series_id = k.s and p.metric = k.m
       and p.at >= (k.d::timestamp at time zone 'Asia/Shanghai') and p.at < ((k.d + 1)::timestamp at time zone 'Asia/Shanghai')
     group by p.series_id, p.metric, k.d
-    on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(trx);
+    on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(trx.withoutPlugins());
 }
