@@ -4,7 +4,7 @@ import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordAudit } from '../audit/index.js';
-import { isKeyPeriod, type NotificationService } from '../notifications/index.js';
+import { NotificationService, isKeyPeriod } from '../notifications/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import {
   HOUR_MS,
@@ -113,6 +113,10 @@ export interface Alert {
   resolvedAt: string | null;
   durationSeconds: number | null;
 }
+
+NotificationService.registerKind('monitoring.alert_fired', '监控告警', 'Monitoring alert');
+NotificationService.registerKind('monitoring.escalated', '告警升级', 'Alert escalated');
+NotificationService.registerKind('monitoring.capacity', '容量预警', 'Capacity warning');
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
