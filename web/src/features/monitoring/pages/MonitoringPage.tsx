@@ -155,7 +155,7 @@ function HostsTab() {
   const [range, setRange] = useState<Range>('24h');
   const series = useQuery({ queryKey: monitoringKeys.series(keyword), queryFn: () => monitoringApi.series(keyword) });
   const chart = useQuery({ queryKey: monitoringKeys.chart(seriesId ?? '', range), queryFn: () => monitoringApi.chart(seriesId!, range), enabled: !!seriesId });
-  const shown = (chart.data?.metrics ?? []).filter((m) => ['cpu', 'memory', 'disk_standard'].includes(m.metric));
+  const shown = useMemo(() => (chart.data?.metrics ?? []).filter((m) => ['cpu', 'memory', 'disk_standard'].includes(m.metric)), [chart.data]);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
     legend: {},
@@ -203,7 +203,7 @@ function TopTab() {
   const [metric, setMetric] = useState('cpu');
   const [period, setPeriod] = useState('24h');
   const top = useQuery({ queryKey: monitoringKeys.top(metric, period), queryFn: () => monitoringApi.top(metric, period) });
-  const items = top.data?.items ?? [];
+  const items = useMemo(() => top.data?.items ?? [], [top.data]);
   const option = useMemo(() => ({
     tooltip: {}, grid: { left: 160 },
     xAxis: { type: 'value', name: top.data?.unit },
@@ -230,7 +230,7 @@ function TopTab() {
 function CapacityTab() {
   const { t } = useTranslation();
   const cap = useQuery({ queryKey: monitoringKeys.capacity, queryFn: monitoringApi.capacity });
-  const items = cap.data?.items ?? [];
+  const items = useMemo(() => cap.data?.items ?? [], [cap.data]);
   const option = useMemo(() => ({
     tooltip: {}, grid: { bottom: 80 },
     xAxis: { type: 'category', data: items.map((i) => `${i.nodeName ?? ''}\n${t(`monitoring.resources.${i.resource}`)}`), axisLabel: { interval: 0, rotate: 30 } },
