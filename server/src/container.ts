@@ -24,7 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
-import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
+import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -173,6 +173,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const monitoring = new MonitoringService(deps.db, new MetricStore(deps.db, deps.pool, inventory, deps.logger), inventory, notifications, deps.logger);
   registerMonitoringJobs(deps.jobs, monitoring);
   pushWriter.onStored(monitoringWakeOnPush(deps.jobs, deps.logger));
+  pushWriter.onStored((b) => monitoring.metrics.observeStored(b.table, b.accepted));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
@@ -231,6 +232,8 @@ export function createContainer(deps: PlatformDeps): Container {
     authService,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
+      // First, so its latency hook sees every route. The token is read from ZHENGYUN_METRICS_TOKEN (none: /metrics is off).
+      (app) => registerMetricsEndpoint(app, { metrics: monitoring.metrics, pool: deps.pool, token: process.env.ZHENGYUN_METRICS_TOKEN, service: monitoring, syslog: () => ({ received: syslogReceiver.counters.received, dropped: syslogReceiver.counters.dropped }) }),
       (app) => registerDirectoryRoutes(app, directory, systems),
       (app) => registerSettingsRoutes(app, settings),
       (app) => registerOrganisationRoutes(app, organisations),

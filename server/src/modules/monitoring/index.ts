@@ -16,4 +16,5 @@ export { MetricStore, rollupBuckets, type IngestResult } from './monitoring.stor
 export { METRICS, MONITORED_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
 export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';
 export { registerMonitoringRoutes } from './monitoring.routes.js';
+export { PlatformMetrics, registerMetricsEndpoint } from './monitoring.prom.js';
 export { loadMonitoringDemo, DEFAULT_RULES } from './monitoring.demo.js';

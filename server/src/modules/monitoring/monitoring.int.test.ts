@@ -298,3 +298,25 @@ describe('capacity', () => {
     expect(xlsx.statusCode).toBe(200);
   });
 });
+
+describe('/metrics', () => {
+  it('answers 404 without a configured token, 401 with a wrong one, the Prometheus text with the right one', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    process.env.ZHENGYUN_METRICS_TOKEN = 'test-metrics-token';
+    const t2 = await createTestApp();
+    delete process.env.ZHENGYUN_METRICS_TOKEN;
+    try {
+      await t2.app.inject({ method: 'GET', url: '/api/health' });
+      expect((await t2.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+      const ok = await t2.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer test-metrics-token' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['content-type']).toContain('text/plain');
+      expect(ok.body).toMatch(/zhengyun_http_request_duration_seconds_bucket\{method="GET",route="\/api\/health",status="2xx",le="0.005"\} \d+/);
+      expect(ok.body).toMatch(/zhengyun_db_pool_connections\{state="total"\} \d+/);
+      expect(ok.body).toMatch(/zhengyun_alert_evaluation_seconds [\d.]+/);
+      expect(ok.body).toMatch(/zhengyun_monitoring_series \d+/);
+    } finally {
+      await t2.close();
+    }
+  });
+});

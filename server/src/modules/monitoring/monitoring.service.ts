@@ -20,6 +20,7 @@ import {
   type Severity,
 } from './monitoring.metrics.js';
 import type { MetricStore } from './monitoring.store.js';
+import { PlatformMetrics } from './monitoring.prom.js';
 
 /** Utilisation of one host over a window, from the hourly rollups (the rightsizing input of the evaluation). */
 export interface HostUtilisation {
@@ -146,6 +147,9 @@ export function ruleExpression(r: { kind: RuleKind; metric: string; op: 'gt' | '
  * the documented figures for the evaluation (`hostUtilisation`, `capacityWarningsSummary`).
  */
 export class MonitoringService {
+  /** The process's own figures for /metrics (HTTP latency, stored records, evaluation cycles). */
+  readonly metrics = new PlatformMetrics();
+
   constructor(
     private readonly db: Db,
     readonly store: MetricStore,
@@ -536,6 +540,7 @@ export class MonitoringService {
       }
     }
     total.ms = Date.now() - started;
+    this.metrics.observeEvaluation(total.ms);
     return total;
   }
 
