@@ -246,7 +246,8 @@ revoke all on function zy_monitoring_drop_partitions(timestamptz) from public;
 grant execute on function zy_monitoring_drop_partitions(timestamptz) to zhengyun_app;
 
 -- Row-level security: a provider sees its own nodes' series and alerts, a unit its own systems', management and
--- supervision everything, the three administrators nothing. Rollups and points follow their series.
+-- supervision everything, the three administrators nothing. Rollups and points follow their series; their checks are
+-- inline current_setting() calls rather than the plpgsql helpers, which are called once per row written or read.
 alter table monitoring_series enable row level security;
 alter table monitoring_series force row level security;
 create policy monitoring_series_scope on monitoring_series
@@ -259,20 +260,23 @@ create policy monitoring_series_scope on monitoring_series
 alter table monitoring_points enable row level security;
 alter table monitoring_points force row level security;
 create policy monitoring_points_scope on monitoring_points
-  using (zy_business_access() and (zy_scope_all() or exists (select 1 from monitoring_series s where s.id = monitoring_points.series_id)))
-  with check (zy_business_access() and zy_scope_all());
+  using (current_setting('zhengyun.business_access', true) = 'on'
+         and (current_setting('zhengyun.scope_all', true) = 'on' or exists (select 1 from monitoring_series s where s.id = monitoring_points.series_id)))
+  with check (current_setting('zhengyun.business_access', true) = 'on' and current_setting('zhengyun.scope_all', true) = 'on');
 
 alter table monitoring_hourly enable row level security;
 alter table monitoring_hourly force row level security;
 create policy monitoring_hourly_scope on monitoring_hourly
-  using (zy_business_access() and (zy_scope_all() or exists (select 1 from monitoring_series s where s.id = monitoring_hourly.series_id)))
-  with check (zy_business_access() and zy_scope_all());
+  using (current_setting('zhengyun.business_access', true) = 'on'
+         and (current_setting('zhengyun.scope_all', true) = 'on' or exists (select 1 from monitoring_series s where s.id = monitoring_hourly.series_id)))
+  with check (current_setting('zhengyun.business_access', true) = 'on' and current_setting('zhengyun.scope_all', true) = 'on');
 
 alter table monitoring_daily enable row level security;
 alter table monitoring_daily force row level security;
 create policy monitoring_daily_scope on monitoring_daily
-  using (zy_business_access() and (zy_scope_all() or exists (select 1 from monitoring_series s where s.id = monitoring_daily.series_id)))
-  with check (zy_business_access() and zy_scope_all());
+  using (current_setting('zhengyun.business_access', true) = 'on'
+         and (current_setting('zhengyun.scope_all', true) = 'on' or exists (select 1 from monitoring_series s where s.id = monitoring_daily.series_id)))
+  with check (current_setting('zhengyun.business_access', true) = 'on' and current_setting('zhengyun.scope_all', true) = 'on');
 
 alter table monitoring_batches enable row level security;
 alter table monitoring_batches force row level security;
