@@ -4,6 +4,7 @@ import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
 import { percentile } from './monitoring.metrics.js';
+import { DEFAULT_RULES, loadMonitoringDemo } from './monitoring.demo.js';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -75,6 +76,19 @@ beforeAll(async () => {
 afterAll(async () => {
   await owner?.end();
   await t?.close();
+});
+
+describe('demo rules', () => {
+  it('loads the default rule set once, every rule valid and shown as an expression', async () => {
+    const first = await loadMonitoringDemo(t.container.deps.db);
+    expect(first === DEFAULT_RULES.length || first === 0).toBe(true);
+    expect(await loadMonitoringDemo(t.container.deps.db)).toBe(0);
+    const rules = (await inject(mgmt, 'GET', '/api/monitoring/rules')).json().items as Array<{ name: string; expression: string; isGlobal: boolean }>;
+    for (const r of DEFAULT_RULES) expect(rules.find((x) => x.name === r.name)).toMatchObject({ isGlobal: true });
+    expect(rules.find((x) => x.name === 'CPU 使用率过高')!.expression).toBe('avg(cpu, 15m) > 90%, recovery ≤ 80%');
+    // Units read the platform rules too (they apply to their hosts).
+    expect(((await inject(unitB, 'GET', '/api/monitoring/rules')).json().items as unknown[]).length).toBeGreaterThanOrEqual(DEFAULT_RULES.length);
+  });
 });
 
 describe('metric store', () => {
