@@ -62,7 +62,7 @@ beforeAll(async () => {
   expect(reg.statusCode, reg.body).toBe(201);
   systemA = reg.json();
   let batch = Math.floor(Math.random() * 1e9);
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 6; i++) {
     const id = unique('mvm-');
     const r = await owner.query(
       `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
@@ -267,6 +267,20 @@ describe('alert rules', () => {
     const a = (await alertsOf(r.id))[0]!;
     expect(a.value as number).toBeGreaterThan(20);
     expect(a.value as number).toBeLessThan(26);
+  });
+
+  it('rate of change fires on a jump; an unacknowledged alert escalates once after the rule\'s delay', async () => {
+    const h = hosts[5]!;
+    const r = (await rule({ kind: 'rate', threshold: 30, recovery: 10, windowMinutes: 15, escalateAfterMinutes: 5, scopeId: h.resourceId })).json();
+    expect(r.expression).toBe('delta(cpu, 15m) > 30%, recovery ≤ 10%');
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([rec(h.cloudHostId, base, 10), rec(h.cloudHostId, base + SLOT, 20), rec(h.cloudHostId, base + 2 * SLOT, 60), rec(h.cloudHostId, base + 3 * SLOT, 61)]);
+    expect(await t.container.monitoring.evaluate(new Date(base + 2 * SLOT + 1000), { ruleIds: [r.id] })).toMatchObject({ fired: 1, escalated: 0 });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT + 1000), { ruleIds: [r.id] })).toMatchObject({ fired: 0, escalated: 1 });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT + 2000), { ruleIds: [r.id] })).toMatchObject({ escalated: 0 });
+    const a = (await alertsOf(r.id))[0]!;
+    const events = (await inject(mgmt, 'GET', `/api/monitoring/alerts/${a.id}`)).json().events.map((e: { action: string }) => e.action);
+    expect(events).toEqual(['fired', 'escalated']);
   });
 
   it('refuses a rule on a missing metric, a scope the author may not see, and a recovery above the threshold', async () => {
