@@ -23,7 +23,8 @@ import { IpamService, registerIpamJobs, registerIpamRoutes, seedIpamDemo } from 
 import { ContractsService, loadDemoContracts, registerContractJobs, registerContractRoutes } from './modules/contracts/index.js';
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
-import { PatchComplianceService, SecurityOversightService, SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
+import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -100,6 +101,8 @@ export interface Container {
   serviceDesk: ServiceDeskService;
   /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
   knowledge: KnowledgeService;
+  /** Monitoring (监控告警与容量): metric store and rollups, alert rules and alerts, capacity warnings. */
+  monitoring: MonitoringService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -172,6 +175,10 @@ export function createContainer(deps: PlatformDeps): Container {
   const securityPatches = new PatchComplianceService(deps.db, inventory);
   registerSecurityJobs(deps.jobs, security, securityOversight, securityPatches);
   pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));
+  const monitoring = new MonitoringService(deps.db, new MetricStore(deps.db, deps.pool, inventory, deps.logger), inventory, notifications, deps.logger);
+  registerMonitoringJobs(deps.jobs, monitoring);
+  pushWriter.onStored(monitoringWakeOnPush(deps.jobs, deps.logger));
+  pushWriter.onStored((b) => monitoring.metrics.observeStored(b.table, b.accepted));
   const syslogSources = new SyslogSourcesService(deps.db);
   const syslogReceiver = new SyslogReceiver({ logger: deps.logger, writer: pushWriter, sources: syslogSources });
   const serviceDesk = new ServiceDeskService(deps.db, calendar, deps.logger);
@@ -190,6 +197,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
+  demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
   return {
     deps,
     demo,
@@ -220,6 +228,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     serviceDesk,
     knowledge,
+    monitoring,
     catalog,
     estimates,
     documents,
@@ -231,6 +240,8 @@ export function createContainer(deps: PlatformDeps): Container {
     authService,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
+      // First, so its latency hook sees every route. The token is read from ZHENGYUN_METRICS_TOKEN (none: /metrics is off).
+      (app) => registerMetricsEndpoint(app, { metrics: monitoring.metrics, pool: deps.pool, token: process.env.ZHENGYUN_METRICS_TOKEN, service: monitoring, syslog: () => ({ received: syslogReceiver.counters.received, dropped: syslogReceiver.counters.dropped }) }),
       (app) => registerDirectoryRoutes(app, directory, systems),
       (app) => registerSettingsRoutes(app, settings),
       (app) => registerOrganisationRoutes(app, organisations),
@@ -260,6 +271,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
+      (app) => registerMonitoringRoutes(app, monitoring),
     ],
   };
 }

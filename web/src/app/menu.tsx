@@ -65,6 +65,10 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [{ key: 'security', path: '/security', label: 'menu.securityFindings', icon: <BugOutlined />, permission: 'security:read' }],
   },
   {
+    key: 'monitoring-group', label: 'menu.monitoringGroup', icon: <AlertOutlined />,
+    children: [{ key: 'monitoring', path: '/monitoring', label: 'menu.monitoring', icon: <DashboardOutlined />, permission: 'monitoring:read' }],
+  },
+  {
     key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,
     children: [{ key: 'inventory', path: '/inventory', label: 'menu.inventory', icon: <HddOutlined />, permission: 'inventory:read' }],
   },

@@ -35,6 +35,7 @@ const groups: Record<string, [string, string]> = {
   servicedesk: ['统一工单', 'Service desk'],
   security: ['安全监管', 'Security supervision'],
   availability: ['可用性监测', 'Availability monitoring'],
+  monitoring: ['监控告警与容量', 'Monitoring, alerts and capacity'],
 };
 
 const entries: Array<[string, string, string, string]> = [
@@ -103,6 +104,9 @@ const entries: Array<[string, string, string, string]> = [
   ['availability:read', 'availability', '查看可用性监测、中断记录和 SLA 达标情况', 'View availability probes, outages and SLA compliance'],
   ['availability:acknowledge', 'availability', '确认本单位负责的中断并填写原因', 'Acknowledge outages one is responsible for and note the cause'],
   ['availability:manage', 'availability', '维护监测项、维护窗口和 SLA 目标', 'Maintain probes, maintenance windows and SLA objectives'],
+  ['monitoring:read', 'monitoring', '查看监控指标、告警和容量', 'View metrics, alerts and capacity'],
+  ['monitoring:ack', 'monitoring', '确认告警', 'Acknowledge alerts'],
+  ['monitoring:manage', 'monitoring', '维护告警规则和维护窗口', 'Maintain alert rules and maintenance windows'],
 ];
 
 export const PERMISSIONS: readonly PermissionInfo[] = entries.map(([code, group, nameZh, nameEn]) => ({

@@ -1,0 +1,20 @@
+/**
+ * Monitoring, alerts and capacity (监控告警与容量): the metric store built from the pushed 5-minute monitoring tables
+ * (云主机监控数据, 应用系统网络出口使用数据, 环控数据) with raw points (partitioned per day, 30 days by default), hourly
+ * rollups (min/avg/max/p95/count, 13 months) and daily rollups (3 years) maintained as batches land; alert rules
+ * (threshold with duration, rate, no-data, forecast) with hysteresis, maintenance windows and key-guarantee periods,
+ * the alert lifecycle firing → acknowledged → resolved; capacity per node with 7-natural-day expansion deadlines.
+ *
+ * Figures for other modules (scoped by ctx like every call):
+ * - `MonitoringService.hostUtilisation(ctx, { from, to })` → `HostUtilisation[]` (per inventory host: CPU and memory
+ *   p95 of hourly averages and average, percent 0–100, null without data; hours with data / in the window).
+ * - `MonitoringService.capacityWarningsSummary(ctx, { from, to })` → per provider `{ providerOrgId, opened,
+ *   closedInTime, overdue }`.
+ */
+export { MonitoringService, RESOLUTION, ruleExpression, type HostUtilisation, type CapacityWarningSummary, type Alert, type Rule, type RuleInput, type Range, type ScopeKind } from './monitoring.service.js';
+export { MetricStore, rollupBuckets, type IngestResult } from './monitoring.store.js';
+export { METRICS, MONITORED_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
+export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';
+export { registerMonitoringRoutes } from './monitoring.routes.js';
+export { PlatformMetrics, registerMetricsEndpoint } from './monitoring.prom.js';
+export { loadMonitoringDemo, DEFAULT_RULES } from './monitoring.demo.js';

@@ -1,0 +1,165 @@
+/**
+ * Benchmark of the metric store on a scratch database: H cloud hosts × D days of 5-minute 云主机监控数据 (11 metrics a
+ * record) pushed through the real PushWriter in batches of 500 and processed by the same code path as live ingest
+ * (MetricStore.ingestBatch: points upserted, touched hourly and daily buckets recomputed). Baseline in the same run: the
+ * same points inserted into a bare table and aggregated by a plain `insert … select … group by` into bare hourly and
+ * daily tables. Then p50/p95 of the host chart (7 d hourly, 90 d daily), the TopN over all hosts (24 h, 30 d) and the
+ * alarm view, each under 10 concurrent callers, and one alert-evaluation cycle of the 10 default rules over all hosts.
+ *   npx tsx src/modules/monitoring/monitoring.bench.ts [hosts=100] [days=3]
+ * The issue's full size is 5000 hosts × 90 days (1.3 billion points: hours here). TEST_DATABASE_URL (default
+ * postgres://postgres@127.0.0.1:5432/postgres) is used to create and drop the scratch database.
+ */
+import pg from 'pg';
+import { migrate } from '../../platform/db/migrate.js';
+import { createLogger } from '../../platform/logger.js';
+import { createDatabase } from '../../platform/db/database.js';
+import { systemContext } from '../../platform/context.js';
+import { loadConfig } from '../../platform/config.js';
+import { FieldCipher } from '../../platform/crypto/sm.js';
+import { JobQueue } from '../../platform/jobs/jobs.js';
+import { createContainer } from '../../container.js';
+import { loadMonitoringDemo } from './monitoring.demo.js';
+
+const hostCount = Number(process.argv[2] ?? 100);
+const days = Number(process.argv[3] ?? 3);
+const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const name = `zy_bench_monitoring_${process.pid}`;
+const c = new pg.Client({ connectionString: admin });
+await c.connect();
+await c.query(`create database ${name} encoding 'UTF8' template template0`);
+await c.end();
+const u = new URL(admin);
+u.pathname = `/${name}`;
+const url = u.toString();
+const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+const SLOT = 300_000;
+const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+async function concurrent(label: string, n: number, fn: () => Promise<unknown>): Promise<void> {
+  const times: number[] = [];
+  const rounds = 5;
+  for (let r = 0; r < rounds; r++) {
+    await Promise.all(Array.from({ length: n }, async () => {
+      const t0 = performance.now();
+      await fn();
+      times.push(performance.now() - t0);
+    }));
+  }
+  console.log(`${label.padEnd(44)} p50 ${pct(times, 50).toFixed(1)} ms  p95 ${pct(times, 95).toFixed(1)} ms  (${times.length} calls, ${n} concurrent)`);
+}
+
+try {
+  await migrate(url, createLogger('warn'));
+  const owner = new pg.Client({ connectionString: url });
+  owner.on('error', () => undefined);
+  await owner.connect();
+  await owner.query(`update monitoring_settings set raw_retention_days = greatest(30, ${days + 2})`);
+  await owner.query(`insert into organisations (id, path, kind, name) select g, array[g], 'cloud_provider', '服务商' || n from (select gen_random_uuid() g, n from generate_series(1, 2) n) x`);
+  await owner.query(`insert into cloud_nodes (code, name, cloud_type, provider_org_id)
+                     select 'MN' || row_number() over (order by id), '节点' || row_number() over (order by id), 'service', id from organisations where kind = 'cloud_provider'`);
+  await owner.query(`
+    with nd as (select id, provider_org_id, row_number() over (order by id) - 1 as i from cloud_nodes)
+    insert into inventory_resources (kind, provider_org_id, node_id, natural_key, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
+    select 'cloud_host', nd.provider_org_id, nd.id, 'VM' || g, '主机' || g, '{}'::jsonb, 'active', now(), now(), now(), 0
+      from generate_series(0, ${hostCount - 1}) g join nd on nd.i = g % 2`);
+  const nodes = (await owner.query<{ id: string; provider_org_id: string; i: number }>(`select id, provider_org_id, (row_number() over (order by id) - 1)::int as i from cloud_nodes order by id`)).rows;
+
+  // 'error': the unstarted job queue's refusals of the wake-ups (the bench runs the ingest itself) are warnings.
+  const logger = createLogger('error');
+  const config = loadConfig({ databaseUrl: url, logLevel: 'warn', masterKey: '00112233445566778899aabbccddeeff', demo: false }, {});
+  const database = createDatabase(url, 12);
+  const jobs = new JobQueue(url, logger);
+  const container = createContainer({ config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher('00112233445566778899aabbccddeeff'), jobs, embedded: false });
+  const { pushWriter, monitoring } = container;
+  await loadMonitoringDemo(database.db);
+
+  const end = Math.floor(Date.now() / SLOT) * SLOT - SLOT;
+  const start = end - days * 86_400_000;
+  const slots = Math.floor((end - start) / SLOT);
+  const records = hostCount * slots;
+  console.log(`${hostCount} hosts × ${days} days: ${records.toLocaleString()} records, ${(records * 11).toLocaleString()} points`);
+  let pushMs = 0;
+  let storeMs = 0;
+  let batches = 0;
+  let points = 0;
+  const perNode = new Map<string, number[]>();
+  for (let h = 0; h < hostCount; h++) {
+    const n = nodes[h % nodes.length]!;
+    let l = perNode.get(n.id);
+    if (!l) perNode.set(n.id, (l = []));
+    l.push(h);
+  }
+  const v = (h: number, k: number, i: number) => (20 + ((h * 7 + k * 13 + i) % 60) + (h % 17 === 0 && i > slots - 6 ? 35 : 0)).toFixed(2);
+  for (const n of nodes) {
+    const hs = perNode.get(n.id) ?? [];
+    let buf: Array<Record<string, string>> = [];
+    const flush = async () => {
+      if (buf.length === 0) return;
+      const t0 = performance.now();
+      const res = await pushWriter.writeBatch({ providerOrgId: n.provider_org_id, nodeId: n.id, table: 'cloudHostMonitoring', source: 'api', mode: 'partial', records: buf });
+      const t1 = performance.now();
+      const r = await monitoring.store.ingestBatch(res.batchId);
+      const t2 = performance.now();
+      pushMs += t1 - t0;
+      storeMs += t2 - t1;
+      batches++;
+      points += r?.points ?? 0;
+      buf = [];
+    };
+    for (let i = 0; i < slots; i++) {
+      const at = start + i * SLOT;
+      for (const h of hs) {
+        buf.push({
+          cloudHostId: `VM${h}`, monitoredAt: beijing(at), internalIp: '10.0.0.1', cpuUsage: v(h, 1, i), memoryUsage: v(h, 2, i), standardStorageUsage: v(h, 3, i), highPerfStorageUsage: v(h, 4, i),
+          staticStorageUsage: v(h, 5, i), localVideoStorageUsage: '0.00', offsiteVideoUsage: '0.00', diskWritePeak: v(h, 8, i), diskReadPeak: v(h, 9, i), bandwidthUpPeak: v(h, 10, i), bandwidthDownPeak: v(h, 11, i),
+        });
+        if (buf.length === 500) await flush();
+      }
+    }
+    await flush();
+  }
+  console.log(`push (PushWriter, COPY)                      ${s(pushMs)}  (${batches} batches)`);
+  console.log(`metric store (points + rollups, live path)   ${s(storeMs)}  ${points.toLocaleString()} points, ${Math.round(points / (storeMs / 1000)).toLocaleString()} points/s`);
+
+  // Baseline: the same points into a bare table, then one plain insert … select aggregation into bare rollup tables.
+  await owner.query(`create table bench_points (series_id bigint, metric smallint, at timestamptz, value double precision, batch_id bigint)`);
+  await owner.query(`create table bench_hourly (series_id bigint, metric smallint, hour timestamptz, n int, min float8, avg float8, max float8, p95 float8)`);
+  await owner.query(`create table bench_daily (series_id bigint, metric smallint, day date, n int, min float8, avg float8, max float8, p95 float8)`);
+  const b0 = performance.now();
+  await owner.query(`insert into bench_points select * from monitoring_points`);
+  const b1 = performance.now();
+  await owner.query(`insert into bench_hourly select series_id, metric, date_trunc('hour', at), count(*), min(value), avg(value), max(value), percentile_cont(0.95) within group (order by value) from bench_points group by 1, 2, 3`);
+  await owner.query(`insert into bench_daily select series_id, metric, (at at time zone 'Asia/Shanghai')::date, count(*), min(value), avg(value), max(value), percentile_cont(0.95) within group (order by value) from bench_points group by 1, 2, 3`);
+  const b2 = performance.now();
+  console.log(`baseline: plain insert of the points          ${s(b1 - b0)}`);
+  console.log(`baseline: insert … select aggregation         ${s(b2 - b1)}  (hourly + daily, once over all rows)`);
+  console.log(`ratio store path / (plain insert + aggregation) ${(storeMs / (b2 - b0)).toFixed(2)}×; ingest with store / push alone ${((pushMs + storeMs) / pushMs).toFixed(2)}×`);
+  const diff = (await owner.query(`select count(*)::int as n from bench_hourly b join monitoring_hourly h using (series_id, metric, hour) where abs(b.avg - h.avg) > 1e-9 or b.n <> h.n or abs(b.p95 - h.p95) > 1e-9`)).rows[0].n;
+  console.log(`hourly buckets differing from the baseline: ${diff}`);
+  await owner.query('analyze');
+
+  const ctx = systemContext('bench');
+  const series = (await owner.query<{ id: string }>(`select id::text from monitoring_series order by id`)).rows.map((r) => r.id);
+  let k = 0;
+  const next = () => series[k++ % series.length]!;
+  await concurrent('host chart 24 h (raw)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '24h', metrics: ['cpu', 'memory'] }));
+  await concurrent('host chart 7 d (hourly)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '7d' }));
+  await concurrent('host chart 90 d (daily)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '90d' }));
+  await concurrent('TopN CPU over all hosts, 24 h', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '24h' }));
+  await concurrent('TopN CPU over all hosts, 30 d', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d' }));
+  const e0 = performance.now();
+  const cycle = await monitoring.evaluate(new Date(end + SLOT));
+  console.log(`alert evaluation cycle (${cycle.rules} rules × ${hostCount} hosts)   ${s(performance.now() - e0)}  fired ${cycle.fired}`);
+  await concurrent('alarm view (summary + first page)', 10, () => Promise.all([monitoring.alertSummary(ctx), monitoring.listAlerts(ctx, { status: 'open', page: 1, pageSize: 20 })]));
+  const e1 = performance.now();
+  const again = await monitoring.evaluate(new Date(end + SLOT));
+  console.log(`second cycle (nothing new to open)           ${s(performance.now() - e1)}  fired ${again.fired}`);
+  await owner.end();
+  await database.close();
+} finally {
+  const d = new pg.Client({ connectionString: admin });
+  await d.connect();
+  await d.query(`drop database if exists ${name} with (force)`);
+  await d.end();
+}

@@ -1,0 +1,35 @@
+import { sql } from 'kysely';
+import { systemContext } from '../../platform/context.js';
+import { withTx, type Db } from '../../platform/db/database.js';
+import type { RuleInput } from './monitoring.service.js';
+
+/**
+ * The default rule set (seed 004 §3.2.2.14: CPU, memory, disk partition and network traffic alarms; §5.3 machine-room
+ * climate 23 ℃ ± 1 ℃, 40–60 % RH), platform-wide, with hysteresis; a tighter CPU rule only in key-guarantee periods.
+ */
+export const DEFAULT_RULES: readonly RuleInput[] = [
+  { name: 'CPU 使用率过高', kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'all', escalateAfterMinutes: 30 },
+  { name: '重保期 CPU 使用率偏高', kind: 'threshold', metric: 'cpu', threshold: 75, recovery: 65, windowMinutes: 15, severity: 'major', scopeKind: 'all', keyPeriodOnly: true },
+  { name: '内存使用率过高', kind: 'threshold', metric: 'memory', threshold: 90, recovery: 85, windowMinutes: 15, severity: 'major', scopeKind: 'all', escalateAfterMinutes: 30 },
+  { name: '磁盘分区使用率过高', kind: 'threshold', metric: 'disk_standard', threshold: 90, recovery: 85, windowMinutes: 15, severity: 'minor', scopeKind: 'all' },
+  { name: '磁盘 7 天内将满', kind: 'forecast', metric: 'disk_standard', threshold: 95, windowMinutes: 7 * 24 * 60, horizonHours: 168, recovery: 336, severity: 'minor', scopeKind: 'all' },
+  { name: '上行流量过高', kind: 'threshold', metric: 'net_up', threshold: 800, recovery: 600, windowMinutes: 15, severity: 'info', scopeKind: 'all' },
+  { name: '下行流量过高', kind: 'threshold', metric: 'net_down', threshold: 800, recovery: 600, windowMinutes: 15, severity: 'info', scopeKind: 'all' },
+  { name: '云主机监控无数据', kind: 'no_data', metric: 'cpu', windowMinutes: 20, severity: 'critical', scopeKind: 'all', escalateAfterMinutes: 30 },
+  { name: '机房温度偏高', kind: 'threshold', metric: 'temperature', threshold: 24, recovery: 23.5, windowMinutes: 15, severity: 'minor', scopeKind: 'all' },
+  { name: '机房湿度超限', kind: 'threshold', metric: 'humidity', threshold: 60, recovery: 58, windowMinutes: 15, severity: 'minor', scopeKind: 'all' },
+];
+
+/** Loads the default rules once (nothing when any rule exists). Quick: ten rows. */
+export async function loadMonitoringDemo(db: Db): Promise<number> {
+  return withTx(db, systemContext('demo-loader'), async (trx) => {
+    const n = await sql<{ n: string }>`select count(*) as n from monitoring_rules`.execute(trx.withoutPlugins());
+    if (Number(n.rows[0]!.n) > 0) return 0;
+    for (const r of DEFAULT_RULES) {
+      await sql`insert into monitoring_rules (name, kind, metric, op, threshold, recovery, window_minutes, horizon_hours, severity, scope_kind, key_period_only, escalate_after_minutes, is_global)
+        values (${r.name}, ${r.kind}, ${r.metric}, ${r.op ?? 'gt'}, ${r.threshold ?? null}, ${r.recovery ?? null}, ${r.windowMinutes ?? 15}, ${r.horizonHours ?? null}, ${r.severity}, 'all',
+                ${r.keyPeriodOnly ?? false}, ${r.escalateAfterMinutes ?? null}, true)`.execute(trx.withoutPlugins());
+    }
+    return DEFAULT_RULES.length;
+  });
+}

@@ -1,0 +1,352 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemContext } from '../../platform/context.js';
+import { createTestApp, unique, type TestApp } from '../../test/harness.js';
+import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import { percentile } from './monitoring.metrics.js';
+import { DEFAULT_RULES, loadMonitoringDemo } from './monitoring.demo.js';
+
+let t: TestApp;
+let owner: pg.Client;
+let provA: TestOrg;
+let nodeA: string;
+let nodeB: string;
+let mgmt: Session;
+let provAStaff: Session;
+let unitA: Session;
+let unitB: Session;
+let sysAdmin: Session;
+let unitAId: string;
+let systemA: { id: string; systemNo: string };
+const hosts: Array<{ resourceId: string; cloudHostId: string }> = [];
+
+const SLOT = 5 * 60_000;
+const HOUR = 3_600_000;
+const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const beijing = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 19).replace('T', ' ');
+
+async function push(records: Array<Record<string, string>>, table = 'cloudHostMonitoring', nodeId = nodeA) {
+  const res = await t.container.pushWriter.writeBatch({ providerOrgId: provA.id, nodeId, table, source: 'api', mode: 'partial', records });
+  const [r] = await t.container.monitoring.store.ingestBatches([res.batchId]);
+  return { push: res, ingest: r! };
+}
+const rec = (host: string, at: number, cpu: number, extra: Record<string, string> = {}) => ({ cloudHostId: host, monitoredAt: beijing(at), internalIp: '10.0.0.1', cpuUsage: cpu.toFixed(2), memoryUsage: '40.00',
+  standardStorageUsage: '50.00', highPerfStorageUsage: '10.00', staticStorageUsage: '10.00', localVideoStorageUsage: '0.00', offsiteVideoUsage: '0.00',
+  diskWritePeak: '12.5', diskReadPeak: '30.1', bandwidthUpPeak: '5.2', bandwidthDownPeak: '8.4', ...extra });
+
+async function seriesOf(cloudHostId: string): Promise<string> {
+  return (await owner.query('select id::text from monitoring_series where object_key = $1 and provider_org_id = $2', [cloudHostId, provA.id])).rows[0].id as string;
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  owner = new pg.Client({ connectionString: t.ownerUrl });
+  await owner.connect();
+  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('监控服务商甲') });
+  nodeA = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('MA').slice(0, 20), name: '监控甲节点', cloudType: 'service', providerOrgId: provA.id });
+  nodeB = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('MB').slice(0, 20), name: '监控乙节点', cloudType: 'service', providerOrgId: provA.id });
+  const a = await createOrg(t, { kind: 'user_unit', code: unique('MUA') });
+  const b = await createOrg(t, { kind: 'user_unit', code: unique('MUB') });
+  unitAId = a.id;
+  const m = await createOrg(t, { kind: 'management_unit' });
+  mgmt = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).session;
+  sysAdmin = (await signedInUser(t, { orgId: m.id, roles: ['system_admin'] })).session;
+  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
+  unitA = (await signedInUser(t, { orgId: a.id, roles: ['unit_admin'] })).session;
+  unitB = (await signedInUser(t, { orgId: b.id, roles: ['unit_admin'] })).session;
+  const reg = await inject(unitA, 'POST', '/api/information-systems', {
+    nodeId: nodeA, name: '监控甲单位门户', systemType: '公众服务', gradingLevel: '三级', operatingHours: '7*24小时', networkNature: '政务外网', contactName: '张三', contactMobile: '13812348000', contactEmail: 'abc@x.cn',
+    serviceAudience: '公众', serviceScope: '全市', interconnection: '无', functionDescription: '办事', preApprovalStatus: '已审批', accessUrl: 'https://x.gov.cn', appVendor: '某公司',
+  });
+  expect(reg.statusCode, reg.body).toBe(201);
+  systemA = reg.json();
+  let batch = Math.floor(Math.random() * 1e9);
+  for (let i = 0; i < 6; i++) {
+    const id = unique('mvm-');
+    const r = await owner.query(
+      `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
+       values ('cloud_host', $1, $2, $3, $4, $5, $6, $2, $3, $7, 'active', now(), now(), now(), $8) returning id`,
+      [provA.id, nodeA, id, systemA.systemNo, systemA.id, unitAId, JSON.stringify({ systemId: systemA.systemNo, cloudHostId: id }), batch++],
+    );
+    hosts.push({ resourceId: r.rows[0].id, cloudHostId: id });
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await owner?.end();
+  await t?.close();
+});
+
+describe('demo rules', () => {
+  it('loads the default rule set once, every rule valid and shown as an expression', async () => {
+    const first = await loadMonitoringDemo(t.container.deps.db);
+    expect(first === DEFAULT_RULES.length || first === 0).toBe(true);
+    expect(await loadMonitoringDemo(t.container.deps.db)).toBe(0);
+    const rules = (await inject(mgmt, 'GET', '/api/monitoring/rules')).json().items as Array<{ name: string; expression: string; isGlobal: boolean }>;
+    for (const r of DEFAULT_RULES) expect(rules.find((x) => x.name === r.name)).toMatchObject({ isGlobal: true });
+    expect(rules.find((x) => x.name === 'CPU 使用率过高')!.expression).toBe('avg(cpu, 15m) > 90%, recovery ≤ 80%');
+    // Units read the platform rules too (they apply to their hosts).
+    expect(((await inject(unitB, 'GET', '/api/monitoring/rules')).json().items as unknown[]).length).toBeGreaterThanOrEqual(DEFAULT_RULES.length);
+  });
+});
+
+describe('metric store', () => {
+  it('stores raw points, hourly and daily rollups equal to the raw data, and a late batch corrects its buckets', async () => {
+    const h = hosts[0]!.cloudHostId;
+    const hourStart = Math.floor(Date.now() / HOUR) * HOUR - 3 * HOUR;
+    const values = [10, 20, 30, 40, 50, 60];
+    const first = await push(values.map((v, i) => rec(h, hourStart + i * SLOT, v)));
+    expect(first.ingest).toMatchObject({ points: 66, refused: 0, alreadyProcessed: false });
+    const sid = await seriesOf(h);
+    const hourly = async () => (await owner.query('select n, min, avg, max, p95 from monitoring_hourly where series_id = $1 and metric = 1 and hour = $2', [sid, new Date(hourStart)])).rows[0];
+    expect(await hourly()).toMatchObject({ n: 6, min: 10, max: 60 });
+    expect((await hourly()).avg).toBeCloseTo(35, 9);
+    expect((await hourly()).p95).toBeCloseTo(percentile(values, 0.95)!, 9);
+    // Late batch: the rest of the hour arrives later, one point re-pushed with a new value.
+    const late = [70, 80, 90, 100, 5, 15];
+    await push([...late.map((v, i) => rec(h, hourStart + (6 + i) * SLOT, v)), rec(h, hourStart, 11)]);
+    const all = [11, 20, 30, 40, 50, 60, ...late];
+    const after = await hourly();
+    expect(after).toMatchObject({ n: 12, min: 5, max: 100 });
+    expect(after.avg).toBeCloseTo(all.reduce((a, b) => a + b, 0) / 12, 9);
+    expect(after.p95).toBeCloseTo(percentile(all, 0.95)!, 9);
+    // The raw points are the truth the rollup is checked against.
+    const raw = (await owner.query('select count(*)::int as n, avg(value) as a from monitoring_points where series_id = $1 and metric = 1 and at >= $2 and at < $3', [sid, new Date(hourStart), new Date(hourStart + HOUR)])).rows[0];
+    expect(raw.n).toBe(12);
+    expect(raw.a).toBeCloseTo(after.avg, 9);
+    const day = new Date(hourStart + 8 * HOUR).toISOString().slice(0, 10);
+    const daily = (await owner.query(`select n, min, avg, max, p95 from monitoring_daily where series_id = $1 and metric = 1 and day = $2`, [sid, day])).rows[0];
+    const rawDay = (await owner.query(`select count(*)::int as n, min(value) as mi, avg(value) as a, max(value) as ma from monitoring_points
+      where series_id = $1 and metric = 1 and at >= ($2::date::timestamp at time zone 'Asia/Shanghai') and at < (($2::date + 1)::timestamp at time zone 'Asia/Shanghai')`, [sid, day])).rows[0];
+    const maxHourlyP95 = (await owner.query(`select max(p95) as p from monitoring_hourly where series_id = $1 and metric = 1
+      and hour >= ($2::date::timestamp at time zone 'Asia/Shanghai') and hour < (($2::date + 1)::timestamp at time zone 'Asia/Shanghai')`, [sid, day])).rows[0].p;
+    expect(daily).toMatchObject({ n: rawDay.n, min: rawDay.mi, max: rawDay.ma });
+    expect(daily.avg).toBeCloseTo(rawDay.a, 9);
+    expect(daily.p95).toBeCloseTo(maxHourlyP95, 9);
+    // The same batch processed again changes nothing; duplicates within a batch: the last one wins.
+    expect((await t.container.monitoring.store.ingestBatches([first.push.batchId]))[0]).toMatchObject({ alreadyProcessed: true });
+    await push([rec(h, hourStart + SLOT, 21), rec(h, hourStart + SLOT, 22)]);
+    expect((await owner.query('select value from monitoring_points where series_id = $1 and metric = 1 and at = $2', [sid, new Date(hourStart + SLOT)])).rows[0].value).toBe(22);
+  });
+
+  it('refuses future, too old and over-100% values with reasons; keeps an unknown host unlinked', async () => {
+    const h = hosts[1]!.cloudHostId;
+    const now = Math.floor(Date.now() / SLOT) * SLOT;
+    const stranger = unique('ghost-');
+    const r = await push([
+      rec(h, now + 60 * 60_000, 10),
+      rec(h, now - 40 * 86_400_000, 10),
+      rec(h, now - SLOT, 101),
+      rec(stranger, now - SLOT, 12),
+    ]);
+    expect(r.push.accepted).toBeGreaterThan(0);
+    expect(r.ingest.refused).toBe(3);
+    expect(r.ingest.unmatchedHosts).toEqual([stranger]);
+    const refusals = (await owner.query('select refusals from monitoring_batches where batch_id = $1', [r.push.batchId])).rows[0].refusals as Array<{ rule: string; index: number }>;
+    expect(refusals.map((x) => x.rule).sort()).toEqual(['known_host', 'not_future', 'percent_0_100', 'within_retention']);
+    const ghost = (await owner.query('select resource_id from monitoring_series where object_key = $1', [stranger])).rows[0];
+    expect(ghost).toEqual({ resource_id: null });
+  });
+
+  it('charts pick the resolution; hostUtilisation reads the hourly rollups in scope', async () => {
+    const sid = await seriesOf(hosts[0]!.cloudHostId);
+    const c24 = await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart?range=24h&metrics=cpu`);
+    expect(c24.statusCode, c24.body).toBe(200);
+    expect(c24.json()).toMatchObject({ resolution: 'raw', metrics: [{ metric: 'cpu' }] });
+    expect(c24.json().metrics[0].points.length).toBe(12);
+    const c7 = (await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart?range=7d`)).json();
+    expect(c7.resolution).toBe('hourly');
+    expect((await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart?range=90d`)).json().resolution).toBe('daily');
+    expect((await inject(unitB, 'GET', `/api/monitoring/series/${sid}/chart?range=24h`)).statusCode).toBe(404);
+    expect((await inject(unitA, 'GET', `/api/monitoring/series/${sid}/chart?range=24h`)).statusCode).toBe(200);
+    expect((await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart?range=24h&metrics=gpu`)).statusCode).toBe(400);
+    const xlsx = await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart/export?range=24h`);
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+
+    const to = new Date(Math.floor(Date.now() / HOUR) * HOUR + HOUR);
+    const from = new Date(to.getTime() - 30 * 86_400_000);
+    const mine = await t.container.monitoring.hostUtilisation(systemContext(), { from, to });
+    const u = mine.find((x) => x.resourceId === hosts[0]!.resourceId)!;
+    expect(u).toMatchObject({ systemId: systemA.id, unitOrgId: unitAId, providerOrgId: provA.id, nodeId: nodeA, memAvg: 40, hoursInWindow: 720 });
+    expect(u.hoursWithData).toBeGreaterThanOrEqual(1);
+    expect(u.cpuAvg).not.toBeNull();
+    const top = await inject(unitB, 'GET', '/api/monitoring/top?metric=cpu&period=24h');
+    expect(top.json().items.find((x: { seriesId: string }) => x.seriesId === sid)).toBeUndefined();
+    const topA = await inject(unitA, 'GET', '/api/monitoring/top?metric=cpu&period=24h');
+    expect(topA.json().items.some((x: { seriesId: string }) => x.seriesId === sid)).toBe(true);
+  });
+});
+
+describe('alert rules', () => {
+  const rule = (over: Record<string, unknown>) => inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', ...over });
+  const alertsOf = async (ruleId: string, s: Session = mgmt) => (await inject(s, 'GET', `/api/monitoring/alerts?ruleId=${ruleId}`)).json().items as Array<Record<string, unknown>>;
+
+  it('threshold with hysteresis: fires above 90, stays between 80 and 90, resolves at ≤ 80 with the duration; acknowledged in between; isolated per unit', async () => {
+    const h = hosts[2]!;
+    const created = await rule({ scopeId: h.resourceId });
+    expect(created.statusCode, created.body).toBe(201);
+    const r = created.json();
+    expect(r.expression).toBe('avg(cpu, 15m) > 90%, recovery ≤ 80%');
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    const burst = (start: number, v: number) => push([0, 1, 2].map((i) => rec(h.cloudHostId, start + i * SLOT, v)));
+    await burst(base, 95);
+    const t1 = new Date(base + 3 * SLOT);
+    const e1 = await t.container.monitoring.evaluate(t1, { ruleIds: [r.id] });
+    expect(e1).toMatchObject({ fired: 1 });
+    // A rerun (restart mid-cycle) neither duplicates the alert nor its notification.
+    expect(await t.container.monitoring.evaluate(t1, { ruleIds: [r.id] })).toMatchObject({ fired: 0 });
+    const list = await alertsOf(r.id);
+    expect(list).toHaveLength(1);
+    const alert = list[0]!;
+    expect(alert).toMatchObject({ status: 'firing', severity: 'major', resourceId: h.resourceId, unitOrgId: unitAId, systemId: systemA.id });
+    const notes = (await owner.query(`select count(*)::int as n from notifications where kind = 'monitoring.alert_fired' and link = $1`, [`/monitoring/alerts?id=${alert.id}`])).rows[0].n;
+    expect(notes).toBeGreaterThan(0);
+    // Isolation: unit B sees nothing of it (404), unit A and the provider do; the three admins see nothing.
+    expect((await inject(unitB, 'GET', `/api/monitoring/alerts/${alert.id}`)).statusCode).toBe(404);
+    expect(await alertsOf(r.id, unitB)).toHaveLength(0);
+    expect((await inject(unitA, 'GET', `/api/monitoring/alerts/${alert.id}`)).statusCode).toBe(200);
+    expect(await alertsOf(r.id, provAStaff)).toHaveLength(1);
+    expect((await inject(sysAdmin, 'GET', `/api/monitoring/alerts?ruleId=${r.id}`)).statusCode).toBe(403);
+    expect((await inject(unitB, 'POST', `/api/monitoring/alerts/${alert.id}/acknowledge`, { comment: '看看' })).statusCode).toBe(404);
+    const ack = await inject(unitA, 'POST', `/api/monitoring/alerts/${alert.id}/acknowledge`, { comment: '正在扩容' });
+    expect(ack.statusCode, ack.body).toBe(200);
+    expect(ack.json()).toMatchObject({ status: 'acknowledged', ackComment: '正在扩容' });
+    expect((await inject(unitA, 'POST', `/api/monitoring/alerts/${alert.id}/acknowledge`, { comment: '再次' })).statusCode).toBe(409);
+    // 85: between recovery and threshold — stays open.
+    await burst(base + 3 * SLOT, 85);
+    await t.container.monitoring.evaluate(new Date(base + 6 * SLOT), { ruleIds: [r.id] });
+    expect((await alertsOf(r.id))[0]).toMatchObject({ status: 'acknowledged' });
+    // 70: recovered.
+    await burst(base + 6 * SLOT, 70);
+    const e3 = await t.container.monitoring.evaluate(new Date(base + 9 * SLOT), { ruleIds: [r.id] });
+    expect(e3.resolved).toBe(1);
+    const resolved = (await inject(mgmt, 'GET', `/api/monitoring/alerts/${alert.id}`)).json();
+    expect(resolved).toMatchObject({ status: 'resolved', durationSeconds: 6 * 300 });
+    // (The evaluations ran at simulated past instants, the acknowledgement now: compare the set.)
+    expect(resolved.events.map((e: { action: string }) => e.action).sort()).toEqual(['acknowledged', 'fired', 'resolved']);
+    const audits = (await owner.query(`select action from audit_log where target_id = $1 order by seq`, [alert.id])).rows.map((x) => x.action);
+    expect(audits).toEqual(['monitoring.alert_fire', 'monitoring.alert_acknowledge', 'monitoring.alert_resolve']);
+  });
+
+  it('a maintenance window suppresses new alerts in its scope', async () => {
+    const h = hosts[3]!;
+    const r = (await rule({ scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 99)));
+    const w = await inject(mgmt, 'POST', '/api/monitoring/maintenance', { scopeKind: 'host', scopeId: h.resourceId, startsAt: new Date(base - HOUR).toISOString(), endsAt: new Date(base + HOUR).toISOString(), reason: '扩容变更' });
+    expect(w.statusCode, w.body).toBe(201);
+    const e = await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] });
+    expect(e).toMatchObject({ fired: 0, suppressed: 1 });
+    // After the window the same condition fires.
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + HOUR + i * SLOT, 99)));
+    expect(await t.container.monitoring.evaluate(new Date(base + HOUR + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 1 });
+  });
+
+  it('no-data fires when a host stops reporting and resolves when it reports again', async () => {
+    const h = hosts[1]!;
+    const r = (await rule({ kind: 'no_data', threshold: null, recovery: null, windowMinutes: 20, severity: 'critical', scopeId: h.resourceId })).json();
+    const last = Math.floor(Date.now() / SLOT) * SLOT - 3 * HOUR;
+    await push([rec(h.cloudHostId, last, 30)]);
+    expect(await t.container.monitoring.evaluate(new Date(last + 10 * 60_000), { ruleIds: [r.id] })).toMatchObject({ fired: 0 });
+    expect(await t.container.monitoring.evaluate(new Date(last + 30 * 60_000), { ruleIds: [r.id] })).toMatchObject({ fired: 1 });
+    await push([rec(h.cloudHostId, last + 35 * 60_000, 30)]);
+    expect(await t.container.monitoring.evaluate(new Date(last + 36 * 60_000), { ruleIds: [r.id] })).toMatchObject({ resolved: 1 });
+  });
+
+  it('forecast: a disk filling up fires when the fitted line reaches 95% within the horizon', async () => {
+    const h = hosts[4]!;
+    const r = (await rule({ kind: 'forecast', metric: 'disk_standard', threshold: 95, recovery: 336, windowMinutes: 24 * 60, horizonHours: 168, severity: 'minor', scopeId: h.resourceId })).json();
+    expect(r.expression).toBe('timeleft(disk_standard, 24h, 95%) < 168h');
+    const start = Math.floor(Date.now() / HOUR) * HOUR - 12 * HOUR;
+    // +1 %/h from 60 %: 95 % in about 23 h.
+    await push(Array.from({ length: 12 }, (_, i) => rec(h.cloudHostId, start + i * HOUR, 20, { standardStorageUsage: (60 + i).toFixed(2) })));
+    const e = await t.container.monitoring.evaluate(new Date(start + 12 * HOUR), { ruleIds: [r.id] });
+    expect(e.fired).toBe(1);
+    const a = (await alertsOf(r.id))[0]!;
+    expect(a.value as number).toBeGreaterThan(20);
+    expect(a.value as number).toBeLessThan(26);
+  });
+
+  it('rate of change fires on a jump; an unacknowledged alert escalates once after the rule\'s delay', async () => {
+    const h = hosts[5]!;
+    const r = (await rule({ kind: 'rate', threshold: 30, recovery: 10, windowMinutes: 15, escalateAfterMinutes: 5, scopeId: h.resourceId })).json();
+    expect(r.expression).toBe('delta(cpu, 15m) > 30%, recovery ≤ 10%');
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([rec(h.cloudHostId, base, 10), rec(h.cloudHostId, base + SLOT, 20), rec(h.cloudHostId, base + 2 * SLOT, 60), rec(h.cloudHostId, base + 3 * SLOT, 61)]);
+    expect(await t.container.monitoring.evaluate(new Date(base + 2 * SLOT + 1000), { ruleIds: [r.id] })).toMatchObject({ fired: 1, escalated: 0 });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT + 1000), { ruleIds: [r.id] })).toMatchObject({ fired: 0, escalated: 1 });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT + 2000), { ruleIds: [r.id] })).toMatchObject({ escalated: 0 });
+    const a = (await alertsOf(r.id))[0]!;
+    const events = (await inject(mgmt, 'GET', `/api/monitoring/alerts/${a.id}`)).json().events.map((e: { action: string }) => e.action);
+    expect(events).toEqual(['fired', 'escalated']);
+  });
+
+  it('refuses a rule on a missing metric, a scope the author may not see, and a recovery above the threshold', async () => {
+    expect((await rule({ metric: 'gpu', scopeId: hosts[0]!.resourceId })).json()).toMatchObject({ code: 'monitoring.invalid_rule' });
+    expect((await rule({ recovery: 95, scopeId: hosts[0]!.resourceId })).json().details.issues[0]).toMatchObject({ field: 'body.recovery', rule: 'hysteresis' });
+    expect((await rule({ threshold: 120, recovery: 100, scopeId: hosts[0]!.resourceId })).json().details.issues[0]).toMatchObject({ rule: 'percent_0_100' });
+    const provAdmin = (await signedInUser(t, { orgId: (await createOrg(t, { kind: 'cloud_provider' })).id, roles: ['provider_admin'] })).session;
+    const other = await inject(provAdmin, 'POST', '/api/monitoring/rules', { name: '越权', kind: 'threshold', metric: 'cpu', threshold: 90, severity: 'major', scopeKind: 'host', scopeId: hosts[0]!.resourceId });
+    expect(other.statusCode).toBe(400);
+    expect(other.json().code).toBe('monitoring.scope_not_visible');
+    expect((await inject(provAdmin, 'POST', '/api/monitoring/rules', { name: '全部', kind: 'threshold', metric: 'cpu', threshold: 90, severity: 'major', scopeKind: 'all' })).json().code).toBe('monitoring.scope_not_visible');
+  });
+});
+
+describe('capacity', () => {
+  it('opens a warning above 80% with a deadline 7 natural days later, closes it in time on an expansion, flags overdue and over-commit', async () => {
+    const cap = async (node: string, room: string, attrs: Record<string, string>) =>
+      owner.query(
+        `insert into inventory_capacity (provider_org_id, node_id, machine_room, attributes, reported_at, last_batch_id) values ($1, $2, $3, $4, now(), 1)
+         on conflict (provider_org_id, node_id, machine_room) do update set attributes = excluded.attributes`,
+        [provA.id, node, room, JSON.stringify(attrs)],
+      );
+    await cap(nodeA, '机房1', { cpuTotal: '100', cpuAllocated: '85', memoryTotal: '1000', memoryAllocated: '500' });
+    await cap(nodeB, '机房2', { cpuTotal: '100', cpuAllocated: '50', memoryTotal: '1000', memoryAllocated: '1200' });
+    const svc = t.container.monitoring;
+    await svc.evaluateCapacity('2026-11-28');
+    const w = (await owner.query(`select resource, status, to_char(deadline, 'YYYY-MM-DD') as deadline from monitoring_capacity_warnings where node_id = $1`, [nodeA])).rows;
+    expect(w).toEqual([{ resource: 'cpuCores', status: 'open', deadline: '2026-12-05' }]);
+    // Node B: memory allocated > physical — a warning (120 %) and the over-commit flag.
+    const view = await inject(provAStaff, 'GET', '/api/monitoring/capacity');
+    expect(view.statusCode, view.body).toBe(200);
+    const memB = view.json().items.find((x: { nodeId: string; resource: string }) => x.nodeId === nodeB && x.resource === 'memoryGb');
+    expect(memB).toMatchObject({ overCommitted: true, ratio: 1.2 });
+    // Expansion within the deadline on node A: total 100 → 120.
+    await cap(nodeA, '机房1', { cpuTotal: '120', cpuAllocated: '85', memoryTotal: '1000', memoryAllocated: '500' });
+    await svc.evaluateCapacity('2026-12-03');
+    const closed = (await owner.query(`select status, closed_in_time, to_char(closed_on, 'YYYY-MM-DD') as closed_on from monitoring_capacity_warnings where node_id = $1`, [nodeA])).rows[0];
+    expect(closed).toEqual({ status: 'expanded', closed_in_time: true, closed_on: '2026-12-03' });
+    const summary = await svc.capacityWarningsSummary(systemContext(), { from: new Date('2026-11-01T00:00:00+08:00'), to: new Date('2026-12-01T00:00:00+08:00') });
+    // Node B's memory warning (opened 11-28, deadline 12-05, still open now) is overdue.
+    expect(summary.find((s) => s.providerOrgId === provA.id)).toEqual({ providerOrgId: provA.id, opened: 2, closedInTime: 1, overdue: 1 });
+    // Unit B sees no provider capacity.
+    expect((await inject(unitB, 'GET', '/api/monitoring/capacity')).json().items.filter((x: { nodeId: string }) => x.nodeId === nodeA)).toHaveLength(0);
+    const xlsx = await inject(mgmt, 'GET', '/api/monitoring/capacity/export');
+    expect(xlsx.statusCode).toBe(200);
+  });
+});
+
+describe('/metrics', () => {
+  it('answers 404 without a configured token, 401 with a wrong one, the Prometheus text with the right one', async () => {
+    expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+    process.env.ZHENGYUN_METRICS_TOKEN = 'test-metrics-token';
+    const t2 = await createTestApp();
+    delete process.env.ZHENGYUN_METRICS_TOKEN;
+    try {
+      await t2.app.inject({ method: 'GET', url: '/api/health' });
+      expect((await t2.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);
+      const ok = await t2.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer test-metrics-token' } });
+      expect(ok.statusCode).toBe(200);
+      expect(ok.headers['content-type']).toContain('text/plain');
+      expect(ok.body).toMatch(/zhengyun_http_request_duration_seconds_bucket\{method="GET",route="\/api\/health",status="2xx",le="0.005"\} \d+/);
+      expect(ok.body).toMatch(/zhengyun_db_pool_connections\{state="total"\} \d+/);
+      expect(ok.body).toMatch(/zhengyun_alert_evaluation_seconds [\d.]+/);
+      expect(ok.body).toMatch(/zhengyun_monitoring_series \d+/);
+    } finally {
+      await t2.close();
+    }
+  });
+});

@@ -1,0 +1,871 @@
+import { sql } from 'kysely';
+import { systemContext, type RequestContext } from '../../platform/context.js';
+import { withTx, type Db, type Tx } from '../../platform/db/database.js';
+import { AppError, notFound, validationError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { recordAudit } from '../audit/index.js';
+import { NotificationService, isKeyPeriod } from '../notifications/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import {
+  HOUR_MS,
+  METRIC_BY_CODE,
+  METRIC_BY_NAME,
+  SEVERITY_CN,
+  addDays,
+  beijingDay,
+  decide,
+  linearFit,
+  timeLeft,
+  type RuleKind,
+  type Severity,
+} from './monitoring.metrics.js';
+import type { MetricStore } from './monitoring.store.js';
+import { PlatformMetrics } from './monitoring.prom.js';
+
+/** Utilisation of one host over a window, from the hourly rollups (the rightsizing input of the evaluation). */
+export interface HostUtilisation {
+  /** Inventory resource id of the cloud host. */
+  resourceId: string;
+  systemId: string | null;
+  unitOrgId: string | null;
+  providerOrgId: string | null;
+  nodeId: string | null;
+  /** Percent 0–100: the 95th percentile of the hourly averages in the window; null without data. */
+  cpuP95: number | null;
+  /** Percent 0–100: the sample-weighted average in the window; null without data. */
+  cpuAvg: number | null;
+  memP95: number | null;
+  memAvg: number | null;
+  /** Hours of the window with at least one CPU or memory point. */
+  hoursWithData: number;
+  /** Whole hours in [from, to). */
+  hoursInWindow: number;
+}
+
+export interface CapacityWarningSummary {
+  providerOrgId: string;
+  /** Warnings opened in [from, to). */
+  opened: number;
+  /** Of those, closed by an expansion on or before their deadline. */
+  closedInTime: number;
+  /** Of those, past their deadline without expansion (still open after it, or expanded late). */
+  overdue: number;
+}
+
+export type ScopeKind = 'all' | 'host' | 'system' | 'unit' | 'provider' | 'node';
+export type Range = '1h' | '24h' | '7d' | '30d' | '90d' | '1y';
+const RANGE_MS: Record<Range, number> = { '1h': HOUR_MS, '24h': 24 * HOUR_MS, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000, '90d': 90 * 86_400_000, '1y': 365 * 86_400_000 };
+/** Resolution per chart range: raw up to a day, hourly up to a month, daily beyond. */
+export const RESOLUTION: Record<Range, 'raw' | 'hourly' | 'daily'> = { '1h': 'raw', '24h': 'raw', '7d': 'hourly', '30d': 'hourly', '90d': 'daily', '1y': 'daily' };
+
+export interface RuleInput {
+  name: string;
+  kind: RuleKind;
+  metric: string;
+  op?: 'gt' | 'lt';
+  threshold?: number | null;
+  recovery?: number | null;
+  windowMinutes?: number;
+  horizonHours?: number | null;
+  severity: Severity;
+  scopeKind: ScopeKind;
+  scopeId?: string | null;
+  keyPeriodOnly?: boolean;
+  escalateAfterMinutes?: number | null;
+  enabled?: boolean;
+}
+
+export interface Rule extends Required<Omit<RuleInput, 'scopeId' | 'threshold' | 'recovery' | 'horizonHours' | 'escalateAfterMinutes'>> {
+  id: string;
+  scopeId: string | null;
+  threshold: number | null;
+  recovery: number | null;
+  horizonHours: number | null;
+  escalateAfterMinutes: number | null;
+  isGlobal: boolean;
+  expression: string;
+}
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  ruleKind: RuleKind;
+  metric: string;
+  severity: Severity;
+  status: 'firing' | 'acknowledged' | 'resolved';
+  seriesId: string;
+  objectLabel: string;
+  resourceId: string | null;
+  systemId: string | null;
+  systemName: string | null;
+  unitOrgId: string | null;
+  unitName: string | null;
+  providerOrgId: string;
+  providerName: string | null;
+  nodeId: string;
+  nodeName: string | null;
+  value: number | null;
+  message: string;
+  startedAt: string;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  ackComment: string | null;
+  resolvedAt: string | null;
+  durationSeconds: number | null;
+}
+
+NotificationService.registerKind('monitoring.alert_fired', '监控告警', 'Monitoring alert');
+NotificationService.registerKind('monitoring.escalated', '告警升级', 'Alert escalated');
+NotificationService.registerKind('monitoring.capacity', '容量预警', 'Capacity warning');
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
+const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
+
+export function ruleExpression(r: { kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; windowMinutes: number; horizonHours: number | null }): string {
+  const unit = METRIC_BY_NAME.get(r.metric)?.unit ?? '';
+  const op = r.op === 'gt' ? '>' : '<';
+  const rec = r.recovery !== null && r.recovery !== r.threshold ? `, recovery ${r.op === 'gt' ? '≤' : '≥'} ${r.recovery}${unit}` : '';
+  switch (r.kind) {
+    case 'threshold':
+      return `avg(${r.metric}, ${r.windowMinutes}m) ${op} ${r.threshold}${unit}${rec}`;
+    case 'rate':
+      return `delta(${r.metric}, ${r.windowMinutes}m) ${op} ${r.threshold}${unit}${rec}`;
+    case 'no_data':
+      return `nodata(${r.metric}, ${r.windowMinutes}m)`;
+    case 'forecast':
+      return `timeleft(${r.metric}, ${r.windowMinutes / 60}h, ${r.threshold}${unit}) < ${r.horizonHours}h`;
+  }
+}
+
+/**
+ * Monitoring (监控告警与容量): reads over the metric store (charts at the right resolution, TopN), alert rules and the
+ * alert lifecycle (firing → acknowledged → resolved, deduplicated per rule × object, hysteresis, maintenance windows,
+ * key-guarantee-only rules, escalation), capacity per node with 7-natural-day expansion deadlines and forecasts, and
+ * the documented figures for the evaluation (`hostUtilisation`, `capacityWarningsSummary`).
+ */
+export class MonitoringService {
+  /** The process's own figures for /metrics (HTTP latency, stored records, evaluation cycles). */
+  readonly metrics = new PlatformMetrics();
+
+  constructor(
+    private readonly db: Db,
+    readonly store: MetricStore,
+    private readonly inventory: InventoryService,
+    private readonly notifications: NotificationService,
+    private readonly logger: Logger,
+  ) {}
+
+  private read<T>(ctx: RequestContext, fn: (trx: Tx) => Promise<T>): Promise<T> {
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`set local jit = off`.execute(trx.withoutPlugins());
+      return fn(trx);
+    });
+  }
+
+  // ---- figures for other modules ------------------------------------------------------------------------------
+
+  /**
+   * Per cloud host (inventory resource) the caller may see, over [from, to): CPU and memory as the 95th percentile of
+   * the hourly averages and the sample-weighted average (percent 0–100, null when no data), hours with data and whole
+   * hours in the window. Read from the hourly rollups; scoped by ctx (a unit sees its systems' hosts, a provider its
+   * nodes'). Hosts with no point in the window are absent. The evaluation's rightsizing input (idle: cpuP95 low).
+   */
+  async hostUtilisation(ctx: RequestContext, q: { from: Date; to: Date }): Promise<HostUtilisation[]> {
+    if (!(q.from < q.to)) throw validationError('monitoring.invalid_window', 'from must be before to', [{ field: 'from', rule: 'before_to', message: 'from < to', value: q.from }]);
+    const hoursInWindow = Math.floor((q.to.getTime() - q.from.getTime()) / HOUR_MS);
+    return this.read(ctx, async (trx) => {
+      const rows = await sql<{ resource_id: string; system_id: string | null; unit_org_id: string | null; provider_org_id: string; node_id: string; cpu_p95: number | null; cpu_avg: number | null; mem_p95: number | null; mem_avg: number | null; hours: string }>`
+        select s.resource_id, (array_agg(s.system_id))[1] as system_id, (array_agg(s.unit_org_id))[1] as unit_org_id,
+               (array_agg(s.provider_org_id))[1] as provider_org_id, (array_agg(s.node_id))[1] as node_id,
+               percentile_cont(0.95) within group (order by h.avg) filter (where h.metric = 1) as cpu_p95,
+               sum(h.avg * h.n) filter (where h.metric = 1) / nullif(sum(h.n) filter (where h.metric = 1), 0) as cpu_avg,
+               percentile_cont(0.95) within group (order by h.avg) filter (where h.metric = 2) as mem_p95,
+               sum(h.avg * h.n) filter (where h.metric = 2) / nullif(sum(h.n) filter (where h.metric = 2), 0) as mem_avg,
+               count(distinct h.hour) as hours
+        from monitoring_series s
+        join monitoring_hourly h on h.series_id = s.id and h.metric in (1, 2) and h.hour >= ${q.from} and h.hour < ${q.to}
+        where s.kind = 'host' and s.resource_id is not null
+        group by s.resource_id
+        order by s.resource_id`.execute(trx.withoutPlugins());
+      return rows.rows.map((r) => ({
+        resourceId: r.resource_id,
+        systemId: r.system_id,
+        unitOrgId: r.unit_org_id,
+        providerOrgId: r.provider_org_id,
+        nodeId: r.node_id,
+        cpuP95: round2(num(r.cpu_p95)),
+        cpuAvg: round2(num(r.cpu_avg)),
+        memP95: round2(num(r.mem_p95)),
+        memAvg: round2(num(r.mem_avg)),
+        hoursWithData: Number(r.hours),
+        hoursInWindow,
+      }));
+    });
+  }
+
+  /**
+   * Capacity warnings per provider opened in [from, to) (the caller's scope): how many, how many were closed by an
+   * expansion on or before the deadline (7 natural days after opening), how many went past it (still open after the
+   * deadline, or expanded late). Released warnings (allocation fell back without expansion) count as opened only.
+   */
+  async capacityWarningsSummary(ctx: RequestContext, q: { from: Date; to: Date }): Promise<CapacityWarningSummary[]> {
+    const fromDay = beijingDay(q.from.getTime());
+    const toDay = beijingDay(q.to.getTime() - 1);
+    const today = beijingDay(Date.now());
+    return this.read(ctx, async (trx) => {
+      const r = await sql<{ provider_org_id: string; opened: string; in_time: string; overdue: string }>`
+        select provider_org_id, count(*) as opened,
+               count(*) filter (where status = 'expanded' and closed_in_time) as in_time,
+               count(*) filter (where (status = 'open' and deadline < ${today}::date) or (status = 'expanded' and not closed_in_time)) as overdue
+        from monitoring_capacity_warnings
+        where opened_on >= ${fromDay}::date and opened_on <= ${toDay}::date
+        group by provider_org_id order by provider_org_id`.execute(trx.withoutPlugins());
+      return r.rows.map((x) => ({ providerOrgId: x.provider_org_id, opened: Number(x.opened), closedInTime: Number(x.in_time), overdue: Number(x.overdue) }));
+    });
+  }
+
+  // ---- reads ----------------------------------------------------------------------------------------------------
+
+  /** Series (hosts, system egress, machine-room sensors) the caller may see. */
+  async listSeries(ctx: RequestContext, q: { kind?: 'host' | 'system' | 'env'; keyword?: string; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; limit?: number }) {
+    return this.read(ctx, async (trx) => {
+      const kw = q.keyword ? `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null;
+      const rows = await sql<{ id: string; kind: string; object_key: string; label: string; resource_id: string | null; system_id: string | null; system_name: string | null; unit_org_id: string | null; unit_name: string | null; provider_org_id: string; provider_name: string | null; node_id: string; node_name: string | null; last_at: Date }>`
+        select s.id::text, s.kind, s.object_key, s.label, s.resource_id, s.system_id, sy.name as system_name, s.unit_org_id, u.name as unit_name,
+               s.provider_org_id, p.name as provider_name, s.node_id, n.name as node_name, s.last_at
+        from monitoring_series s
+        left join information_systems sy on sy.id = s.system_id
+        left join organisations u on u.id = s.unit_org_id
+        left join organisations p on p.id = s.provider_org_id
+        left join cloud_nodes n on n.id = s.node_id
+        where true
+          ${q.kind ? sql`and s.kind = ${q.kind}` : sql``}
+          ${kw ? sql`and (s.label ilike ${kw} or s.object_key ilike ${kw})` : sql``}
+          ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
+          ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
+          ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
+          ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}
+        order by s.label, s.id limit ${q.limit ?? 200}`.execute(trx.withoutPlugins());
+      return rows.rows.map((r) => ({ id: r.id, kind: r.kind, objectKey: r.object_key, label: r.label, resourceId: r.resource_id, systemId: r.system_id, systemName: r.system_name, unitOrgId: r.unit_org_id, unitName: r.unit_name, providerOrgId: r.provider_org_id, providerName: r.provider_name, nodeId: r.node_id, nodeName: r.node_name, lastAt: iso(r.last_at)!, noData: Date.now() - new Date(r.last_at).getTime() > 15 * 60_000 }));
+    });
+  }
+
+  /** One series' metrics over a range, from raw points (≤ 24 h), hourly (≤ 30 d) or daily rollups; 404 outside scope. */
+  async chart(ctx: RequestContext, q: { seriesId: string; range: Range; metrics?: string[]; now?: Date }) {
+    const to = q.now ?? new Date();
+    const from = new Date(to.getTime() - RANGE_MS[q.range]);
+    const resolution = RESOLUTION[q.range];
+    const wanted = (q.metrics ?? []).map((name) => {
+      const m = METRIC_BY_NAME.get(name);
+      if (!m) throw validationError('monitoring.unknown_metric', `Unknown metric ${name}`, [{ field: 'query.metrics', rule: 'known_metric', message: `One of ${[...METRIC_BY_NAME.keys()].join(', ')}`, value: name }]);
+      return m.code;
+    });
+    if (!/^\d{1,18}$/.test(q.seriesId)) throw notFound('monitoring.series', q.seriesId);
+    return this.read(ctx, async (trx) => {
+      const s = await sql<{ id: string; kind: string; label: string }>`select id::text, kind, label from monitoring_series where id = ${q.seriesId}::bigint`.execute(trx.withoutPlugins());
+      if (!s.rows[0]) throw notFound('monitoring.series', q.seriesId);
+      const mf = wanted.length > 0 ? sql`and metric = any(${wanted}::smallint[])` : sql``;
+      let rows: Array<{ metric: number; t: Date | string; avg: number; min: number; max: number; p95: number; n: number }>;
+      if (resolution === 'raw') {
+        rows = (await sql<{ metric: number; t: Date; avg: number; min: number; max: number; p95: number; n: number }>`
+          select metric, at as t, value as avg, value as min, value as max, value as p95, 1 as n from monitoring_points
+          where series_id = ${q.seriesId}::bigint and at >= ${from} and at < ${to} ${mf} order by metric, at`.execute(trx.withoutPlugins())).rows;
+      } else if (resolution === 'hourly') {
+        rows = (await sql<{ metric: number; t: Date; avg: number; min: number; max: number; p95: number; n: number }>`
+          select metric, hour as t, avg, min, max, p95, n from monitoring_hourly
+          where series_id = ${q.seriesId}::bigint and hour >= ${from} and hour < ${to} ${mf} order by metric, hour`.execute(trx.withoutPlugins())).rows;
+      } else {
+        rows = (await sql<{ metric: number; t: string; avg: number; min: number; max: number; p95: number; n: number }>`
+          select metric, to_char(day, 'YYYY-MM-DD') as t, avg, min, max, p95, n from monitoring_daily
+          where series_id = ${q.seriesId}::bigint and day >= ${beijingDay(from.getTime())}::date and day <= ${beijingDay(to.getTime())}::date ${mf} order by metric, day`.execute(trx.withoutPlugins())).rows;
+      }
+      const byMetric = new Map<number, Array<{ at: string; avg: number; min: number; max: number; p95: number; n: number }>>();
+      for (const r of rows) {
+        let list = byMetric.get(r.metric);
+        if (!list) byMetric.set(r.metric, (list = []));
+        list.push({ at: typeof r.t === 'string' ? r.t : new Date(r.t).toISOString(), avg: round2(Number(r.avg))!, min: round2(Number(r.min))!, max: round2(Number(r.max))!, p95: round2(Number(r.p95))!, n: Number(r.n) });
+      }
+      return {
+        seriesId: s.rows[0].id,
+        label: s.rows[0].label,
+        range: q.range,
+        resolution,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        metrics: [...byMetric.entries()].map(([code, points]) => {
+          const m = METRIC_BY_CODE.get(code)!;
+          return { metric: m.name, unit: m.unit, cn: m.cn, points };
+        }),
+      };
+    });
+  }
+
+  /** TopN series by a metric over a period (hourly rollups): weighted average and the highest hourly p95. */
+  async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date }) {
+    const m = METRIC_BY_NAME.get(q.metric);
+    if (!m) throw validationError('monitoring.unknown_metric', `Unknown metric ${q.metric}`, [{ field: 'query.metric', rule: 'known_metric', message: `One of ${[...METRIC_BY_NAME.keys()].join(', ')}`, value: q.metric }]);
+    const to = q.now ?? new Date();
+    const from = new Date(hourOfFloor(to.getTime() - RANGE_MS[q.period]));
+    const order = q.by === 'p95' ? sql`p95` : sql`avg`;
+    return this.read(ctx, async (trx) => {
+      const rows = await sql<{ id: string; label: string; resource_id: string | null; system_name: string | null; unit_name: string | null; provider_name: string | null; node_name: string | null; avg: number; p95: number; max: number; n: string }>`
+        with agg as (
+          select h.series_id, sum(h.avg * h.n) / sum(h.n) as avg, max(h.p95) as p95, max(h.max) as max, sum(h.n) as n
+          from monitoring_hourly h
+          where h.metric = ${m.code} and h.hour >= ${from} and h.hour < ${to}
+          group by h.series_id
+        )
+        select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
+        from agg a join monitoring_series s on s.id = a.series_id
+        left join information_systems sy on sy.id = s.system_id
+        left join organisations u on u.id = s.unit_org_id
+        left join organisations p on p.id = s.provider_org_id
+        left join cloud_nodes nd on nd.id = s.node_id
+        where true
+          ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
+          ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
+          ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
+          ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}
+        order by a.${order} desc, s.id limit ${q.n ?? 10}`.execute(trx.withoutPlugins());
+      return {
+        metric: m.name,
+        unit: m.unit,
+        period: q.period,
+        from: from.toISOString(),
+        to: to.toISOString(),
+        items: rows.rows.map((r) => ({ seriesId: r.id, label: r.label, resourceId: r.resource_id, systemName: r.system_name, unitName: r.unit_name, providerName: r.provider_name, nodeName: r.node_name, avg: round2(Number(r.avg))!, p95: round2(Number(r.p95))!, max: round2(Number(r.max))!, samples: Number(r.n) })),
+      };
+    });
+  }
+
+  // ---- rules ----------------------------------------------------------------------------------------------------
+
+  async listRules(ctx: RequestContext): Promise<Rule[]> {
+    return this.read(ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows.map(toRule));
+  }
+
+  private async checkRule(trx: Tx, ctx: RequestContext, input: RuleInput): Promise<void> {
+    const issues: Array<{ field: string; rule: string; message: string; value?: unknown }> = [];
+    const m = METRIC_BY_NAME.get(input.metric);
+    if (!m) issues.push({ field: 'body.metric', rule: 'known_metric', message: `One of ${[...METRIC_BY_NAME.keys()].join(', ')}`, value: input.metric });
+    if ((input.kind === 'threshold' || input.kind === 'rate' || input.kind === 'forecast') && (input.threshold === null || input.threshold === undefined)) issues.push({ field: 'body.threshold', rule: 'required', message: 'A threshold rule needs a threshold' });
+    if (m && m.unit === '%' && input.threshold != null && (input.threshold < 0 || input.threshold > 100) && input.kind !== 'rate') issues.push({ field: 'body.threshold', rule: 'percent_0_100', message: 'A percentage threshold is between 0 and 100', value: input.threshold });
+    if (input.kind === 'forecast' && !input.horizonHours) issues.push({ field: 'body.horizonHours', rule: 'required', message: 'A forecast rule needs a horizon in hours' });
+    if (input.kind === 'forecast' && (input.windowMinutes ?? 0) < 360) issues.push({ field: 'body.windowMinutes', rule: 'min_fit_window', message: 'A forecast fits at least 6 hours of hourly rollups', value: input.windowMinutes });
+    const op = input.op ?? 'gt';
+    if (input.recovery != null && input.threshold != null && input.kind !== 'forecast' && (op === 'gt' ? input.recovery > input.threshold : input.recovery < input.threshold)) {
+      issues.push({ field: 'body.recovery', rule: 'hysteresis', message: op === 'gt' ? 'The recovery threshold is at most the threshold' : 'The recovery threshold is at least the threshold', value: input.recovery });
+    }
+    if (issues.length > 0) throw validationError('monitoring.invalid_rule', 'The rule is not valid', issues);
+    // The scope must be something the author may see (another tenant's object is refused as unknown).
+    const all = ctx.actor.scope.all;
+    if (input.scopeKind === 'all') {
+      if (!all) throw validationError('monitoring.scope_not_visible', 'Only management and supervision write rules for everything', [{ field: 'body.scopeKind', rule: 'visible_scope', message: 'Name a host, system, unit, provider or node of your own' }]);
+      return;
+    }
+    const id = input.scopeId ?? '';
+    const visible = UUID.test(id)
+      ? input.scopeKind === 'host'
+        ? await this.inventory.get(ctx, id).then((r) => ({ rows: r.kind === 'cloud_host' ? [r] : [] }), () => ({ rows: [] }))
+        : input.scopeKind === 'system'
+          ? await sql`select 1 from information_systems where id = ${id}::uuid`.execute(trx.withoutPlugins())
+          : input.scopeKind === 'node'
+            ? await sql`select 1 from cloud_nodes n where n.id = ${id}::uuid and (${all} or exists (select 1 from organisations o where o.id = n.provider_org_id))`.execute(trx.withoutPlugins())
+            : await sql`select 1 from organisations where id = ${id}::uuid`.execute(trx.withoutPlugins())
+      : { rows: [] };
+    if (visible.rows.length === 0) throw validationError('monitoring.scope_not_visible', 'The rule names a scope you may not see or that has no data', [{ field: 'body.scopeId', rule: 'visible_scope', message: 'Unknown or not yours', value: input.scopeId }]);
+  }
+
+  async createRule(ctx: RequestContext, input: RuleInput): Promise<Rule> {
+    return withTx(this.db, ctx, async (trx) => {
+      await this.checkRule(trx, ctx, input);
+      const r = await sql<RuleRow>`
+        insert into monitoring_rules (name, kind, metric, op, threshold, recovery, window_minutes, horizon_hours, severity, scope_kind, scope_id, key_period_only, escalate_after_minutes, enabled, is_global, owner_org_id, created_by)
+        values (${input.name}, ${input.kind}, ${input.metric}, ${input.op ?? 'gt'}, ${input.threshold ?? null}, ${input.recovery ?? null}, ${input.windowMinutes ?? 15}, ${input.horizonHours ?? null},
+                ${input.severity}, ${input.scopeKind}, ${input.scopeId ?? null}, ${input.keyPeriodOnly ?? false}, ${input.escalateAfterMinutes ?? null}, ${input.enabled ?? true},
+                ${ctx.actor.scope.all}, ${ctx.actor.orgId}, ${ctx.actor.userId})
+        returning *`.execute(trx.withoutPlugins());
+      const rule = toRule(r.rows[0]!);
+      await recordAudit(trx, ctx, { action: 'monitoring.rule_create', targetType: 'monitoring_rule', targetId: rule.id, after: { ...rule } });
+      return rule;
+    });
+  }
+
+  async updateRule(ctx: RequestContext, id: string, input: RuleInput): Promise<Rule> {
+    if (!UUID.test(id)) throw notFound('monitoring.rule', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const before = await sql<RuleRow>`select * from monitoring_rules where id = ${id}::uuid for update`.execute(trx.withoutPlugins());
+      if (!before.rows[0]) throw notFound('monitoring.rule', id);
+      if (before.rows[0].is_global && !ctx.actor.scope.all) throw notFound('monitoring.rule', id);
+      await this.checkRule(trx, ctx, input);
+      const r = await sql<RuleRow>`
+        update monitoring_rules set name = ${input.name}, kind = ${input.kind}, metric = ${input.metric}, op = ${input.op ?? 'gt'}, threshold = ${input.threshold ?? null},
+          recovery = ${input.recovery ?? null}, window_minutes = ${input.windowMinutes ?? 15}, horizon_hours = ${input.horizonHours ?? null}, severity = ${input.severity},
+          scope_kind = ${input.scopeKind}, scope_id = ${input.scopeId ?? null}, key_period_only = ${input.keyPeriodOnly ?? false},
+          escalate_after_minutes = ${input.escalateAfterMinutes ?? null}, enabled = ${input.enabled ?? true}, updated_at = now()
+        where id = ${id}::uuid returning *`.execute(trx.withoutPlugins());
+      const rule = toRule(r.rows[0]!);
+      await recordAudit(trx, ctx, { action: 'monitoring.rule_update', targetType: 'monitoring_rule', targetId: id, before: toRule(before.rows[0]) as never, after: rule as never });
+      return rule;
+    });
+  }
+
+  // ---- maintenance windows ----------------------------------------------------------------------------------------
+
+  async listMaintenance(ctx: RequestContext) {
+    return this.read(ctx, async (trx) => {
+      const r = await sql<{ id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string }>`select id, scope_kind, scope_id, starts_at, ends_at, reason from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
+      return r.rows.map((x) => ({ id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason }));
+    });
+  }
+
+  /** A maintenance window: rules open no alert on objects in its scope while it lasts (open alerts stay). */
+  async createMaintenance(ctx: RequestContext, input: { scopeKind: ScopeKind; scopeId?: string | null; startsAt: Date; endsAt: Date; reason: string }) {
+    if (!(input.endsAt > input.startsAt)) throw validationError('monitoring.invalid_window', 'The window ends after it starts', [{ field: 'body.endsAt', rule: 'after_start', message: 'endsAt > startsAt', value: input.endsAt }]);
+    return withTx(this.db, ctx, async (trx) => {
+      await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
+      const r = await sql<{ id: string }>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
+        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId}) returning id`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.maintenance_create', targetType: 'monitoring_maintenance', targetId: r.rows[0]!.id, after: { ...input } as never });
+      return { id: r.rows[0]!.id, scopeKind: input.scopeKind, scopeId: input.scopeId ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), reason: input.reason };
+    });
+  }
+
+  // ---- alerts -----------------------------------------------------------------------------------------------------
+
+  async listAlerts(ctx: RequestContext, q: { status?: 'open' | 'firing' | 'acknowledged' | 'resolved'; severity?: Severity; providerId?: string; unitId?: string; nodeId?: string; systemId?: string; ruleId?: string; page?: number; pageSize?: number }) {
+    const page = q.page ?? 1;
+    const pageSize = q.pageSize ?? 50;
+    return this.read(ctx, async (trx) => {
+      const where = sql`where true
+        ${q.status === 'open' ? sql`and a.status <> 'resolved'` : q.status ? sql`and a.status = ${q.status}` : sql``}
+        ${q.severity ? sql`and a.severity = ${q.severity}` : sql``}
+        ${q.providerId ? sql`and a.provider_org_id = ${q.providerId}::uuid` : sql``}
+        ${q.unitId ? sql`and a.unit_org_id = ${q.unitId}::uuid` : sql``}
+        ${q.nodeId ? sql`and a.node_id = ${q.nodeId}::uuid` : sql``}
+        ${q.systemId ? sql`and a.system_id = ${q.systemId}::uuid` : sql``}
+        ${q.ruleId ? sql`and a.rule_id = ${q.ruleId}::uuid` : sql``}`;
+      const total = await sql<{ n: string }>`select count(*) as n from monitoring_alerts a ${where}`.execute(trx.withoutPlugins());
+      const rows = await sql<AlertRow>`${alertSelect()} ${where}
+        order by (a.status = 'resolved'), case a.severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, a.started_at desc, a.id
+        limit ${pageSize} offset ${(page - 1) * pageSize}`.execute(trx.withoutPlugins());
+      return { items: rows.rows.map(toAlert), total: Number(total.rows[0]!.n), page, pageSize };
+    });
+  }
+
+  /** Open alerts counted by severity, node, provider and unit (the alarm view's header). */
+  async alertSummary(ctx: RequestContext) {
+    return this.read(ctx, async (trx) => {
+      const r = await sql<{ dim: string; id: string | null; name: string | null; severity: Severity; n: string }>`
+        select 'severity' as dim, null::text as id, null::text as name, severity, count(*) as n from monitoring_alerts where status <> 'resolved' group by severity
+        union all
+        select 'node', a.node_id::text, max(n.name), a.severity, count(*) from monitoring_alerts a left join cloud_nodes n on n.id = a.node_id where a.status <> 'resolved' group by a.node_id, a.severity
+        union all
+        select 'provider', a.provider_org_id::text, max(o.name), a.severity, count(*) from monitoring_alerts a left join organisations o on o.id = a.provider_org_id where a.status <> 'resolved' group by a.provider_org_id, a.severity
+        union all
+        select 'unit', a.unit_org_id::text, max(o.name), a.severity, count(*) from monitoring_alerts a left join organisations o on o.id = a.unit_org_id where a.status <> 'resolved' group by a.unit_org_id, a.severity`.execute(trx.withoutPlugins());
+      const bySeverity: Record<Severity, number> = { critical: 0, major: 0, minor: 0, info: 0 };
+      const groups: Record<'node' | 'provider' | 'unit', Map<string, { id: string | null; name: string | null; total: number; bySeverity: Record<Severity, number> }>> = { node: new Map(), provider: new Map(), unit: new Map() };
+      for (const x of r.rows) {
+        if (x.dim === 'severity') {
+          bySeverity[x.severity] = Number(x.n);
+          continue;
+        }
+        const g = groups[x.dim as 'node' | 'provider' | 'unit'];
+        const k = x.id ?? '';
+        let e = g.get(k);
+        if (!e) g.set(k, (e = { id: x.id, name: x.name, total: 0, bySeverity: { critical: 0, major: 0, minor: 0, info: 0 } }));
+        e.bySeverity[x.severity] += Number(x.n);
+        e.total += Number(x.n);
+      }
+      const list = (m: Map<string, { id: string | null; name: string | null; total: number; bySeverity: Record<Severity, number> }>) => [...m.values()].sort((a, b) => b.total - a.total);
+      return { bySeverity, total: Object.values(bySeverity).reduce((a, b) => a + b, 0), byNode: list(groups.node), byProvider: list(groups.provider), byUnit: list(groups.unit) };
+    });
+  }
+
+  async getAlert(ctx: RequestContext, id: string) {
+    if (!UUID.test(id)) throw notFound('monitoring.alert', id);
+    return this.read(ctx, (trx) => this.alertDetail(trx, ctx, id));
+  }
+
+  private async alertDetail(trx: Tx, ctx: RequestContext, id: string) {
+    const row = (await sql<AlertRow>`${alertSelect()} where a.id = ${id}::uuid`.execute(trx.withoutPlugins())).rows[0];
+    if (!row) throw notFound('monitoring.alert', id);
+    const events = await sql<{ at: Date; action: string; value: number | null; note: string | null; actor: string | null }>`
+      select e.at, e.action, e.value, e.note, u.display_name as actor from monitoring_alert_events e left join users u on u.id = e.actor_user_id
+      where e.alert_id = ${id}::uuid order by e.at, e.id`.execute(trx.withoutPlugins());
+    const a = toAlert(row);
+    const canAck = (ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:ack')) && a.status === 'firing';
+    return { ...a, events: events.rows.map((e) => ({ at: iso(e.at)!, action: e.action, value: round2(num(e.value)), note: e.note, actor: e.actor })), abilities: { acknowledge: canAck } };
+  }
+
+  /** firing → acknowledged, with who and a comment; audited. */
+  async acknowledge(ctx: RequestContext, id: string, comment: string) {
+    if (!UUID.test(id)) throw notFound('monitoring.alert', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const cur = await sql<{ status: string }>`select status from monitoring_alerts where id = ${id}::uuid for update`.execute(trx.withoutPlugins());
+      if (!cur.rows[0]) throw notFound('monitoring.alert', id);
+      if (cur.rows[0].status !== 'firing') throw new AppError('conflict', 'monitoring.not_firing', `The alert is ${cur.rows[0].status}: only a firing alert is acknowledged`, { status: cur.rows[0].status });
+      await sql`update monitoring_alerts set status = 'acknowledged', acknowledged_at = now(), acknowledged_by = ${ctx.actor.userId}, ack_comment = ${comment} where id = ${id}::uuid`.execute(trx.withoutPlugins());
+      await sql`insert into monitoring_alert_events (alert_id, action, actor_user_id, note) values (${id}::uuid, 'acknowledged', ${ctx.actor.userId}, ${comment})`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.alert_acknowledge', targetType: 'monitoring_alert', targetId: id, before: { status: 'firing' }, after: { status: 'acknowledged', comment } });
+      return this.alertDetail(trx, ctx, id);
+    });
+  }
+
+  /**
+   * One evaluation cycle (job monitoring.evaluate, every minute) at `now`: each enabled rule over the series in its
+   * scope. Each rule is evaluated in its own transaction (advisory lock per rule): opening an alert, its notification
+   * and its audit entry commit together, and the open-alert unique index (rule × series) makes a rerun after a crash
+   * find the alert already open — no duplicate notifications across restarts.
+   */
+  async evaluate(now = new Date(), opts: { ruleIds?: string[] } = {}): Promise<{ rules: number; fired: number; resolved: number; suppressed: number; escalated: number; ms: number }> {
+    const started = Date.now();
+    const ctx = systemContext('job:monitoring.evaluate');
+    const rules = await withTx(this.db, ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules where enabled ${opts.ruleIds ? sql`and id = any(${opts.ruleIds}::uuid[])` : sql``} order by id`.execute(trx.withoutPlugins())).rows.map(toRule));
+    const total = { rules: 0, fired: 0, resolved: 0, suppressed: 0, escalated: 0, ms: 0 };
+    for (const rule of rules) {
+      try {
+        const r = await this.evaluateRule(ctx, rule, now);
+        total.rules++;
+        total.fired += r.fired;
+        total.resolved += r.resolved;
+        total.suppressed += r.suppressed;
+        total.escalated += r.escalated;
+      } catch (e) {
+        this.logger.warn({ err: e, ruleId: rule.id }, 'monitoring: rule evaluation failed');
+      }
+    }
+    total.ms = Date.now() - started;
+    this.metrics.observeEvaluation(total.ms);
+    return total;
+  }
+
+  private async evaluateRule(ctx: RequestContext, rule: Rule, now: Date) {
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.evaluate'), hashtext(${rule.id}))`.execute(trx.withoutPlugins());
+      const m = METRIC_BY_NAME.get(rule.metric)!;
+      const scope = scopeFilter(rule.scopeKind, rule.scopeId);
+      const windowStart = new Date(now.getTime() - rule.windowMinutes * 60_000);
+      let values: Array<{ series_id: string; value: number | null }>;
+      if (rule.kind === 'threshold') {
+        values = (await sql<{ series_id: string; value: number | null }>`
+          select s.id::text as series_id, avg(p.value) as value from monitoring_series s
+          join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${windowStart} and p.at <= ${now}
+          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx.withoutPlugins())).rows;
+      } else if (rule.kind === 'rate') {
+        values = (await sql<{ series_id: string; value: number | null }>`
+          select s.id::text as series_id,
+                 (array_agg(p.value order by p.at desc))[1] - (array_agg(p.value order by p.at))[1] as value
+          from monitoring_series s
+          join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${windowStart} and p.at <= ${now}
+          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 2`.execute(trx.withoutPlugins())).rows;
+      } else if (rule.kind === 'no_data') {
+        // Minutes since the series' last point of the metric (series that reported within the raw retention).
+        values = (await sql<{ series_id: string; value: number | null }>`
+          select s.id::text as series_id, extract(epoch from (${now}::timestamptz - max(p.at))) / 60 as value
+          from monitoring_series s
+          join monitoring_points p on p.series_id = s.id and p.metric = ${m.code} and p.at > ${now}::timestamptz - interval '2 days' and p.at <= ${now}
+          where s.kind = ${m.kind} ${scope} group by s.id`.execute(trx.withoutPlugins())).rows;
+      } else {
+        const fitRows = (await sql<{ series_id: string; xs: string[]; ys: number[] }>`
+          select s.id::text as series_id, array_agg(h.hour::text order by h.hour) as xs, array_agg(h.avg order by h.hour) as ys
+          from monitoring_series s
+          join monitoring_hourly h on h.series_id = s.id and h.metric = ${m.code} and h.hour >= ${windowStart} and h.hour < ${now}
+          where s.kind = ${m.kind} ${scope} group by s.id having count(*) >= 6`.execute(trx.withoutPlugins())).rows;
+        values = fitRows.map((r) => {
+          const pts = r.xs.map((x, i) => ({ x: new Date(x).getTime() + HOUR_MS / 2, y: Number(r.ys[i]) }));
+          const left = timeLeft(pts, rule.threshold ?? 95, now.getTime());
+          return { series_id: r.series_id, value: left === null ? null : left / HOUR_MS };
+        });
+      }
+      const keyOnly = rule.keyPeriodOnly;
+      const open = new Map(
+        (await sql<{ id: string; series_id: string; status: string; started_at: Date; escalated_at: Date | null }>`
+          select id, series_id::text, status, started_at, escalated_at from monitoring_alerts where rule_id = ${rule.id}::uuid and status <> 'resolved' for update`.execute(trx.withoutPlugins())).rows.map((r) => [r.series_id, r]),
+      );
+      const seen = new Set<string>();
+      const result = { fired: 0, resolved: 0, suppressed: 0, escalated: 0 };
+      const toFire: Array<{ seriesId: string; value: number | null }> = [];
+      for (const v of values) {
+        seen.add(v.series_id);
+        const value = v.value === null ? null : Number(v.value);
+        const isOpen = open.has(v.series_id);
+        const d = rule.kind === 'no_data' ? (value !== null && value > rule.windowMinutes ? 'fire' : 'clear') : decide(rule, value, isOpen);
+        if (d === 'fire' && !isOpen) toFire.push({ seriesId: v.series_id, value });
+        else if (d === 'clear' && isOpen) {
+          await this.resolve(trx, ctx, open.get(v.series_id)!.id, value, now);
+          result.resolved++;
+        }
+      }
+      // No-data: a series whose last point is older than 2 days stays "no data" (open alerts are kept); others that
+      // have no value of a threshold rule in the window hold their state (a gap is not a recovery).
+      if (toFire.length > 0) {
+        const meta = await sql<{ id: string; provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null; label: string }>`
+          select id::text, provider_org_id, node_id, unit_org_id, system_id, resource_id, label from monitoring_series where id = any(${toFire.map((f) => f.seriesId)}::bigint[])`.execute(trx.withoutPlugins());
+        const byId = new Map(meta.rows.map((r) => [r.id, r]));
+        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now}`.execute(trx.withoutPlugins());
+        const keyPeriodByNode = new Map<string, boolean>();
+        for (const f of toFire) {
+          const s = byId.get(f.seriesId)!;
+          if (windows.rows.some((w) => inScope(w.scope_kind, w.scope_id, s))) {
+            result.suppressed++;
+            continue;
+          }
+          if (keyOnly) {
+            let kp = keyPeriodByNode.get(s.node_id);
+            if (kp === undefined) keyPeriodByNode.set(s.node_id, (kp = await isKeyPeriod(trx, now, s.node_id)));
+            if (!kp) continue;
+          }
+          const message = alertMessage(rule, f.value, s.label);
+          const inserted = await sql<{ id: string }>`
+            insert into monitoring_alerts (rule_id, series_id, severity, status, provider_org_id, node_id, unit_org_id, system_id, resource_id, object_label, value, message, started_at, last_evaluated_at)
+            values (${rule.id}::uuid, ${f.seriesId}::bigint, ${rule.severity}, 'firing', ${s.provider_org_id}, ${s.node_id}, ${s.unit_org_id}, ${s.system_id}, ${s.resource_id}, ${s.label}, ${f.value}, ${message}, ${now}, ${now})
+            on conflict (rule_id, series_id) where status <> 'resolved' do nothing returning id`.execute(trx.withoutPlugins());
+          const id = inserted.rows[0]?.id;
+          if (!id) continue;
+          await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'fired', ${f.value}, ${message})`.execute(trx.withoutPlugins());
+          await recordAudit(trx, ctx, { action: 'monitoring.alert_fire', targetType: 'monitoring_alert', targetId: id, after: { rule: rule.name, object: s.label, value: f.value, severity: rule.severity } });
+          await this.notifyAlert(trx, id, rule, s, message, 'fired');
+          result.fired++;
+        }
+      }
+      // Escalation: still firing (not acknowledged) after the rule's escalation delay → management is told once.
+      if (rule.escalateAfterMinutes) {
+        for (const a of open.values()) {
+          if (a.status !== 'firing' || a.escalated_at || !seen.has(a.series_id)) continue;
+          if (now.getTime() - new Date(a.started_at).getTime() < rule.escalateAfterMinutes * 60_000) continue;
+          await sql`update monitoring_alerts set escalated_at = ${now} where id = ${a.id}::uuid`.execute(trx.withoutPlugins());
+          await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${a.id}::uuid, ${now}, 'escalated', ${`${rule.escalateAfterMinutes} 分钟未确认，已升级`})`.execute(trx.withoutPlugins());
+          await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'monitoring.escalated', title: `告警升级：${rule.name}`, body: `${rule.escalateAfterMinutes} 分钟未确认`, link: `/monitoring/alerts?id=${a.id}`, severity: 'critical' });
+          result.escalated++;
+        }
+      }
+      await sql`update monitoring_alerts set last_evaluated_at = ${now} where rule_id = ${rule.id}::uuid and status <> 'resolved'`.execute(trx.withoutPlugins());
+      return result;
+    });
+  }
+
+  private async resolve(trx: Tx, ctx: RequestContext, id: string, value: number | null, now: Date): Promise<void> {
+    const r = await sql<{ started_at: Date }>`
+      update monitoring_alerts set status = 'resolved', resolved_at = ${now}, duration_seconds = greatest(0, extract(epoch from (${now}::timestamptz - started_at))::int), last_evaluated_at = ${now}
+      where id = ${id}::uuid returning started_at`.execute(trx.withoutPlugins());
+    await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'resolved', ${value}, '条件恢复，自动解除')`.execute(trx.withoutPlugins());
+    await recordAudit(trx, ctx, { action: 'monitoring.alert_resolve', targetType: 'monitoring_alert', targetId: id, after: { value, durationSeconds: Math.round((now.getTime() - new Date(r.rows[0]!.started_at).getTime()) / 1000) } });
+  }
+
+  private async notifyAlert(trx: Tx, id: string, rule: Rule, s: { provider_org_id: string; unit_org_id: string | null }, message: string, what: 'fired'): Promise<void> {
+    const title = `【${SEVERITY_CN[rule.severity]}】${rule.name}`;
+    const severity = rule.severity === 'critical' || rule.severity === 'major' ? 'critical' : rule.severity === 'minor' ? 'warning' : 'info';
+    const orgIds = [s.provider_org_id, ...(s.unit_org_id ? [s.unit_org_id] : [])];
+    await this.notifications.notify(trx, { recipients: { orgIds }, kind: `monitoring.alert_${what}`, title, body: message, link: `/monitoring/alerts?id=${id}`, severity });
+    await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: `monitoring.alert_${what}`, title, body: message, link: `/monitoring/alerts?id=${id}`, severity });
+  }
+
+  // ---- capacity ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Capacity per node (job monitoring.capacity, hourly, and after each 云平台规格数据 batch): today's snapshot of total
+   * and allocated per resource (pushed 云平台规格数据; allocated is the larger of the pushed figure and the inventory's
+   * sum), a warning opened when allocation passes 80% of the total (deadline: 7 natural days later), closed as
+   * expanded when a later total is larger and allocation is back at or under 80% (released when it fell back without
+   * expansion).
+   */
+  async evaluateCapacity(today = beijingDay(Date.now())): Promise<{ nodes: number; opened: number; closed: number }> {
+    const ctx = systemContext('job:monitoring.capacity');
+    const summary = await this.inventory.summary(ctx, { groupBy: 'node' });
+    let opened = 0;
+    let closed = 0;
+    let nodes = 0;
+    await withTx(this.db, ctx, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.capacity'))`.execute(trx.withoutPlugins());
+      const nodeRows = await sql<{ id: string; provider_org_id: string | null }>`select id, provider_org_id from cloud_nodes where id = any(${summary.groups.map((g) => g.id).filter((x): x is string => !!x)}::uuid[])`.execute(trx.withoutPlugins());
+      const providerOf = new Map(nodeRows.rows.map((r) => [r.id, r.provider_org_id]));
+      for (const g of summary.groups) {
+        if (!g.id || !g.capacity) continue;
+        const provider = providerOf.get(g.id);
+        if (!provider) continue;
+        nodes++;
+        for (const [resource, line] of Object.entries(g.capacity)) {
+          const total = Number(line.total);
+          const allocated = Math.max(Number(line.allocatedReported), Number(line.allocatedInventory));
+          if (!(total > 0)) continue;
+          await sql`insert into monitoring_capacity_snapshots (node_id, provider_org_id, resource, day, total, allocated) values (${g.id}::uuid, ${provider}::uuid, ${resource}, ${today}::date, ${line.total}::numeric, ${String(allocated)}::numeric)
+                    on conflict (node_id, resource, day) do update set total = excluded.total, allocated = excluded.allocated`.execute(trx.withoutPlugins());
+          const ratio = allocated / total;
+          const cur = (await sql<{ id: string; deadline: string; total_at_open: string }>`select id, to_char(deadline, 'YYYY-MM-DD') as deadline, total_at_open::text from monitoring_capacity_warnings where node_id = ${g.id}::uuid and resource = ${resource} and status = 'open' for update`.execute(trx.withoutPlugins())).rows[0];
+          if (!cur && ratio > 0.8) {
+            await sql`insert into monitoring_capacity_warnings (node_id, provider_org_id, resource, status, opened_on, deadline, total_at_open, allocated_at_open, ratio_at_open)
+                      values (${g.id}::uuid, ${provider}::uuid, ${resource}, 'open', ${today}::date, ${addDays(today, 7)}::date, ${line.total}::numeric, ${String(allocated)}::numeric, ${ratio.toFixed(4)}::numeric)`.execute(trx.withoutPlugins());
+            await this.notifications.notify(trx, { recipients: { orgIds: [provider] }, kind: 'monitoring.capacity', title: `容量预警：${g.name ?? ''} ${resource} 分配率 ${(ratio * 100).toFixed(1)}%`, body: `请于 ${addDays(today, 7)} 前完成扩容（7 个自然日）。`, link: '/monitoring/capacity', severity: 'warning' });
+            await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'monitoring.capacity', title: `容量预警：${g.name ?? ''} ${resource} 分配率 ${(ratio * 100).toFixed(1)}%`, body: `扩容期限 ${addDays(today, 7)}。`, link: '/monitoring/capacity', severity: 'warning' });
+            opened++;
+          } else if (cur && ratio <= 0.8) {
+            const expanded = total > Number(cur.total_at_open);
+            await sql`update monitoring_capacity_warnings set status = ${expanded ? 'expanded' : 'released'}, closed_on = ${today}::date, total_at_close = ${line.total}::numeric,
+                      closed_in_time = ${expanded ? today <= cur.deadline : null} where id = ${cur.id}::uuid`.execute(trx.withoutPlugins());
+            closed++;
+          }
+        }
+      }
+    });
+    return { nodes, opened, closed };
+  }
+
+  /** Capacity per node: latest totals/allocation, the open warning with its deadline, over-commit, forecast days. */
+  async capacity(ctx: RequestContext, q: { today?: string } = {}) {
+    const today = q.today ?? beijingDay(Date.now());
+    return this.read(ctx, async (trx) => {
+      const latest = await sql<{ node_id: string; node_name: string | null; provider_org_id: string; provider_name: string | null; resource: string; day: string; total: string; allocated: string }>`
+        select distinct on (c.node_id, c.resource) c.node_id, n.name as node_name, c.provider_org_id, o.name as provider_name, c.resource, to_char(c.day, 'YYYY-MM-DD') as day, c.total::text, c.allocated::text
+        from monitoring_capacity_snapshots c left join cloud_nodes n on n.id = c.node_id left join organisations o on o.id = c.provider_org_id
+        order by c.node_id, c.resource, c.day desc`.execute(trx.withoutPlugins());
+      const history = await sql<{ node_id: string; resource: string; day: string; total: string; allocated: string }>`
+        select node_id, resource, to_char(day, 'YYYY-MM-DD') as day, total::text, allocated::text from monitoring_capacity_snapshots where day > ${today}::date - 60 order by day`.execute(trx.withoutPlugins());
+      const warnings = await sql<{ id: string; node_id: string; resource: string; status: string; opened_on: string; deadline: string; closed_on: string | null; closed_in_time: boolean | null; ratio_at_open: string }>`
+        select id, node_id, resource, status, to_char(opened_on, 'YYYY-MM-DD') as opened_on, to_char(deadline, 'YYYY-MM-DD') as deadline, to_char(closed_on, 'YYYY-MM-DD') as closed_on, closed_in_time, ratio_at_open::text
+        from monitoring_capacity_warnings order by opened_on desc limit 1000`.execute(trx.withoutPlugins());
+      const hist = new Map<string, Array<{ x: number; y: number }>>();
+      for (const h of history.rows) {
+        const k = `${h.node_id}|${h.resource}`;
+        let l = hist.get(k);
+        if (!l) hist.set(k, (l = []));
+        l.push({ x: new Date(`${h.day}T00:00:00Z`).getTime() / 86_400_000, y: Number(h.allocated) / Number(h.total) });
+      }
+      const dayAt = (ratio: number, pts: Array<{ x: number; y: number }>, cur: number): string | null => {
+        if (cur >= ratio) return today;
+        const fit = linearFit(pts);
+        if (!fit || fit.slope <= 0) return null;
+        const x = (ratio - fit.intercept) / fit.slope;
+        return new Date(Math.ceil(x) * 86_400_000).toISOString().slice(0, 10);
+      };
+      const items = latest.rows.map((r) => {
+        const total = Number(r.total);
+        const allocated = Number(r.allocated);
+        const ratio = total > 0 ? allocated / total : null;
+        const pts = hist.get(`${r.node_id}|${r.resource}`) ?? [];
+        const open = warnings.rows.find((w) => w.node_id === r.node_id && w.resource === r.resource && w.status === 'open');
+        return {
+          nodeId: r.node_id, nodeName: r.node_name, providerOrgId: r.provider_org_id, providerName: r.provider_name, resource: r.resource, asOf: r.day,
+          total: r.total, allocated: r.allocated, free: String(total - allocated), ratio: ratio === null ? null : Math.round(ratio * 10000) / 10000,
+          overCommitted: r.resource === 'memoryGb' && allocated > total,
+          warning: open ? { id: open.id, openedOn: open.opened_on, deadline: open.deadline, overdue: today > open.deadline } : null,
+          forecast80: ratio === null ? null : dayAt(0.8, pts, ratio),
+          forecast100: ratio === null ? null : dayAt(1, pts, ratio),
+        };
+      });
+      return {
+        today,
+        items,
+        warnings: warnings.rows.map((w) => ({ id: w.id, nodeId: w.node_id, resource: w.resource, status: w.status, openedOn: w.opened_on, deadline: w.deadline, closedOn: w.closed_on, closedInTime: w.closed_in_time, ratioAtOpen: Number(w.ratio_at_open), overdue: w.status === 'open' ? today > w.deadline : w.closed_in_time === false })),
+      };
+    });
+  }
+
+  /** Store state for the status page and /metrics: series, points today, batches processed, open alerts. */
+  async stats(): Promise<{ series: number; openAlerts: number; batches: number; refused: number }> {
+    return withTx(this.db, systemContext('monitoring.stats'), async (trx) => {
+      const r = await sql<{ series: string; alerts: string; batches: string; refused: string }>`
+        select (select count(*) from monitoring_series) as series, (select count(*) from monitoring_alerts where status <> 'resolved') as alerts,
+               (select count(*) from monitoring_batches) as batches, (select coalesce(sum(refused), 0) from monitoring_batches) as refused`.execute(trx.withoutPlugins());
+      const x = r.rows[0]!;
+      return { series: Number(x.series), openAlerts: Number(x.alerts), batches: Number(x.batches), refused: Number(x.refused) };
+    });
+  }
+}
+
+const hourOfFloor = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
+
+function scopeFilter(kind: ScopeKind, id: string | null) {
+  switch (kind) {
+    case 'all':
+      return sql``;
+    case 'host':
+      return sql`and s.resource_id = ${id}::uuid`;
+    case 'system':
+      return sql`and s.system_id = ${id}::uuid`;
+    case 'unit':
+      return sql`and s.unit_org_id = ${id}::uuid`;
+    case 'provider':
+      return sql`and s.provider_org_id = ${id}::uuid`;
+    case 'node':
+      return sql`and s.node_id = ${id}::uuid`;
+  }
+}
+
+function inScope(kind: ScopeKind, id: string | null, s: { provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null }): boolean {
+  switch (kind) {
+    case 'all':
+      return true;
+    case 'host':
+      return s.resource_id === id;
+    case 'system':
+      return s.system_id === id;
+    case 'unit':
+      return s.unit_org_id === id;
+    case 'provider':
+      return s.provider_org_id === id;
+    case 'node':
+      return s.node_id === id;
+  }
+}
+
+function alertMessage(rule: Rule, value: number | null, label: string): string {
+  const m = METRIC_BY_NAME.get(rule.metric)!;
+  const v = value === null ? '—' : value.toFixed(2);
+  switch (rule.kind) {
+    case 'threshold':
+      return `${label}：${m.cn} ${rule.windowMinutes} 分钟平均 ${v}${m.unit}，${rule.op === 'gt' ? '超过' : '低于'} ${rule.threshold}${m.unit}`;
+    case 'rate':
+      return `${label}：${m.cn} ${rule.windowMinutes} 分钟内变化 ${v}${m.unit}`;
+    case 'no_data':
+      return `${label}：${m.cn} 已 ${v} 分钟无数据`;
+    case 'forecast':
+      return `${label}：按当前趋势 ${m.cn} 约 ${v} 小时后超过 ${rule.threshold}${m.unit}`;
+  }
+}
+
+interface RuleRow {
+  id: string; name: string; kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; window_minutes: number; horizon_hours: number | null;
+  severity: Severity; scope_kind: ScopeKind; scope_id: string | null; key_period_only: boolean; escalate_after_minutes: number | null; enabled: boolean; is_global: boolean;
+}
+
+function toRule(r: RuleRow): Rule {
+  const base = { kind: r.kind, metric: r.metric, op: r.op, threshold: num(r.threshold), recovery: num(r.recovery), windowMinutes: r.window_minutes, horizonHours: r.horizon_hours };
+  return {
+    id: r.id, name: r.name, ...base, severity: r.severity, scopeKind: r.scope_kind, scopeId: r.scope_id, keyPeriodOnly: r.key_period_only, escalateAfterMinutes: r.escalate_after_minutes,
+    enabled: r.enabled, isGlobal: r.is_global, expression: ruleExpression(base),
+  };
+}
+
+interface AlertRow {
+  id: string; rule_id: string; rule_name: string; rule_kind: RuleKind; metric: string; severity: Severity; status: Alert['status']; series_id: string; object_label: string;
+  resource_id: string | null; system_id: string | null; system_name: string | null; unit_org_id: string | null; unit_name: string | null; provider_org_id: string; provider_name: string | null;
+  node_id: string; node_name: string | null; value: number | null; message: string; started_at: Date; acknowledged_at: Date | null; acknowledged_by_name: string | null; ack_comment: string | null;
+  resolved_at: Date | null; duration_seconds: number | null;
+}
+
+function alertSelect() {
+  return sql`select a.id, a.rule_id, r.name as rule_name, r.kind as rule_kind, r.metric, a.severity, a.status, a.series_id::text, a.object_label, a.resource_id, a.system_id, sy.name as system_name,
+      a.unit_org_id, u.name as unit_name, a.provider_org_id, p.name as provider_name, a.node_id, n.name as node_name, a.value, a.message, a.started_at, a.acknowledged_at,
+      ack.display_name as acknowledged_by_name, a.ack_comment, a.resolved_at, a.duration_seconds
+    from monitoring_alerts a
+    join monitoring_rules r on r.id = a.rule_id
+    left join information_systems sy on sy.id = a.system_id
+    left join organisations u on u.id = a.unit_org_id
+    left join organisations p on p.id = a.provider_org_id
+    left join cloud_nodes n on n.id = a.node_id
+    left join users ack on ack.id = a.acknowledged_by`;
+}
+
+function toAlert(r: AlertRow): Alert {
+  return {
+    id: r.id, ruleId: r.rule_id, ruleName: r.rule_name, ruleKind: r.rule_kind, metric: r.metric, severity: r.severity, status: r.status, seriesId: r.series_id, objectLabel: r.object_label,
+    resourceId: r.resource_id, systemId: r.system_id, systemName: r.system_name, unitOrgId: r.unit_org_id, unitName: r.unit_name, providerOrgId: r.provider_org_id, providerName: r.provider_name,
+    nodeId: r.node_id, nodeName: r.node_name, value: round2(num(r.value)), message: r.message, startedAt: iso(r.started_at)!, acknowledgedAt: iso(r.acknowledged_at),
+    acknowledgedBy: r.acknowledged_by_name, ackComment: r.ack_comment, resolvedAt: iso(r.resolved_at), durationSeconds: r.duration_seconds,
+  };
+}
