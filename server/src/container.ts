@@ -24,6 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -98,6 +99,8 @@ export interface Container {
   serviceDesk: ServiceDeskService;
   /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
   knowledge: KnowledgeService;
+  /** Operations supervision (运维监管): inspections, personnel, qualifications, drills, duty, platform changes. */
+  operations: OperationsService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -177,6 +180,12 @@ export function createContainer(deps: PlatformDeps): Container {
   security.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
+  const operations = new OperationsService(deps.db, directory, organisations, inventory, workflow, deps.logger);
+  registerOperationsJobs(deps.jobs, operations);
+  operations.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
+  operations.setKeyPeriodCheck((at, nodeId) => keyPeriods.isKeyPeriod(at, nodeId));
+  // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
+  applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -184,6 +193,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
+  demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger));
   return {
     deps,
     demo,
@@ -212,6 +222,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     serviceDesk,
     knowledge,
+    operations,
     catalog,
     estimates,
     documents,
@@ -252,6 +263,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
+      (app) => registerOperationsRoutes(app, operations),
     ],
   };
 }
