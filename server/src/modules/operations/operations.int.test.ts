@@ -116,6 +116,10 @@ describe('inspections', () => {
     const events = (await owner.query(`select kind from sd_ticket_events where ticket_id = $1`, [rect.ticketId])).rows.map((r) => r.kind);
     expect(events).toContain('source_cleared');
     expect((await inject(provAStaff, 'POST', `/api/operations/rectifications/${rect.id}/close`, { resolution: 'x' })).statusCode).toBe(409);
+    const xlsx = await inject(provAStaff, 'GET', '/api/operations/export/rectifications');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
   });
 
   it('flags missed slots and counts expected, done, missed and abnormal per provider', async () => {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
+import { sendDocument } from '../documents/index.js';
 import {
   changeSchema,
   closeBodySchema,
@@ -93,4 +94,7 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.post('/api/operations/changes', { config: { permission: W }, schema: { tags, summary: 'Draft a platform change (impacted systems from the inventory)', body: newChangeSchema, response: { 201: changeSchema } } }, async (request, reply) => reply.status(201).send(await service.createChange(request.ctx, request.body)));
   app.post('/api/operations/changes/:id/submit', { config: { permission: W }, schema: { tags, summary: 'Submit: business-impacting changes go to approval, others are approved', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.submitChange(request.ctx, request.params.id));
   app.post('/api/operations/changes/:id/implement', { config: { permission: W }, schema: { tags, summary: 'Record the implementation; outside the approved window it is flagged', params: idParamsSchema, body: implementSchema, response: { 200: changeSchema } } }, async (request) => service.implementChange(request.ctx, request.params.id, request.body));
+
+  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+    async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.js';
 import { recordAudit } from '../audit/index.js';
 import { localDate } from '../calendar/index.js';
 import type { DirectoryService } from '../directory/index.js';
+import type { DocumentsService, RenderedDocument } from '../documents/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { OrganisationService } from '../organisations/index.js';
 import type { WorkflowService } from '../workflow/index.js';
@@ -239,6 +240,7 @@ export class OperationsService {
   clock: () => Date = () => new Date();
   private ticketHook: OpsTicketHook | null = null;
   private keyPeriod: OpsKeyPeriodCheck | null = null;
+  private documents: DocumentsService | null = null;
 
   constructor(
     private readonly db: Db,
@@ -258,6 +260,11 @@ export class OperationsService {
   /** Abnormal inspection items open a service-desk ticket (source 'inspection'); a closed rectification clears it. */
   setTicketHook(hook: OpsTicketHook): void {
     this.ticketHook = hook;
+  }
+
+  /** Connects the documents module for the signed .xlsx exports of the lists. */
+  setDocuments(documents: DocumentsService): void {
+    this.documents = documents;
   }
 
   /** Key-guarantee periods (重保) raise the on-site staffing threshold to 30. */
@@ -984,5 +991,37 @@ export class OperationsService {
       await this.callHook({ source: 'platform_change', sourceId: id, state: 'open', title: `变更超出批准窗口：${c.title}`, description: `批准窗口 ${c.windowStart} – ${c.windowEnd}，实施 ${f.toISOString()} – ${t.toISOString()}`, severity: 'major', occurredAt: f, providerId: c.providerOrgId, nodeId: c.nodeId });
     }
     return this.getChange(ctx, id);
+  }
+
+  // ---- exports ------------------------------------------------------------------------------------------------
+
+  /** A list as a signed .xlsx (inspections, rectifications, staff certificates, drills, changes), what the caller sees. */
+  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes'): Promise<RenderedDocument> {
+    if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
+    const t = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
+    const col = (key: string, header: string, width = 16) => ({ key, header: [header], width });
+    let model: { title: string; columns: Array<{ key: string; header: string[]; width: number }>; rows: Array<Record<string, string | number>> };
+    if (list === 'inspections') {
+      const rows = await this.listRecords(ctx, {});
+      model = { title: '巡检记录', columns: [col('plan', '巡检计划', 24), col('slot', '应巡检时段', 22), col('at', '巡检时间', 20), col('who', '巡检人', 10), col('abnormal', '异常项数', 8), col('late', '补录', 6)],
+        rows: rows.map((r) => ({ plan: r.planName, slot: t(r.slotStart), at: t(r.performedAt), who: r.inspectorName, abnormal: r.abnormalCount, late: r.late ? '是' : '' })) };
+    } else if (list === 'rectifications') {
+      const rows = await this.listRectifications(ctx, {});
+      model = { title: '巡检整改项', columns: [col('item', '检查项', 20), col('desc', '异常描述', 40), col('status', '状态', 8), col('ticket', '工单', 38), col('created', '发现时间', 20), col('closed', '完成时间', 20), col('resolution', '整改情况', 40)],
+        rows: rows.map((r) => ({ item: r.label, desc: r.description, status: r.status === 'open' ? '整改中' : '已完成', ticket: r.ticketId ?? '', created: t(r.createdAt), closed: t(r.closedAt), resolution: r.resolution ?? '' })) };
+    } else if (list === 'staff') {
+      const rows = await this.listStaff(ctx, {});
+      model = { title: '人员与证书', columns: [col('name', '姓名', 10), col('post', '岗位', 16), col('placement', '驻场/二线', 10), col('core', '核心人员', 8), col('cert', '证书', 30), col('validTo', '证书有效期至', 14)],
+        rows: rows.flatMap((r) => (r.certificates.length ? r.certificates : [null]).map((c) => ({ name: r.name, post: r.post, placement: r.placement === 'onsite' ? '驻场' : '二线', core: r.core ? '是' : '', cert: c?.name ?? '', validTo: c?.validTo ?? '' }))) };
+    } else if (list === 'drills') {
+      const rows = await this.listDrills(ctx);
+      model = { title: '应急演练', columns: [col('level', '层级', 10), col('kind', '形式', 8), col('scenario', '场景', 40), col('planned', '计划日期', 12), col('held', '实施日期', 12), col('participants', '参加人员', 30), col('findings', '发现问题', 40)],
+        rows: rows.map((r) => ({ level: { provider: '服务商', management: '管理单位', platform: '平台' }[r.level], kind: r.kind === 'live' ? '实战' : '桌面', scenario: r.scenario, planned: r.plannedOn, held: r.heldOn ?? '', participants: r.participants.join('、'), findings: r.findings ?? '' })) };
+    } else {
+      const rows = await this.listChanges(ctx);
+      model = { title: '云平台变更', columns: [col('title', '变更', 30), col('type', '类型', 12), col('impact', '影响业务', 8), col('status', '状态', 10), col('ws', '窗口开始', 20), col('we', '窗口结束', 20), col('outside', '超窗口实施', 10)],
+        rows: rows.map((r) => ({ title: r.title, type: r.changeType, impact: r.businessImpact ? '是' : '否', status: r.status, ws: t(r.windowStart), we: t(r.windowEnd), outside: r.outsideWindow ? '是' : '' })) };
+    }
+    return this.documents.render(ctx, { docType: `operations_${list}`, title: model.title, sheetName: model.title, columns: model.columns, rows: model.rows }, 'xlsx', { filenameStem: model.title });
   }
 }
