@@ -29,6 +29,7 @@ const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPa
 const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
 const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/ServiceDeskPage'));
 const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
+const OperationsPage = lazy(() => import('../features/operations/pages/OperationsPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -85,6 +86,8 @@ export const router = createBrowserRouter([
       { path: 'tickets/:tab', element: guard('ticket:read', <ServiceDeskPage />) },
       { path: 'security', element: guard('security:read', <SecurityPage />) },
       { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
+      { path: 'operations', element: guard('operations:read', <OperationsPage />) },
+      { path: 'operations/:tab', element: guard('operations:read', <OperationsPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },
