@@ -180,7 +180,7 @@ export function createContainer(deps: PlatformDeps): Container {
   security.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
-  const operations = new OperationsService(deps.db, directory, organisations, inventory, workflow, deps.logger);
+  const operations = new OperationsService(deps.db, directory, organisations, inventory, workflow, calendar, deps.logger);
   registerOperationsJobs(deps.jobs, operations);
   operations.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   operations.setKeyPeriodCheck((at, nodeId) => keyPeriods.isKeyPeriod(at, nodeId));

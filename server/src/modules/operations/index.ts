@@ -13,6 +13,7 @@ export {
   OperationsService,
   INSPECTION_RETENTION_YEARS,
   type InspectionRecord,
+  type KeyPostChange,
   type MissedSlot,
   type OpsKeyPeriodCheck,
   type OpsTicketHook,

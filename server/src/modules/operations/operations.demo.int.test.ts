@@ -47,6 +47,7 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   const changes = await ops.listChanges(ctx);
   expect(changes.map((c) => c.status).sort()).toEqual(['approved', 'implemented', 'in_approval']);
   expect(changes.find((c) => c.status === 'implemented')!.outsideWindow).toBe(true);
+  expect((await ops.listKeyPostChanges(ctx)).map((k) => k.status)).toEqual(['in_approval']);
 
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);

@@ -14,7 +14,7 @@ const DAY = 86_400_000;
  * The demo city's operations supervision, loaded once (nothing is done when its plans exist): for 华京云 on
  * 服务云（六里桥） a month of inspections — machine room 4 a day, servers daily, network weekly — with some slots
  * missed and three abnormal items (rectification items and service-desk tickets, one closed); staff with certificates
- * expiring soon (and fewer than the thresholds ask); qualifications, of which 燕山云's has lapsed (no demo system is on
+ * expiring soon (and fewer than the thresholds ask) and a key-post change in approval; qualifications, of which 燕山云's has lapsed (no demo system is on
  * its nodes, so no demo onboarding is blocked); an emergency plan in two versions, a held and a planned drill; a week's
  * 7×24 roster of the supervision provider with duty log entries; platform changes approved, in approval, and one
  * implemented outside its window.
@@ -94,6 +94,8 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
       certificates: [{ name: i % 3 === 0 ? 'CISP 注册信息安全专业人员' : '华为 HCIE 云计算', number: `CERT-${1000 + i}`, validTo: i === 4 ? day(-10) : i % 4 === 1 ? day(15 + i) : day(400 + i * 10) }],
     });
   }
+  const pm = (await ops.listStaff(ctx, { orgId: providerA })).find((s) => s.post === 'project_manager');
+  if (pm) await ops.requestKeyPostChange(ctx, { staffId: pm.id, successorName: '韩伟', effectiveOn: day(45), reason: '项目经理调任，由韩伟接任（演示：待管理单位审批）' });
   await ops.createStaff(ctx, { orgId: supervisor, name: '郑监理', post: 'supervisor', placement: 'onsite', core: true, certificates: [{ name: '信息系统监理师', validTo: day(30) }] });
 
   // Qualifications: 华京云 and 康学云 current; 燕山云 lapsed two months ago.

@@ -236,6 +236,32 @@ describe('personnel and qualifications', () => {
   });
 });
 
+describe('key-post changes', () => {
+  it('need 1 month notice (providers) or 5 working days (supervision) and the management unit\'s approval', async () => {
+    const day = (n: number) => new Date(Date.now() + 8 * HOUR + n * DAY).toISOString().slice(0, 10);
+    const pm = (await inject(provAStaff, 'POST', '/api/operations/staff', { nodeId: nodeA, name: '项目经理甲', post: 'project_manager', placement: 'onsite' })).json();
+    const plain = (await inject(provAStaff, 'POST', '/api/operations/staff', { nodeId: nodeA, name: '值守乙', post: 'machine_room', placement: 'onsite' })).json();
+    let res = await inject(provAStaff, 'POST', '/api/operations/key-post-changes', { staffId: plain.id, successorName: '丙', effectiveOn: day(60), reason: '调岗' });
+    expect(res.json()).toMatchObject({ code: 'operations.not_key_post' });
+    res = await inject(provAStaff, 'POST', '/api/operations/key-post-changes', { staffId: pm.id, successorName: '丁', effectiveOn: day(10), reason: '离职' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json()).toMatchObject({ code: 'operations.notice_too_short', details: { issues: [{ field: 'body.effectiveOn', rule: 'notice_1_month' }] } });
+    res = await inject(provAStaff, 'POST', '/api/operations/key-post-changes', { staffId: pm.id, successorName: '丁', effectiveOn: day(40), reason: '离职' });
+    expect(res.statusCode, res.body).toBe(201);
+    const k = res.json();
+    expect(k).toMatchObject({ status: 'in_approval', post: 'project_manager', staffName: '项目经理甲' });
+    expect((await inject(provBStaff, 'GET', '/api/operations/key-post-changes')).json().items.map((x: { id: string }) => x.id)).not.toContain(k.id);
+    const task = ((await inject(mgmt, 'GET', `/api/workflow/tasks?instanceId=${k.workflowInstanceId}`)).json().items as Array<{ id: string; status: string }>).find((x) => x.status === 'pending')!;
+    expect((await inject(mgmt, 'POST', `/api/workflow/tasks/${task.id}/actions`, { action: 'approve' })).statusCode).toBe(200);
+    expect((await inject(provAStaff, 'GET', '/api/operations/key-post-changes')).json().items.find((x: { id: string }) => x.id === k.id).status).toBe('approved');
+
+    const sup = (await inject(supervisor, 'POST', '/api/operations/staff', { name: '总监理', post: 'supervisor', placement: 'onsite', core: true })).json();
+    res = await inject(supervisor, 'POST', '/api/operations/key-post-changes', { staffId: sup.id, successorName: '副总监理', effectiveOn: day(1), reason: '轮换' });
+    expect(res.json()).toMatchObject({ code: 'operations.notice_too_short', details: { issues: [{ rule: 'notice_5_working_days' }] } });
+    expect((await inject(supervisor, 'POST', '/api/operations/key-post-changes', { staffId: sup.id, successorName: '副总监理', effectiveOn: day(14), reason: '轮换' })).statusCode).toBe(201);
+  });
+});
+
 describe('emergency drills', () => {
   it('counts provider drills held against 4 a year and shows what is due; plan versions increase', async () => {
     const p1 = (await inject(provAStaff, 'POST', '/api/operations/emergency-plans', { code: 'YJ-T', title: '综合预案', content: 'v1' })).json();

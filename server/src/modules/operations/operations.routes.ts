@@ -14,6 +14,8 @@ import {
   idParamsSchema,
   implementSchema,
   inspectionCountSchema,
+  keyPostChangeSchema,
+  newKeyPostChangeSchema,
   missedSchema,
   newChangeSchema,
   newDrillSchema,
@@ -73,6 +75,9 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.post('/api/operations/qualifications', { config: { permission: M }, schema: { tags, summary: 'Record a provider qualification (valid from / to)', body: newQualificationSchema, response: { 201: qualificationSchema } } }, async (request, reply) => reply.status(201).send(await service.createQualification(request.ctx, request.body)));
   app.post('/api/operations/qualifications/:id/review', { config: { permission: M }, schema: { tags, summary: 'The yearly review: passed, or failed (the qualification lapses and onboarding to the provider is suspended)', params: idParamsSchema, body: reviewSchema, response: { 200: qualificationSchema } } }, async (request) => service.reviewQualification(request.ctx, request.params.id, request.body));
   app.get('/api/operations/qualification-status', { config: { permission: R }, schema: { tags, summary: 'Whether each provider with records has a current qualification', querystring: z.strictObject({ at: z.iso.datetime({ offset: true }).optional() }), response: { 200: items(qualificationStatusSchema) } } }, async (request) => ({ items: await service.qualificationStatus(request.ctx, { at: request.query.at ? new Date(request.query.at) : new Date() }) }));
+
+  app.get('/api/operations/key-post-changes', { config: { permission: R }, schema: { tags, summary: 'Key-post changes (关键岗位人员变更) and their approval', response: { 200: items(keyPostChangeSchema) } } }, async (request) => ({ items: await service.listKeyPostChanges(request.ctx) }));
+  app.post('/api/operations/key-post-changes', { config: { permission: W }, schema: { tags, summary: 'Request a key-post change: 1 month notice for providers, 5 working days for the supervision provider; approved by the management unit', body: newKeyPostChangeSchema, response: { 201: keyPostChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.requestKeyPostChange(request.ctx, request.body)));
 
   // ---- emergency
   app.get('/api/operations/emergency-plans', { config: { permission: R }, schema: { tags, summary: 'Emergency plans (应急预案), every version', response: { 200: items(emergencyPlanSchema) } } }, async (request) => ({ items: await service.listEmergencyPlans(request.ctx) }));

@@ -217,3 +217,18 @@ export const changeSchema = z.object({
   resultNote: z.string().nullable(),
   outsideWindow: z.boolean(),
 });
+
+export const newKeyPostChangeSchema = z.strictObject({ staffId: uuid, successorName: text(50), effectiveOn: day, reason: text(2000) });
+export const keyPostChangeSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  staffId: z.string(),
+  staffName: z.string(),
+  post: z.string(),
+  successorName: z.string(),
+  effectiveOn: z.string(),
+  reason: z.string(),
+  status: z.enum(['in_approval', 'approved', 'rejected']),
+  workflowInstanceId: z.string().nullable(),
+  createdAt: z.string(),
+});

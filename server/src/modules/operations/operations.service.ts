@@ -4,7 +4,7 @@ import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordAudit } from '../audit/index.js';
-import { localDate } from '../calendar/index.js';
+import { localDate, nthWorkingDayAfter, type CalendarService } from '../calendar/index.js';
 import type { DirectoryService } from '../directory/index.js';
 import type { DocumentsService, RenderedDocument } from '../documents/index.js';
 import type { InventoryService } from '../inventory/index.js';
@@ -25,6 +25,9 @@ const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
 export const INSPECTION_RETENTION_YEARS = 2;
 export const CHANGE_DEFINITION_CODE = 'operations_platform_change';
+export const KEY_POST_DEFINITION_CODE = 'operations_key_post_change';
+/** Key posts: a change of the person needs approval (with core staff). */
+export const KEY_POSTS = ['project_manager', 'technical_lead', 'security_auditor'] as const;
 
 const iso = (d: Date | string | null): string | null => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
 const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
@@ -133,6 +136,20 @@ export interface Qualification {
   /** current: in force today; lapsed: expired or revoked; reviewDue: in force but the yearly review is more than a year ago. */
   state: 'current' | 'lapsed' | 'not_yet_valid';
   reviewDue: boolean;
+}
+
+export interface KeyPostChange {
+  id: string;
+  orgId: string;
+  staffId: string;
+  staffName: string;
+  post: string;
+  successorName: string;
+  effectiveOn: string;
+  reason: string;
+  status: 'in_approval' | 'approved' | 'rejected';
+  workflowInstanceId: string | null;
+  createdAt: string;
 }
 
 export interface Drill {
@@ -248,8 +265,14 @@ export class OperationsService {
     private readonly organisations: OrganisationService,
     private readonly inventory: InventoryService,
     private readonly workflow: WorkflowService,
+    private readonly calendar: CalendarService,
     private readonly logger: Logger,
   ) {
+    workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
+      if (!isUuid(subjectId)) return null;
+      const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];
+      return row ? { ownerOrgId: row.orgId, title: `关键岗位变更：${row.successorName}` } : null;
+    });
     workflow.registerSubjectType('platform_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ providerOrgId: string; title: string }>`select provider_org_id, title from ops_changes where id = ${subjectId}`.execute(trx)).rows[0];
@@ -691,6 +714,62 @@ export class OperationsService {
   async isProviderSuspended(providerOrgId: string, at: Date = this.clock()): Promise<boolean> {
     const rows = await withTx(this.db, systemContext('operations.suspension'), (trx) => this.qualRows(trx, { providerOrgId }, at));
     return rows.length > 0 && !rows.some((r) => r.state === 'current');
+  }
+
+  // ---- key-post changes ---------------------------------------------------------------------------------------
+
+  /**
+   * Requests a key-post change (关键岗位人员变更): the staff member must hold a key post or be core staff; a cloud
+   * provider gives at least one month's notice, the supervision provider at least 5 working days (business calendar);
+   * the management unit approves through the workflow `operations_key_post_change`.
+   */
+  async requestKeyPostChange(ctx: RequestContext, input: { staffId: string; successorName: string; effectiveOn: string; reason: string }): Promise<KeyPostChange> {
+    if (!isUuid(input.staffId)) throw notFound('operations.staff', input.staffId);
+    const staff = (await withTx(this.db, ctx, (trx) => this.staffRows(trx, { id: input.staffId })))[0];
+    if (!staff) throw notFound('operations.staff', input.staffId);
+    if (!staff.core && !(KEY_POSTS as readonly string[]).includes(staff.post)) {
+      throw validationError('operations.not_key_post', 'Only key posts and core staff need a key-post change', [{ field: 'body.staffId', rule: 'key_post', message: `post ${staff.post} is not a key post`, value: input.staffId }]);
+    }
+    const org = await this.organisations.get(systemContext('operations.key_post'), staff.orgId);
+    const today = localDate(this.clock());
+    let earliest: string;
+    let rule: string;
+    if (org.kind === 'supervision_provider') {
+      const cal = await withTx(this.db, systemContext('operations.calendar'), (trx) => this.calendar.days(trx));
+      earliest = nthWorkingDayAfter(cal, today, 5);
+      rule = 'notice_5_working_days';
+    } else {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCMonth(d.getUTCMonth() + 1);
+      earliest = d.toISOString().slice(0, 10);
+      rule = 'notice_1_month';
+    }
+    if (input.effectiveOn < earliest) {
+      throw validationError('operations.notice_too_short', `A key-post change takes effect on ${earliest} at the earliest`, [{ field: 'body.effectiveOn', rule, message: `earliest ${earliest}`, value: input.effectiveOn }]);
+    }
+    const id = await withTx(this.db, ctx, async (trx) => {
+      const kid = (await sql<{ id: string }>`insert into ops_key_post_changes (org_id, staff_id, post, successor_name, effective_on, reason, created_by)
+        values (${staff.orgId}, ${staff.id}, ${staff.post}, ${input.successorName}, ${input.effectiveOn}, ${input.reason}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      const instanceId = await this.workflow.startIn(trx, ctx, { subjectType: 'key_post_change', subjectId: kid, definitionCode: KEY_POST_DEFINITION_CODE, title: `关键岗位变更：${staff.name} → ${input.successorName}`, facts: {} });
+      await sql`update ops_key_post_changes set workflow_instance_id = ${instanceId} where id = ${kid}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.key_post_change', targetType: 'ops_key_post_change', targetId: kid, after: { staffId: staff.id, successorName: input.successorName, effectiveOn: input.effectiveOn } });
+      return kid;
+    });
+    return (await this.listKeyPostChanges(ctx)).find((k) => k.id === id)!;
+  }
+
+  async listKeyPostChanges(ctx: RequestContext): Promise<KeyPostChange[]> {
+    const sctx = systemContext('operations.sync');
+    const pending = await withTx(this.db, sctx, async (trx) => (await sql<{ id: string; workflowInstanceId: string }>`select id, workflow_instance_id from ops_key_post_changes where status = 'in_approval' and workflow_instance_id is not null`.execute(trx)).rows);
+    for (const p of pending) {
+      const inst = await this.workflow.getInstance(sctx, p.workflowInstanceId);
+      const status = inst.status === 'approved' ? 'approved' : inst.status === 'rejected' || inst.status === 'terminated' ? 'rejected' : null;
+      if (status) await withTx(this.db, sctx, (trx) => sql`update ops_key_post_changes set status = ${status} where id = ${p.id} and status = 'in_approval'`.execute(trx));
+    }
+    return withTx(this.db, ctx, async (trx) =>
+      (await sql<Omit<KeyPostChange, 'createdAt'> & { createdAt: Date }>`select k.id, k.org_id, k.staff_id, s.name as staff_name, k.post, k.successor_name, k.effective_on, k.reason, k.status, k.workflow_instance_id, k.created_at
+        from ops_key_post_changes k join ops_staff s on s.id = k.staff_id order by k.created_at desc limit 1000`.execute(trx)).rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+    );
   }
 
   // ---- emergency plans and drills ----------------------------------------------------------------------------

@@ -1573,6 +1573,173 @@ export interface NotificationWebhooks {
   userId: string | null;
 }
 
+export interface OpsCertificates {
+  id: Generated<string>;
+  name: string;
+  number: string | null;
+  staffId: string;
+  validTo: string;
+}
+
+export interface OpsChanges {
+  businessImpact: boolean;
+  changeType: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string;
+  id: Generated<string>;
+  impactedResourceIds: Generated<string[]>;
+  impactedSystemIds: Generated<string[]>;
+  implementedFrom: Timestamp | null;
+  implementedTo: Timestamp | null;
+  nodeId: string | null;
+  outsideWindow: Generated<boolean>;
+  providerOrgId: string;
+  result: string | null;
+  resultNote: string | null;
+  status: Generated<string>;
+  title: string;
+  windowEnd: Timestamp;
+  windowStart: Timestamp;
+  workflowInstanceId: string | null;
+}
+
+export interface OpsChecklistTemplates {
+  category: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  items: Json;
+  name: string;
+}
+
+export interface OpsDrills {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  findings: string | null;
+  heldOn: string | null;
+  id: Generated<string>;
+  kind: string;
+  level: string;
+  orgId: string;
+  participants: Generated<string[]>;
+  planId: string | null;
+  plannedOn: string;
+  report: string | null;
+  scenario: string;
+}
+
+export interface OpsDutyLog {
+  at: Timestamp;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  kind: string;
+  orgId: string;
+  person: string;
+}
+
+export interface OpsDutyShifts {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  orgId: string;
+  person: string;
+  phone: string | null;
+  startsAt: Timestamp;
+}
+
+export interface OpsEmergencyPlans {
+  code: string;
+  content: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  documentId: string | null;
+  id: Generated<string>;
+  orgId: string;
+  title: string;
+  version: number;
+}
+
+export interface OpsInspectionPlans {
+  active: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  frequency: string;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  providerOrgId: string;
+  templateId: string;
+  timesPerDay: Generated<number>;
+  validFrom: Timestamp;
+  validTo: Timestamp | null;
+}
+
+export interface OpsInspectionRecords {
+  abnormalCount: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  inspectorName: string;
+  nodeId: string;
+  note: string | null;
+  performedAt: Timestamp;
+  performedBy: string | null;
+  planId: string;
+  providerOrgId: string;
+  slotStart: Timestamp;
+}
+
+export interface OpsInspectionResults {
+  documentId: string | null;
+  itemKey: string;
+  label: string;
+  note: string | null;
+  recordId: string;
+  result: string;
+}
+
+export interface OpsQualifications {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  lastReviewOn: string | null;
+  name: string;
+  note: string | null;
+  providerOrgId: string;
+  revokedOn: string | null;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface OpsRectifications {
+  closedAt: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  description: string;
+  id: Generated<string>;
+  itemKey: string;
+  label: string;
+  nodeId: string;
+  providerOrgId: string;
+  recordId: string;
+  resolution: string | null;
+  status: Generated<string>;
+  ticketId: string | null;
+}
+
+export interface OpsStaff {
+  active: Generated<boolean>;
+  core: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  nodeId: string | null;
+  orgId: string;
+  placement: string;
+  post: string;
+}
+
 export interface OrganisationChanges {
   action: string;
   after: Generated<Json>;
@@ -2212,6 +2379,19 @@ export interface DB {
   notificationPreferences: NotificationPreferences;
   notifications: Notifications;
   notificationWebhooks: NotificationWebhooks;
+  opsCertificates: OpsCertificates;
+  opsChanges: OpsChanges;
+  opsChecklistTemplates: OpsChecklistTemplates;
+  opsDrills: OpsDrills;
+  opsDutyLog: OpsDutyLog;
+  opsDutyShifts: OpsDutyShifts;
+  opsEmergencyPlans: OpsEmergencyPlans;
+  opsInspectionPlans: OpsInspectionPlans;
+  opsInspectionRecords: OpsInspectionRecords;
+  opsInspectionResults: OpsInspectionResults;
+  opsQualifications: OpsQualifications;
+  opsRectifications: OpsRectifications;
+  opsStaff: OpsStaff;
   organisationChanges: OrganisationChanges;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
