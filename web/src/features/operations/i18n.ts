@@ -18,6 +18,7 @@ export const zh = {
     staffing: '人员配置检查', onsite: '驻场人数', required: '要求', coreCount: '核心人员', auditor: '安全审计岗', problems: '问题', keyPeriod: '重保期',
     problemTexts: { onsite_below_threshold: '驻场人数不足', core_below_threshold: '核心人员不足', no_security_auditor: '缺安全审计岗' },
     qualifications: '服务商资质', provider: '服务商', qualState: { current: '有效', lapsed: '已失效（暂停入云）', not_yet_valid: '未生效' }, reviewDue: '年度复核到期', lastReview: '最近复核',
+    keyPostChanges: '关键岗位人员变更', successor: '接任人', effectiveOn: '生效日期', reason: '原因', keyPostStatus: { in_approval: '审批中', approved: '已批准', rejected: '已驳回' },
     drills: '演练记录', level: '层级', levels: { provider: '服务商', management: '管理单位', platform: '平台' }, kind: '形式', kinds: { desktop: '桌面推演', live: '实战演练' },
     scenario: '场景', plannedOn: '计划日期', heldOn: '实施日期', participants: '参加人员', findings: '发现问题', drillStatus: { planned: '计划中', held: '已实施', overdue: '逾期未实施' },
     obligations: '演练要求（本年度）', held: '已实施', due: '尚欠',
@@ -36,6 +37,8 @@ export const zh = {
     'operations.coverage_gap': '值班安排未做到 7×24 全覆盖',
     'operations.shift_overlap': '同一人值班时段重叠',
     'operations.change_not_approved': '变更未批准，不能实施',
+    'operations.notice_too_short': '关键岗位变更提前通知时间不足（服务商 1 个月，监管服务商 5 个工作日）',
+    'operations.not_key_post': '该人员不在关键岗位，无需审批',
     'applications.provider_suspended': '该服务商资质已失效，暂停受理新的入云申请',
   },
 };
@@ -59,6 +62,7 @@ export const en: typeof zh = {
     staffing: 'Staffing check', onsite: 'On site', required: 'Required', coreCount: 'Core', auditor: 'Security auditor', problems: 'Problems', keyPeriod: 'Key period',
     problemTexts: { onsite_below_threshold: 'Too few on site', core_below_threshold: 'Too few core staff', no_security_auditor: 'No security auditor' },
     qualifications: 'Provider qualifications', provider: 'Provider', qualState: { current: 'Current', lapsed: 'Lapsed (onboarding suspended)', not_yet_valid: 'Not yet valid' }, reviewDue: 'Yearly review due', lastReview: 'Last review',
+    keyPostChanges: 'Key-post changes', successor: 'Successor', effectiveOn: 'Effective on', reason: 'Reason', keyPostStatus: { in_approval: 'In approval', approved: 'Approved', rejected: 'Rejected' },
     drills: 'Drills', level: 'Level', levels: { provider: 'Provider', management: 'Management', platform: 'Platform' }, kind: 'Kind', kinds: { desktop: 'Desktop', live: 'Live' },
     scenario: 'Scenario', plannedOn: 'Planned', heldOn: 'Held', participants: 'Participants', findings: 'Findings', drillStatus: { planned: 'Planned', held: 'Held', overdue: 'Overdue' },
     obligations: 'Obligations (this year)', held: 'Held', due: 'Due',
@@ -77,6 +81,8 @@ export const en: typeof zh = {
     'operations.coverage_gap': 'The roster does not cover 7×24',
     'operations.shift_overlap': 'One person is on overlapping shifts',
     'operations.change_not_approved': 'The change is not approved',
+    'operations.notice_too_short': 'Too little notice for a key-post change (1 month for providers, 5 working days for the supervision provider)',
+    'operations.not_key_post': 'Not a key post: no approval needed',
     'applications.provider_suspended': 'The provider’s qualification has lapsed: new onboarding applications are suspended',
   },
 };

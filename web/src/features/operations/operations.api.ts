@@ -14,6 +14,7 @@ export type Expiring = Items<'/api/operations/certificates-expiring'>;
 export type Staffing = Items<'/api/operations/staffing'>;
 export type Qualification = Items<'/api/operations/qualifications'>;
 export type Drill = Items<'/api/operations/drills'>;
+export type KeyPostChange = Items<'/api/operations/key-post-changes'>;
 export type Obligation = Items<'/api/operations/drill-obligations'>;
 export type Change = Items<'/api/operations/changes'>;
 export type DutySummary = Json<paths['/api/operations/duty/summary']['get']['responses'][200]>;
@@ -34,6 +35,7 @@ export const opsKeys = {
   staffing: ['operations', 'staffing'] as const,
   qualifications: ['operations', 'qualifications'] as const,
   drills: ['operations', 'drills'] as const,
+  keyPosts: ['operations', 'key-posts'] as const,
   obligations: (from: string, to: string) => ['operations', 'obligations', from, to] as const,
   summary: (day: string) => ['operations', 'summary', day] as const,
   changes: ['operations', 'changes'] as const,
@@ -57,6 +59,7 @@ export const opsApi = {
   expiring: async () => data(await api.GET('/api/operations/certificates-expiring')).items,
   staffing: async () => data(await api.GET('/api/operations/staffing')).items,
   qualifications: async () => data(await api.GET('/api/operations/qualifications')).items,
+  keyPostChanges: async () => data(await api.GET('/api/operations/key-post-changes')).items,
   drills: async () => data(await api.GET('/api/operations/drills')).items,
   obligations: async (from: string, to: string) => data(await api.GET('/api/operations/drill-obligations', { params: { query: { from, to } } })).items,
   summary: async (day: string) => data(await api.GET('/api/operations/duty/summary', { params: { query: { day } } })),

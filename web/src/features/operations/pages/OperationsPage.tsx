@@ -233,6 +233,7 @@ function PersonnelTab() {
   const expiring = useQuery({ queryKey: opsKeys.expiring, queryFn: opsApi.expiring });
   const staffing = useQuery({ queryKey: opsKeys.staffing, queryFn: opsApi.staffing });
   const quals = useQuery({ queryKey: opsKeys.qualifications, queryFn: opsApi.qualifications });
+  const keyPosts = useQuery({ queryKey: opsKeys.keyPosts, queryFn: opsApi.keyPostChanges });
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Card size="small" title={t('operations.qualifications')}>
@@ -243,6 +244,17 @@ function PersonnelTab() {
             { title: t('operations.validTo'), dataIndex: 'validTo' },
             { title: t('operations.lastReview'), dataIndex: 'lastReviewOn', render: (v: string | null) => v ?? t('operations.none') },
             { title: t('operations.status'), dataIndex: 'state', render: (s: string, r) => <Space><Tag color={s === 'current' ? 'green' : 'red'}>{t(`operations.qualState.${s}`)}</Tag>{r.reviewDue && <Tag color="orange">{t('operations.reviewDue')}</Tag>}</Space> },
+          ]} />
+      </Card>
+      <Card size="small" title={t('operations.keyPostChanges')}>
+        <Table data-testid="ops-key-posts" rowKey="id" size="small" dataSource={keyPosts.data ?? []} loading={keyPosts.isLoading} pagination={false}
+          columns={[
+            { title: t('operations.name'), dataIndex: 'staffName' },
+            { title: t('operations.post'), dataIndex: 'post', render: (p: string) => t(`operations.posts.${p}`) },
+            { title: t('operations.successor'), dataIndex: 'successorName' },
+            { title: t('operations.effectiveOn'), dataIndex: 'effectiveOn' },
+            { title: t('operations.reason'), dataIndex: 'reason' },
+            { title: t('operations.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'approved' ? 'green' : s === 'rejected' ? 'red' : 'blue'}>{t(`operations.keyPostStatus.${s}`)}</Tag> },
           ]} />
       </Card>
       <Card size="small" title={t('operations.staffing')}>
