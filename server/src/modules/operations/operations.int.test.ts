@@ -338,6 +338,30 @@ describe('platform changes', () => {
     expect((await inject(provAStaff, 'POST', `/api/operations/changes/${inWindow.id}/submit`)).json().status).toBe('approved');
     expect((await inject(provAStaff, 'POST', `/api/operations/changes/${inWindow.id}/implement`, { implementedFrom: '2026-11-20T02:00:00+08:00', implementedTo: '2026-11-20T03:00:00+08:00', result: 'success' })).json()).toMatchObject({ outsideWindow: false });
     expect((await inject(provBStaff, 'GET', `/api/operations/changes/${c.id}`)).statusCode).toBe(404);
+    // Impacted systems come from the inventory: the resource's system; another provider's resource is refused.
+    const unit = await createOrg(t, { kind: 'user_unit', code: unique('OPC') });
+    const uStaff = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
+    const sysRes = await inject(uStaff, 'POST', '/api/information-systems', {
+      nodeId: nodeA, name: unique('变更影响系统'), systemType: '公众服务', gradingLevel: '三级', operatingHours: '7*24小时', networkNature: '政务外网', contactName: '张三', contactMobile: '13812348000', contactEmail: 'abc@x.cn',
+      serviceAudience: '公众', serviceScope: '全市', interconnection: '无', functionDescription: '办事', preApprovalStatus: '已审批', accessUrl: 'https://x.gov.cn', appVendor: '某公司',
+    });
+    expect(sysRes.statusCode, sysRes.body).toBe(201);
+    const system = sysRes.json();
+    const resource = async (provider: string, node: string, withSystem: boolean) =>
+      (await owner.query(
+        `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
+         values ('cloud_host', $1, $2, $3, $4, $5, $6, $2, $3, '{}', 'active', now(), now(), now(), $7) returning id`,
+        [provider, node, unique('vm-'), withSystem ? system.systemNo : null, withSystem ? system.id : null, withSystem ? unit.id : null, Math.floor(Math.random() * 1e9)],
+      )).rows[0].id as string;
+    const mine = await resource(provA.id, nodeA, true);
+    const theirs = await resource(provB.id, nodeB, false);
+    res = await inject(provAStaff, 'POST', '/api/operations/changes', { nodeId: nodeA, changeType: 'device', title: '更换交换机', description: 'x', businessImpact: true, impactedResourceIds: [mine], windowStart: ws, windowEnd: we });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ impactedResourceIds: [mine], impactedSystemIds: [system.id] });
+    res = await inject(provAStaff, 'POST', '/api/operations/changes', { nodeId: nodeA, changeType: 'device', title: 'x', description: 'x', businessImpact: true, impactedResourceIds: [mine, theirs], windowStart: ws, windowEnd: we });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().details.issues[0]).toMatchObject({ field: 'body.impactedResourceIds[1]' });
+
     expect((await inject(provBStaff, 'POST', '/api/operations/changes', { nodeId: nodeA, changeType: 'kernel', title: 'x', description: 'x', businessImpact: false, windowStart: ws, windowEnd: we })).json().code).toBe('operations.node_not_served');
   });
 });
