@@ -310,6 +310,11 @@ describe('duty', () => {
     const sum = (await inject(supervisor, 'GET', '/api/operations/duty/summary?day=2026-11-10')).json();
     expect(sum).toMatchObject({ day: '2026-11-10', orgId: supOrg.id, gaps: [], counts: { events: 1, handovers: 1, checks: 0 }, inspections: null });
     expect(sum.onDuty.map((s: { person: string }) => s.person)).toEqual(['甲', '乙', '丙']);
+    const week = (await inject(supervisor, 'GET', '/api/operations/duty/weekly?week=2026-11-09')).json();
+    expect(week.days).toHaveLength(7);
+    expect(week.days[1]).toMatchObject({ day: '2026-11-10', events: 1, handovers: 1, uncoveredMinutes: 0 });
+    expect(week.days[0]).toMatchObject({ day: '2026-11-09', events: 0, uncoveredMinutes: 1440 });
+    expect((await inject(supervisor, 'GET', '/api/operations/duty/weekly?week=2026-11-10')).json().code).toBe('operations.invalid_week');
     // Another organisation's roster: 404.
     expect((await inject(provAStaff, 'GET', `/api/operations/duty/coverage?orgId=${supOrg.id}&from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`)).statusCode).toBe(404);
   });

@@ -42,6 +42,8 @@ import {
   summaryQuerySchema,
   summarySchema,
   templateSchema,
+  weeklyQuerySchema,
+  weeklySchema,
 } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
 
@@ -92,6 +94,8 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.get('/api/operations/duty/coverage', { config: { permission: R }, schema: { tags, summary: 'Shifts of a range and the gaps in their coverage', querystring: coverageQuerySchema, response: { 200: coverageSchema } } }, async (request) => service.coverage(request.ctx, request.query));
   app.post('/api/operations/duty/log', { config: { permission: W }, schema: { tags, summary: 'Add a duty log entry (event, handover, check)', body: newDutyEntrySchema, response: { 201: dutyEntrySchema } } }, async (request, reply) => reply.status(201).send(await service.addDutyEntry(request.ctx, request.body)));
   app.get('/api/operations/duty/summary', { config: { permission: R }, schema: { tags, summary: 'The daily duty summary (值班记录) generated from shifts, log and inspections', querystring: summaryQuerySchema, response: { 200: summarySchema } } }, async (request) => service.dailySummary(request.ctx, request.query));
+
+  app.get('/api/operations/duty/weekly', { config: { permission: R }, schema: { tags, summary: 'The weekly report (周报) of an ISO week generated from the data', querystring: weeklyQuerySchema, response: { 200: weeklySchema } } }, async (request) => service.weeklySummary(request.ctx, request.query));
 
   // ---- platform changes
   app.get('/api/operations/changes', { config: { permission: R }, schema: { tags, summary: 'Platform change requests (云平台变更)', response: { 200: items(changeSchema) } } }, async (request) => ({ items: await service.listChanges(request.ctx) }));

@@ -232,3 +232,16 @@ export const keyPostChangeSchema = z.object({
   workflowInstanceId: z.string().nullable(),
   createdAt: z.string(),
 });
+
+export const weeklyQuerySchema = z.strictObject({ orgId: uuid.optional(), week: day });
+const dayInspections = z.object({ expected: z.number(), done: z.number(), missed: z.number(), abnormal: z.number() }).nullable();
+export const weeklySchema = z.object({
+  week: z.string(),
+  orgId: z.string(),
+  days: z.array(z.object({ day: z.string(), events: z.number(), handovers: z.number(), checks: z.number(), uncoveredMinutes: z.number(), inspections: dayInspections })),
+  rectificationsOpened: z.number(),
+  rectificationsClosed: z.number(),
+  drillsHeld: z.number(),
+  changesImplemented: z.number(),
+  changesOutsideWindow: z.number(),
+});

@@ -968,6 +968,49 @@ export class OperationsService {
     });
   }
 
+  /**
+   * The weekly report (周报) of the ISO week starting `week` (a Monday): per day the log counts, the uncovered duty
+   * minutes and the inspections; over the week the rectification items opened and closed, drills held and changes
+   * implemented (and outside their window) of the organisation.
+   */
+  async weeklySummary(ctx: RequestContext, q: { orgId?: string | null; week: string }): Promise<{
+    week: string;
+    orgId: string;
+    days: Array<{ day: string; events: number; handovers: number; checks: number; uncoveredMinutes: number; inspections: { expected: number; done: number; missed: number; abnormal: number } | null }>;
+    rectificationsOpened: number;
+    rectificationsClosed: number;
+    drillsHeld: number;
+    changesImplemented: number;
+    changesOutsideWindow: number;
+  }> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(q.week) || new Date(`${q.week}T00:00:00Z`).getUTCDay() !== 1) {
+      throw validationError('operations.invalid_week', 'The week is given by its Monday, YYYY-MM-DD', [{ field: 'query.week', rule: 'monday', message: 'a Monday', value: q.week }]);
+    }
+    const orgId = await this.orgFor(ctx, q.orgId);
+    const days: Array<{ day: string; events: number; handovers: number; checks: number; uncoveredMinutes: number; inspections: { expected: number; done: number; missed: number; abnormal: number } | null }> = [];
+    for (let i = 0; i < 7; i++) {
+      const day = new Date(Date.parse(`${q.week}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
+      const d = await this.dailySummary(ctx, { orgId, day });
+      const uncoveredMinutes = Math.round(d.gaps.reduce((a, g) => a + (Date.parse(g.end) - Date.parse(g.start)), 0) / 60_000);
+      days.push({ day, ...d.counts, uncoveredMinutes, inspections: d.inspections });
+    }
+    const from = new Date(`${q.week}T00:00:00+08:00`);
+    const to = new Date(from.getTime() + 7 * DAY_MS);
+    const fromDay = q.week;
+    const toDay = localDate(to);
+    const n = (rows: Array<{ n: number }>) => rows[0]?.n ?? 0;
+    return withTx(this.db, ctx, async (trx) => ({
+      week: q.week,
+      orgId,
+      days,
+      rectificationsOpened: n((await sql<{ n: number }>`select count(*)::int as n from ops_rectifications where provider_org_id = ${orgId} and created_at >= ${from} and created_at < ${to}`.execute(trx)).rows),
+      rectificationsClosed: n((await sql<{ n: number }>`select count(*)::int as n from ops_rectifications where provider_org_id = ${orgId} and closed_at >= ${from} and closed_at < ${to}`.execute(trx)).rows),
+      drillsHeld: n((await sql<{ n: number }>`select count(*)::int as n from ops_drills where org_id = ${orgId} and held_on >= ${fromDay} and held_on < ${toDay}`.execute(trx)).rows),
+      changesImplemented: n((await sql<{ n: number }>`select count(*)::int as n from ops_changes where provider_org_id = ${orgId} and implemented_from >= ${from} and implemented_from < ${to}`.execute(trx)).rows),
+      changesOutsideWindow: n((await sql<{ n: number }>`select count(*)::int as n from ops_changes where provider_org_id = ${orgId} and outside_window and implemented_from >= ${from} and implemented_from < ${to}`.execute(trx)).rows),
+    }));
+  }
+
   // ---- platform changes ---------------------------------------------------------------------------------------
 
   private async changeRows(trx: Tx, f: { id?: string }): Promise<PlatformChange[]> {

@@ -1700,6 +1700,20 @@ export interface OpsInspectionResults {
   result: string;
 }
 
+export interface OpsKeyPostChanges {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  effectiveOn: string;
+  id: Generated<string>;
+  orgId: string;
+  post: string;
+  reason: string;
+  staffId: string;
+  status: Generated<string>;
+  successorName: string;
+  workflowInstanceId: string | null;
+}
+
 export interface OpsQualifications {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -2389,6 +2403,7 @@ export interface DB {
   opsInspectionPlans: OpsInspectionPlans;
   opsInspectionRecords: OpsInspectionRecords;
   opsInspectionResults: OpsInspectionResults;
+  opsKeyPostChanges: OpsKeyPostChanges;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsStaff: OpsStaff;
