@@ -17,6 +17,7 @@ export type Drill = Items<'/api/operations/drills'>;
 export type KeyPostChange = Items<'/api/operations/key-post-changes'>;
 export type Obligation = Items<'/api/operations/drill-obligations'>;
 export type Change = Items<'/api/operations/changes'>;
+export type WeeklySummary = Json<paths['/api/operations/duty/weekly']['get']['responses'][200]>;
 export type DutySummary = Json<paths['/api/operations/duty/summary']['get']['responses'][200]>;
 export type NewPlan = NonNullable<paths['/api/operations/plans']['post']['requestBody']>['content']['application/json'];
 export type NewRecord = NonNullable<paths['/api/operations/inspections']['post']['requestBody']>['content']['application/json'];
@@ -38,6 +39,7 @@ export const opsKeys = {
   keyPosts: ['operations', 'key-posts'] as const,
   obligations: (from: string, to: string) => ['operations', 'obligations', from, to] as const,
   summary: (day: string) => ['operations', 'summary', day] as const,
+  weekly: (week: string) => ['operations', 'weekly', week] as const,
   changes: ['operations', 'changes'] as const,
   nodes: ['operations', 'nodes'] as const,
 };
@@ -63,6 +65,7 @@ export const opsApi = {
   drills: async () => data(await api.GET('/api/operations/drills')).items,
   obligations: async (from: string, to: string) => data(await api.GET('/api/operations/drill-obligations', { params: { query: { from, to } } })).items,
   summary: async (day: string) => data(await api.GET('/api/operations/duty/summary', { params: { query: { day } } })),
+  weekly: async (week: string) => data(await api.GET('/api/operations/duty/weekly', { params: { query: { week } } })),
   changes: async () => data(await api.GET('/api/operations/changes')).items,
   export: (list: ExportList, name: string) => download(`/api/operations/export/${list}`, `${name}.xlsx`),
 };

@@ -328,6 +328,8 @@ function DutyTab() {
   const [day, setDay] = useState<Dayjs>(dayjs(beijingToday()));
   const d = day.format('YYYY-MM-DD');
   const summary = useQuery({ queryKey: opsKeys.summary(d), queryFn: () => opsApi.summary(d) });
+  const monday = day.subtract((day.day() + 6) % 7, 'day').format('YYYY-MM-DD');
+  const weekly = useQuery({ queryKey: opsKeys.weekly(monday), queryFn: () => opsApi.weekly(monday) });
   const s = summary.data;
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
@@ -341,6 +343,18 @@ function DutyTab() {
           </Card>
           <Card size="small" title={t('operations.entries')}>
             <Table rowKey="id" size="small" pagination={false} dataSource={s.entries} columns={[{ title: t('operations.at'), dataIndex: 'at', render: (v: string) => fmtTime(v) }, { title: t('operations.kind'), dataIndex: 'kind', render: (k: string) => t(`operations.entryKinds.${k}`) }, { title: t('operations.person'), dataIndex: 'person' }, { title: t('operations.description'), dataIndex: 'body' }]} />
+          </Card>
+          <Card size="small" title={`${t('operations.weekly')}（${monday}）`}>
+            <Table data-testid="ops-weekly" rowKey="day" size="small" pagination={false} loading={weekly.isLoading} dataSource={weekly.data?.days ?? []}
+              columns={[
+                { title: t('operations.day'), dataIndex: 'day' },
+                { title: t('operations.entryKinds.event'), dataIndex: 'events' },
+                { title: t('operations.entryKinds.handover'), dataIndex: 'handovers' },
+                { title: t('operations.uncoveredMinutes'), dataIndex: 'uncoveredMinutes', render: (n: number) => (n ? <Tag color="red">{n}</Tag> : 0) },
+                { title: t('operations.done'), key: 'done', render: (_: unknown, r) => (r.inspections ? `${r.inspections.done} / ${r.inspections.expected}` : t('operations.none')) },
+                { title: t('operations.missedCount'), key: 'missed', render: (_: unknown, r) => r.inspections?.missed ?? t('operations.none') },
+              ]} />
+            {weekly.data && <Typography.Paragraph style={{ marginTop: 8 }}>{t('operations.weekTotals', weekly.data)}</Typography.Paragraph>}
           </Card>
           <Card size="small" title={t('operations.inspectionsOfDay')}>
             {s.inspections ? (
