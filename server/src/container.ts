@@ -25,6 +25,7 @@ import { BillingService, registerBillingJobs, registerBillingRoutes } from './mo
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
+import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -103,6 +104,8 @@ export interface Container {
   knowledge: KnowledgeService;
   /** Monitoring (监控告警与容量): metric store and rollups, alert rules and alerts, capacity warnings. */
   monitoring: MonitoringService;
+  /** Operations supervision (运维监管): inspections, personnel, qualifications, drills, duty, platform changes. */
+  operations: OperationsService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -190,6 +193,13 @@ export function createContainer(deps: PlatformDeps): Container {
   securityOversight.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
+  const operations = new OperationsService(deps.db, directory, organisations, inventory, workflow, calendar, deps.logger);
+  registerOperationsJobs(deps.jobs, operations);
+  operations.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
+  operations.setKeyPeriodCheck((at, nodeId) => keyPeriods.isKeyPeriod(at, nodeId));
+  operations.setDocuments(documents);
+  // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
+  applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -198,6 +208,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
   demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
+  demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger));
   return {
     deps,
     demo,
@@ -229,6 +240,7 @@ export function createContainer(deps: PlatformDeps): Container {
     serviceDesk,
     knowledge,
     monitoring,
+    operations,
     catalog,
     estimates,
     documents,
@@ -272,6 +284,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
       (app) => registerMonitoringRoutes(app, monitoring),
+      (app) => registerOperationsRoutes(app, operations),
     ],
   };
 }

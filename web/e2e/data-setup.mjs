@@ -16,6 +16,8 @@ export function dataFixture(password) {
       // Configures the code table and computes data quality through the API; `mgmtstaff` signs in for the first time in the browser.
       mgmtsetup: { username: 'e2e_mgmt_setup', displayName: '管理单位配置 E2E', role: 'mgmt_staff', newPassword: password('MgmtSetup') },
       mgmtstaff: { username: 'e2e_mgmt_staff', displayName: '管理单位业务人员 E2E', role: 'mgmt_staff', newPassword: password('Mgmt') },
+      // The provider's operations engineer (provider_staff, no second factor): the operations flow signs in for the first time.
+      providerops: { username: 'e2e_csp_ops', displayName: '云服务商运维人员 E2E', role: 'provider_staff', org: 'E2E-CSP', newPassword: password('CspOps') },
     },
     provider: { name: '云服务商（E2E）', code: 'E2E-CSP', cloudProviderCode: 'E2EC' },
     node: { code: 'E2E-NODE', name: 'E2E 服务云节点' },

@@ -2,6 +2,7 @@
 import { SECURITY_FLOWS } from './flows-security.mjs';
 import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
 import { MONITORING_FLOWS } from './flows-monitoring.mjs';
+import { OPERATIONS_FLOWS } from './flows-operations.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -267,4 +268,5 @@ export const FLOWS = [
   ...SECURITY_FLOWS,
   ...SERVICEDESK_FLOWS,
   ...MONITORING_FLOWS,
+  ...OPERATIONS_FLOWS,
 ];

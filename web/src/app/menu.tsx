@@ -69,6 +69,10 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [{ key: 'monitoring', path: '/monitoring', label: 'menu.monitoring', icon: <DashboardOutlined />, permission: 'monitoring:read' }],
   },
   {
+    key: 'operations-group', label: 'menu.operationsGroup', icon: <CarryOutOutlined />,
+    children: [{ key: 'operations', path: '/operations', label: 'menu.operations', icon: <CarryOutOutlined />, permission: 'operations:read' }],
+  },
+  {
     key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,
     children: [{ key: 'inventory', path: '/inventory', label: 'menu.inventory', icon: <HddOutlined />, permission: 'inventory:read' }],
   },

@@ -30,6 +30,7 @@ const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
 const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/ServiceDeskPage'));
 const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/pages/MonitoringPage'));
+const OperationsPage = lazy(() => import('../features/operations/pages/OperationsPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -88,6 +89,8 @@ export const router = createBrowserRouter([
       { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
       { path: 'monitoring', element: guard('monitoring:read', <MonitoringPage />) },
       { path: 'monitoring/:tab', element: guard('monitoring:read', <MonitoringPage />) },
+      { path: 'operations', element: guard('operations:read', <OperationsPage />) },
+      { path: 'operations/:tab', element: guard('operations:read', <OperationsPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },

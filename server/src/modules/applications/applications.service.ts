@@ -48,8 +48,13 @@ export type KeyPeriodCheck = (trx: Tx, at: Date, nodeId: string) => Promise<bool
 /** The unit's budget for the system (or unit-wide) in a fiscal year, when the contracts module has one. */
 export type BudgetLookup = (ctx: RequestContext, unitId: string, systemId: string, fiscalYear: number) => Promise<{ amount: string; remaining: string } | null>;
 
+/** Whether a provider is suspended for new onboarding (its qualification lapsed; operations module). */
+export type ProviderEligibilityCheck = (providerOrgId: string, at: Date) => Promise<boolean>;
+
 export interface ApplicationsOptions {
   isKeyPeriod?: KeyPeriodCheck;
+  /** True when new onboarding applications to the provider are suspended. */
+  isProviderSuspended?: ProviderEligibilityCheck;
   budgetFor?: BudgetLookup;
   /** The CMDB inventory, updated when a delivery is accepted (without it acceptance records nothing there). */
   inventory?: InventoryService;
@@ -142,6 +147,11 @@ export class ApplicationsService {
   /** Lets the container plug in notifications of work orders, deliveries and rejected deliveries. */
   setWorkOrderListener(listener: WorkOrderListener): void {
     this.options.notify = listener;
+  }
+
+  /** Lets the container plug in the suspension rule: no new onboarding to a provider whose qualification lapsed. */
+  setProviderEligibilityCheck(check: ProviderEligibilityCheck): void {
+    this.options.isProviderSuspended = check;
   }
 
   /** Lets the container plug in the budget check (contracts module: fiscal-year budgets and their consumption). */
@@ -368,6 +378,9 @@ export class ApplicationsService {
       const app = await this.lock(trx, id);
       if (app.status !== 'draft' && app.status !== 'returned') {
         throw new AppError('conflict', 'applications.not_submittable', `Only a draft or a returned application can be submitted (this one is ${app.status})`, { status: app.status });
+      }
+      if (app.kind === 'onboarding' && app.status === 'draft' && (await this.options.isProviderSuspended?.(app.providerOrgId, new Date()))) {
+        throw new AppError('conflict', 'applications.provider_suspended', `New onboarding applications to ${app.providerName} are suspended while its qualification is lapsed`, { providerOrgId: app.providerOrgId, field: 'providerOrgId' });
       }
       const lines = await this.lines(trx, id);
       if (app.kind !== 'exit' && lines.length === 0) {

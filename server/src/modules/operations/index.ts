@@ -1,0 +1,30 @@
+/**
+ * Operations supervision (运维监管): inspections (巡检: checklist templates, plans per provider and node, expected
+ * slots in Asia/Shanghai, records with per-item results, rectification items and service-desk tickets, missed
+ * inspections, 2-year retention), personnel and certificates with staffing thresholds, provider qualifications whose
+ * lapse suspends new onboarding applications (`isProviderSuspended`, wired into the applications module), emergency
+ * plans and drills against their obligations, duty rosters (7×24 coverage) with the duty log and daily summary, and
+ * platform change management (approval, maintenance windows, implementation outside the window flagged).
+ *
+ * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
+ * `OperationsService.inspectionCounts` (see their JSDoc).
+ */
+export {
+  OperationsService,
+  INSPECTION_RETENTION_YEARS,
+  type InspectionRecord,
+  type KeyPostChange,
+  type MissedSlot,
+  type OpsKeyPeriodCheck,
+  type OpsTicketHook,
+  type OpsTicketInput,
+  type Plan,
+  type PlatformChange,
+  type Qualification,
+  type Rectification,
+  type Staff,
+} from './operations.service.js';
+export { registerOperationsRoutes } from './operations.routes.js';
+export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
+export { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
+export { loadOperationsDemo } from './operations.demo.js';

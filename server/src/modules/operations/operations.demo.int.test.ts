@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { systemContext } from '../../platform/context.js';
+import { createLogger } from '../../platform/logger.js';
+import { createScratchDatabase, createTestApp, type TestApp } from '../../test/harness.js';
+import { loadOperationsDemo } from './index.js';
+
+let scratch: { url: string; drop(): Promise<void> };
+let t: TestApp;
+const ctx = systemContext('test');
+
+beforeAll(async () => {
+  scratch = await createScratchDatabase();
+  t = await createTestApp({ databaseUrl: scratch.url });
+  await t.container.demo.loadIfEmpty();
+}, 180_000);
+
+afterAll(async () => {
+  await t?.close();
+  await scratch?.drop();
+});
+
+it('the demo city has a month of inspections (missed and abnormal), staff with expiring certificates, a lapsed qualification, drills, a roster and changes', async () => {
+  const ops = t.container.operations;
+  const orgs = (await t.container.organisations.list(ctx, { kind: 'cloud_provider', page: 1, pageSize: 100 })).items as Array<{ id: string; code: string | null }>;
+  const hj = orgs.find((o) => o.code === 'CSP-HJ')!.id;
+  const ys = orgs.find((o) => o.code === 'CSP-YS')!.id;
+  const kx = orgs.find((o) => o.code === 'CSP-KX')!.id;
+  expect(await ops.listPlans(ctx, { providerOrgId: hj })).toHaveLength(3);
+  const to = new Date();
+  const from = new Date(to.getTime() - 30 * 86_400_000);
+  const counts = (await ops.inspectionCounts(ctx, { from, to })).find((c) => c.providerOrgId === hj)!;
+  expect(counts.done).toBeGreaterThan(100);
+  expect(counts.missed).toBeGreaterThan(0);
+  expect(counts.abnormal).toBe(3);
+  const rects = await ops.listRectifications(ctx, {});
+  expect(rects.map((r) => r.status).sort()).toEqual(['done', 'open', 'open']);
+  expect(rects.every((r) => r.ticketId !== null)).toBe(true);
+  expect((await ops.expiringCertificates(ctx)).length).toBeGreaterThan(0);
+  expect((await ops.staffingReport(ctx)).find((r) => r.orgId === hj)!.problems).toContain('onsite_below_threshold');
+  // 燕山云 lapsed; 华京云 and 康学云 (which the demo's onboarding applications go to) are not suspended.
+  expect(await ops.isProviderSuspended(ys)).toBe(true);
+  expect(await ops.isProviderSuspended(hj)).toBe(false);
+  expect(await ops.isProviderSuspended(kx)).toBe(false);
+  const apps = await t.container.applications.list(ctx, {});
+  expect(apps.filter((a) => a.status === 'in_approval').length).toBeGreaterThan(0);
+  expect((await ops.listDrills(ctx)).map((d) => d.status).sort()).toEqual(['held', 'planned']);
+  const changes = await ops.listChanges(ctx);
+  expect(changes.map((c) => c.status).sort()).toEqual(['approved', 'implemented', 'in_approval']);
+  expect(changes.find((c) => c.status === 'implemented')!.outsideWindow).toBe(true);
+  expect((await ops.listKeyPostChanges(ctx)).map((k) => k.status)).toEqual(['in_approval']);
+
+  // Loaded once: a second load adds nothing.
+  const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
+  await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));
+  expect(await ops.listPlans(ctx, { providerOrgId: hj })).toHaveLength(3);
+}, 120_000);

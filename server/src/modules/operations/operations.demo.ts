@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { systemContext } from '../../platform/context.js';
+import { withTx, type Db } from '../../platform/db/database.js';
+import type { Logger } from '../../platform/logger.js';
+import type { DirectoryService } from '../directory/index.js';
+import { localDate } from '../calendar/index.js';
+import { expectedSlots } from './operations.rules.js';
+import type { OperationsService } from './operations.service.js';
+
+const DAY = 86_400_000;
+
+/**
+ * The demo city's operations supervision, loaded once (nothing is done when its plans exist): for 华京云 on
+ * 服务云（六里桥） a month of inspections — machine room 4 a day, servers daily, network weekly — with some slots
+ * missed and three abnormal items (rectification items and service-desk tickets, one closed); staff with certificates
+ * expiring soon (and fewer than the thresholds ask) and a key-post change in approval; qualifications, of which 燕山云's has lapsed (no demo system is on
+ * its nodes, so no demo onboarding is blocked); an emergency plan in two versions, a held and a planned drill; a week's
+ * 7×24 roster of the supervision provider with duty log entries; platform changes approved, in approval, and one
+ * implemented outside its window.
+ */
+export async function loadOperationsDemo(db: Db, ops: OperationsService, directory: DirectoryService, orgIds: ReadonlyMap<string, string>, logger: Logger): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  const providerA = orgIds.get('providerA');
+  const providerB = orgIds.get('providerB');
+  const providerC = orgIds.get('providerC');
+  const supervisor = orgIds.get('supervisor');
+  const mgmt = orgIds.get('mgmt');
+  if (!providerA || !providerB || !supervisor || !mgmt) return;
+  if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) return;
+  const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
+  const node = nodes.find((n) => n.code === 'FWY-LLQ') ?? nodes[0];
+  if (!node) return;
+  const templates = await ops.listTemplates(ctx);
+  const tpl = (c: string) => templates.find((t) => t.category === c)!;
+  const now = Date.now();
+  const start = new Date(`${localDate(new Date(now - 30 * DAY))}T00:00:00+08:00`);
+  const room = await ops.createPlan(ctx, { providerOrgId: providerA, nodeId: node.id, templateId: tpl('machine_room').id, name: '六里桥机房巡检', frequency: 'daily', timesPerDay: 4, validFrom: start.toISOString() });
+  const servers = await ops.createPlan(ctx, { providerOrgId: providerA, nodeId: node.id, templateId: tpl('servers').id, name: '服务器日巡检', frequency: 'daily', timesPerDay: 1, validFrom: start.toISOString() });
+  const network = await ops.createPlan(ctx, { providerOrgId: providerA, nodeId: node.id, templateId: tpl('network').id, name: '网络周巡检', frequency: 'weekly', validFrom: start.toISOString() });
+
+  // Past slots: every 11th left without a record (missed); three get an abnormal item through the service.
+  const records: Array<{ id: string; plan_id: string; slot_start: string; performed_at: string; inspector_name: string }> = [];
+  const results: Array<{ record_id: string; item_key: string; label: string }> = [];
+  const abnormal: Array<{ planId: string; at: Date; key: string; note: string }> = [];
+  const inspectors = ['王磊', '李娜', '赵强', '陈静'];
+  let n = 0;
+  for (const plan of [room, servers, network]) {
+    const items = tpl(plan.category).items;
+    for (const slot of expectedSlots({ frequency: plan.frequency, timesPerDay: plan.timesPerDay, validFrom: new Date(plan.validFrom), validTo: null }, start, new Date(now))) {
+      n++;
+      if (slot.end.getTime() > now || n % 11 === 0) continue;
+      const at = new Date(slot.start.getTime() + Math.min(40 * 60_000, (slot.end.getTime() - slot.start.getTime()) / 3));
+      if (n % 37 === 5 && abnormal.length < 3) {
+        abnormal.push({ planId: plan.id, at, key: items[n % items.length]!.key, note: ['UPS 电池告警，续航低于 15 分钟', '2 号机柜温度 29℃ 超阈值', '核心交换机端口 CRC 错包持续增长'][abnormal.length]! });
+        continue;
+      }
+      const id = randomUUID();
+      records.push({ id, plan_id: plan.id, slot_start: slot.start.toISOString(), performed_at: at.toISOString(), inspector_name: inspectors[n % inspectors.length]! });
+      for (const it of items) results.push({ record_id: id, item_key: it.key, label: it.label });
+    }
+  }
+  await withTx(db, ctx, async (trx) => {
+    await sql`insert into ops_inspection_records (id, plan_id, provider_org_id, node_id, slot_start, performed_at, inspector_name, created_at)
+      select x.id, x.plan_id, ${providerA}, ${node.id}, x.slot_start, x.performed_at, x.inspector_name, x.performed_at
+      from jsonb_to_recordset(${JSON.stringify(records)}::jsonb) as x(id uuid, plan_id uuid, slot_start timestamptz, performed_at timestamptz, inspector_name text)`.execute(trx);
+    await sql`insert into ops_inspection_results (record_id, item_key, label, result)
+      select x.record_id, x.item_key, x.label, 'normal' from jsonb_to_recordset(${JSON.stringify(results)}::jsonb) as x(record_id uuid, item_key text, label text)`.execute(trx);
+  });
+  const rectIds: string[] = [];
+  for (const a of abnormal) {
+    const plan = [room, servers, network].find((p) => p.id === a.planId)!;
+    const rec = await ops.recordInspection(ctx, {
+      planId: a.planId,
+      performedAt: a.at.toISOString(),
+      inspectorName: '王磊',
+      results: tpl(plan.category).items.map((it) => (it.key === a.key ? { itemKey: it.key, result: 'abnormal' as const, note: a.note } : { itemKey: it.key, result: 'normal' as const })),
+    });
+    rectIds.push(...rec.rectifications.map((r) => r.id));
+  }
+  if (rectIds[0]) await ops.closeRectification(ctx, rectIds[0], '已更换 UPS 电池组，复测续航 45 分钟');
+
+  // Personnel: 12 on site at 六里桥 (below the 20 the seed asks), certificates expiring soon and one expired.
+  const day = (offset: number) => localDate(new Date(now + offset * DAY));
+  const people = ['王磊', '李娜', '赵强', '陈静', '刘洋', '杨帆', '黄磊', '周敏', '吴昊', '徐婷', '孙浩', '马丽'];
+  for (const [i, name] of people.entries()) {
+    await ops.createStaff(ctx, {
+      orgId: providerA,
+      nodeId: node.id,
+      name,
+      post: i === 0 ? 'project_manager' : i === 1 ? 'technical_lead' : i === 2 ? 'security_auditor' : i < 6 ? 'ops_engineer' : i < 9 ? 'machine_room' : 'network_engineer',
+      placement: i < 10 ? 'onsite' : 'second_line',
+      core: i < 6,
+      certificates: [{ name: i % 3 === 0 ? 'CISP 注册信息安全专业人员' : '华为 HCIE 云计算', number: `CERT-${1000 + i}`, validTo: i === 4 ? day(-10) : i % 4 === 1 ? day(15 + i) : day(400 + i * 10) }],
+    });
+  }
+  const pm = (await ops.listStaff(ctx, { orgId: providerA })).find((s) => s.post === 'project_manager');
+  if (pm) await ops.requestKeyPostChange(ctx, { staffId: pm.id, successorName: '韩伟', effectiveOn: day(45), reason: '项目经理调任，由韩伟接任（演示：待管理单位审批）' });
+  await ops.createStaff(ctx, { orgId: supervisor, name: '郑监理', post: 'supervisor', placement: 'onsite', core: true, certificates: [{ name: '信息系统监理师', validTo: day(30) }] });
+
+  // Qualifications: 华京云 and 康学云 current; 燕山云 lapsed two months ago.
+  await ops.createQualification(ctx, { providerOrgId: providerA, name: '政务云服务商资质（2026 年度）', validFrom: '2026-01-01', validTo: '2027-12-31' });
+  if (providerC) await ops.createQualification(ctx, { providerOrgId: providerC, name: '行业云服务商资质', validFrom: '2026-01-01', validTo: '2027-06-30' });
+  await ops.createQualification(ctx, { providerOrgId: providerB, name: '政务云服务商资质（2025 年度）', validFrom: day(-425), validTo: day(-60), note: '未按期提交年度复核材料，资质失效，暂停新增入云' });
+
+  // Emergency: a plan in two versions, a held and a planned drill.
+  await ops.savePlanVersion(ctx, { orgId: providerA, code: 'YJ-01', title: '六里桥节点综合应急预案', content: '第一版：断电、网络中断、数据丢失场景的处置流程。' });
+  const plan = await ops.savePlanVersion(ctx, { orgId: providerA, code: 'YJ-01', title: '六里桥节点综合应急预案', content: '第二版：增加勒索病毒场景，更新联系人。' });
+  const held = await ops.planDrill(ctx, { orgId: providerA, level: 'provider', planId: plan.id, kind: 'live', scenario: '机房市电中断切换 UPS 与柴油发电机', plannedOn: day(-20) });
+  await ops.holdDrill(ctx, held.id, { heldOn: day(-20), participants: ['王磊', '李娜', '赵强', '郑监理'], findings: '发电机启动用时 95 秒，超出预案要求 60 秒', report: '演练按预案完成，发现 1 项问题，已列入整改。' });
+  await ops.planDrill(ctx, { orgId: providerA, level: 'provider', planId: plan.id, kind: 'desktop', scenario: '勒索病毒感染业务主机', plannedOn: day(25) });
+
+  // Duty: the supervision provider's 7×24 roster for the coming week (3 shifts a day) and yesterday's log.
+  const today = new Date(`${localDate(new Date(now))}T00:00:00+08:00`);
+  const dutyPeople = ['郑监理', '钱值班', '冯值班'];
+  const shifts = Array.from({ length: 21 }, (_, i) => ({ person: dutyPeople[i % 3]!, startsAt: new Date(today.getTime() - DAY + i * 8 * 3_600_000).toISOString(), endsAt: new Date(today.getTime() - DAY + (i + 1) * 8 * 3_600_000).toISOString() }));
+  await ops.saveRoster(ctx, { orgId: supervisor, from: new Date(today.getTime() - DAY).toISOString(), to: new Date(today.getTime() + 6 * DAY).toISOString(), shifts });
+  const y = today.getTime() - DAY;
+  await ops.addDutyEntry(ctx, { orgId: supervisor, at: new Date(y + 9 * 3_600_000).toISOString(), kind: 'check', person: '郑监理', body: '检查各节点巡检完成情况：六里桥机房 06:00 班次未巡检，已电话提醒华京云。' });
+  await ops.addDutyEntry(ctx, { orgId: supervisor, at: new Date(y + 14 * 3_600_000).toISOString(), kind: 'event', person: '钱值班', body: '服务云（六里桥）一台云主机 CPU 持续告警，已转统一工单。' });
+  await ops.addDutyEntry(ctx, { orgId: supervisor, at: new Date(y + 16 * 3_600_000).toISOString(), kind: 'handover', person: '钱值班', body: '交接：CPU 告警工单处理中，夜班关注。' });
+
+  // Platform changes: a bandwidth change approved (no business impact), a kernel upgrade in approval, and a memory
+  // change implemented outside its window.
+  const c1 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'bandwidth', title: '互联网出口带宽扩容至 10G', description: '在线扩容，不影响业务', businessImpact: false, windowStart: new Date(now + 2 * DAY).toISOString(), windowEnd: new Date(now + 2 * DAY + 4 * 3_600_000).toISOString() });
+  await ops.submitChange(ctx, c1.id);
+  const c2 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'kernel', title: '计算节点内核安全升级', description: '需滚动重启宿主机，云主机热迁移', businessImpact: true, windowStart: new Date(now + 5 * DAY).toISOString(), windowEnd: new Date(now + 5 * DAY + 6 * 3_600_000).toISOString() });
+  await ops.submitChange(ctx, c2.id);
+  const c3 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'memory', title: '存储控制器内存更换', description: '更换故障内存条', businessImpact: false, windowStart: new Date(now - 3 * DAY).toISOString(), windowEnd: new Date(now - 3 * DAY + 2 * 3_600_000).toISOString() });
+  await ops.submitChange(ctx, c3.id);
+  await ops.implementChange(ctx, c3.id, { implementedFrom: new Date(now - 3 * DAY + 1 * 3_600_000).toISOString(), implementedTo: new Date(now - 3 * DAY + 5 * 3_600_000).toISOString(), result: 'success', note: '实施超时 3 小时' });
+  logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
+}

@@ -1,0 +1,14 @@
+import type { JobQueue } from '../../platform/jobs/jobs.js';
+import type { OperationsService } from './operations.service.js';
+
+export const OPERATIONS_RETENTION_JOB = 'operations.retention';
+
+/**
+ * `operations.retention`: daily at 03:40 Asia/Shanghai, deletes inspection records older than 2 years (with their
+ * results and rectification items). Idempotent: a second run the same day deletes nothing.
+ */
+export function registerOperationsJobs(jobs: JobQueue, service: OperationsService): void {
+  jobs.register(OPERATIONS_RETENTION_JOB, async () => {
+    await service.purgeInspections();
+  }, '40 3 * * *');
+}

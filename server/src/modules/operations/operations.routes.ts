@@ -1,0 +1,109 @@
+import { z } from 'zod';
+import type { App } from '../../platform/http/server.js';
+import { sendDocument } from '../documents/index.js';
+import {
+  changeSchema,
+  closeBodySchema,
+  coverageQuerySchema,
+  coverageSchema,
+  drillSchema,
+  dutyEntrySchema,
+  emergencyPlanSchema,
+  expiringSchema,
+  holdDrillSchema,
+  idParamsSchema,
+  implementSchema,
+  inspectionCountSchema,
+  keyPostChangeSchema,
+  newKeyPostChangeSchema,
+  missedSchema,
+  newChangeSchema,
+  newDrillSchema,
+  newDutyEntrySchema,
+  newEmergencyPlanSchema,
+  newPlanSchema,
+  newQualificationSchema,
+  newRecordSchema,
+  newStaffSchema,
+  obligationSchema,
+  planDetailSchema,
+  planSchema,
+  qualificationSchema,
+  qualificationStatusSchema,
+  recordListQuerySchema,
+  recordSchema,
+  rectificationSchema,
+  reviewSchema,
+  rosterBodySchema,
+  rangeQuerySchema,
+  staffingSchema,
+  staffQuerySchema,
+  staffSchema,
+  summaryQuerySchema,
+  summarySchema,
+  templateSchema,
+  weeklyQuerySchema,
+  weeklySchema,
+} from './operations.schemas.js';
+import type { OperationsService } from './operations.service.js';
+
+const tags = ['operations'];
+const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
+const R = 'operations:read';
+const W = 'operations:write';
+const M = 'operations:manage';
+const range = (q: { from: string; to: string }) => ({ from: new Date(q.from), to: new Date(q.to) });
+
+export function registerOperationsRoutes(app: App, service: OperationsService): void {
+  // ---- inspections
+  app.get('/api/operations/templates', { config: { permission: R }, schema: { tags, summary: 'Checklist templates (巡检模板) per category', response: { 200: items(templateSchema) } } }, async (request) => ({ items: await service.listTemplates(request.ctx) }));
+  app.get('/api/operations/plans', { config: { permission: R }, schema: { tags, summary: 'Inspection plans the caller sees', querystring: z.strictObject({ providerOrgId: z.uuid().optional() }), response: { 200: items(planSchema) } } }, async (request) => ({ items: await service.listPlans(request.ctx, request.query) }));
+  app.get('/api/operations/plans/:id', { config: { permission: R }, schema: { tags, summary: 'One plan with its checklist', params: idParamsSchema, response: { 200: planDetailSchema } } }, async (request) => service.getPlan(request.ctx, request.params.id));
+  app.post('/api/operations/plans', { config: { permission: W }, schema: { tags, summary: 'Create an inspection plan for a node the provider serves (machine rooms ≥ 4 a day)', body: newPlanSchema, response: { 201: planSchema } } }, async (request, reply) => reply.status(201).send(await service.createPlan(request.ctx, request.body)));
+  app.get('/api/operations/inspections', { config: { permission: R }, schema: { tags, summary: 'Inspection records, newest slot first', querystring: recordListQuerySchema, response: { 200: items(recordSchema) } } }, async (request) => ({ items: await service.listRecords(request.ctx, request.query) }));
+  app.get('/api/operations/inspections/:id', { config: { permission: R }, schema: { tags, summary: 'One inspection record with its results and rectification items', params: idParamsSchema, response: { 200: recordSchema } } }, async (request) => service.getRecord(request.ctx, request.params.id));
+  app.post('/api/operations/inspections', { config: { permission: W }, schema: { tags, summary: 'Record an inspection of a plan slot; abnormal items become rectification items (and tickets)', body: newRecordSchema, response: { 201: recordSchema } } }, async (request, reply) => reply.status(201).send(await service.recordInspection(request.ctx, request.body)));
+  app.get('/api/operations/inspections-missed', { config: { permission: R }, schema: { tags, summary: 'Expected slots that ended without a record (missed inspections)', querystring: rangeQuerySchema, response: { 200: items(missedSchema) } } }, async (request) => ({ items: await service.missedInspections(request.ctx, { ...range(request.query), ...(request.query.providerOrgId ? { providerOrgId: request.query.providerOrgId } : {}) }) }));
+  app.get('/api/operations/inspection-counts', { config: { permission: R }, schema: { tags, summary: 'Expected, done, missed and abnormal inspections per provider', querystring: rangeQuerySchema, response: { 200: items(inspectionCountSchema) } } }, async (request) => ({ items: await service.inspectionCounts(request.ctx, range(request.query)) }));
+  app.get('/api/operations/rectifications', { config: { permission: R }, schema: { tags, summary: 'Rectification items from abnormal inspection results', querystring: z.strictObject({ status: z.enum(['open', 'done']).optional(), providerOrgId: z.uuid().optional() }), response: { 200: items(rectificationSchema) } } }, async (request) => ({ items: await service.listRectifications(request.ctx, request.query) }));
+  app.post('/api/operations/rectifications/:id/close', { config: { permission: W }, schema: { tags, summary: 'Close a rectification item with what was done (clears its ticket)', params: idParamsSchema, body: closeBodySchema, response: { 200: rectificationSchema } } }, async (request) => service.closeRectification(request.ctx, request.params.id, request.body.resolution));
+
+  // ---- personnel and qualifications
+  app.get('/api/operations/staff', { config: { permission: R }, schema: { tags, summary: 'Staff of providers and the supervision provider, with certificates', querystring: staffQuerySchema, response: { 200: items(staffSchema) } } }, async (request) => ({ items: await service.listStaff(request.ctx, request.query) }));
+  app.post('/api/operations/staff', { config: { permission: W }, schema: { tags, summary: 'Add a staff member (post, on site / second line, certificates)', body: newStaffSchema, response: { 201: staffSchema } } }, async (request, reply) => reply.status(201).send(await service.createStaff(request.ctx, request.body)));
+  app.get('/api/operations/certificates-expiring', { config: { permission: R }, schema: { tags, summary: 'Certificates expired or expiring within 60 days', response: { 200: items(expiringSchema) } } }, async (request) => ({ items: await service.expiringCertificates(request.ctx) }));
+  app.get('/api/operations/staffing', { config: { permission: R }, schema: { tags, summary: 'Staffing per node against the thresholds (≥ 20 on site, 30 in key periods, ≥ 10 core, security auditor)', response: { 200: items(staffingSchema) } } }, async (request) => ({ items: await service.staffingReport(request.ctx) }));
+  app.get('/api/operations/qualifications', { config: { permission: R }, schema: { tags, summary: 'Provider qualification records with their state', querystring: z.strictObject({ providerOrgId: z.uuid().optional() }), response: { 200: items(qualificationSchema) } } }, async (request) => ({ items: await service.listQualifications(request.ctx, request.query) }));
+  app.post('/api/operations/qualifications', { config: { permission: M }, schema: { tags, summary: 'Record a provider qualification (valid from / to)', body: newQualificationSchema, response: { 201: qualificationSchema } } }, async (request, reply) => reply.status(201).send(await service.createQualification(request.ctx, request.body)));
+  app.post('/api/operations/qualifications/:id/review', { config: { permission: M }, schema: { tags, summary: 'The yearly review: passed, or failed (the qualification lapses and onboarding to the provider is suspended)', params: idParamsSchema, body: reviewSchema, response: { 200: qualificationSchema } } }, async (request) => service.reviewQualification(request.ctx, request.params.id, request.body));
+  app.get('/api/operations/qualification-status', { config: { permission: R }, schema: { tags, summary: 'Whether each provider with records has a current qualification', querystring: z.strictObject({ at: z.iso.datetime({ offset: true }).optional() }), response: { 200: items(qualificationStatusSchema) } } }, async (request) => ({ items: await service.qualificationStatus(request.ctx, { at: request.query.at ? new Date(request.query.at) : new Date() }) }));
+
+  app.get('/api/operations/key-post-changes', { config: { permission: R }, schema: { tags, summary: 'Key-post changes (关键岗位人员变更) and their approval', response: { 200: items(keyPostChangeSchema) } } }, async (request) => ({ items: await service.listKeyPostChanges(request.ctx) }));
+  app.post('/api/operations/key-post-changes', { config: { permission: W }, schema: { tags, summary: 'Request a key-post change: 1 month notice for providers, 5 working days for the supervision provider; approved by the management unit', body: newKeyPostChangeSchema, response: { 201: keyPostChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.requestKeyPostChange(request.ctx, request.body)));
+
+  // ---- emergency
+  app.get('/api/operations/emergency-plans', { config: { permission: R }, schema: { tags, summary: 'Emergency plans (应急预案), every version', response: { 200: items(emergencyPlanSchema) } } }, async (request) => ({ items: await service.listEmergencyPlans(request.ctx) }));
+  app.post('/api/operations/emergency-plans', { config: { permission: W }, schema: { tags, summary: 'Save a new version of an emergency plan', body: newEmergencyPlanSchema, response: { 201: emergencyPlanSchema } } }, async (request, reply) => reply.status(201).send(await service.savePlanVersion(request.ctx, request.body)));
+  app.get('/api/operations/drills', { config: { permission: R }, schema: { tags, summary: 'Drills planned and held', response: { 200: items(drillSchema) } } }, async (request) => ({ items: await service.listDrills(request.ctx) }));
+  app.post('/api/operations/drills', { config: { permission: W }, schema: { tags, summary: 'Plan a drill (desktop / live)', body: newDrillSchema, response: { 201: drillSchema } } }, async (request, reply) => reply.status(201).send(await service.planDrill(request.ctx, request.body)));
+  app.post('/api/operations/drills/:id/hold', { config: { permission: W }, schema: { tags, summary: 'Record a drill as held: participants, findings, report', params: idParamsSchema, body: holdDrillSchema, response: { 200: drillSchema } } }, async (request) => service.holdDrill(request.ctx, request.params.id, request.body));
+  app.get('/api/operations/drill-obligations', { config: { permission: R }, schema: { tags, summary: 'Drills held against the obligations (provider 4 a year, management 2 a period, platform 1 a year) and what is due', querystring: rangeQuerySchema, response: { 200: items(obligationSchema) } } }, async (request) => ({ items: await service.drillObligations(request.ctx, range(request.query)) }));
+
+  // ---- duty
+  app.put('/api/operations/duty/roster', { config: { permission: W }, schema: { tags, summary: 'Save the shifts of [from, to): overlapping shifts of a person and gaps in 7×24 coverage are refused', body: rosterBodySchema, response: { 200: coverageSchema } } }, async (request) => service.saveRoster(request.ctx, request.body));
+  app.get('/api/operations/duty/coverage', { config: { permission: R }, schema: { tags, summary: 'Shifts of a range and the gaps in their coverage', querystring: coverageQuerySchema, response: { 200: coverageSchema } } }, async (request) => service.coverage(request.ctx, request.query));
+  app.post('/api/operations/duty/log', { config: { permission: W }, schema: { tags, summary: 'Add a duty log entry (event, handover, check)', body: newDutyEntrySchema, response: { 201: dutyEntrySchema } } }, async (request, reply) => reply.status(201).send(await service.addDutyEntry(request.ctx, request.body)));
+  app.get('/api/operations/duty/summary', { config: { permission: R }, schema: { tags, summary: 'The daily duty summary (值班记录) generated from shifts, log and inspections', querystring: summaryQuerySchema, response: { 200: summarySchema } } }, async (request) => service.dailySummary(request.ctx, request.query));
+
+  app.get('/api/operations/duty/weekly', { config: { permission: R }, schema: { tags, summary: 'The weekly report (周报) of an ISO week generated from the data', querystring: weeklyQuerySchema, response: { 200: weeklySchema } } }, async (request) => service.weeklySummary(request.ctx, request.query));
+
+  // ---- platform changes
+  app.get('/api/operations/changes', { config: { permission: R }, schema: { tags, summary: 'Platform change requests (云平台变更)', response: { 200: items(changeSchema) } } }, async (request) => ({ items: await service.listChanges(request.ctx) }));
+  app.get('/api/operations/changes/:id', { config: { permission: R }, schema: { tags, summary: 'One change request', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.getChange(request.ctx, request.params.id));
+  app.post('/api/operations/changes', { config: { permission: W }, schema: { tags, summary: 'Draft a platform change (impacted systems from the inventory)', body: newChangeSchema, response: { 201: changeSchema } } }, async (request, reply) => reply.status(201).send(await service.createChange(request.ctx, request.body)));
+  app.post('/api/operations/changes/:id/submit', { config: { permission: W }, schema: { tags, summary: 'Submit: business-impacting changes go to approval, others are approved', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.submitChange(request.ctx, request.params.id));
+  app.post('/api/operations/changes/:id/implement', { config: { permission: W }, schema: { tags, summary: 'Record the implementation; outside the approved window it is flagged', params: idParamsSchema, body: implementSchema, response: { 200: changeSchema } } }, async (request) => service.implementChange(request.ctx, request.params.id, request.body));
+
+  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+    async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));
+}

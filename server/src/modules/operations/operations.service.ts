@@ -1,0 +1,1149 @@
+import { sql } from 'kysely';
+import { hasPermission, systemContext, type RequestContext } from '../../platform/context.js';
+import { withTx, type Db, type Tx } from '../../platform/db/database.js';
+import { AppError, notFound, validationError } from '../../platform/errors.js';
+import type { Logger } from '../../platform/logger.js';
+import { recordAudit } from '../audit/index.js';
+import { localDate, nthWorkingDayAfter, type CalendarService } from '../calendar/index.js';
+import type { DirectoryService } from '../directory/index.js';
+import type { DocumentsService, RenderedDocument } from '../documents/index.js';
+import type { InventoryService } from '../inventory/index.js';
+import type { OrganisationService } from '../organisations/index.js';
+import type { WorkflowService } from '../workflow/index.js';
+import {
+  CERTIFICATE_WARNING_DAYS,
+  checkStaffing,
+  coverageGaps,
+  expectedSlots,
+  overlappingShifts,
+  requiredDrills,
+  slotAt,
+  type StaffingCheck,
+} from './operations.rules.js';
+
+const DAY_MS = 86_400_000;
+/** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
+export const INSPECTION_RETENTION_YEARS = 2;
+export const CHANGE_DEFINITION_CODE = 'operations_platform_change';
+export const KEY_POST_DEFINITION_CODE = 'operations_key_post_change';
+/** Key posts: a change of the person needs approval (with core staff). */
+export const KEY_POSTS = ['project_manager', 'technical_lead', 'security_auditor'] as const;
+
+const iso = (d: Date | string | null): string | null => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
+const isUuid = (s: string) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(s);
+
+/** Same shape as the service desk's SourceTicketInput (CONTRACTS.md): sources 'inspection' and 'platform_change'. */
+export interface OpsTicketInput {
+  source: 'inspection' | 'platform_change';
+  sourceId: string;
+  state: 'open' | 'cleared';
+  title: string;
+  description: string;
+  severity: 'info' | 'minor' | 'major' | 'critical';
+  occurredAt: Date;
+  providerId?: string | null;
+  nodeId?: string | null;
+}
+export type OpsTicketHook = (input: OpsTicketInput) => Promise<{ ticketId: string; created: boolean } | null>;
+/** Whether a key-guarantee period (重保) is on for a node at an instant (notifications module). */
+export type OpsKeyPeriodCheck = (at: Date, nodeId: string) => Promise<boolean>;
+
+export interface Template {
+  id: string;
+  category: string;
+  name: string;
+  items: Array<{ key: string; label: string }>;
+}
+
+export interface Plan {
+  id: string;
+  providerOrgId: string;
+  nodeId: string;
+  nodeName: string | null;
+  templateId: string;
+  templateName: string;
+  category: string;
+  name: string;
+  frequency: 'daily' | 'weekly';
+  timesPerDay: number;
+  validFrom: string;
+  validTo: string | null;
+  active: boolean;
+}
+
+export interface InspectionRecord {
+  id: string;
+  planId: string;
+  planName: string;
+  providerOrgId: string;
+  nodeId: string;
+  slotStart: string;
+  slotEnd: string;
+  performedAt: string;
+  inspectorName: string;
+  abnormalCount: number;
+  late: boolean;
+  note: string | null;
+  results: Array<{ itemKey: string; label: string; result: 'normal' | 'abnormal'; note: string | null; documentId: string | null }>;
+  rectifications: Rectification[];
+}
+
+export interface Rectification {
+  id: string;
+  recordId: string;
+  providerOrgId: string;
+  nodeId: string;
+  itemKey: string;
+  label: string;
+  description: string;
+  status: 'open' | 'done';
+  ticketId: string | null;
+  resolution: string | null;
+  createdAt: string;
+  closedAt: string | null;
+}
+
+export interface MissedSlot {
+  planId: string;
+  planName: string;
+  providerOrgId: string;
+  nodeId: string;
+  slotStart: string;
+  slotEnd: string;
+}
+
+export interface Staff {
+  id: string;
+  orgId: string;
+  nodeId: string | null;
+  name: string;
+  post: string;
+  placement: 'onsite' | 'second_line';
+  core: boolean;
+  active: boolean;
+  certificates: Array<{ id: string; name: string; number: string | null; validTo: string; expiringSoon: boolean; expired: boolean }>;
+}
+
+export interface Qualification {
+  id: string;
+  providerOrgId: string;
+  name: string;
+  validFrom: string;
+  validTo: string;
+  lastReviewOn: string | null;
+  revokedOn: string | null;
+  note: string | null;
+  /** current: in force today; lapsed: expired or revoked; reviewDue: in force but the yearly review is more than a year ago. */
+  state: 'current' | 'lapsed' | 'not_yet_valid';
+  reviewDue: boolean;
+}
+
+export interface KeyPostChange {
+  id: string;
+  orgId: string;
+  staffId: string;
+  staffName: string;
+  post: string;
+  successorName: string;
+  effectiveOn: string;
+  reason: string;
+  status: 'in_approval' | 'approved' | 'rejected';
+  workflowInstanceId: string | null;
+  createdAt: string;
+}
+
+export interface Drill {
+  id: string;
+  orgId: string;
+  level: 'provider' | 'management' | 'platform';
+  planId: string | null;
+  kind: 'desktop' | 'live';
+  scenario: string;
+  plannedOn: string;
+  heldOn: string | null;
+  participants: string[];
+  findings: string | null;
+  report: string | null;
+  status: 'planned' | 'held' | 'overdue';
+}
+
+export interface EmergencyPlan {
+  id: string;
+  orgId: string;
+  code: string;
+  version: number;
+  title: string;
+  content: string;
+  documentId: string | null;
+  createdAt: string;
+}
+
+export interface Shift {
+  id: string;
+  orgId: string;
+  person: string;
+  phone: string | null;
+  startsAt: string;
+  endsAt: string;
+}
+
+export interface DutyEntry {
+  id: string;
+  orgId: string;
+  at: string;
+  kind: 'event' | 'handover' | 'check';
+  person: string;
+  body: string;
+}
+
+export interface PlatformChange {
+  id: string;
+  providerOrgId: string;
+  nodeId: string | null;
+  changeType: string;
+  title: string;
+  description: string;
+  businessImpact: boolean;
+  impactedResourceIds: string[];
+  impactedSystemIds: string[];
+  windowStart: string;
+  windowEnd: string;
+  status: 'draft' | 'in_approval' | 'approved' | 'rejected' | 'implemented';
+  workflowInstanceId: string | null;
+  implementedFrom: string | null;
+  implementedTo: string | null;
+  result: string | null;
+  resultNote: string | null;
+  outsideWindow: boolean;
+}
+
+type Range = { from: Date; to: Date };
+
+interface PlanRow {
+  id: string;
+  providerOrgId: string;
+  nodeId: string;
+  templateId: string;
+  templateName: string;
+  category: string;
+  items: Array<{ key: string; label: string }>;
+  name: string;
+  frequency: 'daily' | 'weekly';
+  timesPerDay: number;
+  validFrom: Date;
+  validTo: Date | null;
+  active: boolean;
+}
+
+const shapeOf = (p: PlanRow) => ({ frequency: p.frequency, timesPerDay: p.timesPerDay, validFrom: p.validFrom, validTo: p.validTo });
+
+function checkRange(r: Range, field = 'query'): void {
+  if (!(r.from instanceof Date) || Number.isNaN(r.from.getTime()) || !(r.to instanceof Date) || Number.isNaN(r.to.getTime()) || r.to <= r.from) {
+    throw validationError('operations.invalid_range', 'The range needs from < to', [{ field: `${field}.to`, rule: 'after_from', message: 'to must be after from' }]);
+  }
+  if (r.to.getTime() - r.from.getTime() > 370 * DAY_MS) {
+    throw validationError('operations.range_too_long', 'At most one year at a time', [{ field: `${field}.to`, rule: 'max_range', message: 'at most 370 days' }]);
+  }
+}
+
+/**
+ * Operations supervision (运维监管): inspections (巡检) from plans to records and rectification, personnel and
+ * qualifications (with the suspension of onboarding while a provider's qualification is lapsed), emergency plans and
+ * drills with their obligations, duty rosters (7×24 coverage) and the duty log, platform change management.
+ * Visibility: management unit and supervision provider everything; a provider its own rows; agencies nothing.
+ */
+export class OperationsService {
+  /** The clock; tests set it. */
+  clock: () => Date = () => new Date();
+  private ticketHook: OpsTicketHook | null = null;
+  private keyPeriod: OpsKeyPeriodCheck | null = null;
+  private documents: DocumentsService | null = null;
+
+  constructor(
+    private readonly db: Db,
+    private readonly directory: DirectoryService,
+    private readonly organisations: OrganisationService,
+    private readonly inventory: InventoryService,
+    private readonly workflow: WorkflowService,
+    private readonly calendar: CalendarService,
+    private readonly logger: Logger,
+  ) {
+    workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
+      if (!isUuid(subjectId)) return null;
+      const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];
+      return row ? { ownerOrgId: row.orgId, title: `关键岗位变更：${row.successorName}` } : null;
+    });
+    workflow.registerSubjectType('platform_change', async (trx, _ctx, subjectId) => {
+      if (!isUuid(subjectId)) return null;
+      const row = (await sql<{ providerOrgId: string; title: string }>`select provider_org_id, title from ops_changes where id = ${subjectId}`.execute(trx)).rows[0];
+      return row ? { ownerOrgId: row.providerOrgId, title: row.title } : null;
+    });
+  }
+
+  /** Abnormal inspection items open a service-desk ticket (source 'inspection'); a closed rectification clears it. */
+  setTicketHook(hook: OpsTicketHook): void {
+    this.ticketHook = hook;
+  }
+
+  /** Connects the documents module for the signed .xlsx exports of the lists. */
+  setDocuments(documents: DocumentsService): void {
+    this.documents = documents;
+  }
+
+  /** Key-guarantee periods (重保) raise the on-site staffing threshold to 30. */
+  setKeyPeriodCheck(check: OpsKeyPeriodCheck): void {
+    this.keyPeriod = check;
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------------------------
+
+  /** The provider an actor writes for: its own organisation (providers), or the one named (management, supervision, system). */
+  private providerFor(ctx: RequestContext, named: string | null | undefined, field: string): string {
+    if (ctx.actor.orgKind === 'cloud_provider') {
+      if (named && named !== ctx.actor.orgId && !(ctx.actor.scope.all === false && ctx.actor.scope.roots.includes(named))) throw notFound('organisation', named);
+      return named ?? ctx.actor.orgId!;
+    }
+    if (!named) throw validationError('operations.provider_required', 'Name the provider', [{ field, rule: 'required', message: 'providerOrgId is required' }]);
+    return named;
+  }
+
+  /** The node must be run by the provider: an inspection (plan or record) for a node it does not serve is refused. */
+  private async assertServes(ctx: RequestContext, providerOrgId: string, nodeId: string, field: string): Promise<{ id: string; name: string }> {
+    const node = (await this.directory.listCloudNodes(systemContext('operations.node'))).find((n) => n.id === nodeId);
+    if (!node) throw validationError('operations.node_not_found', 'Unknown cloud node', [{ field, rule: 'exists', message: 'no such cloud node', value: nodeId }]);
+    if (node.provider?.id !== providerOrgId) {
+      throw new AppError('validation', 'operations.node_not_served', `The node ${node.name} is not served by this provider${node.provider ? ` (it is run by ${node.provider.name})` : ''}`, {
+        issues: [{ field, rule: 'node_provider', message: 'the provider does not serve this node', value: nodeId }],
+      });
+    }
+    return { id: node.id, name: node.name };
+  }
+
+  private async orgFor(ctx: RequestContext, named: string | null | undefined): Promise<string> {
+    if (ctx.actor.kind === 'system') {
+      if (!named) throw validationError('operations.org_required', 'Name the organisation', [{ field: 'body.orgId', rule: 'required', message: 'orgId is required' }]);
+      return named;
+    }
+    const own = ctx.actor.orgId!;
+    if (!named || named === own) return own;
+    if (ctx.actor.scope.all || ctx.actor.scope.roots.includes(named)) return named;
+    throw notFound('organisation', named);
+  }
+
+  // ---- inspections: templates and plans ----------------------------------------------------------------------
+
+  async listTemplates(ctx: RequestContext): Promise<Template[]> {
+    return withTx(this.db, ctx, async (trx) => (await sql<Template>`select id, category, name, items from ops_checklist_templates order by category, name`.execute(trx)).rows);
+  }
+
+  async createPlan(ctx: RequestContext, input: { providerOrgId?: string | null; nodeId: string; templateId: string; name: string; frequency: 'daily' | 'weekly'; timesPerDay?: number; validFrom: string; validTo?: string | null }): Promise<Plan> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    const timesPerDay = input.frequency === 'weekly' ? 1 : (input.timesPerDay ?? 1);
+    if (input.frequency === 'weekly' && (input.timesPerDay ?? 1) !== 1) {
+      throw validationError('operations.weekly_once', 'A weekly plan has one inspection a week', [{ field: 'body.timesPerDay', rule: 'weekly_once', message: 'weekly plans: timesPerDay is 1' }]);
+    }
+    const validFrom = new Date(input.validFrom);
+    const validTo = input.validTo ? new Date(input.validTo) : null;
+    if (validTo && validTo <= validFrom) throw validationError('operations.invalid_validity', 'validTo must be after validFrom', [{ field: 'body.validTo', rule: 'after_valid_from', message: 'validTo must be after validFrom' }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const tpl = (await sql<{ id: string; category: string }>`select id, category from ops_checklist_templates where id = ${input.templateId}`.execute(trx)).rows[0];
+      if (!tpl) throw validationError('operations.template_not_found', 'Unknown checklist template', [{ field: 'body.templateId', rule: 'exists', message: 'no such template', value: input.templateId }]);
+      // Seed 004: machine rooms are inspected at least 4 times a day.
+      if (tpl.category === 'machine_room' && (input.frequency !== 'daily' || timesPerDay < 4)) {
+        throw validationError('operations.machine_room_frequency', 'Machine rooms are inspected at least 4 times a day', [{ field: 'body.timesPerDay', rule: 'min_4_daily', message: 'machine-room plans: daily, timesPerDay ≥ 4', value: timesPerDay }]);
+      }
+      const id = (await sql<{ id: string }>`insert into ops_inspection_plans (provider_org_id, node_id, template_id, name, frequency, times_per_day, valid_from, valid_to, created_by)
+        values (${providerOrgId}, ${input.nodeId}, ${input.templateId}, ${input.name}, ${input.frequency}, ${timesPerDay}, ${validFrom}, ${validTo}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.plan_create', targetType: 'ops_inspection_plan', targetId: id, after: { providerOrgId, nodeId: input.nodeId, frequency: input.frequency, timesPerDay } });
+      return this.toPlan((await this.plans(trx, { id }))[0]!);
+    });
+  }
+
+  private async plans(trx: Tx, f: { id?: string; providerOrgId?: string; activeOnly?: boolean }): Promise<PlanRow[]> {
+    return (
+      await sql<PlanRow>`select p.id, p.provider_org_id, p.node_id, p.template_id, t.name as template_name, t.category, t.items, p.name, p.frequency, p.times_per_day, p.valid_from, p.valid_to, p.active
+        from ops_inspection_plans p join ops_checklist_templates t on t.id = p.template_id
+        where true ${f.id ? sql`and p.id = ${f.id}` : sql``} ${f.providerOrgId ? sql`and p.provider_org_id = ${f.providerOrgId}` : sql``} ${f.activeOnly ? sql`and p.active` : sql``}
+        order by p.created_at`.execute(trx)
+    ).rows;
+  }
+
+  private toPlan(p: PlanRow, nodeNames: Map<string, string> = new Map()): Plan {
+    return { id: p.id, providerOrgId: p.providerOrgId, nodeId: p.nodeId, nodeName: nodeNames.get(p.nodeId) ?? null, templateId: p.templateId, templateName: p.templateName, category: p.category, name: p.name, frequency: p.frequency, timesPerDay: p.timesPerDay, validFrom: iso(p.validFrom)!, validTo: iso(p.validTo), active: p.active };
+  }
+
+  async listPlans(ctx: RequestContext, q: { providerOrgId?: string } = {}): Promise<Plan[]> {
+    const nodes = new Map((await this.directory.listCloudNodes(systemContext('operations.node'))).map((n) => [n.id, n.name]));
+    return withTx(this.db, ctx, async (trx) => (await this.plans(trx, { ...(q.providerOrgId ? { providerOrgId: q.providerOrgId } : {}) })).map((p) => this.toPlan(p, nodes)));
+  }
+
+  async getPlan(ctx: RequestContext, id: string): Promise<Plan & { items: Array<{ key: string; label: string }> }> {
+    if (!isUuid(id)) throw notFound('operations.plan', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const p = (await this.plans(trx, { id }))[0];
+      if (!p) throw notFound('operations.plan', id);
+      return { ...this.toPlan(p), items: p.items };
+    });
+  }
+
+  // ---- inspections: records ----------------------------------------------------------------------------------
+
+  /**
+   * Records an inspection of a plan's slot (the slot containing performedAt): one result per checklist item, an
+   * abnormal one with a note. Each abnormal item becomes a rectification item and, when the service desk is wired,
+   * a ticket. A record for a node the author's provider does not serve is refused (`operations.node_not_served`).
+   */
+  async recordInspection(
+    ctx: RequestContext,
+    input: { planId: string; performedAt: string; inspectorName: string; note?: string | null; results: Array<{ itemKey: string; result: 'normal' | 'abnormal'; note?: string | null; documentId?: string | null }> },
+  ): Promise<InspectionRecord> {
+    if (!isUuid(input.planId)) throw notFound('operations.plan', input.planId);
+    const performedAt = new Date(input.performedAt);
+    if (performedAt.getTime() > this.clock().getTime() + 5 * 60_000) {
+      throw validationError('operations.performed_in_future', 'An inspection cannot be recorded before it is done', [{ field: 'body.performedAt', rule: 'not_future', message: 'performedAt is in the future', value: input.performedAt }]);
+    }
+    const plan = await withTx(this.db, ctx, async (trx) => (await this.plans(trx, { id: input.planId }))[0]);
+    if (!plan) throw notFound('operations.plan', input.planId);
+    if (ctx.actor.orgKind === 'cloud_provider' || ctx.actor.kind !== 'system') {
+      const author = ctx.actor.orgKind === 'cloud_provider' ? ctx.actor.orgId! : plan.providerOrgId;
+      await this.assertServes(ctx, author, plan.nodeId, 'body.planId');
+    }
+    const slot = slotAt(shapeOf(plan), performedAt);
+    if (!slot || !plan.active) {
+      throw validationError('operations.no_slot', 'The plan expects no inspection at that time', [{ field: 'body.performedAt', rule: 'in_plan_slot', message: 'outside the plan’s validity', value: input.performedAt }]);
+    }
+    const items = new Map(plan.items.map((i) => [i.key, i.label]));
+    const seen = new Set<string>();
+    input.results.forEach((r, i) => {
+      if (!items.has(r.itemKey)) throw validationError('operations.unknown_item', `Item ${r.itemKey} is not on the checklist`, [{ field: `body.results[${i}].itemKey`, rule: 'checklist_item', message: 'not an item of the plan’s checklist', value: r.itemKey }]);
+      if (seen.has(r.itemKey)) throw validationError('operations.duplicate_item', `Item ${r.itemKey} twice`, [{ field: `body.results[${i}].itemKey`, rule: 'unique', message: 'one result per item', value: r.itemKey }]);
+      if (r.result === 'abnormal' && !r.note?.trim()) throw validationError('operations.abnormal_note_required', 'Describe what is abnormal', [{ field: `body.results[${i}].note`, rule: 'required_when_abnormal', message: 'an abnormal result needs a note' }]);
+      seen.add(r.itemKey);
+    });
+    const missing = [...items.keys()].filter((k) => !seen.has(k));
+    if (missing.length) throw validationError('operations.items_missing', `Results missing for: ${missing.join(', ')}`, [{ field: 'body.results', rule: 'all_items', message: `missing ${missing.join(', ')}`, value: missing }]);
+    const abnormal = input.results.filter((r) => r.result === 'abnormal');
+    const created = await withTx(this.db, ctx, async (trx) => {
+      const dup = (await sql<{ id: string }>`select id from ops_inspection_records where plan_id = ${plan.id} and slot_start = ${slot.start}`.execute(trx)).rows[0];
+      if (dup) throw new AppError('conflict', 'operations.slot_already_recorded', 'This slot of the plan already has a record', { recordId: dup.id, slotStart: slot.start.toISOString() });
+      const id = (await sql<{ id: string }>`insert into ops_inspection_records (plan_id, provider_org_id, node_id, slot_start, performed_at, performed_by, inspector_name, abnormal_count, note)
+        values (${plan.id}, ${plan.providerOrgId}, ${plan.nodeId}, ${slot.start}, ${performedAt}, ${ctx.actor.userId}, ${input.inspectorName}, ${abnormal.length}, ${input.note ?? null}) returning id`.execute(trx)).rows[0]!.id;
+      for (const r of input.results) {
+        await sql`insert into ops_inspection_results (record_id, item_key, label, result, note, document_id) values (${id}, ${r.itemKey}, ${items.get(r.itemKey)!}, ${r.result}, ${r.note ?? null}, ${r.documentId ?? null})`.execute(trx);
+      }
+      const rects: Array<{ id: string; label: string; note: string }> = [];
+      for (const r of abnormal) {
+        const rid = (await sql<{ id: string }>`insert into ops_rectifications (record_id, provider_org_id, node_id, item_key, label, description)
+          values (${id}, ${plan.providerOrgId}, ${plan.nodeId}, ${r.itemKey}, ${items.get(r.itemKey)!}, ${r.note!}) returning id`.execute(trx)).rows[0]!.id;
+        rects.push({ id: rid, label: items.get(r.itemKey)!, note: r.note! });
+      }
+      await recordAudit(trx, ctx, { action: 'operations.inspection_record', targetType: 'ops_inspection_record', targetId: id, after: { planId: plan.id, slotStart: slot.start.toISOString(), abnormal: abnormal.length } });
+      return { id, rects };
+    });
+    for (const r of created.rects) {
+      const res = await this.callHook({ source: 'inspection', sourceId: r.id, state: 'open', title: `巡检异常整改：${plan.name} · ${r.label}`, description: r.note, severity: 'minor', occurredAt: performedAt, providerId: plan.providerOrgId, nodeId: plan.nodeId });
+      if (res) await withTx(this.db, systemContext('operations.ticket'), (trx) => sql`update ops_rectifications set ticket_id = ${res.ticketId} where id = ${r.id}`.execute(trx));
+    }
+    return this.getRecord(ctx, created.id);
+  }
+
+  private async callHook(input: OpsTicketInput): Promise<{ ticketId: string; created: boolean } | null> {
+    if (!this.ticketHook) return null;
+    try {
+      return await this.ticketHook(input);
+    } catch (e) {
+      this.logger.warn({ err: e, sourceId: input.sourceId }, 'operations: the service desk did not take the ticket');
+      return null;
+    }
+  }
+
+  async getRecord(ctx: RequestContext, id: string): Promise<InspectionRecord> {
+    if (!isUuid(id)) throw notFound('operations.inspection', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const list = await this.records(trx, { id });
+      if (!list[0]) throw notFound('operations.inspection', id);
+      return list[0];
+    });
+  }
+
+  private async records(trx: Tx, f: { id?: string; planId?: string; providerOrgId?: string; from?: Date; to?: Date; limit?: number }): Promise<InspectionRecord[]> {
+    const rows = (
+      await sql<{ id: string; planId: string; planName: string; providerOrgId: string; nodeId: string; slotStart: Date; performedAt: Date; inspectorName: string; abnormalCount: number; note: string | null; createdAt: Date; frequency: 'daily' | 'weekly'; timesPerDay: number }>`
+        select r.id, r.plan_id, p.name as plan_name, r.provider_org_id, r.node_id, r.slot_start, r.performed_at, r.inspector_name, r.abnormal_count, r.note, r.created_at, p.frequency, p.times_per_day
+        from ops_inspection_records r join ops_inspection_plans p on p.id = r.plan_id
+        where true ${f.id ? sql`and r.id = ${f.id}` : sql``} ${f.planId ? sql`and r.plan_id = ${f.planId}` : sql``} ${f.providerOrgId ? sql`and r.provider_org_id = ${f.providerOrgId}` : sql``}
+          ${f.from ? sql`and r.slot_start >= ${f.from}` : sql``} ${f.to ? sql`and r.slot_start < ${f.to}` : sql``}
+        order by r.slot_start desc limit ${f.limit ?? 500}`.execute(trx)
+    ).rows;
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const results = (await sql<{ recordId: string; itemKey: string; label: string; result: 'normal' | 'abnormal'; note: string | null; documentId: string | null }>`
+      select record_id, item_key, label, result, note, document_id from ops_inspection_results where record_id = any(${ids}::uuid[]) order by item_key`.execute(trx)).rows;
+    const rects = await this.rectRows(trx, { recordIds: ids });
+    return rows.map((r) => {
+      const len = r.frequency === 'weekly' ? 7 * DAY_MS : DAY_MS / r.timesPerDay;
+      const slotEnd = new Date(r.slotStart.getTime() + Math.round(len));
+      return {
+        id: r.id,
+        planId: r.planId,
+        planName: r.planName,
+        providerOrgId: r.providerOrgId,
+        nodeId: r.nodeId,
+        slotStart: iso(r.slotStart)!,
+        slotEnd: iso(slotEnd)!,
+        performedAt: iso(r.performedAt)!,
+        inspectorName: r.inspectorName,
+        abnormalCount: r.abnormalCount,
+        late: r.createdAt > slotEnd,
+        note: r.note,
+        results: results.filter((x) => x.recordId === r.id).map(({ recordId: _r, ...x }) => x),
+        rectifications: rects.filter((x) => x.recordId === r.id),
+      };
+    });
+  }
+
+  async listRecords(ctx: RequestContext, q: { planId?: string; providerOrgId?: string; from?: string; to?: string }): Promise<InspectionRecord[]> {
+    return withTx(this.db, ctx, (trx) =>
+      this.records(trx, { ...(q.planId ? { planId: q.planId } : {}), ...(q.providerOrgId ? { providerOrgId: q.providerOrgId } : {}), ...(q.from ? { from: new Date(q.from) } : {}), ...(q.to ? { to: new Date(q.to) } : {}) }),
+    );
+  }
+
+  private async rectRows(trx: Tx, f: { recordIds?: string[]; id?: string; status?: string; providerOrgId?: string }): Promise<Rectification[]> {
+    const rows = (await sql<{ id: string; recordId: string; providerOrgId: string; nodeId: string; itemKey: string; label: string; description: string; status: 'open' | 'done'; ticketId: string | null; resolution: string | null; createdAt: Date; closedAt: Date | null }>`
+      select id, record_id, provider_org_id, node_id, item_key, label, description, status, ticket_id, resolution, created_at, closed_at from ops_rectifications
+      where true ${f.recordIds ? sql`and record_id = any(${f.recordIds}::uuid[])` : sql``} ${f.id ? sql`and id = ${f.id}` : sql``} ${f.status ? sql`and status = ${f.status}` : sql``} ${f.providerOrgId ? sql`and provider_org_id = ${f.providerOrgId}` : sql``}
+      order by created_at desc limit 1000`.execute(trx)).rows;
+    return rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)!, closedAt: iso(r.closedAt) }));
+  }
+
+  async listRectifications(ctx: RequestContext, q: { status?: 'open' | 'done'; providerOrgId?: string }): Promise<Rectification[]> {
+    return withTx(this.db, ctx, (trx) => this.rectRows(trx, { ...(q.status ? { status: q.status } : {}), ...(q.providerOrgId ? { providerOrgId: q.providerOrgId } : {}) }));
+  }
+
+  /** Closes a rectification item with what was done; its ticket (if any) is cleared. */
+  async closeRectification(ctx: RequestContext, id: string, resolution: string): Promise<Rectification> {
+    if (!isUuid(id)) throw notFound('operations.rectification', id);
+    const r = await withTx(this.db, ctx, async (trx) => {
+      const row = (await this.rectRows(trx, { id }))[0];
+      if (!row) throw notFound('operations.rectification', id);
+      if (row.status === 'done') throw new AppError('conflict', 'operations.rectification_closed', 'This rectification item is already closed', { id });
+      await sql`update ops_rectifications set status = 'done', resolution = ${resolution}, closed_at = ${this.clock()} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.rectification_close', targetType: 'ops_rectification', targetId: id, after: { resolution } });
+      return (await this.rectRows(trx, { id }))[0]!;
+    });
+    if (r.ticketId) await this.callHook({ source: 'inspection', sourceId: id, state: 'cleared', title: r.label, description: resolution, severity: 'minor', occurredAt: this.clock(), providerId: r.providerOrgId, nodeId: r.nodeId });
+    return r;
+  }
+
+  /** Per plan, the expected slots of [from, to) and which of them are done or missed (missed: ended with no record). */
+  private async slotStatus(trx: Tx, range: Range, providerOrgId?: string): Promise<Array<{ plan: PlanRow; expected: number; done: number; missed: MissedSlot[]; abnormal: number }>> {
+    const now = this.clock();
+    const plans = await this.plans(trx, { ...(providerOrgId ? { providerOrgId } : {}) });
+    const recs = (await sql<{ planId: string; slotStart: Date; abnormalCount: number }>`select plan_id, slot_start, abnormal_count from ops_inspection_records
+      where slot_start >= ${range.from} and slot_start < ${range.to} ${providerOrgId ? sql`and provider_org_id = ${providerOrgId}` : sql``}`.execute(trx)).rows;
+    const byPlan = new Map<string, Map<number, number>>();
+    for (const r of recs) {
+      const m = byPlan.get(r.planId) ?? new Map<number, number>();
+      m.set(r.slotStart.getTime(), r.abnormalCount);
+      byPlan.set(r.planId, m);
+    }
+    return plans.map((plan) => {
+      const slots = plan.active ? expectedSlots(shapeOf(plan), range.from, range.to) : [];
+      const done = byPlan.get(plan.id) ?? new Map<number, number>();
+      const missed = slots
+        .filter((s) => s.end.getTime() <= now.getTime() && !done.has(s.start.getTime()))
+        .map((s) => ({ planId: plan.id, planName: plan.name, providerOrgId: plan.providerOrgId, nodeId: plan.nodeId, slotStart: iso(s.start)!, slotEnd: iso(s.end)! }));
+      const abnormal = [...done.values()].reduce((a, b) => a + b, 0);
+      return { plan, expected: slots.length, done: done.size, missed, abnormal };
+    });
+  }
+
+  /** Expected slots that ended without a record in [from, to) (missed inspections), newest first. */
+  async missedInspections(ctx: RequestContext, range: Range & { providerOrgId?: string }): Promise<MissedSlot[]> {
+    checkRange(range);
+    return withTx(this.db, ctx, async (trx) =>
+      (await this.slotStatus(trx, range, range.providerOrgId)).flatMap((s) => s.missed).sort((a, b) => b.slotStart.localeCompare(a.slotStart)),
+    );
+  }
+
+  /**
+   * Inspection figures per provider over [from, to) (for evaluation and reports): `expected` slots of the active
+   * plans that start in the range, `done` records in those slots, `missed` slots that ended (before now) without a
+   * record, `abnormal` abnormal items found. Providers without plans are not listed (no data source for them).
+   */
+  async inspectionCounts(ctx: RequestContext, range: Range): Promise<Array<{ providerOrgId: string; expected: number; done: number; missed: number; abnormal: number }>> {
+    checkRange(range);
+    return withTx(this.db, ctx, async (trx) => {
+      const out = new Map<string, { providerOrgId: string; expected: number; done: number; missed: number; abnormal: number }>();
+      for (const s of await this.slotStatus(trx, range)) {
+        const row = out.get(s.plan.providerOrgId) ?? { providerOrgId: s.plan.providerOrgId, expected: 0, done: 0, missed: 0, abnormal: 0 };
+        row.expected += s.expected;
+        row.done += s.done;
+        row.missed += s.missed.length;
+        row.abnormal += s.abnormal;
+        out.set(s.plan.providerOrgId, row);
+      }
+      return [...out.values()];
+    });
+  }
+
+  /** Retention (job `operations.retention`): deletes inspection records older than 2 years, with their results and rectification items. */
+  async purgeInspections(now: Date = this.clock()): Promise<number> {
+    const cutoff = new Date(now);
+    cutoff.setUTCFullYear(cutoff.getUTCFullYear() - INSPECTION_RETENTION_YEARS);
+    return withTx(this.db, systemContext('job:operations.retention'), async (trx) => {
+      const res = await sql`delete from ops_inspection_records where performed_at < ${cutoff}`.execute(trx);
+      return Number(res.numAffectedRows ?? 0);
+    });
+  }
+
+  // ---- personnel --------------------------------------------------------------------------------------------
+
+  async createStaff(ctx: RequestContext, input: { orgId?: string | null; nodeId?: string | null; name: string; post: string; placement: 'onsite' | 'second_line'; core?: boolean; certificates?: Array<{ name: string; number?: string | null; validTo: string }> }): Promise<Staff> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_staff (org_id, node_id, name, post, placement, core) values (${orgId}, ${input.nodeId ?? null}, ${input.name}, ${input.post}, ${input.placement}, ${input.core ?? false}) returning id`.execute(trx)).rows[0]!.id;
+      for (const c of input.certificates ?? []) await sql`insert into ops_certificates (staff_id, name, number, valid_to) values (${id}, ${c.name}, ${c.number ?? null}, ${c.validTo})`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.staff_create', targetType: 'ops_staff', targetId: id, after: { orgId, post: input.post } });
+      return (await this.staffRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async staffRows(trx: Tx, f: { id?: string; orgId?: string; nodeId?: string }): Promise<Staff[]> {
+    const rows = (await sql<Omit<Staff, 'certificates'>>`select id, org_id, node_id, name, post, placement, core, active from ops_staff
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.orgId ? sql`and org_id = ${f.orgId}` : sql``} ${f.nodeId ? sql`and node_id = ${f.nodeId}` : sql``} order by name limit 2000`.execute(trx)).rows;
+    if (!rows.length) return [];
+    const today = localDate(this.clock());
+    const soon = localDate(new Date(this.clock().getTime() + CERTIFICATE_WARNING_DAYS * DAY_MS));
+    const certs = (await sql<{ id: string; staffId: string; name: string; number: string | null; validTo: string }>`select id, staff_id, name, number, valid_to from ops_certificates where staff_id = any(${rows.map((r) => r.id)}::uuid[]) order by valid_to`.execute(trx)).rows;
+    return rows.map((r) => ({ ...r, certificates: certs.filter((c) => c.staffId === r.id).map(({ staffId: _s, ...c }) => ({ ...c, expired: c.validTo < today, expiringSoon: c.validTo >= today && c.validTo <= soon })) }));
+  }
+
+  async listStaff(ctx: RequestContext, q: { orgId?: string; nodeId?: string }): Promise<Staff[]> {
+    return withTx(this.db, ctx, (trx) => this.staffRows(trx, q));
+  }
+
+  /** Certificates that expire within 60 days (or have expired) of active staff, soonest first. */
+  async expiringCertificates(ctx: RequestContext): Promise<Array<{ staffId: string; staffName: string; orgId: string; certificate: string; validTo: string; expired: boolean }>> {
+    const staff = await this.listStaff(ctx, {});
+    return staff
+      .filter((s) => s.active)
+      .flatMap((s) => s.certificates.filter((c) => c.expiringSoon || c.expired).map((c) => ({ staffId: s.id, staffName: s.name, orgId: s.orgId, certificate: c.name, validTo: c.validTo, expired: c.expired })))
+      .sort((a, b) => a.validTo.localeCompare(b.validTo));
+  }
+
+  /** Staffing per node against the thresholds (≥ 20 on site, ≥ 30 in a key-guarantee period, ≥ 10 core, a security auditor). */
+  async staffingReport(ctx: RequestContext): Promise<Array<StaffingCheck & { orgId: string; nodeId: string; keyPeriod: boolean }>> {
+    const staff = (await this.listStaff(ctx, {})).filter((s) => s.active && s.nodeId);
+    const groups = new Map<string, Staff[]>();
+    for (const s of staff) groups.set(`${s.orgId}|${s.nodeId}`, [...(groups.get(`${s.orgId}|${s.nodeId}`) ?? []), s]);
+    const out: Array<StaffingCheck & { orgId: string; nodeId: string; keyPeriod: boolean }> = [];
+    for (const [key, list] of groups) {
+      const [orgId, nodeId] = key.split('|') as [string, string];
+      const keyPeriod = this.keyPeriod ? await this.keyPeriod(this.clock(), nodeId) : false;
+      out.push({ orgId, nodeId, keyPeriod, ...checkStaffing(list, keyPeriod) });
+    }
+    return out;
+  }
+
+  // ---- qualifications ---------------------------------------------------------------------------------------
+
+  private toQualification(r: { id: string; providerOrgId: string; name: string; validFrom: string; validTo: string; lastReviewOn: string | null; revokedOn: string | null; note: string | null }, day: string): Qualification {
+    const revoked = r.revokedOn !== null && r.revokedOn <= day;
+    const state: Qualification['state'] = r.validFrom > day ? 'not_yet_valid' : r.validTo < day || revoked ? 'lapsed' : 'current';
+    const lastReview = r.lastReviewOn ?? r.validFrom;
+    const yearAfter = `${Number(lastReview.slice(0, 4)) + 1}${lastReview.slice(4)}`;
+    return { ...r, state, reviewDue: state === 'current' && yearAfter < day };
+  }
+
+  async createQualification(ctx: RequestContext, input: { providerOrgId: string; name: string; validFrom: string; validTo: string; note?: string | null }): Promise<Qualification> {
+    if (input.validTo < input.validFrom) throw validationError('operations.invalid_validity', 'validTo must not be before validFrom', [{ field: 'body.validTo', rule: 'after_valid_from', message: 'validTo before validFrom' }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_qualifications (provider_org_id, name, valid_from, valid_to, note, created_by) values (${input.providerOrgId}, ${input.name}, ${input.validFrom}, ${input.validTo}, ${input.note ?? null}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.qualification_create', targetType: 'ops_qualification', targetId: id, after: input });
+      return (await this.qualRows(trx, { id }))[0]!;
+    });
+  }
+
+  /** The yearly review: passed (the review date is recorded) or failed (the record is revoked from that day: lapsed). */
+  async reviewQualification(ctx: RequestContext, id: string, input: { on: string; passed: boolean; note?: string | null }): Promise<Qualification> {
+    if (!isUuid(id)) throw notFound('operations.qualification', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const row = (await this.qualRows(trx, { id }))[0];
+      if (!row) throw notFound('operations.qualification', id);
+      await sql`update ops_qualifications set last_review_on = ${input.on}, revoked_on = ${input.passed ? null : input.on}, note = coalesce(${input.note ?? null}, note) where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.qualification_review', targetType: 'ops_qualification', targetId: id, after: input });
+      return (await this.qualRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async qualRows(trx: Tx, f: { id?: string; providerOrgId?: string }, at: Date = this.clock()): Promise<Qualification[]> {
+    const rows = (await sql<{ id: string; providerOrgId: string; name: string; validFrom: string; validTo: string; lastReviewOn: string | null; revokedOn: string | null; note: string | null }>`
+      select id, provider_org_id, name, valid_from, valid_to, last_review_on, revoked_on, note from ops_qualifications
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.providerOrgId ? sql`and provider_org_id = ${f.providerOrgId}` : sql``} order by valid_to desc`.execute(trx)).rows;
+    const day = localDate(at);
+    return rows.map((r) => this.toQualification(r, day));
+  }
+
+  async listQualifications(ctx: RequestContext, q: { providerOrgId?: string } = {}): Promise<Qualification[]> {
+    return withTx(this.db, ctx, (trx) => this.qualRows(trx, q));
+  }
+
+  /**
+   * Qualification status per provider that has qualification records, at an instant: `current` when one record is
+   * in force (valid, not revoked), `validTo` of that record (else of the latest record). Providers without records
+   * are not listed (no data source for them).
+   */
+  async qualificationStatus(ctx: RequestContext, q: { at: Date }): Promise<Array<{ providerOrgId: string; current: boolean; validTo: string | null }>> {
+    return withTx(this.db, ctx, async (trx) => {
+      const all = await this.qualRows(trx, {}, q.at);
+      const by = new Map<string, Qualification[]>();
+      for (const r of all) by.set(r.providerOrgId, [...(by.get(r.providerOrgId) ?? []), r]);
+      return [...by.entries()].map(([providerOrgId, list]) => {
+        const cur = list.find((r) => r.state === 'current');
+        return { providerOrgId, current: !!cur, validTo: (cur ?? list[0])?.validTo ?? null };
+      });
+    });
+  }
+
+  /**
+   * The suspension rule: a provider with qualification records none of which is in force at `at` is suspended — new
+   * onboarding applications (入云) to it are refused by the applications module. Without records: not suspended.
+   */
+  async isProviderSuspended(providerOrgId: string, at: Date = this.clock()): Promise<boolean> {
+    const rows = await withTx(this.db, systemContext('operations.suspension'), (trx) => this.qualRows(trx, { providerOrgId }, at));
+    return rows.length > 0 && !rows.some((r) => r.state === 'current');
+  }
+
+  // ---- key-post changes ---------------------------------------------------------------------------------------
+
+  /**
+   * Requests a key-post change (关键岗位人员变更): the staff member must hold a key post or be core staff; a cloud
+   * provider gives at least one month's notice, the supervision provider at least 5 working days (business calendar);
+   * the management unit approves through the workflow `operations_key_post_change`.
+   */
+  async requestKeyPostChange(ctx: RequestContext, input: { staffId: string; successorName: string; effectiveOn: string; reason: string }): Promise<KeyPostChange> {
+    if (!isUuid(input.staffId)) throw notFound('operations.staff', input.staffId);
+    const staff = (await withTx(this.db, ctx, (trx) => this.staffRows(trx, { id: input.staffId })))[0];
+    if (!staff) throw notFound('operations.staff', input.staffId);
+    if (!staff.core && !(KEY_POSTS as readonly string[]).includes(staff.post)) {
+      throw validationError('operations.not_key_post', 'Only key posts and core staff need a key-post change', [{ field: 'body.staffId', rule: 'key_post', message: `post ${staff.post} is not a key post`, value: input.staffId }]);
+    }
+    const org = await this.organisations.get(systemContext('operations.key_post'), staff.orgId);
+    const today = localDate(this.clock());
+    let earliest: string;
+    let rule: string;
+    if (org.kind === 'supervision_provider') {
+      const cal = await withTx(this.db, systemContext('operations.calendar'), (trx) => this.calendar.days(trx));
+      earliest = nthWorkingDayAfter(cal, today, 5);
+      rule = 'notice_5_working_days';
+    } else {
+      const d = new Date(`${today}T00:00:00Z`);
+      d.setUTCMonth(d.getUTCMonth() + 1);
+      earliest = d.toISOString().slice(0, 10);
+      rule = 'notice_1_month';
+    }
+    if (input.effectiveOn < earliest) {
+      throw validationError('operations.notice_too_short', `A key-post change takes effect on ${earliest} at the earliest`, [{ field: 'body.effectiveOn', rule, message: `earliest ${earliest}`, value: input.effectiveOn }]);
+    }
+    const id = await withTx(this.db, ctx, async (trx) => {
+      const kid = (await sql<{ id: string }>`insert into ops_key_post_changes (org_id, staff_id, post, successor_name, effective_on, reason, created_by)
+        values (${staff.orgId}, ${staff.id}, ${staff.post}, ${input.successorName}, ${input.effectiveOn}, ${input.reason}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      const instanceId = await this.workflow.startIn(trx, ctx, { subjectType: 'key_post_change', subjectId: kid, definitionCode: KEY_POST_DEFINITION_CODE, title: `关键岗位变更：${staff.name} → ${input.successorName}`, facts: {} });
+      await sql`update ops_key_post_changes set workflow_instance_id = ${instanceId} where id = ${kid}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.key_post_change', targetType: 'ops_key_post_change', targetId: kid, after: { staffId: staff.id, successorName: input.successorName, effectiveOn: input.effectiveOn } });
+      return kid;
+    });
+    return (await this.listKeyPostChanges(ctx)).find((k) => k.id === id)!;
+  }
+
+  async listKeyPostChanges(ctx: RequestContext): Promise<KeyPostChange[]> {
+    const sctx = systemContext('operations.sync');
+    const pending = await withTx(this.db, sctx, async (trx) => (await sql<{ id: string; workflowInstanceId: string }>`select id, workflow_instance_id from ops_key_post_changes where status = 'in_approval' and workflow_instance_id is not null`.execute(trx)).rows);
+    for (const p of pending) {
+      const inst = await this.workflow.getInstance(sctx, p.workflowInstanceId);
+      const status = inst.status === 'approved' ? 'approved' : inst.status === 'rejected' || inst.status === 'terminated' ? 'rejected' : null;
+      if (status) await withTx(this.db, sctx, (trx) => sql`update ops_key_post_changes set status = ${status} where id = ${p.id} and status = 'in_approval'`.execute(trx));
+    }
+    return withTx(this.db, ctx, async (trx) =>
+      (await sql<Omit<KeyPostChange, 'createdAt'> & { createdAt: Date }>`select k.id, k.org_id, k.staff_id, s.name as staff_name, k.post, k.successor_name, k.effective_on, k.reason, k.status, k.workflow_instance_id, k.created_at
+        from ops_key_post_changes k join ops_staff s on s.id = k.staff_id order by k.created_at desc limit 1000`.execute(trx)).rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+    );
+  }
+
+  // ---- emergency plans and drills ----------------------------------------------------------------------------
+
+  /** A new version of an emergency plan (version 1 for a new code). */
+  async savePlanVersion(ctx: RequestContext, input: { orgId?: string | null; code: string; title: string; content: string; documentId?: string | null }): Promise<EmergencyPlan> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${`ops.plan.${orgId}.${input.code}`}))`.execute(trx);
+      const v = (await sql<{ v: number }>`select coalesce(max(version), 0)::int + 1 as v from ops_emergency_plans where org_id = ${orgId} and code = ${input.code}`.execute(trx)).rows[0]!.v;
+      const row = (await sql<EmergencyPlan & { createdAt: Date }>`insert into ops_emergency_plans (org_id, code, version, title, content, document_id, created_by)
+        values (${orgId}, ${input.code}, ${v}, ${input.title}, ${input.content}, ${input.documentId ?? null}, ${ctx.actor.userId}) returning id, org_id, code, version, title, content, document_id, created_at`.execute(trx)).rows[0]!;
+      return { ...row, createdAt: iso(row.createdAt)! };
+    });
+  }
+
+  async listEmergencyPlans(ctx: RequestContext): Promise<EmergencyPlan[]> {
+    return withTx(this.db, ctx, async (trx) =>
+      (await sql<EmergencyPlan & { createdAt: Date }>`select id, org_id, code, version, title, content, document_id, created_at from ops_emergency_plans order by code, version desc`.execute(trx)).rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
+    );
+  }
+
+  private drillOf(r: Omit<Drill, 'status'>): Drill {
+    const today = localDate(this.clock());
+    return { ...r, status: r.heldOn ? 'held' : r.plannedOn < today ? 'overdue' : 'planned' };
+  }
+
+  async planDrill(ctx: RequestContext, input: { orgId?: string | null; level: Drill['level']; planId?: string | null; kind: Drill['kind']; scenario: string; plannedOn: string }): Promise<Drill> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    if (input.level !== 'provider' && !hasPermission(ctx.actor, 'operations:manage')) {
+      throw validationError('operations.drill_level', 'Management and platform drills are recorded by the management unit or the supervision provider', [{ field: 'body.level', rule: 'manage_only', message: 'providers record provider drills', value: input.level }]);
+    }
+    if (input.level === 'provider' && ctx.actor.kind !== 'system' && ctx.actor.orgKind !== 'cloud_provider' && !input.orgId) {
+      throw validationError('operations.provider_required', 'Name the provider of a provider drill', [{ field: 'body.orgId', rule: 'required', message: 'orgId of the provider' }]);
+    }
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_drills (org_id, level, plan_id, kind, scenario, planned_on, created_by) values (${orgId}, ${input.level}, ${input.planId ?? null}, ${input.kind}, ${input.scenario}, ${input.plannedOn}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      return (await this.drillRows(trx, { id }))[0]!;
+    });
+  }
+
+  /** Records a drill as held: the day, participants, findings and the report. */
+  async holdDrill(ctx: RequestContext, id: string, input: { heldOn: string; participants: string[]; findings?: string | null; report: string }): Promise<Drill> {
+    if (!isUuid(id)) throw notFound('operations.drill', id);
+    if (input.heldOn > localDate(this.clock())) throw validationError('operations.held_in_future', 'A drill is recorded once held', [{ field: 'body.heldOn', rule: 'not_future', message: 'heldOn is in the future', value: input.heldOn }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const row = (await this.drillRows(trx, { id }))[0];
+      if (!row) throw notFound('operations.drill', id);
+      await sql`update ops_drills set held_on = ${input.heldOn}, participants = ${input.participants}, findings = ${input.findings ?? null}, report = ${input.report} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.drill_hold', targetType: 'ops_drill', targetId: id, after: { heldOn: input.heldOn } });
+      return (await this.drillRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async drillRows(trx: Tx, f: { id?: string }): Promise<Drill[]> {
+    return (await sql<Omit<Drill, 'status'>>`select id, org_id, level, plan_id, kind, scenario, planned_on, held_on, participants, findings, report from ops_drills
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} order by planned_on desc limit 1000`.execute(trx)).rows.map((r) => this.drillOf(r));
+  }
+
+  async listDrills(ctx: RequestContext): Promise<Drill[]> {
+    return withTx(this.db, ctx, (trx) => this.drillRows(trx, {}));
+  }
+
+  private async visibleProviders(ctx: RequestContext): Promise<string[]> {
+    const ids: string[] = [];
+    for (let page = 1; page <= 50; page++) {
+      const res = await this.organisations.list(ctx, { kind: 'cloud_provider', page, pageSize: 100 });
+      ids.push(...res.items.map((o: { id: string }) => o.id));
+      if (res.items.length < 100) break;
+    }
+    return ids;
+  }
+
+  /**
+   * Provider drills held in [from, to) per cloud provider the caller sees, against the obligation (4 a year, pro
+   * rata for shorter ranges by started quarter; at least 1).
+   */
+  async drillCounts(ctx: RequestContext, range: Range): Promise<Array<{ providerOrgId: string; held: number; required: number }>> {
+    checkRange(range);
+    const providers = ctx.actor.orgKind === 'cloud_provider' ? [ctx.actor.orgId!] : await this.visibleProviders(ctx);
+    const held = await withTx(this.db, ctx, async (trx) =>
+      (await sql<{ orgId: string; n: number }>`select org_id, count(*)::int as n from ops_drills where level = 'provider' and held_on >= ${localDate(range.from)} and held_on < ${localDate(range.to)} group by org_id`.execute(trx)).rows,
+    );
+    const by = new Map(held.map((h) => [h.orgId, h.n]));
+    const required = requiredDrills('provider', range.from, range.to);
+    return providers.map((p) => ({ providerOrgId: p, held: by.get(p) ?? 0, required }));
+  }
+
+  /** What is due per obligation over [from, to): provider drills per provider, management drills, the platform drill. */
+  async drillObligations(ctx: RequestContext, range: Range): Promise<Array<{ level: Drill['level']; orgId: string | null; held: number; required: number; due: number }>> {
+    const providers = await this.drillCounts(ctx, range);
+    const others = await withTx(this.db, ctx, async (trx) =>
+      (await sql<{ level: string; n: number }>`select level, count(*)::int as n from ops_drills where level in ('management','platform') and held_on >= ${localDate(range.from)} and held_on < ${localDate(range.to)} group by level`.execute(trx)).rows,
+    );
+    const n = (level: string) => others.find((o) => o.level === level)?.n ?? 0;
+    return [
+      ...providers.map((p) => ({ level: 'provider' as const, orgId: p.providerOrgId, held: p.held, required: p.required, due: Math.max(0, p.required - p.held) })),
+      ...(['management', 'platform'] as const).map((level) => {
+        const required = requiredDrills(level, range.from, range.to);
+        return { level, orgId: null, held: n(level), required, due: Math.max(0, required - n(level)) };
+      }),
+    ];
+  }
+
+  // ---- duty ---------------------------------------------------------------------------------------------------
+
+  /**
+   * Saves a roster: the shifts of an organisation for [from, to), replacing those starting in that range. One person
+   * on two overlapping shifts is refused (`operations.shift_overlap`); a gap in 7×24 coverage is refused with the
+   * uncovered intervals (`operations.coverage_gap`) unless `acceptGaps` is set.
+   */
+  async saveRoster(ctx: RequestContext, input: { orgId?: string | null; from: string; to: string; acceptGaps?: boolean; shifts: Array<{ person: string; phone?: string | null; startsAt: string; endsAt: string }> }): Promise<{ shifts: Shift[]; gaps: Array<{ start: string; end: string }> }> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    const from = new Date(input.from);
+    const to = new Date(input.to);
+    checkRange({ from, to }, 'body');
+    const shifts = input.shifts.map((s, i) => ({ ...s, i, start: new Date(s.startsAt), end: new Date(s.endsAt) }));
+    for (const s of shifts) {
+      if (s.end <= s.start) throw validationError('operations.shift_invalid', 'A shift ends after it starts', [{ field: `body.shifts[${s.i}].endsAt`, rule: 'after_starts_at', message: 'endsAt must be after startsAt' }]);
+      if (s.start < from || s.end > to) throw validationError('operations.shift_outside_roster', 'A shift lies within the roster’s range', [{ field: `body.shifts[${s.i}]`, rule: 'within_roster', message: 'outside from–to' }]);
+    }
+    const overlaps = overlappingShifts(shifts);
+    if (overlaps.length) {
+      const [, b] = overlaps[0]!;
+      throw validationError('operations.shift_overlap', `${b.person} is on two overlapping shifts`, overlaps.map(([x, y]) => ({ field: `body.shifts[${y.i}]`, rule: 'no_overlap', message: `overlaps shift ${x.i} of ${x.person}`, value: { person: y.person, startsAt: y.startsAt, overlapsWith: x.i } })));
+    }
+    const gaps = coverageGaps(shifts, from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
+    if (gaps.length && !input.acceptGaps) {
+      throw new AppError('validation', 'operations.coverage_gap', `The roster leaves ${gaps.length} interval(s) without anyone on duty, first ${gaps[0]!.start} – ${gaps[0]!.end}`, {
+        gaps,
+        issues: gaps.map((g) => ({ field: 'body.shifts', rule: 'coverage_7x24', message: `nobody on duty ${g.start} – ${g.end}`, value: g })),
+      });
+    }
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`delete from ops_duty_shifts where org_id = ${orgId} and starts_at >= ${from} and starts_at < ${to}`.execute(trx);
+      for (const s of shifts) await sql`insert into ops_duty_shifts (org_id, person, phone, starts_at, ends_at, created_by) values (${orgId}, ${s.person}, ${s.phone ?? null}, ${s.start}, ${s.end}, ${ctx.actor.userId})`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.roster_save', targetType: 'organisation', targetId: orgId, after: { from: input.from, to: input.to, shifts: shifts.length, gaps: gaps.length } });
+      return { shifts: await this.shiftRows(trx, orgId, from, to), gaps };
+    });
+  }
+
+  private async shiftRows(trx: Tx, orgId: string | null, from: Date, to: Date): Promise<Shift[]> {
+    return (await sql<{ id: string; orgId: string; person: string; phone: string | null; startsAt: Date; endsAt: Date }>`select id, org_id, person, phone, starts_at, ends_at from ops_duty_shifts
+      where ends_at > ${from} and starts_at < ${to} ${orgId ? sql`and org_id = ${orgId}` : sql``} order by starts_at limit 5000`.execute(trx)).rows.map((r) => ({ ...r, startsAt: iso(r.startsAt)!, endsAt: iso(r.endsAt)! }));
+  }
+
+  /** The shifts of [from, to) and the gaps in their 7×24 coverage. */
+  async coverage(ctx: RequestContext, q: { orgId?: string | null; from: string; to: string }): Promise<{ shifts: Shift[]; gaps: Array<{ start: string; end: string }> }> {
+    const orgId = await this.orgFor(ctx, q.orgId);
+    const from = new Date(q.from);
+    const to = new Date(q.to);
+    checkRange({ from, to });
+    return withTx(this.db, ctx, async (trx) => {
+      const shifts = await this.shiftRows(trx, orgId, from, to);
+      const gaps = coverageGaps(shifts.map((s) => ({ start: new Date(s.startsAt), end: new Date(s.endsAt) })), from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
+      return { shifts, gaps };
+    });
+  }
+
+  async addDutyEntry(ctx: RequestContext, input: { orgId?: string | null; at: string; kind: DutyEntry['kind']; person: string; body: string }): Promise<DutyEntry> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    return withTx(this.db, ctx, async (trx) => {
+      const r = (await sql<{ id: string; orgId: string; at: Date; kind: DutyEntry['kind']; person: string; body: string }>`insert into ops_duty_log (org_id, at, kind, person, body, created_by)
+        values (${orgId}, ${new Date(input.at)}, ${input.kind}, ${input.person}, ${input.body}, ${ctx.actor.userId}) returning id, org_id, at, kind, person, body`.execute(trx)).rows[0]!;
+      return { ...r, at: iso(r.at)! };
+    });
+  }
+
+  /** The daily duty summary (值班记录) of one local day, generated from the shifts, the log and the inspections. */
+  async dailySummary(ctx: RequestContext, q: { orgId?: string | null; day: string }): Promise<{
+    day: string;
+    orgId: string;
+    onDuty: Shift[];
+    gaps: Array<{ start: string; end: string }>;
+    entries: DutyEntry[];
+    counts: { events: number; handovers: number; checks: number };
+    inspections: { expected: number; done: number; missed: number; abnormal: number } | null;
+    openRectifications: number;
+  }> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(q.day)) throw validationError('operations.invalid_day', 'The day is YYYY-MM-DD', [{ field: 'query.day', rule: 'date', message: 'YYYY-MM-DD', value: q.day }]);
+    const orgId = await this.orgFor(ctx, q.orgId);
+    const from = new Date(`${q.day}T00:00:00+08:00`);
+    const to = new Date(from.getTime() + DAY_MS);
+    const { shifts, gaps } = await this.coverage(ctx, { orgId, from: from.toISOString(), to: to.toISOString() });
+    return withTx(this.db, ctx, async (trx) => {
+      const entries = (await sql<{ id: string; orgId: string; at: Date; kind: DutyEntry['kind']; person: string; body: string }>`select id, org_id, at, kind, person, body from ops_duty_log
+        where org_id = ${orgId} and at >= ${from} and at < ${to} order by at`.execute(trx)).rows.map((r) => ({ ...r, at: iso(r.at)! }));
+      const status = await this.slotStatus(trx, { from, to }, orgId);
+      const hasPlans = status.length > 0;
+      const inspections = hasPlans
+        ? status.reduce((a, s) => ({ expected: a.expected + s.expected, done: a.done + s.done, missed: a.missed + s.missed.length, abnormal: a.abnormal + s.abnormal }), { expected: 0, done: 0, missed: 0, abnormal: 0 })
+        : null;
+      const open = (await sql<{ n: number }>`select count(*)::int as n from ops_rectifications where status = 'open' and provider_org_id = ${orgId}`.execute(trx)).rows[0]!.n;
+      const count = (k: string) => entries.filter((e) => e.kind === k).length;
+      return { day: q.day, orgId, onDuty: shifts, gaps, entries, counts: { events: count('event'), handovers: count('handover'), checks: count('check') }, inspections, openRectifications: open };
+    });
+  }
+
+  /**
+   * The weekly report (周报) of the ISO week starting `week` (a Monday): per day the log counts, the uncovered duty
+   * minutes and the inspections; over the week the rectification items opened and closed, drills held and changes
+   * implemented (and outside their window) of the organisation.
+   */
+  async weeklySummary(ctx: RequestContext, q: { orgId?: string | null; week: string }): Promise<{
+    week: string;
+    orgId: string;
+    days: Array<{ day: string; events: number; handovers: number; checks: number; uncoveredMinutes: number; inspections: { expected: number; done: number; missed: number; abnormal: number } | null }>;
+    rectificationsOpened: number;
+    rectificationsClosed: number;
+    drillsHeld: number;
+    changesImplemented: number;
+    changesOutsideWindow: number;
+  }> {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(q.week) || new Date(`${q.week}T00:00:00Z`).getUTCDay() !== 1) {
+      throw validationError('operations.invalid_week', 'The week is given by its Monday, YYYY-MM-DD', [{ field: 'query.week', rule: 'monday', message: 'a Monday', value: q.week }]);
+    }
+    const orgId = await this.orgFor(ctx, q.orgId);
+    const days: Array<{ day: string; events: number; handovers: number; checks: number; uncoveredMinutes: number; inspections: { expected: number; done: number; missed: number; abnormal: number } | null }> = [];
+    for (let i = 0; i < 7; i++) {
+      const day = new Date(Date.parse(`${q.week}T00:00:00Z`) + i * DAY_MS).toISOString().slice(0, 10);
+      const d = await this.dailySummary(ctx, { orgId, day });
+      const uncoveredMinutes = Math.round(d.gaps.reduce((a, g) => a + (Date.parse(g.end) - Date.parse(g.start)), 0) / 60_000);
+      days.push({ day, ...d.counts, uncoveredMinutes, inspections: d.inspections });
+    }
+    const from = new Date(`${q.week}T00:00:00+08:00`);
+    const to = new Date(from.getTime() + 7 * DAY_MS);
+    const fromDay = q.week;
+    const toDay = localDate(to);
+    const n = (rows: Array<{ n: number }>) => rows[0]?.n ?? 0;
+    return withTx(this.db, ctx, async (trx) => ({
+      week: q.week,
+      orgId,
+      days,
+      rectificationsOpened: n((await sql<{ n: number }>`select count(*)::int as n from ops_rectifications where provider_org_id = ${orgId} and created_at >= ${from} and created_at < ${to}`.execute(trx)).rows),
+      rectificationsClosed: n((await sql<{ n: number }>`select count(*)::int as n from ops_rectifications where provider_org_id = ${orgId} and closed_at >= ${from} and closed_at < ${to}`.execute(trx)).rows),
+      drillsHeld: n((await sql<{ n: number }>`select count(*)::int as n from ops_drills where org_id = ${orgId} and held_on >= ${fromDay} and held_on < ${toDay}`.execute(trx)).rows),
+      changesImplemented: n((await sql<{ n: number }>`select count(*)::int as n from ops_changes where provider_org_id = ${orgId} and implemented_from >= ${from} and implemented_from < ${to}`.execute(trx)).rows),
+      changesOutsideWindow: n((await sql<{ n: number }>`select count(*)::int as n from ops_changes where provider_org_id = ${orgId} and outside_window and implemented_from >= ${from} and implemented_from < ${to}`.execute(trx)).rows),
+    }));
+  }
+
+  // ---- platform changes ---------------------------------------------------------------------------------------
+
+  private async changeRows(trx: Tx, f: { id?: string }): Promise<PlatformChange[]> {
+    const rows = (await sql<Omit<PlatformChange, 'windowStart' | 'windowEnd' | 'implementedFrom' | 'implementedTo'> & { windowStart: Date; windowEnd: Date; implementedFrom: Date | null; implementedTo: Date | null }>`
+      select id, provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, status, workflow_instance_id,
+             implemented_from, implemented_to, result, result_note, outside_window
+      from ops_changes where true ${f.id ? sql`and id = ${f.id}` : sql``} order by window_start desc limit 1000`.execute(trx)).rows;
+    return rows.map((r) => ({ ...r, windowStart: iso(r.windowStart)!, windowEnd: iso(r.windowEnd)!, implementedFrom: iso(r.implementedFrom), implementedTo: iso(r.implementedTo) }));
+  }
+
+  /** Moves changes in approval to approved / rejected when their workflow has ended. */
+  private async syncChanges(): Promise<void> {
+    const ctx = systemContext('operations.sync');
+    const pending = await withTx(this.db, ctx, async (trx) => (await sql<{ id: string; workflowInstanceId: string }>`select id, workflow_instance_id from ops_changes where status = 'in_approval' and workflow_instance_id is not null`.execute(trx)).rows);
+    for (const p of pending) {
+      const inst = await this.workflow.getInstance(ctx, p.workflowInstanceId);
+      const status = inst.status === 'approved' ? 'approved' : inst.status === 'rejected' || inst.status === 'terminated' ? 'rejected' : null;
+      if (status) await withTx(this.db, ctx, (trx) => sql`update ops_changes set status = ${status} where id = ${p.id} and status = 'in_approval'`.execute(trx));
+    }
+  }
+
+  /**
+   * A platform change request: its impacted systems come from the inventory resources named. A change with business
+   * impact goes through approval (workflow `operations_platform_change`); one without is approved on submission.
+   */
+  async createChange(ctx: RequestContext, input: { providerOrgId?: string | null; nodeId?: string | null; changeType: string; title: string; description: string; businessImpact: boolean; impactedResourceIds?: string[]; windowStart: string; windowEnd: string }): Promise<PlatformChange> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    if (input.nodeId) await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    const ws = new Date(input.windowStart);
+    const we = new Date(input.windowEnd);
+    if (we <= ws) throw validationError('operations.window_invalid', 'The maintenance window ends after it starts', [{ field: 'body.windowEnd', rule: 'after_window_start', message: 'windowEnd must be after windowStart' }]);
+    const systems = new Set<string>();
+    for (const [i, rid] of (input.impactedResourceIds ?? []).entries()) {
+      let res;
+      try {
+        res = await this.inventory.get(ctx, rid);
+      } catch (e) {
+        if (e instanceof AppError && e.kind === 'not_found') throw validationError('operations.resource_not_found', 'Unknown inventory resource', [{ field: `body.impactedResourceIds[${i}]`, rule: 'exists', message: 'no such resource', value: rid }]);
+        throw e;
+      }
+      if (res.provider.id !== providerOrgId) throw validationError('operations.resource_other_provider', 'The resource is run by another provider', [{ field: `body.impactedResourceIds[${i}]`, rule: 'same_provider', message: 'another provider’s resource', value: rid }]);
+      if (res.system) systems.add(res.system.id);
+    }
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_changes (provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, created_by)
+        values (${providerOrgId}, ${input.nodeId ?? null}, ${input.changeType}, ${input.title}, ${input.description}, ${input.businessImpact}, ${input.impactedResourceIds ?? []}::uuid[], ${[...systems]}::uuid[], ${ws}, ${we}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.change_create', targetType: 'ops_change', targetId: id, after: { changeType: input.changeType, businessImpact: input.businessImpact } });
+      return (await this.changeRows(trx, { id }))[0]!;
+    });
+  }
+
+  async submitChange(ctx: RequestContext, id: string): Promise<PlatformChange> {
+    if (!isUuid(id)) throw notFound('operations.change', id);
+    await withTx(this.db, ctx, async (trx) => {
+      const c = (await this.changeRows(trx, { id }))[0];
+      if (!c) throw notFound('operations.change', id);
+      if (c.status !== 'draft') throw new AppError('conflict', 'operations.change_not_draft', `Only a draft can be submitted (this one is ${c.status})`, { status: c.status });
+      if (!c.businessImpact) {
+        await sql`update ops_changes set status = 'approved' where id = ${id}`.execute(trx);
+        return;
+      }
+      const instanceId = await this.workflow.startIn(trx, ctx, { subjectType: 'platform_change', subjectId: id, definitionCode: CHANGE_DEFINITION_CODE, providerOrgId: c.providerOrgId, title: c.title, facts: {} });
+      await sql`update ops_changes set status = 'in_approval', workflow_instance_id = ${instanceId} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.change_submit', targetType: 'ops_change', targetId: id, after: { instanceId } });
+    });
+    return this.getChange(ctx, id);
+  }
+
+  async getChange(ctx: RequestContext, id: string): Promise<PlatformChange> {
+    if (!isUuid(id)) throw notFound('operations.change', id);
+    await this.syncChanges();
+    return withTx(this.db, ctx, async (trx) => {
+      const c = (await this.changeRows(trx, { id }))[0];
+      if (!c) throw notFound('operations.change', id);
+      return c;
+    });
+  }
+
+  async listChanges(ctx: RequestContext): Promise<PlatformChange[]> {
+    await this.syncChanges();
+    return withTx(this.db, ctx, (trx) => this.changeRows(trx, {}));
+  }
+
+  /**
+   * Records the implementation and its result. Only an approved change is implemented; one implemented outside its
+   * approved window is recorded and flagged (`outsideWindow`), and a service-desk ticket (source 'platform_change') is opened.
+   */
+  async implementChange(ctx: RequestContext, id: string, input: { implementedFrom: string; implementedTo: string; result: 'success' | 'failed' | 'rolled_back'; note?: string | null }): Promise<PlatformChange> {
+    const c = await this.getChange(ctx, id);
+    if (c.status !== 'approved') throw new AppError('conflict', 'operations.change_not_approved', `Only an approved change is implemented (this one is ${c.status})`, { status: c.status });
+    const f = new Date(input.implementedFrom);
+    const t = new Date(input.implementedTo);
+    if (t < f) throw validationError('operations.implementation_invalid', 'implementedTo must not be before implementedFrom', [{ field: 'body.implementedTo', rule: 'after_implemented_from', message: 'before implementedFrom' }]);
+    const outside = f < new Date(c.windowStart) || t > new Date(c.windowEnd);
+    await withTx(this.db, ctx, async (trx) => {
+      await sql`update ops_changes set status = 'implemented', implemented_from = ${f}, implemented_to = ${t}, result = ${input.result}, result_note = ${input.note ?? null}, outside_window = ${outside} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.change_implement', targetType: 'ops_change', targetId: id, after: { result: input.result, outsideWindow: outside } });
+    });
+    if (outside) {
+      await this.callHook({ source: 'platform_change', sourceId: id, state: 'open', title: `变更超出批准窗口：${c.title}`, description: `批准窗口 ${c.windowStart} – ${c.windowEnd}，实施 ${f.toISOString()} – ${t.toISOString()}`, severity: 'major', occurredAt: f, providerId: c.providerOrgId, nodeId: c.nodeId });
+    }
+    return this.getChange(ctx, id);
+  }
+
+  // ---- exports ------------------------------------------------------------------------------------------------
+
+  /** A list as a signed .xlsx (inspections, rectifications, staff certificates, drills, changes), what the caller sees. */
+  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes'): Promise<RenderedDocument> {
+    if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
+    const t = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
+    const col = (key: string, header: string, width = 16) => ({ key, header: [header], width });
+    let model: { title: string; columns: Array<{ key: string; header: string[]; width: number }>; rows: Array<Record<string, string | number>> };
+    if (list === 'inspections') {
+      const rows = await this.listRecords(ctx, {});
+      model = { title: '巡检记录', columns: [col('plan', '巡检计划', 24), col('slot', '应巡检时段', 22), col('at', '巡检时间', 20), col('who', '巡检人', 10), col('abnormal', '异常项数', 8), col('late', '补录', 6)],
+        rows: rows.map((r) => ({ plan: r.planName, slot: t(r.slotStart), at: t(r.performedAt), who: r.inspectorName, abnormal: r.abnormalCount, late: r.late ? '是' : '' })) };
+    } else if (list === 'rectifications') {
+      const rows = await this.listRectifications(ctx, {});
+      model = { title: '巡检整改项', columns: [col('item', '检查项', 20), col('desc', '异常描述', 40), col('status', '状态', 8), col('ticket', '工单', 38), col('created', '发现时间', 20), col('closed', '完成时间', 20), col('resolution', '整改情况', 40)],
+        rows: rows.map((r) => ({ item: r.label, desc: r.description, status: r.status === 'open' ? '整改中' : '已完成', ticket: r.ticketId ?? '', created: t(r.createdAt), closed: t(r.closedAt), resolution: r.resolution ?? '' })) };
+    } else if (list === 'staff') {
+      const rows = await this.listStaff(ctx, {});
+      model = { title: '人员与证书', columns: [col('name', '姓名', 10), col('post', '岗位', 16), col('placement', '驻场/二线', 10), col('core', '核心人员', 8), col('cert', '证书', 30), col('validTo', '证书有效期至', 14)],
+        rows: rows.flatMap((r) => (r.certificates.length ? r.certificates : [null]).map((c) => ({ name: r.name, post: r.post, placement: r.placement === 'onsite' ? '驻场' : '二线', core: r.core ? '是' : '', cert: c?.name ?? '', validTo: c?.validTo ?? '' }))) };
+    } else if (list === 'drills') {
+      const rows = await this.listDrills(ctx);
+      model = { title: '应急演练', columns: [col('level', '层级', 10), col('kind', '形式', 8), col('scenario', '场景', 40), col('planned', '计划日期', 12), col('held', '实施日期', 12), col('participants', '参加人员', 30), col('findings', '发现问题', 40)],
+        rows: rows.map((r) => ({ level: { provider: '服务商', management: '管理单位', platform: '平台' }[r.level], kind: r.kind === 'live' ? '实战' : '桌面', scenario: r.scenario, planned: r.plannedOn, held: r.heldOn ?? '', participants: r.participants.join('、'), findings: r.findings ?? '' })) };
+    } else {
+      const rows = await this.listChanges(ctx);
+      model = { title: '云平台变更', columns: [col('title', '变更', 30), col('type', '类型', 12), col('impact', '影响业务', 8), col('status', '状态', 10), col('ws', '窗口开始', 20), col('we', '窗口结束', 20), col('outside', '超窗口实施', 10)],
+        rows: rows.map((r) => ({ title: r.title, type: r.changeType, impact: r.businessImpact ? '是' : '否', status: r.status, ws: t(r.windowStart), we: t(r.windowEnd), outside: r.outsideWindow ? '是' : '' })) };
+    }
+    return this.documents.render(ctx, { docType: `operations_${list}`, title: model.title, sheetName: model.title, columns: model.columns, rows: model.rows }, 'xlsx', { filenameStem: model.title });
+  }
+}

@@ -1,0 +1,54 @@
+// Browser flow of operations supervision (运维监管): the provider's operations engineer creates a machine-room
+// inspection plan (4 a day) for its node, records the current slot's inspection with an abnormal item, and closes the
+// rectification item that the abnormal item became (its service-desk ticket is cleared) — through the pages only.
+import { inputOf, signInFirstTime } from './flows.mjs';
+
+const TIMEOUT = 20_000;
+
+async function inspectionFlow({ page, baseUrl, data, shots }) {
+  const tag = Date.now().toString(36);
+  const planName = `E2E 机房巡检 ${tag}`;
+  const note = `E2E 2 号机柜温度 31℃ ${tag}`;
+  await signInFirstTime(page, baseUrl, data.accounts.providerops);
+
+  // 1. The plan: the provider's node, the machine-room checklist, 4 times a day.
+  await page.goto(`${baseUrl}/operations/inspections`);
+  await page.getByTestId('ops-new-plan').click();
+  await page.getByTestId('ops-plan-node').click();
+  await page.locator('.ant-select-item-option', { hasText: data.node.name }).click();
+  await page.getByTestId('ops-plan-template').click();
+  await page.locator('.ant-select-item-option', { hasText: '机房巡检' }).click();
+  await page.getByTestId('ops-plan-name').fill(planName);
+  const times = await inputOf(page, 'ops-plan-times');
+  await times.fill('4');
+  await page.getByTestId('ops-plan-submit').click();
+  const row = page.getByTestId('ops-plans').locator('tr', { hasText: planName });
+  await row.waitFor({ timeout: TIMEOUT });
+  if (!/每日 × 4/.test(await row.innerText())) throw new Error(`the plan should be daily × 4: ${await row.innerText()}`);
+
+  // 2. The record of the current slot: temperature abnormal with a note, the rest normal.
+  await row.getByTestId('ops-record').click();
+  const drawer = page.getByTestId('ops-record-drawer');
+  await drawer.getByTestId('ops-result-temperature').waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('ops-record-inspector').fill('E2E 巡检员');
+  await drawer.getByTestId('ops-result-temperature').getByText('异常').click();
+  await drawer.getByTestId('ops-note-temperature').fill(note);
+  await shots?.('operations-inspection-record', page);
+  await drawer.getByTestId('ops-record-submit').click();
+  await page.locator('.ant-message', { hasText: '异常项 1 项已生成整改' }).waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('ops-records').locator('tr', { hasText: planName }).waitFor({ timeout: TIMEOUT });
+
+  // 3. The rectification item (with its ticket) is closed with what was done.
+  await page.goto(`${baseUrl}/operations/rectifications`);
+  const rect = page.getByTestId('ops-rectifications').locator('tr', { hasText: note });
+  await rect.waitFor({ timeout: TIMEOUT });
+  await rect.getByTestId('ops-rect-status').filter({ hasText: '整改中' }).waitFor({ timeout: TIMEOUT });
+  if (!(await rect.innerText()).includes('工单')) throw new Error(`the rectification item has no ticket: ${await rect.innerText()}`);
+  await rect.getByTestId('ops-rect-close').click();
+  await page.getByTestId('ops-rect-resolution').fill('已调整空调设定，复测 24℃');
+  await page.getByTestId('ops-rect-close-ok').click();
+  await rect.getByTestId('ops-rect-status').filter({ hasText: '已完成' }).waitFor({ timeout: TIMEOUT });
+  await shots?.('operations-rectification', page);
+}
+
+export const OPERATIONS_FLOWS = [{ name: '运维监管：巡检计划 → 巡检记录（异常项）→ 整改完成 (inspection from plan to rectification)', run: inspectionFlow }];

@@ -1,0 +1,71 @@
+import { api, data, download } from '../../api/client';
+import type { paths } from '../../api/schema';
+
+type Json<T> = T extends { content: { 'application/json': infer B } } ? B : never;
+type Items<P extends keyof paths> = paths[P] extends { get: { responses: { 200: infer R } } } ? (Json<R> extends { items: Array<infer I> } ? I : never) : never;
+export type Plan = Items<'/api/operations/plans'>;
+export type PlanDetail = Json<paths['/api/operations/plans/{id}']['get']['responses'][200]>;
+export type Template = Items<'/api/operations/templates'>;
+export type InspectionRecord = Items<'/api/operations/inspections'>;
+export type Missed = Items<'/api/operations/inspections-missed'>;
+export type Rectification = Items<'/api/operations/rectifications'>;
+export type Staff = Items<'/api/operations/staff'>;
+export type Expiring = Items<'/api/operations/certificates-expiring'>;
+export type Staffing = Items<'/api/operations/staffing'>;
+export type Qualification = Items<'/api/operations/qualifications'>;
+export type Drill = Items<'/api/operations/drills'>;
+export type KeyPostChange = Items<'/api/operations/key-post-changes'>;
+export type Obligation = Items<'/api/operations/drill-obligations'>;
+export type Change = Items<'/api/operations/changes'>;
+export type WeeklySummary = Json<paths['/api/operations/duty/weekly']['get']['responses'][200]>;
+export type DutySummary = Json<paths['/api/operations/duty/summary']['get']['responses'][200]>;
+export type NewPlan = NonNullable<paths['/api/operations/plans']['post']['requestBody']>['content']['application/json'];
+export type NewRecord = NonNullable<paths['/api/operations/inspections']['post']['requestBody']>['content']['application/json'];
+export type ExportList = 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes';
+
+export const opsKeys = {
+  all: ['operations'] as const,
+  templates: ['operations', 'templates'] as const,
+  plans: ['operations', 'plans'] as const,
+  plan: (id: string) => ['operations', 'plan', id] as const,
+  records: ['operations', 'records'] as const,
+  missed: (from: string, to: string) => ['operations', 'missed', from, to] as const,
+  rectifications: ['operations', 'rectifications'] as const,
+  staff: ['operations', 'staff'] as const,
+  expiring: ['operations', 'expiring'] as const,
+  staffing: ['operations', 'staffing'] as const,
+  qualifications: ['operations', 'qualifications'] as const,
+  drills: ['operations', 'drills'] as const,
+  keyPosts: ['operations', 'key-posts'] as const,
+  obligations: (from: string, to: string) => ['operations', 'obligations', from, to] as const,
+  summary: (day: string) => ['operations', 'summary', day] as const,
+  weekly: (week: string) => ['operations', 'weekly', week] as const,
+  changes: ['operations', 'changes'] as const,
+  nodes: ['operations', 'nodes'] as const,
+};
+
+const byId = (id: string) => ({ params: { path: { id } } });
+
+export const opsApi = {
+  templates: async () => data(await api.GET('/api/operations/templates')).items,
+  nodes: async () => data(await api.GET('/api/cloud-nodes')).items,
+  plans: async () => data(await api.GET('/api/operations/plans')).items,
+  plan: async (id: string) => data(await api.GET('/api/operations/plans/{id}', byId(id))),
+  createPlan: async (body: NewPlan) => data(await api.POST('/api/operations/plans', { body })),
+  records: async () => data(await api.GET('/api/operations/inspections')).items,
+  record: async (body: NewRecord) => data(await api.POST('/api/operations/inspections', { body })),
+  missed: async (from: string, to: string) => data(await api.GET('/api/operations/inspections-missed', { params: { query: { from, to } } })).items,
+  rectifications: async () => data(await api.GET('/api/operations/rectifications')).items,
+  closeRectification: async (id: string, resolution: string) => data(await api.POST('/api/operations/rectifications/{id}/close', { ...byId(id), body: { resolution } })),
+  staff: async () => data(await api.GET('/api/operations/staff')).items,
+  expiring: async () => data(await api.GET('/api/operations/certificates-expiring')).items,
+  staffing: async () => data(await api.GET('/api/operations/staffing')).items,
+  qualifications: async () => data(await api.GET('/api/operations/qualifications')).items,
+  keyPostChanges: async () => data(await api.GET('/api/operations/key-post-changes')).items,
+  drills: async () => data(await api.GET('/api/operations/drills')).items,
+  obligations: async (from: string, to: string) => data(await api.GET('/api/operations/drill-obligations', { params: { query: { from, to } } })).items,
+  summary: async (day: string) => data(await api.GET('/api/operations/duty/summary', { params: { query: { day } } })),
+  weekly: async (week: string) => data(await api.GET('/api/operations/duty/weekly', { params: { query: { week } } })),
+  changes: async () => data(await api.GET('/api/operations/changes')).items,
+  export: (list: ExportList, name: string) => download(`/api/operations/export/${list}`, `${name}.xlsx`),
+};
