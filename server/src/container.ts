@@ -24,6 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -98,6 +99,8 @@ export interface Container {
   serviceDesk: ServiceDeskService;
   /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
   knowledge: KnowledgeService;
+  /** Evaluation (评估评价): unit/system cloud efficiency and rightsizing, provider evaluation, 月报, overview. */
+  evaluation: EvaluationService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -184,6 +187,10 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
+  // Monitoring, availability and operations figures: evaluation.setFigureSources({ ... }) once those modules are wired.
+  const evaluation = new EvaluationService(deps.db, { inventory, billing, catalog, quality, serviceDesk, security, applications, calendar });
+  registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
+  demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger));
   return {
     deps,
     demo,
@@ -212,6 +219,7 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     serviceDesk,
     knowledge,
+    evaluation,
     catalog,
     estimates,
     documents,
@@ -252,6 +260,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
+      (app) => registerEvaluationRoutes(app, evaluation, documents),
     ],
   };
 }
