@@ -29,6 +29,8 @@ const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPa
 const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
 const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/ServiceDeskPage'));
 const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
+const EvaluationPage = lazy(() => import('../features/evaluation/pages/EvaluationPage'));
+const BigScreenPage = lazy(() => import('../features/evaluation/pages/BigScreenPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -53,6 +55,10 @@ export const router = createBrowserRouter([
         <LoginPage />
       </Suspense>
     ),
+  },
+  {
+    path: '/big-screen',
+    element: <Suspense fallback={<Flex style={{ height: '100vh', background: '#050d1f' }} align="center" justify="center"><Spin size="large" /></Flex>}>{guard('evaluation:read', <BigScreenPage />)}</Suspense>,
   },
   {
     path: '/',
@@ -85,6 +91,8 @@ export const router = createBrowserRouter([
       { path: 'tickets/:tab', element: guard('ticket:read', <ServiceDeskPage />) },
       { path: 'security', element: guard('security:read', <SecurityPage />) },
       { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
+      { path: 'evaluation', element: guard('evaluation:read', <EvaluationPage />) },
+      { path: 'evaluation/:tab', element: guard('evaluation:read', <EvaluationPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },
