@@ -311,8 +311,8 @@ function ProvidersTab({ month }: { month: string }) {
           <span>{t('evaluation.runs')}</span>
           <Select style={{ width: 420 }} value={chosenRun} onChange={setRunId} placeholder={t('evaluation.chooseRun')} notFoundContent={t('evaluation.noRuns')}
             options={(runs.data ?? []).map((r) => ({ value: r.id, label: `${r.setName.slice(0, 20)} · ${t('evaluation.revision', { n: r.revision })} · ${t(`evaluation.runStatuses.${r.status}`)}` }))} />
-          {d?.abilities.review && <Button onClick={() => review.mutate(d.id)} loading={review.isPending}>{t('evaluation.review')}</Button>}
-          {d?.abilities.publish && <Button type="primary" onClick={() => publish.mutate(d.id)} loading={publish.isPending}>{t('evaluation.publish')}</Button>}
+          {d?.abilities.review && <Button data-testid="evaluation-review" onClick={() => review.mutate(d.id)} loading={review.isPending}>{t('evaluation.review')}</Button>}
+          {d?.abilities.publish && <Button data-testid="evaluation-publish" type="primary" onClick={() => publish.mutate(d.id)} loading={publish.isPending}>{t('evaluation.publish')}</Button>}
           {d && <Button icon={<DownloadOutlined />} onClick={() => void evaluationApi.exportRun(d.id).catch(onError)}>{t('evaluation.export')}</Button>}
         </Space>
       </Card>
