@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
@@ -326,6 +327,11 @@ describe('overview and the monthly report', () => {
     expect(pdf.statusCode).toBe(200);
     expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
     expect(await t.container.documents.verify(pdf.rawPayload)).toMatchObject({ valid: true });
+    const { text } = await extractText(new Uint8Array(pdf.rawPayload), { mergePages: true });
+    const flat = text.replace(/\s+/g, '');
+    for (const s of [`政务云综合监管月报（${M2}）`, '二、单位云效率', '效率得分', '2×14.02+8×41.15=357.24', 'vCPU14核', '本月尚无账单', '四、云服务商月度评估', '五、安全监测', `报送期限：${due.dueDate}`]) expect(flat).toContain(s.replace(/\s+/g, ''));
+    // The chart is an embedded image in both files.
+    expect(pdf.rawPayload.includes(Buffer.from('/Subtype /Image'))).toBe(true);
     expect((await inject(unitA, 'GET', `/api/evaluation/reports/monthly?month=${M2}&format=pdf`)).statusCode).toBe(403);
   });
 });

@@ -49,7 +49,7 @@ export async function reportSections(service: EvaluationService, ctx: RequestCon
   sections.push({
     title: '一、总体情况',
     paragraphs: [
-      `本月纳入评估的使用单位 ${ov.efficiency.units} 家，云主机 ${ov.efficiency.hosts} 台，vCPU ${ov.efficiency.vcpu} 核，内存 ${ov.efficiency.memoryGb} GB，账单费用合计 ${ov.efficiency.cost} 元。`,
+      `本月纳入评估的使用单位 ${ov.efficiency.units} 家，云主机 ${ov.efficiency.hosts} 台，vCPU ${ov.efficiency.vcpu} 核，内存 ${ov.efficiency.memoryGb} GB，${ov.efficiency.cost === null ? '本月尚无账单。' : `账单费用合计 ${ov.efficiency.cost} 元。`}`,
       `服务台本月受理工单 ${ov.tickets.total} 张，已解决 ${ov.tickets.resolved} 张，超时 ${ov.tickets.breaches} 次。`,
     ],
   });
@@ -60,7 +60,7 @@ export async function reportSections(service: EvaluationService, ctx: RequestCon
           title: { text: '单位云效率得分（最低 15 家）', left: 'center', textStyle: { fontSize: 14 } },
           grid: { left: 180, right: 30, top: 40, bottom: 30 },
           xAxis: { type: 'value', max: 100 },
-          yAxis: { type: 'category', data: scored.map((i) => i.unit.name), axisLabel: { fontSize: 10 } },
+          yAxis: { type: 'category', inverse: true, data: scored.map((i) => i.unit.name), axisLabel: { fontSize: 10 } },
           series: [{ type: 'bar', data: scored.map((i) => Number(i.score)), itemStyle: { color: '#1677ff' }, label: { show: true, position: 'right' } }],
         }, 640, 40 + scored.length * 22 + 40);
         return { png: svgToPng(svg), width: 600, height: Math.round((600 / 640) * (80 + scored.length * 22)) };

@@ -75,7 +75,7 @@ export const runDetailSchema = runSchema.extend({
 export const overviewSchema = z.object({
   month: z.string(), role: z.string().nullable(), sources: z.record(z.string(), z.boolean()),
   efficiency: z.object({
-    computed: z.boolean(), formulaVersion: z.number().nullable(), units: z.number(), hosts: z.number(), vcpu: dec, memoryGb: dec, cost: dec, averageScore: dec.nullable(), missing: z.string().nullable(),
+    computed: z.boolean(), formulaVersion: z.number().nullable(), units: z.number(), hosts: z.number(), vcpu: dec, memoryGb: dec, cost: dec.nullable(), averageScore: dec.nullable(), missing: z.string().nullable(),
     lowest: z.array(z.object({ unit: named, score: dec.nullable(), cost: dec.nullable() })),
     units_: z.array(z.object({ unit: named, score: dec.nullable(), cost: dec.nullable(), hosts: z.number() })),
   }),

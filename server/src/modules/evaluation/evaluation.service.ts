@@ -752,9 +752,10 @@ export class EvaluationService {
         formulaVersion: eff.formula?.version ?? null,
         units: eff.items.length,
         hosts: eff.items.reduce((a, i) => a + i.hosts, 0),
-        vcpu: d(eff.items.map((i) => i.vcpu)),
-        memoryGb: d(eff.items.map((i) => i.memoryGb)),
-        cost: d(eff.items.map((i) => i.cost)),
+        vcpu: sum(eff.items.map((i) => new Dec(i.vcpu))).toString(),
+        memoryGb: sum(eff.items.map((i) => new Dec(i.memoryGb))).toString(),
+        // No bill for any unit of the month: no figure (not 0).
+        cost: eff.items.some((i) => i.cost !== null) ? d(eff.items.map((i) => i.cost)) : null,
         averageScore: scored.length ? sum(scored.map((i) => new Dec(i.score!))).dividedBy(scored.length).toFixed(2) : null,
         missing: eff.items.length && !scored.length ? (eff.items[0]!.missing ?? 'no_data') : null,
         lowest: scored.slice(0, 10).map((i) => ({ unit: i.unit, score: i.score, cost: i.cost })),
@@ -778,7 +779,7 @@ export interface Overview {
   role: string | null;
   sources: Record<string, boolean>;
   efficiency: {
-    computed: boolean; formulaVersion: number | null; units: number; hosts: number; vcpu: string; memoryGb: string; cost: string; averageScore: string | null; missing: string | null;
+    computed: boolean; formulaVersion: number | null; units: number; hosts: number; vcpu: string; memoryGb: string; cost: string | null; averageScore: string | null; missing: string | null;
     lowest: Array<{ unit: { id: string; name: string }; score: string | null; cost: string | null }>;
     units_: Array<{ unit: { id: string; name: string }; score: string | null; cost: string | null; hosts: number }>;
   };

@@ -68,7 +68,7 @@ function OverviewTab({ month }: { month: string }) {
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.units')} value={o.efficiency.units} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.hosts')} value={o.efficiency.hosts} suffix={`/ ${o.efficiency.vcpu} vCPU / ${o.efficiency.memoryGb} GB`} /></Card></Col>
-        <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.cost')} value={o.efficiency.cost} /></Card></Col>
+        <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.cost')} value={o.efficiency.cost ?? t('evaluation.none')} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic data-testid="overview-avg-score" title={t('evaluation.ov.avgScore')} value={o.efficiency.averageScore ?? (o.efficiency.missing === 'no_data_source' ? t('evaluation.noSource') : t('evaluation.none'))} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.openAdvice')} value={o.advice.open} suffix={`· ${o.advice.openSaving} ${t('evaluation.ov.openSaving')}`} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.tickets')} value={o.tickets.total} suffix={`· ${t('evaluation.ov.resolved')} ${o.tickets.resolved} · ${t('evaluation.ov.breaches')} ${o.tickets.breaches}`} /></Card></Col>
