@@ -265,6 +265,7 @@ export class EvaluationService {
       // Advice first: its savings add up to the groups' potential savings.
       const savingByResource = new Map<string, Dec>();
       let adviceCount = 0;
+      const adviceRows: Array<Record<string, unknown> & { month: string; resourceId: string }> = [];
       for (const { r, g } of judged) {
         const v = g.verdict;
         if ((v.kind !== 'idle' && v.kind !== 'oversized') || !g.u) continue;
@@ -279,10 +280,14 @@ export class EvaluationService {
           currentVcpu: String(g.spec.vcpu), proposedVcpu: String(v.proposedVcpu), currentMemoryGb: String(g.spec.memoryGb), proposedMemoryGb: String(v.proposedMemoryGb),
           vcpuPrice: p.vcpu, memoryPrice: p.memoryGb, saving: s.amount, priceListId: p.listId, explanation: s.explanation, evidence: JSON.stringify(evidence),
         };
-        await trx.insertInto('evalAdvice').values(values)
-          .onConflict((oc) => oc.columns(['month', 'resourceId']).doUpdateSet(values).where('evalAdvice.status', '=', 'open'))
-          .execute();
+        adviceRows.push(values);
         adviceCount++;
+      }
+      // Open advice is replaced by this computation's (a host no longer oversized loses it); decided advice
+      // (accepted / dismissed) stays as it was and is not advised again for the month.
+      await trx.deleteFrom('evalAdvice').where('month', '=', w.first).where('status', '=', 'open').execute();
+      for (let i = 0; i < adviceRows.length; i += 500) {
+        await trx.insertInto('evalAdvice').values(adviceRows.slice(i, i + 500) as never).onConflict((oc) => oc.columns(['month', 'resourceId']).doNothing()).execute();
       }
       await trx.deleteFrom('evalEfficiencyScores').where('month', '=', w.first).execute();
       await trx.insertInto('evalEfficiencyMonths').values({ month: w.first, formulaVersion: version, utilisationSource: !!utilSource })
@@ -399,6 +404,16 @@ export class EvaluationService {
       status: r.status as Advice['status'], reason: r.reason, applicationId: r.applicationId, decidedAt: iso(r.decidedAt),
       abilities: { accept: mine && open && r.systemId !== null, dismiss: mine && open },
     };
+  }
+
+  /** Counts of the month's advice by status and the open advice's monthly saving (元), within the caller's scope. */
+  async adviceSummary(ctx: RequestContext, month: string): Promise<{ open: number; accepted: number; dismissed: number; openSaving: string }> {
+    const w = monthWindow(month, 'query.month');
+    return withTx(this.db, ctx, async (trx) => {
+      const rows = await trx.selectFrom('evalAdvice').select((eb) => ['status', eb.fn.countAll<string>().as('n'), eb.fn.sum<string | null>('saving').as('saving')]).where('month', '=', w.first).groupBy('status').execute();
+      const by = new Map(rows.map((r) => [r.status, r]));
+      return { open: Number(by.get('open')?.n ?? 0), accepted: Number(by.get('accepted')?.n ?? 0), dismissed: Number(by.get('dismissed')?.n ?? 0), openSaving: new Dec(by.get('open')?.saving ?? 0).toFixed(2) };
+    });
   }
 
   /** Rightsizing advice the caller may see (a unit: its own), largest saving first. */
@@ -734,7 +749,7 @@ export class EvaluationService {
     monthWindow(q.month, 'query.month');
     const [eff, advice, runs, tickets, vulns] = await Promise.all([
       this.efficiency(ctx, { month: q.month, level: 'unit' }),
-      this.listAdvice(ctx, { month: q.month }),
+      this.adviceSummary(ctx, q.month),
       this.listRuns(ctx, { month: q.month }),
       this.deps.serviceDesk.ticketStatistics(ctx, { month: q.month }),
       this.deps.security.vulnerabilityHandling(ctx, { month: q.month }),
@@ -761,7 +776,7 @@ export class EvaluationService {
         lowest: scored.slice(0, 10).map((i) => ({ unit: i.unit, score: i.score, cost: i.cost })),
         units_: eff.items.map((i) => ({ unit: i.unit, score: i.score, cost: i.cost, hosts: i.hosts })),
       },
-      advice: { open: advice.filter((a) => a.status === 'open').length, accepted: advice.filter((a) => a.status === 'accepted').length, dismissed: advice.filter((a) => a.status === 'dismissed').length, openSaving: d(advice.filter((a) => a.status === 'open').map((a) => a.saving)) },
+      advice,
       ranking: { run: published, items: ranking },
       tickets: { total: tickets.reduce((a, t) => a + t.tickets, 0), resolved: tickets.reduce((a, t) => a + t.resolved, 0), breaches: tickets.reduce((a, t) => a + t.breaches, 0) },
       findings: {
