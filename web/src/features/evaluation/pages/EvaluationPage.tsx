@@ -136,7 +136,7 @@ function FormulaCard({ month }: { month: string }) {
     <Card size="small" title={`${t('evaluation.formula')}${shownFormula ? ` · ${t('evaluation.formulaVersion', { v: shownFormula.version })}` : ''}`}
       extra={can('evaluation:manage') && <Button size="small" onClick={() => { form.setFieldsValue(formulas.data?.[0]?.weights ?? { cpu: 35, memory: 35, idle: 15, oversized: 15 }); setEditing(true); }}>{t('evaluation.editFormula')}</Button>}>
       <Typography.Paragraph data-testid="evaluation-formula" style={{ marginBottom: 0 }}>{shownFormula?.text ?? t('evaluation.notComputed')}</Typography.Paragraph>
-      <Modal open={editing} title={t('evaluation.editFormula')} onCancel={() => setEditing(false)} onOk={() => form.submit()} okText={t('evaluation.save')} confirmLoading={save.isPending}>
+      <Modal forceRender open={editing} title={t('evaluation.editFormula')} onCancel={() => setEditing(false)} onOk={() => form.submit()} okText={t('evaluation.save')} confirmLoading={save.isPending}>
         <Form form={form} layout="inline" onFinish={(v) => save.mutate(v)}>
           {(['cpu', 'memory', 'idle', 'oversized'] as const).map((k) => (
             <Form.Item key={k} name={k} label={t(`evaluation.weights.${k}`)} rules={[{ required: true }]}><InputNumber min={0} max={100} /></Form.Item>
