@@ -1,3 +1,4 @@
+import { systemContext } from '../../platform/context.js';
 import type { JobQueue } from '../../platform/jobs/jobs.js';
 import type { Logger } from '../../platform/logger.js';
 import type { EvaluationService } from './evaluation.service.js';
@@ -19,7 +20,6 @@ export function previousMonth(now = new Date()): string {
 export function registerEvaluationJobs(jobs: JobQueue, service: EvaluationService, logger: Logger): void {
   jobs.register(EVALUATION_MONTHLY_JOB, async () => {
     const month = previousMonth();
-    const { systemContext } = await import('../../platform/context.js');
     const ctx = systemContext('evaluation.monthly');
     await service.computeEfficiency(ctx, { month });
     for (const set of (await service.indicatorSets(ctx)).filter((s) => s.latest)) {
