@@ -26,6 +26,7 @@ import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnow
 import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
+import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -106,6 +107,8 @@ export interface Container {
   monitoring: MonitoringService;
   /** Operations supervision (运维监管): inspections, personnel, qualifications, drills, duty, platform changes. */
   operations: OperationsService;
+  /** Evaluation (评估评价): unit/system cloud efficiency and rightsizing, provider evaluation, 月报, overview. */
+  evaluation: EvaluationService;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -209,6 +212,12 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
   demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
   demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger));
+  const evaluation = new EvaluationService(deps.db, { inventory, billing, catalog, quality, serviceDesk, security, applications, calendar });
+  // Utilisation, capacity deadlines, drills, qualifications and inspections for the efficiency scores and scorecards
+  // (availability's SLA figures join once it is wired below).
+  evaluation.setFigureSources({ monitoring, operations });
+  registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
+  demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger));
   return {
     deps,
     demo,
@@ -241,6 +250,7 @@ export function createContainer(deps: PlatformDeps): Container {
     knowledge,
     monitoring,
     operations,
+    evaluation,
     catalog,
     estimates,
     documents,
@@ -252,8 +262,8 @@ export function createContainer(deps: PlatformDeps): Container {
     authService,
     auth: { authenticate: authService.authenticate, anonymous, observeError: authService.observeError },
     routes: [
-      // First, so its latency hook sees every route. The token is read from ZHENGYUN_METRICS_TOKEN (none: /metrics is off).
-      (app) => registerMetricsEndpoint(app, { metrics: monitoring.metrics, pool: deps.pool, token: process.env.ZHENGYUN_METRICS_TOKEN, service: monitoring, syslog: () => ({ received: syslogReceiver.counters.received, dropped: syslogReceiver.counters.dropped }) }),
+      // First, so its latency hook sees every route. Token: config metricsToken (ZHENGYUN_METRICS_TOKEN; none: /metrics is off).
+      (app) => registerMetricsEndpoint(app, { metrics: monitoring.metrics, pool: deps.pool, token: deps.config.metricsToken, service: monitoring, syslog: () => ({ received: syslogReceiver.counters.received, dropped: syslogReceiver.counters.dropped }) }),
       (app) => registerDirectoryRoutes(app, directory, systems),
       (app) => registerSettingsRoutes(app, settings),
       (app) => registerOrganisationRoutes(app, organisations),
@@ -285,6 +295,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerKnowledgeRoutes(app, knowledge),
       (app) => registerMonitoringRoutes(app, monitoring),
       (app) => registerOperationsRoutes(app, operations),
+      (app) => registerEvaluationRoutes(app, evaluation, documents),
     ],
   };
 }

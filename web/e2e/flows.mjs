@@ -1,5 +1,6 @@
 // The browser flows: what a person does in the UI, located by the data-testid attributes of web/src.
 import { SECURITY_FLOWS } from './flows-security.mjs';
+import { EVALUATION_FLOWS } from './flows-evaluation.mjs';
 import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
 import { MONITORING_FLOWS } from './flows-monitoring.mjs';
 import { OPERATIONS_FLOWS } from './flows-operations.mjs';
@@ -269,4 +270,5 @@ export const FLOWS = [
   ...SERVICEDESK_FLOWS,
   ...MONITORING_FLOWS,
   ...OPERATIONS_FLOWS,
+  ...EVALUATION_FLOWS,
 ];

@@ -45,6 +45,8 @@ export const configSchema = z.strictObject({
   smtpUser: z.string().min(1).optional(),
   smtpPassword: z.string().optional(),
   smtpFrom: z.string().min(3).default('政云 Zhengyun <noreply@zhengyun.local>'),
+  /** Bearer token of GET /metrics (Prometheus text); without one the endpoint is off (404). */
+  metricsToken: z.string().min(16, 'at least 16 characters').optional(),
 });
 
 export type Config = z.output<typeof configSchema>;
@@ -74,6 +76,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   smtpUser: 'ZHENGYUN_SMTP_USER',
   smtpPassword: 'ZHENGYUN_SMTP_PASSWORD',
   smtpFrom: 'ZHENGYUN_SMTP_FROM',
+  metricsToken: 'ZHENGYUN_METRICS_TOKEN',
 };
 
 export class ConfigError extends Error {}

@@ -73,6 +73,13 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     children: [{ key: 'operations', path: '/operations', label: 'menu.operations', icon: <CarryOutOutlined />, permission: 'operations:read' }],
   },
   {
+    key: 'evaluation-group', label: 'menu.evaluationGroup', icon: <FundOutlined />,
+    children: [
+      { key: 'evaluation', path: '/evaluation', label: 'menu.evaluation', icon: <FundOutlined />, permission: 'evaluation:read' },
+      { key: 'big-screen', path: '/big-screen', label: 'menu.bigScreen', icon: <DashboardOutlined />, permission: 'evaluation:read' },
+    ],
+  },
+  {
     key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,
     children: [{ key: 'inventory', path: '/inventory', label: 'menu.inventory', icon: <HddOutlined />, permission: 'inventory:read' }],
   },

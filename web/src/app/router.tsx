@@ -31,6 +31,8 @@ const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/Service
 const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
 const MonitoringPage = lazy(() => import('../features/monitoring/pages/MonitoringPage'));
 const OperationsPage = lazy(() => import('../features/operations/pages/OperationsPage'));
+const EvaluationPage = lazy(() => import('../features/evaluation/pages/EvaluationPage'));
+const BigScreenPage = lazy(() => import('../features/evaluation/pages/BigScreenPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -55,6 +57,10 @@ export const router = createBrowserRouter([
         <LoginPage />
       </Suspense>
     ),
+  },
+  {
+    path: '/big-screen',
+    element: <Suspense fallback={<Flex style={{ height: '100vh', background: '#050d1f' }} align="center" justify="center"><Spin size="large" /></Flex>}>{guard('evaluation:read', <BigScreenPage />)}</Suspense>,
   },
   {
     path: '/',
@@ -91,6 +97,8 @@ export const router = createBrowserRouter([
       { path: 'monitoring/:tab', element: guard('monitoring:read', <MonitoringPage />) },
       { path: 'operations', element: guard('operations:read', <OperationsPage />) },
       { path: 'operations/:tab', element: guard('operations:read', <OperationsPage />) },
+      { path: 'evaluation', element: guard('evaluation:read', <EvaluationPage />) },
+      { path: 'evaluation/:tab', element: guard('evaluation:read', <EvaluationPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },

@@ -27,7 +27,7 @@ describe('sign-in, sessions and the own account', () => {
     const res = await login(u.username, u.password);
     expect(res.statusCode).toBe(200);
     expect(res.json().status).toBe('signed_in');
-    expect(res.json().me).toMatchObject({ username: u.username, org: { id: unit.id, kind: 'user_unit' }, permissions: ['application:read', 'application:write', 'availability:read', 'billing:confirm', 'billing:read', 'budget:read', 'calendar:read', 'catalog:read', 'contract:read', 'directory:read', 'estimate:read', 'estimate:write', 'inventory:read', 'ipam:read', 'ipam:request', 'kb:read', 'keyperiod:read', 'monitoring:read', 'org:read', 'price:read', 'security:read', 'system:read', 'system:write', 'ticket:create', 'ticket:read', 'workflow:read'], adminKinds: [], mfaRequired: false, idleTimeoutMinutes: 30 });
+    expect(res.json().me).toMatchObject({ username: u.username, org: { id: unit.id, kind: 'user_unit' }, permissions: ['application:read', 'application:write', 'availability:read', 'billing:confirm', 'billing:read', 'budget:read', 'calendar:read', 'catalog:read', 'contract:read', 'directory:read', 'estimate:read', 'estimate:write', 'evaluation:advice', 'evaluation:read', 'inventory:read', 'ipam:read', 'ipam:request', 'kb:read', 'keyperiod:read', 'monitoring:read', 'org:read', 'price:read', 'security:read', 'system:read', 'system:write', 'ticket:create', 'ticket:read', 'workflow:read'], adminKinds: [], mfaRequired: false, idleTimeoutMinutes: 30 });
     const cookie = res.cookies.find((c) => c.name === 'zy_session')!;
     expect(cookie.httpOnly).toBe(true);
     expect(cookie.sameSite).toBe('Strict');

@@ -332,9 +332,7 @@ describe('capacity', () => {
 describe('/metrics', () => {
   it('answers 404 without a configured token, 401 with a wrong one, the Prometheus text with the right one', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
-    process.env.ZHENGYUN_METRICS_TOKEN = 'test-metrics-token';
-    const t2 = await createTestApp();
-    delete process.env.ZHENGYUN_METRICS_TOKEN;
+    const t2 = await createTestApp({ metricsToken: 'test-metrics-token' });
     try {
       await t2.app.inject({ method: 'GET', url: '/api/health' });
       expect((await t2.app.inject({ method: 'GET', url: '/metrics', headers: { authorization: 'Bearer wrong' } })).statusCode).toBe(401);

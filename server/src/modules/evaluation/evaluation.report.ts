@@ -1,0 +1,166 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { AlignmentType, Document, HeadingLevel, ImageRun, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx';
+import * as echarts from 'echarts';
+import PDFDocument from 'pdfkit';
+import type { RequestContext } from '../../platform/context.js';
+import { CONTENT_TYPES, type DocumentsService, type RenderedDocument } from '../documents/index.js';
+import { NO_SOURCE, shown } from './evaluation.exports.js';
+import type { EvaluationService } from './evaluation.service.js';
+
+const require = createRequire(import.meta.url);
+let font: { regular: string; bold: string } | null = null;
+function fonts(): { regular: string; bold: string } {
+  if (!font) {
+    const dir = path.dirname(require.resolve('@expo-google-fonts/noto-sans-sc/package.json'));
+    font = { regular: path.join(dir, '400Regular', 'NotoSansSC_400Regular.ttf'), bold: path.join(dir, '700Bold', 'NotoSansSC_700Bold.ttf') };
+  }
+  return font;
+}
+
+/** An ECharts option rendered on the server (SSR) to SVG. */
+export function chartSvg(option: echarts.EChartsCoreOption, width = 640, height = 300): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({ animation: false, textStyle: { fontFamily: 'Noto Sans SC' }, ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** SVG → PNG with the embedded Chinese font (Word and pdfkit take raster images). */
+export function svgToPng(svg: string, width = 1280): Buffer {
+  const r = new Resvg(svg, { fitTo: { mode: 'width', value: width }, font: { fontFiles: [fonts().regular], loadSystemFonts: false, defaultFontFamily: 'Noto Sans SC' }, background: '#ffffff' });
+  return Buffer.from(r.render().asPng());
+}
+
+interface Section { title: string; paragraphs: string[]; table?: { head: string[]; rows: string[][] }; chart?: { png: Buffer; width: number; height: number } }
+
+/** The sections of the 综合监管月报 from the month's figures (efficiency, advice, provider evaluation, tickets, security). */
+export async function reportSections(service: EvaluationService, ctx: RequestContext, month: string): Promise<{ title: string; due: string; sections: Section[] }> {
+  const [ov, eff, advice, due] = await Promise.all([
+    service.overview(ctx, { month }),
+    service.efficiency(ctx, { month, level: 'unit' }),
+    service.listAdvice(ctx, { month }),
+    service.reportDueDate(month),
+  ]);
+  const sections: Section[] = [];
+  sections.push({
+    title: '一、总体情况',
+    paragraphs: [
+      `本月纳入评估的使用单位 ${ov.efficiency.units} 家，云主机 ${ov.efficiency.hosts} 台，vCPU ${ov.efficiency.vcpu} 核，内存 ${ov.efficiency.memoryGb} GB，${ov.efficiency.cost === null ? '本月尚无账单。' : `账单费用合计 ${ov.efficiency.cost} 元。`}`,
+      `服务台本月受理工单 ${ov.tickets.total} 张，已解决 ${ov.tickets.resolved} 张，超时 ${ov.tickets.breaches} 次。`,
+    ],
+  });
+  const scored = eff.items.filter((i) => i.score !== null).slice(0, 15);
+  const chart = scored.length
+    ? (() => {
+        const svg = chartSvg({
+          title: { text: '单位云效率得分（最低 15 家）', left: 'center', textStyle: { fontSize: 14 } },
+          grid: { left: 180, right: 30, top: 40, bottom: 30 },
+          xAxis: { type: 'value', max: 100 },
+          yAxis: { type: 'category', inverse: true, data: scored.map((i) => i.unit.name), axisLabel: { fontSize: 10 } },
+          series: [{ type: 'bar', data: scored.map((i) => Number(i.score)), itemStyle: { color: '#1677ff' }, label: { show: true, position: 'right' } }],
+        }, 640, 40 + scored.length * 22 + 40);
+        return { png: svgToPng(svg), width: 600, height: Math.round((600 / 640) * (80 + scored.length * 22)) };
+      })()
+    : undefined;
+  sections.push({
+    title: '二、单位云效率',
+    paragraphs: [
+      eff.formula ? `评分公式（第 ${eff.formula.version} 版）：${eff.formula.text}` : '本月尚未计算云效率。',
+      ...(eff.utilisationSource ? [] : [`利用率：${NO_SOURCE}（监控模块未接入），效率得分暂不计算。`]),
+    ],
+    table: { head: ['使用单位', '云主机', 'vCPU', '内存(GB)', '费用(元)', 'CPU p95', '内存 p95', '得分'], rows: eff.items.slice(0, 40).map((r) => [r.unit.name, String(r.hosts), r.vcpu, r.memoryGb, r.cost ?? '—', shown(r.cpuP95, r.missing), shown(r.memP95, r.missing), shown(r.score, r.missing)]) },
+    ...(chart ? { chart } : {}),
+  });
+  sections.push({
+    title: '三、资源优化建议',
+    paragraphs: [`本月资源优化建议 ${advice.length} 条，待处理 ${ov.advice.open} 条，可节省 ${ov.advice.openSaving} 元/月；已接受 ${ov.advice.accepted} 条，驳回 ${ov.advice.dismissed} 条。`],
+    table: { head: ['使用单位', '云主机', '建议', '节省(元/月)'], rows: advice.slice(0, 30).map((a) => [a.unit.name, a.resourceName, a.explanation, a.saving ?? '—']) },
+  });
+  sections.push({
+    title: '四、云服务商月度评估',
+    paragraphs: [ov.ranking.run ? `指标体系：${ov.ranking.run.setName}（v${ov.ranking.run.setVersion}），第 ${ov.ranking.run.revision} 版，已发布。` : '本月评估结果尚未发布。'],
+    ...(ov.ranking.items.length ? { table: { head: ['排名', '云服务商', '总分', '等级'], rows: ov.ranking.items.map((r) => [r.rank === null ? '—' : String(r.rank), r.provider.name, r.total ?? '—', r.grade ?? '—']) } } : {}),
+  });
+  sections.push({
+    title: '五、安全监测',
+    paragraphs: [`未整改漏洞 ${ov.findings.open} 个（严重 ${ov.findings.critical}、高危 ${ov.findings.high}），本月到期逾期 ${ov.findings.overdue} 个。`],
+  });
+  return { title: `政务云综合监管月报（${month}）`, due, sections };
+}
+
+async function docxOf(r: Awaited<ReturnType<typeof reportSections>>): Promise<Buffer> {
+  const children: Array<Paragraph | Table> = [
+    new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: r.title, font: '宋体' })] }),
+    new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `报送期限：${r.due}（次月前 5 个工作日内）`, size: 20 })] }),
+  ];
+  for (const s of r.sections) {
+    children.push(new Paragraph({ heading: HeadingLevel.HEADING_1, children: [new TextRun({ text: s.title })] }));
+    for (const p of s.paragraphs) children.push(new Paragraph({ children: [new TextRun({ text: p, size: 22 })] }));
+    if (s.chart) children.push(new Paragraph({ children: [new ImageRun({ type: 'png', data: s.chart.png, transformation: { width: s.chart.width, height: s.chart.height } })] }));
+    if (s.table && s.table.rows.length) {
+      const row = (cells: string[], bold = false) => new TableRow({ children: cells.map((c) => new TableCell({ children: [new Paragraph({ children: [new TextRun({ text: c, bold, size: 18 })] })] })) });
+      children.push(new Table({ width: { size: 100, type: WidthType.PERCENTAGE }, rows: [row(s.table.head, true), ...s.table.rows.map((x) => row(x))] }));
+    }
+  }
+  return Packer.toBuffer(new Document({ creator: 'Zhengyun 政云', title: r.title, sections: [{ children }] }));
+}
+
+async function pdfOf(r: Awaited<ReturnType<typeof reportSections>>, footerNote: string): Promise<Buffer> {
+  const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: r.title, Creator: 'Zhengyun 政云' } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (c: Buffer) => chunks.push(c));
+  const done = new Promise<void>((resolve) => doc.on('end', () => resolve()));
+  doc.registerFont('r', readFileSync(fonts().regular));
+  doc.registerFont('b', readFileSync(fonts().bold));
+  const width = doc.page.width - 96;
+  doc.font('b').fontSize(18).text(r.title, { align: 'center' });
+  doc.font('r').fontSize(10).text(`报送期限：${r.due}（次月前 5 个工作日内）`, { align: 'center' }).moveDown();
+  for (const s of r.sections) {
+    doc.font('b').fontSize(13).text(s.title).moveDown(0.3);
+    for (const p of s.paragraphs) doc.font('r').fontSize(10).text(p).moveDown(0.3);
+    if (s.chart) {
+      const h = (width / s.chart.width) * s.chart.height;
+      if (doc.y + h > doc.page.height - 60) doc.addPage();
+      doc.image(s.chart.png, 48, doc.y, { width });
+      doc.y += h + 6;
+    }
+    if (s.table && s.table.rows.length) {
+      const cols = s.table.head.length;
+      const cw = width / cols;
+      const line = (cells: string[], bold: boolean) => {
+        doc.font(bold ? 'b' : 'r').fontSize(8);
+        const h = Math.max(...cells.map((c) => doc.heightOfString(c, { width: cw - 4 }))) + 4;
+        if (doc.y + h > doc.page.height - 60) doc.addPage();
+        const y = doc.y;
+        cells.forEach((c, i) => {
+          doc.rect(48 + i * cw, y, cw, h).stroke('#999999');
+          doc.fillColor('#000000').text(c, 50 + i * cw, y + 2, { width: cw - 4 });
+        });
+        doc.x = 48;
+        doc.y = y + h;
+      };
+      line(s.table.head, true);
+      for (const row of s.table.rows) line(row, false);
+      doc.moveDown();
+    }
+  }
+  doc.font('r').fontSize(8).fillColor('#666666').text(footerNote, 48, doc.y + 10, { width });
+  doc.end();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+/** The 综合监管月报 of a month as .docx (for editing and filing) or as a PDF signed with the platform's SM2 key. */
+export async function buildMonthlyReport(service: EvaluationService, documents: DocumentsService, ctx: RequestContext, month: string, format: 'docx' | 'pdf'): Promise<RenderedDocument> {
+  const r = await reportSections(service, ctx, month);
+  const stem = `综合监管月报-${month}`;
+  if (format === 'docx') return { data: await docxOf(r), contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', filename: `${stem}.docx` };
+  const key = await documents.signingKey();
+  const unsigned = await pdfOf(r, `本文件带有${key.signer}的 SM2 数字签名，可在平台“签名验证”或用 zhengyun verify-signature 验证。`);
+  const data = await documents.sign(ctx, unsigned, { docType: 'evaluation-monthly-report', title: r.title });
+  return { data, contentType: CONTENT_TYPES.pdf, filename: `${stem}.pdf` };
+}

@@ -1,0 +1,35 @@
+// Browser flow of the provider evaluation (云服务商综合评估): management staff run the month's evaluation with the
+// seed-004 indicator system, see the E2E provider's row with its evidence (indicators whose source is not wired say
+// 暂无数据来源, never 0), review and publish it; a unit then sees the published month without any provider's scores.
+import { signInAgain } from './flows.mjs';
+
+const TIMEOUT = 20_000;
+
+async function providerEvaluationFlow({ page, baseUrl, accounts, data, shots }) {
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/evaluation/providers`);
+  const run = page.getByTestId('evaluation-run');
+  await run.waitFor({ timeout: TIMEOUT });
+  await run.click();
+  const ranking = page.getByTestId('evaluation-ranking');
+  const row = ranking.locator('tr.ant-table-row', { hasText: data.provider.name });
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.locator('.ant-table-row-expand-icon').click();
+  await ranking.getByText('暂无数据来源（可用性/SLA）').first().waitFor({ timeout: TIMEOUT });
+  await shots?.('evaluation-ranking', page);
+  await page.getByTestId('evaluation-review').click();
+  await page.getByTestId('evaluation-publish').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('evaluation-publish').click();
+  await page.locator('.ant-card-head-title', { hasText: '已发布' }).waitFor({ timeout: TIMEOUT });
+
+  // A unit sees that the month is published, but no provider's scores (RLS: a provider sees only its own row).
+  await signInAgain(page, baseUrl, accounts.unitadmin);
+  await page.goto(`${baseUrl}/evaluation/providers`);
+  await page.locator('.ant-card-head-title', { hasText: '已发布' }).waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('evaluation-ranking').locator('.ant-empty').waitFor({ timeout: TIMEOUT });
+  const rows = await page.getByTestId('evaluation-ranking').locator('tr.ant-table-row').count();
+  if (rows !== 0) throw new Error(`a unit should see no provider scores, saw ${rows} rows`);
+  await shots?.('evaluation-unit-view', page);
+}
+
+export const EVALUATION_FLOWS = [{ name: '云服务商评估：运行 → 依据（暂无数据来源）→ 审核 → 发布 → 单位不见服务商得分 (run, evidence, review, publish)', run: providerEvaluationFlow }];
