@@ -73,6 +73,8 @@ program
           for (let t = from; beijingDay(t) <= beijingDay(to); t += 86_400_000) {
             await container.quality.computeDay(beijingDay(t), { now: new Date(to) });
           }
+          // The month's efficiency scores and rightsizing advice from the backfilled utilisation and the demo bills.
+          await container.evaluation.computeEfficiency(systemContext('demo-loader'), { month: beijingDay(to).slice(0, 7) }).catch((err: unknown) => logger.warn({ err }, 'demo: efficiency not computed'));
         },
       });
     }

@@ -2574,7 +2574,7 @@ export interface paths {
                         description?: string | null;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage" | "monitoring:read" | "monitoring:ack" | "monitoring:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -2720,7 +2720,7 @@ export interface paths {
                         name?: string;
                         nameEn?: string | null;
                         description?: string | null;
-                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions?: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage" | "monitoring:read" | "monitoring:ack" | "monitoring:manage")[];
                         requiresMfa?: boolean;
                     };
                 };
@@ -3693,7 +3693,7 @@ export interface paths {
                         name: string;
                         /** Format: uuid */
                         orgId?: string;
-                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage")[];
+                        permissions: ("org:read" | "org:write" | "user:read" | "user:write" | "role:read" | "role:write" | "role:assign" | "policy:read" | "policy:write" | "token:read" | "token:write" | "settings:read" | "settings:write" | "audit:read" | "audit:export" | "catalog:read" | "catalog:write" | "price:read" | "price:write" | "price:approve" | "estimate:read" | "estimate:write" | "directory:read" | "directory:write" | "system:read" | "system:write" | "ingest:read" | "ingest:config" | "ingest:credential" | "inventory:read" | "quality:read" | "calendar:read" | "calendar:write" | "workflow:read" | "workflow:write" | "application:read" | "application:write" | "workorder:fulfil" | "application:manage" | "keyperiod:read" | "keyperiod:write" | "contract:read" | "contract:write" | "budget:read" | "budget:write" | "billing:read" | "billing:confirm" | "billing:manage" | "ipam:read" | "ipam:request" | "ipam:manage" | "ticket:read" | "ticket:create" | "ticket:handle" | "ticket:manage" | "kb:read" | "kb:write" | "announcement:write" | "security:read" | "security:manage" | "security:reply" | "security:event" | "availability:read" | "availability:acknowledge" | "availability:manage" | "monitoring:read" | "monitoring:ack" | "monitoring:manage")[];
                         expiresAt?: string | null;
                     };
                 };
@@ -19386,6 +19386,3773 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The metrics of the store: name, unit, source table and field */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/series": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Monitored objects (hosts, system egress, machine-room sensors) the caller may see */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "host" | "system" | "env";
+                    keyword?: string;
+                    unitId?: string;
+                    providerId?: string;
+                    nodeId?: string;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/series/{id}/chart": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A series over 1h/24h (raw), 7d/30d (hourly) or 90d/1y (daily) */
+        get: {
+            parameters: {
+                query?: {
+                    range?: "1h" | "24h" | "7d" | "30d" | "90d" | "1y";
+                    metrics?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/series/{id}/chart/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The chart numbers as .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    range?: "1h" | "24h" | "7d" | "30d" | "90d" | "1y";
+                    metrics?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TopN objects by a metric over a period and scope (hourly rollups) */
+        get: {
+            parameters: {
+                query: {
+                    metric: string;
+                    period?: "1h" | "24h" | "7d" | "30d";
+                    n?: number;
+                    by?: "avg" | "p95";
+                    unitId?: string;
+                    providerId?: string;
+                    nodeId?: string;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/top/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** TopN as .xlsx */
+        get: {
+            parameters: {
+                query: {
+                    metric: string;
+                    period?: "1h" | "24h" | "7d" | "30d";
+                    n?: number;
+                    by?: "avg" | "p95";
+                    unitId?: string;
+                    providerId?: string;
+                    nodeId?: string;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alerts the caller may see, open first by severity */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "firing" | "acknowledged" | "resolved";
+                    severity?: "info" | "minor" | "major" | "critical";
+                    providerId?: string;
+                    unitId?: string;
+                    nodeId?: string;
+                    systemId?: string;
+                    ruleId?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Open alerts by severity, node, provider and unit */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The filtered alerts as .xlsx (at most 10,000) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "firing" | "acknowledged" | "resolved";
+                    severity?: "info" | "minor" | "major" | "critical";
+                    providerId?: string;
+                    unitId?: string;
+                    nodeId?: string;
+                    systemId?: string;
+                    ruleId?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One alert with its history and what the caller may do */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge a firing alert with a comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Alert rules the caller may see, with their expressions */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** Create an alert rule (scope: what the author may see) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "threshold" | "no_data" | "forecast" | "rate";
+                        metric: string;
+                        /**
+                         * @default gt
+                         * @enum {string}
+                         */
+                        op?: "gt" | "lt";
+                        threshold?: number | null;
+                        recovery?: number | null;
+                        /** @default 15 */
+                        windowMinutes?: number;
+                        horizonHours?: number | null;
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        /** @enum {string} */
+                        scopeKind: "all" | "host" | "system" | "unit" | "provider" | "node";
+                        scopeId?: string | null;
+                        /** @default false */
+                        keyPeriodOnly?: boolean;
+                        escalateAfterMinutes?: number | null;
+                        /** @default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/rules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Change an alert rule */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "threshold" | "no_data" | "forecast" | "rate";
+                        metric: string;
+                        /**
+                         * @default gt
+                         * @enum {string}
+                         */
+                        op?: "gt" | "lt";
+                        threshold?: number | null;
+                        recovery?: number | null;
+                        /** @default 15 */
+                        windowMinutes?: number;
+                        horizonHours?: number | null;
+                        /** @enum {string} */
+                        severity: "info" | "minor" | "major" | "critical";
+                        /** @enum {string} */
+                        scopeKind: "all" | "host" | "system" | "unit" | "provider" | "node";
+                        scopeId?: string | null;
+                        /** @default false */
+                        keyPeriodOnly?: boolean;
+                        escalateAfterMinutes?: number | null;
+                        /** @default true */
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Maintenance windows */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        /** A maintenance window: no alert opens in its scope while it lasts */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        scopeKind: "all" | "host" | "system" | "unit" | "provider" | "node";
+                        scopeId?: string | null;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/capacity": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capacity per node and resource: allocation, 80% warnings with deadlines, over-commit, forecasts */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/monitoring/capacity/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Capacity as .xlsx */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Checklist templates (巡检模板) per category */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                category: string;
+                                name: string;
+                                items: {
+                                    key: string;
+                                    label: string;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection plans the caller sees */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                nodeName: string | null;
+                                templateId: string;
+                                templateName: string;
+                                category: string;
+                                name: string;
+                                /** @enum {string} */
+                                frequency: "daily" | "weekly";
+                                timesPerDay: number;
+                                validFrom: string;
+                                validTo: string | null;
+                                active: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Create an inspection plan for a node the provider serves (machine rooms ≥ 4 a day) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        /** Format: uuid */
+                        nodeId: string;
+                        /** Format: uuid */
+                        templateId: string;
+                        name: string;
+                        /** @enum {string} */
+                        frequency: "daily" | "weekly";
+                        timesPerDay?: number;
+                        /** Format: date-time */
+                        validFrom: string;
+                        validTo?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            nodeName: string | null;
+                            templateId: string;
+                            templateName: string;
+                            category: string;
+                            name: string;
+                            /** @enum {string} */
+                            frequency: "daily" | "weekly";
+                            timesPerDay: number;
+                            validFrom: string;
+                            validTo: string | null;
+                            active: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One plan with its checklist */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            nodeName: string | null;
+                            templateId: string;
+                            templateName: string;
+                            category: string;
+                            name: string;
+                            /** @enum {string} */
+                            frequency: "daily" | "weekly";
+                            timesPerDay: number;
+                            validFrom: string;
+                            validTo: string | null;
+                            active: boolean;
+                            items: {
+                                key: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/inspections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Inspection records, newest slot first */
+        get: {
+            parameters: {
+                query?: {
+                    planId?: string;
+                    providerOrgId?: string;
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                planId: string;
+                                planName: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                slotStart: string;
+                                slotEnd: string;
+                                performedAt: string;
+                                inspectorName: string;
+                                abnormalCount: number;
+                                late: boolean;
+                                note: string | null;
+                                results: {
+                                    itemKey: string;
+                                    label: string;
+                                    /** @enum {string} */
+                                    result: "normal" | "abnormal";
+                                    note: string | null;
+                                    documentId: string | null;
+                                }[];
+                                rectifications: {
+                                    id: string;
+                                    recordId: string;
+                                    providerOrgId: string;
+                                    nodeId: string;
+                                    itemKey: string;
+                                    label: string;
+                                    description: string;
+                                    /** @enum {string} */
+                                    status: "open" | "done";
+                                    ticketId: string | null;
+                                    resolution: string | null;
+                                    createdAt: string;
+                                    closedAt: string | null;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record an inspection of a plan slot; abnormal items become rectification items (and tickets) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        planId: string;
+                        /** Format: date-time */
+                        performedAt: string;
+                        inspectorName: string;
+                        note?: string | null;
+                        results: {
+                            itemKey: string;
+                            /** @enum {string} */
+                            result: "normal" | "abnormal";
+                            note?: string | null;
+                            documentId?: string | null;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            planId: string;
+                            planName: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            slotStart: string;
+                            slotEnd: string;
+                            performedAt: string;
+                            inspectorName: string;
+                            abnormalCount: number;
+                            late: boolean;
+                            note: string | null;
+                            results: {
+                                itemKey: string;
+                                label: string;
+                                /** @enum {string} */
+                                result: "normal" | "abnormal";
+                                note: string | null;
+                                documentId: string | null;
+                            }[];
+                            rectifications: {
+                                id: string;
+                                recordId: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                itemKey: string;
+                                label: string;
+                                description: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                ticketId: string | null;
+                                resolution: string | null;
+                                createdAt: string;
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/inspections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One inspection record with its results and rectification items */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            planId: string;
+                            planName: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            slotStart: string;
+                            slotEnd: string;
+                            performedAt: string;
+                            inspectorName: string;
+                            abnormalCount: number;
+                            late: boolean;
+                            note: string | null;
+                            results: {
+                                itemKey: string;
+                                label: string;
+                                /** @enum {string} */
+                                result: "normal" | "abnormal";
+                                note: string | null;
+                                documentId: string | null;
+                            }[];
+                            rectifications: {
+                                id: string;
+                                recordId: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                itemKey: string;
+                                label: string;
+                                description: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                ticketId: string | null;
+                                resolution: string | null;
+                                createdAt: string;
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/inspections-missed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expected slots that ended without a record (missed inspections) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                planId: string;
+                                planName: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                slotStart: string;
+                                slotEnd: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/inspection-counts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Expected, done, missed and abnormal inspections per provider */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                providerOrgId: string;
+                                expected: number;
+                                done: number;
+                                missed: number;
+                                abnormal: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification items from abnormal inspection results */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "done";
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                recordId: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                itemKey: string;
+                                label: string;
+                                description: string;
+                                /** @enum {string} */
+                                status: "open" | "done";
+                                ticketId: string | null;
+                                resolution: string | null;
+                                createdAt: string;
+                                closedAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/rectifications/{id}/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a rectification item with what was done (clears its ticket) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        resolution: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            recordId: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            itemKey: string;
+                            label: string;
+                            description: string;
+                            /** @enum {string} */
+                            status: "open" | "done";
+                            ticketId: string | null;
+                            resolution: string | null;
+                            createdAt: string;
+                            closedAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/staff": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staff of providers and the supervision provider, with certificates */
+        get: {
+            parameters: {
+                query?: {
+                    orgId?: string;
+                    nodeId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                nodeId: string | null;
+                                name: string;
+                                post: string;
+                                /** @enum {string} */
+                                placement: "onsite" | "second_line";
+                                core: boolean;
+                                active: boolean;
+                                certificates: {
+                                    id: string;
+                                    name: string;
+                                    number: string | null;
+                                    validTo: string;
+                                    expiringSoon: boolean;
+                                    expired: boolean;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Add a staff member (post, on site / second line, certificates) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        nodeId?: string | null;
+                        name: string;
+                        /** @enum {string} */
+                        post: "project_manager" | "technical_lead" | "ops_engineer" | "network_engineer" | "security_engineer" | "security_auditor" | "dba" | "machine_room" | "service_desk" | "supervisor";
+                        /** @enum {string} */
+                        placement: "onsite" | "second_line";
+                        core?: boolean;
+                        certificates?: {
+                            name: string;
+                            number?: string | null;
+                            validTo: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            nodeId: string | null;
+                            name: string;
+                            post: string;
+                            /** @enum {string} */
+                            placement: "onsite" | "second_line";
+                            core: boolean;
+                            active: boolean;
+                            certificates: {
+                                id: string;
+                                name: string;
+                                number: string | null;
+                                validTo: string;
+                                expiringSoon: boolean;
+                                expired: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/certificates-expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Certificates expired or expiring within 60 days */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                staffId: string;
+                                staffName: string;
+                                orgId: string;
+                                certificate: string;
+                                validTo: string;
+                                expired: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/staffing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Staffing per node against the thresholds (≥ 20 on site, 30 in key periods, ≥ 10 core, security auditor) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                orgId: string;
+                                nodeId: string;
+                                keyPeriod: boolean;
+                                onsite: number;
+                                core: number;
+                                securityAuditor: boolean;
+                                requiredOnsite: number;
+                                requiredCore: number;
+                                problems: ("onsite_below_threshold" | "core_below_threshold" | "no_security_auditor")[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/qualifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider qualification records with their state */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                name: string;
+                                validFrom: string;
+                                validTo: string;
+                                lastReviewOn: string | null;
+                                revokedOn: string | null;
+                                note: string | null;
+                                /** @enum {string} */
+                                state: "current" | "lapsed" | "not_yet_valid";
+                                reviewDue: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a provider qualification (valid from / to) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerOrgId: string;
+                        name: string;
+                        validFrom: string;
+                        validTo: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            name: string;
+                            validFrom: string;
+                            validTo: string;
+                            lastReviewOn: string | null;
+                            revokedOn: string | null;
+                            note: string | null;
+                            /** @enum {string} */
+                            state: "current" | "lapsed" | "not_yet_valid";
+                            reviewDue: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/qualifications/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The yearly review: passed, or failed (the qualification lapses and onboarding to the provider is suspended) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        on: string;
+                        passed: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            name: string;
+                            validFrom: string;
+                            validTo: string;
+                            lastReviewOn: string | null;
+                            revokedOn: string | null;
+                            note: string | null;
+                            /** @enum {string} */
+                            state: "current" | "lapsed" | "not_yet_valid";
+                            reviewDue: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/qualification-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether each provider with records has a current qualification */
+        get: {
+            parameters: {
+                query?: {
+                    at?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                providerOrgId: string;
+                                current: boolean;
+                                validTo: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-post-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Key-post changes (关键岗位人员变更) and their approval */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                staffId: string;
+                                staffName: string;
+                                post: string;
+                                successorName: string;
+                                effectiveOn: string;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "in_approval" | "approved" | "rejected";
+                                workflowInstanceId: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Request a key-post change: 1 month notice for providers, 5 working days for the supervision provider; approved by the management unit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        staffId: string;
+                        successorName: string;
+                        effectiveOn: string;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            staffId: string;
+                            staffName: string;
+                            post: string;
+                            successorName: string;
+                            effectiveOn: string;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "in_approval" | "approved" | "rejected";
+                            workflowInstanceId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emergency plans (应急预案), every version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                code: string;
+                                version: number;
+                                title: string;
+                                content: string;
+                                documentId: string | null;
+                                createdAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Save a new version of an emergency plan */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        code: string;
+                        title: string;
+                        content: string;
+                        documentId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            code: string;
+                            version: number;
+                            title: string;
+                            content: string;
+                            documentId: string | null;
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/drills": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drills planned and held */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                /** @enum {string} */
+                                level: "provider" | "management" | "platform";
+                                planId: string | null;
+                                /** @enum {string} */
+                                kind: "desktop" | "live";
+                                scenario: string;
+                                plannedOn: string;
+                                heldOn: string | null;
+                                participants: string[];
+                                findings: string | null;
+                                report: string | null;
+                                /** @enum {string} */
+                                status: "planned" | "held" | "overdue";
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Plan a drill (desktop / live) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        /** @enum {string} */
+                        level: "provider" | "management" | "platform";
+                        planId?: string | null;
+                        /** @enum {string} */
+                        kind: "desktop" | "live";
+                        scenario: string;
+                        plannedOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            level: "provider" | "management" | "platform";
+                            planId: string | null;
+                            /** @enum {string} */
+                            kind: "desktop" | "live";
+                            scenario: string;
+                            plannedOn: string;
+                            heldOn: string | null;
+                            participants: string[];
+                            findings: string | null;
+                            report: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "held" | "overdue";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/drills/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a drill as held: participants, findings, report */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        heldOn: string;
+                        participants: string[];
+                        findings?: string | null;
+                        report: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            level: "provider" | "management" | "platform";
+                            planId: string | null;
+                            /** @enum {string} */
+                            kind: "desktop" | "live";
+                            scenario: string;
+                            plannedOn: string;
+                            heldOn: string | null;
+                            participants: string[];
+                            findings: string | null;
+                            report: string | null;
+                            /** @enum {string} */
+                            status: "planned" | "held" | "overdue";
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/drill-obligations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Drills held against the obligations (provider 4 a year, management 2 a period, platform 1 a year) and what is due */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                level: "provider" | "management" | "platform";
+                                orgId: string | null;
+                                held: number;
+                                required: number;
+                                due: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/roster": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Save the shifts of [from, to): overlapping shifts of a person and gaps in 7×24 coverage are refused */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                        acceptGaps?: boolean;
+                        shifts: {
+                            person: string;
+                            phone?: string | null;
+                            /** Format: date-time */
+                            startsAt: string;
+                            /** Format: date-time */
+                            endsAt: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shifts: {
+                                id: string;
+                                orgId: string;
+                                person: string;
+                                phone: string | null;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                            gaps: {
+                                start: string;
+                                end: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/coverage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Shifts of a range and the gaps in their coverage */
+        get: {
+            parameters: {
+                query: {
+                    orgId?: string;
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            shifts: {
+                                id: string;
+                                orgId: string;
+                                person: string;
+                                phone: string | null;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                            gaps: {
+                                start: string;
+                                end: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a duty log entry (event, handover, check) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        /** Format: date-time */
+                        at: string;
+                        /** @enum {string} */
+                        kind: "event" | "handover" | "check";
+                        person: string;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            at: string;
+                            /** @enum {string} */
+                            kind: "event" | "handover" | "check";
+                            person: string;
+                            body: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily duty summary (值班记录) generated from shifts, log and inspections */
+        get: {
+            parameters: {
+                query: {
+                    orgId?: string;
+                    day: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            day: string;
+                            orgId: string;
+                            onDuty: {
+                                id: string;
+                                orgId: string;
+                                person: string;
+                                phone: string | null;
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                            gaps: {
+                                start: string;
+                                end: string;
+                            }[];
+                            entries: {
+                                id: string;
+                                orgId: string;
+                                at: string;
+                                /** @enum {string} */
+                                kind: "event" | "handover" | "check";
+                                person: string;
+                                body: string;
+                            }[];
+                            counts: {
+                                events: number;
+                                handovers: number;
+                                checks: number;
+                            };
+                            inspections: {
+                                expected: number;
+                                done: number;
+                                missed: number;
+                                abnormal: number;
+                            } | null;
+                            openRectifications: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/weekly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The weekly report (周报) of an ISO week generated from the data */
+        get: {
+            parameters: {
+                query: {
+                    orgId?: string;
+                    week: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            week: string;
+                            orgId: string;
+                            days: {
+                                day: string;
+                                events: number;
+                                handovers: number;
+                                checks: number;
+                                uncoveredMinutes: number;
+                                inspections: {
+                                    expected: number;
+                                    done: number;
+                                    missed: number;
+                                    abnormal: number;
+                                } | null;
+                            }[];
+                            rectificationsOpened: number;
+                            rectificationsClosed: number;
+                            drillsHeld: number;
+                            changesImplemented: number;
+                            changesOutsideWindow: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Platform change requests (云平台变更) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                nodeId: string | null;
+                                changeType: string;
+                                title: string;
+                                description: string;
+                                businessImpact: boolean;
+                                impactedResourceIds: string[];
+                                impactedSystemIds: string[];
+                                windowStart: string;
+                                windowEnd: string;
+                                /** @enum {string} */
+                                status: "draft" | "in_approval" | "approved" | "rejected" | "implemented";
+                                workflowInstanceId: string | null;
+                                implementedFrom: string | null;
+                                implementedTo: string | null;
+                                result: string | null;
+                                resultNote: string | null;
+                                outsideWindow: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Draft a platform change (impacted systems from the inventory) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        nodeId?: string | null;
+                        /** @enum {string} */
+                        changeType: "resource" | "device" | "network_policy" | "kernel" | "memory" | "bandwidth";
+                        title: string;
+                        description: string;
+                        businessImpact: boolean;
+                        impactedResourceIds?: string[];
+                        /** Format: date-time */
+                        windowStart: string;
+                        /** Format: date-time */
+                        windowEnd: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            changeType: string;
+                            title: string;
+                            description: string;
+                            businessImpact: boolean;
+                            impactedResourceIds: string[];
+                            impactedSystemIds: string[];
+                            windowStart: string;
+                            windowEnd: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "approved" | "rejected" | "implemented";
+                            workflowInstanceId: string | null;
+                            implementedFrom: string | null;
+                            implementedTo: string | null;
+                            result: string | null;
+                            resultNote: string | null;
+                            outsideWindow: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One change request */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            changeType: string;
+                            title: string;
+                            description: string;
+                            businessImpact: boolean;
+                            impactedResourceIds: string[];
+                            impactedSystemIds: string[];
+                            windowStart: string;
+                            windowEnd: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "approved" | "rejected" | "implemented";
+                            workflowInstanceId: string | null;
+                            implementedFrom: string | null;
+                            implementedTo: string | null;
+                            result: string | null;
+                            resultNote: string | null;
+                            outsideWindow: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/changes/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit: business-impacting changes go to approval, others are approved */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            changeType: string;
+                            title: string;
+                            description: string;
+                            businessImpact: boolean;
+                            impactedResourceIds: string[];
+                            impactedSystemIds: string[];
+                            windowStart: string;
+                            windowEnd: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "approved" | "rejected" | "implemented";
+                            workflowInstanceId: string | null;
+                            implementedFrom: string | null;
+                            implementedTo: string | null;
+                            result: string | null;
+                            resultNote: string | null;
+                            outsideWindow: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/changes/{id}/implement": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the implementation; outside the approved window it is flagged */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        implementedFrom: string;
+                        /** Format: date-time */
+                        implementedTo: string;
+                        /** @enum {string} */
+                        result: "success" | "failed" | "rolled_back";
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            changeType: string;
+                            title: string;
+                            description: string;
+                            businessImpact: boolean;
+                            impactedResourceIds: string[];
+                            impactedSystemIds: string[];
+                            windowStart: string;
+                            windowEnd: string;
+                            /** @enum {string} */
+                            status: "draft" | "in_approval" | "approved" | "rejected" | "implemented";
+                            workflowInstanceId: string | null;
+                            implementedFrom: string | null;
+                            implementedTo: string | null;
+                            result: string | null;
+                            resultNote: string | null;
+                            outsideWindow: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/export/{list}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A list as signed .xlsx */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    list: "inspections" | "rectifications" | "staff" | "drills" | "changes";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/formulas": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of the efficiency score formula, newest first, with their text */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EfficiencyFormula"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new formula version (weights add up to 100); computed months keep theirs */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        weights: {
+                            cpu: number;
+                            memory: number;
+                            idle: number;
+                            oversized: number;
+                        };
+                        thresholds?: {
+                            cpuTargetP95?: number;
+                            memTargetP95?: number;
+                            idleCpuP95?: number;
+                            oversizeCpuP95?: number;
+                            oversizeMemP95?: number;
+                            minHoursShare?: number;
+                        };
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EfficiencyFormula"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/efficiency/compute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Computes a month's unit and system efficiency and rightsizing advice */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        month: string;
+                        formulaVersion?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            formulaVersion: number;
+                            units: number;
+                            systems: number;
+                            hosts: number;
+                            advice: number;
+                            utilisationSource: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/efficiency/months": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Months computed, with their formula version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                month: string;
+                                formulaVersion: number;
+                                utilisationSource: boolean;
+                                computedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/efficiency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A month's efficiency per unit or system (a unit: its own), lowest score first, with the month's formula */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                    level?: "unit" | "system";
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            formula: components["schemas"]["EfficiencyFormula"] | null;
+                            utilisationSource: boolean;
+                            items: components["schemas"]["EfficiencyRow"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/efficiency/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The efficiency table as signed .xlsx */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                    level?: "unit" | "system";
+                    unitId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/advice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rightsizing advice (a unit: its own), largest saving first */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                    status?: "open" | "accepted" | "dismissed";
+                    unitId?: string;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["RightsizingAdvice"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/advice/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rightsizing advice as signed .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                    status?: "open" | "accepted" | "dismissed";
+                    unitId?: string;
+                    systemId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/advice/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One advice with its evidence window */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RightsizingAdvice"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/advice/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept: a draft 变更 (shrink) application prefilled with the resize */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            advice: components["schemas"]["RightsizingAdvice"];
+                            applicationId: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/advice/{id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Dismiss with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["RightsizingAdvice"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/indicator-sets": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Indicator systems (dimensions → indicators → weights → rules), every version */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["IndicatorSet"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new version of an indicator system (weights add up to 100) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        code: string;
+                        name: string;
+                        dimensions: {
+                            code: string;
+                            name: string;
+                            indicators: {
+                                code: string;
+                                name: string;
+                                weight: number;
+                                /** @enum {string} */
+                                source: "data_quality" | "sla" | "ticket_response" | "ticket_recovery" | "satisfaction" | "vuln_on_time" | "capacity_on_time" | "drills" | "qualifications" | "inspections" | "manual";
+                                rule: {
+                                    /** @enum {string} */
+                                    type: "ratio_at_least";
+                                    target: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "minutes_at_most";
+                                    target: number;
+                                } | {
+                                    /** @enum {string} */
+                                    type: "rating_of_5";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "boolean";
+                                } | {
+                                    /** @enum {string} */
+                                    type: "manual";
+                                    max: number;
+                                };
+                                description?: string;
+                            }[];
+                        }[];
+                        grades?: {
+                            grade: string;
+                            min: number;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["IndicatorSet"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/manual-scores": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** A supervision officer's score of a manual indicator with its evidence */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        setId: string;
+                        month: string;
+                        /** Format: uuid */
+                        providerId: string;
+                        indicatorCode: string;
+                        score: number;
+                        evidence: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {boolean} */
+                            ok: true;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Evaluation runs (a provider: published ones) */
+        get: {
+            parameters: {
+                query?: {
+                    month?: string;
+                    setId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProviderRun"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Runs a month's provider evaluation (a published month gets a new revision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        setId: string;
+                        month: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRunDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A run with its ranking and evidence (a provider: its own row of a published run) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRunDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/runs/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The ranking with every indicator as signed .xlsx */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/runs/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review by the management unit (审核) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRunDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/runs/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a reviewed run; the previous revision is superseded, kept unchanged */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderRunDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/overview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 政务云概况 for the caller (management: everything; a unit: 我的云; a provider: its own) */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationOverview"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/reports/due": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The monthly report's due date: the 5th working day of the next month */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            dueDate: string;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/reports/monthly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 综合监管月报 as .docx or signed PDF, charts rendered on the server */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                    format: "docx" | "pdf";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -19878,6 +23645,272 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
+        EfficiencyFormulaInput: {
+            version: number;
+            weights: {
+                cpu: number;
+                memory: number;
+                idle: number;
+                oversized: number;
+            };
+            thresholds: {
+                cpuTargetP95: number;
+                memTargetP95: number;
+                idleCpuP95: number;
+                oversizeCpuP95: number;
+                oversizeMemP95: number;
+                minHoursShare: number;
+            };
+            note: string | null;
+            createdAt: string;
+            text: string;
+        };
+        EfficiencyRowInput: {
+            month: string;
+            /** @enum {string} */
+            level: "unit" | "system";
+            unit: {
+                id: string;
+                name: string;
+            };
+            system: {
+                id: string;
+                name: string;
+            } | null;
+            provider: {
+                id: string;
+                name: string;
+            } | null;
+            hosts: number;
+            vcpu: string;
+            memoryGb: string;
+            storageGb: string;
+            cost: string | null;
+            cpuP95: string | null;
+            cpuAvg: string | null;
+            memP95: string | null;
+            memAvg: string | null;
+            idleHosts: number | null;
+            oversizedHosts: number | null;
+            potentialSaving: string | null;
+            score: string | null;
+            missing: ("no_data_source" | "no_data") | null;
+            components: {
+                [key: string]: string | null;
+            };
+            formulaVersion: number;
+        };
+        RightsizingAdviceInput: {
+            id: string;
+            month: string;
+            resourceId: string;
+            resourceName: string;
+            system: {
+                id: string;
+                name: string;
+            } | null;
+            unit: {
+                id: string;
+                name: string;
+            };
+            provider: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            kind: "idle" | "oversized";
+            currentVcpu: string;
+            proposedVcpu: string;
+            currentMemoryGb: string;
+            proposedMemoryGb: string;
+            vcpuPrice: string | null;
+            memoryPrice: string | null;
+            saving: string | null;
+            explanation: string;
+            evidence: {
+                from: string;
+                to: string;
+                cpuP95: number | null;
+                cpuAvg: number | null;
+                memP95: number | null;
+                memAvg: number | null;
+                hoursWithData: number;
+                hoursInWindow: number;
+            };
+            /** @enum {string} */
+            status: "open" | "accepted" | "dismissed";
+            reason: string | null;
+            applicationId: string | null;
+            decidedAt: string | null;
+            abilities: {
+                accept: boolean;
+                dismiss: boolean;
+            };
+        };
+        IndicatorSetInput: {
+            id: string;
+            code: string;
+            version: number;
+            name: string;
+            dimensions: {
+                code: string;
+                name: string;
+                indicators: {
+                    code: string;
+                    name: string;
+                    weight: number;
+                    /** @enum {string} */
+                    source: "data_quality" | "sla" | "ticket_response" | "ticket_recovery" | "satisfaction" | "vuln_on_time" | "capacity_on_time" | "drills" | "qualifications" | "inspections" | "manual";
+                    rule: {
+                        /** @constant */
+                        type: "ratio_at_least";
+                        target: number;
+                    } | {
+                        /** @constant */
+                        type: "minutes_at_most";
+                        target: number;
+                    } | {
+                        /** @constant */
+                        type: "rating_of_5";
+                    } | {
+                        /** @constant */
+                        type: "boolean";
+                    } | {
+                        /** @constant */
+                        type: "manual";
+                        max: number;
+                    };
+                    description?: string;
+                }[];
+            }[];
+            grades: {
+                grade: string;
+                min: number;
+            }[];
+            createdAt: string;
+            latest: boolean;
+        };
+        ProviderRunInput: {
+            id: string;
+            setId: string;
+            setCode: string;
+            setVersion: number;
+            setName: string;
+            month: string;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+        };
+        ProviderRunDetailInput: {
+            id: string;
+            setId: string;
+            setCode: string;
+            setVersion: number;
+            setName: string;
+            month: string;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+            scores: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                total: string | null;
+                coverage: string;
+                grade: string | null;
+                rank: number | null;
+                indicators: {
+                    code: string;
+                    name: string;
+                    dimension: string;
+                    weight: number;
+                    source: string;
+                    /** @enum {string} */
+                    status: "ok" | "no_data_source" | "no_data" | "not_scored";
+                    value: string | null;
+                    score: string | null;
+                    evidence: string;
+                }[];
+            }[];
+            abilities: {
+                review: boolean;
+                publish: boolean;
+                rerun: boolean;
+            };
+        };
+        EvaluationOverviewInput: {
+            month: string;
+            role: string | null;
+            sources: {
+                [key: string]: boolean;
+            };
+            efficiency: {
+                computed: boolean;
+                formulaVersion: number | null;
+                units: number;
+                hosts: number;
+                vcpu: string;
+                memoryGb: string;
+                cost: string | null;
+                averageScore: string | null;
+                missing: string | null;
+                lowest: {
+                    unit: {
+                        id: string;
+                        name: string;
+                    };
+                    score: string | null;
+                    cost: string | null;
+                }[];
+                units_: {
+                    unit: {
+                        id: string;
+                        name: string;
+                    };
+                    score: string | null;
+                    cost: string | null;
+                    hosts: number;
+                }[];
+            };
+            advice: {
+                open: number;
+                accepted: number;
+                dismissed: number;
+                openSaving: string;
+            };
+            ranking: {
+                run: components["schemas"]["ProviderRunInput"] | null;
+                items: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                }[];
+            };
+            tickets: {
+                total: number;
+                resolved: number;
+                breaches: number;
+            };
+            findings: {
+                open: number;
+                critical: number;
+                high: number;
+                overdue: number;
+            };
+        };
         LdapSettings: {
             enabled: boolean;
             url: string;
@@ -20365,6 +24398,272 @@ export interface components {
             }[];
             activeWarnings: number;
             updatedAt: string;
+        };
+        EfficiencyFormula: {
+            version: number;
+            weights: {
+                cpu: number;
+                memory: number;
+                idle: number;
+                oversized: number;
+            };
+            thresholds: {
+                cpuTargetP95: number;
+                memTargetP95: number;
+                idleCpuP95: number;
+                oversizeCpuP95: number;
+                oversizeMemP95: number;
+                minHoursShare: number;
+            };
+            note: string | null;
+            createdAt: string;
+            text: string;
+        };
+        EfficiencyRow: {
+            month: string;
+            /** @enum {string} */
+            level: "unit" | "system";
+            unit: {
+                id: string;
+                name: string;
+            };
+            system: {
+                id: string;
+                name: string;
+            } | null;
+            provider: {
+                id: string;
+                name: string;
+            } | null;
+            hosts: number;
+            vcpu: string;
+            memoryGb: string;
+            storageGb: string;
+            cost: string | null;
+            cpuP95: string | null;
+            cpuAvg: string | null;
+            memP95: string | null;
+            memAvg: string | null;
+            idleHosts: number | null;
+            oversizedHosts: number | null;
+            potentialSaving: string | null;
+            score: string | null;
+            missing: ("no_data_source" | "no_data") | null;
+            components: {
+                [key: string]: string | null;
+            };
+            formulaVersion: number;
+        };
+        RightsizingAdvice: {
+            id: string;
+            month: string;
+            resourceId: string;
+            resourceName: string;
+            system: {
+                id: string;
+                name: string;
+            } | null;
+            unit: {
+                id: string;
+                name: string;
+            };
+            provider: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            kind: "idle" | "oversized";
+            currentVcpu: string;
+            proposedVcpu: string;
+            currentMemoryGb: string;
+            proposedMemoryGb: string;
+            vcpuPrice: string | null;
+            memoryPrice: string | null;
+            saving: string | null;
+            explanation: string;
+            evidence: {
+                from: string;
+                to: string;
+                cpuP95: number | null;
+                cpuAvg: number | null;
+                memP95: number | null;
+                memAvg: number | null;
+                hoursWithData: number;
+                hoursInWindow: number;
+            };
+            /** @enum {string} */
+            status: "open" | "accepted" | "dismissed";
+            reason: string | null;
+            applicationId: string | null;
+            decidedAt: string | null;
+            abilities: {
+                accept: boolean;
+                dismiss: boolean;
+            };
+        };
+        IndicatorSet: {
+            id: string;
+            code: string;
+            version: number;
+            name: string;
+            dimensions: {
+                code: string;
+                name: string;
+                indicators: {
+                    code: string;
+                    name: string;
+                    weight: number;
+                    /** @enum {string} */
+                    source: "data_quality" | "sla" | "ticket_response" | "ticket_recovery" | "satisfaction" | "vuln_on_time" | "capacity_on_time" | "drills" | "qualifications" | "inspections" | "manual";
+                    rule: {
+                        /** @constant */
+                        type: "ratio_at_least";
+                        target: number;
+                    } | {
+                        /** @constant */
+                        type: "minutes_at_most";
+                        target: number;
+                    } | {
+                        /** @constant */
+                        type: "rating_of_5";
+                    } | {
+                        /** @constant */
+                        type: "boolean";
+                    } | {
+                        /** @constant */
+                        type: "manual";
+                        max: number;
+                    };
+                    description?: string;
+                }[];
+            }[];
+            grades: {
+                grade: string;
+                min: number;
+            }[];
+            createdAt: string;
+            latest: boolean;
+        };
+        ProviderRun: {
+            id: string;
+            setId: string;
+            setCode: string;
+            setVersion: number;
+            setName: string;
+            month: string;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+        };
+        ProviderRunDetail: {
+            id: string;
+            setId: string;
+            setCode: string;
+            setVersion: number;
+            setName: string;
+            month: string;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+            scores: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                total: string | null;
+                coverage: string;
+                grade: string | null;
+                rank: number | null;
+                indicators: {
+                    code: string;
+                    name: string;
+                    dimension: string;
+                    weight: number;
+                    source: string;
+                    /** @enum {string} */
+                    status: "ok" | "no_data_source" | "no_data" | "not_scored";
+                    value: string | null;
+                    score: string | null;
+                    evidence: string;
+                }[];
+            }[];
+            abilities: {
+                review: boolean;
+                publish: boolean;
+                rerun: boolean;
+            };
+        };
+        EvaluationOverview: {
+            month: string;
+            role: string | null;
+            sources: {
+                [key: string]: boolean;
+            };
+            efficiency: {
+                computed: boolean;
+                formulaVersion: number | null;
+                units: number;
+                hosts: number;
+                vcpu: string;
+                memoryGb: string;
+                cost: string | null;
+                averageScore: string | null;
+                missing: string | null;
+                lowest: {
+                    unit: {
+                        id: string;
+                        name: string;
+                    };
+                    score: string | null;
+                    cost: string | null;
+                }[];
+                units_: {
+                    unit: {
+                        id: string;
+                        name: string;
+                    };
+                    score: string | null;
+                    cost: string | null;
+                    hosts: number;
+                }[];
+            };
+            advice: {
+                open: number;
+                accepted: number;
+                dismissed: number;
+                openSaving: string;
+            };
+            ranking: {
+                run: components["schemas"]["ProviderRun"] | null;
+                items: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    total: string | null;
+                    grade: string | null;
+                    rank: number | null;
+                }[];
+            };
+            tickets: {
+                total: number;
+                resolved: number;
+                breaches: number;
+            };
+            findings: {
+                open: number;
+                critical: number;
+                high: number;
+                overdue: number;
+            };
         };
     };
     responses: never;

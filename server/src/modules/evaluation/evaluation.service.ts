@@ -599,7 +599,7 @@ export class EvaluationService {
       const rows = await av.slaCompliance.call(av, sys, { from: w.from, to: w.to });
       const g = new Map<string, { met: number; judged: number }>();
       for (const r of rows) {
-        if (r.met === null) continue;
+        if (r.met === null || r.providerOrgId === null) continue;
         const e = g.get(r.providerOrgId) ?? { met: 0, judged: 0 };
         e.judged++;
         if (r.met) e.met++;

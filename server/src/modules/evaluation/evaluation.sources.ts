@@ -5,7 +5,7 @@ export interface HostUtilisation {
   resourceId: string;
   systemId: string | null;
   unitOrgId: string | null;
-  providerOrgId: string;
+  providerOrgId: string | null;
   nodeId: string | null;
   cpuP95: number | null;
   cpuAvg: number | null;
@@ -18,9 +18,9 @@ export interface HostUtilisation {
 export interface CapacityWarningsRow { providerOrgId: string; opened: number; closedInTime: number; overdue: number }
 
 export interface SlaComplianceRow {
-  providerOrgId: string;
-  systemId: string;
-  unitOrgId: string;
+  providerOrgId: string | null;
+  systemId: string | null;
+  unitOrgId: string | null;
   targetPercent: string;
   availabilityPercent: number | null;
   measuredSeconds: number;

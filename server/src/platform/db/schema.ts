@@ -554,6 +554,125 @@ export interface Estimates {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface EvalAdvice {
+  applicationId: string | null;
+  createdAt: Generated<Timestamp>;
+  currentMemoryGb: Numeric;
+  currentVcpu: Numeric;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  evidence: Json;
+  explanation: string;
+  id: Generated<string>;
+  kind: string;
+  memoryPrice: Numeric | null;
+  month: string;
+  priceListId: string | null;
+  proposedMemoryGb: Numeric;
+  proposedVcpu: Numeric;
+  providerName: string;
+  providerOrgId: string;
+  reason: string | null;
+  resourceId: string;
+  resourceName: string;
+  saving: Numeric | null;
+  status: Generated<string>;
+  systemId: string | null;
+  systemName: string | null;
+  unitName: string;
+  unitOrgId: string;
+  vcpuPrice: Numeric | null;
+}
+
+export interface EvalEfficiencyMonths {
+  computedAt: Generated<Timestamp>;
+  formulaVersion: number;
+  month: string;
+  utilisationSource: boolean;
+}
+
+export interface EvalEfficiencyScores {
+  components: Generated<Json>;
+  cost: Numeric | null;
+  cpuAvg: Numeric | null;
+  cpuP95: Numeric | null;
+  formulaVersion: number;
+  hosts: number;
+  id: Generated<string>;
+  idleHosts: number | null;
+  level: string;
+  memAvg: Numeric | null;
+  memoryGb: Numeric;
+  memP95: Numeric | null;
+  month: string;
+  oversizedHosts: number | null;
+  potentialSaving: Numeric | null;
+  providerName: string | null;
+  providerOrgId: string | null;
+  score: Numeric | null;
+  storageGb: Numeric;
+  systemId: string | null;
+  systemName: string | null;
+  unitName: string;
+  unitOrgId: string;
+  vcpu: Numeric;
+}
+
+export interface EvalFormulas {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  note: string | null;
+  thresholds: Json;
+  version: number;
+  weights: Json;
+}
+
+export interface EvalIndicatorSets {
+  code: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  dimensions: Json;
+  grades: Json;
+  id: Generated<string>;
+  name: string;
+  version: number;
+}
+
+export interface EvalManualScores {
+  evidence: string;
+  indicatorCode: string;
+  month: string;
+  providerOrgId: string;
+  score: Numeric;
+  scoredAt: Generated<Timestamp>;
+  scoredBy: string | null;
+  setId: string;
+}
+
+export interface EvalProviderRuns {
+  computedAt: Generated<Timestamp>;
+  computedBy: string | null;
+  id: Generated<string>;
+  month: string;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  reviewComment: string | null;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  revision: number;
+  setId: string;
+  status: Generated<string>;
+}
+
+export interface EvalProviderScores {
+  grade: string | null;
+  indicators: Json;
+  providerOrgId: string;
+  rank: number | null;
+  runId: string;
+  total: Numeric | null;
+}
+
 export interface InformationSystemChanges {
   action: string;
   after: Generated<Json>;
@@ -1495,6 +1614,164 @@ export interface MachineRooms {
   updatedAt: Generated<Timestamp>;
 }
 
+export interface MonitoringAlertEvents {
+  action: string;
+  actorUserId: string | null;
+  alertId: string;
+  at: Generated<Timestamp>;
+  id: Generated<Int8>;
+  note: string | null;
+  value: number | null;
+}
+
+export interface MonitoringAlerts {
+  ackComment: string | null;
+  acknowledgedAt: Timestamp | null;
+  acknowledgedBy: string | null;
+  durationSeconds: number | null;
+  escalatedAt: Timestamp | null;
+  id: Generated<string>;
+  lastEvaluatedAt: Timestamp;
+  message: string;
+  nodeId: string;
+  objectLabel: string;
+  providerOrgId: string;
+  resolvedAt: Timestamp | null;
+  resourceId: string | null;
+  ruleId: string;
+  seriesId: Int8;
+  severity: string;
+  startedAt: Timestamp;
+  status: string;
+  systemId: string | null;
+  unitOrgId: string | null;
+  value: number | null;
+}
+
+export interface MonitoringBatches {
+  batchId: Int8;
+  points: number;
+  processedAt: Generated<Timestamp>;
+  providerOrgId: string;
+  refusals: Generated<Json>;
+  refused: number;
+  tableName: string;
+}
+
+export interface MonitoringCapacitySnapshots {
+  allocated: Numeric;
+  day: string;
+  nodeId: string;
+  providerOrgId: string;
+  resource: string;
+  total: Numeric;
+}
+
+export interface MonitoringCapacityWarnings {
+  allocatedAtOpen: Numeric;
+  closedInTime: boolean | null;
+  closedOn: string | null;
+  createdAt: Generated<Timestamp>;
+  deadline: string;
+  id: Generated<string>;
+  nodeId: string;
+  openedOn: string;
+  providerOrgId: string;
+  ratioAtOpen: Numeric;
+  resource: string;
+  status: string;
+  totalAtClose: Numeric | null;
+  totalAtOpen: Numeric;
+}
+
+export interface MonitoringDaily {
+  avg: number;
+  day: string;
+  max: number;
+  metric: number;
+  min: number;
+  n: number;
+  p95: number;
+  seriesId: Int8;
+}
+
+export interface MonitoringHourly {
+  avg: number;
+  hour: Timestamp;
+  max: number;
+  metric: number;
+  min: number;
+  n: number;
+  p95: number;
+  seriesId: Int8;
+}
+
+export interface MonitoringMaintenance {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  ownerOrgId: string | null;
+  reason: string;
+  scopeId: string | null;
+  scopeKind: string;
+  startsAt: Timestamp;
+}
+
+export interface MonitoringPoints {
+  at: Timestamp;
+  batchId: Int8;
+  metric: number;
+  seriesId: Int8;
+  value: number;
+}
+
+export interface MonitoringRules {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enabled: Generated<boolean>;
+  escalateAfterMinutes: number | null;
+  horizonHours: number | null;
+  id: Generated<string>;
+  isGlobal: Generated<boolean>;
+  keyPeriodOnly: Generated<boolean>;
+  kind: string;
+  metric: string;
+  name: string;
+  op: Generated<string>;
+  ownerOrgId: string | null;
+  recovery: number | null;
+  scopeId: string | null;
+  scopeKind: string;
+  severity: string;
+  threshold: number | null;
+  updatedAt: Generated<Timestamp>;
+  windowMinutes: Generated<number>;
+}
+
+export interface MonitoringSeries {
+  firstAt: Timestamp;
+  id: Generated<Int8>;
+  kind: string;
+  label: string;
+  lastAt: Timestamp;
+  nodeId: string;
+  objectKey: string;
+  providerOrgId: string;
+  resourceId: string | null;
+  systemId: string | null;
+  unitOrgId: string | null;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface MonitoringSettings {
+  dailyRetentionDays: Generated<number>;
+  hourlyRetentionDays: Generated<number>;
+  id: Generated<boolean>;
+  rawRetentionDays: Generated<number>;
+  sweepCursor: Generated<Int8>;
+}
+
 export interface NetworkZones {
   cidrs: Generated<string[]>;
   createdAt: Generated<Timestamp>;
@@ -1571,6 +1848,187 @@ export interface NotificationWebhooks {
   updatedBy: string | null;
   url: string;
   userId: string | null;
+}
+
+export interface OpsCertificates {
+  id: Generated<string>;
+  name: string;
+  number: string | null;
+  staffId: string;
+  validTo: string;
+}
+
+export interface OpsChanges {
+  businessImpact: boolean;
+  changeType: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string;
+  id: Generated<string>;
+  impactedResourceIds: Generated<string[]>;
+  impactedSystemIds: Generated<string[]>;
+  implementedFrom: Timestamp | null;
+  implementedTo: Timestamp | null;
+  nodeId: string | null;
+  outsideWindow: Generated<boolean>;
+  providerOrgId: string;
+  result: string | null;
+  resultNote: string | null;
+  status: Generated<string>;
+  title: string;
+  windowEnd: Timestamp;
+  windowStart: Timestamp;
+  workflowInstanceId: string | null;
+}
+
+export interface OpsChecklistTemplates {
+  category: string;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  items: Json;
+  name: string;
+}
+
+export interface OpsDrills {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  findings: string | null;
+  heldOn: string | null;
+  id: Generated<string>;
+  kind: string;
+  level: string;
+  orgId: string;
+  participants: Generated<string[]>;
+  planId: string | null;
+  plannedOn: string;
+  report: string | null;
+  scenario: string;
+}
+
+export interface OpsDutyLog {
+  at: Timestamp;
+  body: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  kind: string;
+  orgId: string;
+  person: string;
+}
+
+export interface OpsDutyShifts {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  orgId: string;
+  person: string;
+  phone: string | null;
+  startsAt: Timestamp;
+}
+
+export interface OpsEmergencyPlans {
+  code: string;
+  content: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  documentId: string | null;
+  id: Generated<string>;
+  orgId: string;
+  title: string;
+  version: number;
+}
+
+export interface OpsInspectionPlans {
+  active: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  frequency: string;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  providerOrgId: string;
+  templateId: string;
+  timesPerDay: Generated<number>;
+  validFrom: Timestamp;
+  validTo: Timestamp | null;
+}
+
+export interface OpsInspectionRecords {
+  abnormalCount: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  inspectorName: string;
+  nodeId: string;
+  note: string | null;
+  performedAt: Timestamp;
+  performedBy: string | null;
+  planId: string;
+  providerOrgId: string;
+  slotStart: Timestamp;
+}
+
+export interface OpsInspectionResults {
+  documentId: string | null;
+  itemKey: string;
+  label: string;
+  note: string | null;
+  recordId: string;
+  result: string;
+}
+
+export interface OpsKeyPostChanges {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  effectiveOn: string;
+  id: Generated<string>;
+  orgId: string;
+  post: string;
+  reason: string;
+  staffId: string;
+  status: Generated<string>;
+  successorName: string;
+  workflowInstanceId: string | null;
+}
+
+export interface OpsQualifications {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  lastReviewOn: string | null;
+  name: string;
+  note: string | null;
+  providerOrgId: string;
+  revokedOn: string | null;
+  validFrom: string;
+  validTo: string;
+}
+
+export interface OpsRectifications {
+  closedAt: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  description: string;
+  id: Generated<string>;
+  itemKey: string;
+  label: string;
+  nodeId: string;
+  providerOrgId: string;
+  recordId: string;
+  resolution: string | null;
+  status: Generated<string>;
+  ticketId: string | null;
+}
+
+export interface OpsStaff {
+  active: Generated<boolean>;
+  core: Generated<boolean>;
+  createdAt: Generated<Timestamp>;
+  id: Generated<string>;
+  name: string;
+  nodeId: string | null;
+  orgId: string;
+  placement: string;
+  post: string;
 }
 
 export interface OrganisationChanges {
@@ -2218,6 +2676,14 @@ export interface DB {
   documentSigningKeys: DocumentSigningKeys;
   estimateLines: EstimateLines;
   estimates: Estimates;
+  evalAdvice: EvalAdvice;
+  evalEfficiencyMonths: EvalEfficiencyMonths;
+  evalEfficiencyScores: EvalEfficiencyScores;
+  evalFormulas: EvalFormulas;
+  evalIndicatorSets: EvalIndicatorSets;
+  evalManualScores: EvalManualScores;
+  evalProviderRuns: EvalProviderRuns;
+  evalProviderScores: EvalProviderScores;
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;
@@ -2274,6 +2740,18 @@ export interface DB {
   ipamRequests: IpamRequests;
   keyGuaranteePeriods: KeyGuaranteePeriods;
   machineRooms: MachineRooms;
+  monitoringAlertEvents: MonitoringAlertEvents;
+  monitoringAlerts: MonitoringAlerts;
+  monitoringBatches: MonitoringBatches;
+  monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
+  monitoringCapacityWarnings: MonitoringCapacityWarnings;
+  monitoringDaily: MonitoringDaily;
+  monitoringHourly: MonitoringHourly;
+  monitoringMaintenance: MonitoringMaintenance;
+  monitoringPoints: MonitoringPoints;
+  monitoringRules: MonitoringRules;
+  monitoringSeries: MonitoringSeries;
+  monitoringSettings: MonitoringSettings;
   networkZones: NetworkZones;
   notificationDeadlineMarks: NotificationDeadlineMarks;
   notificationDeliveries: NotificationDeliveries;
@@ -2281,6 +2759,20 @@ export interface DB {
   notificationPreferences: NotificationPreferences;
   notifications: Notifications;
   notificationWebhooks: NotificationWebhooks;
+  opsCertificates: OpsCertificates;
+  opsChanges: OpsChanges;
+  opsChecklistTemplates: OpsChecklistTemplates;
+  opsDrills: OpsDrills;
+  opsDutyLog: OpsDutyLog;
+  opsDutyShifts: OpsDutyShifts;
+  opsEmergencyPlans: OpsEmergencyPlans;
+  opsInspectionPlans: OpsInspectionPlans;
+  opsInspectionRecords: OpsInspectionRecords;
+  opsInspectionResults: OpsInspectionResults;
+  opsKeyPostChanges: OpsKeyPostChanges;
+  opsQualifications: OpsQualifications;
+  opsRectifications: OpsRectifications;
+  opsStaff: OpsStaff;
   organisationChanges: OrganisationChanges;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
