@@ -45,6 +45,9 @@ const monitoring: NonNullable<FigureSources['monitoring']> = {
 
 beforeAll(async () => {
   t = await createTestApp();
+  // This file checks the figures evaluation computes itself and how an absent source shows ("no data source yet"):
+  // the optional sources the container wires (monitoring, availability, operations) are detached here.
+  t.container.evaluation.setFigureSources({ monitoring: undefined, availability: undefined, operations: undefined });
   owner = new pg.Client({ connectionString: t.ownerUrl });
   await owner.connect();
   provA = await createOrg(t, { kind: 'cloud_provider', name: unique('评估服务商甲') });
