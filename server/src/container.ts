@@ -24,6 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { SecurityService, registerSecurityJobs, registerSecurityRoutes, securityWakeOnPush } from './modules/security/index.js';
+import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -98,6 +99,9 @@ export interface Container {
   serviceDesk: ServiceDeskService;
   /** Knowledge base (知识库) with Chinese search, announcements (公告), data dictionary (数据字典). */
   knowledge: KnowledgeService;
+  /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
+  availability: AvailabilityService;
+  probeScheduler: ProbeScheduler;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -177,6 +181,12 @@ export function createContainer(deps: PlatformDeps): Container {
   security.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const knowledge = new KnowledgeService(deps.db);
   knowledge.setCodeTableSource((ctx) => codeTables.list(ctx));
+  // Demo city: its addresses are fictional, so automatic probes of them are not run (unknown, never a fake up).
+  const availability = new AvailabilityService(deps.db, { inventory, systems, notifications, calendar, documents, logger: deps.logger, unreachableNote: deps.config.demo && deps.embedded ? '演示城市的虚构地址，本实例无法到达，不探测' : null });
+  const probeScheduler = new ProbeScheduler(availability, deps.logger);
+  registerAvailabilityJobs(deps.jobs, availability, probeScheduler);
+  // Confirmed outages become service-desk tickets (source 'outage'); the target back up clears them.
+  availability.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -184,6 +194,7 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
   demo.addExtra('applications', () => applications.loadDemo());
   demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
+  demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger));
   return {
     deps,
     demo,
@@ -212,6 +223,8 @@ export function createContainer(deps: PlatformDeps): Container {
     ingestRetention,
     serviceDesk,
     knowledge,
+    availability,
+    probeScheduler,
     catalog,
     estimates,
     documents,
@@ -252,6 +265,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
+      (app) => registerAvailabilityRoutes(app, availability),
     ],
   };
 }
