@@ -64,6 +64,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     key: 'security-group', label: 'menu.securityGroup', icon: <SafetyCertificateOutlined />,
     children: [{ key: 'security', path: '/security', label: 'menu.securityFindings', icon: <BugOutlined />, permission: 'security:read' }],
   },
+  { key: 'availability', path: '/availability', label: 'menu.availability', icon: <DashboardOutlined />, permission: 'availability:read' },
   {
     key: 'inventory-group', label: 'menu.inventoryGroup', icon: <HddOutlined />,
     children: [{ key: 'inventory', path: '/inventory', label: 'menu.inventory', icon: <HddOutlined />, permission: 'inventory:read' }],

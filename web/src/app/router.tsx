@@ -29,6 +29,8 @@ const InventoryPage = lazy(() => import('../features/inventory/pages/InventoryPa
 const IpamPage = lazy(() => import('../features/ipam/pages/IpamPage'));
 const ServiceDeskPage = lazy(() => import('../features/servicedesk/pages/ServiceDeskPage'));
 const SecurityPage = lazy(() => import('../features/security/pages/SecurityPage'));
+const AvailabilityPage = lazy(() => import('../features/availability/pages/AvailabilityPage'));
+const ProbeDetailPage = lazy(() => import('../features/availability/pages/ProbeDetailPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -85,6 +87,9 @@ export const router = createBrowserRouter([
       { path: 'tickets/:tab', element: guard('ticket:read', <ServiceDeskPage />) },
       { path: 'security', element: guard('security:read', <SecurityPage />) },
       { path: 'security/:tab', element: guard('security:read', <SecurityPage />) },
+      { path: 'availability', element: guard('availability:read', <AvailabilityPage />) },
+      { path: 'availability/probes/:id', element: guard('availability:read', <ProbeDetailPage />) },
+      { path: 'availability/:tab', element: guard('availability:read', <AvailabilityPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },

@@ -17,6 +17,7 @@ import * as ipamTexts from '../features/ipam/i18n';
 import * as serviceDeskTexts from '../features/servicedesk/i18n';
 import * as documentsTexts from '../features/documents/i18n';
 import * as securityTexts from '../features/security/i18n';
+import * as availabilityTexts from '../features/availability/i18n';
 import { ApiError } from '../api/client';
 
 export type Lang = 'zh-CN' | 'en-US';
@@ -34,7 +35,7 @@ export function setLang(lang: Lang) {
 
 type Texts = Record<string, unknown> & { errors?: Record<string, string> };
 /** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
-const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts];
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts, availabilityTexts];
 function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
   const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
   for (const f of featureTexts) {
