@@ -1,6 +1,7 @@
 // The browser flows: what a person does in the UI, located by the data-testid attributes of web/src.
 import { SECURITY_FLOWS } from './flows-security.mjs';
 import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
+import { AVAILABILITY_FLOWS } from './flows-availability.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -265,4 +266,5 @@ export const FLOWS = [
   { name: '资源清单与数据质量 (the provider\'s scorecard and its hosts in the inventory)', run: mgmtSeesQualityAndInventory },
   ...SECURITY_FLOWS,
   ...SERVICEDESK_FLOWS,
+  ...AVAILABILITY_FLOWS,
 ];
