@@ -214,11 +214,40 @@ describe('the scheduler with real local peers', () => {
     expect(await b.runDue()).toBe(5);
     const after = (await owner.query(`select count(*)::int n from availability_results where probe_id = any($1) and worker = 'wb'`, [ids.slice(0, 5)])).rows[0].n;
     expect(after).toBeGreaterThanOrEqual(5);
+    // Those slots kept their state (up): written in one batch, the claim released and the next slot set.
+    const rows = (await owner.query(`select claimed_by, next_run_at, state from availability_probes where id = any($1)`, [ids.slice(0, 5)])).rows;
+    expect(rows.every((r) => r.claimed_by === null && r.state === 'up' && new Date(r.next_run_at).getTime() > Date.now() + 30_000)).toBe(true);
     // The dead worker comes back with a stale slot: recorded at most once per slot.
     const late = await t.container.availability.recordSlot('dead', dead[0]!, [{ ok: true, rttMs: 1, detail: 'late', attempt: 0, checkedAt: new Date() }]);
     expect(late.recorded).toBe(true);
     const again = await t.container.availability.recordSlot('dead', dead[0]!, [{ ok: true, rttMs: 1, detail: 'late', attempt: 0, checkedAt: new Date() }]);
     expect(again.recorded).toBe(false);
+  }, 60_000);
+});
+
+describe('maintenance and escalation', () => {
+  it('a failure inside a maintenance window is maintenance, not an outage; an unacknowledged outage is escalated after 30 minutes', async () => {
+    const p = await createProbe({ name: unique('维护中'), kind: 'tcp', target: '127.0.0.1', port: 1, retries: 0, timeoutMs: 300, systemId: systemA.id });
+    const mw = await inject(mgmt, 'POST', '/api/availability/maintenance', { title: '割接', startsAt: new Date(Date.now() - 60_000).toISOString(), endsAt: new Date(Date.now() + 3_600_000).toISOString(), probeId: p.id });
+    expect(mw.statusCode, mw.body).toBe(201);
+    await onlyThese([p.id]);
+    const w = new ProbeScheduler(t.container.availability, logger, { workerId: 'wm', guard });
+    await w.runDue();
+    expect((await probeRow(p.id)).state).toBe('maintenance');
+    expect((await owner.query(`select count(*)::int n from availability_outages where probe_id = $1`, [p.id])).rows[0].n).toBe(0);
+
+    await owner.query(`delete from availability_maintenance where probe_id = $1`, [p.id]);
+    await due([p.id]);
+    await w.runDue();
+    expect((await probeRow(p.id)).state).toBe('down');
+    const o = (await owner.query(`select id from availability_outages where probe_id = $1 and ended_at is null`, [p.id])).rows[0];
+    expect(o).toBeTruthy();
+    expect(await t.container.availability.escalateOutages()).toBe(0);
+    await owner.query(`update availability_outages set confirmed_at = now() - interval '31 minutes' where id = $1`, [o.id]);
+    expect(await t.container.availability.escalateOutages()).toBeGreaterThanOrEqual(1);
+    expect((await owner.query(`select escalated_at from availability_outages where id = $1`, [o.id])).rows[0].escalated_at).toBeTruthy();
+    expect((await owner.query(`select count(*)::int n from notifications where kind = 'availability.escalated' and link = $1`, [`/availability/probes/${p.id}`])).rows[0].n).toBeGreaterThan(0);
+    await owner.query(`update availability_probes set enabled = false where id = $1`, [p.id]);
   }, 60_000);
 });
 

@@ -104,6 +104,35 @@ export class ProbeScheduler {
     return n;
   }
 
+  private pending: Array<{ probe: ClaimedProbe; attempts: Attempt[]; done: () => void }> = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  /** Finished slots are written in batches (every 200 ms or 500 slots): one transaction for the many that keep their state. */
+  private record(probe: ClaimedProbe, attempts: Attempt[]): Promise<void> {
+    return new Promise((done) => {
+      this.pending.push({ probe, attempts, done });
+      if (this.pending.length >= 500) void this.flush();
+      else if (!this.flushTimer) this.flushTimer = setTimeout(() => void this.flush(), 200);
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const batch = this.pending.splice(0);
+    if (!batch.length) return;
+    try {
+      const r = await this.service.recordSlots(this.workerId, batch);
+      this.stats.recorded += r.recorded;
+      this.stats.duplicates += r.duplicates;
+    } catch (e) {
+      this.stats.errors++;
+      this.logger.warn({ err: e }, 'availability: recording probe results failed');
+    } finally {
+      for (const b of batch) b.done();
+    }
+  }
+
   private track(p: Promise<void>): void {
     this.running.add(p);
     void p.finally(() => this.running.delete(p));
@@ -135,9 +164,7 @@ export class ProbeScheduler {
         o = await safe(run);
         attempts.push({ ...o, attempt: i, checkedAt: new Date() });
       }
-      const r = await this.service.recordSlot(this.workerId, p, attempts);
-      if (r.recorded) this.stats.recorded++;
-      else this.stats.duplicates++;
+      await this.record(p, attempts);
     } catch (e) {
       this.stats.errors++;
       this.logger.warn({ err: e, probeId: p.id }, 'availability: a probe slot failed');

@@ -623,6 +623,73 @@ export class AvailabilityService {
     return { recorded: res.recorded, state: res.state, outageOpened: res.outageOpened, outageClosed: res.outageClosed };
   }
 
+  /**
+   * Records many finished slots at once: those that keep their state (the common case: up stays up) in one
+   * transaction — results in one insert, the probes in one update; the others (a state change, an outage opening or
+   * ending, a probe without an open interval) one by one through `recordSlot`. Returns how many were recorded.
+   */
+  async recordSlots(worker: string, items: Array<{ probe: ClaimedProbe; attempts: Attempt[] }>): Promise<{ recorded: number; duplicates: number }> {
+    if (!items.length) return { recorded: 0, duplicates: 0 };
+    const ctx = systemContext('job:availability.probe');
+    const ids = items.map((i) => i.probe.id);
+    const status = await withTx(this.db, ctx, async (trx) => {
+      const rows = await sql<{ id: string; state: string; intervalSeconds: number; maintenance: boolean; open: boolean }>`
+        select p.id, p.state, p.interval_seconds,
+               exists (select 1 from availability_maintenance m where m.starts_at <= now() and m.ends_at > now()
+                        and (m.probe_id = p.id or m.system_id = p.system_id or m.node_id = p.node_id or m.provider_org_id = p.provider_org_id)) as maintenance,
+               exists (select 1 from availability_intervals i where i.probe_id = p.id and i.ended_at is null) as open
+          from availability_probes p where p.id = any(${ids}::uuid[])`.execute(trx);
+      return new Map(rows.rows.map((r) => [r.id, r]));
+    });
+    const bulk: typeof items = [];
+    const single: typeof items = [];
+    for (const it of items) {
+      const st = status.get(it.probe.id);
+      const last = it.attempts[it.attempts.length - 1]!;
+      const newState: State = st?.maintenance ? 'maintenance' : last.ok ? 'up' : 'down';
+      if (st && st.open && st.state === newState) bulk.push(it);
+      else single.push(it);
+    }
+    let recorded = 0;
+    let duplicates = 0;
+    if (bulk.length) {
+      await withTx(this.db, ctx, async (trx) => {
+        const results = bulk.flatMap(({ probe, attempts }) => attempts.map((a) => ({ probeId: probe.id, slot: probe.slot, checkedAt: a.checkedAt, ok: a.ok, attempt: a.attempt, rttMs: a.rttMs, lossPct: a.lossPct ?? null, httpStatus: a.httpStatus ?? null, detail: a.detail.slice(0, 1000), worker })));
+        const ins: Array<{ probeId: string; attempt: number }> = [];
+        for (let i = 0; i < results.length; i += 2000) {
+          ins.push(...(await trx.insertInto('availabilityResults').values(results.slice(i, i + 2000)).onConflict((oc) => oc.columns(['probeId', 'slot', 'attempt']).doNothing()).returning(['probeId', 'attempt']).execute()));
+        }
+        const fresh = new Set(ins.filter((r) => r.attempt === 0).map((r) => r.probeId));
+        const now = Date.now();
+        const upd = bulk.filter((b) => fresh.has(b.probe.id)).map(({ probe, attempts }) => {
+          const last = attempts[attempts.length - 1]!;
+          const every = (status.get(probe.id)?.intervalSeconds ?? probe.intervalSeconds) * 1000;
+          let next = probe.slot.getTime() + every;
+          if (next <= now) next = now + every - ((now - probe.slot.getTime()) % every);
+          return { id: probe.id, failures: last.ok ? 0 : attempts.length, at: last.checkedAt.toISOString(), rtt: last.rttMs, detail: last.detail.slice(0, 1000), tls: last.tlsExpiresAt ? last.tlsExpiresAt.toISOString() : null, next: new Date(next).toISOString() };
+        });
+        recorded += upd.length;
+        duplicates += bulk.length - upd.length;
+        if (upd.length) {
+          await sql`
+            update availability_probes p
+               set failures = u.failures, last_checked_at = u.at, last_rtt_ms = u.rtt, last_detail = u.detail, tls_expires_at = coalesce(u.tls, p.tls_expires_at),
+                   next_run_at = u.next, claimed_by = null, claimed_slot = null
+              from unnest(${upd.map((u) => u.id)}::uuid[], ${upd.map((u) => u.failures)}::smallint[], ${upd.map((u) => u.at)}::timestamptz[], ${upd.map((u) => u.rtt)}::double precision[],
+                          ${upd.map((u) => u.detail)}::text[], ${upd.map((u) => u.tls)}::timestamptz[], ${upd.map((u) => u.next)}::timestamptz[])
+                   as u(id, failures, at, rtt, detail, tls, next)
+             where p.id = u.id`.execute(trx);
+        }
+      });
+    }
+    for (const it of single) {
+      const r = await this.recordSlot(worker, it.probe, it.attempts);
+      if (r.recorded) recorded++;
+      else duplicates++;
+    }
+    return { recorded, duplicates };
+  }
+
   private async callTicketHook(outageId: string, state: 'open' | 'cleared', p: { name: string; target: string; providerOrgId: string | null; nodeId: string | null; unitOrgId: string | null; systemId: string | null; resourceId: string | null }, probeId: string, last: Attempt): Promise<void> {
     if (!this.ticketHook) return;
     try {
