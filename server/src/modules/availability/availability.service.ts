@@ -682,11 +682,16 @@ export class AvailabilityService {
         }
       });
     }
-    for (const it of single) {
-      const r = await this.recordSlot(worker, it.probe, it.attempts);
-      if (r.recorded) recorded++;
-      else duplicates++;
-    }
+    // State changes one by one, a few at a time (each is its own transaction).
+    let next = 0;
+    await Promise.all(Array.from({ length: Math.min(6, single.length) }, async () => {
+      while (next < single.length) {
+        const it = single[next++]!;
+        const r = await this.recordSlot(worker, it.probe, it.attempts);
+        if (r.recorded) recorded++;
+        else duplicates++;
+      }
+    }));
     return { recorded, duplicates };
   }
 
