@@ -27,6 +27,7 @@ import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, S
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
+import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
 import { registerIngestionJobs, registerPushRoutes } from './modules/ingestion/index.js';
@@ -109,6 +110,9 @@ export interface Container {
   operations: OperationsService;
   /** Evaluation (评估评价): unit/system cloud efficiency and rightsizing, provider evaluation, 月报, overview. */
   evaluation: EvaluationService;
+  /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
+  availability: AvailabilityService;
+  probeScheduler: ProbeScheduler;
 }
 
 export function createContainer(deps: PlatformDeps): Container {
@@ -203,6 +207,12 @@ export function createContainer(deps: PlatformDeps): Container {
   operations.setDocuments(documents);
   // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
   applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));
+  // Demo city: its addresses are fictional, so automatic probes of them are not run (unknown, never a fake up).
+  const availability = new AvailabilityService(deps.db, { inventory, systems, notifications, calendar, documents, logger: deps.logger, unreachableNote: deps.config.demo && deps.embedded ? '演示城市的虚构地址，本实例无法到达，不探测' : null });
+  const probeScheduler = new ProbeScheduler(availability, deps.logger);
+  registerAvailabilityJobs(deps.jobs, availability, probeScheduler);
+  // Confirmed outages become service-desk tickets (source 'outage'); the target back up clears them.
+  availability.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
@@ -213,11 +223,12 @@ export function createContainer(deps: PlatformDeps): Container {
   demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
   demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger));
   const evaluation = new EvaluationService(deps.db, { inventory, billing, catalog, quality, serviceDesk, security, applications, calendar });
-  // Utilisation, capacity deadlines, drills, qualifications and inspections for the efficiency scores and scorecards
-  // (availability's SLA figures join once it is wired below).
-  evaluation.setFigureSources({ monitoring, operations });
+  // Utilisation, capacity deadlines, SLA attainment, drills, qualifications and inspections for the efficiency scores
+  // and the provider scorecards, read through the modules' public services.
+  evaluation.setFigureSources({ monitoring, operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger));
+  demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger));
   return {
     deps,
     demo,
@@ -251,6 +262,8 @@ export function createContainer(deps: PlatformDeps): Container {
     monitoring,
     operations,
     evaluation,
+    availability,
+    probeScheduler,
     catalog,
     estimates,
     documents,
@@ -296,6 +309,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerMonitoringRoutes(app, monitoring),
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
+      (app) => registerAvailabilityRoutes(app, availability),
     ],
   };
 }

@@ -4,6 +4,7 @@ import { EVALUATION_FLOWS } from './flows-evaluation.mjs';
 import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
 import { MONITORING_FLOWS } from './flows-monitoring.mjs';
 import { OPERATIONS_FLOWS } from './flows-operations.mjs';
+import { AVAILABILITY_FLOWS } from './flows-availability.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -271,4 +272,5 @@ export const FLOWS = [
   ...MONITORING_FLOWS,
   ...OPERATIONS_FLOWS,
   ...EVALUATION_FLOWS,
+  ...AVAILABILITY_FLOWS,
 ];

@@ -23153,6 +23153,926 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/availability/probes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Status board (拨测状态): every probe the caller may see, down first, with counts per state */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "up" | "down" | "unknown" | "maintenance";
+                    kind?: "icmp" | "tcp" | "http" | "dns";
+                    origin?: "manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo";
+                    providerId?: string;
+                    unitId?: string;
+                    systemId?: string;
+                    enabled?: "true" | "false";
+                    keyword?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                /** @enum {string} */
+                                kind: "icmp" | "tcp" | "http" | "dns";
+                                target: string;
+                                port: number | null;
+                                config: {
+                                    [key: string]: unknown;
+                                };
+                                intervalSeconds: number;
+                                timeoutMs: number;
+                                retries: number;
+                                /** @enum {string} */
+                                origin: "manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo";
+                                resourceId: string | null;
+                                system: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                unit: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                provider: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                nodeId: string | null;
+                                unreachableNote: string | null;
+                                enabled: boolean;
+                                /** @enum {string} */
+                                state: "up" | "down" | "unknown" | "maintenance";
+                                stateSince: string;
+                                lastCheckedAt: string | null;
+                                lastRttMs: number | null;
+                                lastDetail: string | null;
+                                tlsExpiresAt: string | null;
+                                nextRunAt: string;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                            counts: {
+                                up: number;
+                                down: number;
+                                unknown: number;
+                                maintenance: number;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A hand-made probe (ICMP, TCP, HTTP(S), DNS), optionally of an information system */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        /** @enum {string} */
+                        kind: "icmp" | "tcp" | "http" | "dns";
+                        target: string;
+                        port?: number | null;
+                        config?: {
+                            expectStatus?: number[];
+                            keyword?: string;
+                            keywordAbsent?: boolean;
+                            followRedirects?: boolean;
+                            maxRedirects?: number;
+                            maxBodyBytes?: number;
+                            allowUntrustedTls?: boolean;
+                            tlsMinDays?: number;
+                            /** @enum {string} */
+                            recordType?: "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "NS";
+                            expected?: string;
+                            server?: string;
+                        };
+                        intervalSeconds?: number;
+                        timeoutMs?: number;
+                        retries?: number;
+                        systemId?: string | null;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "icmp" | "tcp" | "http" | "dns";
+                            target: string;
+                            port: number | null;
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            intervalSeconds: number;
+                            timeoutMs: number;
+                            retries: number;
+                            /** @enum {string} */
+                            origin: "manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo";
+                            resourceId: string | null;
+                            system: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            unit: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            provider: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            nodeId: string | null;
+                            unreachableNote: string | null;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            state: "up" | "down" | "unknown" | "maintenance";
+                            stateSince: string;
+                            lastCheckedAt: string | null;
+                            lastRttMs: number | null;
+                            lastDetail: string | null;
+                            tlsExpiresAt: string | null;
+                            nextRunAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/probes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One probe: results (response times), state intervals, outages and availability over a range (default the last 24 h) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "icmp" | "tcp" | "http" | "dns";
+                            target: string;
+                            port: number | null;
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            intervalSeconds: number;
+                            timeoutMs: number;
+                            retries: number;
+                            /** @enum {string} */
+                            origin: "manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo";
+                            resourceId: string | null;
+                            system: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            unit: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            provider: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            nodeId: string | null;
+                            unreachableNote: string | null;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            state: "up" | "down" | "unknown" | "maintenance";
+                            stateSince: string;
+                            lastCheckedAt: string | null;
+                            lastRttMs: number | null;
+                            lastDetail: string | null;
+                            tlsExpiresAt: string | null;
+                            nextRunAt: string;
+                            results: {
+                                slot: string;
+                                checkedAt: string;
+                                attempt: number;
+                                ok: boolean;
+                                rttMs: number | null;
+                                lossPct: number | null;
+                                httpStatus: number | null;
+                                detail: string | null;
+                                worker: string | null;
+                            }[];
+                            intervals: {
+                                /** @enum {string} */
+                                state: "up" | "down" | "unknown" | "maintenance";
+                                startedAt: string;
+                                endedAt: string | null;
+                                simulated: boolean;
+                            }[];
+                            outages: {
+                                id: string;
+                                probeId: string;
+                                probeName: string;
+                                target: string;
+                                system: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                provider: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                unit: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                startedAt: string;
+                                confirmedAt: string;
+                                endedAt: string | null;
+                                durationSeconds: number;
+                                causeNote: string | null;
+                                acknowledgedAt: string | null;
+                                escalatedAt: string | null;
+                                ticketId: string | null;
+                                simulated: boolean;
+                            }[];
+                            figures: {
+                                from: string;
+                                to: string;
+                                upSeconds: number;
+                                downSeconds: number;
+                                unknownSeconds: number;
+                                maintenanceSeconds: number;
+                                availability: string | null;
+                            };
+                            abilities: {
+                                update: boolean;
+                                delete: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        /** Delete a hand-made probe and its history */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /** Change a probe (automatic probes: interval, timeout, retries, on/off only) */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name?: string;
+                        target?: string;
+                        port?: number | null;
+                        config?: {
+                            expectStatus?: number[];
+                            keyword?: string;
+                            keywordAbsent?: boolean;
+                            followRedirects?: boolean;
+                            maxRedirects?: number;
+                            maxBodyBytes?: number;
+                            allowUntrustedTls?: boolean;
+                            tlsMinDays?: number;
+                            /** @enum {string} */
+                            recordType?: "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "NS";
+                            expected?: string;
+                            server?: string;
+                        };
+                        intervalSeconds?: number;
+                        timeoutMs?: number;
+                        retries?: number;
+                        enabled?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            /** @enum {string} */
+                            kind: "icmp" | "tcp" | "http" | "dns";
+                            target: string;
+                            port: number | null;
+                            config: {
+                                [key: string]: unknown;
+                            };
+                            intervalSeconds: number;
+                            timeoutMs: number;
+                            retries: number;
+                            /** @enum {string} */
+                            origin: "manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo";
+                            resourceId: string | null;
+                            system: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            unit: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            provider: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            nodeId: string | null;
+                            unreachableNote: string | null;
+                            enabled: boolean;
+                            /** @enum {string} */
+                            state: "up" | "down" | "unknown" | "maintenance";
+                            stateSince: string;
+                            lastCheckedAt: string | null;
+                            lastRttMs: number | null;
+                            lastDetail: string | null;
+                            tlsExpiresAt: string | null;
+                            nextRunAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        trace?: never;
+    };
+    "/api/availability/outages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Outages (中断记录): start, confirmation, end, duration, cause; newest first */
+        get: {
+            parameters: {
+                query?: {
+                    open?: "true" | "false";
+                    from?: string;
+                    to?: string;
+                    systemId?: string;
+                    providerId?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                probeId: string;
+                                probeName: string;
+                                target: string;
+                                system: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                provider: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                unit: {
+                                    id: string;
+                                    name: string | null;
+                                } | null;
+                                startedAt: string;
+                                confirmedAt: string;
+                                endedAt: string | null;
+                                durationSeconds: number;
+                                causeNote: string | null;
+                                acknowledgedAt: string | null;
+                                escalatedAt: string | null;
+                                ticketId: string | null;
+                                simulated: boolean;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/outages/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Acknowledge an outage and note its cause (the responsible provider or the supervision staff) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        causeNote?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            probeId: string;
+                            probeName: string;
+                            target: string;
+                            system: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            provider: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            unit: {
+                                id: string;
+                                name: string | null;
+                            } | null;
+                            startedAt: string;
+                            confirmedAt: string;
+                            endedAt: string | null;
+                            durationSeconds: number;
+                            causeNote: string | null;
+                            acknowledgedAt: string | null;
+                            escalatedAt: string | null;
+                            ticketId: string | null;
+                            simulated: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/maintenance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Planned-maintenance windows (计划性维护), excluded from availability */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                startsAt: string;
+                                endsAt: string;
+                                probeId: string | null;
+                                systemId: string | null;
+                                nodeId: string | null;
+                                providerOrgId: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a planned-maintenance window of a probe, system, node or provider */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        probeId?: string | null;
+                        systemId?: string | null;
+                        nodeId?: string | null;
+                        providerOrgId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            startsAt: string;
+                            endsAt: string;
+                            probeId: string | null;
+                            systemId: string | null;
+                            nodeId: string | null;
+                            providerOrgId: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/objectives": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA objectives (服务目标) per system, unit or provider */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                scope: "system" | "unit" | "provider" | "service";
+                                scopeId: string;
+                                scopeName: string;
+                                providerOrgId: string | null;
+                                unitOrgId: string | null;
+                                targetPercent: string;
+                                /** @enum {string} */
+                                period: "month" | "quarter" | "year";
+                                /** @enum {string} */
+                                schedule: "24x7" | "working";
+                                maxInterruptionMinutes: number | null;
+                                maxYearlyFaultMinutes: number | null;
+                                excluded: string | null;
+                                source: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        /** Set the objective of a system, unit or provider (target, period, schedule, 4 h and yearly limits) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        scope: "system" | "unit" | "provider";
+                        /** Format: uuid */
+                        scopeId: string;
+                        targetPercent: string;
+                        /** @enum {string} */
+                        period?: "month" | "quarter" | "year";
+                        /** @enum {string} */
+                        schedule?: "24x7" | "working";
+                        maxInterruptionMinutes?: number | null;
+                        maxYearlyFaultMinutes?: number | null;
+                        excluded?: string | null;
+                        source?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            scope: "system" | "unit" | "provider" | "service";
+                            scopeId: string;
+                            scopeName: string;
+                            providerOrgId: string | null;
+                            unitOrgId: string | null;
+                            targetPercent: string;
+                            /** @enum {string} */
+                            period: "month" | "quarter" | "year";
+                            /** @enum {string} */
+                            schedule: "24x7" | "working";
+                            maxInterruptionMinutes: number | null;
+                            maxYearlyFaultMinutes: number | null;
+                            excluded: string | null;
+                            source: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/compliance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** SLA compliance of a month per objective and system: availability, down / unknown / maintenance time, longest interruption, budget, verdict */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            month: string;
+                            items: {
+                                objectiveId: string;
+                                /** @enum {string} */
+                                scope: "system" | "unit" | "provider" | "service";
+                                scopeName: string;
+                                providerOrgId: string | null;
+                                systemId: string | null;
+                                unitOrgId: string | null;
+                                systemName: string | null;
+                                providerName: string | null;
+                                unitName: string | null;
+                                /** @enum {string} */
+                                period: "month" | "quarter" | "year";
+                                /** @enum {string} */
+                                schedule: "24x7" | "working";
+                                targetPercent: string;
+                                availabilityPercent: number | null;
+                                availabilityText: string | null;
+                                measuredSeconds: number;
+                                downSeconds: number;
+                                unknownSeconds: number;
+                                maintenanceSeconds: number;
+                                longestOutageSeconds: number;
+                                interruptions: number;
+                                met: boolean | null;
+                                maxInterruptionMinutes: number | null;
+                                maxYearlyFaultMinutes: number | null;
+                                periodDownSeconds: number;
+                                budgetLeftMinutes: number | null;
+                                burnWarning: boolean;
+                                reasons: string[];
+                                probes: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/compliance.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's SLA compliance as a signed .xlsx (SM2) */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/compliance.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The month's SLA compliance as a signed PDF (SM2) */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -33,6 +33,8 @@ const MonitoringPage = lazy(() => import('../features/monitoring/pages/Monitorin
 const OperationsPage = lazy(() => import('../features/operations/pages/OperationsPage'));
 const EvaluationPage = lazy(() => import('../features/evaluation/pages/EvaluationPage'));
 const BigScreenPage = lazy(() => import('../features/evaluation/pages/BigScreenPage'));
+const AvailabilityPage = lazy(() => import('../features/availability/pages/AvailabilityPage'));
+const ProbeDetailPage = lazy(() => import('../features/availability/pages/ProbeDetailPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
 const CostOverviewPage = lazy(() => import('../features/billing/pages/CostOverviewPage'));
 const BillsPage = lazy(() => import('../features/billing/pages/BillsPage'));
@@ -99,6 +101,9 @@ export const router = createBrowserRouter([
       { path: 'operations/:tab', element: guard('operations:read', <OperationsPage />) },
       { path: 'evaluation', element: guard('evaluation:read', <EvaluationPage />) },
       { path: 'evaluation/:tab', element: guard('evaluation:read', <EvaluationPage />) },
+      { path: 'availability', element: guard('availability:read', <AvailabilityPage />) },
+      { path: 'availability/probes/:id', element: guard('availability:read', <ProbeDetailPage />) },
+      { path: 'availability/:tab', element: guard('availability:read', <AvailabilityPage />) },
       { path: 'cost-overview', element: guard('billing:read', <CostOverviewPage />) },
       { path: 'bills', element: guard('billing:read', <BillsPage />) },
       { path: 'contracts', element: guard('contract:read', <ContractsPage />) },

@@ -214,6 +214,7 @@ export interface AvailabilityOutages {
 
 export interface AvailabilityProbes {
   claimedBy: string | null;
+  claimedSlot: Timestamp | null;
   config: Generated<Json>;
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -234,6 +235,7 @@ export interface AvailabilityProbes {
   resourceId: string | null;
   retries: Generated<number>;
   state: Generated<string>;
+  stateRank: Generated<number | null>;
   stateSince: Generated<Timestamp>;
   systemId: string | null;
   target: string;
