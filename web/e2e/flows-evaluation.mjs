@@ -1,6 +1,7 @@
 // Browser flow of the provider evaluation (云服务商综合评估): management staff run the month's evaluation with the
-// seed-004 indicator system, see the E2E provider's row with its evidence (indicators whose source is not wired say
-// 暂无数据来源, never 0), review and publish it; a unit then sees the published month without any provider's scores.
+// seed-004 indicator system, see the E2E provider's row with its evidence (an indicator without figures for the month
+// says 本月无数据 — or 暂无数据来源 where its module is not wired — never 0), review and publish it; a unit then sees the
+// published month without any provider's scores.
 import { signInAgain } from './flows.mjs';
 
 const TIMEOUT = 20_000;
@@ -15,7 +16,8 @@ async function providerEvaluationFlow({ page, baseUrl, accounts, data, shots }) 
   const row = ranking.locator('tr.ant-table-row', { hasText: data.provider.name });
   await row.waitFor({ timeout: TIMEOUT });
   await row.locator('.ant-table-row-expand-icon').click();
-  await ranking.getByText('暂无数据来源（可用性/SLA）').first().waitFor({ timeout: TIMEOUT });
+  // The E2E provider has no SLA objective: availability is wired but has no figures for it this month.
+  await ranking.getByText('本月无数据（可用性/SLA）').first().waitFor({ timeout: TIMEOUT });
   await shots?.('evaluation-ranking', page);
   await page.getByTestId('evaluation-review').click();
   await page.getByTestId('evaluation-publish').waitFor({ timeout: TIMEOUT });
@@ -32,4 +34,4 @@ async function providerEvaluationFlow({ page, baseUrl, accounts, data, shots }) 
   await shots?.('evaluation-unit-view', page);
 }
 
-export const EVALUATION_FLOWS = [{ name: '云服务商评估：运行 → 依据（暂无数据来源）→ 审核 → 发布 → 单位不见服务商得分 (run, evidence, review, publish)', run: providerEvaluationFlow }];
+export const EVALUATION_FLOWS = [{ name: '云服务商评估：运行 → 依据（本月无数据，不计 0）→ 审核 → 发布 → 单位不见服务商得分 (run, evidence, review, publish)', run: providerEvaluationFlow }];

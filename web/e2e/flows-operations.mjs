@@ -5,6 +5,22 @@ import { inputOf, signInFirstTime } from './flows.mjs';
 
 const TIMEOUT = 20_000;
 
+/** Picks an option of an Ant Design select and checks that it took (a click during the open animation can be lost). */
+async function pickOption(page, testId, text) {
+  for (let attempt = 1; ; attempt++) {
+    await page.getByTestId(testId).click();
+    const option = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden) .ant-select-item-option', { hasText: text }).first();
+    await option.waitFor({ timeout: TIMEOUT });
+    await option.click();
+    try {
+      await page.getByTestId(testId).locator('.ant-select-selection-item', { hasText: text }).waitFor({ timeout: 3_000 });
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+    }
+  }
+}
+
 async function inspectionFlow({ page, baseUrl, data, shots }) {
   const tag = Date.now().toString(36);
   const planName = `E2E 机房巡检 ${tag}`;
@@ -14,10 +30,8 @@ async function inspectionFlow({ page, baseUrl, data, shots }) {
   // 1. The plan: the provider's node, the machine-room checklist, 4 times a day.
   await page.goto(`${baseUrl}/operations/inspections`);
   await page.getByTestId('ops-new-plan').click();
-  await page.getByTestId('ops-plan-node').click();
-  await page.locator('.ant-select-item-option', { hasText: data.node.name }).click();
-  await page.getByTestId('ops-plan-template').click();
-  await page.locator('.ant-select-item-option', { hasText: '机房巡检' }).click();
+  await pickOption(page, 'ops-plan-node', data.node.name);
+  await pickOption(page, 'ops-plan-template', '机房巡检');
   await page.getByTestId('ops-plan-name').fill(planName);
   const times = await inputOf(page, 'ops-plan-times');
   await times.fill('4');
