@@ -8,7 +8,7 @@ import dayjs from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
-import { EChart } from '../../servicedesk/components/EChart';
+import { EChart } from '../../../app/EChart';
 import { availabilityApi, availabilityKeys, duration, STATE_COLOR, STATES, type BoardQuery, type ComplianceRow, type NewProbe, type Outage, type OutageQuery, type Probe } from '../availability.api';
 
 const TABS = ['board', 'outages', 'sla'] as const;

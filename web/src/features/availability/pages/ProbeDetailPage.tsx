@@ -5,7 +5,7 @@ import { Link, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
-import { EChart } from '../../servicedesk/components/EChart';
+import { EChart } from '../../../app/EChart';
 import { availabilityApi, availabilityKeys, duration, STATE_COLOR, STATE_HEX, type ProbeDetail } from '../availability.api';
 
 const RANGES = { '24h': 1, '7d': 7, '30d': 30 } as const;

@@ -7,7 +7,7 @@ import { useTranslation } from 'react-i18next';
 import dayjs from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
-import { EChart } from '../../servicedesk/components/EChart';
+import { EChart } from '../../../app/EChart';
 import { evaluationApi, evaluationKeys, previousMonth, type Advice, type EfficiencyRow, type ProviderScore, type Weights } from '../evaluation.api';
 
 const TABS = ['overview', 'efficiency', 'advice', 'providers'] as const;

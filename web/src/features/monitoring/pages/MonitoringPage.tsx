@@ -6,7 +6,7 @@ import { useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
-import { EChart } from '../components/EChart';
+import { EChart } from '../../../app/EChart';
 import { monitoringApi, monitoringKeys, RANGES, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type Alert, type AlertQuery, type CapacityItem, type GroupCount, type Range, type Rule, type TopItem } from '../monitoring.api';
 
 const TABS = ['alerts', 'hosts', 'top', 'capacity', 'rules'] as const;

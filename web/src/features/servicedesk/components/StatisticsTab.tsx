@@ -4,7 +4,7 @@ import dayjs from 'dayjs';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { sdApi, sdKeys, type StatisticsRow } from '../servicedesk.api';
-import { EChart } from './EChart';
+import { EChart } from '../../../app/EChart';
 
 const pct = (v: string | null) => (v === null ? '—' : `${(Number(v) * 100).toFixed(1)}%`);
 
