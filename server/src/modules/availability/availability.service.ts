@@ -349,10 +349,7 @@ export class AvailabilityService {
       }
       const byState = base;
       if (q.state) base = base.where('p.state', '=', q.state);
-      const [countRows, ids] = await Promise.all([
-        byState.select((eb) => ['p.state', eb.fn.countAll<string>().as('n')]).groupBy('p.state').execute(),
-        base.select('p.id').orderBy('p.stateRank').orderBy('p.name').orderBy('p.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-      ]);
+      const [countRows, ids] = [await byState.select((eb) => ['p.state', eb.fn.countAll<string>().as('n')]).groupBy('p.state').execute(), await base.select('p.id').orderBy('p.stateRank').orderBy('p.name').orderBy('p.id').limit(pageSize).offset((page - 1) * pageSize).execute()];
       const counts: Record<State, number> = { up: 0, down: 0, unknown: 0, maintenance: 0 };
       for (const r of countRows) counts[r.state as State] = Number(r.n);
       const total = q.state ? counts[q.state] : Object.values(counts).reduce((a, b) => a + b, 0);
@@ -370,13 +367,9 @@ export class AvailabilityService {
     if (to.getTime() - from.getTime() > 92 * DAY) throw fieldError('availability.range_too_long', 'query.from', 'max_92_days', 'At most 92 days at a time');
     return withTx(this.db, ctx, async (trx) => {
       const probe = await this.loadProbe(trx, id);
-      const [results, intervals, outages] = await Promise.all([
-        trx.selectFrom('availabilityResults').select(['slot', 'checkedAt', 'attempt', 'ok', 'rttMs', 'lossPct', 'httpStatus', 'detail', 'worker']).where('probeId', '=', id)
-          .where('checkedAt', '>=', from).where('checkedAt', '<', to).orderBy('checkedAt', 'desc').limit(2000).execute(),
-        trx.selectFrom('availabilityIntervals').select(['state', 'startedAt', 'endedAt', 'simulated']).where('probeId', '=', id).where('startedAt', '<', to)
-          .where((eb) => eb.or([eb('endedAt', 'is', null), eb('endedAt', '>', from)])).orderBy('startedAt').execute(),
-        outagesQuery(trx).where('o.probeId', '=', id).orderBy('o.startedAt', 'desc').limit(50).execute(),
-      ]);
+      const [results, intervals, outages] = [await trx.selectFrom('availabilityResults').select(['slot', 'checkedAt', 'attempt', 'ok', 'rttMs', 'lossPct', 'httpStatus', 'detail', 'worker']).where('probeId', '=', id)
+          .where('checkedAt', '>=', from).where('checkedAt', '<', to).orderBy('checkedAt', 'desc').limit(2000).execute(), await trx.selectFrom('availabilityIntervals').select(['state', 'startedAt', 'endedAt', 'simulated']).where('probeId', '=', id).where('startedAt', '<', to)
+          .where((eb) => eb.or([eb('endedAt', 'is', null), eb('endedAt', '>', from)])).orderBy('startedAt').execute(), await outagesQuery(trx).where('o.probeId', '=', id).orderBy('o.startedAt', 'desc').limit(50).execute()];
       const end = Math.min(to.getTime(), Date.now());
       const spans: Span[] = intervals.map((i) => ({ state: i.state as State, start: new Date(i.startedAt).getTime(), end: i.endedAt ? new Date(i.endedAt).getTime() : end }));
       const f = figures(clipAndFill(spans, from.getTime(), Math.max(from.getTime(), end)));
@@ -733,10 +726,7 @@ export class AvailabilityService {
       if (q.to) base = base.where('o.startedAt', '<', q.to);
       if (q.systemId) base = base.where('p.systemId', '=', q.systemId);
       if (q.providerId) base = base.where('p.providerOrgId', '=', q.providerId);
-      const [count, rows] = await Promise.all([
-        base.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        base.orderBy('o.startedAt', 'desc').orderBy('o.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-      ]);
+      const [count, rows] = [await base.clearSelect().select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(), await base.orderBy('o.startedAt', 'desc').orderBy('o.id').limit(pageSize).offset((page - 1) * pageSize).execute()];
       return { items: rows.map((r) => toOutage(r)), total: Number(count.n), page, pageSize };
     });
   }

@@ -201,7 +201,10 @@ export class ContractsService {
   listBudgets(ctx: RequestContext, q: BudgetListQuery): Promise<Budget[]> {
     return withTx(this.db, ctx, async (trx) => {
       const rows = await repo.listBudgets(trx, q);
-      return Promise.all(rows.map(async (r) => toBudget(r, await repo.budgetMonths(trx, r.id))));
+      // One query at a time on the transaction's client.
+      const out: Budget[] = [];
+      for (const r of rows) out.push(toBudget(r, await repo.budgetMonths(trx, r.id)));
+      return out;
     });
   }
 

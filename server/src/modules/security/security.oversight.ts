@@ -432,7 +432,7 @@ export class SecurityOversightService {
       const daily: Array<{ day: string; count: number }> = [];
       const last = Math.min(end, Date.now() + 86_400_000);
       for (let d = start; d < last; d += 86_400_000) daily.push({ day: localDate(new Date(d)), count: await count(d, Math.min(d + 86_400_000, end)) });
-      const [byAlarm, bySource, byTarget, byDevice, byLevel] = await Promise.all([top('alarmName'), top('srcIp'), top('dstIp'), top('deviceName'), top('logLevel')]);
+      const [byAlarm, bySource, byTarget, byDevice, byLevel] = [await top('alarmName'), await top('srcIp'), await top('dstIp'), await top('deviceName'), await top('logLevel')];
       return { total, previousMonthTotal, daily, byAlarm, bySource, byTarget, byDevice, byLevel };
     });
     const targets = result.byTarget.map((r) => r.keys['dstIp']).filter((ip): ip is string => !!ip);

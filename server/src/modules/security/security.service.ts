@@ -426,10 +426,7 @@ export class SecurityService {
         base = base.where((eb) => eb.or([eb('f.name', 'ilike', kw), eb('f.hostRef', 'ilike', kw), eb(sql<string>`array_to_string(f.cve, ',')`, 'ilike', kw)]));
       }
       // The page's ids in index order (most severe, newest first), then their rows with the names joined.
-      const [counted, ids] = await Promise.all([
-        trx.selectFrom(base.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('c')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-        base.select('f.id').orderBy('f.severityRank').orderBy('f.firstSeenAt', 'desc').orderBy('f.id').limit(pageSize).offset((page - 1) * pageSize).execute(),
-      ]);
+      const [counted, ids] = [await trx.selectFrom(base.select(sql<number>`1`.as('one')).limit(COUNT_CAP + 1).as('c')).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(), await base.select('f.id').orderBy('f.severityRank').orderBy('f.firstSeenAt', 'desc').orderBy('f.id').limit(pageSize).offset((page - 1) * pageSize).execute()];
       const total = Math.min(Number(counted.n), COUNT_CAP);
       const totalCapped = Number(counted.n) > COUNT_CAP;
       const byId = new Map((ids.length === 0 ? [] : await findingsQuery(trx).where('f.id', 'in', ids.map((r) => r.id)).execute()).map((r) => [r.id, r]));
@@ -607,7 +604,7 @@ export class SecurityService {
         .where('status', 'in', ['open', 'notified', 'replied'])
         .groupBy(['providerOrgId', 'severity']);
       if (q.providerId) open = open.where('providerOrgId', '=', q.providerId);
-      const [dueRows, openRows] = await Promise.all([due.execute(), open.execute()]);
+      const [dueRows, openRows] = [await due.execute(), await open.execute()];
       const out = new Map<string, { providerId: string; dueInMonth: number; fixedOnTime: number; overdue: number; onTimeRate: string | null; openBySeverity: Record<Severity, number> }>();
       const entry = (p: string) => {
         let e = out.get(p);
