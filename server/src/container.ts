@@ -215,20 +215,20 @@ export function createContainer(deps: PlatformDeps): Container {
   availability.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
-  demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds));
-  demo.addExtra('ipam', () => seedIpamDemo(deps.db, ipam));
+  demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds), { later: true });
+  demo.addExtra('ipam', () => seedIpamDemo(deps.db, ipam), { later: true });
   demo.addExtra('key-periods', () => keyPeriods.seedDemo(systemContext('demo-loader')));
-  demo.addExtra('applications', () => applications.loadDemo());
-  demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge));
-  demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db));
-  demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger));
+  demo.addExtra('applications', () => applications.loadDemo(), { later: true });
+  demo.addExtra('servicedesk', () => loadServiceDeskDemo(deps.db, serviceDesk, knowledge), { later: true });
+  demo.addExtra('monitoring', () => loadMonitoringDemo(deps.db), { later: true });
+  demo.addExtra('operations', (orgIds) => loadOperationsDemo(deps.db, operations, directory, orgIds, deps.logger), { later: true });
   const evaluation = new EvaluationService(deps.db, { inventory, billing, catalog, quality, serviceDesk, security, applications, calendar });
   // Utilisation, capacity deadlines, SLA attainment, drills, qualifications and inspections for the efficiency scores
   // and the provider scorecards, read through the modules' public services.
   evaluation.setFigureSources({ monitoring, operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
-  demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger));
-  demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger));
+  demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
+  demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });
   return {
     deps,
     demo,

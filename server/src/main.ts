@@ -47,7 +47,9 @@ program
     await deps.jobs.start(cfg.role !== 'api');
     // Today's and tomorrow's partitions of the interface tables (then hourly, job ingest.partitions).
     if (cfg.role !== 'api') void prepareIngestPartitions(container.pushWriter.partitions, logger);
-    if (cfg.demo && deps.embedded) await container.demo.loadIfEmpty();
+    // The demo city's core (organisations, nodes, systems, accounts, prices) before listening; its history-heavy parts
+    // (tickets, inspections, evaluation, probe history) right after, in the background, then the demo feed.
+    const demoLater = cfg.demo && deps.embedded ? (await container.demo.loadIfEmpty({ deferLater: true })).later : Promise.resolve();
     if (cfg.role !== 'worker') await app.listen({ host: cfg.host, port: cfg.port });
     // Syslog receiver (UDP and TCP on one port) in the processes that serve the API; port 0 switches it off.
     // A taken syslog port does not stop the platform: the error is logged and shown on the Syslog 来源 page.
@@ -63,7 +65,7 @@ program
       const syslogHost = cfg.syslogHost === '0.0.0.0' || cfg.syslogHost === '::' ? '127.0.0.1' : cfg.syslogHost;
       // Syslog only to this process's own receiver (a taken port may belong to another instance).
       const syslogPort = container.syslogReceiver.running ? container.syslogReceiver.status().udpPort : null;
-      demoFeed = startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null,
+      demoFeed = demoLater.then(() => startDemoFeed(container, { url: `http://${apiHost.includes(':') ? `[${apiHost}]` : apiHost}:${port}`, logger, syslog: syslogPort ? { host: syslogHost, port: syslogPort } : null,
         afterBackfill: async ({ from, to }) => {
           await container.inventory.applyPending();
           // Two months of metering and bills from the inventory the backfill built (then the daily and monthly jobs).
@@ -76,7 +78,7 @@ program
           // The month's efficiency scores and rightsizing advice from the backfilled utilisation and the demo bills.
           await container.evaluation.computeEfficiency(systemContext('demo-loader'), { month: beijingDay(to).slice(0, 7) }).catch((err: unknown) => logger.warn({ err }, 'demo: efficiency not computed'));
         },
-      });
+      }));
     }
     const mem = process.memoryUsage();
     const url = cfg.role !== 'worker' ? `http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${cfg.port}/` : undefined;

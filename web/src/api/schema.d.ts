@@ -17709,7 +17709,7 @@ export interface paths {
                                 worstColour: "green" | "yellow" | "red" | "grey";
                             }[];
                             total: number;
-                            /** @description true when more than `total` (10,000) match */
+                            /** @description true when more than `total` (1,000) match */
                             totalCapped: boolean;
                             page: number;
                             pageSize: number;

@@ -43,21 +43,27 @@ export class DemoService {
     private readonly logger: Logger,
   ) {}
 
-  private readonly extras: Array<{ name: string; load: DemoExtra }> = [];
+  private readonly extras: Array<{ name: string; load: DemoExtra; later: boolean }> = [];
 
   /**
    * Adds what another module contributes to the demo city (contracts, address pools, a key-guarantee period, sample
    * applications …), loaded after the organisations, nodes, systems, accounts, price lists and estimates, in the order
-   * added. A failing extra is logged and skipped: the demo city stays usable without it.
+   * added. A failing extra is logged and skipped: the demo city stays usable without it. `later` parts (history-heavy
+   * ones: tickets, a month of inspections, evaluation runs, probe history) may be loaded after the platform answers.
    */
-  addExtra(name: string, load: DemoExtra): void {
-    this.extras.push({ name, load });
+  addExtra(name: string, load: DemoExtra, opts: { later?: boolean } = {}): void {
+    this.extras.push({ name, load, later: opts.later ?? false });
   }
 
-  async loadIfEmpty(): Promise<void> {
+  /**
+   * Loads the demo city into an empty database. With `deferLater` the `later` extras run in the background and the
+   * returned `later` promise settles when they are done (the start command listens meanwhile); without it everything is
+   * loaded before this resolves.
+   */
+  async loadIfEmpty(opts: { deferLater?: boolean } = {}): Promise<{ later: Promise<void> }> {
     const ctx = systemContext('demo-loader');
     const existing = await withTx(this.db, ctx, (trx) => trx.selectFrom('organisations').select('id').limit(1).executeTakeFirst());
-    if (existing) return;
+    if (existing) return { later: Promise.resolve() };
     const started = Date.now();
     const orgIds = new Map<string, string>();
     for (const org of DEMO_ORGS) {
@@ -72,6 +78,13 @@ export class DemoService {
       });
       orgIds.set(org.key, created.id);
     }
+    const phaseMs: Record<string, number> = {};
+    let mark = started;
+    const phase = (name: string): void => {
+      phaseMs[name] = Date.now() - mark;
+      mark = Date.now();
+    };
+    phase('organisations');
     const nodeIds = new Map<string, string>();
     for (const [i, node] of DEMO_NODES.entries()) {
       const { provider, room, ...rest } = node;
@@ -82,38 +95,59 @@ export class DemoService {
       await this.directory.createZone(ctx, nodeId, { zoneType: 'internet', name: '互联网区', cidrs: [`203.0.113.${i * 16}/28`] });
       await this.directory.createZone(ctx, nodeId, { zoneType: 'exchange', name: '安全数据交换区', cidrs: [`172.${16 + i}.0.0/20`] });
     }
+    phase('nodes');
     for (const system of DEMO_SYSTEMS) {
       const unitId = orgIds.get(system.unit);
       const nodeId = nodeIds.get(system.node);
       if (unitId && nodeId) await this.systems.create(ctx, { unitId, nodeId, ...system.fields });
     }
-    for (const account of DEMO_ACCOUNTS) {
-      const orgId = orgIds.get(account.org);
-      if (!orgId) throw new Error(`demo account ${account.username} names an unknown organisation ${account.org}`);
-      await withTx(this.db, ctx, (trx) =>
-        this.access.createUserIn(trx, ctx, {
-          orgId,
-          username: account.username,
-          displayName: account.displayName,
-          password: DEMO_INITIAL_PASSWORD,
-          mustChangePassword: true,
-          roleCodes: [account.role],
-        }),
-      );
-    }
+    phase('systems');
+    // One transaction per account, all at once: the password hashes (PBKDF2-SM3) run in parallel on libuv's pool; the
+    // audit chain's lock orders the inserts.
+    await Promise.all(
+      DEMO_ACCOUNTS.map((account) => {
+        const orgId = orgIds.get(account.org);
+        if (!orgId) throw new Error(`demo account ${account.username} names an unknown organisation ${account.org}`);
+        return withTx(this.db, ctx, (trx) =>
+          this.access.createUserIn(trx, ctx, {
+            orgId,
+            username: account.username,
+            displayName: account.displayName,
+            password: DEMO_INITIAL_PASSWORD,
+            mustChangePassword: true,
+            roleCodes: [account.role],
+          }),
+        );
+      }),
+    );
+    phase('accounts');
     const priceLists = await this.loadPriceLists(orgIds);
     await this.loadEstimates(orgIds, priceLists);
-    for (const extra of this.extras) {
-      try {
-        await extra.load(orgIds);
-      } catch (err) {
-        this.logger.warn({ err, extra: extra.name }, 'demo city: an optional part was not loaded');
+    phase('pricesAndEstimates');
+    const extrasMs: Record<string, number> = {};
+    const loadExtras = async (later: boolean): Promise<void> => {
+      for (const extra of this.extras.filter((e) => e.later === later)) {
+        const t = Date.now();
+        try {
+          await extra.load(orgIds);
+          extrasMs[extra.name] = Date.now() - t;
+        } catch (err) {
+          this.logger.warn({ err, extra: extra.name }, 'demo city: an optional part was not loaded');
+        }
       }
+    };
+    await loadExtras(false);
+    const done = (): void =>
+      this.logger.info(
+        { organisations: DEMO_ORGS.length, nodes: DEMO_NODES.length, accounts: DEMO_ACCOUNTS.map((a) => a.username), initialPassword: DEMO_INITIAL_PASSWORD, ms: Date.now() - started, phaseMs, extrasMs },
+        'demo city loaded: sign in with any demo account and the initial password, then change it',
+      );
+    if (!opts.deferLater) {
+      await loadExtras(true);
+      done();
+      return { later: Promise.resolve() };
     }
-    this.logger.info(
-      { organisations: DEMO_ORGS.length, nodes: DEMO_NODES.length, accounts: DEMO_ACCOUNTS.map((a) => a.username), initialPassword: DEMO_INITIAL_PASSWORD, ms: Date.now() - started },
-      'demo city loaded: sign in with any demo account and the initial password, then change it',
-    );
+    return { later: loadExtras(true).then(done) };
   }
 
   /** One approved price list per provider at a share of the caps; returns the list ID per provider key. */

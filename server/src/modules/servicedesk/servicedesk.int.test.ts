@@ -205,7 +205,7 @@ describe('automatic tickets and escalation', () => {
 });
 
 describe('lists over many tickets', () => {
-  it('count at most 10,000 matches ("10,000+") and exactly below that; page 1 in queue order', async () => {
+  it('count at most 1,000 matches ("1,000+") and exactly below that; page 1 in queue order', async () => {
     const prov = await createOrg(t, { kind: 'cloud_provider', name: unique('工单服务商丙') });
     const eng = (await signedInUser(t, { orgId: prov.id, roles: ['provider_staff'] })).session;
     const targets = JSON.stringify({ response: { minutes: 15, schedule: 'clock' }, resolution: { minutes: 2880, schedule: 'clock' } });
@@ -213,13 +213,13 @@ describe('lists over many tickets', () => {
       `insert into sd_tickets (kind, title, status, impact, urgency, priority, channel, reporter_name, provider_id, targets, schedule, opened_at)
        select 'fault', case when g <= 3 then '容量测试 特别 ' || g else '容量测试 ' || g end, 'new', 2, 2, 1 + g % 4, 'api', '接口', $1, $2::jsonb, 'clock',
               now() - g * interval '1 second'
-       from generate_series(1, 10005) g`,
+       from generate_series(1, 1005) g`,
       [prov.id, targets],
     );
     const all = await inject(eng, 'GET', '/api/tickets?view=queue&page=1&pageSize=20&sort=priority');
     expect(all.statusCode, all.body).toBe(200);
     const body = all.json();
-    expect(body.total).toBe(10_000);
+    expect(body.total).toBe(1_000);
     expect(body.totalCapped).toBe(true);
     expect(body.items).toHaveLength(20);
     // Priority 1 first, oldest first within it.

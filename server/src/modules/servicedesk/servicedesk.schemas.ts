@@ -98,7 +98,7 @@ export const ticketSchema = z.object({
 });
 export type Ticket = z.infer<typeof ticketSchema>;
 export type Clock = z.infer<typeof clockSchema>;
-export const ticketListSchema = z.object({ items: z.array(ticketSchema), total: z.number(), totalCapped: z.boolean().describe('true when more than `total` (10,000) match'), page: z.number(), pageSize: z.number() });
+export const ticketListSchema = z.object({ items: z.array(ticketSchema), total: z.number(), totalCapped: z.boolean().describe('true when more than `total` (1,000) match'), page: z.number(), pageSize: z.number() });
 export const eventSchema = z.object({
   id: z.string(), at: z.string(), kind: z.string(), fromStatus: z.string().nullable(), toStatus: z.string().nullable(), actorName: z.string().nullable(),
   visibility: z.enum(['public', 'internal']), body: z.string().nullable(), data: z.record(z.string(), z.unknown()),

@@ -24,12 +24,19 @@ export interface Database {
 }
 
 export function createDatabase(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'zhengyun' });
-  pool.on('connect', (client) => {
-    // pg emits 'error' on a client whose server went away (restart, crash) even while it is checked out, where the pool
-    // listens no more: unhandled, that would end the process. The failed query rejects anyway; the pool drops the client.
-    client.on('error', () => undefined);
-    client.query(`set role ${APP_ROLE}; set time zone 'Asia/Shanghai'`).catch(() => undefined);
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'zhengyun',
+    // Awaited by the pool before it hands the client out (pg-pool ≥ 3.10): a 'connect' listener is not, and the first
+    // query of the borrower then overlapped the role switch on the same client (pg deprecates overlapping queries).
+    onConnect: async (client) => {
+      // pg emits 'error' on a client whose server went away (restart, crash) even while it is checked out, where the
+      // pool listens no more: unhandled, that would end the process. The failed query rejects anyway; the pool drops it.
+      client.on('error', () => undefined);
+      // Before the migrations have created the role (a fresh database) the switch fails; the session stays as is.
+      await client.query(`set role ${APP_ROLE}; set time zone 'Asia/Shanghai'`).catch(() => undefined);
+    },
   });
   pool.on('error', () => undefined);
   // Column names are snake_case in SQL and camelCase in TypeScript; keys inside jsonb values are data and stay as stored.

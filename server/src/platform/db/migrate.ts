@@ -45,6 +45,12 @@ export async function migrate(databaseUrl: string, logger: Logger): Promise<stri
       applied.push(file);
       logger.info({ migration: file }, 'migration applied');
     }
+    // Policies of any migration (also one applied out of order, after 0100) get the once-per-statement form of the
+    // actor's switches (0100_rls_initplan.sql).
+    if (applied.length > 0 && (await client.query(`select to_regproc('zy_rls_initplan_policies') is not null as ok`)).rows[0]?.ok) {
+      const changed = (await client.query<{ n: number }>('select zy_rls_initplan_policies() as n')).rows[0]?.n ?? 0;
+      if (changed > 0) logger.info({ policies: changed }, 'row-level security policies rewritten to evaluate the actor switches once per statement');
+    }
   } finally {
     await client.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
     await client.end();
