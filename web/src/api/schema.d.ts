@@ -24830,6 +24830,10 @@ export interface components {
                 high: number;
                 overdue: number;
             };
+            /** @description computed-at time of each part read from the snapshot (whole-city readers); null when computed live */
+            snapshot: {
+                [key: string]: string;
+            } | null;
         };
         LdapSettings: {
             enabled: boolean;
@@ -25584,6 +25588,10 @@ export interface components {
                 high: number;
                 overdue: number;
             };
+            /** @description computed-at time of each part read from the snapshot (whole-city readers); null when computed live */
+            snapshot: {
+                [key: string]: string;
+            } | null;
         };
     };
     responses: never;

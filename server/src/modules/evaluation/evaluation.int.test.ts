@@ -317,6 +317,37 @@ describe('overview and the monthly report', () => {
     expect((await inject(sysAdmin, 'GET', `/api/evaluation/overview?month=${M2}`)).statusCode).toBe(403);
   });
 
+  it('management reads the snapshot (with computed-at times), equal to the live figures; a unit’s overview is live', async () => {
+    const m = (await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M2}`)).json();
+    expect(Object.keys(m.snapshot).sort()).toEqual(['advice', 'efficiency', 'findings', 'ranking', 'tickets']);
+    for (const v of Object.values(m.snapshot)) expect(new Date(v as string).getTime()).toBeGreaterThan(Date.now() - 600_000);
+    const live = await t.container.evaluation.overview(systemContext(), { month: M2 }, { live: true });
+    expect(live.snapshot).toBeNull();
+    expect({ efficiency: m.efficiency, advice: m.advice, ranking: m.ranking }).toEqual(JSON.parse(JSON.stringify({ efficiency: live.efficiency, advice: live.advice, ranking: live.ranking })));
+    expect((await inject(unitA, 'GET', `/api/evaluation/overview?month=${M2}`)).json().snapshot).toBeNull();
+    // The management page reads the stored part: a part changed behind evaluation's back shows until the next refresh.
+    await owner.query(`update eval_overview_snapshots set data = jsonb_set(data, '{total}', '-1') where month = $1 and part = 'tickets'`, [`${M2}-01`]);
+    expect((await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M2}`)).json().tickets.total).toBe(-1);
+    expect((await inject(unitA, 'GET', `/api/evaluation/overview?month=${M2}`)).json().tickets.total).toBeGreaterThanOrEqual(0);
+    await t.container.evaluation.refreshOverviewSnapshot(M2, ['tickets']);
+    expect((await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M2}`)).json().tickets.total).toBeGreaterThanOrEqual(0);
+    // A missing part is computed live on read and stored.
+    await owner.query(`delete from eval_overview_snapshots where month = $1 and part = 'ranking'`, [`${M2}-01`]);
+    expect((await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M2}`)).json().ranking.run).toMatchObject({ status: 'published', revision: 2 });
+    expect((await owner.query(`select count(*)::int n from eval_overview_snapshots where month = $1 and part = 'ranking'`, [`${M2}-01`])).rows[0].n).toBe(1);
+  });
+
+  it('an advice decision refreshes the snapshot’s advice part at once', async () => {
+    const before = (await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M1}`)).json();
+    expect(before.advice).toMatchObject({ open: 2, dismissed: 0 });
+    const one = (await inject(unitA, 'GET', `/api/evaluation/advice?month=${M1}`)).json().items[0];
+    expect((await inject(unitA, 'POST', `/api/evaluation/advice/${one.id}/dismiss`, { reason: '保留' })).statusCode).toBe(200);
+    const after = (await inject(mgmt, 'GET', `/api/evaluation/overview?month=${M1}`)).json();
+    expect(after.advice).toMatchObject({ open: 1, dismissed: 1 });
+    expect(after.snapshot.advice > before.snapshot.advice).toBe(true);
+    expect(after.snapshot.efficiency).toBe(before.snapshot.efficiency);
+  });
+
   it('the 月报 as .docx and as signed PDF; due on the 5th working day of the next month', async () => {
     const due = (await inject(mgmt, 'GET', `/api/evaluation/reports/due?month=${M2}`)).json();
     // October 2026: 1–7 are the National Day holiday, 10 October (Saturday) a make-up working day → 9, 10, 12, 13, 14.

@@ -4,6 +4,12 @@ import type { Logger } from '../../platform/logger.js';
 import type { EvaluationService } from './evaluation.service.js';
 
 export const EVALUATION_MONTHLY_JOB = 'evaluation.monthly';
+export const EVALUATION_OVERVIEW_JOB = 'evaluation.overview-snapshot';
+
+/** The current month in Asia/Shanghai, YYYY-MM. */
+export function currentMonth(now = new Date()): string {
+  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 7);
+}
 
 /** The previous month in Asia/Shanghai, YYYY-MM. */
 export function previousMonth(now = new Date()): string {
@@ -29,4 +35,13 @@ export function registerEvaluationJobs(jobs: JobQueue, service: EvaluationServic
     }
     logger.info({ month }, 'evaluation: monthly figures computed');
   }, '30 2 1-3 * *');
+
+  /**
+   * `evaluation.overview-snapshot`: every 10 minutes, recomputes the management overview snapshot of the current and
+   * the previous month (all parts: the tickets and findings of other modules change without evaluation knowing).
+   * Idempotent: each part is replaced with its computed-at time.
+   */
+  jobs.register(EVALUATION_OVERVIEW_JOB, async () => {
+    for (const month of [currentMonth(), previousMonth()]) await service.refreshOverviewSnapshot(month);
+  }, '*/10 * * * *');
 }

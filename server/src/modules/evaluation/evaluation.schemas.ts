@@ -83,6 +83,7 @@ export const overviewSchema = z.object({
   ranking: z.object({ run: runSchema.nullable(), items: z.array(z.object({ provider: named, total: dec.nullable(), grade: z.string().nullable(), rank: z.number().nullable() })) }),
   tickets: z.object({ total: z.number(), resolved: z.number(), breaches: z.number() }),
   findings: z.object({ open: z.number(), critical: z.number(), high: z.number(), overdue: z.number() }),
+  snapshot: z.record(z.string(), z.string()).nullable().describe('computed-at time of each part read from the snapshot (whole-city readers); null when computed live'),
 }).meta({ id: 'EvaluationOverview' });
 
 export const reportQuerySchema = z.strictObject({ month, format: z.enum(['docx', 'pdf']) });

@@ -238,7 +238,7 @@ export class EvaluationService {
     for (const r of (await this.deps.billing.overview(sys, { from: input.month, to: input.month, groupBy: 'unit' })).rows) costByUnit.set(r.key, r.total);
     for (const r of (await this.deps.billing.overview(sys, { from: input.month, to: input.month, groupBy: 'system' })).rows) if (r.key) costBySystemNo.set(r.key, r.total);
     const prices = await this.providerPrices(sys, w.last);
-    return withTx(this.db, sys, async (trx) => {
+    const result = await withTx(this.db, sys, async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext('eval_efficiency'), ${Number(input.month.replace('-', ''))})`.execute(trx);
       const pinned = await trx.selectFrom('evalEfficiencyMonths').select('formulaVersion').where('month', '=', w.first).executeTakeFirst();
       const formulas = await this.formulaRows(trx);
@@ -313,6 +313,8 @@ export class EvaluationService {
       if (ctx.actor.kind !== 'system') await recordAudit(trx, ctx, { action: 'evaluation.efficiency', targetType: 'eval_month', targetId: input.month, after: { formulaVersion: version, units, systems, advice: adviceCount } });
       return { month: input.month, formulaVersion: version, units, systems, hosts: judged.length, advice: adviceCount, utilisationSource: !!utilSource };
     });
+    await this.afterChange(input.month, ['efficiency', 'advice']);
+    return result;
   }
 
   private async activeHosts(ctx: RequestContext): Promise<Resource[]> {
@@ -470,6 +472,7 @@ export class EvaluationService {
       await trx.updateTable('evalAdvice').set({ status: 'accepted', applicationId: app.id, decidedBy: ctx.actor.userId, decidedAt: new Date() }).where('id', '=', id).execute();
       await recordAudit(trx, ctx, { action: 'evaluation.advice_accept', targetType: 'eval_advice', targetId: id, after: { applicationId: app.id } });
     });
+    await this.afterChange(monthText(a.month), ['advice']);
     return { advice: await this.getAdvice(ctx, id), applicationId: app.id };
   }
 
@@ -479,7 +482,9 @@ export class EvaluationService {
       await trx.updateTable('evalAdvice').set({ status: 'dismissed', reason, decidedBy: ctx.actor.userId, decidedAt: new Date() }).where('id', '=', id).execute();
       await recordAudit(trx, ctx, { action: 'evaluation.advice_dismiss', targetType: 'eval_advice', targetId: id, after: { reason } });
     });
-    return this.getAdvice(ctx, id);
+    const advice = await this.getAdvice(ctx, id);
+    await this.afterChange(advice.month, ['advice']);
+    return advice;
   }
 
   // ---- indicator sets ---------------------------------------------------------------------------------------------
@@ -722,14 +727,16 @@ export class EvaluationService {
 
   /** Publishes a reviewed run; the month's previously published revision becomes superseded (kept, not changed). */
   async publishRun(ctx: RequestContext, id: string): Promise<ProviderRunDetail> {
-    await withTx(this.db, ctx, async (trx) => {
+    const month = await withTx(this.db, ctx, async (trx) => {
       const r = await trx.selectFrom('evalProviderRuns').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
       if (!r) throw notFound('evaluation.run', id);
       if (r.status !== 'reviewed') throw new AppError('conflict', 'evaluation.not_reviewed', `The run is ${r.status}; a run is reviewed before it is published`, { status: r.status });
       await trx.updateTable('evalProviderRuns').set({ status: 'superseded' }).where('setId', '=', r.setId).where('month', '=', r.month).where('status', '=', 'published').execute();
       await trx.updateTable('evalProviderRuns').set({ status: 'published', publishedBy: ctx.actor.userId, publishedAt: new Date() }).where('id', '=', id).execute();
       await recordAudit(trx, ctx, { action: 'evaluation.publish', targetType: 'eval_provider_run', targetId: id, after: { month: monthText(r.month), revision: r.revision } });
+      return monthText(r.month);
     });
+    await this.afterChange(month, ['ranking']);
     return this.getRun(ctx, id);
   }
 
@@ -742,52 +749,111 @@ export class EvaluationService {
   }
 
   /**
-   * 政务云概况 for the caller from the precomputed monthly figures: efficiency totals and the lowest-scoring units,
-   * rightsizing savings, the latest published provider ranking, tickets and open findings — only what the caller may see.
+   * 政务云概况 for the caller. A whole-city reader (management unit, supervision) reads the month's snapshot
+   * (`eval_overview_snapshots`, one row per part with its computed-at time); a part not in the snapshot is computed
+   * live and stored. A unit or a provider gets its overview computed live within its scope. `live` forces the live
+   * path (the benchmark compares both).
    */
-  async overview(ctx: RequestContext, q: { month: string }): Promise<Overview> {
-    monthWindow(q.month, 'query.month');
-    const [eff, advice, runs, tickets, vulns] = await Promise.all([
-      this.efficiency(ctx, { month: q.month, level: 'unit' }),
-      this.adviceSummary(ctx, q.month),
-      this.listRuns(ctx, { month: q.month }),
-      this.deps.serviceDesk.ticketStatistics(ctx, { month: q.month }),
-      this.deps.security.vulnerabilityHandling(ctx, { month: q.month }),
-    ]);
-    const published = runs.find((r) => r.status === 'published') ?? null;
-    const ranking = published ? (await this.getRun(ctx, published.id)).scores.map((s) => ({ provider: s.provider, total: s.total, grade: s.grade, rank: s.rank })) : [];
-    const scored = eff.items.filter((i) => i.score !== null);
-    const d = (xs: Array<string | null>) => sum(xs.filter((x): x is string => x !== null).map((x) => new Dec(x))).toFixed(2);
-    return {
-      month: q.month,
-      role: ctx.actor.orgKind,
-      sources: this.sourceStatus(),
-      efficiency: {
-        computed: eff.formula !== null,
-        formulaVersion: eff.formula?.version ?? null,
-        units: eff.items.length,
-        hosts: eff.items.reduce((a, i) => a + i.hosts, 0),
-        vcpu: sum(eff.items.map((i) => new Dec(i.vcpu))).toString(),
-        memoryGb: sum(eff.items.map((i) => new Dec(i.memoryGb))).toString(),
-        // No bill for any unit of the month: no figure (not 0).
-        cost: eff.items.some((i) => i.cost !== null) ? d(eff.items.map((i) => i.cost)) : null,
-        averageScore: scored.length ? sum(scored.map((i) => new Dec(i.score!))).dividedBy(scored.length).toFixed(2) : null,
-        missing: eff.items.length && !scored.length ? (eff.items[0]!.missing ?? 'no_data') : null,
-        lowest: scored.slice(0, 10).map((i) => ({ unit: i.unit, score: i.score, cost: i.cost })),
-        units_: eff.items.map((i) => ({ unit: i.unit, score: i.score, cost: i.cost, hosts: i.hosts })),
-      },
-      advice,
-      ranking: { run: published, items: ranking },
-      tickets: { total: tickets.reduce((a, t) => a + t.tickets, 0), resolved: tickets.reduce((a, t) => a + t.resolved, 0), breaches: tickets.reduce((a, t) => a + t.breaches, 0) },
-      findings: {
-        open: vulns.reduce((a, v) => a + v.openBySeverity.critical + v.openBySeverity.high + v.openBySeverity.medium + v.openBySeverity.low, 0),
-        critical: vulns.reduce((a, v) => a + v.openBySeverity.critical, 0),
-        high: vulns.reduce((a, v) => a + v.openBySeverity.high, 0),
-        overdue: vulns.reduce((a, v) => a + v.overdue, 0),
-      },
-    };
+  async overview(ctx: RequestContext, q: { month: string }, opts: { live?: boolean } = {}): Promise<Overview> {
+    const w = monthWindow(q.month, 'query.month');
+    const parts: Partial<OverviewParts> = {};
+    const snapshot: Partial<Record<OverviewPart, string>> = {};
+    const useSnapshot = ctx.actor.scope.all && !opts.live;
+    if (useSnapshot) {
+      const rows = await withTx(this.db, ctx, (trx) => trx.selectFrom('evalOverviewSnapshots').select(['part', 'data', 'computedAt']).where('month', '=', w.first).execute());
+      for (const r of rows) {
+        (parts as Record<string, unknown>)[r.part] = r.data;
+        snapshot[r.part as OverviewPart] = iso(r.computedAt)!;
+      }
+      const missing = OVERVIEW_PARTS.filter((p) => !(p in parts));
+      if (missing.length) Object.assign(snapshot, await this.refreshOverviewSnapshot(q.month, missing, parts));
+    } else {
+      await Promise.all(OVERVIEW_PARTS.map(async (p) => { (parts as Record<string, unknown>)[p] = await this.overviewPart(ctx, p, q.month); }));
+    }
+    const full = parts as OverviewParts;
+    return { month: q.month, role: ctx.actor.orgKind, sources: this.sourceStatus(), ...full, snapshot: useSnapshot ? snapshot : null };
+  }
+
+  /**
+   * Recomputes parts of the month's management overview snapshot (all parts when none given) and stores them with
+   * the time; returns the computed-at times. Called by the job, after an efficiency computation, a publication and an
+   * advice decision (only the parts that changed), and by the read path for a missing part.
+   */
+  async refreshOverviewSnapshot(month: string, parts: readonly OverviewPart[] = OVERVIEW_PARTS, into: Partial<OverviewParts> = {}): Promise<Partial<Record<OverviewPart, string>>> {
+    const w = monthWindow(month);
+    const sys = systemContext('evaluation.overview');
+    const values = await Promise.all(parts.map(async (part) => ({ month: w.first, part, data: JSON.stringify((into as Record<string, unknown>)[part] = await this.overviewPart(sys, part, month)), computedAt: new Date() })));
+    if (!values.length) return {};
+    await withTx(this.db, sys, (trx) =>
+      trx.insertInto('evalOverviewSnapshots').values(values).onConflict((oc) => oc.columns(['month', 'part']).doUpdateSet((eb) => ({ data: eb.ref('excluded.data'), computedAt: eb.ref('excluded.computedAt') }))).execute(),
+    );
+    return Object.fromEntries(values.map((v) => [v.part, v.computedAt.toISOString()]));
+  }
+
+  /** After a change of evaluation's own figures: the changed parts of the snapshot, best effort (a failure drops them, the read path recomputes). */
+  private async afterChange(month: string, parts: readonly OverviewPart[]): Promise<void> {
+    try {
+      await this.refreshOverviewSnapshot(month, parts);
+    } catch {
+      const w = monthWindow(month);
+      await withTx(this.db, systemContext('evaluation.overview'), (trx) => trx.deleteFrom('evalOverviewSnapshots').where('month', '=', w.first).where('part', 'in', [...parts]).execute()).catch(() => undefined);
+    }
+  }
+
+  /** One part of the overview within the caller's scope. */
+  private async overviewPart<P extends OverviewPart>(ctx: RequestContext, part: P, month: string): Promise<OverviewParts[P]> {
+    const out = await (async (): Promise<OverviewParts[OverviewPart]> => {
+      switch (part) {
+        case 'efficiency': {
+          const eff = await this.efficiency(ctx, { month, level: 'unit' });
+          const scored = eff.items.filter((i) => i.score !== null);
+          const d = (xs: Array<string | null>) => sum(xs.filter((x): x is string => x !== null).map((x) => new Dec(x))).toFixed(2);
+          return {
+            computed: eff.formula !== null,
+            formulaVersion: eff.formula?.version ?? null,
+            units: eff.items.length,
+            hosts: eff.items.reduce((a, i) => a + i.hosts, 0),
+            vcpu: sum(eff.items.map((i) => new Dec(i.vcpu))).toString(),
+            memoryGb: sum(eff.items.map((i) => new Dec(i.memoryGb))).toString(),
+            // No bill for any unit of the month: no figure (not 0).
+            cost: eff.items.some((i) => i.cost !== null) ? d(eff.items.map((i) => i.cost)) : null,
+            averageScore: scored.length ? sum(scored.map((i) => new Dec(i.score!))).dividedBy(scored.length).toFixed(2) : null,
+            missing: eff.items.length && !scored.length ? (eff.items[0]!.missing ?? 'no_data') : null,
+            lowest: scored.slice(0, 10).map((i) => ({ unit: i.unit, score: i.score, cost: i.cost })),
+            units_: eff.items.map((i) => ({ unit: i.unit, score: i.score, cost: i.cost, hosts: i.hosts })),
+          };
+        }
+        case 'advice':
+          return this.adviceSummary(ctx, month);
+        case 'ranking': {
+          const published = (await this.listRuns(ctx, { month })).find((r) => r.status === 'published') ?? null;
+          const items = published ? (await this.getRun(ctx, published.id)).scores.map((s) => ({ provider: s.provider, total: s.total, grade: s.grade, rank: s.rank })) : [];
+          return { run: published, items };
+        }
+        case 'tickets': {
+          const tickets = await this.deps.serviceDesk.ticketStatistics(ctx, { month });
+          return { total: tickets.reduce((a, t) => a + t.tickets, 0), resolved: tickets.reduce((a, t) => a + t.resolved, 0), breaches: tickets.reduce((a, t) => a + t.breaches, 0) };
+        }
+        case 'findings': {
+          const vulns = await this.deps.security.vulnerabilityHandling(ctx, { month });
+          return {
+            open: vulns.reduce((a, v) => a + v.openBySeverity.critical + v.openBySeverity.high + v.openBySeverity.medium + v.openBySeverity.low, 0),
+            critical: vulns.reduce((a, v) => a + v.openBySeverity.critical, 0),
+            high: vulns.reduce((a, v) => a + v.openBySeverity.high, 0),
+            overdue: vulns.reduce((a, v) => a + v.overdue, 0),
+          };
+        }
+      }
+      throw new Error(`unknown overview part ${String(part)}`);
+    })();
+    return out as OverviewParts[P];
   }
 }
+
+/** The parts of the management overview snapshot, each recomputed on its own trigger. */
+export const OVERVIEW_PARTS = ['efficiency', 'advice', 'ranking', 'tickets', 'findings'] as const;
+export type OverviewPart = (typeof OVERVIEW_PARTS)[number];
+type OverviewParts = Pick<Overview, OverviewPart>;
 
 export interface Overview {
   month: string;
@@ -802,6 +868,8 @@ export interface Overview {
   ranking: { run: ProviderRun | null; items: Array<{ provider: { id: string; name: string }; total: string | null; grade: string | null; rank: number | null }> };
   tickets: { total: number; resolved: number; breaches: number };
   findings: { open: number; critical: number; high: number; overdue: number };
+  /** Computed-at time of each part read from the snapshot (management); null when computed live for the caller. */
+  snapshot: Partial<Record<OverviewPart, string>> | null;
 }
 
 function indicatorResult(

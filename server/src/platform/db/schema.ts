@@ -651,6 +651,13 @@ export interface EvalManualScores {
   setId: string;
 }
 
+export interface EvalOverviewSnapshots {
+  computedAt: Generated<Timestamp>;
+  data: Json;
+  month: string;
+  part: string;
+}
+
 export interface EvalProviderRuns {
   computedAt: Generated<Timestamp>;
   computedBy: string | null;
@@ -2684,6 +2691,7 @@ export interface DB {
   evalFormulas: EvalFormulas;
   evalIndicatorSets: EvalIndicatorSets;
   evalManualScores: EvalManualScores;
+  evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
   informationSystemChanges: InformationSystemChanges;
