@@ -136,6 +136,41 @@ describe('probes and the status board', () => {
   });
 });
 
+describe('status board counts and search', () => {
+  it('one statement gives the page and the scope’s counts; a state change through the service shows at once; the search ignores case and treats % and _ literally', async () => {
+    const tag = unique('BoardKw').toLowerCase();
+    const a = await createProbe({ name: `${tag} 甲`, kind: 'tcp', target: '127.0.0.1', port: tcpPort, systemId: systemA.id, enabled: false });
+    const b = await createProbe({ name: `${tag} 乙`, kind: 'http', target: `http://127.0.0.1:${webPort}/${tag.toUpperCase()}/100%_x`, systemId: systemA.id, enabled: false });
+    const board = async (query: string) => {
+      const res = await inject(provAStaff, 'GET', `/api/availability/probes?systemId=${systemA.id}&${query}`);
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as { items: Array<{ id: string; state: string }>; total: number; counts: Record<string, number> };
+    };
+    const kw = await board(`keyword=${encodeURIComponent(tag.toUpperCase())}`);
+    expect(kw.items.map((x) => x.id).sort()).toEqual([a.id, b.id].sort());
+    expect(kw.counts).toEqual({ up: 0, down: 0, unknown: 2, maintenance: 0 });
+    // % and _ are literal: only the URL with "100%_x" matches, "100%" followed by any character does not.
+    expect((await board(`keyword=${encodeURIComponent('100%_x')}`)).items.map((x) => x.id)).toEqual([b.id]);
+    expect((await board(`keyword=${encodeURIComponent('100%x')}`)).items).toEqual([]);
+    // A slot recorded through this process: the cached counts of the scope are dropped at once.
+    const claimed = { id: a.id, name: 'x', kind: 'tcp' as const, target: '127.0.0.1', port: tcpPort, config: {}, intervalSeconds: 60, timeoutMs: 1000, retries: 0, state: 'unknown' as const, slot: new Date(Math.floor(Date.now() / 1000) * 1000) };
+    await t.container.availability.recordSlot('board-test', claimed, [{ attempt: 0, checkedAt: new Date(), ok: false, rttMs: null, detail: 'connection refused' }]);
+    const after = await board(`keyword=${encodeURIComponent(tag)}`);
+    expect(after.counts).toEqual({ up: 0, down: 1, unknown: 1, maintenance: 0 });
+    expect(after.items[0]!.id).toBe(a.id);
+    const downOnly = await board(`keyword=${encodeURIComponent(tag)}&state=down`);
+    expect(downOnly.total).toBe(1);
+    expect(downOnly.counts.unknown).toBe(1);
+    // A page past the end still has the counts.
+    const past = await board(`keyword=${encodeURIComponent(tag)}&page=5`);
+    expect(past.items).toEqual([]);
+    expect(past.total).toBe(2);
+    // Another tenant's scope has its own counts: unit B sees none of these.
+    const other = await inject(unitB, 'GET', `/api/availability/probes?keyword=${encodeURIComponent(tag)}`);
+    expect(other.json().counts).toEqual({ up: 0, down: 0, unknown: 0, maintenance: 0 });
+  });
+});
+
 describe('the scheduler with real local peers', () => {
   it('probes HTTP, TCP and a hanging port; a failure is re-checked at once (立即核实) and opens an outage with notices and a ticket; recovery ends it', async () => {
     const web1 = await createProbe({ name: unique('网站'), kind: 'http', target: `http://127.0.0.1:${webPort}/`, systemId: systemA.id, config: { keyword: '正常' }, retries: 2, timeoutMs: 2000 });

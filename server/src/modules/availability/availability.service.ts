@@ -221,6 +221,8 @@ export interface Attempt extends ProbeOutcome {
 }
 
 const PAGE_MAX = 200;
+/** How long the status board's state counts of one scope are reused (the counts are the costly part of a page). */
+export const BOARD_COUNTS_TTL_MS = 3000;
 const DAY = 86_400_000;
 const ESCALATE_AFTER_MS = 30 * 60_000;
 const iso = (d: Date | string | null) => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
@@ -275,6 +277,25 @@ function toProbe(r: ProbeRow): Probe {
   };
 }
 
+/** The board's filters other than state, on availability_probes as p. The keyword matches name or target (search_text, trigram index). */
+function boardFilters(q: BoardQuery) {
+  const conds = [];
+  if (q.kind) conds.push(sql<boolean>`p.kind = ${q.kind}`);
+  if (q.origin) conds.push(sql<boolean>`p.origin = ${q.origin}`);
+  if (q.providerId) conds.push(sql<boolean>`p.provider_org_id = ${q.providerId}`);
+  if (q.unitId) conds.push(sql<boolean>`p.unit_org_id = ${q.unitId}`);
+  if (q.systemId) conds.push(sql<boolean>`p.system_id = ${q.systemId}`);
+  if (q.enabled !== undefined) conds.push(sql<boolean>`p.enabled = ${q.enabled}`);
+  if (q.keyword) conds.push(sql<boolean>`p.search_text like ${`%${q.keyword.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`}`);
+  return conds;
+}
+
+/** Who sees which probes (RLS: scope and business access) plus the filters other than state and page. */
+function boardCountsKey(ctx: RequestContext, q: BoardQuery): string {
+  const a = ctx.actor;
+  return JSON.stringify([a.businessAccess, a.scope.all ? '*' : [...a.scope.roots].sort(), q.kind, q.origin, q.providerId, q.unitId, q.systemId, q.enabled, q.keyword]);
+}
+
 function outagesQuery(trx: Tx) {
   return trx
     .selectFrom('availabilityOutages as o')
@@ -305,6 +326,8 @@ function toOutage(r: OutageRow, now = Date.now()): Outage {
  */
 export class AvailabilityService {
   private ticketHook: OutageTicketHook | null = null;
+  private boardGeneration = 0;
+  private readonly boardCounts = new Map<string, { at: number; generation: number; counts: Record<State, number> }>();
 
   constructor(
     private readonly db: Db,
@@ -330,33 +353,56 @@ export class AvailabilityService {
 
   // ---- probes ------------------------------------------------------------------------------------------------------
 
-  /** The status board: every probe the caller may see, down first, filtered and paged on the server, with state counts. */
+  /**
+   * The status board: every probe the caller may see, down first, filtered and paged on the server, with state counts.
+   * One statement reads the page (index order state_rank, name) with its names; the state counts of the scope (the
+   * caller's visibility and the filters other than state) are cached for BOARD_COUNTS_TTL_MS and, when not cached, are
+   * computed in that same statement (an uncorrelated subquery: evaluated once). A state change made through this
+   * process clears the cache at once; one made by another worker shows within the TTL.
+   */
   async listProbes(ctx: RequestContext, q: BoardQuery): Promise<{ items: Probe[]; total: number; page: number; pageSize: number; counts: Record<State, number> }> {
     const page = q.page ?? 1;
     const pageSize = Math.min(q.pageSize ?? 20, PAGE_MAX);
+    const conds = boardFilters(q);
+    const where = conds.length ? sql<boolean>`${sql.join(conds, sql` and `)}` : sql<boolean>`true`;
+    const pageWhere = q.state ? sql<boolean>`${where} and p.state = ${q.state}` : where;
+    const key = boardCountsKey(ctx, q);
+    const cached = this.boardCounts.get(key);
+    const fresh = cached && cached.generation === this.boardGeneration && cached.at > Date.now() - BOARD_COUNTS_TTL_MS ? cached.counts : null;
     return withTx(this.db, ctx, async (trx) => {
-      await sql`set local jit = off`.execute(trx);
-      let base = trx.selectFrom('availabilityProbes as p');
-      if (q.kind) base = base.where('p.kind', '=', q.kind);
-      if (q.origin) base = base.where('p.origin', '=', q.origin);
-      if (q.providerId) base = base.where('p.providerOrgId', '=', q.providerId);
-      if (q.unitId) base = base.where('p.unitOrgId', '=', q.unitId);
-      if (q.systemId) base = base.where('p.systemId', '=', q.systemId);
-      if (q.enabled !== undefined) base = base.where('p.enabled', '=', q.enabled);
-      if (q.keyword) {
-        const kw = `%${q.keyword.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        base = base.where((eb) => eb.or([eb('p.name', 'ilike', kw), eb('p.target', 'ilike', kw)]));
+      // The counts' group-by over every visible probe crosses the JIT threshold, and compiling costs more than it saves.
+      if (!fresh) await sql`set local jit = off`.execute(trx);
+      const countsSql = sql<Record<string, number>>`(select coalesce(jsonb_object_agg(c.state, c.n), '{}'::jsonb) from (select p.state, count(*)::int as n from availability_probes p where ${where} group by p.state) c)`;
+      const rows = await probesQuery(trx)
+        .select(fresh ? sql<null>`null`.as('boardCounts') : countsSql.as('boardCounts'))
+        .where(pageWhere)
+        .orderBy('p.stateRank').orderBy('p.name').orderBy('p.id')
+        .limit(pageSize).offset((page - 1) * pageSize)
+        .execute();
+      let counts: Record<State, number> | null = fresh;
+      if (!counts) {
+        const raw = rows[0]?.boardCounts ?? (await sql<{ boardCounts: Record<string, number> }>`select ${countsSql} as board_counts`.execute(trx)).rows[0]!.boardCounts;
+        counts = { up: 0, down: 0, unknown: 0, maintenance: 0 };
+        for (const [st, n] of Object.entries(raw ?? {})) counts[st as State] = Number(n);
+        if (this.boardCounts.size >= 1000) this.boardCounts.clear();
+        this.boardCounts.set(key, { at: Date.now(), generation: this.boardGeneration, counts });
       }
-      const byState = base;
-      if (q.state) base = base.where('p.state', '=', q.state);
-      const [countRows, ids] = [await byState.select((eb) => ['p.state', eb.fn.countAll<string>().as('n')]).groupBy('p.state').execute(), await base.select('p.id').orderBy('p.stateRank').orderBy('p.name').orderBy('p.id').limit(pageSize).offset((page - 1) * pageSize).execute()];
-      const counts: Record<State, number> = { up: 0, down: 0, unknown: 0, maintenance: 0 };
-      for (const r of countRows) counts[r.state as State] = Number(r.n);
       const total = q.state ? counts[q.state] : Object.values(counts).reduce((a, b) => a + b, 0);
-      const rows = ids.length ? await probesQuery(trx).where('p.id', 'in', ids.map((r) => r.id)).execute() : [];
-      const byId = new Map(rows.map((r) => [r.id, r]));
-      return { items: ids.flatMap((r) => { const row = byId.get(r.id); return row ? [toProbe(row)] : []; }), total, page, pageSize, counts };
+      return { items: rows.map((r) => toProbe(r)), total, page, pageSize, counts: { ...counts } };
     });
+  }
+
+  private async changing<T>(p: Promise<T>): Promise<T> {
+    try {
+      return await p;
+    } finally {
+      this.boardChanged();
+    }
+  }
+
+  /** Forget the cached board counts (a probe was added, changed, removed or changed state). */
+  private boardChanged(): void {
+    this.boardGeneration++;
   }
 
   /** One probe with its results (response times), state intervals and outages over [from, to) (default: the last 24 h). */
@@ -403,7 +449,7 @@ export class AvailabilityService {
       });
       link = { systemId: s.id, unitOrgId: s.unit.id, providerOrgId: s.node.provider?.id ?? null, nodeId: s.node.id };
     }
-    return withTx(this.db, ctx, async (trx) => {
+    return this.changing(withTx(this.db, ctx, async (trx) => {
       const row = await trx
         .insertInto('availabilityProbes')
         .values({
@@ -414,11 +460,11 @@ export class AvailabilityService {
         .executeTakeFirstOrThrow();
       await recordAudit(trx, ctx, { action: 'availability.probe_created', targetType: 'availability_probe', targetId: row.id, after: { name: input.name, kind: input.kind, target: input.target } });
       return this.loadProbe(trx, row.id);
-    });
+    }));
   }
 
   async updateProbe(ctx: RequestContext, id: string, patch: ProbePatch): Promise<Probe> {
-    return withTx(this.db, ctx, async (trx) => {
+    return this.changing(withTx(this.db, ctx, async (trx) => {
       const before = await this.loadProbe(trx, id);
       if (before.origin !== 'manual' && (patch.target !== undefined || patch.port !== undefined || patch.name !== undefined)) {
         throw new AppError('conflict', 'availability.automatic_probe', 'The target of an automatic probe follows the inventory; change its interval, timeout, retries or switch it off', { origin: before.origin, field: 'body.target' });
@@ -441,17 +487,17 @@ export class AvailabilityService {
         .execute();
       await recordAudit(trx, ctx, { action: 'availability.probe_updated', targetType: 'availability_probe', targetId: id, before: { enabled: before.enabled, intervalSeconds: before.intervalSeconds }, after: patch });
       return this.loadProbe(trx, id);
-    });
+    }));
   }
 
   /** Deletes a hand-made probe with its history (automatic probes are switched off instead: they follow the inventory). */
   async deleteProbe(ctx: RequestContext, id: string): Promise<void> {
-    await withTx(this.db, ctx, async (trx) => {
+    await this.changing(withTx(this.db, ctx, async (trx) => {
       const p = await this.loadProbe(trx, id);
       if (p.origin !== 'manual') throw new AppError('conflict', 'availability.automatic_probe', 'An automatic probe follows the inventory; switch it off instead', { origin: p.origin });
       await trx.deleteFrom('availabilityProbes').where('id', '=', id).execute();
       await recordAudit(trx, ctx, { action: 'availability.probe_deleted', targetType: 'availability_probe', targetId: id, before: { name: p.name, target: p.target } });
-    });
+    }));
   }
 
   /**
@@ -491,7 +537,7 @@ export class AvailabilityService {
       const host = target.replace(/^https?:\/\//i, '').replace(/[/:].*$/, '');
       return host === '127.0.0.1' || host === 'localhost' ? null : this.deps.unreachableNote;
     };
-    return withTx(this.db, ctx, async (trx) => {
+    return this.changing(withTx(this.db, ctx, async (trx) => {
       let created = 0;
       for (let i = 0; i < want.length; i += 1000) {
         const chunk = want.slice(i, i + 1000);
@@ -522,7 +568,7 @@ export class AvailabilityService {
           .returning('id').execute()
         : [];
       return { created, disabled: disabled.length, enabled: enabled.length };
-    });
+    }));
   }
 
   /** A switched-off probe: its open interval ends, an open outage ends (the probe no longer watches). */
@@ -612,6 +658,7 @@ export class AvailabilityService {
       }
       return { recorded: true, state: newState, outageOpened, outageClosed, probe: cur };
     });
+    if (res.probe && res.state !== res.probe.state) this.boardChanged();
     if (res.probe && (res.outageOpened || res.outageClosed)) await this.callTicketHook((res.outageOpened ?? res.outageClosed)!, res.outageOpened ? 'open' : 'cleared', res.probe, probe.id, last);
     return { recorded: res.recorded, state: res.state, outageOpened: res.outageOpened, outageClosed: res.outageClosed };
   }
@@ -761,7 +808,7 @@ export class AvailabilityService {
   async createMaintenance(ctx: RequestContext, input: { title: string; startsAt: Date; endsAt: Date; probeId?: string | null; systemId?: string | null; nodeId?: string | null; providerOrgId?: string | null }): Promise<MaintenanceWindow> {
     if (input.endsAt <= input.startsAt) throw fieldError('availability.invalid_window', 'body.endsAt', 'after_start', 'The window ends after it starts');
     if (!input.probeId && !input.systemId && !input.nodeId && !input.providerOrgId) throw fieldError('availability.window_scope', 'body.probeId', 'required', 'Name a probe, system, node or provider');
-    return withTx(this.db, ctx, async (trx) => {
+    return this.changing(withTx(this.db, ctx, async (trx) => {
       if (input.probeId) await this.loadProbe(trx, input.probeId).catch(() => {
         throw fieldError('availability.probe_not_found', 'body.probeId', 'exists', 'No such probe', input.probeId);
       });
@@ -769,7 +816,7 @@ export class AvailabilityService {
         .returning(['id', 'title', 'startsAt', 'endsAt', 'probeId', 'systemId', 'nodeId', 'providerOrgId']).executeTakeFirstOrThrow();
       await recordAudit(trx, ctx, { action: 'availability.maintenance_created', targetType: 'availability_maintenance', targetId: r.id, after: { title: input.title } });
       return { ...r, startsAt: iso(r.startsAt)!, endsAt: iso(r.endsAt)! };
-    });
+    }));
   }
 
   // ---- SLA objectives ------------------------------------------------------------------------------------------------------

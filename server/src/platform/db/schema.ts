@@ -234,6 +234,7 @@ export interface AvailabilityProbes {
   providerOrgId: string | null;
   resourceId: string | null;
   retries: Generated<number>;
+  searchText: Generated<string | null>;
   state: Generated<string>;
   stateRank: Generated<number | null>;
   stateSince: Generated<Timestamp>;
