@@ -5,6 +5,7 @@ import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
 import { percentile } from './monitoring.metrics.js';
 import { DEFAULT_RULES, loadMonitoringDemo } from './monitoring.demo.js';
+import type { AlertTicketHook } from './monitoring.service.js';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -62,7 +63,7 @@ beforeAll(async () => {
   expect(reg.statusCode, reg.body).toBe(201);
   systemA = reg.json();
   let batch = Math.floor(Math.random() * 1e9);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 10; i++) {
     const id = unique('mvm-');
     const r = await owner.query(
       `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
@@ -292,6 +293,128 @@ describe('alert rules', () => {
     expect(other.statusCode).toBe(400);
     expect(other.json().code).toBe('monitoring.scope_not_visible');
     expect((await inject(provAdmin, 'POST', '/api/monitoring/rules', { name: '全部', kind: 'threshold', metric: 'cpu', threshold: 90, severity: 'major', scopeKind: 'all' })).json().code).toBe('monitoring.scope_not_visible');
+  });
+});
+
+describe('alert → service-desk ticket', () => {
+  const rule = (over: Record<string, unknown>) => inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('工单规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', ...over });
+  const ticketsOf = async (alertId: string) => (await owner.query(`select id, status, source, severity, restored_at, provider_id, system_id, unit_id from sd_tickets where source = 'alert' and source_id = $1`, [alertId])).rows;
+
+  it('a 重要 alert opens one ticket while it lasts (a failed call is retried), its resolution clears it; a 一般 alert opens none', async () => {
+    const h = hosts[6]!;
+    const r = (await rule({ scopeId: h.resourceId })).json();
+    const minor = (await rule({ scopeId: h.resourceId, severity: 'minor' })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 97)));
+    // The desk is down for the first cycle: the alert fires, its ticket waits.
+    const svc = t.container.monitoring;
+    // The hook container.ts wired (the real service desk), kept to put back.
+    const wired = (svc as unknown as { ticketHook: AlertTicketHook | null }).ticketHook;
+    expect(wired).not.toBeNull();
+    svc.setTicketHook(async () => { throw new Error('desk down'); });
+    try {
+      expect(await svc.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id, minor.id] })).toMatchObject({ fired: 2, tickets: 0 });
+    } finally {
+      svc.setTicketHook(wired!);
+    }
+    const alert = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${r.id}`)).json().items[0];
+    expect(alert.ticketId).toBeNull();
+    expect(await ticketsOf(alert.id)).toHaveLength(0);
+    expect(await svc.evaluate(new Date(base + 3 * SLOT + 60_000), { ruleIds: [r.id, minor.id] })).toMatchObject({ fired: 0, tickets: 1 });
+    // Later cycles while it lasts: still one ticket.
+    expect(await svc.evaluate(new Date(base + 3 * SLOT + 120_000), { ruleIds: [r.id] })).toMatchObject({ tickets: 0 });
+    const open = await ticketsOf(alert.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ severity: 'major', restored_at: null, provider_id: provA.id, system_id: systemA.id, unit_id: unitAId });
+    expect((await inject(mgmt, 'GET', `/api/monitoring/alerts/${alert.id}`)).json().ticketId).toBe(open[0].id);
+    const minorAlert = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${minor.id}`)).json().items[0];
+    expect(await ticketsOf(minorAlert.id)).toHaveLength(0);
+    // Recovery: the ticket is told (restore time recorded), not a second one.
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + (3 + i) * SLOT, 40)));
+    expect(await svc.evaluate(new Date(base + 6 * SLOT), { ruleIds: [r.id] })).toMatchObject({ resolved: 1, tickets: 1 });
+    const after = await ticketsOf(alert.id);
+    expect(after).toHaveLength(1);
+    expect(after[0].restored_at).not.toBeNull();
+    expect((await owner.query('select ticket_state from monitoring_alerts where id = $1', [alert.id])).rows[0].ticket_state).toBe('cleared');
+    expect(await svc.evaluate(new Date(base + 6 * SLOT + 60_000), { ruleIds: [r.id] })).toMatchObject({ tickets: 0 });
+  });
+});
+
+describe('flap suppression', () => {
+  it('more than 4 transitions within an hour mark the object flapping: no notification, audited; once stable the open alert is told', async () => {
+    const h = hosts[7]!;
+    const r = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('抖动规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 5, severity: 'major', scopeKind: 'host', scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 3 * HOUR;
+    const svc = t.container.monitoring;
+    const step = async (i: number, v: number) => {
+      await push([rec(h.cloudHostId, base + i * SLOT, v)]);
+      return svc.evaluate(new Date(base + i * SLOT + 1000), { ruleIds: [r.id] });
+    };
+    // fire, resolve, fire, resolve: 4 transitions — still plain alerts, each notified.
+    expect(await step(0, 95)).toMatchObject({ fired: 1, flapping: 0 });
+    expect(await step(1, 70)).toMatchObject({ resolved: 1 });
+    expect(await step(2, 95)).toMatchObject({ fired: 1, flapping: 0 });
+    expect(await step(3, 70)).toMatchObject({ resolved: 1, flapping: 0 });
+    // The 5th transition within the hour: flapping.
+    expect(await step(4, 95)).toMatchObject({ fired: 1, flapping: 1 });
+    const list = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${r.id}&status=open`)).json().items;
+    expect(list).toHaveLength(1);
+    const a = list[0];
+    expect(a.flapping).toBe(true);
+    const notes = async () => (await owner.query(`select count(*)::int as n from notifications where kind = 'monitoring.alert_fired' and link = $1`, [`/monitoring/alerts?id=${a.id}`])).rows[0].n as number;
+    expect(await notes()).toBe(0);
+    expect((await owner.query(`select count(*)::int as n from audit_log where action = 'monitoring.flap_start' and target_id = $1`, [a.id])).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from sd_tickets where source = 'alert' and source_id = $1`, [a.id])).rows[0].n).toBe(0);
+    // Still toggling within the window: still held back (3 transitions in the last hour > 2).
+    expect(await step(13, 95)).toMatchObject({ fired: 0, flapping: 0 });
+    expect(await notes()).toBe(0);
+    // Stable: the condition lasted; the older transitions left the window (1 ≤ ⌊4/2⌋) — the alert is told now.
+    await step(15, 96);
+    const detail = (await inject(mgmt, 'GET', `/api/monitoring/alerts/${a.id}`)).json();
+    expect(detail.flapping).toBe(false);
+    expect(detail.events.map((e: { action: string }) => e.action)).toEqual(['fired', 'flapping', 'stable']);
+    expect(await notes()).toBeGreaterThan(0);
+    expect((await owner.query(`select count(*)::int as n from audit_log where action = 'monitoring.flap_end' and target_id = $1`, [r.id])).rows[0].n).toBe(1);
+    expect((await owner.query(`select ended_at is not null as ended from monitoring_flapping where rule_id = $1`, [r.id])).rows).toEqual([{ ended: true }]);
+    // And its ticket opens like any 重要 alert's.
+    expect((await owner.query(`select count(*)::int as n from sd_tickets where source = 'alert' and source_id = $1`, [a.id])).rows[0].n).toBe(1);
+  });
+});
+
+describe('planned work as maintenance', () => {
+  it('an approved planned change covering the object holds its alerts back; a failing source does not stop alerting', async () => {
+    const h = hosts[8]!;
+    const r = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('变更规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 99)));
+    let windows: Array<{ changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }> = [];
+    const asked: Array<{ from: Date; to: Date }> = [];
+    let fail = false;
+    const svc = t.container.monitoring;
+    svc.setPlannedWorkSource({
+      async plannedMaintenanceWindows(_ctx, range) {
+        asked.push(range);
+        if (fail) throw new Error('operations down');
+        return windows;
+      },
+    });
+    try {
+      const at = new Date(base + 3 * SLOT);
+      // A change on another node, and one that ended before: neither covers the host.
+      windows = [
+        { changeId: 'c-other', title: '乙节点扩容', providerOrgId: provA.id, nodeId: nodeB, systemIds: [], hostIds: [], startsAt: new Date(base - HOUR), endsAt: new Date(base + HOUR) },
+        { changeId: 'c-past', title: '已结束', providerOrgId: null, nodeId: null, systemIds: [], hostIds: [h.resourceId], startsAt: new Date(base - 2 * HOUR), endsAt: new Date(base) },
+      ];
+      windows.push({ changeId: 'c-1', title: '甲单位门户升级', providerOrgId: provA.id, nodeId: nodeA, systemIds: [systemA.id], hostIds: [], startsAt: new Date(base - HOUR), endsAt: new Date(base + HOUR) });
+      expect(await svc.evaluate(at, { ruleIds: [r.id] })).toMatchObject({ fired: 0, suppressed: 1 });
+      expect(asked.at(-1)!.from).toEqual(at);
+      windows = windows.slice(0, 2);
+      fail = true;
+      expect(await svc.evaluate(at, { ruleIds: [r.id] })).toMatchObject({ fired: 1, suppressed: 0 });
+    } finally {
+      windows = [];
+      fail = false;
+    }
   });
 });
 

@@ -1632,6 +1632,7 @@ export interface MonitoringAlerts {
   acknowledgedBy: string | null;
   durationSeconds: number | null;
   escalatedAt: Timestamp | null;
+  flapping: Generated<boolean>;
   id: Generated<string>;
   lastEvaluatedAt: Timestamp;
   message: string;
@@ -1646,6 +1647,8 @@ export interface MonitoringAlerts {
   startedAt: Timestamp;
   status: string;
   systemId: string | null;
+  ticketId: string | null;
+  ticketState: string | null;
   unitOrgId: string | null;
   value: number | null;
 }
@@ -1695,6 +1698,15 @@ export interface MonitoringDaily {
   n: number;
   p95: number;
   seriesId: Int8;
+}
+
+export interface MonitoringFlapping {
+  endedAt: Timestamp | null;
+  id: Generated<Int8>;
+  ruleId: string;
+  seriesId: Int8;
+  startedAt: Timestamp;
+  transitions: number;
 }
 
 export interface MonitoringHourly {
@@ -1768,6 +1780,8 @@ export interface MonitoringSeries {
 
 export interface MonitoringSettings {
   dailyRetentionDays: Generated<number>;
+  flapThreshold: Generated<number>;
+  flapWindowMinutes: Generated<number>;
   hourlyRetentionDays: Generated<number>;
   id: Generated<boolean>;
   rawRetentionDays: Generated<number>;
@@ -2748,6 +2762,7 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
+  monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
   monitoringMaintenance: MonitoringMaintenance;
   monitoringPoints: MonitoringPoints;
