@@ -17,7 +17,7 @@
  */
 export { MonitoringService, RESOLUTION, ruleExpression, plannedWindowCovers, TICKET_SEVERITIES, type AlertTicketHook, type AlertTicketInput, type PlannedMaintenanceWindow, type PlannedWorkSource, type HostUtilisation, type CapacityWarningSummary, type Alert, type Rule, type RuleInput, type Range, type ScopeKind } from './monitoring.service.js';
 export { MetricStore, rollupBuckets, type IngestResult } from './monitoring.store.js';
-export { METRICS, MONITORED_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
+export { METRICS, MONITORED_TABLES, STORE_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
 export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';
 export { registerMonitoringRoutes } from './monitoring.routes.js';
 export { PlatformMetrics, registerMetricsEndpoint } from './monitoring.prom.js';

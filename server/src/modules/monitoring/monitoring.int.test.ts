@@ -418,6 +418,80 @@ describe('planned work as maintenance', () => {
   });
 });
 
+describe('egress link usage, UPS and the machine-room environment', () => {
+  const ups = (room: string, loc: string, supply: string, extra: Record<string, string> = {}) => ({ machineRoom: room, location: loc, inputFrequency: '50.00', ambientTemperature: '23.00', ambientHumidity: '45.00',
+    outputFrequency: '50.00', batteryTotalVoltage: '545.00', batteryTotalCurrent: '2.10', batteryTemperature: '25.00', batteryBackupTime: '30.00', batteryRemainingCapacity: '99.00',
+    batteryTotalCurrent2: '2.10', upsPowerSupplyStatus: supply, upsRunStatus: '正常', batteryRunStatus: '浮充', mainsInputAlarmStatus: '正常', batteryAlarmStatus: '正常', ...extra });
+
+  const code4 = () => Array.from({ length: 4 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
+  const room = code4();
+  const room2 = code4();
+  beforeAll(async () => {
+    await t.container.directory.createRoom(systemContext(), nodeA, { code: room, name: '监控甲机房' });
+    await t.container.directory.createRoom(systemContext(), nodeA, { code: room2, name: '监控乙机房' });
+  });
+
+  it('turns egress peaks into link usage against the links\' bandwidth and alerts on it', async () => {
+    let providerCode = '';
+    for (let i = 0; i < 5 && !providerCode; i++) {
+      const c = code4();
+      const res = await t.app.inject({ method: 'PUT', url: `/api/ingest/code-tables/cloudProvider/${c}`, headers: mgmt.headers, payload: { labelZh: '监控服务商甲', orgId: provA.id } });
+      if (res.statusCode < 300) providerCode = c;
+    }
+    expect(providerCode).not.toBe('');
+    const links = await push([
+      { networkType: 'INET', cloudProvider: providerCode, machineRoom: room, carrier: '电信', ipAddressOrRange: '1.2.3.0/28', primaryLinkBandwidth: '600.00', backupLinkBandwidth: '100.00' },
+      { networkType: 'INET', cloudProvider: providerCode, machineRoom: room2, carrier: '联通', ipAddressOrRange: '5.6.7.0/28', primaryLinkBandwidth: '400.00', backupLinkBandwidth: '100.00' },
+    ], 'platformNetworkAccessIp');
+    expect(links.push.accepted, JSON.stringify(links.push)).toBe(2);
+    expect((await owner.query('select sum(primary_mbps)::int as bw from monitoring_links where provider_org_id = $1 and network_type = $2', [provA.id, 'INET'])).rows[0].bw).toBe(1000);
+    const base = Math.floor(Date.now() / SLOT) * SLOT - HOUR;
+    const egress = (at: number, up: string, down: string, type = 'INET') => ({ systemId: systemA.systemNo, networkType: type, monitoredAt: beijing(at), bandwidthUpPeak: up, bandwidthDownPeak: down });
+    // 1000 Mbps of links: down 900 → 90 %; a network type without links gets no usage point (a gap, not a guess).
+    await push([0, 1, 2].map((i) => egress(base + i * SLOT, '100', '900')).concat([egress(base, '10', '20', 'ZXWL')]), 'appNetworkEgress');
+    const sid = (await owner.query(`select id::text from monitoring_series where provider_org_id = $1 and kind = 'system' and object_key = $2`, [provA.id, `${systemA.systemNo}/INET`])).rows[0].id;
+    const usage = (await owner.query('select value from monitoring_points where series_id = $1 and metric = 22 order by at', [sid])).rows.map((r) => r.value);
+    expect(usage).toEqual([90, 90, 90]);
+    const other = (await owner.query(`select count(*)::int as n from monitoring_points p join monitoring_series s on s.id = p.series_id where s.provider_org_id = $1 and s.object_key = $2 and p.metric = 22`, [provA.id, `${systemA.systemNo}/ZXWL`])).rows[0].n;
+    expect(other).toBe(0);
+    const rp = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('出口'), kind: 'threshold', metric: 'egress_usage', threshold: 80, recovery: 70, windowMinutes: 15, severity: 'major', scopeKind: 'provider', scopeId: provA.id })).json();
+    const e = await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [rp.id] });
+    expect(e.fired).toBe(1);
+    const a = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${rp.id}`)).json().items.find((x: { seriesId: string }) => x.seriesId === sid);
+    expect(a.message).toContain('出口链路使用率');
+  });
+
+  it('UPS on battery and a cold room fire; the environment view flags them against 23 ℃ ± 1 ℃ / 40–60 %RH, providers only', async () => {
+    const res = await push([ups(room, 'UPS-1', '电池供电'), ups(room, 'UPS-2', '奇怪的状态')], 'ups');
+    expect(res.push.accepted, JSON.stringify(res.push)).toBe(2);
+    const refusals = (await owner.query('select refusals from monitoring_batches where batch_id = $1', [res.push.batchId])).rows[0].refusals as Array<{ rule: string; field: string; value: string }>;
+    expect(refusals).toEqual([expect.objectContaining({ field: 'upsPowerSupplyStatus', rule: 'known_status', value: '奇怪的状态' })]);
+    await push([{ machineRoom: room, location: 'A1', temperature: '20.50', humidity: '45.00' }], 'temperatureHumiditySensor');
+    const now = new Date(Date.now() + 60_000);
+    const ruleOf = async (metric: string, op: 'gt' | 'lt', threshold: number, recovery: number) =>
+      (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('环控'), kind: 'threshold', metric, op, threshold, recovery, windowMinutes: 10, severity: 'critical', scopeKind: 'provider', scopeId: provA.id })).json();
+    const onBattery = await ruleOf('ups_on_battery', 'gt', 0.5, 0.5);
+    const cold = await ruleOf('temperature', 'lt', 22, 22.5);
+    expect(onBattery.expression).toBe('avg(ups_on_battery, 10m) > 0.5');
+    await t.container.monitoring.evaluate(now, { ruleIds: [onBattery.id, cold.id] });
+    const labels = async (ruleId: string) => ((await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${ruleId}`)).json().items as Array<{ objectLabel: string }>).map((x) => x.objectLabel).sort();
+    expect(await labels(onBattery.id)).toEqual([`${room}/UPS-1`]);
+    expect(await labels(cold.id)).toEqual([`${room}/A1`]);
+    const view = await inject(provAStaff, 'GET', '/api/monitoring/environment');
+    expect(view.statusCode, view.body).toBe(200);
+    const items = view.json().items as Array<{ machineRoom: string; location: string; values: Record<string, number | null>; issues: string[] }>;
+    const u1 = items.find((x) => x.machineRoom === room && x.location === 'UPS-1')!;
+    expect(u1.values).toMatchObject({ ups_on_battery: 1, ups_battery_capacity: 99, ups_backup_time: 30, ups_alarm: 0 });
+    expect(u1.issues).toEqual(['ups_on_battery']);
+    expect(items.find((x) => x.machineRoom === room && x.location === 'A1')!.issues).toEqual(['temperature_low']);
+    expect(view.json().limits).toEqual({ temperature: { min: 22, max: 24 }, humidity: { min: 40, max: 60 } });
+    expect(((await inject(unitA, 'GET', '/api/monitoring/environment')).json().items as unknown[]).length).toBe(0);
+    const xlsx = await inject(mgmt, 'GET', '/api/monitoring/environment/export');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+  });
+});
+
 describe('capacity', () => {
   it('opens a warning above 80% with a deadline 7 natural days later, closes it in time on an expansion, flags overdue and over-commit', async () => {
     const cap = async (node: string, room: string, attrs: Record<string, string>) =>

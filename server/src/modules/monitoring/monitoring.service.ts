@@ -8,6 +8,7 @@ import { NotificationService, isKeyPeriod } from '../notifications/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import {
   HOUR_MS,
+  METRICS,
   METRIC_BY_CODE,
   METRIC_BY_NAME,
   SEVERITY_CN,
@@ -172,13 +173,17 @@ NotificationService.registerKind('monitoring.alert_fired', '监控告警', 'Moni
 NotificationService.registerKind('monitoring.escalated', '告警升级', 'Alert escalated');
 NotificationService.registerKind('monitoring.capacity', '容量预警', 'Capacity warning');
 
+/** The machine-room climate of seed 004 §5.3: 23 ℃ ± 1 ℃, 40–60 %RH. */
+export const ENV_LIMITS = { temperature: { min: 22, max: 24 }, humidity: { min: 40, max: 60 } } as const;
+const METRICS_ENV = METRICS.filter((m) => m.kind === 'env');
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
 export function ruleExpression(r: { kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; windowMinutes: number; horizonHours: number | null }): string {
-  const unit = METRIC_BY_NAME.get(r.metric)?.unit ?? '';
+  const u = METRIC_BY_NAME.get(r.metric)?.unit ?? '';
+  const unit = u === 'state' ? '' : u;
   const op = r.op === 'gt' ? '>' : '<';
   const rec = r.recovery !== null && r.recovery !== r.threshold ? `, recovery ${r.op === 'gt' ? '≤' : '≥'} ${r.recovery}${unit}` : '';
   switch (r.kind) {
@@ -403,6 +408,56 @@ export class MonitoringService {
         to: to.toISOString(),
         items: rows.rows.map((r) => ({ seriesId: r.id, label: r.label, resourceId: r.resource_id, systemName: r.system_name, unitName: r.unit_name, providerName: r.provider_name, nodeName: r.node_name, avg: round2(Number(r.avg))!, p95: round2(Number(r.p95))!, max: round2(Number(r.max))!, samples: Number(r.n) })),
       };
+    });
+  }
+
+  /**
+   * 机房环境 (machine-room environment): per environment object the caller may see (a provider its own nodes',
+   * management and supervision all; units none), the latest value of each environment metric within a day and what
+   * is out of line: temperature outside 23 ℃ ± 1 ℃ and humidity outside 40–60 %RH (seed 004 §5.3), UPS on battery,
+   * UPS alarm, generator fault, no data for 15 minutes.
+   */
+  async environment(ctx: RequestContext, q: { now?: Date } = {}) {
+    const now = q.now ?? new Date();
+    const envMetrics = METRICS_ENV;
+    return this.read(ctx, async (trx) => {
+      const rows = await sql<{ id: string; object_key: string; label: string; provider_name: string | null; node_name: string | null; node_id: string; last_at: Date; metric: number | null; value: number | null; at: Date | null }>`
+        select s.id::text, s.object_key, s.label, p.name as provider_name, n.name as node_name, s.node_id, s.last_at, lp.metric, lp.value, lp.at
+        from monitoring_series s
+        left join organisations p on p.id = s.provider_org_id
+        left join cloud_nodes n on n.id = s.node_id
+        left join lateral (
+          select distinct on (pt.metric) pt.metric, pt.value, pt.at from monitoring_points pt
+          where pt.series_id = s.id and pt.at > ${now}::timestamptz - interval '1 day' and pt.at <= ${now} order by pt.metric, pt.at desc) lp on true
+        where s.kind = 'env'
+        order by s.object_key, s.id`.execute(trx.withoutPlugins());
+      const bySeries = new Map<string, { seriesId: string; machineRoom: string; location: string; label: string; providerName: string | null; nodeName: string | null; nodeId: string; lastAt: string; values: Record<string, number | null>; issues: string[] }>();
+      for (const r of rows.rows) {
+        let e = bySeries.get(r.id);
+        if (!e) {
+          const [room, ...loc] = r.object_key.split('/');
+          e = { seriesId: r.id, machineRoom: room ?? '', location: loc.join('/'), label: r.label, providerName: r.provider_name, nodeName: r.node_name, nodeId: r.node_id, lastAt: iso(r.last_at)!, values: Object.fromEntries(envMetrics.map((m) => [m.name, null])), issues: [] };
+          bySeries.set(r.id, e);
+        }
+        if (r.metric !== null) {
+          const m = METRIC_BY_CODE.get(r.metric);
+          if (m && m.kind === 'env') e.values[m.name] = round2(Number(r.value));
+        }
+      }
+      const items = [...bySeries.values()].map((e) => {
+        const v = e.values;
+        const issues: string[] = [];
+        if (v['temperature'] != null && v['temperature'] > ENV_LIMITS.temperature.max) issues.push('temperature_high');
+        if (v['temperature'] != null && v['temperature'] < ENV_LIMITS.temperature.min) issues.push('temperature_low');
+        if (v['humidity'] != null && v['humidity'] > ENV_LIMITS.humidity.max) issues.push('humidity_high');
+        if (v['humidity'] != null && v['humidity'] < ENV_LIMITS.humidity.min) issues.push('humidity_low');
+        if (v['ups_on_battery'] === 1) issues.push('ups_on_battery');
+        if (v['ups_alarm'] === 1) issues.push('ups_alarm');
+        if (v['generator_fault'] === 1) issues.push('generator_fault');
+        if (now.getTime() - new Date(e.lastAt).getTime() > 15 * 60_000) issues.push('no_data');
+        return { ...e, issues };
+      });
+      return { limits: ENV_LIMITS, metrics: envMetrics.map((m) => ({ metric: m.name, cn: m.cn, en: m.en, unit: m.unit })), items };
     });
   }
 
@@ -989,7 +1044,8 @@ function inScope(kind: ScopeKind, id: string | null, s: { provider_org_id: strin
 }
 
 function alertMessage(rule: Rule, value: number | null, label: string): string {
-  const m = METRIC_BY_NAME.get(rule.metric)!;
+  const info = METRIC_BY_NAME.get(rule.metric)!;
+  const m = { ...info, unit: info.unit === 'state' ? '' : info.unit };
   const v = value === null ? '—' : value.toFixed(2);
   switch (rule.kind) {
     case 'threshold':

@@ -1720,6 +1720,17 @@ export interface MonitoringHourly {
   seriesId: Int8;
 }
 
+export interface MonitoringLinks {
+  backupMbps: Numeric | null;
+  batchId: Int8;
+  carrier: Generated<string>;
+  machineRoom: Generated<string>;
+  networkType: string;
+  primaryMbps: Numeric;
+  providerOrgId: string;
+  reportedAt: Timestamp;
+}
+
 export interface MonitoringMaintenance {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -2764,6 +2775,7 @@ export interface DB {
   monitoringDaily: MonitoringDaily;
   monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
+  monitoringLinks: MonitoringLinks;
   monitoringMaintenance: MonitoringMaintenance;
   monitoringPoints: MonitoringPoints;
   monitoringRules: MonitoringRules;
