@@ -245,6 +245,41 @@ describe('alert rules', () => {
     expect(await t.container.monitoring.evaluate(new Date(base + HOUR + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 1 });
   });
 
+  it('a maintenance window is changed and cancelled (then it suppresses nothing); another provider cannot touch it', async () => {
+    const h = hosts[9]!;
+    const r = (await rule({ scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 99)));
+    const body = { scopeKind: 'host', scopeId: h.resourceId, startsAt: new Date(base - 3 * HOUR).toISOString(), endsAt: new Date(base - 2 * HOUR).toISOString(), reason: '计划变更' };
+    const w = (await inject(mgmt, 'POST', '/api/monitoring/maintenance', body)).json();
+    expect(w.abilities).toEqual({ update: true, cancel: true });
+    // Changed to cover the evaluation instant.
+    const put = await inject(mgmt, 'PUT', `/api/monitoring/maintenance/${w.id}`, { ...body, endsAt: new Date(base + HOUR).toISOString(), reason: '延长窗口' });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ reason: '延长窗口', endsAt: new Date(base + HOUR).toISOString(), cancelledAt: null });
+    const bad = await inject(mgmt, 'PUT', `/api/monitoring/maintenance/${w.id}`, { ...body, endsAt: body.startsAt });
+    expect(bad.json().details.issues[0]).toMatchObject({ field: 'body.endsAt', rule: 'after_start' });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 0, suppressed: 1 });
+    const provAdmin = (await signedInUser(t, { orgId: (await createOrg(t, { kind: 'cloud_provider' })).id, roles: ['provider_admin'] })).session;
+    expect((await inject(provAdmin, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`)).statusCode).toBe(404);
+    expect((await inject(provAdmin, 'PUT', `/api/monitoring/maintenance/${w.id}`, body)).statusCode).toBe(404);
+    const cancel = await inject(mgmt, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`);
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json().cancelledAt).not.toBeNull();
+    expect(cancel.json().abilities).toEqual({ update: false, cancel: false });
+    expect((await inject(mgmt, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`)).json().code).toBe('monitoring.maintenance_cancelled');
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 1, suppressed: 0 });
+    const audits = (await owner.query(`select action from audit_log where target_id = $1 order by seq`, [w.id])).rows.map((x) => x.action);
+    expect(audits).toEqual(['monitoring.maintenance_create', 'monitoring.maintenance_update', 'monitoring.maintenance_cancel']);
+    // Rules carry what the caller may do: a platform rule is not the provider's to change.
+    const provRules = (await inject(provAdmin, 'GET', '/api/monitoring/rules')).json().items as Array<{ isGlobal: boolean; abilities: { update: boolean } }>;
+    expect(provRules.filter((x) => x.isGlobal).every((x) => !x.abilities.update)).toBe(true);
+    // Disable a rule through PUT (enabled false): it is not evaluated.
+    const off = await inject(mgmt, 'PUT', `/api/monitoring/rules/${r.id}`, { name: r.name, kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', scopeId: h.resourceId, enabled: false });
+    expect(off.json().enabled).toBe(false);
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ rules: 0 });
+  });
+
   it('no-data fires when a host stops reporting and resolves when it reports again', async () => {
     const h = hosts[1]!;
     const r = (await rule({ kind: 'no_data', threshold: null, recovery: null, windowMinutes: 20, severity: 'critical', scopeId: h.resourceId })).json();

@@ -105,6 +105,10 @@ export function registerMonitoringRoutes(app: App, service: MonitoringService): 
     ], e.items);
     return sendXlsx(reply, 'monitoring-environment', '机房环境', data);
   });
+  app.put('/api/monitoring/maintenance/:id', { config: manage, schema: { tags, summary: 'Change a maintenance window', params: idParamsSchema, body: maintenanceBodySchema } }, async (request) =>
+    service.updateMaintenance(request.ctx, request.params.id, { ...request.body, startsAt: new Date(request.body.startsAt), endsAt: new Date(request.body.endsAt) }),
+  );
+  app.post('/api/monitoring/maintenance/:id/cancel', { config: manage, schema: { tags, summary: 'Cancel (停用) a maintenance window', params: idParamsSchema } }, async (request) => service.cancelMaintenance(request.ctx, request.params.id));
   app.get('/api/monitoring/capacity', { config: read, schema: { tags, summary: 'Capacity per node and resource: allocation, 80% warnings with deadlines, over-commit, forecasts' } }, async (request) => service.capacity(request.ctx));
   app.get('/api/monitoring/capacity/export', { config: read, schema: { tags, summary: 'Capacity as .xlsx', produces: [XLSX] } }, async (request, reply) => {
     const c = await service.capacity(request.ctx);

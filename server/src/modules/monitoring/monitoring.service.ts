@@ -463,8 +463,11 @@ export class MonitoringService {
 
   // ---- rules ----------------------------------------------------------------------------------------------------
 
-  async listRules(ctx: RequestContext): Promise<Rule[]> {
-    return this.read(ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows.map(toRule));
+  /** Rules the caller may see, each with what the caller may do (change/disable: monitoring:manage, a platform rule only by management and supervision). */
+  async listRules(ctx: RequestContext): Promise<Array<Rule & { abilities: { update: boolean } }>> {
+    const manage = ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:manage');
+    return this.read(ctx, async (trx) => (await sql<RuleRow & { owner_org_id: string | null }>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows
+      .map((r) => ({ ...toRule(r), abilities: { update: manage && (ctx.actor.scope.all || (!r.is_global && r.owner_org_id === ctx.actor.orgId)) } })));
   }
 
   private async checkRule(trx: Tx, ctx: RequestContext, input: RuleInput): Promise<void> {
@@ -537,20 +540,55 @@ export class MonitoringService {
 
   async listMaintenance(ctx: RequestContext) {
     return this.read(ctx, async (trx) => {
-      const r = await sql<{ id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string }>`select id, scope_kind, scope_id, starts_at, ends_at, reason from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
-      return r.rows.map((x) => ({ id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason }));
+      const r = await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
+      return r.rows.map((x) => toMaintenance(x, ctx));
     });
   }
 
-  /** A maintenance window: rules open no alert on objects in its scope while it lasts (open alerts stay). */
-  async createMaintenance(ctx: RequestContext, input: { scopeKind: ScopeKind; scopeId?: string | null; startsAt: Date; endsAt: Date; reason: string }) {
+  private checkWindow(input: { startsAt: Date; endsAt: Date }) {
     if (!(input.endsAt > input.startsAt)) throw validationError('monitoring.invalid_window', 'The window ends after it starts', [{ field: 'body.endsAt', rule: 'after_start', message: 'endsAt > startsAt', value: input.endsAt }]);
+  }
+
+  /** A maintenance window: rules open no alert on objects in its scope while it lasts (open alerts stay). */
+  async createMaintenance(ctx: RequestContext, input: MaintenanceInput) {
+    this.checkWindow(input);
     return withTx(this.db, ctx, async (trx) => {
       await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
-      const r = await sql<{ id: string }>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
-        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId}) returning id`.execute(trx.withoutPlugins());
+      const r = await sql<MaintenanceRow>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
+        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId})
+        returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
       await recordAudit(trx, ctx, { action: 'monitoring.maintenance_create', targetType: 'monitoring_maintenance', targetId: r.rows[0]!.id, after: { ...input } as never });
-      return { id: r.rows[0]!.id, scopeKind: input.scopeKind, scopeId: input.scopeId ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), reason: input.reason };
+      return toMaintenance(r.rows[0]!, ctx);
+    });
+  }
+
+  /** Changes a window (scope, times, reason); a cancelled window is not changed (409). Another tenant's: 404. */
+  async updateMaintenance(ctx: RequestContext, id: string, input: MaintenanceInput) {
+    if (!UUID.test(id)) throw notFound('monitoring.maintenance', id);
+    this.checkWindow(input);
+    return withTx(this.db, ctx, async (trx) => {
+      const before = (await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance where id = ${id}::uuid for update`.execute(trx.withoutPlugins())).rows[0];
+      if (!before) throw notFound('monitoring.maintenance', id);
+      if (before.cancelled_at) throw new AppError('conflict', 'monitoring.maintenance_cancelled', 'The maintenance window was cancelled', { id });
+      await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
+      const r = await sql<MaintenanceRow>`update monitoring_maintenance set scope_kind = ${input.scopeKind}, scope_id = ${input.scopeId ?? null}, starts_at = ${input.startsAt}, ends_at = ${input.endsAt}, reason = ${input.reason}, updated_at = now()
+        where id = ${id}::uuid returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.maintenance_update', targetType: 'monitoring_maintenance', targetId: id, before: toMaintenance(before, ctx) as never, after: { ...input } as never });
+      return toMaintenance(r.rows[0]!, ctx);
+    });
+  }
+
+  /** Cancels (停用) a window: from now on it suppresses nothing. Cancelling twice: 409. */
+  async cancelMaintenance(ctx: RequestContext, id: string) {
+    if (!UUID.test(id)) throw notFound('monitoring.maintenance', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const before = (await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance where id = ${id}::uuid for update`.execute(trx.withoutPlugins())).rows[0];
+      if (!before) throw notFound('monitoring.maintenance', id);
+      if (before.cancelled_at) throw new AppError('conflict', 'monitoring.maintenance_cancelled', 'The maintenance window was cancelled', { id });
+      const r = await sql<MaintenanceRow>`update monitoring_maintenance set cancelled_at = now(), cancelled_by = ${ctx.actor.userId}, updated_at = now()
+        where id = ${id}::uuid returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.maintenance_cancel', targetType: 'monitoring_maintenance', targetId: id, before: { cancelled: false }, after: { cancelled: true } });
+      return toMaintenance(r.rows[0]!, ctx);
     });
   }
 
@@ -809,7 +847,7 @@ export class MonitoringService {
         const meta = await sql<{ id: string; provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null; label: string }>`
           select id::text, provider_org_id, node_id, unit_org_id, system_id, resource_id, label from monitoring_series where id = any(${toFire.map((f) => f.seriesId)}::bigint[])`.execute(trx.withoutPlugins());
         const byId = new Map(meta.rows.map((r) => [r.id, r]));
-        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now}`.execute(trx.withoutPlugins());
+        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now} and cancelled_at is null`.execute(trx.withoutPlugins());
         const keyPeriodByNode = new Map<string, boolean>();
         const before = await transitions(toFire.map((f) => f.seriesId));
         for (const f of toFire) {
@@ -1057,6 +1095,15 @@ function alertMessage(rule: Rule, value: number | null, label: string): string {
     case 'forecast':
       return `${label}：按当前趋势 ${m.cn} 约 ${v} 小时后超过 ${rule.threshold}${m.unit}`;
   }
+}
+
+export interface MaintenanceInput { scopeKind: ScopeKind; scopeId?: string | null; startsAt: Date; endsAt: Date; reason: string }
+interface MaintenanceRow { id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string; cancelled_at: Date | null; owner_org_id: string | null }
+
+function toMaintenance(x: MaintenanceRow, ctx: RequestContext) {
+  const mine = ctx.actor.scope.all || x.owner_org_id === ctx.actor.orgId;
+  const canManage = (ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:manage')) && mine && !x.cancelled_at;
+  return { id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason, cancelledAt: iso(x.cancelled_at), abilities: { update: canManage, cancel: canManage } };
 }
 
 interface RuleRow {

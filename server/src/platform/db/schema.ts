@@ -1732,6 +1732,8 @@ export interface MonitoringLinks {
 }
 
 export interface MonitoringMaintenance {
+  cancelledAt: Timestamp | null;
+  cancelledBy: string | null;
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
   endsAt: Timestamp;
@@ -1741,6 +1743,7 @@ export interface MonitoringMaintenance {
   scopeId: string | null;
   scopeKind: string;
   startsAt: Timestamp;
+  updatedAt: Generated<Timestamp>;
 }
 
 export interface MonitoringPoints {
