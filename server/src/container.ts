@@ -213,6 +213,7 @@ export function createContainer(deps: PlatformDeps): Container {
   registerAvailabilityJobs(deps.jobs, availability, probeScheduler);
   // Confirmed outages become service-desk tickets (source 'outage'); the target back up clears them.
   availability.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
+  monitoring.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds), { later: true });

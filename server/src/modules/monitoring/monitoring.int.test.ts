@@ -5,6 +5,7 @@ import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
 import { percentile } from './monitoring.metrics.js';
 import { DEFAULT_RULES, loadMonitoringDemo } from './monitoring.demo.js';
+import type { AlertTicketHook } from './monitoring.service.js';
 
 let t: TestApp;
 let owner: pg.Client;
@@ -62,7 +63,7 @@ beforeAll(async () => {
   expect(reg.statusCode, reg.body).toBe(201);
   systemA = reg.json();
   let batch = Math.floor(Math.random() * 1e9);
-  for (let i = 0; i < 6; i++) {
+  for (let i = 0; i < 10; i++) {
     const id = unique('mvm-');
     const r = await owner.query(
       `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
@@ -244,6 +245,41 @@ describe('alert rules', () => {
     expect(await t.container.monitoring.evaluate(new Date(base + HOUR + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 1 });
   });
 
+  it('a maintenance window is changed and cancelled (then it suppresses nothing); another provider cannot touch it', async () => {
+    const h = hosts[9]!;
+    const r = (await rule({ scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 99)));
+    const body = { scopeKind: 'host', scopeId: h.resourceId, startsAt: new Date(base - 3 * HOUR).toISOString(), endsAt: new Date(base - 2 * HOUR).toISOString(), reason: '计划变更' };
+    const w = (await inject(mgmt, 'POST', '/api/monitoring/maintenance', body)).json();
+    expect(w.abilities).toEqual({ update: true, cancel: true });
+    // Changed to cover the evaluation instant.
+    const put = await inject(mgmt, 'PUT', `/api/monitoring/maintenance/${w.id}`, { ...body, endsAt: new Date(base + HOUR).toISOString(), reason: '延长窗口' });
+    expect(put.statusCode, put.body).toBe(200);
+    expect(put.json()).toMatchObject({ reason: '延长窗口', endsAt: new Date(base + HOUR).toISOString(), cancelledAt: null });
+    const bad = await inject(mgmt, 'PUT', `/api/monitoring/maintenance/${w.id}`, { ...body, endsAt: body.startsAt });
+    expect(bad.json().details.issues[0]).toMatchObject({ field: 'body.endsAt', rule: 'after_start' });
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 0, suppressed: 1 });
+    const provAdmin = (await signedInUser(t, { orgId: (await createOrg(t, { kind: 'cloud_provider' })).id, roles: ['provider_admin'] })).session;
+    expect((await inject(provAdmin, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`)).statusCode).toBe(404);
+    expect((await inject(provAdmin, 'PUT', `/api/monitoring/maintenance/${w.id}`, body)).statusCode).toBe(404);
+    const cancel = await inject(mgmt, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`);
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect(cancel.json().cancelledAt).not.toBeNull();
+    expect(cancel.json().abilities).toEqual({ update: false, cancel: false });
+    expect((await inject(mgmt, 'POST', `/api/monitoring/maintenance/${w.id}/cancel`)).json().code).toBe('monitoring.maintenance_cancelled');
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ fired: 1, suppressed: 0 });
+    const audits = (await owner.query(`select action from audit_log where target_id = $1 order by seq`, [w.id])).rows.map((x) => x.action);
+    expect(audits).toEqual(['monitoring.maintenance_create', 'monitoring.maintenance_update', 'monitoring.maintenance_cancel']);
+    // Rules carry what the caller may do: a platform rule is not the provider's to change.
+    const provRules = (await inject(provAdmin, 'GET', '/api/monitoring/rules')).json().items as Array<{ isGlobal: boolean; abilities: { update: boolean } }>;
+    expect(provRules.filter((x) => x.isGlobal).every((x) => !x.abilities.update)).toBe(true);
+    // Disable a rule through PUT (enabled false): it is not evaluated.
+    const off = await inject(mgmt, 'PUT', `/api/monitoring/rules/${r.id}`, { name: r.name, kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', scopeId: h.resourceId, enabled: false });
+    expect(off.json().enabled).toBe(false);
+    expect(await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id] })).toMatchObject({ rules: 0 });
+  });
+
   it('no-data fires when a host stops reporting and resolves when it reports again', async () => {
     const h = hosts[1]!;
     const r = (await rule({ kind: 'no_data', threshold: null, recovery: null, windowMinutes: 20, severity: 'critical', scopeId: h.resourceId })).json();
@@ -292,6 +328,202 @@ describe('alert rules', () => {
     expect(other.statusCode).toBe(400);
     expect(other.json().code).toBe('monitoring.scope_not_visible');
     expect((await inject(provAdmin, 'POST', '/api/monitoring/rules', { name: '全部', kind: 'threshold', metric: 'cpu', threshold: 90, severity: 'major', scopeKind: 'all' })).json().code).toBe('monitoring.scope_not_visible');
+  });
+});
+
+describe('alert → service-desk ticket', () => {
+  const rule = (over: Record<string, unknown>) => inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('工单规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', ...over });
+  const ticketsOf = async (alertId: string) => (await owner.query(`select id, status, source, severity, restored_at, provider_id, system_id, unit_id from sd_tickets where source = 'alert' and source_id = $1`, [alertId])).rows;
+
+  it('a 重要 alert opens one ticket while it lasts (a failed call is retried), its resolution clears it; a 一般 alert opens none', async () => {
+    const h = hosts[6]!;
+    const r = (await rule({ scopeId: h.resourceId })).json();
+    const minor = (await rule({ scopeId: h.resourceId, severity: 'minor' })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 97)));
+    // The desk is down for the first cycle: the alert fires, its ticket waits.
+    const svc = t.container.monitoring;
+    // The hook container.ts wired (the real service desk), kept to put back.
+    const wired = (svc as unknown as { ticketHook: AlertTicketHook | null }).ticketHook;
+    expect(wired).not.toBeNull();
+    svc.setTicketHook(async () => { throw new Error('desk down'); });
+    try {
+      expect(await svc.evaluate(new Date(base + 3 * SLOT), { ruleIds: [r.id, minor.id] })).toMatchObject({ fired: 2, tickets: 0 });
+    } finally {
+      svc.setTicketHook(wired!);
+    }
+    const alert = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${r.id}`)).json().items[0];
+    expect(alert.ticketId).toBeNull();
+    expect(await ticketsOf(alert.id)).toHaveLength(0);
+    expect(await svc.evaluate(new Date(base + 3 * SLOT + 60_000), { ruleIds: [r.id, minor.id] })).toMatchObject({ fired: 0, tickets: 1 });
+    // Later cycles while it lasts: still one ticket.
+    expect(await svc.evaluate(new Date(base + 3 * SLOT + 120_000), { ruleIds: [r.id] })).toMatchObject({ tickets: 0 });
+    const open = await ticketsOf(alert.id);
+    expect(open).toHaveLength(1);
+    expect(open[0]).toMatchObject({ severity: 'major', restored_at: null, provider_id: provA.id, system_id: systemA.id, unit_id: unitAId });
+    expect((await inject(mgmt, 'GET', `/api/monitoring/alerts/${alert.id}`)).json().ticketId).toBe(open[0].id);
+    const minorAlert = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${minor.id}`)).json().items[0];
+    expect(await ticketsOf(minorAlert.id)).toHaveLength(0);
+    // Recovery: the ticket is told (restore time recorded), not a second one.
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + (3 + i) * SLOT, 40)));
+    expect(await svc.evaluate(new Date(base + 6 * SLOT), { ruleIds: [r.id] })).toMatchObject({ resolved: 1, tickets: 1 });
+    const after = await ticketsOf(alert.id);
+    expect(after).toHaveLength(1);
+    expect(after[0].restored_at).not.toBeNull();
+    expect((await owner.query('select ticket_state from monitoring_alerts where id = $1', [alert.id])).rows[0].ticket_state).toBe('cleared');
+    expect(await svc.evaluate(new Date(base + 6 * SLOT + 60_000), { ruleIds: [r.id] })).toMatchObject({ tickets: 0 });
+  });
+});
+
+describe('flap suppression', () => {
+  it('more than 4 transitions within an hour mark the object flapping: no notification, audited; once stable the open alert is told', async () => {
+    const h = hosts[7]!;
+    const r = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('抖动规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 5, severity: 'major', scopeKind: 'host', scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 3 * HOUR;
+    const svc = t.container.monitoring;
+    const step = async (i: number, v: number) => {
+      await push([rec(h.cloudHostId, base + i * SLOT, v)]);
+      return svc.evaluate(new Date(base + i * SLOT + 1000), { ruleIds: [r.id] });
+    };
+    // fire, resolve, fire, resolve: 4 transitions — still plain alerts, each notified.
+    expect(await step(0, 95)).toMatchObject({ fired: 1, flapping: 0 });
+    expect(await step(1, 70)).toMatchObject({ resolved: 1 });
+    expect(await step(2, 95)).toMatchObject({ fired: 1, flapping: 0 });
+    expect(await step(3, 70)).toMatchObject({ resolved: 1, flapping: 0 });
+    // The 5th transition within the hour: flapping.
+    expect(await step(4, 95)).toMatchObject({ fired: 1, flapping: 1 });
+    const list = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${r.id}&status=open`)).json().items;
+    expect(list).toHaveLength(1);
+    const a = list[0];
+    expect(a.flapping).toBe(true);
+    const notes = async () => (await owner.query(`select count(*)::int as n from notifications where kind = 'monitoring.alert_fired' and link = $1`, [`/monitoring/alerts?id=${a.id}`])).rows[0].n as number;
+    expect(await notes()).toBe(0);
+    expect((await owner.query(`select count(*)::int as n from audit_log where action = 'monitoring.flap_start' and target_id = $1`, [a.id])).rows[0].n).toBe(1);
+    expect((await owner.query(`select count(*)::int as n from sd_tickets where source = 'alert' and source_id = $1`, [a.id])).rows[0].n).toBe(0);
+    // Still toggling within the window: still held back (3 transitions in the last hour > 2).
+    expect(await step(13, 95)).toMatchObject({ fired: 0, flapping: 0 });
+    expect(await notes()).toBe(0);
+    // Stable: the condition lasted; the older transitions left the window (1 ≤ ⌊4/2⌋) — the alert is told now.
+    await step(15, 96);
+    const detail = (await inject(mgmt, 'GET', `/api/monitoring/alerts/${a.id}`)).json();
+    expect(detail.flapping).toBe(false);
+    expect(detail.events.map((e: { action: string }) => e.action)).toEqual(['fired', 'flapping', 'stable']);
+    expect(await notes()).toBeGreaterThan(0);
+    expect((await owner.query(`select count(*)::int as n from audit_log where action = 'monitoring.flap_end' and target_id = $1`, [r.id])).rows[0].n).toBe(1);
+    expect((await owner.query(`select ended_at is not null as ended from monitoring_flapping where rule_id = $1`, [r.id])).rows).toEqual([{ ended: true }]);
+    // And its ticket opens like any 重要 alert's.
+    expect((await owner.query(`select count(*)::int as n from sd_tickets where source = 'alert' and source_id = $1`, [a.id])).rows[0].n).toBe(1);
+  });
+});
+
+describe('planned work as maintenance', () => {
+  it('an approved planned change covering the object holds its alerts back; a failing source does not stop alerting', async () => {
+    const h = hosts[8]!;
+    const r = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('变更规则'), kind: 'threshold', metric: 'cpu', threshold: 90, recovery: 80, windowMinutes: 15, severity: 'major', scopeKind: 'host', scopeId: h.resourceId })).json();
+    const base = Math.floor(Date.now() / SLOT) * SLOT - 2 * HOUR;
+    await push([0, 1, 2].map((i) => rec(h.cloudHostId, base + i * SLOT, 99)));
+    let windows: Array<{ changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }> = [];
+    const asked: Array<{ from: Date; to: Date }> = [];
+    let fail = false;
+    const svc = t.container.monitoring;
+    svc.setPlannedWorkSource({
+      async plannedMaintenanceWindows(_ctx, range) {
+        asked.push(range);
+        if (fail) throw new Error('operations down');
+        return windows;
+      },
+    });
+    try {
+      const at = new Date(base + 3 * SLOT);
+      // A change on another node, and one that ended before: neither covers the host.
+      windows = [
+        { changeId: 'c-other', title: '乙节点扩容', providerOrgId: provA.id, nodeId: nodeB, systemIds: [], hostIds: [], startsAt: new Date(base - HOUR), endsAt: new Date(base + HOUR) },
+        { changeId: 'c-past', title: '已结束', providerOrgId: null, nodeId: null, systemIds: [], hostIds: [h.resourceId], startsAt: new Date(base - 2 * HOUR), endsAt: new Date(base) },
+      ];
+      windows.push({ changeId: 'c-1', title: '甲单位门户升级', providerOrgId: provA.id, nodeId: nodeA, systemIds: [systemA.id], hostIds: [], startsAt: new Date(base - HOUR), endsAt: new Date(base + HOUR) });
+      expect(await svc.evaluate(at, { ruleIds: [r.id] })).toMatchObject({ fired: 0, suppressed: 1 });
+      expect(asked.at(-1)!.from).toEqual(at);
+      windows = windows.slice(0, 2);
+      fail = true;
+      expect(await svc.evaluate(at, { ruleIds: [r.id] })).toMatchObject({ fired: 1, suppressed: 0 });
+    } finally {
+      windows = [];
+      fail = false;
+    }
+  });
+});
+
+describe('egress link usage, UPS and the machine-room environment', () => {
+  const ups = (room: string, loc: string, supply: string, extra: Record<string, string> = {}) => ({ machineRoom: room, location: loc, inputFrequency: '50.00', ambientTemperature: '23.00', ambientHumidity: '45.00',
+    outputFrequency: '50.00', batteryTotalVoltage: '545.00', batteryTotalCurrent: '2.10', batteryTemperature: '25.00', batteryBackupTime: '30.00', batteryRemainingCapacity: '99.00',
+    batteryTotalCurrent2: '2.10', upsPowerSupplyStatus: supply, upsRunStatus: '正常', batteryRunStatus: '浮充', mainsInputAlarmStatus: '正常', batteryAlarmStatus: '正常', ...extra });
+
+  const code4 = () => Array.from({ length: 4 }, () => String.fromCharCode(65 + Math.floor(Math.random() * 26))).join('');
+  const room = code4();
+  const room2 = code4();
+  beforeAll(async () => {
+    await t.container.directory.createRoom(systemContext(), nodeA, { code: room, name: '监控甲机房' });
+    await t.container.directory.createRoom(systemContext(), nodeA, { code: room2, name: '监控乙机房' });
+  });
+
+  it('turns egress peaks into link usage against the links\' bandwidth and alerts on it', async () => {
+    let providerCode = '';
+    for (let i = 0; i < 5 && !providerCode; i++) {
+      const c = code4();
+      const res = await t.app.inject({ method: 'PUT', url: `/api/ingest/code-tables/cloudProvider/${c}`, headers: mgmt.headers, payload: { labelZh: '监控服务商甲', orgId: provA.id } });
+      if (res.statusCode < 300) providerCode = c;
+    }
+    expect(providerCode).not.toBe('');
+    const links = await push([
+      { networkType: 'INET', cloudProvider: providerCode, machineRoom: room, carrier: '电信', ipAddressOrRange: '1.2.3.0/28', primaryLinkBandwidth: '600.00', backupLinkBandwidth: '100.00' },
+      { networkType: 'INET', cloudProvider: providerCode, machineRoom: room2, carrier: '联通', ipAddressOrRange: '5.6.7.0/28', primaryLinkBandwidth: '400.00', backupLinkBandwidth: '100.00' },
+    ], 'platformNetworkAccessIp');
+    expect(links.push.accepted, JSON.stringify(links.push)).toBe(2);
+    expect((await owner.query('select sum(primary_mbps)::int as bw from monitoring_links where provider_org_id = $1 and network_type = $2', [provA.id, 'INET'])).rows[0].bw).toBe(1000);
+    const base = Math.floor(Date.now() / SLOT) * SLOT - HOUR;
+    const egress = (at: number, up: string, down: string, type = 'INET') => ({ systemId: systemA.systemNo, networkType: type, monitoredAt: beijing(at), bandwidthUpPeak: up, bandwidthDownPeak: down });
+    // 1000 Mbps of links: down 900 → 90 %; a network type without links gets no usage point (a gap, not a guess).
+    await push([0, 1, 2].map((i) => egress(base + i * SLOT, '100', '900')).concat([egress(base, '10', '20', 'ZXWL')]), 'appNetworkEgress');
+    const sid = (await owner.query(`select id::text from monitoring_series where provider_org_id = $1 and kind = 'system' and object_key = $2`, [provA.id, `${systemA.systemNo}/INET`])).rows[0].id;
+    const usage = (await owner.query('select value from monitoring_points where series_id = $1 and metric = 22 order by at', [sid])).rows.map((r) => r.value);
+    expect(usage).toEqual([90, 90, 90]);
+    const other = (await owner.query(`select count(*)::int as n from monitoring_points p join monitoring_series s on s.id = p.series_id where s.provider_org_id = $1 and s.object_key = $2 and p.metric = 22`, [provA.id, `${systemA.systemNo}/ZXWL`])).rows[0].n;
+    expect(other).toBe(0);
+    const rp = (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('出口'), kind: 'threshold', metric: 'egress_usage', threshold: 80, recovery: 70, windowMinutes: 15, severity: 'major', scopeKind: 'provider', scopeId: provA.id })).json();
+    const e = await t.container.monitoring.evaluate(new Date(base + 3 * SLOT), { ruleIds: [rp.id] });
+    expect(e.fired).toBe(1);
+    const a = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${rp.id}`)).json().items.find((x: { seriesId: string }) => x.seriesId === sid);
+    expect(a.message).toContain('出口链路使用率');
+  });
+
+  it('UPS on battery and a cold room fire; the environment view flags them against 23 ℃ ± 1 ℃ / 40–60 %RH, providers only', async () => {
+    const res = await push([ups(room, 'UPS-1', '电池供电'), ups(room, 'UPS-2', '奇怪的状态')], 'ups');
+    expect(res.push.accepted, JSON.stringify(res.push)).toBe(2);
+    const refusals = (await owner.query('select refusals from monitoring_batches where batch_id = $1', [res.push.batchId])).rows[0].refusals as Array<{ rule: string; field: string; value: string }>;
+    expect(refusals).toEqual([expect.objectContaining({ field: 'upsPowerSupplyStatus', rule: 'known_status', value: '奇怪的状态' })]);
+    await push([{ machineRoom: room, location: 'A1', temperature: '20.50', humidity: '45.00' }], 'temperatureHumiditySensor');
+    const now = new Date(Date.now() + 60_000);
+    const ruleOf = async (metric: string, op: 'gt' | 'lt', threshold: number, recovery: number) =>
+      (await inject(mgmt, 'POST', '/api/monitoring/rules', { name: unique('环控'), kind: 'threshold', metric, op, threshold, recovery, windowMinutes: 10, severity: 'critical', scopeKind: 'provider', scopeId: provA.id })).json();
+    const onBattery = await ruleOf('ups_on_battery', 'gt', 0.5, 0.5);
+    const cold = await ruleOf('temperature', 'lt', 22, 22.5);
+    expect(onBattery.expression).toBe('avg(ups_on_battery, 10m) > 0.5');
+    await t.container.monitoring.evaluate(now, { ruleIds: [onBattery.id, cold.id] });
+    const labels = async (ruleId: string) => ((await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${ruleId}`)).json().items as Array<{ objectLabel: string }>).map((x) => x.objectLabel).sort();
+    expect(await labels(onBattery.id)).toEqual([`${room}/UPS-1`]);
+    expect(await labels(cold.id)).toEqual([`${room}/A1`]);
+    const view = await inject(provAStaff, 'GET', '/api/monitoring/environment');
+    expect(view.statusCode, view.body).toBe(200);
+    const items = view.json().items as Array<{ machineRoom: string; location: string; values: Record<string, number | null>; issues: string[] }>;
+    const u1 = items.find((x) => x.machineRoom === room && x.location === 'UPS-1')!;
+    expect(u1.values).toMatchObject({ ups_on_battery: 1, ups_battery_capacity: 99, ups_backup_time: 30, ups_alarm: 0 });
+    expect(u1.issues).toEqual(['ups_on_battery']);
+    expect(items.find((x) => x.machineRoom === room && x.location === 'A1')!.issues).toEqual(['temperature_low']);
+    expect(view.json().limits).toEqual({ temperature: { min: 22, max: 24 }, humidity: { min: 40, max: 60 } });
+    expect(((await inject(unitA, 'GET', '/api/monitoring/environment')).json().items as unknown[]).length).toBe(0);
+    const xlsx = await inject(mgmt, 'GET', '/api/monitoring/environment/export');
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.headers['content-type']).toContain('spreadsheetml');
   });
 });
 

@@ -1,6 +1,6 @@
 import type { JobQueue } from '../../platform/jobs/jobs.js';
 import type { Logger } from '../../platform/logger.js';
-import { MONITORED_TABLES } from './monitoring.metrics.js';
+import { STORE_TABLES } from './monitoring.metrics.js';
 import type { MonitoringService } from './monitoring.service.js';
 
 export const MONITORING_INGEST_JOB = 'monitoring.ingest';
@@ -38,7 +38,7 @@ export function wakeOnPush(jobs: JobQueue, logger: Logger): (batch: { table: str
       jobs.send('monitoring.capacity', {}).catch((e: unknown) => logger.warn({ err: e }, 'monitoring: could not enqueue the capacity check'));
       return;
     }
-    if (!MONITORED_TABLES.includes(batch.table)) return;
+    if (!STORE_TABLES.includes(batch.table)) return;
     jobs.send(MONITORING_INGEST_JOB, { batchId: batch.batchId }).catch((e: unknown) => logger.warn({ err: e }, 'monitoring: could not enqueue the ingest'));
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { plannedWindowCovers } from './monitoring.service.js';
 import { METRIC_BY_NAME, addDays, checkInstant, checkValue, decide, dedupePoints, percentile, timeLeft } from './monitoring.metrics.js';
 
 describe('metric rules', () => {
@@ -42,5 +43,20 @@ describe('metric rules', () => {
   });
   it('natural days across a month end', () => {
     expect(addDays('2026-11-28', 7)).toBe('2026-12-05');
+  });
+});
+
+describe('planned work windows', () => {
+  const w = { changeId: 'c', title: 't', providerOrgId: 'p1' as string | null, nodeId: null as string | null, systemIds: [] as string[], hostIds: [] as string[], startsAt: new Date(0), endsAt: new Date(1) };
+  const s = { provider_org_id: 'p1', node_id: 'n1', system_id: 's1', resource_id: 'h1' };
+  it('covers the hosts and systems it names, else its node, else its provider; nothing named covers nothing', () => {
+    expect(plannedWindowCovers({ ...w, hostIds: ['h1'] }, s)).toBe(true);
+    expect(plannedWindowCovers({ ...w, hostIds: ['h2'] }, s)).toBe(false);
+    expect(plannedWindowCovers({ ...w, systemIds: ['s1'], nodeId: 'n2' }, s)).toBe(true);
+    expect(plannedWindowCovers({ ...w, hostIds: ['h1'], providerOrgId: 'p2' }, s)).toBe(false);
+    expect(plannedWindowCovers({ ...w, nodeId: 'n1' }, s)).toBe(true);
+    expect(plannedWindowCovers({ ...w, nodeId: 'n2' }, s)).toBe(false);
+    expect(plannedWindowCovers(w, s)).toBe(true);
+    expect(plannedWindowCovers({ ...w, providerOrgId: null }, s)).toBe(false);
   });
 });

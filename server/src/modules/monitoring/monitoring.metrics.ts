@@ -10,11 +10,28 @@ export interface MetricInfo {
   name: string;
   kind: SeriesKind;
   /** '%' metrics are refused above 100 or below 0. */
-  unit: '%' | 'Mbps' | 'MB/s' | '℃' | '%RH';
+  unit: '%' | 'Mbps' | 'MB/s' | '℃' | '%RH' | 'min' | 'state';
   cn: string;
   en: string;
   table: string;
   field: string;
+  /** A state read from text fields (0 normal / 1 abnormal): the value as a string, null when the text is not known. */
+  derive?: (r: Readonly<Record<string, string | null | undefined>>) => string | null;
+}
+
+const NORMAL_TEXT = new Set(['正常', '无', '无告警', '无故障', 'normal', 'ok']);
+/** 0 when every named field reads as normal (正常/无告警/…), 1 when any does not; null when all are empty. */
+const abnormal = (...fields: string[]) => (r: Readonly<Record<string, string | null | undefined>>): string | null => {
+  const vals = fields.map((f) => r[f]?.trim()).filter((v): v is string => !!v);
+  if (vals.length === 0) return null;
+  return vals.some((v) => !NORMAL_TEXT.has(v.toLowerCase())) ? '1' : '0';
+};
+/** UPS 供电状态: 1 on battery (电池供电/电池逆变), 0 on mains (市电/旁路); null for a text naming neither. */
+export function upsOnBattery(r: Readonly<Record<string, string | null | undefined>>): string | null {
+  const v = r['upsPowerSupplyStatus']?.trim() ?? '';
+  if (v.includes('电池')) return '1';
+  if (v.includes('市电') || v.includes('旁路')) return '0';
+  return null;
 }
 
 export const METRICS: readonly MetricInfo[] = [
@@ -31,14 +48,33 @@ export const METRICS: readonly MetricInfo[] = [
   { code: 11, name: 'net_down', kind: 'host', unit: 'Mbps', cn: '带宽下行峰值', en: 'Network down peak', table: 'cloudHostMonitoring', field: 'bandwidthDownPeak' },
   { code: 20, name: 'egress_up', kind: 'system', unit: 'Mbps', cn: '出口上行峰值', en: 'Egress up peak', table: 'appNetworkEgress', field: 'bandwidthUpPeak' },
   { code: 21, name: 'egress_down', kind: 'system', unit: 'Mbps', cn: '出口下行峰值', en: 'Egress down peak', table: 'appNetworkEgress', field: 'bandwidthDownPeak' },
+  // Link usage: the larger of up/down peak against the bandwidth of the provider's links of that network type
+  // (主链路带宽 of 云平台网络接入 IP 数据, Mbps); no bandwidth reported → no usage point (a gap, never a guess).
+  { code: 22, name: 'egress_usage', kind: 'system', unit: '%', cn: '出口链路使用率', en: 'Egress link usage', table: 'appNetworkEgress', field: 'linkUsage' },
   { code: 30, name: 'temperature', kind: 'env', unit: '℃', cn: '温度', en: 'Temperature', table: 'temperatureHumiditySensor', field: 'temperature' },
   { code: 31, name: 'humidity', kind: 'env', unit: '%RH', cn: '湿度', en: 'Humidity', table: 'temperatureHumiditySensor', field: 'humidity' },
+  { code: 32, name: 'ups_on_battery', kind: 'env', unit: 'state', cn: 'UPS 电池供电', en: 'UPS on battery', table: 'ups', field: 'upsPowerSupplyStatus', derive: upsOnBattery },
+  { code: 33, name: 'ups_battery_capacity', kind: 'env', unit: '%', cn: 'UPS 电池剩余容量', en: 'UPS battery capacity', table: 'ups', field: 'batteryRemainingCapacity' },
+  { code: 34, name: 'ups_backup_time', kind: 'env', unit: 'min', cn: 'UPS 电池后备时间', en: 'UPS battery backup time', table: 'ups', field: 'batteryBackupTime' },
+  { code: 35, name: 'ups_alarm', kind: 'env', unit: 'state', cn: 'UPS 告警', en: 'UPS alarm', table: 'ups', field: 'batteryAlarmStatus', derive: abnormal('mainsInputAlarmStatus', 'batteryAlarmStatus') },
+  { code: 36, name: 'generator_fault', kind: 'env', unit: 'state', cn: '发电机故障', en: 'Generator fault', table: 'generator', field: 'faultStatus', derive: abnormal('faultStatus') },
+  { code: 37, name: 'generator_fuel', kind: 'env', unit: '%', cn: '发电机油位', en: 'Generator fuel level', table: 'generator', field: 'fuelLevel' },
+  { code: 38, name: 'battery_backup_time', kind: 'env', unit: 'min', cn: '蓄电池后备时间', en: 'Battery backup time', table: 'aduBatteryMonitor', field: 'backupTime' },
 ];
 
 export const METRIC_BY_NAME = new Map(METRICS.map((m) => [m.name, m]));
 export const METRIC_BY_CODE = new Map(METRICS.map((m) => [m.code, m]));
 /** The pushed tables the store reads. */
 export const MONITORED_TABLES = [...new Set(METRICS.map((m) => m.table))];
+/** 云平台网络接入 IP 数据: the links' bandwidth (for egress usage), kept by the store, no points of its own. */
+export const LINK_TABLE = 'platformNetworkAccessIp';
+/** Every pushed table the store processes. */
+export const STORE_TABLES = [...MONITORED_TABLES, LINK_TABLE];
+/** Link usage from the egress peaks (Mbps) and the links' bandwidth (Mbps); null without a positive bandwidth. */
+export function linkUsage(upMbps: number, downMbps: number, bandwidthMbps: number | undefined): number | null {
+  if (!bandwidthMbps || !(bandwidthMbps > 0)) return null;
+  return (Math.max(upMbps, downMbps) / bandwidthMbps) * 100;
+}
 
 /** Points may be at most this far in the future (clock skew of a provider). */
 export const FUTURE_TOLERANCE_MS = 10 * 60_000;
@@ -69,7 +105,7 @@ export function checkValue(m: MetricInfo, raw: string, index: number): Refusal |
   const v = Number(raw);
   if (!Number.isFinite(v)) return { index, field: m.field, rule: 'number', value: raw, message: `${m.cn} is not a number` };
   if (m.unit === '%' && (v < 0 || v > 100)) return { index, field: m.field, rule: 'percent_0_100', value: raw, message: `${m.cn} must be between 0 and 100` };
-  if ((m.unit === 'Mbps' || m.unit === 'MB/s' || m.unit === '%RH') && v < 0) return { index, field: m.field, rule: 'non_negative', value: raw, message: `${m.cn} must not be negative` };
+  if ((m.unit === 'Mbps' || m.unit === 'MB/s' || m.unit === '%RH' || m.unit === 'min') && v < 0) return { index, field: m.field, rule: 'non_negative', value: raw, message: `${m.cn} must not be negative` };
   return null;
 }
 

@@ -19,6 +19,10 @@ const tags = ['monitoring'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const read = { permission: 'monitoring:read' };
 const manage = { permission: 'monitoring:manage' };
+const ENV_ISSUE_CN: Record<string, string> = {
+  temperature_high: '温度偏高', temperature_low: '温度偏低', humidity_high: '湿度偏高', humidity_low: '湿度偏低',
+  ups_on_battery: 'UPS 电池供电', ups_alarm: 'UPS 告警', generator_fault: '发电机故障', no_data: '无数据',
+};
 const STATUS_CN: Record<string, string> = { firing: '告警中', acknowledged: '已确认', resolved: '已恢复' };
 
 function sendXlsx(reply: FastifyReply, name: string, cn: string, data: Buffer) {
@@ -90,6 +94,21 @@ export function registerMonitoringRoutes(app: App, service: MonitoringService): 
   app.post('/api/monitoring/maintenance', { config: manage, schema: { tags, summary: 'A maintenance window: no alert opens in its scope while it lasts', body: maintenanceBodySchema } }, async (request, reply) =>
     reply.code(201).send(await service.createMaintenance(request.ctx, { ...request.body, startsAt: new Date(request.body.startsAt), endsAt: new Date(request.body.endsAt) })),
   );
+  app.get('/api/monitoring/environment', { config: read, schema: { tags, summary: 'Machine-room environment: latest temperature, humidity, UPS, generator and battery readings, out-of-line flags' } }, async (request) => service.environment(request.ctx));
+  app.get('/api/monitoring/environment/export', { config: read, schema: { tags, summary: 'Machine-room environment as .xlsx', produces: [XLSX] } }, async (request, reply) => {
+    const e = await service.environment(request.ctx);
+    const data = await workbook('机房环境', [
+      { header: '云服务商', width: 20, value: (r) => r.providerName }, { header: '云节点', value: (r) => r.nodeName }, { header: '机房', value: (r) => r.machineRoom },
+      { header: '位置', width: 24, value: (r) => r.location },
+      ...e.metrics.map((m) => ({ header: m.unit === 'state' ? `${m.cn}(1=是)` : `${m.cn}(${m.unit})`, value: (r: (typeof e.items)[number]) => r.values[m.metric] ?? null })),
+      { header: '异常', width: 36, value: (r) => r.issues.map((i) => ENV_ISSUE_CN[i] ?? i).join('、') }, { header: '最后上报', width: 20, value: (r) => beijing(r.lastAt) },
+    ], e.items);
+    return sendXlsx(reply, 'monitoring-environment', '机房环境', data);
+  });
+  app.put('/api/monitoring/maintenance/:id', { config: manage, schema: { tags, summary: 'Change a maintenance window', params: idParamsSchema, body: maintenanceBodySchema } }, async (request) =>
+    service.updateMaintenance(request.ctx, request.params.id, { ...request.body, startsAt: new Date(request.body.startsAt), endsAt: new Date(request.body.endsAt) }),
+  );
+  app.post('/api/monitoring/maintenance/:id/cancel', { config: manage, schema: { tags, summary: 'Cancel (停用) a maintenance window', params: idParamsSchema } }, async (request) => service.cancelMaintenance(request.ctx, request.params.id));
   app.get('/api/monitoring/capacity', { config: read, schema: { tags, summary: 'Capacity per node and resource: allocation, 80% warnings with deadlines, over-commit, forecasts' } }, async (request) => service.capacity(request.ctx));
   app.get('/api/monitoring/capacity/export', { config: read, schema: { tags, summary: 'Capacity as .xlsx', produces: [XLSX] } }, async (request, reply) => {
     const c = await service.capacity(request.ctx);

@@ -8,6 +8,7 @@ import { NotificationService, isKeyPeriod } from '../notifications/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import {
   HOUR_MS,
+  METRICS,
   METRIC_BY_CODE,
   METRIC_BY_NAME,
   SEVERITY_CN,
@@ -113,19 +114,76 @@ export interface Alert {
   ackComment: string | null;
   resolvedAt: string | null;
   durationSeconds: number | null;
+  /** Fired while its object was flapping: notifications and ticket held back until stable. */
+  flapping: boolean;
+  /** The service-desk ticket (重要/紧急 alerts), once opened. */
+  ticketId: string | null;
+}
+
+/** What the alert hands to the service desk (its SourceTicketHook input, source 'alert'; declared here, structurally). */
+export interface AlertTicketInput {
+  source: 'alert';
+  /** The alert's id: one ticket per alert while it lasts. */
+  sourceId: string;
+  state: 'open' | 'cleared';
+  title: string;
+  description: string;
+  severity: Severity;
+  occurredAt: Date;
+  providerId: string | null;
+  nodeId: string | null;
+  unitId: string | null;
+  systemId: string | null;
+  resourceIds: string[];
+}
+/** The service desk's `upsertTicketFromSource` (wired in container.ts); null when a 'cleared' finds no open ticket. */
+export type AlertTicketHook = (input: AlertTicketInput) => Promise<{ ticketId: string; created: boolean } | null>;
+/** Severities whose alerts open a ticket (重要, 紧急). */
+export const TICKET_SEVERITIES: readonly Severity[] = ['major', 'critical'];
+
+/** 已批准的计划性变更窗口 (from operations supervision): alerts on the objects it covers are held back as in a maintenance window. */
+export interface PlannedMaintenanceWindow {
+  changeId: string;
+  title: string;
+  providerOrgId: string | null;
+  nodeId: string | null;
+  systemIds: string[];
+  hostIds: string[];
+  startsAt: Date;
+  endsAt: Date;
+}
+/** Approved planned work (计划性变更) overlapping a range; implemented by operations supervision, wired by the integrator. */
+export interface PlannedWorkSource {
+  plannedMaintenanceWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedMaintenanceWindow[]>;
+}
+
+/**
+ * Whether an approved planned-work window covers a monitored object: the hosts and systems it names (its provider, when
+ * given, must match too); naming none, its node; naming no node either, its provider's every object. A window naming
+ * nothing covers nothing.
+ */
+export function plannedWindowCovers(w: PlannedMaintenanceWindow, s: { provider_org_id: string; node_id: string; system_id: string | null; resource_id: string | null }): boolean {
+  if (w.providerOrgId && w.providerOrgId !== s.provider_org_id) return false;
+  if (w.hostIds.length > 0 || w.systemIds.length > 0) return (s.resource_id !== null && w.hostIds.includes(s.resource_id)) || (s.system_id !== null && w.systemIds.includes(s.system_id));
+  if (w.nodeId) return w.nodeId === s.node_id;
+  return w.providerOrgId !== null;
 }
 
 NotificationService.registerKind('monitoring.alert_fired', '监控告警', 'Monitoring alert');
 NotificationService.registerKind('monitoring.escalated', '告警升级', 'Alert escalated');
 NotificationService.registerKind('monitoring.capacity', '容量预警', 'Capacity warning');
 
+/** The machine-room climate of seed 004 §5.3: 23 ℃ ± 1 ℃, 40–60 %RH. */
+export const ENV_LIMITS = { temperature: { min: 22, max: 24 }, humidity: { min: 40, max: 60 } } as const;
+const METRICS_ENV = METRICS.filter((m) => m.kind === 'env');
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const num = (x: unknown) => (x === null || x === undefined ? null : Number(x));
 const round2 = (x: number | null) => (x === null ? null : Math.round(x * 100) / 100);
 
 export function ruleExpression(r: { kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; windowMinutes: number; horizonHours: number | null }): string {
-  const unit = METRIC_BY_NAME.get(r.metric)?.unit ?? '';
+  const u = METRIC_BY_NAME.get(r.metric)?.unit ?? '';
+  const unit = u === 'state' ? '' : u;
   const op = r.op === 'gt' ? '>' : '<';
   const rec = r.recovery !== null && r.recovery !== r.threshold ? `, recovery ${r.op === 'gt' ? '≤' : '≥'} ${r.recovery}${unit}` : '';
   switch (r.kind) {
@@ -149,6 +207,8 @@ export function ruleExpression(r: { kind: RuleKind; metric: string; op: 'gt' | '
 export class MonitoringService {
   /** The process's own figures for /metrics (HTTP latency, stored records, evaluation cycles). */
   readonly metrics = new PlatformMetrics();
+  private ticketHook: AlertTicketHook | null = null;
+  private plannedWork: PlannedWorkSource | null = null;
 
   constructor(
     private readonly db: Db,
@@ -157,6 +217,16 @@ export class MonitoringService {
     private readonly notifications: NotificationService,
     private readonly logger: Logger,
   ) {}
+
+  /** Alerts of severity 重要/紧急 open (and on escalation update) one service-desk ticket each; resolution clears it. */
+  setTicketHook(hook: AlertTicketHook): void {
+    this.ticketHook = hook;
+  }
+
+  /** Approved planned changes (operations supervision) act as maintenance windows on the objects they cover. */
+  setPlannedWorkSource(source: PlannedWorkSource): void {
+    this.plannedWork = source;
+  }
 
   private read<T>(ctx: RequestContext, fn: (trx: Tx) => Promise<T>): Promise<T> {
     return withTx(this.db, ctx, async (trx) => {
@@ -341,10 +411,63 @@ export class MonitoringService {
     });
   }
 
+  /**
+   * 机房环境 (machine-room environment): per environment object the caller may see (a provider its own nodes',
+   * management and supervision all; units none), the latest value of each environment metric within a day and what
+   * is out of line: temperature outside 23 ℃ ± 1 ℃ and humidity outside 40–60 %RH (seed 004 §5.3), UPS on battery,
+   * UPS alarm, generator fault, no data for 15 minutes.
+   */
+  async environment(ctx: RequestContext, q: { now?: Date } = {}) {
+    const now = q.now ?? new Date();
+    const envMetrics = METRICS_ENV;
+    return this.read(ctx, async (trx) => {
+      const rows = await sql<{ id: string; object_key: string; label: string; provider_name: string | null; node_name: string | null; node_id: string; last_at: Date; metric: number | null; value: number | null; at: Date | null }>`
+        select s.id::text, s.object_key, s.label, p.name as provider_name, n.name as node_name, s.node_id, s.last_at, lp.metric, lp.value, lp.at
+        from monitoring_series s
+        left join organisations p on p.id = s.provider_org_id
+        left join cloud_nodes n on n.id = s.node_id
+        left join lateral (
+          select distinct on (pt.metric) pt.metric, pt.value, pt.at from monitoring_points pt
+          where pt.series_id = s.id and pt.at > ${now}::timestamptz - interval '1 day' and pt.at <= ${now} order by pt.metric, pt.at desc) lp on true
+        where s.kind = 'env'
+        order by s.object_key, s.id`.execute(trx.withoutPlugins());
+      const bySeries = new Map<string, { seriesId: string; machineRoom: string; location: string; label: string; providerName: string | null; nodeName: string | null; nodeId: string; lastAt: string; values: Record<string, number | null>; issues: string[] }>();
+      for (const r of rows.rows) {
+        let e = bySeries.get(r.id);
+        if (!e) {
+          const [room, ...loc] = r.object_key.split('/');
+          e = { seriesId: r.id, machineRoom: room ?? '', location: loc.join('/'), label: r.label, providerName: r.provider_name, nodeName: r.node_name, nodeId: r.node_id, lastAt: iso(r.last_at)!, values: Object.fromEntries(envMetrics.map((m) => [m.name, null])), issues: [] };
+          bySeries.set(r.id, e);
+        }
+        if (r.metric !== null) {
+          const m = METRIC_BY_CODE.get(r.metric);
+          if (m && m.kind === 'env') e.values[m.name] = round2(Number(r.value));
+        }
+      }
+      const items = [...bySeries.values()].map((e) => {
+        const v = e.values;
+        const issues: string[] = [];
+        if (v['temperature'] != null && v['temperature'] > ENV_LIMITS.temperature.max) issues.push('temperature_high');
+        if (v['temperature'] != null && v['temperature'] < ENV_LIMITS.temperature.min) issues.push('temperature_low');
+        if (v['humidity'] != null && v['humidity'] > ENV_LIMITS.humidity.max) issues.push('humidity_high');
+        if (v['humidity'] != null && v['humidity'] < ENV_LIMITS.humidity.min) issues.push('humidity_low');
+        if (v['ups_on_battery'] === 1) issues.push('ups_on_battery');
+        if (v['ups_alarm'] === 1) issues.push('ups_alarm');
+        if (v['generator_fault'] === 1) issues.push('generator_fault');
+        if (now.getTime() - new Date(e.lastAt).getTime() > 15 * 60_000) issues.push('no_data');
+        return { ...e, issues };
+      });
+      return { limits: ENV_LIMITS, metrics: envMetrics.map((m) => ({ metric: m.name, cn: m.cn, en: m.en, unit: m.unit })), items };
+    });
+  }
+
   // ---- rules ----------------------------------------------------------------------------------------------------
 
-  async listRules(ctx: RequestContext): Promise<Rule[]> {
-    return this.read(ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows.map(toRule));
+  /** Rules the caller may see, each with what the caller may do (change/disable: monitoring:manage, a platform rule only by management and supervision). */
+  async listRules(ctx: RequestContext): Promise<Array<Rule & { abilities: { update: boolean } }>> {
+    const manage = ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:manage');
+    return this.read(ctx, async (trx) => (await sql<RuleRow & { owner_org_id: string | null }>`select * from monitoring_rules order by case severity when 'critical' then 0 when 'major' then 1 when 'minor' then 2 else 3 end, name, id`.execute(trx.withoutPlugins())).rows
+      .map((r) => ({ ...toRule(r), abilities: { update: manage && (ctx.actor.scope.all || (!r.is_global && r.owner_org_id === ctx.actor.orgId)) } })));
   }
 
   private async checkRule(trx: Tx, ctx: RequestContext, input: RuleInput): Promise<void> {
@@ -417,20 +540,55 @@ export class MonitoringService {
 
   async listMaintenance(ctx: RequestContext) {
     return this.read(ctx, async (trx) => {
-      const r = await sql<{ id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string }>`select id, scope_kind, scope_id, starts_at, ends_at, reason from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
-      return r.rows.map((x) => ({ id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason }));
+      const r = await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance order by starts_at desc limit 500`.execute(trx.withoutPlugins());
+      return r.rows.map((x) => toMaintenance(x, ctx));
     });
   }
 
-  /** A maintenance window: rules open no alert on objects in its scope while it lasts (open alerts stay). */
-  async createMaintenance(ctx: RequestContext, input: { scopeKind: ScopeKind; scopeId?: string | null; startsAt: Date; endsAt: Date; reason: string }) {
+  private checkWindow(input: { startsAt: Date; endsAt: Date }) {
     if (!(input.endsAt > input.startsAt)) throw validationError('monitoring.invalid_window', 'The window ends after it starts', [{ field: 'body.endsAt', rule: 'after_start', message: 'endsAt > startsAt', value: input.endsAt }]);
+  }
+
+  /** A maintenance window: rules open no alert on objects in its scope while it lasts (open alerts stay). */
+  async createMaintenance(ctx: RequestContext, input: MaintenanceInput) {
+    this.checkWindow(input);
     return withTx(this.db, ctx, async (trx) => {
       await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
-      const r = await sql<{ id: string }>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
-        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId}) returning id`.execute(trx.withoutPlugins());
+      const r = await sql<MaintenanceRow>`insert into monitoring_maintenance (scope_kind, scope_id, starts_at, ends_at, reason, owner_org_id, created_by)
+        values (${input.scopeKind}, ${input.scopeId ?? null}, ${input.startsAt}, ${input.endsAt}, ${input.reason}, ${ctx.actor.orgId}, ${ctx.actor.userId})
+        returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
       await recordAudit(trx, ctx, { action: 'monitoring.maintenance_create', targetType: 'monitoring_maintenance', targetId: r.rows[0]!.id, after: { ...input } as never });
-      return { id: r.rows[0]!.id, scopeKind: input.scopeKind, scopeId: input.scopeId ?? null, startsAt: input.startsAt.toISOString(), endsAt: input.endsAt.toISOString(), reason: input.reason };
+      return toMaintenance(r.rows[0]!, ctx);
+    });
+  }
+
+  /** Changes a window (scope, times, reason); a cancelled window is not changed (409). Another tenant's: 404. */
+  async updateMaintenance(ctx: RequestContext, id: string, input: MaintenanceInput) {
+    if (!UUID.test(id)) throw notFound('monitoring.maintenance', id);
+    this.checkWindow(input);
+    return withTx(this.db, ctx, async (trx) => {
+      const before = (await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance where id = ${id}::uuid for update`.execute(trx.withoutPlugins())).rows[0];
+      if (!before) throw notFound('monitoring.maintenance', id);
+      if (before.cancelled_at) throw new AppError('conflict', 'monitoring.maintenance_cancelled', 'The maintenance window was cancelled', { id });
+      await this.checkRule(trx, ctx, { name: 'window', kind: 'no_data', metric: 'cpu', severity: 'info', scopeKind: input.scopeKind, scopeId: input.scopeId ?? null });
+      const r = await sql<MaintenanceRow>`update monitoring_maintenance set scope_kind = ${input.scopeKind}, scope_id = ${input.scopeId ?? null}, starts_at = ${input.startsAt}, ends_at = ${input.endsAt}, reason = ${input.reason}, updated_at = now()
+        where id = ${id}::uuid returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.maintenance_update', targetType: 'monitoring_maintenance', targetId: id, before: toMaintenance(before, ctx) as never, after: { ...input } as never });
+      return toMaintenance(r.rows[0]!, ctx);
+    });
+  }
+
+  /** Cancels (停用) a window: from now on it suppresses nothing. Cancelling twice: 409. */
+  async cancelMaintenance(ctx: RequestContext, id: string) {
+    if (!UUID.test(id)) throw notFound('monitoring.maintenance', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const before = (await sql<MaintenanceRow>`select id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id from monitoring_maintenance where id = ${id}::uuid for update`.execute(trx.withoutPlugins())).rows[0];
+      if (!before) throw notFound('monitoring.maintenance', id);
+      if (before.cancelled_at) throw new AppError('conflict', 'monitoring.maintenance_cancelled', 'The maintenance window was cancelled', { id });
+      const r = await sql<MaintenanceRow>`update monitoring_maintenance set cancelled_at = now(), cancelled_by = ${ctx.actor.userId}, updated_at = now()
+        where id = ${id}::uuid returning id, scope_kind, scope_id, starts_at, ends_at, reason, cancelled_at, owner_org_id`.execute(trx.withoutPlugins());
+      await recordAudit(trx, ctx, { action: 'monitoring.maintenance_cancel', targetType: 'monitoring_maintenance', targetId: id, before: { cancelled: false }, after: { cancelled: true } });
+      return toMaintenance(r.rows[0]!, ctx);
     });
   }
 
@@ -520,31 +678,80 @@ export class MonitoringService {
    * One evaluation cycle (job monitoring.evaluate, every minute) at `now`: each enabled rule over the series in its
    * scope. Each rule is evaluated in its own transaction (advisory lock per rule): opening an alert, its notification
    * and its audit entry commit together, and the open-alert unique index (rule × series) makes a rerun after a crash
-   * find the alert already open — no duplicate notifications across restarts.
+   * find the alert already open — no duplicate notifications across restarts. Approved planned work (the planned-work
+   * source) is read once per cycle and acts as maintenance windows. After each rule's commit, its 重要/紧急 alerts are
+   * passed to the service desk (the ticket hook); a failed call is retried by the next cycle.
    */
-  async evaluate(now = new Date(), opts: { ruleIds?: string[] } = {}): Promise<{ rules: number; fired: number; resolved: number; suppressed: number; escalated: number; ms: number }> {
+  async evaluate(now = new Date(), opts: { ruleIds?: string[] } = {}): Promise<{ rules: number; fired: number; resolved: number; suppressed: number; escalated: number; flapping: number; tickets: number; ms: number }> {
     const started = Date.now();
     const ctx = systemContext('job:monitoring.evaluate');
     const rules = await withTx(this.db, ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules where enabled ${opts.ruleIds ? sql`and id = any(${opts.ruleIds}::uuid[])` : sql``} order by id`.execute(trx.withoutPlugins())).rows.map(toRule));
-    const total = { rules: 0, fired: 0, resolved: 0, suppressed: 0, escalated: 0, ms: 0 };
+    const planned = await this.plannedWindows(ctx, now);
+    const total = { rules: 0, fired: 0, resolved: 0, suppressed: 0, escalated: 0, flapping: 0, tickets: 0, ms: 0 };
     for (const rule of rules) {
       try {
-        const r = await this.evaluateRule(ctx, rule, now);
+        const r = await this.evaluateRule(ctx, rule, now, planned);
         total.rules++;
         total.fired += r.fired;
         total.resolved += r.resolved;
         total.suppressed += r.suppressed;
         total.escalated += r.escalated;
+        total.flapping += r.flapping;
       } catch (e) {
         this.logger.warn({ err: e, ruleId: rule.id }, 'monitoring: rule evaluation failed');
       }
+      total.tickets += await this.syncTickets(ctx, rule);
     }
     total.ms = Date.now() - started;
     this.metrics.observeEvaluation(total.ms);
     return total;
   }
 
-  private async evaluateRule(ctx: RequestContext, rule: Rule, now: Date) {
+  /** The approved planned-work windows in force at `now`; none when no source is wired or it fails (alerting goes on). */
+  private async plannedWindows(ctx: RequestContext, now: Date): Promise<PlannedMaintenanceWindow[]> {
+    if (!this.plannedWork) return [];
+    try {
+      const list = await this.plannedWork.plannedMaintenanceWindows(ctx, { from: now, to: new Date(now.getTime() + 60_000) });
+      return list.filter((w) => w.startsAt.getTime() <= now.getTime() && w.endsAt.getTime() > now.getTime());
+    } catch (e) {
+      this.logger.warn({ err: e }, 'monitoring: planned work source failed; no planned windows this cycle');
+      return [];
+    }
+  }
+
+  /**
+   * Passes a rule's 重要/紧急 alerts to the service desk where its last word differs: open alerts (not flapping) the
+   * desk was not told of (or that escalated since) → 'open'; resolved alerts with an open ticket → 'cleared'.
+   * Outside the rule's transaction (the desk commits its own); a failure stays pending for the next cycle.
+   */
+  private async syncTickets(ctx: RequestContext, rule: Rule): Promise<number> {
+    if (!this.ticketHook || !TICKET_SEVERITIES.includes(rule.severity)) return 0;
+    const pending = await withTx(this.db, ctx, async (trx) => (await sql<{ id: string; status: Alert['status']; severity: Severity; object_label: string; message: string; started_at: Date; resolved_at: Date | null; escalated_at: Date | null; provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null }>`
+      select id, status, severity, object_label, message, started_at, resolved_at, escalated_at, provider_org_id, node_id, unit_org_id, system_id, resource_id from monitoring_alerts
+      where rule_id = ${rule.id}::uuid and severity in ('major','critical') and not flapping
+        and ((status <> 'resolved' and ticket_state is null) or (status = 'resolved' and ticket_state = 'open'))
+      order by started_at limit 500`.execute(trx.withoutPlugins())).rows);
+    let n = 0;
+    for (const a of pending) {
+      const state = a.status === 'resolved' ? 'cleared' : 'open';
+      try {
+        const res = await this.ticketHook({
+          source: 'alert', sourceId: a.id, state, severity: a.severity,
+          title: `【${SEVERITY_CN[a.severity]}告警】${rule.name}：${a.object_label}`.slice(0, 200),
+          description: [a.message, `规则：${rule.expression}`, ...(a.escalated_at ? ['告警未确认，已升级至管理单位'] : []), ...(a.resolved_at ? ['条件恢复，告警自动解除'] : []), `告警详情：/monitoring/alerts?id=${a.id}`].join('\n'),
+          occurredAt: state === 'cleared' ? new Date(a.resolved_at!) : new Date(a.started_at),
+          providerId: a.provider_org_id, nodeId: a.node_id, unitId: a.unit_org_id, systemId: a.system_id, resourceIds: a.resource_id ? [a.resource_id] : [],
+        });
+        await withTx(this.db, ctx, (trx) => sql`update monitoring_alerts set ticket_state = ${state}, ticket_id = coalesce(${res?.ticketId ?? null}::uuid, ticket_id) where id = ${a.id}::uuid`.execute(trx.withoutPlugins()));
+        n++;
+      } catch (e) {
+        this.logger.warn({ err: e, alertId: a.id }, 'monitoring: ticket hook failed; retried next cycle');
+      }
+    }
+    return n;
+  }
+
+  private async evaluateRule(ctx: RequestContext, rule: Rule, now: Date, planned: readonly PlannedMaintenanceWindow[] = []) {
     return withTx(this.db, ctx, async (trx) => {
       await sql`select pg_advisory_xact_lock(hashtext('monitoring.evaluate'), hashtext(${rule.id}))`.execute(trx.withoutPlugins());
       const m = METRIC_BY_NAME.get(rule.metric)!;
@@ -584,12 +791,37 @@ export class MonitoringService {
       }
       const keyOnly = rule.keyPeriodOnly;
       const open = new Map(
-        (await sql<{ id: string; series_id: string; status: string; started_at: Date; escalated_at: Date | null }>`
-          select id, series_id::text, status, started_at, escalated_at from monitoring_alerts where rule_id = ${rule.id}::uuid and status <> 'resolved' for update`.execute(trx.withoutPlugins())).rows.map((r) => [r.series_id, r]),
+        (await sql<{ id: string; series_id: string; status: string; started_at: Date; escalated_at: Date | null; flapping: boolean }>`
+          select id, series_id::text, status, started_at, escalated_at, flapping from monitoring_alerts where rule_id = ${rule.id}::uuid and status <> 'resolved' for update`.execute(trx.withoutPlugins())).rows.map((r) => [r.series_id, r]),
       );
+      const flapCfg = (await sql<{ n: number; w: number }>`select flap_threshold as n, flap_window_minutes as w from monitoring_settings`.execute(trx.withoutPlugins())).rows[0] ?? { n: 4, w: 60 };
+      const flappingNow = new Map(
+        (await sql<{ id: string; series_id: string }>`select id::text, series_id::text from monitoring_flapping where rule_id = ${rule.id}::uuid and ended_at is null for update`.execute(trx.withoutPlugins())).rows.map((r) => [r.series_id, r.id]),
+      );
+      // Transitions (fired, resolved) of this rule × object within the flap window, this transaction's included.
+      const transitions = async (seriesIds: string[]): Promise<Map<string, number>> => {
+        if (seriesIds.length === 0) return new Map();
+        const r = await sql<{ series_id: string; n: string }>`
+          select a.series_id::text, count(*) as n from monitoring_alert_events e join monitoring_alerts a on a.id = e.alert_id
+          where a.rule_id = ${rule.id}::uuid and a.series_id = any(${seriesIds}::bigint[]) and e.action in ('fired','resolved')
+            and e.at > ${new Date(now.getTime() - flapCfg.w * 60_000)} and e.at <= ${now}
+          group by a.series_id`.execute(trx.withoutPlugins());
+        return new Map(r.rows.map((x) => [x.series_id, Number(x.n)]));
+      };
+      const startFlapping = async (seriesId: string, alertId: string, count: number) => {
+        const ins = await sql<{ id: string }>`insert into monitoring_flapping (rule_id, series_id, started_at, transitions) values (${rule.id}::uuid, ${seriesId}::bigint, ${now}, ${count})
+          on conflict (rule_id, series_id) where ended_at is null do nothing returning id::text`.execute(trx.withoutPlugins());
+        if (!ins.rows[0]) return;
+        flappingNow.set(seriesId, ins.rows[0].id);
+        const note = `${flapCfg.w} 分钟内状态变化 ${count} 次（超过 ${flapCfg.n} 次），判定为抖动，暂停通知直至稳定`;
+        await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${alertId}::uuid, ${now}, 'flapping', ${note})`.execute(trx.withoutPlugins());
+        await recordAudit(trx, ctx, { action: 'monitoring.flap_start', targetType: 'monitoring_alert', targetId: alertId, after: { rule: rule.name, seriesId, transitions: count, windowMinutes: flapCfg.w, threshold: flapCfg.n } });
+        result.flapping++;
+      };
       const seen = new Set<string>();
-      const result = { fired: 0, resolved: 0, suppressed: 0, escalated: 0 };
+      const result = { fired: 0, resolved: 0, suppressed: 0, escalated: 0, flapping: 0 };
       const toFire: Array<{ seriesId: string; value: number | null }> = [];
+      const resolvedNow: Array<{ seriesId: string; alertId: string }> = [];
       for (const v of values) {
         seen.add(v.series_id);
         const value = v.value === null ? null : Number(v.value);
@@ -598,8 +830,16 @@ export class MonitoringService {
         if (d === 'fire' && !isOpen) toFire.push({ seriesId: v.series_id, value });
         else if (d === 'clear' && isOpen) {
           await this.resolve(trx, ctx, open.get(v.series_id)!.id, value, now);
+          resolvedNow.push({ seriesId: v.series_id, alertId: open.get(v.series_id)!.id });
+          open.delete(v.series_id);
           result.resolved++;
         }
+      }
+      // A resolution may itself pass the flap threshold: the object's next alert is then held back.
+      const afterResolve = await transitions(resolvedNow.filter((r) => !flappingNow.has(r.seriesId)).map((r) => r.seriesId));
+      for (const r of resolvedNow) {
+        const c = afterResolve.get(r.seriesId) ?? 0;
+        if (!flappingNow.has(r.seriesId) && c > flapCfg.n) await startFlapping(r.seriesId, r.alertId, c);
       }
       // No-data: a series whose last point is older than 2 days stays "no data" (open alerts are kept); others that
       // have no value of a threshold rule in the window hold their state (a gap is not a recovery).
@@ -607,11 +847,12 @@ export class MonitoringService {
         const meta = await sql<{ id: string; provider_org_id: string; node_id: string; unit_org_id: string | null; system_id: string | null; resource_id: string | null; label: string }>`
           select id::text, provider_org_id, node_id, unit_org_id, system_id, resource_id, label from monitoring_series where id = any(${toFire.map((f) => f.seriesId)}::bigint[])`.execute(trx.withoutPlugins());
         const byId = new Map(meta.rows.map((r) => [r.id, r]));
-        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now}`.execute(trx.withoutPlugins());
+        const windows = await sql<{ scope_kind: ScopeKind; scope_id: string | null }>`select scope_kind, scope_id from monitoring_maintenance where starts_at <= ${now} and ends_at > ${now} and cancelled_at is null`.execute(trx.withoutPlugins());
         const keyPeriodByNode = new Map<string, boolean>();
+        const before = await transitions(toFire.map((f) => f.seriesId));
         for (const f of toFire) {
           const s = byId.get(f.seriesId)!;
-          if (windows.rows.some((w) => inScope(w.scope_kind, w.scope_id, s))) {
+          if (windows.rows.some((w) => inScope(w.scope_kind, w.scope_id, s)) || planned.some((w) => plannedWindowCovers(w, s))) {
             result.suppressed++;
             continue;
           }
@@ -620,25 +861,52 @@ export class MonitoringService {
             if (kp === undefined) keyPeriodByNode.set(s.node_id, (kp = await isKeyPeriod(trx, now, s.node_id)));
             if (!kp) continue;
           }
+          const count = (before.get(f.seriesId) ?? 0) + 1;
+          const flapping = flappingNow.has(f.seriesId) || count > flapCfg.n;
           const message = alertMessage(rule, f.value, s.label);
           const inserted = await sql<{ id: string }>`
-            insert into monitoring_alerts (rule_id, series_id, severity, status, provider_org_id, node_id, unit_org_id, system_id, resource_id, object_label, value, message, started_at, last_evaluated_at)
-            values (${rule.id}::uuid, ${f.seriesId}::bigint, ${rule.severity}, 'firing', ${s.provider_org_id}, ${s.node_id}, ${s.unit_org_id}, ${s.system_id}, ${s.resource_id}, ${s.label}, ${f.value}, ${message}, ${now}, ${now})
+            insert into monitoring_alerts (rule_id, series_id, severity, status, provider_org_id, node_id, unit_org_id, system_id, resource_id, object_label, value, message, started_at, last_evaluated_at, flapping)
+            values (${rule.id}::uuid, ${f.seriesId}::bigint, ${rule.severity}, 'firing', ${s.provider_org_id}, ${s.node_id}, ${s.unit_org_id}, ${s.system_id}, ${s.resource_id}, ${s.label}, ${f.value}, ${message}, ${now}, ${now}, ${flapping})
             on conflict (rule_id, series_id) where status <> 'resolved' do nothing returning id`.execute(trx.withoutPlugins());
           const id = inserted.rows[0]?.id;
           if (!id) continue;
           await sql`insert into monitoring_alert_events (alert_id, at, action, value, note) values (${id}::uuid, ${now}, 'fired', ${f.value}, ${message})`.execute(trx.withoutPlugins());
-          await recordAudit(trx, ctx, { action: 'monitoring.alert_fire', targetType: 'monitoring_alert', targetId: id, after: { rule: rule.name, object: s.label, value: f.value, severity: rule.severity } });
-          await this.notifyAlert(trx, id, rule, s, message, 'fired');
+          await recordAudit(trx, ctx, { action: 'monitoring.alert_fire', targetType: 'monitoring_alert', targetId: id, after: { rule: rule.name, object: s.label, value: f.value, severity: rule.severity, flapping } });
+          if (flapping) {
+            if (!flappingNow.has(f.seriesId)) await startFlapping(f.seriesId, id, count);
+          } else {
+            await this.notifyAlert(trx, id, rule, s, message, 'fired');
+          }
+          open.set(f.seriesId, { id, series_id: f.seriesId, status: 'firing', started_at: now, escalated_at: null, flapping });
           result.fired++;
         }
       }
+      // Stable again: at most ⌊N/2⌋ transitions in the window (hysteresis on the flap count). An alert still open is
+      // told now — late, but it is a lasting condition, not noise.
+      const stableCheck = [...flappingNow.keys()];
+      const counts = await transitions(stableCheck);
+      for (const seriesId of stableCheck) {
+        const c = counts.get(seriesId) ?? 0;
+        if (c > Math.floor(flapCfg.n / 2)) continue;
+        await sql`update monitoring_flapping set ended_at = ${now} where id = ${flappingNow.get(seriesId)!}::bigint`.execute(trx.withoutPlugins());
+        const a = open.get(seriesId);
+        const note = `${flapCfg.w} 分钟内状态变化 ${c} 次，抖动结束`;
+        await recordAudit(trx, ctx, { action: 'monitoring.flap_end', targetType: 'monitoring_rule', targetId: rule.id, after: { seriesId, transitions: c, openAlertId: a?.id ?? null } });
+        if (a?.flapping) {
+          await sql`update monitoring_alerts set flapping = false where id = ${a.id}::uuid`.execute(trx.withoutPlugins());
+          await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${a.id}::uuid, ${now}, 'stable', ${note})`.execute(trx.withoutPlugins());
+          const s = (await sql<{ provider_org_id: string; unit_org_id: string | null; message: string }>`select provider_org_id, unit_org_id, message from monitoring_alerts where id = ${a.id}::uuid`.execute(trx.withoutPlugins())).rows[0]!;
+          await this.notifyAlert(trx, a.id, rule, s, `${s.message}（抖动结束，告警仍在持续）`, 'fired');
+        }
+      }
       // Escalation: still firing (not acknowledged) after the rule's escalation delay → management is told once.
+      // A flapping alert is held back like its notification.
       if (rule.escalateAfterMinutes) {
         for (const a of open.values()) {
-          if (a.status !== 'firing' || a.escalated_at || !seen.has(a.series_id)) continue;
+          if (a.status !== 'firing' || a.escalated_at || a.flapping || !seen.has(a.series_id)) continue;
           if (now.getTime() - new Date(a.started_at).getTime() < rule.escalateAfterMinutes * 60_000) continue;
-          await sql`update monitoring_alerts set escalated_at = ${now} where id = ${a.id}::uuid`.execute(trx.withoutPlugins());
+          // ticket_state back to null: the desk is told again (its ticket updated with the escalation).
+          await sql`update monitoring_alerts set escalated_at = ${now}, ticket_state = case when ticket_state = 'open' then null else ticket_state end where id = ${a.id}::uuid`.execute(trx.withoutPlugins());
           await sql`insert into monitoring_alert_events (alert_id, at, action, note) values (${a.id}::uuid, ${now}, 'escalated', ${`${rule.escalateAfterMinutes} 分钟未确认，已升级`})`.execute(trx.withoutPlugins());
           await this.notifications.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'monitoring.escalated', title: `告警升级：${rule.name}`, body: `${rule.escalateAfterMinutes} 分钟未确认`, link: `/monitoring/alerts?id=${a.id}`, severity: 'critical' });
           result.escalated++;
@@ -814,7 +1082,8 @@ function inScope(kind: ScopeKind, id: string | null, s: { provider_org_id: strin
 }
 
 function alertMessage(rule: Rule, value: number | null, label: string): string {
-  const m = METRIC_BY_NAME.get(rule.metric)!;
+  const info = METRIC_BY_NAME.get(rule.metric)!;
+  const m = { ...info, unit: info.unit === 'state' ? '' : info.unit };
   const v = value === null ? '—' : value.toFixed(2);
   switch (rule.kind) {
     case 'threshold':
@@ -826,6 +1095,15 @@ function alertMessage(rule: Rule, value: number | null, label: string): string {
     case 'forecast':
       return `${label}：按当前趋势 ${m.cn} 约 ${v} 小时后超过 ${rule.threshold}${m.unit}`;
   }
+}
+
+export interface MaintenanceInput { scopeKind: ScopeKind; scopeId?: string | null; startsAt: Date; endsAt: Date; reason: string }
+interface MaintenanceRow { id: string; scope_kind: ScopeKind; scope_id: string | null; starts_at: Date; ends_at: Date; reason: string; cancelled_at: Date | null; owner_org_id: string | null }
+
+function toMaintenance(x: MaintenanceRow, ctx: RequestContext) {
+  const mine = ctx.actor.scope.all || x.owner_org_id === ctx.actor.orgId;
+  const canManage = (ctx.actor.kind === 'system' || ctx.actor.permissions.has('monitoring:manage')) && mine && !x.cancelled_at;
+  return { id: x.id, scopeKind: x.scope_kind, scopeId: x.scope_id, startsAt: iso(x.starts_at)!, endsAt: iso(x.ends_at)!, reason: x.reason, cancelledAt: iso(x.cancelled_at), abilities: { update: canManage, cancel: canManage } };
 }
 
 interface RuleRow {
@@ -845,13 +1123,13 @@ interface AlertRow {
   id: string; rule_id: string; rule_name: string; rule_kind: RuleKind; metric: string; severity: Severity; status: Alert['status']; series_id: string; object_label: string;
   resource_id: string | null; system_id: string | null; system_name: string | null; unit_org_id: string | null; unit_name: string | null; provider_org_id: string; provider_name: string | null;
   node_id: string; node_name: string | null; value: number | null; message: string; started_at: Date; acknowledged_at: Date | null; acknowledged_by_name: string | null; ack_comment: string | null;
-  resolved_at: Date | null; duration_seconds: number | null;
+  resolved_at: Date | null; duration_seconds: number | null; flapping: boolean; ticket_id: string | null;
 }
 
 function alertSelect() {
   return sql`select a.id, a.rule_id, r.name as rule_name, r.kind as rule_kind, r.metric, a.severity, a.status, a.series_id::text, a.object_label, a.resource_id, a.system_id, sy.name as system_name,
       a.unit_org_id, u.name as unit_name, a.provider_org_id, p.name as provider_name, a.node_id, n.name as node_name, a.value, a.message, a.started_at, a.acknowledged_at,
-      ack.display_name as acknowledged_by_name, a.ack_comment, a.resolved_at, a.duration_seconds
+      ack.display_name as acknowledged_by_name, a.ack_comment, a.resolved_at, a.duration_seconds, a.flapping, a.ticket_id
     from monitoring_alerts a
     join monitoring_rules r on r.id = a.rule_id
     left join information_systems sy on sy.id = a.system_id
@@ -867,5 +1145,6 @@ function toAlert(r: AlertRow): Alert {
     resourceId: r.resource_id, systemId: r.system_id, systemName: r.system_name, unitOrgId: r.unit_org_id, unitName: r.unit_name, providerOrgId: r.provider_org_id, providerName: r.provider_name,
     nodeId: r.node_id, nodeName: r.node_name, value: round2(num(r.value)), message: r.message, startedAt: iso(r.started_at)!, acknowledgedAt: iso(r.acknowledged_at),
     acknowledgedBy: r.acknowledged_by_name, ackComment: r.ack_comment, resolvedAt: iso(r.resolved_at), durationSeconds: r.duration_seconds,
+    flapping: r.flapping, ticketId: r.ticket_id,
   };
 }

@@ -12,13 +12,15 @@ import { listStoredBatches, readBatchRecords, parseBeijingDateTime, type StoredB
 import type { InventoryService, LocatedHost } from '../inventory/index.js';
 import {
   METRICS,
-  MONITORED_TABLES,
+  LINK_TABLE,
   SLOT_MS,
+  STORE_TABLES,
   beijingDay,
   checkInstant,
   checkValue,
   dedupePoints,
   hourOf,
+  linkUsage,
   type Point,
   type Refusal,
   type SeriesKind,
@@ -95,15 +97,25 @@ export class MetricStore {
   async ingestBatch(batchId: string, now = Date.now()): Promise<IngestResult | null> {
     const ctx = systemContext('job:monitoring.ingest');
     const pre = await withTx(this.db, ctx, async (trx) => {
-      const [batch] = await listStoredBatches(trx, { afterId: (BigInt(batchId) - 1n).toString(), tables: MONITORED_TABLES, limit: 1 });
+      const [batch] = await listStoredBatches(trx, { afterId: (BigInt(batchId) - 1n).toString(), tables: STORE_TABLES, limit: 1 });
       if (!batch || batch.id !== batchId) return null;
       const done = await sql<{ points: number; refused: number; table_name: string }>`select points, refused, table_name from monitoring_batches where batch_id = ${batchId}`.execute(trx.withoutPlugins());
       if (done.rows[0]) return { batch, done: done.rows[0] };
-      return { batch, records: await readBatchRecords(trx, batch), retention: await this.rawRetentionDays(trx), done: null };
+      const records = await readBatchRecords(trx, batch);
+      if (batch.table === LINK_TABLE) {
+        await this.storeLinks(trx, batch, records);
+        return { batch, done: { points: 0, refused: 0, table_name: batch.table }, links: true };
+      }
+      const links = new Map<string, number>();
+      if (batch.table === 'appNetworkEgress') {
+        const r = await sql<{ network_type: string; mbps: string }>`select network_type, sum(primary_mbps)::text as mbps from monitoring_links where provider_org_id = ${batch.providerOrgId}::uuid group by network_type`.execute(trx.withoutPlugins());
+        for (const x of r.rows) links.set(x.network_type, Number(x.mbps));
+      }
+      return { batch, records, links, retention: await this.rawRetentionDays(trx), done: null };
     });
     if (!pre) return null;
-    if (pre.done) return { batchId, table: pre.batch.table, points: pre.done.points, refused: pre.done.refused, unmatchedHosts: [], alreadyProcessed: true };
-    const { batch, records, retention } = pre as { batch: StoredBatch; records: Array<Record<string, string | null>>; retention: number };
+    if (pre.done) return { batchId, table: pre.batch.table, points: pre.done.points, refused: pre.done.refused, unmatchedHosts: [], alreadyProcessed: !('links' in pre) };
+    const { batch, records, retention, links } = pre as { batch: StoredBatch; records: Array<Record<string, string | null>>; retention: number; links: Map<string, number> };
     const located = new Map<string, LocatedHost>();
     if (batch.table === 'cloudHostMonitoring') {
       const ids = [...new Set(records.map((r) => r['cloudHostId']).filter((x): x is string => !!x))];
@@ -133,14 +145,17 @@ export class MetricStore {
         at = r['monitoredAt'] ? (parseBeijingDateTime(r['monitoredAt'])?.getTime() ?? null) : null;
         label = key ?? '';
       } else {
-        // 环控数据 carry no time of their own: the 5-minute slot the batch arrived in.
-        key = r['machineRoom'] ? `${r['machineRoom']}/${r['location'] ?? ''}` : null;
+        // 环控数据 carry no time of their own: the 5-minute slot the batch arrived in. A generator names no machine
+        // room: its series is 发电机/<id>.
+        key = batch.table === 'generator'
+          ? (r['generatorId'] ? `发电机/${r['generatorId']}` : null)
+          : r['machineRoom'] ? `${r['machineRoom']}/${r['location'] ?? ''}` : null;
         kind = 'env';
         at = Math.floor(batch.receivedAt.getTime() / SLOT_MS) * SLOT_MS;
         label = key ?? '';
       }
       if (!key) {
-        refusals.push({ index, field: kind === 'host' ? 'cloudHostId' : kind === 'system' ? 'systemId' : 'machineRoom', rule: 'required', value: null, message: 'The measured object is not named' });
+        refusals.push({ index, field: kind === 'host' ? 'cloudHostId' : kind === 'system' ? 'systemId' : batch.table === 'generator' ? 'generatorId' : 'machineRoom', rule: 'required', value: null, message: 'The measured object is not named' });
         return;
       }
       if (at === null) {
@@ -160,8 +175,20 @@ export class MetricStore {
         series.set(key, { key, kind, resourceId: host?.resourceId ?? null, systemId: host?.systemId ?? null, unitOrgId: host?.unitOrgId ?? null, label: label.slice(0, 300), first: at, last: at });
       }
       for (const m of metrics) {
-        const raw = r[m.field];
-        if (raw === null || raw === undefined || raw === '') continue; // a gap is a gap
+        if (m.name === 'egress_usage') {
+          const up = Number(r['bandwidthUpPeak']);
+          const down = Number(r['bandwidthDownPeak']);
+          const u = Number.isFinite(up) && Number.isFinite(down) ? linkUsage(up, down, links.get(r['networkType'] ?? '')) : null;
+          if (u !== null) points.push({ seriesKey: key, metric: m.code, at, value: Math.round(u * 10000) / 10000 });
+          continue;
+        }
+        const text = r[m.field];
+        if (text === null || text === undefined || text === '') continue; // a gap is a gap
+        const raw = m.derive ? m.derive(r) : text;
+        if (raw === null) {
+          refusals.push({ index, field: m.field, rule: 'known_status', value: text, message: `${m.cn}: the status text is not one the platform knows` });
+          continue;
+        }
         const err = checkValue(m, raw, index);
         if (err) refusals.push(err);
         else points.push({ seriesKey: key, metric: m.code, at, value: Number(raw) });
@@ -182,6 +209,28 @@ export class MetricStore {
     });
     if (stored === null) return { batchId, table: batch.table, points: 0, refused: 0, unmatchedHosts: [], alreadyProcessed: true };
     return { batchId, table: batch.table, points: stored, refused: refusals.length, unmatchedHosts: [...unmatched], alreadyProcessed: false };
+  }
+
+  /** 云平台网络接入 IP 数据 (a daily full list): replaces the provider's links; a record without bandwidth is skipped. */
+  private async storeLinks(trx: Tx, batch: StoredBatch, records: Array<Record<string, string | null>>): Promise<void> {
+    const rows = new Map<string, { type: string; room: string; carrier: string; primary: number; backup: number | null }>();
+    for (const r of records) {
+      const primary = Number(r['primaryLinkBandwidth']);
+      if (!r['networkType'] || !Number.isFinite(primary) || primary < 0) continue;
+      const backup = r['backupLinkBandwidth'] ? Number(r['backupLinkBandwidth']) : null;
+      const k = `${r['networkType']}|${r['machineRoom'] ?? ''}|${r['carrier'] ?? ''}`;
+      const cur = rows.get(k);
+      // Several address ranges of one room × carrier share the link: its bandwidth once (the largest figure).
+      if (!cur || primary > cur.primary) rows.set(k, { type: r['networkType'], room: r['machineRoom'] ?? '', carrier: r['carrier'] ?? '', primary, backup: backup !== null && Number.isFinite(backup) && backup >= 0 ? backup : null });
+    }
+    await sql`delete from monitoring_links where provider_org_id = ${batch.providerOrgId}::uuid`.execute(trx.withoutPlugins());
+    const list = [...rows.values()];
+    if (list.length > 0) {
+      await sql`insert into monitoring_links (provider_org_id, network_type, machine_room, carrier, primary_mbps, backup_mbps, batch_id, reported_at)
+        select ${batch.providerOrgId}::uuid, t, r, c, p, b, ${batch.id}::bigint, ${batch.receivedAt}
+        from unnest(${list.map((x) => x.type)}::text[], ${list.map((x) => x.room)}::text[], ${list.map((x) => x.carrier)}::text[], ${list.map((x) => String(x.primary))}::numeric[], ${list.map((x) => (x.backup === null ? null : String(x.backup)))}::numeric[]) as x(t, r, c, p, b)`.execute(trx.withoutPlugins());
+    }
+    await sql`insert into monitoring_batches (batch_id, table_name, provider_org_id, points, refused) values (${batch.id}, ${batch.table}, ${batch.providerOrgId}, 0, 0) on conflict (batch_id) do nothing`.execute(trx.withoutPlugins());
   }
 
   private async upsertSeries(trx: Tx, batch: StoredBatch, list: SeriesInput[]): Promise<Map<string, string>> {
@@ -240,7 +289,7 @@ export class MetricStore {
     for (;;) {
       const page = await withTx(this.db, ctx, async (trx) => {
         const cur = await sql<{ c: string }>`select sweep_cursor::text as c from monitoring_settings`.execute(trx.withoutPlugins());
-        return listStoredBatches(trx, { afterId: cur.rows[0]?.c ?? '0', tables: MONITORED_TABLES, limit: PAGE });
+        return listStoredBatches(trx, { afterId: cur.rows[0]?.c ?? '0', tables: STORE_TABLES, limit: PAGE });
       });
       for (const b of page) {
         try {

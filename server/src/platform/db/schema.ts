@@ -1640,6 +1640,7 @@ export interface MonitoringAlerts {
   acknowledgedBy: string | null;
   durationSeconds: number | null;
   escalatedAt: Timestamp | null;
+  flapping: Generated<boolean>;
   id: Generated<string>;
   lastEvaluatedAt: Timestamp;
   message: string;
@@ -1654,6 +1655,8 @@ export interface MonitoringAlerts {
   startedAt: Timestamp;
   status: string;
   systemId: string | null;
+  ticketId: string | null;
+  ticketState: string | null;
   unitOrgId: string | null;
   value: number | null;
 }
@@ -1705,6 +1708,15 @@ export interface MonitoringDaily {
   seriesId: Int8;
 }
 
+export interface MonitoringFlapping {
+  endedAt: Timestamp | null;
+  id: Generated<Int8>;
+  ruleId: string;
+  seriesId: Int8;
+  startedAt: Timestamp;
+  transitions: number;
+}
+
 export interface MonitoringHourly {
   avg: number;
   hour: Timestamp;
@@ -1716,7 +1728,20 @@ export interface MonitoringHourly {
   seriesId: Int8;
 }
 
+export interface MonitoringLinks {
+  backupMbps: Numeric | null;
+  batchId: Int8;
+  carrier: Generated<string>;
+  machineRoom: Generated<string>;
+  networkType: string;
+  primaryMbps: Numeric;
+  providerOrgId: string;
+  reportedAt: Timestamp;
+}
+
 export interface MonitoringMaintenance {
+  cancelledAt: Timestamp | null;
+  cancelledBy: string | null;
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
   endsAt: Timestamp;
@@ -1726,6 +1751,7 @@ export interface MonitoringMaintenance {
   scopeId: string | null;
   scopeKind: string;
   startsAt: Timestamp;
+  updatedAt: Generated<Timestamp>;
 }
 
 export interface MonitoringPoints {
@@ -1776,6 +1802,8 @@ export interface MonitoringSeries {
 
 export interface MonitoringSettings {
   dailyRetentionDays: Generated<number>;
+  flapThreshold: Generated<number>;
+  flapWindowMinutes: Generated<number>;
   hourlyRetentionDays: Generated<number>;
   id: Generated<boolean>;
   rawRetentionDays: Generated<number>;
@@ -2757,7 +2785,9 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
+  monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
+  monitoringLinks: MonitoringLinks;
   monitoringMaintenance: MonitoringMaintenance;
   monitoringPoints: MonitoringPoints;
   monitoringRules: MonitoringRules;
