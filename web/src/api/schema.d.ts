@@ -21897,6 +21897,7 @@ export interface paths {
                                 businessImpact: boolean;
                                 impactedResourceIds: string[];
                                 impactedSystemIds: string[];
+                                impactedHostIds: string[];
                                 windowStart: string;
                                 windowEnd: string;
                                 /** @enum {string} */
@@ -21957,6 +21958,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22013,6 +22015,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22073,6 +22076,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22088,6 +22092,56 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approved maintenance windows (计划性变更窗口) overlapping [from, to), with impacted systems and hosts */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                changeId: string;
+                                title: string;
+                                providerOrgId: string | null;
+                                nodeId: string | null;
+                                systemIds: string[];
+                                hostIds: string[];
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -22143,6 +22197,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */

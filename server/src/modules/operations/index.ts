@@ -8,6 +8,10 @@
  *
  * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
  * `OperationsService.inspectionCounts` (see their JSDoc).
+ *
+ * Planned work for monitoring and availability: `OperationsService.plannedMaintenanceWindows(ctx, { from, to })`
+ * returns the approved (and implemented) platform changes whose approved window overlaps the range, as
+ * `PlannedMaintenanceWindow` (change, provider, node, impacted systems and hosts, window start and end).
  */
 export {
   OperationsService,
@@ -20,6 +24,7 @@ export {
   type OpsTicketInput,
   type Plan,
   type PlatformChange,
+  type PlannedMaintenanceWindow,
   type Qualification,
   type Rectification,
   type Staff,

@@ -15,6 +15,7 @@ import {
   implementSchema,
   inspectionCountSchema,
   keyPostChangeSchema,
+  maintenanceWindowSchema,
   newKeyPostChangeSchema,
   missedSchema,
   newChangeSchema,
@@ -102,6 +103,8 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.get('/api/operations/changes/:id', { config: { permission: R }, schema: { tags, summary: 'One change request', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.getChange(request.ctx, request.params.id));
   app.post('/api/operations/changes', { config: { permission: W }, schema: { tags, summary: 'Draft a platform change (impacted systems from the inventory)', body: newChangeSchema, response: { 201: changeSchema } } }, async (request, reply) => reply.status(201).send(await service.createChange(request.ctx, request.body)));
   app.post('/api/operations/changes/:id/submit', { config: { permission: W }, schema: { tags, summary: 'Submit: business-impacting changes go to approval, others are approved', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.submitChange(request.ctx, request.params.id));
+  app.get('/api/operations/maintenance-windows', { config: { permission: R }, schema: { tags, summary: 'Approved maintenance windows (计划性变更窗口) overlapping [from, to), with impacted systems and hosts', querystring: z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }), response: { 200: items(maintenanceWindowSchema) } } },
+    async (request) => ({ items: (await service.plannedMaintenanceWindows(request.ctx, range(request.query))).map((w) => ({ ...w, startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString() })) }));
   app.post('/api/operations/changes/:id/implement', { config: { permission: W }, schema: { tags, summary: 'Record the implementation; outside the approved window it is flagged', params: idParamsSchema, body: implementSchema, response: { 200: changeSchema } } }, async (request) => service.implementChange(request.ctx, request.params.id, request.body));
 
   app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },

@@ -207,6 +207,7 @@ export const changeSchema = z.object({
   businessImpact: z.boolean(),
   impactedResourceIds: z.array(z.string()),
   impactedSystemIds: z.array(z.string()),
+  impactedHostIds: z.array(z.string()),
   windowStart: z.string(),
   windowEnd: z.string(),
   status: z.enum(['draft', 'in_approval', 'approved', 'rejected', 'implemented']),
@@ -244,4 +245,15 @@ export const weeklySchema = z.object({
   drillsHeld: z.number(),
   changesImplemented: z.number(),
   changesOutsideWindow: z.number(),
+});
+
+export const maintenanceWindowSchema = z.object({
+  changeId: z.string(),
+  title: z.string(),
+  providerOrgId: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  systemIds: z.array(z.string()),
+  hostIds: z.array(z.string()),
+  startsAt: z.string(),
+  endsAt: z.string(),
 });

@@ -206,6 +206,8 @@ export interface PlatformChange {
   businessImpact: boolean;
   impactedResourceIds: string[];
   impactedSystemIds: string[];
+  /** The impacted resources that are hosts (cloud hosts, physical devices). */
+  impactedHostIds: string[];
   windowStart: string;
   windowEnd: string;
   status: 'draft' | 'in_approval' | 'approved' | 'rejected' | 'implemented';
@@ -218,6 +220,18 @@ export interface PlatformChange {
 }
 
 type Range = { from: Date; to: Date };
+
+/** Inventory kinds that are hosts for the planned-work contract. */
+const HOST_KINDS = new Set(['cloud_host', 'physical_device']);
+
+/**
+ * 已批准的计划性变更窗口 — an approved (or implemented) platform change's maintenance window, for monitoring and
+ * availability to exclude planned work. `startsAt`/`endsAt` are the approved window (not the implementation: work
+ * outside the window is not planned). `systemIds` are information systems, `hostIds` inventory resource ids of the
+ * impacted cloud hosts and physical devices; both empty means the whole node (`nodeId`) or, without a node, nothing
+ * more specific is known.
+ */
+export interface PlannedMaintenanceWindow { changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }
 
 interface PlanRow {
   id: string;
@@ -1015,7 +1029,7 @@ export class OperationsService {
 
   private async changeRows(trx: Tx, f: { id?: string }): Promise<PlatformChange[]> {
     const rows = (await sql<Omit<PlatformChange, 'windowStart' | 'windowEnd' | 'implementedFrom' | 'implementedTo'> & { windowStart: Date; windowEnd: Date; implementedFrom: Date | null; implementedTo: Date | null }>`
-      select id, provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, status, workflow_instance_id,
+      select id, provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, impacted_host_ids, window_start, window_end, status, workflow_instance_id,
              implemented_from, implemented_to, result, result_note, outside_window
       from ops_changes where true ${f.id ? sql`and id = ${f.id}` : sql``} order by window_start desc limit 1000`.execute(trx)).rows;
     return rows.map((r) => ({ ...r, windowStart: iso(r.windowStart)!, windowEnd: iso(r.windowEnd)!, implementedFrom: iso(r.implementedFrom), implementedTo: iso(r.implementedTo) }));
@@ -1043,6 +1057,7 @@ export class OperationsService {
     const we = new Date(input.windowEnd);
     if (we <= ws) throw validationError('operations.window_invalid', 'The maintenance window ends after it starts', [{ field: 'body.windowEnd', rule: 'after_window_start', message: 'windowEnd must be after windowStart' }]);
     const systems = new Set<string>();
+    const hosts = new Set<string>();
     for (const [i, rid] of (input.impactedResourceIds ?? []).entries()) {
       let res;
       try {
@@ -1053,10 +1068,11 @@ export class OperationsService {
       }
       if (res.provider.id !== providerOrgId) throw validationError('operations.resource_other_provider', 'The resource is run by another provider', [{ field: `body.impactedResourceIds[${i}]`, rule: 'same_provider', message: 'another provider’s resource', value: rid }]);
       if (res.system) systems.add(res.system.id);
+      if (HOST_KINDS.has(res.kind)) hosts.add(res.id);
     }
     return withTx(this.db, ctx, async (trx) => {
-      const id = (await sql<{ id: string }>`insert into ops_changes (provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, created_by)
-        values (${providerOrgId}, ${input.nodeId ?? null}, ${input.changeType}, ${input.title}, ${input.description}, ${input.businessImpact}, ${input.impactedResourceIds ?? []}::uuid[], ${[...systems]}::uuid[], ${ws}, ${we}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      const id = (await sql<{ id: string }>`insert into ops_changes (provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, impacted_host_ids, window_start, window_end, created_by)
+        values (${providerOrgId}, ${input.nodeId ?? null}, ${input.changeType}, ${input.title}, ${input.description}, ${input.businessImpact}, ${input.impactedResourceIds ?? []}::uuid[], ${[...systems]}::uuid[], ${[...hosts]}::uuid[], ${ws}, ${we}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
       await recordAudit(trx, ctx, { action: 'operations.change_create', targetType: 'ops_change', targetId: id, after: { changeType: input.changeType, businessImpact: input.businessImpact } });
       return (await this.changeRows(trx, { id }))[0]!;
     });
@@ -1087,6 +1103,22 @@ export class OperationsService {
       if (!c) throw notFound('operations.change', id);
       return c;
     });
+  }
+
+  /**
+   * The approved platform changes (status approved or implemented) whose approved maintenance window overlaps
+   * [from, to), oldest first, with their impacted systems and hosts — what the caller's context sees (a provider its
+   * own; management, supervision and system contexts all). Changes still in approval, rejected or drafts are not
+   * planned work. At most 370 days at a time (`operations.range_too_long`).
+   */
+  async plannedMaintenanceWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedMaintenanceWindow[]> {
+    checkRange(range);
+    await this.syncChanges();
+    return withTx(this.db, ctx, async (trx) =>
+      (await sql<{ changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }>`
+        select id as change_id, title, provider_org_id, node_id, impacted_system_ids as system_ids, impacted_host_ids as host_ids, window_start as starts_at, window_end as ends_at
+        from ops_changes where status in ('approved', 'implemented') and window_start < ${range.to} and window_end > ${range.from}
+        order by window_start, id limit 10000`.execute(trx)).rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })));
   }
 
   async listChanges(ctx: RequestContext): Promise<PlatformChange[]> {

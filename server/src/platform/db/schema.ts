@@ -1867,6 +1867,7 @@ export interface OpsChanges {
   createdBy: string | null;
   description: string;
   id: Generated<string>;
+  impactedHostIds: Generated<string[]>;
   impactedResourceIds: Generated<string[]>;
   impactedSystemIds: Generated<string[]>;
   implementedFrom: Timestamp | null;
@@ -1927,6 +1928,24 @@ export interface OpsDutyShifts {
   person: string;
   phone: string | null;
   startsAt: Timestamp;
+}
+
+export interface OpsDutySwaps {
+  acceptedAt: Timestamp | null;
+  counterpart: string;
+  counterpartPhone: string | null;
+  counterShiftId: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionNote: string | null;
+  id: Generated<string>;
+  orgId: string;
+  reason: string;
+  requester: string;
+  shiftId: string;
+  status: Generated<string>;
 }
 
 export interface OpsEmergencyPlans {
@@ -2767,6 +2786,7 @@ export interface DB {
   opsDrills: OpsDrills;
   opsDutyLog: OpsDutyLog;
   opsDutyShifts: OpsDutyShifts;
+  opsDutySwaps: OpsDutySwaps;
   opsEmergencyPlans: OpsEmergencyPlans;
   opsInspectionPlans: OpsInspectionPlans;
   opsInspectionRecords: OpsInspectionRecords;
