@@ -21,6 +21,9 @@ create table ops_duty_swaps (
   requester text not null check (char_length(requester) between 1 and 50),
   counterpart text not null check (char_length(counterpart) between 1 and 50),
   counterpart_phone text check (char_length(counterpart_phone) <= 30),
+  -- the part of the shift the counterpart covers (部分代班); null: the whole shift. The requester is released from all of it.
+  cover_from timestamptz,
+  cover_to timestamptz,
   reason text not null check (char_length(reason) between 1 and 1000),
   status text not null default 'requested' check (status in ('requested','accepted','approved','declined','rejected','cancelled')),
   accepted_at timestamptz,
@@ -29,7 +32,8 @@ create table ops_duty_swaps (
   decision_note text check (char_length(decision_note) <= 1000),
   created_by uuid references users(id),
   created_at timestamptz not null default now(),
-  check (counter_shift_id is null or counter_shift_id <> shift_id)
+  check (counter_shift_id is null or counter_shift_id <> shift_id),
+  check ((cover_from is null) = (cover_to is null) and (cover_to is null or cover_to > cover_from))
 );
 create index ops_duty_swaps_org_idx on ops_duty_swaps (org_id, status);
 
@@ -38,3 +42,10 @@ alter table ops_duty_swaps force row level security;
 create policy ops_duty_swaps_scope on ops_duty_swaps
   using (zy_business_access() and (zy_scope_all() or exists (select 1 from organisations o where o.id = ops_duty_swaps.org_id)))
   with check (zy_business_access() and (zy_scope_all() or exists (select 1 from organisations o where o.id = ops_duty_swaps.org_id)));
+
+-- Approving duty swaps: the duty manager of the organisation (a provider's admin; management and supervision staff).
+insert into role_permissions (role_id, permission)
+select r.id, p.permission
+from roles r
+join (values ('mgmt_staff', 'operations:duty_approve'), ('supervisor_staff', 'operations:duty_approve'), ('provider_admin', 'operations:duty_approve')) as p(code, permission) on p.code = r.code
+on conflict do nothing;

@@ -21863,6 +21863,257 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/duty/swaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Duty swaps (换班) and their state */
+        get: {
+            parameters: {
+                query?: {
+                    orgId?: string;
+                    status?: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                shiftId: string;
+                                counterShiftId: string | null;
+                                requester: string;
+                                counterpart: string;
+                                counterpartPhone: string | null;
+                                coverFrom: string | null;
+                                coverTo: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                                acceptedAt: string | null;
+                                decidedAt: string | null;
+                                decisionNote: string | null;
+                                createdBy: string | null;
+                                createdAt: string;
+                                shiftStartsAt: string;
+                                shiftEndsAt: string;
+                                counterStartsAt: string | null;
+                                counterEndsAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Request a swap: hand a shift (or part of it) to a counterpart, optionally taking one back; a swap leaving a 7×24 gap is refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        shiftId: string;
+                        counterShiftId?: string | null;
+                        counterpart: string;
+                        counterpartPhone?: string | null;
+                        coverFrom?: string | null;
+                        coverTo?: string | null;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/swaps/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The counterpart accepts or declines a swap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/swaps/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The duty manager approves (coverage re-checked) or rejects an accepted swap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/changes": {
         parameters: {
             query?: never;

@@ -16,6 +16,7 @@
 export {
   OperationsService,
   INSPECTION_RETENTION_YEARS,
+  type DutySwap,
   type InspectionRecord,
   type KeyPostChange,
   type MissedSlot,
@@ -31,5 +32,5 @@ export {
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
-export { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
+export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';

@@ -15,6 +15,11 @@ import {
   implementSchema,
   inspectionCountSchema,
   keyPostChangeSchema,
+  newSwapSchema,
+  respondSwapSchema,
+  decideSwapSchema,
+  swapSchema,
+  swapQuerySchema,
   maintenanceWindowSchema,
   newKeyPostChangeSchema,
   missedSchema,
@@ -97,6 +102,11 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.get('/api/operations/duty/summary', { config: { permission: R }, schema: { tags, summary: 'The daily duty summary (值班记录) generated from shifts, log and inspections', querystring: summaryQuerySchema, response: { 200: summarySchema } } }, async (request) => service.dailySummary(request.ctx, request.query));
 
   app.get('/api/operations/duty/weekly', { config: { permission: R }, schema: { tags, summary: 'The weekly report (周报) of an ISO week generated from the data', querystring: weeklyQuerySchema, response: { 200: weeklySchema } } }, async (request) => service.weeklySummary(request.ctx, request.query));
+
+  app.get('/api/operations/duty/swaps', { config: { permission: R }, schema: { tags, summary: 'Duty swaps (换班) and their state', querystring: swapQuerySchema, response: { 200: items(swapSchema) } } }, async (request) => ({ items: await service.listSwaps(request.ctx, request.query) }));
+  app.post('/api/operations/duty/swaps', { config: { permission: W }, schema: { tags, summary: 'Request a swap: hand a shift (or part of it) to a counterpart, optionally taking one back; a swap leaving a 7×24 gap is refused', body: newSwapSchema, response: { 201: swapSchema } } }, async (request, reply) => reply.status(201).send(await service.requestSwap(request.ctx, request.body)));
+  app.post('/api/operations/duty/swaps/:id/respond', { config: { permission: W }, schema: { tags, summary: 'The counterpart accepts or declines a swap', params: idParamsSchema, body: respondSwapSchema, response: { 200: swapSchema } } }, async (request) => service.respondSwap(request.ctx, request.params.id, request.body));
+  app.post('/api/operations/duty/swaps/:id/decide', { config: { permission: 'operations:duty_approve' }, schema: { tags, summary: 'The duty manager approves (coverage re-checked) or rejects an accepted swap', params: idParamsSchema, body: decideSwapSchema, response: { 200: swapSchema } } }, async (request) => service.decideSwap(request.ctx, request.params.id, request.body));
 
   // ---- platform changes
   app.get('/api/operations/changes', { config: { permission: R }, schema: { tags, summary: 'Platform change requests (云平台变更)', response: { 200: items(changeSchema) } } }, async (request) => ({ items: await service.listChanges(request.ctx) }));

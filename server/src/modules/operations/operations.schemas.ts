@@ -257,3 +257,38 @@ export const maintenanceWindowSchema = z.object({
   startsAt: z.string(),
   endsAt: z.string(),
 });
+
+export const newSwapSchema = z.strictObject({
+  shiftId: uuid,
+  counterShiftId: uuid.nullable().optional(),
+  counterpart: z.string().trim().min(1).max(50),
+  counterpartPhone: z.string().max(30).nullable().optional(),
+  coverFrom: instant.nullable().optional(),
+  coverTo: instant.nullable().optional(),
+  reason: z.string().min(1).max(1000),
+});
+export const respondSwapSchema = z.strictObject({ accept: z.boolean() });
+export const decideSwapSchema = z.strictObject({ approve: z.boolean(), note: z.string().max(1000).nullable().optional() });
+export const swapSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  shiftId: z.string(),
+  counterShiftId: z.string().nullable(),
+  requester: z.string(),
+  counterpart: z.string(),
+  counterpartPhone: z.string().nullable(),
+  coverFrom: z.string().nullable(),
+  coverTo: z.string().nullable(),
+  reason: z.string(),
+  status: z.enum(['requested', 'accepted', 'approved', 'declined', 'rejected', 'cancelled']),
+  acceptedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  shiftStartsAt: z.string(),
+  shiftEndsAt: z.string(),
+  counterStartsAt: z.string().nullable(),
+  counterEndsAt: z.string().nullable(),
+});
+export const swapQuerySchema = z.strictObject({ orgId: uuid.optional(), status: z.enum(['requested', 'accepted', 'approved', 'declined', 'rejected', 'cancelled']).optional() });

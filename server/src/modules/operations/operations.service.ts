@@ -15,6 +15,7 @@ import {
   checkStaffing,
   coverageGaps,
   expectedSlots,
+  newCoverageGaps,
   overlappingShifts,
   requiredDrills,
   slotAt,
@@ -220,6 +221,39 @@ export interface PlatformChange {
 }
 
 type Range = { from: Date; to: Date };
+
+/** Beijing wall-clock time of an instant, for messages: 2026-12-10 14:00. */
+const bj = (d: Date): string => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+interface ShiftRow { id: string; orgId: string; person: string; phone: string | null; startsAt: Date; endsAt: Date }
+
+/** A duty swap (换班): requested → accepted by the counterpart (or declined) → approved / rejected by the duty manager. */
+export interface DutySwap {
+  id: string;
+  orgId: string;
+  shiftId: string;
+  counterShiftId: string | null;
+  requester: string;
+  counterpart: string;
+  counterpartPhone: string | null;
+  coverFrom: string | null;
+  coverTo: string | null;
+  reason: string;
+  status: 'requested' | 'accepted' | 'approved' | 'declined' | 'rejected' | 'cancelled';
+  acceptedAt: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  shiftStartsAt: string;
+  shiftEndsAt: string;
+  counterStartsAt: string | null;
+  counterEndsAt: string | null;
+}
+
+type SwapRow = Omit<DutySwap, 'coverFrom' | 'coverTo' | 'acceptedAt' | 'decidedAt' | 'createdAt' | 'shiftStartsAt' | 'shiftEndsAt' | 'counterStartsAt' | 'counterEndsAt'> & {
+  coverFrom: Date | null; coverTo: Date | null; acceptedAt: Date | null; decidedAt: Date | null; createdAt: Date; shiftStartsAt: Date; shiftEndsAt: Date; counterStartsAt: Date | null; counterEndsAt: Date | null;
+};
 
 /** Inventory kinds that are hosts for the planned-work contract. */
 const HOST_KINDS = new Set(['cloud_host', 'physical_device']);
@@ -941,6 +975,141 @@ export class OperationsService {
       const gaps = coverageGaps(shifts.map((s) => ({ start: new Date(s.startsAt), end: new Date(s.endsAt) })), from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
       return { shifts, gaps };
     });
+  }
+
+  // ---- duty swaps (换班) ------------------------------------------------------------------------------------
+
+  private async swapShift(trx: Tx, id: string, forUpdate = false): Promise<ShiftRow | undefined> {
+    return (await sql<ShiftRow>`select id, org_id, person, phone, starts_at, ends_at from ops_duty_shifts where id = ${id} ${forUpdate ? sql`for update` : sql``}`.execute(trx)).rows[0];
+  }
+
+  /**
+   * Checks a swap against the organisation's roster as it is now: nobody on two overlapping shifts afterwards
+   * (`operations.shift_overlap`) and no interval of 7×24 coverage that the swap leaves uncovered
+   * (`operations.swap_coverage_gap`, naming each interval in Beijing time; gaps the roster already had are not the
+   * swap's doing). Returns the shifts as they will be.
+   */
+  private async checkSwap(trx: Tx, s: { shift: ShiftRow; counter: ShiftRow | null; counterpart: string; coverFrom: Date | null; coverTo: Date | null }): Promise<void> {
+    const from = new Date(Math.min(s.shift.startsAt.getTime(), s.counter?.startsAt.getTime() ?? Infinity));
+    const to = new Date(Math.max(s.shift.endsAt.getTime(), s.counter?.endsAt.getTime() ?? -Infinity));
+    const around = (await sql<ShiftRow>`select id, org_id, person, phone, starts_at, ends_at from ops_duty_shifts
+      where org_id = ${s.shift.orgId} and ends_at > ${new Date(from.getTime() - DAY_MS)} and starts_at < ${new Date(to.getTime() + DAY_MS)} order by starts_at limit 5000`.execute(trx)).rows;
+    const before = around.map((r) => ({ id: r.id, person: r.person, start: r.startsAt, end: r.endsAt }));
+    const after = before.map((r) => {
+      if (r.id === s.shift.id) return { ...r, person: s.counterpart, start: s.coverFrom ?? r.start, end: s.coverTo ?? r.end };
+      if (s.counter && r.id === s.counter.id) return { ...r, person: s.shift.person };
+      return r;
+    });
+    const changed = new Set([s.shift.id, s.counter?.id]);
+    const overlap = overlappingShifts(after).find(([a, b]) => changed.has(a.id) || changed.has(b.id));
+    if (overlap) {
+      const [a, b] = overlap;
+      const field = a.person === s.counterpart ? 'body.counterpart' : 'body.counterShiftId';
+      throw validationError('operations.shift_overlap', `${a.person} would be on two overlapping shifts (${bj(a.start)}–${bj(a.end)} and ${bj(b.start)}–${bj(b.end)})`, [
+        { field, rule: 'no_overlap', message: `${a.person} is already on duty ${bj(a.start)}–${bj(a.end)}`, value: { person: a.person } },
+      ]);
+    }
+    const gaps = newCoverageGaps(before, after, from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
+    if (gaps.length) {
+      throw new AppError('validation', 'operations.swap_coverage_gap', `The swap would leave nobody on duty ${gaps.map((g) => `${bj(new Date(g.start))}–${bj(new Date(g.end))}`).join(', ')} (Beijing time)`, {
+        gaps,
+        issues: gaps.map((g) => ({ field: 'body.coverFrom', rule: 'coverage_7x24', message: `nobody on duty ${g.start} – ${g.end}`, value: g })),
+      });
+    }
+  }
+
+  private async swapRows(trx: Tx, f: { id?: string; orgId?: string; status?: string }): Promise<DutySwap[]> {
+    const rows = (await sql<SwapRow>`select w.id, w.org_id, w.shift_id, w.counter_shift_id, w.requester, w.counterpart, w.counterpart_phone, w.cover_from, w.cover_to, w.reason, w.status,
+        w.accepted_at, w.decided_at, w.decision_note, w.created_by, w.created_at, s.starts_at as shift_starts_at, s.ends_at as shift_ends_at, c.starts_at as counter_starts_at, c.ends_at as counter_ends_at
+      from ops_duty_swaps w join ops_duty_shifts s on s.id = w.shift_id left join ops_duty_shifts c on c.id = w.counter_shift_id
+      where true ${f.id ? sql`and w.id = ${f.id}` : sql``} ${f.orgId ? sql`and w.org_id = ${f.orgId}` : sql``} ${f.status ? sql`and w.status = ${f.status}` : sql``}
+      order by w.created_at desc limit 1000`.execute(trx)).rows;
+    return rows.map((r) => ({
+      id: r.id, orgId: r.orgId, shiftId: r.shiftId, counterShiftId: r.counterShiftId, requester: r.requester, counterpart: r.counterpart, counterpartPhone: r.counterpartPhone,
+      coverFrom: iso(r.coverFrom), coverTo: iso(r.coverTo), reason: r.reason, status: r.status, acceptedAt: iso(r.acceptedAt), decidedAt: iso(r.decidedAt), decisionNote: r.decisionNote,
+      createdBy: r.createdBy, createdAt: iso(r.createdAt)!, shiftStartsAt: iso(r.shiftStartsAt)!, shiftEndsAt: iso(r.shiftEndsAt)!, counterStartsAt: iso(r.counterStartsAt), counterEndsAt: iso(r.counterEndsAt),
+    }));
+  }
+
+  /**
+   * Requests a swap (换班): the person on `shiftId` hands it (or the part `coverFrom`–`coverTo`) to `counterpart`, who
+   * gives back `counterShiftId` when it is an exchange. Neither shift may have started. Checked at once against the
+   * roster (overlaps, gaps in 7×24 coverage) and again when the duty manager approves.
+   */
+  async requestSwap(ctx: RequestContext, input: { shiftId: string; counterShiftId?: string | null; counterpart: string; counterpartPhone?: string | null; coverFrom?: string | null; coverTo?: string | null; reason: string }): Promise<DutySwap> {
+    const now = this.clock();
+    return withTx(this.db, ctx, async (trx) => {
+      const shift = isUuid(input.shiftId) ? await this.swapShift(trx, input.shiftId) : undefined;
+      if (!shift) throw notFound('operations.shift', input.shiftId);
+      if (shift.startsAt <= now) throw validationError('operations.shift_started', 'Only a shift that has not started can be swapped', [{ field: 'body.shiftId', rule: 'not_started', message: `the shift started ${shift.startsAt.toISOString()}`, value: input.shiftId }]);
+      if (input.counterpart.trim() === shift.person) throw validationError('operations.swap_same_person', 'The counterpart is someone else than the person on the shift', [{ field: 'body.counterpart', rule: 'other_person', message: `${shift.person} is already on this shift`, value: input.counterpart }]);
+      let counter: ShiftRow | null = null;
+      if (input.counterShiftId) {
+        counter = (isUuid(input.counterShiftId) ? await this.swapShift(trx, input.counterShiftId) : undefined) ?? null;
+        if (!counter || counter.orgId !== shift.orgId) throw validationError('operations.swap_counter_shift', 'The shift given back is one of the same roster', [{ field: 'body.counterShiftId', rule: 'same_roster', message: 'no such shift in this roster', value: input.counterShiftId }]);
+        if (counter.person !== input.counterpart.trim()) throw validationError('operations.swap_counter_shift', 'The shift given back is the counterpart’s', [{ field: 'body.counterShiftId', rule: 'counterpart_shift', message: `that shift is ${counter.person}’s, not ${input.counterpart}’s`, value: input.counterShiftId }]);
+        if (counter.startsAt <= now) throw validationError('operations.shift_started', 'Only a shift that has not started can be swapped', [{ field: 'body.counterShiftId', rule: 'not_started', message: `the shift started ${counter.startsAt.toISOString()}`, value: input.counterShiftId }]);
+      }
+      const coverFrom = input.coverFrom ? new Date(input.coverFrom) : null;
+      const coverTo = input.coverTo ? new Date(input.coverTo) : null;
+      if ((coverFrom === null) !== (coverTo === null)) throw validationError('operations.swap_cover_invalid', 'coverFrom and coverTo go together', [{ field: coverFrom ? 'body.coverTo' : 'body.coverFrom', rule: 'both_or_neither', message: 'give both or neither' }]);
+      if (coverFrom && coverTo && (coverTo <= coverFrom || coverFrom < shift.startsAt || coverTo > shift.endsAt)) {
+        throw validationError('operations.swap_cover_invalid', 'The part covered lies within the shift', [{ field: 'body.coverFrom', rule: 'within_shift', message: `within ${bj(shift.startsAt)}–${bj(shift.endsAt)}, coverFrom before coverTo` }]);
+      }
+      await this.checkSwap(trx, { shift, counter, counterpart: input.counterpart.trim(), coverFrom, coverTo });
+      const id = (await sql<{ id: string }>`insert into ops_duty_swaps (org_id, shift_id, counter_shift_id, requester, counterpart, counterpart_phone, cover_from, cover_to, reason, created_by)
+        values (${shift.orgId}, ${shift.id}, ${counter?.id ?? null}, ${shift.person}, ${input.counterpart.trim()}, ${input.counterpartPhone ?? null}, ${coverFrom}, ${coverTo}, ${input.reason}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.swap_request', targetType: 'ops_duty_swap', targetId: id, after: { shiftId: shift.id, counterpart: input.counterpart } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  /** The counterpart's answer: accepted (then the duty manager decides) or declined. Not by the user who requested it. */
+  async respondSwap(ctx: RequestContext, id: string, input: { accept: boolean }): Promise<DutySwap> {
+    return withTx(this.db, ctx, async (trx) => {
+      const w = isUuid(id) ? (await this.swapRows(trx, { id }))[0] : undefined;
+      if (!w) throw notFound('operations.swap', id);
+      if (w.status !== 'requested') throw new AppError('conflict', 'operations.swap_not_requested', `Only a requested swap is answered (this one is ${w.status})`, { status: w.status });
+      if (w.createdBy && w.createdBy === ctx.actor.userId) throw new AppError('conflict', 'operations.swap_own_request', 'The counterpart answers, not the user who asked', {});
+      await sql`update ops_duty_swaps set status = ${input.accept ? 'accepted' : 'declined'}, accepted_at = ${input.accept ? this.clock() : null} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.swap_respond', targetType: 'ops_duty_swap', targetId: id, after: { accept: input.accept } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  /**
+   * The duty manager's decision (permission `operations:duty_approve`) on an accepted swap. Approval re-checks the
+   * roster as it is now (it may have changed since the request): a swap that would leave a gap in 7×24 coverage is
+   * refused naming the interval, and nothing changes. Approved, the shifts change hands and the duty log records it.
+   */
+  async decideSwap(ctx: RequestContext, id: string, input: { approve: boolean; note?: string | null }): Promise<DutySwap> {
+    return withTx(this.db, ctx, async (trx) => {
+      const w = isUuid(id) ? (await this.swapRows(trx, { id }))[0] : undefined;
+      if (!w) throw notFound('operations.swap', id);
+      if (w.status !== 'accepted') throw new AppError('conflict', 'operations.swap_not_accepted', `Only a swap the counterpart accepted is decided (this one is ${w.status})`, { status: w.status });
+      if (w.createdBy && w.createdBy === ctx.actor.userId) throw new AppError('conflict', 'operations.swap_own_request', 'The duty manager deciding is not the user who asked', {});
+      if (input.approve) {
+        const shift = (await this.swapShift(trx, w.shiftId, true))!;
+        const counter = w.counterShiftId ? ((await this.swapShift(trx, w.counterShiftId, true)) ?? null) : null;
+        if (shift.person !== w.requester || (counter && counter.person !== w.counterpart)) throw new AppError('conflict', 'operations.swap_stale', 'The roster changed since the request: the shifts are no longer those of the two people', {});
+        const now = this.clock();
+        if (shift.startsAt <= now || (counter && counter.startsAt <= now)) throw new AppError('conflict', 'operations.shift_started', 'A shift of the swap has started', {});
+        const coverFrom = w.coverFrom ? new Date(w.coverFrom) : null;
+        const coverTo = w.coverTo ? new Date(w.coverTo) : null;
+        await this.checkSwap(trx, { shift, counter, counterpart: w.counterpart, coverFrom, coverTo });
+        await sql`update ops_duty_shifts set person = ${w.counterpart}, phone = ${w.counterpartPhone}, starts_at = ${coverFrom ?? shift.startsAt}, ends_at = ${coverTo ?? shift.endsAt} where id = ${shift.id}`.execute(trx);
+        if (counter) await sql`update ops_duty_shifts set person = ${w.requester}, phone = ${shift.phone} where id = ${counter.id}`.execute(trx);
+        const body = `换班：${w.requester} ${bj(shift.startsAt)}–${bj(shift.endsAt)} 由 ${w.counterpart} 顶替${coverFrom && coverTo ? `（${bj(coverFrom)}–${bj(coverTo)}）` : ''}${counter ? `；${w.requester} 接 ${bj(counter.startsAt)}–${bj(counter.endsAt)}` : ''}。事由：${w.reason}`;
+        await sql`insert into ops_duty_log (org_id, at, kind, person, body, created_by) values (${w.orgId}, ${now}, 'handover', ${w.counterpart}, ${body.slice(0, 5000)}, ${ctx.actor.userId})`.execute(trx);
+      }
+      await sql`update ops_duty_swaps set status = ${input.approve ? 'approved' : 'rejected'}, decided_at = ${this.clock()}, decided_by = ${ctx.actor.userId}, decision_note = ${input.note ?? null} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.swap_decide', targetType: 'ops_duty_swap', targetId: id, after: { approve: input.approve } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  async listSwaps(ctx: RequestContext, q: { orgId?: string; status?: DutySwap['status'] } = {}): Promise<DutySwap[]> {
+    return withTx(this.db, ctx, (trx) => this.swapRows(trx, q));
   }
 
   async addDutyEntry(ctx: RequestContext, input: { orgId?: string | null; at: string; kind: DutyEntry['kind']; person: string; body: string }): Promise<DutyEntry> {

@@ -1935,6 +1935,8 @@ export interface OpsDutySwaps {
   counterpart: string;
   counterpartPhone: string | null;
   counterShiftId: string | null;
+  coverFrom: Timestamp | null;
+  coverTo: Timestamp | null;
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
   decidedAt: Timestamp | null;
