@@ -22114,6 +22114,399 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/key-period-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Providers’ key-period work plans (重保工作方案) with daily reports, missing days and summary */
+        get: {
+            parameters: {
+                query?: {
+                    keyPeriodId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                keyPeriodId: string;
+                                nodeId: string;
+                                keyPeriod: {
+                                    id: string;
+                                    name: string;
+                                    startsAt: string;
+                                    endsAt: string;
+                                };
+                                onsiteStaff: number;
+                                staffOnRecord: number;
+                                dutyArrangement: string;
+                                contacts: {
+                                    name: string;
+                                    role: string;
+                                    phone: string;
+                                }[];
+                                measures: string | null;
+                                reports: {
+                                    id: string;
+                                    day: string;
+                                    onsiteStaff: number;
+                                    incidents: number;
+                                    body: string;
+                                }[];
+                                missingDays: string[];
+                                summary: string | null;
+                                summaryAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A provider’s work plan for a key period on a node it serves (≥ 30 on site, duty, contacts) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        /** Format: uuid */
+                        keyPeriodId: string;
+                        /** Format: uuid */
+                        nodeId: string;
+                        onsiteStaff: number;
+                        dutyArrangement: string;
+                        contacts: {
+                            name: string;
+                            role: string;
+                            phone: string;
+                        }[];
+                        measures?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One key-period work plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The daily report (重保日报) of a day of the period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        day: string;
+                        onsiteStaff: number;
+                        incidents?: number;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The final summary (重保总结), after the period ended */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        summary: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan, daily reports and summary as a signed PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/changes": {
         parameters: {
             query?: never;

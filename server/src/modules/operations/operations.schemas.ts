@@ -292,3 +292,31 @@ export const swapSchema = z.object({
   counterEndsAt: z.string().nullable(),
 });
 export const swapQuerySchema = z.strictObject({ orgId: uuid.optional(), status: z.enum(['requested', 'accepted', 'approved', 'declined', 'rejected', 'cancelled']).optional() });
+
+export const newKeyPeriodPlanSchema = z.strictObject({
+  providerOrgId: uuid.nullable().optional(),
+  keyPeriodId: uuid,
+  nodeId: uuid,
+  onsiteStaff: z.number().int().min(0).max(10000),
+  dutyArrangement: z.string().min(1).max(5000),
+  contacts: z.array(z.strictObject({ name: z.string().min(1).max(50), role: z.string().min(1).max(50), phone: z.string().min(1).max(30) })).min(1).max(50),
+  measures: z.string().max(10000).nullable().optional(),
+});
+export const newKeyPeriodReportSchema = z.strictObject({ day, onsiteStaff: z.number().int().min(0).max(10000), incidents: z.number().int().min(0).max(10000).optional(), body: z.string().min(1).max(5000) });
+export const keyPeriodSummaryBodySchema = z.strictObject({ summary: z.string().min(1).max(20000) });
+export const keyPeriodPlanSchema = z.object({
+  id: z.string(),
+  providerOrgId: z.string(),
+  keyPeriodId: z.string(),
+  nodeId: z.string(),
+  keyPeriod: z.object({ id: z.string(), name: z.string(), startsAt: z.string(), endsAt: z.string() }),
+  onsiteStaff: z.number(),
+  staffOnRecord: z.number(),
+  dutyArrangement: z.string(),
+  contacts: z.array(z.object({ name: z.string(), role: z.string(), phone: z.string() })),
+  measures: z.string().nullable(),
+  reports: z.array(z.object({ id: z.string(), day: z.string(), onsiteStaff: z.number(), incidents: z.number(), body: z.string() })),
+  missingDays: z.array(z.string()),
+  summary: z.string().nullable(),
+  summaryAt: z.string().nullable(),
+});

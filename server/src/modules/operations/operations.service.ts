@@ -19,6 +19,7 @@ import {
   overlappingShifts,
   requiredDrills,
   slotAt,
+  STAFFING,
   type StaffingCheck,
 } from './operations.rules.js';
 
@@ -48,6 +49,31 @@ export interface OpsTicketInput {
 export type OpsTicketHook = (input: OpsTicketInput) => Promise<{ ticketId: string; created: boolean } | null>;
 /** Whether a key-guarantee period (重保) is on for a node at an instant (notifications module). */
 export type OpsKeyPeriodCheck = (at: Date, nodeId: string) => Promise<boolean>;
+
+/** A key-guarantee period (重保期) as operations reads it from the notifications module. */
+export interface OpsKeyPeriodInfo { id: string; name: string; startsAt: Date; endsAt: Date; scope: 'all' | 'nodes'; nodeIds: string[] }
+/** Reads a key period by id in the caller's context; an unknown id throws not_found. */
+export type OpsKeyPeriodLookup = (ctx: RequestContext, id: string) => Promise<OpsKeyPeriodInfo>;
+
+/** A provider's work plan for a key period (重保工作方案) with its daily reports (日报) and final summary (总结). */
+export interface KeyPeriodPlan {
+  id: string;
+  providerOrgId: string;
+  keyPeriodId: string;
+  nodeId: string;
+  keyPeriod: { id: string; name: string; startsAt: string; endsAt: string };
+  onsiteStaff: number;
+  /** On-site staff of the provider on the node in the staff register, for comparison with the plan. */
+  staffOnRecord: number;
+  dutyArrangement: string;
+  contacts: Array<{ name: string; role: string; phone: string }>;
+  measures: string | null;
+  reports: Array<{ id: string; day: string; onsiteStaff: number; incidents: number; body: string }>;
+  /** Days of the period before today without a daily report. */
+  missingDays: string[];
+  summary: string | null;
+  summaryAt: string | null;
+}
 
 export interface Template {
   id: string;
@@ -306,6 +332,7 @@ export class OperationsService {
   private ticketHook: OpsTicketHook | null = null;
   private keyPeriod: OpsKeyPeriodCheck | null = null;
   private documents: DocumentsService | null = null;
+  private keyPeriodLookup: OpsKeyPeriodLookup | null = null;
 
   constructor(
     private readonly db: Db,
@@ -975,6 +1002,128 @@ export class OperationsService {
       const gaps = coverageGaps(shifts.map((s) => ({ start: new Date(s.startsAt), end: new Date(s.endsAt) })), from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
       return { shifts, gaps };
     });
+  }
+
+  // ---- key-period (重保) work plans, daily reports, final summary ----------------------------------------------
+
+  /** Connects the key-guarantee periods (重保期) of the notifications module, read by id. */
+  setKeyPeriodLookup(lookup: OpsKeyPeriodLookup): void {
+    this.keyPeriodLookup = lookup;
+  }
+
+  private async keyPeriodOf(ctx: RequestContext, id: string, field: string): Promise<OpsKeyPeriodInfo> {
+    if (!this.keyPeriodLookup) throw new AppError('unavailable', 'operations.key_periods_unavailable', 'key periods are not connected');
+    try {
+      return await this.keyPeriodLookup(ctx, id);
+    } catch (e) {
+      if (e instanceof AppError && e.kind === 'not_found') throw validationError('operations.key_period_not_found', 'Unknown key period', [{ field, rule: 'exists', message: 'no such key period', value: id }]);
+      throw e;
+    }
+  }
+
+  /** The days (Asia/Shanghai, YYYY-MM-DD) a key period touches. */
+  private static periodDays(p: OpsKeyPeriodInfo): string[] {
+    const days: string[] = [];
+    for (let d = localDate(p.startsAt); d <= localDate(new Date(p.endsAt.getTime() - 1)); d = localDate(new Date(new Date(`${d}T12:00:00+08:00`).getTime() + DAY_MS))) days.push(d);
+    return days;
+  }
+
+  private async kpPlanRows(trx: Tx, f: { id?: string; keyPeriodId?: string }): Promise<Array<Omit<KeyPeriodPlan, 'keyPeriod' | 'reports' | 'missingDays' | 'staffOnRecord'>>> {
+    return (await sql<Omit<KeyPeriodPlan, 'keyPeriod' | 'reports' | 'missingDays' | 'staffOnRecord' | 'summaryAt'> & { summaryAt: Date | null }>`
+      select id, provider_org_id, key_period_id, node_id, onsite_staff, duty_arrangement, contacts, measures, summary, summary_at from ops_keyperiod_plans
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.keyPeriodId ? sql`and key_period_id = ${f.keyPeriodId}` : sql``} order by created_at desc limit 500`.execute(trx)).rows.map((r) => ({ ...r, summaryAt: iso(r.summaryAt) }));
+  }
+
+  private async kpPlanDetail(ctx: RequestContext, trx: Tx, id: string): Promise<KeyPeriodPlan> {
+    const p = (await this.kpPlanRows(trx, { id }))[0];
+    if (!p) throw notFound('operations.key_period_plan', id);
+    const period = await this.keyPeriodOf(ctx, p.keyPeriodId, 'keyPeriodId');
+    const reports = (await sql<{ id: string; day: string; onsiteStaff: number; incidents: number; body: string }>`select id, to_char(day, 'YYYY-MM-DD') as day, onsite_staff, incidents, body from ops_keyperiod_reports where plan_id = ${id} order by day`.execute(trx)).rows;
+    const today = localDate(this.clock());
+    const done = new Set(reports.map((r) => r.day));
+    const missingDays = OperationsService.periodDays(period).filter((d) => d < today && !done.has(d));
+    const staffOnRecord = Number((await sql<{ n: number }>`select count(*)::int as n from ops_staff where org_id = ${p.providerOrgId} and node_id = ${p.nodeId} and active and placement = 'onsite'`.execute(trx)).rows[0]!.n);
+    return { ...p, keyPeriod: { id: period.id, name: period.name, startsAt: period.startsAt.toISOString(), endsAt: period.endsAt.toISOString() }, reports, missingDays, staffOnRecord };
+  }
+
+  /**
+   * A provider's work plan for a key period on a node it serves: at least 30 staff on site
+   * (`operations.key_period_staffing`, field `body.onsiteStaff`), the duty arrangement and at least one contact. The
+   * node must be in the period's scope. One plan per provider, period and node (`409 operations.key_period_plan_exists`).
+   */
+  async createKeyPeriodPlan(ctx: RequestContext, input: { providerOrgId?: string | null; keyPeriodId: string; nodeId: string; onsiteStaff: number; dutyArrangement: string; contacts: Array<{ name: string; role: string; phone: string }>; measures?: string | null }): Promise<KeyPeriodPlan> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    const period = await this.keyPeriodOf(ctx, input.keyPeriodId, 'body.keyPeriodId');
+    await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    if (period.scope !== 'all' && !period.nodeIds.includes(input.nodeId)) throw validationError('operations.node_not_in_period', `The key period ${period.name} does not cover this node`, [{ field: 'body.nodeId', rule: 'in_period_scope', message: 'the node is not in the key period', value: input.nodeId }]);
+    if (input.onsiteStaff < STAFFING.major) throw validationError('operations.key_period_staffing', `A key period needs at least ${STAFFING.major} staff on site`, [{ field: 'body.onsiteStaff', rule: 'min_30_onsite', message: `at least ${STAFFING.major}`, value: input.onsiteStaff }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const dup = (await sql<{ id: string }>`select id from ops_keyperiod_plans where provider_org_id = ${providerOrgId} and key_period_id = ${period.id} and node_id = ${input.nodeId}`.execute(trx)).rows[0];
+      if (dup) throw new AppError('conflict', 'operations.key_period_plan_exists', 'This provider already has a work plan for the key period on this node', { planId: dup.id });
+      const id = (await sql<{ id: string }>`insert into ops_keyperiod_plans (provider_org_id, key_period_id, node_id, onsite_staff, duty_arrangement, contacts, measures, created_by)
+        values (${providerOrgId}, ${period.id}, ${input.nodeId}, ${input.onsiteStaff}, ${input.dutyArrangement}, ${JSON.stringify(input.contacts)}::jsonb, ${input.measures ?? null}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.key_period_plan_create', targetType: 'ops_keyperiod_plan', targetId: id, after: { keyPeriodId: period.id, onsiteStaff: input.onsiteStaff } });
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  async listKeyPeriodPlans(ctx: RequestContext, q: { keyPeriodId?: string } = {}): Promise<KeyPeriodPlan[]> {
+    return withTx(this.db, ctx, async (trx) => {
+      const out: KeyPeriodPlan[] = [];
+      for (const p of await this.kpPlanRows(trx, q)) out.push(await this.kpPlanDetail(ctx, trx, p.id));
+      return out;
+    });
+  }
+
+  async getKeyPeriodPlan(ctx: RequestContext, id: string): Promise<KeyPeriodPlan> {
+    if (!isUuid(id)) throw notFound('operations.key_period_plan', id);
+    return withTx(this.db, ctx, (trx) => this.kpPlanDetail(ctx, trx, id));
+  }
+
+  /** The daily report (重保日报) of a day of the period (`operations.report_outside_period` otherwise), once a day. */
+  async addKeyPeriodReport(ctx: RequestContext, id: string, input: { day: string; onsiteStaff: number; incidents?: number; body: string }): Promise<KeyPeriodPlan> {
+    const plan = await this.getKeyPeriodPlan(ctx, id);
+    const days = OperationsService.periodDays({ ...plan.keyPeriod, startsAt: new Date(plan.keyPeriod.startsAt), endsAt: new Date(plan.keyPeriod.endsAt), scope: 'all', nodeIds: [] });
+    if (!days.includes(input.day)) throw validationError('operations.report_outside_period', `The day is outside the key period (${days[0]} – ${days.at(-1)})`, [{ field: 'body.day', rule: 'within_period', message: `between ${days[0]} and ${days.at(-1)}`, value: input.day }]);
+    if (input.day > localDate(this.clock())) throw validationError('operations.report_in_future', 'A daily report is for a day that has begun', [{ field: 'body.day', rule: 'not_future', message: 'not after today', value: input.day }]);
+    return withTx(this.db, ctx, async (trx) => {
+      if (plan.reports.some((r) => r.day === input.day)) throw new AppError('conflict', 'operations.report_exists', `The report of ${input.day} is already in`, { day: input.day });
+      await sql`insert into ops_keyperiod_reports (plan_id, provider_org_id, day, onsite_staff, incidents, body, created_by) values (${id}, ${plan.providerOrgId}, ${input.day}, ${input.onsiteStaff}, ${input.incidents ?? 0}, ${input.body}, ${ctx.actor.userId})`.execute(trx);
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  /** The final summary (总结), once the period has ended (`409 operations.period_not_ended`). */
+  async summariseKeyPeriod(ctx: RequestContext, id: string, input: { summary: string }): Promise<KeyPeriodPlan> {
+    const plan = await this.getKeyPeriodPlan(ctx, id);
+    if (new Date(plan.keyPeriod.endsAt) > this.clock()) throw new AppError('conflict', 'operations.period_not_ended', `The key period ends ${plan.keyPeriod.endsAt}; the summary comes after`, { endsAt: plan.keyPeriod.endsAt });
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`update ops_keyperiod_plans set summary = ${input.summary}, summary_at = ${this.clock()} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.key_period_summary', targetType: 'ops_keyperiod_plan', targetId: id, after: { length: input.summary.length } });
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  /** The plan, its daily reports and the summary as a signed PDF (SM2, documents module). */
+  async exportKeyPeriodPlan(ctx: RequestContext, id: string): Promise<RenderedDocument> {
+    const p = await this.getKeyPeriodPlan(ctx, id);
+    if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
+    const orgName = (await this.organisations.get(systemContext('operations.export'), p.providerOrgId).catch(() => null))?.name ?? p.providerOrgId;
+    return this.documents.render(ctx, {
+      docType: 'operations_key_period',
+      title: `重保工作方案及总结：${p.keyPeriod.name}`,
+      meta: [
+        { label: '服务商', value: orgName },
+        { label: '重保期', value: `${bj(new Date(p.keyPeriod.startsAt))} – ${bj(new Date(p.keyPeriod.endsAt))}` },
+        { label: '现场人员', value: `${p.onsiteStaff} 人（在册 ${p.staffOnRecord} 人）` },
+        { label: '值守安排', value: p.dutyArrangement },
+        { label: '联系人', value: p.contacts.map((c) => `${c.name}（${c.role}）${c.phone}`).join('；') },
+      ],
+      columns: [{ key: 'day', header: ['日期'], width: 12 }, { key: 'onsite', header: ['在岗人数'], width: 10 }, { key: 'incidents', header: ['事件数'], width: 8 }, { key: 'body', header: ['日报'], width: 60 }],
+      rows: p.reports.map((r) => ({ day: r.day, onsite: String(r.onsiteStaff), incidents: String(r.incidents), body: r.body })),
+      notes: [...(p.missingDays.length ? [`缺报日期：${p.missingDays.join('、')}`] : []), `总结：${p.summary ?? '（尚未提交）'}`],
+      signatures: ['服务商（盖章）', '监理单位（确认）'],
+    }, 'pdf', { filenameStem: `重保总结-${p.keyPeriod.name}`, targetId: id });
   }
 
   // ---- duty swaps (换班) ------------------------------------------------------------------------------------

@@ -2000,6 +2000,33 @@ export interface OpsInspectionResults {
   result: string;
 }
 
+export interface OpsKeyperiodPlans {
+  contacts: Json;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  dutyArrangement: string;
+  id: Generated<string>;
+  keyPeriodId: string;
+  measures: string | null;
+  nodeId: string;
+  onsiteStaff: number;
+  providerOrgId: string;
+  summary: string | null;
+  summaryAt: Timestamp | null;
+}
+
+export interface OpsKeyperiodReports {
+  body: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  day: string;
+  id: Generated<string>;
+  incidents: Generated<number>;
+  onsiteStaff: number;
+  planId: string;
+  providerOrgId: string;
+}
+
 export interface OpsKeyPostChanges {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -2793,6 +2820,8 @@ export interface DB {
   opsInspectionPlans: OpsInspectionPlans;
   opsInspectionRecords: OpsInspectionRecords;
   opsInspectionResults: OpsInspectionResults;
+  opsKeyperiodPlans: OpsKeyperiodPlans;
+  opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
