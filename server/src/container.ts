@@ -204,6 +204,7 @@ export function createContainer(deps: PlatformDeps): Container {
   registerOperationsJobs(deps.jobs, operations);
   operations.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   operations.setKeyPeriodCheck((at, nodeId) => keyPeriods.isKeyPeriod(at, nodeId));
+  operations.setKeyPeriodLookup((ctx, id) => keyPeriods.get(ctx, id));
   operations.setDocuments(documents);
   // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
   applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));

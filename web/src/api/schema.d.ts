@@ -22016,6 +22016,650 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/duty/swaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Duty swaps (换班) and their state */
+        get: {
+            parameters: {
+                query?: {
+                    orgId?: string;
+                    status?: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                shiftId: string;
+                                counterShiftId: string | null;
+                                requester: string;
+                                counterpart: string;
+                                counterpartPhone: string | null;
+                                coverFrom: string | null;
+                                coverTo: string | null;
+                                reason: string;
+                                /** @enum {string} */
+                                status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                                acceptedAt: string | null;
+                                decidedAt: string | null;
+                                decisionNote: string | null;
+                                createdBy: string | null;
+                                createdAt: string;
+                                shiftStartsAt: string;
+                                shiftEndsAt: string;
+                                counterStartsAt: string | null;
+                                counterEndsAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Request a swap: hand a shift (or part of it) to a counterpart, optionally taking one back; a swap leaving a 7×24 gap is refused */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        shiftId: string;
+                        counterShiftId?: string | null;
+                        counterpart: string;
+                        counterpartPhone?: string | null;
+                        coverFrom?: string | null;
+                        coverTo?: string | null;
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/swaps/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The counterpart accepts or declines a swap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/duty/swaps/{id}/decide": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The duty manager approves (coverage re-checked) or rejects an accepted swap */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        approve: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            shiftId: string;
+                            counterShiftId: string | null;
+                            requester: string;
+                            counterpart: string;
+                            counterpartPhone: string | null;
+                            coverFrom: string | null;
+                            coverTo: string | null;
+                            reason: string;
+                            /** @enum {string} */
+                            status: "requested" | "accepted" | "approved" | "declined" | "rejected" | "cancelled";
+                            acceptedAt: string | null;
+                            decidedAt: string | null;
+                            decisionNote: string | null;
+                            createdBy: string | null;
+                            createdAt: string;
+                            shiftStartsAt: string;
+                            shiftEndsAt: string;
+                            counterStartsAt: string | null;
+                            counterEndsAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Providers’ key-period work plans (重保工作方案) with daily reports, missing days and summary */
+        get: {
+            parameters: {
+                query?: {
+                    keyPeriodId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                keyPeriodId: string;
+                                nodeId: string;
+                                keyPeriod: {
+                                    id: string;
+                                    name: string;
+                                    startsAt: string;
+                                    endsAt: string;
+                                };
+                                onsiteStaff: number;
+                                staffOnRecord: number;
+                                dutyArrangement: string;
+                                contacts: {
+                                    name: string;
+                                    role: string;
+                                    phone: string;
+                                }[];
+                                measures: string | null;
+                                reports: {
+                                    id: string;
+                                    day: string;
+                                    onsiteStaff: number;
+                                    incidents: number;
+                                    body: string;
+                                }[];
+                                missingDays: string[];
+                                summary: string | null;
+                                summaryAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A provider’s work plan for a key period on a node it serves (≥ 30 on site, duty, contacts) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        /** Format: uuid */
+                        keyPeriodId: string;
+                        /** Format: uuid */
+                        nodeId: string;
+                        onsiteStaff: number;
+                        dutyArrangement: string;
+                        contacts: {
+                            name: string;
+                            role: string;
+                            phone: string;
+                        }[];
+                        measures?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One key-period work plan */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The daily report (重保日报) of a day of the period */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        day: string;
+                        onsiteStaff: number;
+                        incidents?: number;
+                        body: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The final summary (重保总结), after the period ended */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        summary: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            keyPeriodId: string;
+                            nodeId: string;
+                            keyPeriod: {
+                                id: string;
+                                name: string;
+                                startsAt: string;
+                                endsAt: string;
+                            };
+                            onsiteStaff: number;
+                            staffOnRecord: number;
+                            dutyArrangement: string;
+                            contacts: {
+                                name: string;
+                                role: string;
+                                phone: string;
+                            }[];
+                            measures: string | null;
+                            reports: {
+                                id: string;
+                                day: string;
+                                onsiteStaff: number;
+                                incidents: number;
+                                body: string;
+                            }[];
+                            missingDays: string[];
+                            summary: string | null;
+                            summaryAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/key-period-plans/{id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The plan, daily reports and summary as a signed PDF */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/changes": {
         parameters: {
             query?: never;
@@ -22050,6 +22694,7 @@ export interface paths {
                                 businessImpact: boolean;
                                 impactedResourceIds: string[];
                                 impactedSystemIds: string[];
+                                impactedHostIds: string[];
                                 windowStart: string;
                                 windowEnd: string;
                                 /** @enum {string} */
@@ -22110,6 +22755,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22166,6 +22812,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22226,6 +22873,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */
@@ -22241,6 +22889,56 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/maintenance-windows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Approved maintenance windows (计划性变更窗口) overlapping [from, to), with impacted systems and hosts */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                changeId: string;
+                                title: string;
+                                providerOrgId: string | null;
+                                nodeId: string | null;
+                                systemIds: string[];
+                                hostIds: string[];
+                                startsAt: string;
+                                endsAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -22296,6 +22994,7 @@ export interface paths {
                             businessImpact: boolean;
                             impactedResourceIds: string[];
                             impactedSystemIds: string[];
+                            impactedHostIds: string[];
                             windowStart: string;
                             windowEnd: string;
                             /** @enum {string} */

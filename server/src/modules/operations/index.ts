@@ -8,23 +8,32 @@
  *
  * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
  * `OperationsService.inspectionCounts` (see their JSDoc).
+ *
+ * Planned work for monitoring and availability: `OperationsService.plannedMaintenanceWindows(ctx, { from, to })`
+ * returns the approved (and implemented) platform changes whose approved window overlaps the range, as
+ * `PlannedMaintenanceWindow` (change, provider, node, impacted systems and hosts, window start and end).
  */
 export {
   OperationsService,
   INSPECTION_RETENTION_YEARS,
+  type DutySwap,
   type InspectionRecord,
+  type KeyPeriodPlan,
   type KeyPostChange,
+  type OpsKeyPeriodInfo,
+  type OpsKeyPeriodLookup,
   type MissedSlot,
   type OpsKeyPeriodCheck,
   type OpsTicketHook,
   type OpsTicketInput,
   type Plan,
   type PlatformChange,
+  type PlannedMaintenanceWindow,
   type Qualification,
   type Rectification,
   type Staff,
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
-export { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
+export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';

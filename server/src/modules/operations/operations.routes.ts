@@ -15,6 +15,16 @@ import {
   implementSchema,
   inspectionCountSchema,
   keyPostChangeSchema,
+  newKeyPeriodPlanSchema,
+  newKeyPeriodReportSchema,
+  keyPeriodSummaryBodySchema,
+  keyPeriodPlanSchema,
+  newSwapSchema,
+  respondSwapSchema,
+  decideSwapSchema,
+  swapSchema,
+  swapQuerySchema,
+  maintenanceWindowSchema,
   newKeyPostChangeSchema,
   missedSchema,
   newChangeSchema,
@@ -97,11 +107,26 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
 
   app.get('/api/operations/duty/weekly', { config: { permission: R }, schema: { tags, summary: 'The weekly report (周报) of an ISO week generated from the data', querystring: weeklyQuerySchema, response: { 200: weeklySchema } } }, async (request) => service.weeklySummary(request.ctx, request.query));
 
+  app.get('/api/operations/duty/swaps', { config: { permission: R }, schema: { tags, summary: 'Duty swaps (换班) and their state', querystring: swapQuerySchema, response: { 200: items(swapSchema) } } }, async (request) => ({ items: await service.listSwaps(request.ctx, request.query) }));
+  app.post('/api/operations/duty/swaps', { config: { permission: W }, schema: { tags, summary: 'Request a swap: hand a shift (or part of it) to a counterpart, optionally taking one back; a swap leaving a 7×24 gap is refused', body: newSwapSchema, response: { 201: swapSchema } } }, async (request, reply) => reply.status(201).send(await service.requestSwap(request.ctx, request.body)));
+  app.post('/api/operations/duty/swaps/:id/respond', { config: { permission: W }, schema: { tags, summary: 'The counterpart accepts or declines a swap', params: idParamsSchema, body: respondSwapSchema, response: { 200: swapSchema } } }, async (request) => service.respondSwap(request.ctx, request.params.id, request.body));
+  app.post('/api/operations/duty/swaps/:id/decide', { config: { permission: 'operations:duty_approve' }, schema: { tags, summary: 'The duty manager approves (coverage re-checked) or rejects an accepted swap', params: idParamsSchema, body: decideSwapSchema, response: { 200: swapSchema } } }, async (request) => service.decideSwap(request.ctx, request.params.id, request.body));
+
+  // ---- key periods (重保)
+  app.get('/api/operations/key-period-plans', { config: { permission: R }, schema: { tags, summary: 'Providers’ key-period work plans (重保工作方案) with daily reports, missing days and summary', querystring: z.strictObject({ keyPeriodId: z.uuid().optional() }), response: { 200: items(keyPeriodPlanSchema) } } }, async (request) => ({ items: await service.listKeyPeriodPlans(request.ctx, request.query) }));
+  app.get('/api/operations/key-period-plans/:id', { config: { permission: R }, schema: { tags, summary: 'One key-period work plan', params: idParamsSchema, response: { 200: keyPeriodPlanSchema } } }, async (request) => service.getKeyPeriodPlan(request.ctx, request.params.id));
+  app.post('/api/operations/key-period-plans', { config: { permission: W }, schema: { tags, summary: 'A provider’s work plan for a key period on a node it serves (≥ 30 on site, duty, contacts)', body: newKeyPeriodPlanSchema, response: { 201: keyPeriodPlanSchema } } }, async (request, reply) => reply.status(201).send(await service.createKeyPeriodPlan(request.ctx, request.body)));
+  app.post('/api/operations/key-period-plans/:id/reports', { config: { permission: W }, schema: { tags, summary: 'The daily report (重保日报) of a day of the period', params: idParamsSchema, body: newKeyPeriodReportSchema, response: { 201: keyPeriodPlanSchema } } }, async (request, reply) => reply.status(201).send(await service.addKeyPeriodReport(request.ctx, request.params.id, request.body)));
+  app.post('/api/operations/key-period-plans/:id/summary', { config: { permission: W }, schema: { tags, summary: 'The final summary (重保总结), after the period ended', params: idParamsSchema, body: keyPeriodSummaryBodySchema, response: { 200: keyPeriodPlanSchema } } }, async (request) => service.summariseKeyPeriod(request.ctx, request.params.id, request.body));
+  app.get('/api/operations/key-period-plans/:id/export', { config: { permission: R }, schema: { tags, summary: 'The plan, daily reports and summary as a signed PDF', params: idParamsSchema, produces: ['application/pdf'] } }, async (request, reply) => sendDocument(reply, await service.exportKeyPeriodPlan(request.ctx, request.params.id)));
+
   // ---- platform changes
   app.get('/api/operations/changes', { config: { permission: R }, schema: { tags, summary: 'Platform change requests (云平台变更)', response: { 200: items(changeSchema) } } }, async (request) => ({ items: await service.listChanges(request.ctx) }));
   app.get('/api/operations/changes/:id', { config: { permission: R }, schema: { tags, summary: 'One change request', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.getChange(request.ctx, request.params.id));
   app.post('/api/operations/changes', { config: { permission: W }, schema: { tags, summary: 'Draft a platform change (impacted systems from the inventory)', body: newChangeSchema, response: { 201: changeSchema } } }, async (request, reply) => reply.status(201).send(await service.createChange(request.ctx, request.body)));
   app.post('/api/operations/changes/:id/submit', { config: { permission: W }, schema: { tags, summary: 'Submit: business-impacting changes go to approval, others are approved', params: idParamsSchema, response: { 200: changeSchema } } }, async (request) => service.submitChange(request.ctx, request.params.id));
+  app.get('/api/operations/maintenance-windows', { config: { permission: R }, schema: { tags, summary: 'Approved maintenance windows (计划性变更窗口) overlapping [from, to), with impacted systems and hosts', querystring: z.strictObject({ from: z.iso.datetime({ offset: true }), to: z.iso.datetime({ offset: true }) }), response: { 200: items(maintenanceWindowSchema) } } },
+    async (request) => ({ items: (await service.plannedMaintenanceWindows(request.ctx, range(request.query))).map((w) => ({ ...w, startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString() })) }));
   app.post('/api/operations/changes/:id/implement', { config: { permission: W }, schema: { tags, summary: 'Record the implementation; outside the approved window it is flagged', params: idParamsSchema, body: implementSchema, response: { 200: changeSchema } } }, async (request) => service.implementChange(request.ctx, request.params.id, request.body));
 
   app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },

@@ -62,3 +62,14 @@ describe('thresholds and obligations', () => {
     expect(requiredDrills('provider', y.from, d('2026-01-10T00:00:00+08:00'))).toBe(1);
   });
 });
+
+describe('coverage gaps a swap creates', () => {
+  it('subtracts the gaps the roster already had', async () => {
+    const { newCoverageGaps } = await import('./operations.rules.js');
+    const before = [{ start: d('2026-01-01T00:00:00Z'), end: d('2026-01-01T08:00:00Z') }, { start: d('2026-01-01T10:00:00Z'), end: d('2026-01-01T24:00:00Z') }];
+    const after = [{ start: d('2026-01-01T00:00:00Z'), end: d('2026-01-01T06:00:00Z') }, { start: d('2026-01-01T10:00:00Z'), end: d('2026-01-01T24:00:00Z') }];
+    // 08–10 was already a gap; only 06–08 is new.
+    expect(newCoverageGaps(before, after, d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z'))).toEqual([{ start: d('2026-01-01T06:00:00Z'), end: d('2026-01-01T08:00:00Z') }]);
+    expect(newCoverageGaps(before, before, d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z'))).toEqual([]);
+  });
+});

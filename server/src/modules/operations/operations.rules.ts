@@ -132,3 +132,29 @@ export function requiredDrills(level: 'provider' | 'management' | 'platform', fr
 
 /** Certificates expiring within this many days are listed as expiring soon. */
 export const CERTIFICATE_WARNING_DAYS = 60;
+
+/** The parts of `a` not covered by any interval of `b` (both lists of disjoint intervals, any order). */
+export function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  let out: Interval[] = a.map((x) => ({ start: x.start, end: x.end }));
+  for (const cut of b) {
+    const next: Interval[] = [];
+    for (const x of out) {
+      if (cut.end <= x.start || cut.start >= x.end) {
+        next.push(x);
+        continue;
+      }
+      if (cut.start > x.start) next.push({ start: x.start, end: cut.start });
+      if (cut.end < x.end) next.push({ start: cut.end, end: x.end });
+    }
+    out = next;
+  }
+  return out.sort((p, q) => p.start.getTime() - q.start.getTime());
+}
+
+/**
+ * The coverage gaps a change of shifts creates in [from, to): gaps after the change that were not gaps before (a
+ * gap the roster already had is not the swap's doing).
+ */
+export function newCoverageGaps(before: readonly Interval[], after: readonly Interval[], from: Date, to: Date): Interval[] {
+  return subtractIntervals(coverageGaps(after, from, to), coverageGaps(before, from, to));
+}

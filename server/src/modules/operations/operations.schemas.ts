@@ -207,6 +207,7 @@ export const changeSchema = z.object({
   businessImpact: z.boolean(),
   impactedResourceIds: z.array(z.string()),
   impactedSystemIds: z.array(z.string()),
+  impactedHostIds: z.array(z.string()),
   windowStart: z.string(),
   windowEnd: z.string(),
   status: z.enum(['draft', 'in_approval', 'approved', 'rejected', 'implemented']),
@@ -244,4 +245,78 @@ export const weeklySchema = z.object({
   drillsHeld: z.number(),
   changesImplemented: z.number(),
   changesOutsideWindow: z.number(),
+});
+
+export const maintenanceWindowSchema = z.object({
+  changeId: z.string(),
+  title: z.string(),
+  providerOrgId: z.string().nullable(),
+  nodeId: z.string().nullable(),
+  systemIds: z.array(z.string()),
+  hostIds: z.array(z.string()),
+  startsAt: z.string(),
+  endsAt: z.string(),
+});
+
+export const newSwapSchema = z.strictObject({
+  shiftId: uuid,
+  counterShiftId: uuid.nullable().optional(),
+  counterpart: z.string().trim().min(1).max(50),
+  counterpartPhone: z.string().max(30).nullable().optional(),
+  coverFrom: instant.nullable().optional(),
+  coverTo: instant.nullable().optional(),
+  reason: z.string().min(1).max(1000),
+});
+export const respondSwapSchema = z.strictObject({ accept: z.boolean() });
+export const decideSwapSchema = z.strictObject({ approve: z.boolean(), note: z.string().max(1000).nullable().optional() });
+export const swapSchema = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  shiftId: z.string(),
+  counterShiftId: z.string().nullable(),
+  requester: z.string(),
+  counterpart: z.string(),
+  counterpartPhone: z.string().nullable(),
+  coverFrom: z.string().nullable(),
+  coverTo: z.string().nullable(),
+  reason: z.string(),
+  status: z.enum(['requested', 'accepted', 'approved', 'declined', 'rejected', 'cancelled']),
+  acceptedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  decisionNote: z.string().nullable(),
+  createdBy: z.string().nullable(),
+  createdAt: z.string(),
+  shiftStartsAt: z.string(),
+  shiftEndsAt: z.string(),
+  counterStartsAt: z.string().nullable(),
+  counterEndsAt: z.string().nullable(),
+});
+export const swapQuerySchema = z.strictObject({ orgId: uuid.optional(), status: z.enum(['requested', 'accepted', 'approved', 'declined', 'rejected', 'cancelled']).optional() });
+
+export const newKeyPeriodPlanSchema = z.strictObject({
+  providerOrgId: uuid.nullable().optional(),
+  keyPeriodId: uuid,
+  nodeId: uuid,
+  onsiteStaff: z.number().int().min(0).max(10000),
+  dutyArrangement: z.string().min(1).max(5000),
+  contacts: z.array(z.strictObject({ name: z.string().min(1).max(50), role: z.string().min(1).max(50), phone: z.string().min(1).max(30) })).min(1).max(50),
+  measures: z.string().max(10000).nullable().optional(),
+});
+export const newKeyPeriodReportSchema = z.strictObject({ day, onsiteStaff: z.number().int().min(0).max(10000), incidents: z.number().int().min(0).max(10000).optional(), body: z.string().min(1).max(5000) });
+export const keyPeriodSummaryBodySchema = z.strictObject({ summary: z.string().min(1).max(20000) });
+export const keyPeriodPlanSchema = z.object({
+  id: z.string(),
+  providerOrgId: z.string(),
+  keyPeriodId: z.string(),
+  nodeId: z.string(),
+  keyPeriod: z.object({ id: z.string(), name: z.string(), startsAt: z.string(), endsAt: z.string() }),
+  onsiteStaff: z.number(),
+  staffOnRecord: z.number(),
+  dutyArrangement: z.string(),
+  contacts: z.array(z.object({ name: z.string(), role: z.string(), phone: z.string() })),
+  measures: z.string().nullable(),
+  reports: z.array(z.object({ id: z.string(), day: z.string(), onsiteStaff: z.number(), incidents: z.number(), body: z.string() })),
+  missingDays: z.array(z.string()),
+  summary: z.string().nullable(),
+  summaryAt: z.string().nullable(),
 });

@@ -15,9 +15,11 @@ import {
   checkStaffing,
   coverageGaps,
   expectedSlots,
+  newCoverageGaps,
   overlappingShifts,
   requiredDrills,
   slotAt,
+  STAFFING,
   type StaffingCheck,
 } from './operations.rules.js';
 
@@ -47,6 +49,31 @@ export interface OpsTicketInput {
 export type OpsTicketHook = (input: OpsTicketInput) => Promise<{ ticketId: string; created: boolean } | null>;
 /** Whether a key-guarantee period (重保) is on for a node at an instant (notifications module). */
 export type OpsKeyPeriodCheck = (at: Date, nodeId: string) => Promise<boolean>;
+
+/** A key-guarantee period (重保期) as operations reads it from the notifications module. */
+export interface OpsKeyPeriodInfo { id: string; name: string; startsAt: Date; endsAt: Date; scope: 'all' | 'nodes'; nodeIds: string[] }
+/** Reads a key period by id in the caller's context; an unknown id throws not_found. */
+export type OpsKeyPeriodLookup = (ctx: RequestContext, id: string) => Promise<OpsKeyPeriodInfo>;
+
+/** A provider's work plan for a key period (重保工作方案) with its daily reports (日报) and final summary (总结). */
+export interface KeyPeriodPlan {
+  id: string;
+  providerOrgId: string;
+  keyPeriodId: string;
+  nodeId: string;
+  keyPeriod: { id: string; name: string; startsAt: string; endsAt: string };
+  onsiteStaff: number;
+  /** On-site staff of the provider on the node in the staff register, for comparison with the plan. */
+  staffOnRecord: number;
+  dutyArrangement: string;
+  contacts: Array<{ name: string; role: string; phone: string }>;
+  measures: string | null;
+  reports: Array<{ id: string; day: string; onsiteStaff: number; incidents: number; body: string }>;
+  /** Days of the period before today without a daily report. */
+  missingDays: string[];
+  summary: string | null;
+  summaryAt: string | null;
+}
 
 export interface Template {
   id: string;
@@ -206,6 +233,8 @@ export interface PlatformChange {
   businessImpact: boolean;
   impactedResourceIds: string[];
   impactedSystemIds: string[];
+  /** The impacted resources that are hosts (cloud hosts, physical devices). */
+  impactedHostIds: string[];
   windowStart: string;
   windowEnd: string;
   status: 'draft' | 'in_approval' | 'approved' | 'rejected' | 'implemented';
@@ -218,6 +247,51 @@ export interface PlatformChange {
 }
 
 type Range = { from: Date; to: Date };
+
+/** Beijing wall-clock time of an instant, for messages: 2026-12-10 14:00. */
+const bj = (d: Date): string => new Date(d.getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+interface ShiftRow { id: string; orgId: string; person: string; phone: string | null; startsAt: Date; endsAt: Date }
+
+/** A duty swap (换班): requested → accepted by the counterpart (or declined) → approved / rejected by the duty manager. */
+export interface DutySwap {
+  id: string;
+  orgId: string;
+  shiftId: string;
+  counterShiftId: string | null;
+  requester: string;
+  counterpart: string;
+  counterpartPhone: string | null;
+  coverFrom: string | null;
+  coverTo: string | null;
+  reason: string;
+  status: 'requested' | 'accepted' | 'approved' | 'declined' | 'rejected' | 'cancelled';
+  acceptedAt: string | null;
+  decidedAt: string | null;
+  decisionNote: string | null;
+  createdBy: string | null;
+  createdAt: string;
+  shiftStartsAt: string;
+  shiftEndsAt: string;
+  counterStartsAt: string | null;
+  counterEndsAt: string | null;
+}
+
+type SwapRow = Omit<DutySwap, 'coverFrom' | 'coverTo' | 'acceptedAt' | 'decidedAt' | 'createdAt' | 'shiftStartsAt' | 'shiftEndsAt' | 'counterStartsAt' | 'counterEndsAt'> & {
+  coverFrom: Date | null; coverTo: Date | null; acceptedAt: Date | null; decidedAt: Date | null; createdAt: Date; shiftStartsAt: Date; shiftEndsAt: Date; counterStartsAt: Date | null; counterEndsAt: Date | null;
+};
+
+/** Inventory kinds that are hosts for the planned-work contract. */
+const HOST_KINDS = new Set(['cloud_host', 'physical_device']);
+
+/**
+ * 已批准的计划性变更窗口 — an approved (or implemented) platform change's maintenance window, for monitoring and
+ * availability to exclude planned work. `startsAt`/`endsAt` are the approved window (not the implementation: work
+ * outside the window is not planned). `systemIds` are information systems, `hostIds` inventory resource ids of the
+ * impacted cloud hosts and physical devices; both empty means the whole node (`nodeId`) or, without a node, nothing
+ * more specific is known.
+ */
+export interface PlannedMaintenanceWindow { changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }
 
 interface PlanRow {
   id: string;
@@ -258,6 +332,7 @@ export class OperationsService {
   private ticketHook: OpsTicketHook | null = null;
   private keyPeriod: OpsKeyPeriodCheck | null = null;
   private documents: DocumentsService | null = null;
+  private keyPeriodLookup: OpsKeyPeriodLookup | null = null;
 
   constructor(
     private readonly db: Db,
@@ -929,6 +1004,263 @@ export class OperationsService {
     });
   }
 
+  // ---- key-period (重保) work plans, daily reports, final summary ----------------------------------------------
+
+  /** Connects the key-guarantee periods (重保期) of the notifications module, read by id. */
+  setKeyPeriodLookup(lookup: OpsKeyPeriodLookup): void {
+    this.keyPeriodLookup = lookup;
+  }
+
+  private async keyPeriodOf(ctx: RequestContext, id: string, field: string): Promise<OpsKeyPeriodInfo> {
+    if (!this.keyPeriodLookup) throw new AppError('unavailable', 'operations.key_periods_unavailable', 'key periods are not connected');
+    try {
+      return await this.keyPeriodLookup(ctx, id);
+    } catch (e) {
+      if (e instanceof AppError && e.kind === 'not_found') throw validationError('operations.key_period_not_found', 'Unknown key period', [{ field, rule: 'exists', message: 'no such key period', value: id }]);
+      throw e;
+    }
+  }
+
+  /** The days (Asia/Shanghai, YYYY-MM-DD) a key period touches. */
+  private static periodDays(p: OpsKeyPeriodInfo): string[] {
+    const days: string[] = [];
+    for (let d = localDate(p.startsAt); d <= localDate(new Date(p.endsAt.getTime() - 1)); d = localDate(new Date(new Date(`${d}T12:00:00+08:00`).getTime() + DAY_MS))) days.push(d);
+    return days;
+  }
+
+  private async kpPlanRows(trx: Tx, f: { id?: string; keyPeriodId?: string }): Promise<Array<Omit<KeyPeriodPlan, 'keyPeriod' | 'reports' | 'missingDays' | 'staffOnRecord'>>> {
+    return (await sql<Omit<KeyPeriodPlan, 'keyPeriod' | 'reports' | 'missingDays' | 'staffOnRecord' | 'summaryAt'> & { summaryAt: Date | null }>`
+      select id, provider_org_id, key_period_id, node_id, onsite_staff, duty_arrangement, contacts, measures, summary, summary_at from ops_keyperiod_plans
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.keyPeriodId ? sql`and key_period_id = ${f.keyPeriodId}` : sql``} order by created_at desc limit 500`.execute(trx)).rows.map((r) => ({ ...r, summaryAt: iso(r.summaryAt) }));
+  }
+
+  private async kpPlanDetail(ctx: RequestContext, trx: Tx, id: string): Promise<KeyPeriodPlan> {
+    const p = (await this.kpPlanRows(trx, { id }))[0];
+    if (!p) throw notFound('operations.key_period_plan', id);
+    const period = await this.keyPeriodOf(ctx, p.keyPeriodId, 'keyPeriodId');
+    const reports = (await sql<{ id: string; day: string; onsiteStaff: number; incidents: number; body: string }>`select id, to_char(day, 'YYYY-MM-DD') as day, onsite_staff, incidents, body from ops_keyperiod_reports where plan_id = ${id} order by day`.execute(trx)).rows;
+    const today = localDate(this.clock());
+    const done = new Set(reports.map((r) => r.day));
+    const missingDays = OperationsService.periodDays(period).filter((d) => d < today && !done.has(d));
+    const staffOnRecord = Number((await sql<{ n: number }>`select count(*)::int as n from ops_staff where org_id = ${p.providerOrgId} and node_id = ${p.nodeId} and active and placement = 'onsite'`.execute(trx)).rows[0]!.n);
+    return { ...p, keyPeriod: { id: period.id, name: period.name, startsAt: period.startsAt.toISOString(), endsAt: period.endsAt.toISOString() }, reports, missingDays, staffOnRecord };
+  }
+
+  /**
+   * A provider's work plan for a key period on a node it serves: at least 30 staff on site
+   * (`operations.key_period_staffing`, field `body.onsiteStaff`), the duty arrangement and at least one contact. The
+   * node must be in the period's scope. One plan per provider, period and node (`409 operations.key_period_plan_exists`).
+   */
+  async createKeyPeriodPlan(ctx: RequestContext, input: { providerOrgId?: string | null; keyPeriodId: string; nodeId: string; onsiteStaff: number; dutyArrangement: string; contacts: Array<{ name: string; role: string; phone: string }>; measures?: string | null }): Promise<KeyPeriodPlan> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    const period = await this.keyPeriodOf(ctx, input.keyPeriodId, 'body.keyPeriodId');
+    await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    if (period.scope !== 'all' && !period.nodeIds.includes(input.nodeId)) throw validationError('operations.node_not_in_period', `The key period ${period.name} does not cover this node`, [{ field: 'body.nodeId', rule: 'in_period_scope', message: 'the node is not in the key period', value: input.nodeId }]);
+    if (input.onsiteStaff < STAFFING.major) throw validationError('operations.key_period_staffing', `A key period needs at least ${STAFFING.major} staff on site`, [{ field: 'body.onsiteStaff', rule: 'min_30_onsite', message: `at least ${STAFFING.major}`, value: input.onsiteStaff }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const dup = (await sql<{ id: string }>`select id from ops_keyperiod_plans where provider_org_id = ${providerOrgId} and key_period_id = ${period.id} and node_id = ${input.nodeId}`.execute(trx)).rows[0];
+      if (dup) throw new AppError('conflict', 'operations.key_period_plan_exists', 'This provider already has a work plan for the key period on this node', { planId: dup.id });
+      const id = (await sql<{ id: string }>`insert into ops_keyperiod_plans (provider_org_id, key_period_id, node_id, onsite_staff, duty_arrangement, contacts, measures, created_by)
+        values (${providerOrgId}, ${period.id}, ${input.nodeId}, ${input.onsiteStaff}, ${input.dutyArrangement}, ${JSON.stringify(input.contacts)}::jsonb, ${input.measures ?? null}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.key_period_plan_create', targetType: 'ops_keyperiod_plan', targetId: id, after: { keyPeriodId: period.id, onsiteStaff: input.onsiteStaff } });
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  async listKeyPeriodPlans(ctx: RequestContext, q: { keyPeriodId?: string } = {}): Promise<KeyPeriodPlan[]> {
+    return withTx(this.db, ctx, async (trx) => {
+      const out: KeyPeriodPlan[] = [];
+      for (const p of await this.kpPlanRows(trx, q)) out.push(await this.kpPlanDetail(ctx, trx, p.id));
+      return out;
+    });
+  }
+
+  async getKeyPeriodPlan(ctx: RequestContext, id: string): Promise<KeyPeriodPlan> {
+    if (!isUuid(id)) throw notFound('operations.key_period_plan', id);
+    return withTx(this.db, ctx, (trx) => this.kpPlanDetail(ctx, trx, id));
+  }
+
+  /** The daily report (重保日报) of a day of the period (`operations.report_outside_period` otherwise), once a day. */
+  async addKeyPeriodReport(ctx: RequestContext, id: string, input: { day: string; onsiteStaff: number; incidents?: number; body: string }): Promise<KeyPeriodPlan> {
+    const plan = await this.getKeyPeriodPlan(ctx, id);
+    const days = OperationsService.periodDays({ ...plan.keyPeriod, startsAt: new Date(plan.keyPeriod.startsAt), endsAt: new Date(plan.keyPeriod.endsAt), scope: 'all', nodeIds: [] });
+    if (!days.includes(input.day)) throw validationError('operations.report_outside_period', `The day is outside the key period (${days[0]} – ${days.at(-1)})`, [{ field: 'body.day', rule: 'within_period', message: `between ${days[0]} and ${days.at(-1)}`, value: input.day }]);
+    if (input.day > localDate(this.clock())) throw validationError('operations.report_in_future', 'A daily report is for a day that has begun', [{ field: 'body.day', rule: 'not_future', message: 'not after today', value: input.day }]);
+    return withTx(this.db, ctx, async (trx) => {
+      if (plan.reports.some((r) => r.day === input.day)) throw new AppError('conflict', 'operations.report_exists', `The report of ${input.day} is already in`, { day: input.day });
+      await sql`insert into ops_keyperiod_reports (plan_id, provider_org_id, day, onsite_staff, incidents, body, created_by) values (${id}, ${plan.providerOrgId}, ${input.day}, ${input.onsiteStaff}, ${input.incidents ?? 0}, ${input.body}, ${ctx.actor.userId})`.execute(trx);
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  /** The final summary (总结), once the period has ended (`409 operations.period_not_ended`). */
+  async summariseKeyPeriod(ctx: RequestContext, id: string, input: { summary: string }): Promise<KeyPeriodPlan> {
+    const plan = await this.getKeyPeriodPlan(ctx, id);
+    if (new Date(plan.keyPeriod.endsAt) > this.clock()) throw new AppError('conflict', 'operations.period_not_ended', `The key period ends ${plan.keyPeriod.endsAt}; the summary comes after`, { endsAt: plan.keyPeriod.endsAt });
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`update ops_keyperiod_plans set summary = ${input.summary}, summary_at = ${this.clock()} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.key_period_summary', targetType: 'ops_keyperiod_plan', targetId: id, after: { length: input.summary.length } });
+      return this.kpPlanDetail(ctx, trx, id);
+    });
+  }
+
+  /** The plan, its daily reports and the summary as a signed PDF (SM2, documents module). */
+  async exportKeyPeriodPlan(ctx: RequestContext, id: string): Promise<RenderedDocument> {
+    const p = await this.getKeyPeriodPlan(ctx, id);
+    if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
+    const orgName = (await this.organisations.get(systemContext('operations.export'), p.providerOrgId).catch(() => null))?.name ?? p.providerOrgId;
+    return this.documents.render(ctx, {
+      docType: 'operations_key_period',
+      title: `重保工作方案及总结：${p.keyPeriod.name}`,
+      meta: [
+        { label: '服务商', value: orgName },
+        { label: '重保期', value: `${bj(new Date(p.keyPeriod.startsAt))} – ${bj(new Date(p.keyPeriod.endsAt))}` },
+        { label: '现场人员', value: `${p.onsiteStaff} 人（在册 ${p.staffOnRecord} 人）` },
+        { label: '值守安排', value: p.dutyArrangement },
+        { label: '联系人', value: p.contacts.map((c) => `${c.name}（${c.role}）${c.phone}`).join('；') },
+      ],
+      columns: [{ key: 'day', header: ['日期'], width: 12 }, { key: 'onsite', header: ['在岗人数'], width: 10 }, { key: 'incidents', header: ['事件数'], width: 8 }, { key: 'body', header: ['日报'], width: 60 }],
+      rows: p.reports.map((r) => ({ day: r.day, onsite: String(r.onsiteStaff), incidents: String(r.incidents), body: r.body })),
+      notes: [...(p.missingDays.length ? [`缺报日期：${p.missingDays.join('、')}`] : []), `总结：${p.summary ?? '（尚未提交）'}`],
+      signatures: ['服务商（盖章）', '监理单位（确认）'],
+    }, 'pdf', { filenameStem: `重保总结-${p.keyPeriod.name}`, targetId: id });
+  }
+
+  // ---- duty swaps (换班) ------------------------------------------------------------------------------------
+
+  private async swapShift(trx: Tx, id: string, forUpdate = false): Promise<ShiftRow | undefined> {
+    return (await sql<ShiftRow>`select id, org_id, person, phone, starts_at, ends_at from ops_duty_shifts where id = ${id} ${forUpdate ? sql`for update` : sql``}`.execute(trx)).rows[0];
+  }
+
+  /**
+   * Checks a swap against the organisation's roster as it is now: nobody on two overlapping shifts afterwards
+   * (`operations.shift_overlap`) and no interval of 7×24 coverage that the swap leaves uncovered
+   * (`operations.swap_coverage_gap`, naming each interval in Beijing time; gaps the roster already had are not the
+   * swap's doing). Returns the shifts as they will be.
+   */
+  private async checkSwap(trx: Tx, s: { shift: ShiftRow; counter: ShiftRow | null; counterpart: string; coverFrom: Date | null; coverTo: Date | null }): Promise<void> {
+    const from = new Date(Math.min(s.shift.startsAt.getTime(), s.counter?.startsAt.getTime() ?? Infinity));
+    const to = new Date(Math.max(s.shift.endsAt.getTime(), s.counter?.endsAt.getTime() ?? -Infinity));
+    const around = (await sql<ShiftRow>`select id, org_id, person, phone, starts_at, ends_at from ops_duty_shifts
+      where org_id = ${s.shift.orgId} and ends_at > ${new Date(from.getTime() - DAY_MS)} and starts_at < ${new Date(to.getTime() + DAY_MS)} order by starts_at limit 5000`.execute(trx)).rows;
+    const before = around.map((r) => ({ id: r.id, person: r.person, start: r.startsAt, end: r.endsAt }));
+    const after = before.map((r) => {
+      if (r.id === s.shift.id) return { ...r, person: s.counterpart, start: s.coverFrom ?? r.start, end: s.coverTo ?? r.end };
+      if (s.counter && r.id === s.counter.id) return { ...r, person: s.shift.person };
+      return r;
+    });
+    const changed = new Set([s.shift.id, s.counter?.id]);
+    const overlap = overlappingShifts(after).find(([a, b]) => changed.has(a.id) || changed.has(b.id));
+    if (overlap) {
+      const [a, b] = overlap;
+      const field = a.person === s.counterpart ? 'body.counterpart' : 'body.counterShiftId';
+      throw validationError('operations.shift_overlap', `${a.person} would be on two overlapping shifts (${bj(a.start)}–${bj(a.end)} and ${bj(b.start)}–${bj(b.end)})`, [
+        { field, rule: 'no_overlap', message: `${a.person} is already on duty ${bj(a.start)}–${bj(a.end)}`, value: { person: a.person } },
+      ]);
+    }
+    const gaps = newCoverageGaps(before, after, from, to).map((g) => ({ start: iso(g.start)!, end: iso(g.end)! }));
+    if (gaps.length) {
+      throw new AppError('validation', 'operations.swap_coverage_gap', `The swap would leave nobody on duty ${gaps.map((g) => `${bj(new Date(g.start))}–${bj(new Date(g.end))}`).join(', ')} (Beijing time)`, {
+        gaps,
+        issues: gaps.map((g) => ({ field: 'body.coverFrom', rule: 'coverage_7x24', message: `nobody on duty ${g.start} – ${g.end}`, value: g })),
+      });
+    }
+  }
+
+  private async swapRows(trx: Tx, f: { id?: string; orgId?: string; status?: string }): Promise<DutySwap[]> {
+    const rows = (await sql<SwapRow>`select w.id, w.org_id, w.shift_id, w.counter_shift_id, w.requester, w.counterpart, w.counterpart_phone, w.cover_from, w.cover_to, w.reason, w.status,
+        w.accepted_at, w.decided_at, w.decision_note, w.created_by, w.created_at, s.starts_at as shift_starts_at, s.ends_at as shift_ends_at, c.starts_at as counter_starts_at, c.ends_at as counter_ends_at
+      from ops_duty_swaps w join ops_duty_shifts s on s.id = w.shift_id left join ops_duty_shifts c on c.id = w.counter_shift_id
+      where true ${f.id ? sql`and w.id = ${f.id}` : sql``} ${f.orgId ? sql`and w.org_id = ${f.orgId}` : sql``} ${f.status ? sql`and w.status = ${f.status}` : sql``}
+      order by w.created_at desc limit 1000`.execute(trx)).rows;
+    return rows.map((r) => ({
+      id: r.id, orgId: r.orgId, shiftId: r.shiftId, counterShiftId: r.counterShiftId, requester: r.requester, counterpart: r.counterpart, counterpartPhone: r.counterpartPhone,
+      coverFrom: iso(r.coverFrom), coverTo: iso(r.coverTo), reason: r.reason, status: r.status, acceptedAt: iso(r.acceptedAt), decidedAt: iso(r.decidedAt), decisionNote: r.decisionNote,
+      createdBy: r.createdBy, createdAt: iso(r.createdAt)!, shiftStartsAt: iso(r.shiftStartsAt)!, shiftEndsAt: iso(r.shiftEndsAt)!, counterStartsAt: iso(r.counterStartsAt), counterEndsAt: iso(r.counterEndsAt),
+    }));
+  }
+
+  /**
+   * Requests a swap (换班): the person on `shiftId` hands it (or the part `coverFrom`–`coverTo`) to `counterpart`, who
+   * gives back `counterShiftId` when it is an exchange. Neither shift may have started. Checked at once against the
+   * roster (overlaps, gaps in 7×24 coverage) and again when the duty manager approves.
+   */
+  async requestSwap(ctx: RequestContext, input: { shiftId: string; counterShiftId?: string | null; counterpart: string; counterpartPhone?: string | null; coverFrom?: string | null; coverTo?: string | null; reason: string }): Promise<DutySwap> {
+    const now = this.clock();
+    return withTx(this.db, ctx, async (trx) => {
+      const shift = isUuid(input.shiftId) ? await this.swapShift(trx, input.shiftId) : undefined;
+      if (!shift) throw notFound('operations.shift', input.shiftId);
+      if (shift.startsAt <= now) throw validationError('operations.shift_started', 'Only a shift that has not started can be swapped', [{ field: 'body.shiftId', rule: 'not_started', message: `the shift started ${shift.startsAt.toISOString()}`, value: input.shiftId }]);
+      if (input.counterpart.trim() === shift.person) throw validationError('operations.swap_same_person', 'The counterpart is someone else than the person on the shift', [{ field: 'body.counterpart', rule: 'other_person', message: `${shift.person} is already on this shift`, value: input.counterpart }]);
+      let counter: ShiftRow | null = null;
+      if (input.counterShiftId) {
+        counter = (isUuid(input.counterShiftId) ? await this.swapShift(trx, input.counterShiftId) : undefined) ?? null;
+        if (!counter || counter.orgId !== shift.orgId) throw validationError('operations.swap_counter_shift', 'The shift given back is one of the same roster', [{ field: 'body.counterShiftId', rule: 'same_roster', message: 'no such shift in this roster', value: input.counterShiftId }]);
+        if (counter.person !== input.counterpart.trim()) throw validationError('operations.swap_counter_shift', 'The shift given back is the counterpart’s', [{ field: 'body.counterShiftId', rule: 'counterpart_shift', message: `that shift is ${counter.person}’s, not ${input.counterpart}’s`, value: input.counterShiftId }]);
+        if (counter.startsAt <= now) throw validationError('operations.shift_started', 'Only a shift that has not started can be swapped', [{ field: 'body.counterShiftId', rule: 'not_started', message: `the shift started ${counter.startsAt.toISOString()}`, value: input.counterShiftId }]);
+      }
+      const coverFrom = input.coverFrom ? new Date(input.coverFrom) : null;
+      const coverTo = input.coverTo ? new Date(input.coverTo) : null;
+      if ((coverFrom === null) !== (coverTo === null)) throw validationError('operations.swap_cover_invalid', 'coverFrom and coverTo go together', [{ field: coverFrom ? 'body.coverTo' : 'body.coverFrom', rule: 'both_or_neither', message: 'give both or neither' }]);
+      if (coverFrom && coverTo && (coverTo <= coverFrom || coverFrom < shift.startsAt || coverTo > shift.endsAt)) {
+        throw validationError('operations.swap_cover_invalid', 'The part covered lies within the shift', [{ field: 'body.coverFrom', rule: 'within_shift', message: `within ${bj(shift.startsAt)}–${bj(shift.endsAt)}, coverFrom before coverTo` }]);
+      }
+      await this.checkSwap(trx, { shift, counter, counterpart: input.counterpart.trim(), coverFrom, coverTo });
+      const id = (await sql<{ id: string }>`insert into ops_duty_swaps (org_id, shift_id, counter_shift_id, requester, counterpart, counterpart_phone, cover_from, cover_to, reason, created_by)
+        values (${shift.orgId}, ${shift.id}, ${counter?.id ?? null}, ${shift.person}, ${input.counterpart.trim()}, ${input.counterpartPhone ?? null}, ${coverFrom}, ${coverTo}, ${input.reason}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.swap_request', targetType: 'ops_duty_swap', targetId: id, after: { shiftId: shift.id, counterpart: input.counterpart } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  /** The counterpart's answer: accepted (then the duty manager decides) or declined. Not by the user who requested it. */
+  async respondSwap(ctx: RequestContext, id: string, input: { accept: boolean }): Promise<DutySwap> {
+    return withTx(this.db, ctx, async (trx) => {
+      const w = isUuid(id) ? (await this.swapRows(trx, { id }))[0] : undefined;
+      if (!w) throw notFound('operations.swap', id);
+      if (w.status !== 'requested') throw new AppError('conflict', 'operations.swap_not_requested', `Only a requested swap is answered (this one is ${w.status})`, { status: w.status });
+      if (w.createdBy && w.createdBy === ctx.actor.userId) throw new AppError('conflict', 'operations.swap_own_request', 'The counterpart answers, not the user who asked', {});
+      await sql`update ops_duty_swaps set status = ${input.accept ? 'accepted' : 'declined'}, accepted_at = ${input.accept ? this.clock() : null} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.swap_respond', targetType: 'ops_duty_swap', targetId: id, after: { accept: input.accept } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  /**
+   * The duty manager's decision (permission `operations:duty_approve`) on an accepted swap. Approval re-checks the
+   * roster as it is now (it may have changed since the request): a swap that would leave a gap in 7×24 coverage is
+   * refused naming the interval, and nothing changes. Approved, the shifts change hands and the duty log records it.
+   */
+  async decideSwap(ctx: RequestContext, id: string, input: { approve: boolean; note?: string | null }): Promise<DutySwap> {
+    return withTx(this.db, ctx, async (trx) => {
+      const w = isUuid(id) ? (await this.swapRows(trx, { id }))[0] : undefined;
+      if (!w) throw notFound('operations.swap', id);
+      if (w.status !== 'accepted') throw new AppError('conflict', 'operations.swap_not_accepted', `Only a swap the counterpart accepted is decided (this one is ${w.status})`, { status: w.status });
+      if (w.createdBy && w.createdBy === ctx.actor.userId) throw new AppError('conflict', 'operations.swap_own_request', 'The duty manager deciding is not the user who asked', {});
+      if (input.approve) {
+        const shift = (await this.swapShift(trx, w.shiftId, true))!;
+        const counter = w.counterShiftId ? ((await this.swapShift(trx, w.counterShiftId, true)) ?? null) : null;
+        if (shift.person !== w.requester || (counter && counter.person !== w.counterpart)) throw new AppError('conflict', 'operations.swap_stale', 'The roster changed since the request: the shifts are no longer those of the two people', {});
+        const now = this.clock();
+        if (shift.startsAt <= now || (counter && counter.startsAt <= now)) throw new AppError('conflict', 'operations.shift_started', 'A shift of the swap has started', {});
+        const coverFrom = w.coverFrom ? new Date(w.coverFrom) : null;
+        const coverTo = w.coverTo ? new Date(w.coverTo) : null;
+        await this.checkSwap(trx, { shift, counter, counterpart: w.counterpart, coverFrom, coverTo });
+        await sql`update ops_duty_shifts set person = ${w.counterpart}, phone = ${w.counterpartPhone}, starts_at = ${coverFrom ?? shift.startsAt}, ends_at = ${coverTo ?? shift.endsAt} where id = ${shift.id}`.execute(trx);
+        if (counter) await sql`update ops_duty_shifts set person = ${w.requester}, phone = ${shift.phone} where id = ${counter.id}`.execute(trx);
+        const body = `换班：${w.requester} ${bj(shift.startsAt)}–${bj(shift.endsAt)} 由 ${w.counterpart} 顶替${coverFrom && coverTo ? `（${bj(coverFrom)}–${bj(coverTo)}）` : ''}${counter ? `；${w.requester} 接 ${bj(counter.startsAt)}–${bj(counter.endsAt)}` : ''}。事由：${w.reason}`;
+        await sql`insert into ops_duty_log (org_id, at, kind, person, body, created_by) values (${w.orgId}, ${now}, 'handover', ${w.counterpart}, ${body.slice(0, 5000)}, ${ctx.actor.userId})`.execute(trx);
+      }
+      await sql`update ops_duty_swaps set status = ${input.approve ? 'approved' : 'rejected'}, decided_at = ${this.clock()}, decided_by = ${ctx.actor.userId}, decision_note = ${input.note ?? null} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.swap_decide', targetType: 'ops_duty_swap', targetId: id, after: { approve: input.approve } });
+      return (await this.swapRows(trx, { id }))[0]!;
+    });
+  }
+
+  async listSwaps(ctx: RequestContext, q: { orgId?: string; status?: DutySwap['status'] } = {}): Promise<DutySwap[]> {
+    return withTx(this.db, ctx, (trx) => this.swapRows(trx, q));
+  }
+
   async addDutyEntry(ctx: RequestContext, input: { orgId?: string | null; at: string; kind: DutyEntry['kind']; person: string; body: string }): Promise<DutyEntry> {
     const orgId = await this.orgFor(ctx, input.orgId);
     return withTx(this.db, ctx, async (trx) => {
@@ -1015,7 +1347,7 @@ export class OperationsService {
 
   private async changeRows(trx: Tx, f: { id?: string }): Promise<PlatformChange[]> {
     const rows = (await sql<Omit<PlatformChange, 'windowStart' | 'windowEnd' | 'implementedFrom' | 'implementedTo'> & { windowStart: Date; windowEnd: Date; implementedFrom: Date | null; implementedTo: Date | null }>`
-      select id, provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, status, workflow_instance_id,
+      select id, provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, impacted_host_ids, window_start, window_end, status, workflow_instance_id,
              implemented_from, implemented_to, result, result_note, outside_window
       from ops_changes where true ${f.id ? sql`and id = ${f.id}` : sql``} order by window_start desc limit 1000`.execute(trx)).rows;
     return rows.map((r) => ({ ...r, windowStart: iso(r.windowStart)!, windowEnd: iso(r.windowEnd)!, implementedFrom: iso(r.implementedFrom), implementedTo: iso(r.implementedTo) }));
@@ -1043,6 +1375,7 @@ export class OperationsService {
     const we = new Date(input.windowEnd);
     if (we <= ws) throw validationError('operations.window_invalid', 'The maintenance window ends after it starts', [{ field: 'body.windowEnd', rule: 'after_window_start', message: 'windowEnd must be after windowStart' }]);
     const systems = new Set<string>();
+    const hosts = new Set<string>();
     for (const [i, rid] of (input.impactedResourceIds ?? []).entries()) {
       let res;
       try {
@@ -1053,10 +1386,11 @@ export class OperationsService {
       }
       if (res.provider.id !== providerOrgId) throw validationError('operations.resource_other_provider', 'The resource is run by another provider', [{ field: `body.impactedResourceIds[${i}]`, rule: 'same_provider', message: 'another provider’s resource', value: rid }]);
       if (res.system) systems.add(res.system.id);
+      if (HOST_KINDS.has(res.kind)) hosts.add(res.id);
     }
     return withTx(this.db, ctx, async (trx) => {
-      const id = (await sql<{ id: string }>`insert into ops_changes (provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, window_start, window_end, created_by)
-        values (${providerOrgId}, ${input.nodeId ?? null}, ${input.changeType}, ${input.title}, ${input.description}, ${input.businessImpact}, ${input.impactedResourceIds ?? []}::uuid[], ${[...systems]}::uuid[], ${ws}, ${we}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      const id = (await sql<{ id: string }>`insert into ops_changes (provider_org_id, node_id, change_type, title, description, business_impact, impacted_resource_ids, impacted_system_ids, impacted_host_ids, window_start, window_end, created_by)
+        values (${providerOrgId}, ${input.nodeId ?? null}, ${input.changeType}, ${input.title}, ${input.description}, ${input.businessImpact}, ${input.impactedResourceIds ?? []}::uuid[], ${[...systems]}::uuid[], ${[...hosts]}::uuid[], ${ws}, ${we}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
       await recordAudit(trx, ctx, { action: 'operations.change_create', targetType: 'ops_change', targetId: id, after: { changeType: input.changeType, businessImpact: input.businessImpact } });
       return (await this.changeRows(trx, { id }))[0]!;
     });
@@ -1087,6 +1421,22 @@ export class OperationsService {
       if (!c) throw notFound('operations.change', id);
       return c;
     });
+  }
+
+  /**
+   * The approved platform changes (status approved or implemented) whose approved maintenance window overlaps
+   * [from, to), oldest first, with their impacted systems and hosts — what the caller's context sees (a provider its
+   * own; management, supervision and system contexts all). Changes still in approval, rejected or drafts are not
+   * planned work. At most 370 days at a time (`operations.range_too_long`).
+   */
+  async plannedMaintenanceWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedMaintenanceWindow[]> {
+    checkRange(range);
+    await this.syncChanges();
+    return withTx(this.db, ctx, async (trx) =>
+      (await sql<{ changeId: string; title: string; providerOrgId: string | null; nodeId: string | null; systemIds: string[]; hostIds: string[]; startsAt: Date; endsAt: Date }>`
+        select id as change_id, title, provider_org_id, node_id, impacted_system_ids as system_ids, impacted_host_ids as host_ids, window_start as starts_at, window_end as ends_at
+        from ops_changes where status in ('approved', 'implemented') and window_start < ${range.to} and window_end > ${range.from}
+        order by window_start, id limit 10000`.execute(trx)).rows.map((r) => ({ ...r, startsAt: new Date(r.startsAt), endsAt: new Date(r.endsAt) })));
   }
 
   async listChanges(ctx: RequestContext): Promise<PlatformChange[]> {

@@ -1903,6 +1903,7 @@ export interface OpsChanges {
   createdBy: string | null;
   description: string;
   id: Generated<string>;
+  impactedHostIds: Generated<string[]>;
   impactedResourceIds: Generated<string[]>;
   impactedSystemIds: Generated<string[]>;
   implementedFrom: Timestamp | null;
@@ -1965,6 +1966,26 @@ export interface OpsDutyShifts {
   startsAt: Timestamp;
 }
 
+export interface OpsDutySwaps {
+  acceptedAt: Timestamp | null;
+  counterpart: string;
+  counterpartPhone: string | null;
+  counterShiftId: string | null;
+  coverFrom: Timestamp | null;
+  coverTo: Timestamp | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionNote: string | null;
+  id: Generated<string>;
+  orgId: string;
+  reason: string;
+  requester: string;
+  shiftId: string;
+  status: Generated<string>;
+}
+
 export interface OpsEmergencyPlans {
   code: string;
   content: string;
@@ -2013,6 +2034,33 @@ export interface OpsInspectionResults {
   note: string | null;
   recordId: string;
   result: string;
+}
+
+export interface OpsKeyperiodPlans {
+  contacts: Json;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  dutyArrangement: string;
+  id: Generated<string>;
+  keyPeriodId: string;
+  measures: string | null;
+  nodeId: string;
+  onsiteStaff: number;
+  providerOrgId: string;
+  summary: string | null;
+  summaryAt: Timestamp | null;
+}
+
+export interface OpsKeyperiodReports {
+  body: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  day: string;
+  id: Generated<string>;
+  incidents: Generated<number>;
+  onsiteStaff: number;
+  planId: string;
+  providerOrgId: string;
 }
 
 export interface OpsKeyPostChanges {
@@ -2806,10 +2854,13 @@ export interface DB {
   opsDrills: OpsDrills;
   opsDutyLog: OpsDutyLog;
   opsDutyShifts: OpsDutyShifts;
+  opsDutySwaps: OpsDutySwaps;
   opsEmergencyPlans: OpsEmergencyPlans;
   opsInspectionPlans: OpsInspectionPlans;
   opsInspectionRecords: OpsInspectionRecords;
   opsInspectionResults: OpsInspectionResults;
+  opsKeyperiodPlans: OpsKeyperiodPlans;
+  opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
