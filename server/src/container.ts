@@ -215,6 +215,8 @@ export function createContainer(deps: PlatformDeps): Container {
   // Confirmed outages become service-desk tickets (source 'outage'); the target back up clears them.
   availability.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   monitoring.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
+  // Approved planned changes (operations supervision) act as maintenance windows for the alert rules.
+  monitoring.setPlannedWorkSource(operations);
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds), { later: true });
