@@ -23016,6 +23016,592 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/emergency-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emergency events (应急事件), newest first, with response and recovery minutes against the targets */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    status?: "reported" | "responding" | "recovered" | "reviewed";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                number: string;
+                                providerOrgId: string;
+                                nodeId: string | null;
+                                title: string;
+                                /** @enum {string} */
+                                severity: "I" | "II" | "III" | "IV";
+                                description: string;
+                                /** @enum {string} */
+                                status: "reported" | "responding" | "recovered" | "reviewed";
+                                occurredAt: string;
+                                reportedAt: string;
+                                respondedAt: string | null;
+                                responseNote: string | null;
+                                recoveredAt: string | null;
+                                recoveryNote: string | null;
+                                reviewedAt: string | null;
+                                rootCause: string | null;
+                                measures: string | null;
+                                lessons: string | null;
+                                responseMinutes: number | null;
+                                recoveryMinutes: number | null;
+                                responseWithinTarget: boolean | null;
+                                recoveryWithinTarget: boolean | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Report an emergency event (上报) of a provider, optionally on a node it serves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        nodeId?: string | null;
+                        title: string;
+                        /** @enum {string} */
+                        severity: "I" | "II" | "III" | "IV";
+                        description: string;
+                        /** Format: date-time */
+                        occurredAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "I" | "II" | "III" | "IV";
+                            description: string;
+                            /** @enum {string} */
+                            status: "reported" | "responding" | "recovered" | "reviewed";
+                            occurredAt: string;
+                            reportedAt: string;
+                            respondedAt: string | null;
+                            responseNote: string | null;
+                            recoveredAt: string | null;
+                            recoveryNote: string | null;
+                            reviewedAt: string | null;
+                            rootCause: string | null;
+                            measures: string | null;
+                            lessons: string | null;
+                            responseMinutes: number | null;
+                            recoveryMinutes: number | null;
+                            responseWithinTarget: boolean | null;
+                            recoveryWithinTarget: boolean | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One emergency event */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "I" | "II" | "III" | "IV";
+                            description: string;
+                            /** @enum {string} */
+                            status: "reported" | "responding" | "recovered" | "reviewed";
+                            occurredAt: string;
+                            reportedAt: string;
+                            respondedAt: string | null;
+                            responseNote: string | null;
+                            recoveredAt: string | null;
+                            recoveryNote: string | null;
+                            reviewedAt: string | null;
+                            rootCause: string | null;
+                            measures: string | null;
+                            lessons: string | null;
+                            responseMinutes: number | null;
+                            recoveryMinutes: number | null;
+                            responseWithinTarget: boolean | null;
+                            recoveryWithinTarget: boolean | null;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-events/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the response (响应) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        respondedAt: string;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "I" | "II" | "III" | "IV";
+                            description: string;
+                            /** @enum {string} */
+                            status: "reported" | "responding" | "recovered" | "reviewed";
+                            occurredAt: string;
+                            reportedAt: string;
+                            respondedAt: string | null;
+                            responseNote: string | null;
+                            recoveredAt: string | null;
+                            recoveryNote: string | null;
+                            reviewedAt: string | null;
+                            rootCause: string | null;
+                            measures: string | null;
+                            lessons: string | null;
+                            responseMinutes: number | null;
+                            recoveryMinutes: number | null;
+                            responseWithinTarget: boolean | null;
+                            recoveryWithinTarget: boolean | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-events/{id}/recover": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the recovery (恢复) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        recoveredAt: string;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "I" | "II" | "III" | "IV";
+                            description: string;
+                            /** @enum {string} */
+                            status: "reported" | "responding" | "recovered" | "reviewed";
+                            occurredAt: string;
+                            reportedAt: string;
+                            respondedAt: string | null;
+                            responseNote: string | null;
+                            recoveredAt: string | null;
+                            recoveryNote: string | null;
+                            reviewedAt: string | null;
+                            rootCause: string | null;
+                            measures: string | null;
+                            lessons: string | null;
+                            responseMinutes: number | null;
+                            recoveryMinutes: number | null;
+                            responseWithinTarget: boolean | null;
+                            recoveryWithinTarget: boolean | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-events/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the review (复盘): root cause, measures, lessons */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        rootCause: string;
+                        measures: string;
+                        lessons?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            number: string;
+                            providerOrgId: string;
+                            nodeId: string | null;
+                            title: string;
+                            /** @enum {string} */
+                            severity: "I" | "II" | "III" | "IV";
+                            description: string;
+                            /** @enum {string} */
+                            status: "reported" | "responding" | "recovered" | "reviewed";
+                            occurredAt: string;
+                            reportedAt: string;
+                            respondedAt: string | null;
+                            responseNote: string | null;
+                            recoveredAt: string | null;
+                            recoveryNote: string | null;
+                            reviewedAt: string | null;
+                            rootCause: string | null;
+                            measures: string | null;
+                            lessons: string | null;
+                            responseMinutes: number | null;
+                            recoveryMinutes: number | null;
+                            responseWithinTarget: boolean | null;
+                            recoveryWithinTarget: boolean | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/emergency-events/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The emergency-handling report (应急事件处置报告) as a signed PDF, once reviewed */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/trainings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Training records (培训记录) */
+        get: {
+            parameters: {
+                query?: {
+                    orgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                orgId: string;
+                                /** @enum {string} */
+                                kind: "emergency_response" | "business" | "confidentiality" | "security" | "user";
+                                topic: string;
+                                heldOn: string;
+                                trainer: string | null;
+                                participants: number;
+                                hours: string;
+                                content: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a training held */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        orgId?: string | null;
+                        /** @enum {string} */
+                        kind: "emergency_response" | "business" | "confidentiality" | "security" | "user";
+                        topic: string;
+                        heldOn: string;
+                        trainer?: string | null;
+                        participants: number;
+                        hours: string;
+                        content?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            orgId: string;
+                            /** @enum {string} */
+                            kind: "emergency_response" | "business" | "confidentiality" | "security" | "user";
+                            topic: string;
+                            heldOn: string;
+                            trainer: string | null;
+                            participants: number;
+                            hours: string;
+                            content: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/training-obligations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Emergency-response training every two months per provider: periods met, missed, open */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                providerOrgId: string;
+                                held: number;
+                                required: number;
+                                missed: number;
+                                periods: {
+                                    start: string;
+                                    end: string;
+                                    held: number;
+                                    /** @enum {string} */
+                                    status: "met" | "missed" | "open";
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -23029,7 +23615,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    list: "inspections" | "rectifications" | "staff" | "drills" | "changes";
+                    list: "inspections" | "rectifications" | "staff" | "drills" | "changes" | "events" | "trainings";
                 };
                 cookie?: never;
             };

@@ -3,11 +3,13 @@
  * slots in Asia/Shanghai, records with per-item results, rectification items and service-desk tickets, missed
  * inspections, 2-year retention), personnel and certificates with staffing thresholds, provider qualifications whose
  * lapse suspends new onboarding applications (`isProviderSuspended`, wired into the applications module), emergency
- * plans and drills against their obligations, duty rosters (7×24 coverage) with the duty log and daily summary, and
+ * plans and drills against their obligations, emergency events (应急事件: report → respond → recover → review with
+ * the signed handling report), training records (培训记录) with the two-monthly obligation, duty rosters (7×24 coverage) with the duty log and daily summary, and
  * platform change management (approval, maintenance windows, implementation outside the window flagged).
  *
  * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
- * `OperationsService.inspectionCounts` (see their JSDoc).
+ * `OperationsService.inspectionCounts`, `OperationsService.trainingCounts` (two-monthly emergency-response training per
+ * provider: 每 2 个月开展一次应急响应培训) (see their JSDoc).
  *
  * Planned work for monitoring and availability: `OperationsService.plannedMaintenanceWindows(ctx, { from, to })`
  * returns the approved (and implemented) platform changes whose approved window overlaps the range, as
@@ -17,6 +19,9 @@ export {
   OperationsService,
   INSPECTION_RETENTION_YEARS,
   type DutySwap,
+  type EmergencyEvent,
+  type Training,
+  type TrainingCount,
   type InspectionRecord,
   type KeyPeriodPlan,
   type KeyPostChange,
@@ -35,5 +40,5 @@ export {
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
-export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING } from './operations.rules.js';
+export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING, trainingObligation, EMERGENCY_TARGETS } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';

@@ -49,8 +49,16 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect(changes.find((c) => c.status === 'implemented')!.outsideWindow).toBe(true);
   expect((await ops.listKeyPostChanges(ctx)).map((k) => k.status)).toEqual(['in_approval']);
 
+  const events = await ops.listEvents(ctx, { providerOrgId: hj });
+  expect(events.map((e) => e.status).sort()).toEqual(['responding', 'reviewed']);
+  expect(events.find((e) => e.status === 'reviewed')).toMatchObject({ responseMinutes: 12, recoveryMinutes: 41, recoveryWithinTarget: false });
+  const training = (await ops.trainingCounts(ctx, { from: new Date(to.getTime() - 300 * 86_400_000), to })).find((c) => c.providerOrgId === hj)!;
+  expect(training.missed).toBe(1);
+  expect(training.held).toBeGreaterThanOrEqual(4);
+
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
   await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));
   expect(await ops.listPlans(ctx, { providerOrgId: hj })).toHaveLength(3);
+  expect(await ops.listEvents(ctx, { providerOrgId: hj })).toHaveLength(2);
 }, 120_000);

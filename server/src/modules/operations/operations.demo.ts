@@ -27,7 +27,10 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   const supervisor = orgIds.get('supervisor');
   const mgmt = orgIds.get('mgmt');
   if (!providerA || !providerB || !supervisor || !mgmt) return;
-  if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) return;
+  if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) {
+    await loadEventsAndTraining(ops, providerA);
+    return;
+  }
   const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
   const node = nodes.find((n) => n.code === 'FWY-LLQ') ?? nodes[0];
   if (!node) return;
@@ -129,5 +132,40 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   const c3 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'memory', title: '存储控制器内存更换', description: '更换故障内存条', businessImpact: false, windowStart: new Date(now - 3 * DAY).toISOString(), windowEnd: new Date(now - 3 * DAY + 2 * 3_600_000).toISOString() });
   await ops.submitChange(ctx, c3.id);
   await ops.implementChange(ctx, c3.id, { implementedFrom: new Date(now - 3 * DAY + 1 * 3_600_000).toISOString(), implementedTo: new Date(now - 3 * DAY + 5 * 3_600_000).toISOString(), result: 'success', note: '实施超时 3 小时' });
+  await loadEventsAndTraining(ops, providerA);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
+}
+
+/**
+ * Emergency events and training (loaded once, on their own guard so a demo city loaded before them gets them too):
+ * for 华京云 a reviewed storage event (response 12 min, recovery 41 min — over the 30-minute target) and one being
+ * handled; emergency-response trainings every two months except the last completed period (one missed), and a
+ * confidentiality training; 燕山云 none (every period missed).
+ */
+async function loadEventsAndTraining(ops: OperationsService, providerA: string): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  if ((await ops.listEvents(ctx, { providerOrgId: providerA })).length > 0) return;
+  const now = Date.now();
+  const MIN = 60_000;
+  const occurred = new Date(now - 12 * DAY);
+  const ev = await ops.reportEvent(ctx, { providerOrgId: providerA, title: '存储集群控制器宕机', severity: 'III', description: '服务云（六里桥）存储集群一个控制器宕机，约 40 台云主机 IO 挂起。', occurredAt: occurred.toISOString() });
+  await ops.respondEvent(ctx, ev.id, { respondedAt: new Date(occurred.getTime() + 12 * MIN).toISOString(), note: '值班工程师到场，切换至备用控制器，通知受影响使用单位。' });
+  await ops.recoverEvent(ctx, ev.id, { recoveredAt: new Date(occurred.getTime() + 41 * MIN).toISOString(), note: 'IO 恢复，抽查业务系统访问正常。' });
+  await ops.reviewEvent(ctx, ev.id, { rootCause: '控制器固件缺陷导致心跳超时', measures: '全部控制器升级固件；增加控制器心跳监控告警；修订存储专项应急预案。', lessons: '恢复用时超过 30 分钟目标，备用控制器切换需纳入演练。' });
+  const open = new Date(now - 50 * MIN);
+  const ev2 = await ops.reportEvent(ctx, { providerOrgId: providerA, title: '互联网出口链路中断', severity: 'IV', description: '一条互联网出口链路中断，流量已自动切换至备用链路。', occurredAt: open.toISOString() });
+  await ops.respondEvent(ctx, ev2.id, { respondedAt: new Date(open.getTime() + 8 * MIN).toISOString(), note: '已联系运营商排查光缆。' });
+
+  // Emergency-response training in every two-month period of the last year except the last completed one.
+  const today = localDate(new Date(now));
+  let y = Number(today.slice(0, 4));
+  let m = Number(today.slice(5, 7));
+  m = m % 2 === 0 ? m - 1 : m;
+  for (let i = 0; i < 6; i++) {
+    const start = `${y}-${String(m).padStart(2, '0')}-10`;
+    if (i !== 1 && start <= today) await ops.recordTraining(ctx, { orgId: providerA, kind: 'emergency_response', topic: '应急响应流程与预案培训', heldOn: start, trainer: '王磊', participants: 22, hours: '2.0', content: '应急预案要点、信息报送流程、典型故障处置。' });
+    m -= 2;
+    if (m < 1) { m += 12; y -= 1; }
+  }
+  await ops.recordTraining(ctx, { orgId: providerA, kind: 'confidentiality', topic: '保密培训', heldOn: localDate(new Date(now - 40 * DAY)), trainer: '李娜', participants: 30, hours: '1.5' });
 }

@@ -54,6 +54,15 @@ import {
   templateSchema,
   weeklyQuerySchema,
   weeklySchema,
+  eventQuerySchema,
+  eventSchema,
+  newEventSchema,
+  newTrainingSchema,
+  recoverEventSchema,
+  respondEventSchema,
+  reviewEventSchema,
+  trainingCountSchema,
+  trainingSchema,
 } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
 
@@ -129,6 +138,18 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
     async (request) => ({ items: (await service.plannedMaintenanceWindows(request.ctx, range(request.query))).map((w) => ({ ...w, startsAt: w.startsAt.toISOString(), endsAt: w.endsAt.toISOString() })) }));
   app.post('/api/operations/changes/:id/implement', { config: { permission: W }, schema: { tags, summary: 'Record the implementation; outside the approved window it is flagged', params: idParamsSchema, body: implementSchema, response: { 200: changeSchema } } }, async (request) => service.implementChange(request.ctx, request.params.id, request.body));
 
-  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+  // ---- emergency events (应急事件) and training (培训记录)
+  app.get('/api/operations/emergency-events', { config: { permission: R }, schema: { tags, summary: 'Emergency events (应急事件), newest first, with response and recovery minutes against the targets', querystring: eventQuerySchema, response: { 200: items(eventSchema) } } }, async (request) => ({ items: await service.listEvents(request.ctx, request.query) }));
+  app.get('/api/operations/emergency-events/:id', { config: { permission: R }, schema: { tags, summary: 'One emergency event', params: idParamsSchema, response: { 200: eventSchema } } }, async (request) => service.getEvent(request.ctx, request.params.id));
+  app.post('/api/operations/emergency-events', { config: { permission: W }, schema: { tags, summary: 'Report an emergency event (上报) of a provider, optionally on a node it serves', body: newEventSchema, response: { 201: eventSchema } } }, async (request, reply) => reply.status(201).send(await service.reportEvent(request.ctx, request.body)));
+  app.post('/api/operations/emergency-events/:id/respond', { config: { permission: W }, schema: { tags, summary: 'Record the response (响应)', params: idParamsSchema, body: respondEventSchema, response: { 200: eventSchema } } }, async (request) => service.respondEvent(request.ctx, request.params.id, request.body));
+  app.post('/api/operations/emergency-events/:id/recover', { config: { permission: W }, schema: { tags, summary: 'Record the recovery (恢复)', params: idParamsSchema, body: recoverEventSchema, response: { 200: eventSchema } } }, async (request) => service.recoverEvent(request.ctx, request.params.id, request.body));
+  app.post('/api/operations/emergency-events/:id/review', { config: { permission: W }, schema: { tags, summary: 'Record the review (复盘): root cause, measures, lessons', params: idParamsSchema, body: reviewEventSchema, response: { 200: eventSchema } } }, async (request) => service.reviewEvent(request.ctx, request.params.id, request.body));
+  app.get('/api/operations/emergency-events/:id/report', { config: { permission: R }, schema: { tags, summary: 'The emergency-handling report (应急事件处置报告) as a signed PDF, once reviewed', params: idParamsSchema, produces: ['application/pdf'] } }, async (request, reply) => sendDocument(reply, await service.exportEventReport(request.ctx, request.params.id)));
+  app.get('/api/operations/trainings', { config: { permission: R }, schema: { tags, summary: 'Training records (培训记录)', querystring: z.strictObject({ orgId: z.uuid().optional() }), response: { 200: items(trainingSchema) } } }, async (request) => ({ items: await service.listTrainings(request.ctx, request.query) }));
+  app.post('/api/operations/trainings', { config: { permission: W }, schema: { tags, summary: 'Record a training held', body: newTrainingSchema, response: { 201: trainingSchema } } }, async (request, reply) => reply.status(201).send(await service.recordTraining(request.ctx, request.body)));
+  app.get('/api/operations/training-obligations', { config: { permission: R }, schema: { tags, summary: 'Emergency-response training every two months per provider: periods met, missed, open', querystring: rangeQuerySchema, response: { 200: items(trainingCountSchema) } } }, async (request) => ({ items: await service.trainingCounts(request.ctx, range(request.query)) }));
+
+  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, slotAt } from './operations.rules.js';
+import { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, slotAt, minutesBetween, trainingObligation } from './operations.rules.js';
 
 const d = (s: string) => new Date(s);
 
@@ -71,5 +71,25 @@ describe('coverage gaps a swap creates', () => {
     // 08–10 was already a gap; only 06–08 is new.
     expect(newCoverageGaps(before, after, d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z'))).toEqual([{ start: d('2026-01-01T06:00:00Z'), end: d('2026-01-01T08:00:00Z') }]);
     expect(newCoverageGaps(before, before, d('2026-01-01T00:00:00Z'), d('2026-01-02T00:00:00Z'))).toEqual([]);
+  });
+});
+
+describe('two-monthly emergency-response training (每 2 个月一次)', () => {
+  it('counts calendar two-month periods touched by the range; ended ones without training are missed, the running one open', () => {
+    const r = trainingObligation(['2026-01-20', '2026-04-30', '2026-05-01'], '2026-02-15', '2026-07-01', '2026-06-10');
+    expect(r.periods.map((p) => [p.start, p.end, p.held, p.status])).toEqual([
+      ['2026-01-01', '2026-03-01', 1, 'met'],
+      ['2026-03-01', '2026-05-01', 1, 'met'],
+      ['2026-05-01', '2026-07-01', 1, 'met'],
+    ]);
+    const s = trainingObligation(['2026-12-31'], '2026-09-01', '2027-03-01', '2027-01-15');
+    expect(s.periods.map((p) => p.status)).toEqual(['missed', 'met', 'open']);
+    expect(s).toMatchObject({ held: 1, required: 3, missed: 1 });
+    expect(s.periods[2]).toMatchObject({ start: '2027-01-01', end: '2027-03-01' });
+    expect(trainingObligation([], '2026-03-01', '2026-03-01', '2026-03-01').required).toBe(0);
+  });
+  it('rounds response minutes up', () => {
+    expect(minutesBetween(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:15:00Z'))).toBe(15);
+    expect(minutesBetween(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:15:01Z'))).toBe(16);
   });
 });

@@ -158,3 +158,51 @@ export function subtractIntervals(a: readonly Interval[], b: readonly Interval[]
 export function newCoverageGaps(before: readonly Interval[], after: readonly Interval[], from: Date, to: Date): Interval[] {
   return subtractIntervals(coverageGaps(after, from, to), coverageGaps(before, from, to));
 }
+
+/**
+ * Emergency-event targets (seed 000: 平均响应时间 ≤ 15 分钟，平均故障恢复时间 ≤ 30 分钟): response from the event's
+ * occurrence, recovery from the occurrence too (the fault's whole duration).
+ */
+export const EMERGENCY_TARGETS = { responseMinutes: 15, recoveryMinutes: 30 } as const;
+
+/** Whole minutes between two instants (rounded up: 15 min 1 s is 16 minutes, over a 15-minute target). */
+export function minutesBetween(from: Date, to: Date): number {
+  return Math.ceil((to.getTime() - from.getTime()) / 60_000);
+}
+
+export interface TrainingPeriod {
+  /** First day (YYYY-MM-DD) of the two-month period: 01-01, 03-01, 05-01, 07-01, 09-01, 11-01. */
+  start: string;
+  /** The day after its last day. */
+  end: string;
+  held: number;
+  /** met: a training was held; missed: the period ended without one; open: still running, none yet. */
+  status: 'met' | 'missed' | 'open';
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/**
+ * The two-monthly emergency-response training obligation (seed 004 §4.1.2.6(3): 云服务商每 2 个月开展一次应急响应
+ * 培训): calendar two-month periods (Jan–Feb, Mar–Apr, …) touched by the days [from, to), each needing at least one
+ * training held in it. A period that has not ended by `today` and has none yet is `open`, not missed.
+ */
+export function trainingObligation(heldOn: readonly string[], from: string, to: string, today: string): { periods: TrainingPeriod[]; held: number; required: number; missed: number } {
+  const periods: TrainingPeriod[] = [];
+  if (to <= from) return { periods, held: 0, required: 0, missed: 0 };
+  let y = Number(from.slice(0, 4));
+  let m = Number(from.slice(5, 7));
+  m = m % 2 === 0 ? m - 1 : m;
+  for (;;) {
+    const start = `${y}-${pad(m)}-01`;
+    if (start >= to) break;
+    const ny = m + 2 > 12 ? y + 1 : y;
+    const nm = m + 2 > 12 ? m + 2 - 12 : m + 2;
+    const end = `${ny}-${pad(nm)}-01`;
+    const held = heldOn.filter((d) => d >= start && d < end).length;
+    periods.push({ start, end, held, status: held > 0 ? 'met' : end <= today ? 'missed' : 'open' });
+    y = ny;
+    m = nm;
+  }
+  return { periods, held: periods.reduce((s, p) => s + p.held, 0), required: periods.length, missed: periods.filter((p) => p.status === 'missed').length };
+}

@@ -320,3 +320,64 @@ export const keyPeriodPlanSchema = z.object({
   summary: z.string().nullable(),
   summaryAt: z.string().nullable(),
 });
+
+// ---- emergency events (应急事件) and training (培训记录)
+const severity = z.enum(['I', 'II', 'III', 'IV']);
+const eventStatus = z.enum(['reported', 'responding', 'recovered', 'reviewed']);
+export const newEventSchema = z.strictObject({
+  providerOrgId: uuid.nullable().optional(),
+  nodeId: uuid.nullable().optional(),
+  title: text(200),
+  severity,
+  description: text(5000),
+  occurredAt: instant,
+});
+export const respondEventSchema = z.strictObject({ respondedAt: instant, note: text(5000) });
+export const recoverEventSchema = z.strictObject({ recoveredAt: instant, note: text(5000) });
+export const reviewEventSchema = z.strictObject({ rootCause: text(10000), measures: text(10000), lessons: z.string().trim().max(10000).nullable().optional() });
+export const eventQuerySchema = z.strictObject({ providerOrgId: uuid.optional(), status: eventStatus.optional() });
+export const eventSchema = z.object({
+  id: z.string(),
+  number: z.string(),
+  providerOrgId: z.string(),
+  nodeId: z.string().nullable(),
+  title: z.string(),
+  severity,
+  description: z.string(),
+  status: eventStatus,
+  occurredAt: z.string(),
+  reportedAt: z.string(),
+  respondedAt: z.string().nullable(),
+  responseNote: z.string().nullable(),
+  recoveredAt: z.string().nullable(),
+  recoveryNote: z.string().nullable(),
+  reviewedAt: z.string().nullable(),
+  rootCause: z.string().nullable(),
+  measures: z.string().nullable(),
+  lessons: z.string().nullable(),
+  responseMinutes: z.number().nullable(),
+  recoveryMinutes: z.number().nullable(),
+  responseWithinTarget: z.boolean().nullable(),
+  recoveryWithinTarget: z.boolean().nullable(),
+});
+
+const trainingKind = z.enum(['emergency_response', 'business', 'confidentiality', 'security', 'user']);
+export const newTrainingSchema = z.strictObject({
+  orgId: uuid.nullable().optional(),
+  kind: trainingKind,
+  topic: text(200),
+  heldOn: day,
+  trainer: z.string().trim().max(100).nullable().optional(),
+  participants: z.number().int().min(1).max(100000),
+  /** Hours as a decimal string with at most one place (no floats), e.g. "2.5". */
+  hours: z.string().regex(/^(?!0+(\.0)?$)\d{1,2}(\.\d)?$/, 'hours > 0, at most 99.9 with one decimal place, e.g. "2.5"'),
+  content: z.string().trim().max(5000).nullable().optional(),
+});
+export const trainingSchema = z.object({ id: z.string(), orgId: z.string(), kind: trainingKind, topic: z.string(), heldOn: z.string(), trainer: z.string().nullable(), participants: z.number(), hours: z.string(), content: z.string().nullable() });
+export const trainingCountSchema = z.object({
+  providerOrgId: z.string(),
+  held: z.number(),
+  required: z.number(),
+  missed: z.number(),
+  periods: z.array(z.object({ start: z.string(), end: z.string(), held: z.number(), status: z.enum(['met', 'missed', 'open']) })),
+});

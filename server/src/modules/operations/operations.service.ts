@@ -17,8 +17,12 @@ import {
   expectedSlots,
   newCoverageGaps,
   overlappingShifts,
+  EMERGENCY_TARGETS,
+  minutesBetween,
   requiredDrills,
   slotAt,
+  trainingObligation,
+  type TrainingPeriod,
   STAFFING,
   type StaffingCheck,
 } from './operations.rules.js';
@@ -177,6 +181,57 @@ export interface KeyPostChange {
   status: 'in_approval' | 'approved' | 'rejected';
   workflowInstanceId: string | null;
   createdAt: string;
+}
+
+/** An emergency event (应急事件): reported → responding → recovered → reviewed (复盘). */
+export interface EmergencyEvent {
+  id: string;
+  number: string;
+  providerOrgId: string;
+  nodeId: string | null;
+  title: string;
+  severity: 'I' | 'II' | 'III' | 'IV';
+  description: string;
+  status: 'reported' | 'responding' | 'recovered' | 'reviewed';
+  occurredAt: string;
+  reportedAt: string;
+  respondedAt: string | null;
+  responseNote: string | null;
+  recoveredAt: string | null;
+  recoveryNote: string | null;
+  reviewedAt: string | null;
+  rootCause: string | null;
+  measures: string | null;
+  lessons: string | null;
+  /** Minutes from occurrence to response / recovery (rounded up), null until then. */
+  responseMinutes: number | null;
+  recoveryMinutes: number | null;
+  /** Against the targets (≤ 15 min response, ≤ 30 min recovery); null until known. */
+  responseWithinTarget: boolean | null;
+  recoveryWithinTarget: boolean | null;
+}
+
+/** A training record (培训记录). */
+export interface Training {
+  id: string;
+  orgId: string;
+  kind: 'emergency_response' | 'business' | 'confidentiality' | 'security' | 'user';
+  topic: string;
+  heldOn: string;
+  trainer: string | null;
+  participants: number;
+  /** Decimal string with one place, e.g. "2.5". */
+  hours: string;
+  content: string | null;
+}
+
+/** A provider's two-monthly emergency-response training against the obligation over a range. */
+export interface TrainingCount {
+  providerOrgId: string;
+  held: number;
+  required: number;
+  missed: number;
+  periods: TrainingPeriod[];
 }
 
 export interface Drill {
@@ -1468,7 +1523,7 @@ export class OperationsService {
   // ---- exports ------------------------------------------------------------------------------------------------
 
   /** A list as a signed .xlsx (inspections, rectifications, staff certificates, drills, changes), what the caller sees. */
-  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes'): Promise<RenderedDocument> {
+  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes' | 'events' | 'trainings'): Promise<RenderedDocument> {
     if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
     const t = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
     const col = (key: string, header: string, width = 16) => ({ key, header: [header], width });
@@ -1489,11 +1544,189 @@ export class OperationsService {
       const rows = await this.listDrills(ctx);
       model = { title: '应急演练', columns: [col('level', '层级', 10), col('kind', '形式', 8), col('scenario', '场景', 40), col('planned', '计划日期', 12), col('held', '实施日期', 12), col('participants', '参加人员', 30), col('findings', '发现问题', 40)],
         rows: rows.map((r) => ({ level: { provider: '服务商', management: '管理单位', platform: '平台' }[r.level], kind: r.kind === 'live' ? '实战' : '桌面', scenario: r.scenario, planned: r.plannedOn, held: r.heldOn ?? '', participants: r.participants.join('、'), findings: r.findings ?? '' })) };
+    } else if (list === 'events') {
+      const rows = await this.listEvents(ctx);
+      const st = { reported: '已上报', responding: '处置中', recovered: '已恢复', reviewed: '已复盘' } as const;
+      model = { title: '应急事件', columns: [col('number', '编号', 22), col('title', '事件', 30), col('severity', '级别', 6), col('status', '状态', 8), col('occurred', '发生时间', 20), col('response', '响应(分钟)', 10), col('recovery', '恢复(分钟)', 10), col('cause', '原因', 40)],
+        rows: rows.map((r) => ({ number: r.number, title: r.title, severity: r.severity, status: st[r.status], occurred: t(r.occurredAt), response: r.responseMinutes ?? '', recovery: r.recoveryMinutes ?? '', cause: r.rootCause ?? '' })) };
+    } else if (list === 'trainings') {
+      const rows = await this.listTrainings(ctx);
+      const kinds = { emergency_response: '应急响应培训', business: '业务培训', confidentiality: '保密培训', security: '安全培训', user: '用户培训' } as const;
+      model = { title: '培训记录', columns: [col('heldOn', '日期', 12), col('kind', '类别', 14), col('topic', '主题', 30), col('trainer', '讲师', 10), col('participants', '人数', 8), col('hours', '学时', 8)],
+        rows: rows.map((r) => ({ heldOn: r.heldOn, kind: kinds[r.kind], topic: r.topic, trainer: r.trainer ?? '', participants: r.participants, hours: r.hours })) };
     } else {
       const rows = await this.listChanges(ctx);
       model = { title: '云平台变更', columns: [col('title', '变更', 30), col('type', '类型', 12), col('impact', '影响业务', 8), col('status', '状态', 10), col('ws', '窗口开始', 20), col('we', '窗口结束', 20), col('outside', '超窗口实施', 10)],
         rows: rows.map((r) => ({ title: r.title, type: r.changeType, impact: r.businessImpact ? '是' : '否', status: r.status, ws: t(r.windowStart), we: t(r.windowEnd), outside: r.outsideWindow ? '是' : '' })) };
     }
     return this.documents.render(ctx, { docType: `operations_${list}`, title: model.title, sheetName: model.title, columns: model.columns, rows: model.rows }, 'xlsx', { filenameStem: model.title });
+  }
+
+  // ---- emergency events (应急事件) ------------------------------------------------------------------------------
+
+  private eventOf(r: Omit<EmergencyEvent, 'occurredAt' | 'reportedAt' | 'respondedAt' | 'recoveredAt' | 'reviewedAt' | 'responseMinutes' | 'recoveryMinutes' | 'responseWithinTarget' | 'recoveryWithinTarget'> & { occurredAt: Date; reportedAt: Date; respondedAt: Date | null; recoveredAt: Date | null; reviewedAt: Date | null }): EmergencyEvent {
+    const responseMinutes = r.respondedAt ? minutesBetween(r.occurredAt, r.respondedAt) : null;
+    const recoveryMinutes = r.recoveredAt ? minutesBetween(r.occurredAt, r.recoveredAt) : null;
+    return {
+      ...r,
+      occurredAt: iso(r.occurredAt)!,
+      reportedAt: iso(r.reportedAt)!,
+      respondedAt: iso(r.respondedAt),
+      recoveredAt: iso(r.recoveredAt),
+      reviewedAt: iso(r.reviewedAt),
+      responseMinutes,
+      recoveryMinutes,
+      responseWithinTarget: responseMinutes === null ? null : responseMinutes <= EMERGENCY_TARGETS.responseMinutes,
+      recoveryWithinTarget: recoveryMinutes === null ? null : recoveryMinutes <= EMERGENCY_TARGETS.recoveryMinutes,
+    };
+  }
+
+  private async eventRows(trx: Tx, f: { id?: string; providerOrgId?: string; status?: string }): Promise<EmergencyEvent[]> {
+    return (await sql<Parameters<OperationsService['eventOf']>[0]>`select id, number, provider_org_id, node_id, title, severity, description, status, occurred_at, reported_at, responded_at, response_note,
+        recovered_at, recovery_note, reviewed_at, root_cause, measures, lessons from ops_emergency_events
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.providerOrgId ? sql`and provider_org_id = ${f.providerOrgId}` : sql``} ${f.status ? sql`and status = ${f.status}` : sql``}
+      order by occurred_at desc limit 1000`.execute(trx)).rows.map((r) => this.eventOf(r));
+  }
+
+  private notFuture(at: Date, field: string): void {
+    if (at.getTime() > this.clock().getTime() + 60_000) throw validationError('operations.time_in_future', `${field.split('.').pop()} is in the future`, [{ field, rule: 'not_future', message: 'not after now', value: at.toISOString() }]);
+  }
+
+  /**
+   * Reports an emergency event (应急事件上报) of a provider, optionally on a node it serves (`operations.node_not_served`
+   * otherwise). The occurrence may not be in the future. Numbered EE-YYYYMMDD-NNNNNN (Beijing day of the report).
+   */
+  async reportEvent(ctx: RequestContext, input: { providerOrgId?: string | null; nodeId?: string | null; title: string; severity: EmergencyEvent['severity']; description: string; occurredAt: string }): Promise<EmergencyEvent> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    if (input.nodeId) await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    const occurredAt = new Date(input.occurredAt);
+    this.notFuture(occurredAt, 'body.occurredAt');
+    const now = this.clock();
+    return withTx(this.db, ctx, async (trx) => {
+      const prefix = `EE-${localDate(now).replaceAll('-', '')}-`;
+      const id = (await sql<{ id: string }>`insert into ops_emergency_events (number, provider_org_id, node_id, title, severity, description, occurred_at, reported_at, created_by)
+        values (${prefix} || lpad(nextval('ops_emergency_event_seq')::text, 6, '0'), ${providerOrgId}, ${input.nodeId ?? null}, ${input.title}, ${input.severity}, ${input.description}, ${occurredAt}, ${now}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.emergency_event_report', targetType: 'ops_emergency_event', targetId: id, after: { severity: input.severity, occurredAt: occurredAt.toISOString() } });
+      return (await this.eventRows(trx, { id }))[0]!;
+    });
+  }
+
+  async listEvents(ctx: RequestContext, q: { providerOrgId?: string; status?: EmergencyEvent['status'] } = {}): Promise<EmergencyEvent[]> {
+    return withTx(this.db, ctx, (trx) => this.eventRows(trx, q));
+  }
+
+  async getEvent(ctx: RequestContext, id: string): Promise<EmergencyEvent> {
+    if (!isUuid(id)) throw notFound('operations.emergency_event', id);
+    const e = await withTx(this.db, ctx, async (trx) => (await this.eventRows(trx, { id }))[0]);
+    if (!e) throw notFound('operations.emergency_event', id);
+    return e;
+  }
+
+  /** One step of the event's life; `409 operations.event_state` when it is not in the state the step needs. */
+  private async advanceEvent(ctx: RequestContext, id: string, from: EmergencyEvent['status'], to: EmergencyEvent['status'], set: (e: EmergencyEvent) => ReturnType<typeof sql>, audit: Record<string, unknown>): Promise<EmergencyEvent> {
+    if (!isUuid(id)) throw notFound('operations.emergency_event', id);
+    return withTx(this.db, ctx, async (trx) => {
+      const e = (await sql<{ id: string }>`select id from ops_emergency_events where id = ${id} for update`.execute(trx)).rows[0];
+      if (!e) throw notFound('operations.emergency_event', id);
+      const cur = (await this.eventRows(trx, { id }))[0]!;
+      if (cur.status !== from) throw new AppError('conflict', 'operations.event_state', `The event is ${cur.status}; this step needs it ${from}`, { status: cur.status, needed: from });
+      await sql`update ops_emergency_events set status = ${to}, ${set(cur)} where id = ${id}`.execute(trx);
+      await recordAudit(trx, ctx, { action: `operations.emergency_event_${to}`, targetType: 'ops_emergency_event', targetId: id, before: { status: from }, after: { status: to, ...audit } });
+      return (await this.eventRows(trx, { id }))[0]!;
+    });
+  }
+
+  /** The response (响应): when it began (not before the occurrence, not in the future) and what was done. */
+  async respondEvent(ctx: RequestContext, id: string, input: { respondedAt: string; note: string }): Promise<EmergencyEvent> {
+    const at = new Date(input.respondedAt);
+    this.notFuture(at, 'body.respondedAt');
+    const e = await this.getEvent(ctx, id);
+    if (at < new Date(e.occurredAt)) throw validationError('operations.before_occurrence', 'The response cannot precede the occurrence', [{ field: 'body.respondedAt', rule: 'after_occurred_at', message: `not before ${e.occurredAt}`, value: input.respondedAt }]);
+    return this.advanceEvent(ctx, id, 'reported', 'responding', () => sql`responded_at = ${at}, response_note = ${input.note}`, { respondedAt: at.toISOString() });
+  }
+
+  /** The recovery (恢复): service restored, not before the response. */
+  async recoverEvent(ctx: RequestContext, id: string, input: { recoveredAt: string; note: string }): Promise<EmergencyEvent> {
+    const at = new Date(input.recoveredAt);
+    this.notFuture(at, 'body.recoveredAt');
+    const e = await this.getEvent(ctx, id);
+    if (e.respondedAt && at < new Date(e.respondedAt)) throw validationError('operations.before_response', 'The recovery cannot precede the response', [{ field: 'body.recoveredAt', rule: 'after_responded_at', message: `not before ${e.respondedAt}`, value: input.recoveredAt }]);
+    return this.advanceEvent(ctx, id, 'responding', 'recovered', () => sql`recovered_at = ${at}, recovery_note = ${input.note}`, { recoveredAt: at.toISOString() });
+  }
+
+  /** The review (复盘): root cause, measures and lessons; the handling report can then be exported. */
+  async reviewEvent(ctx: RequestContext, id: string, input: { rootCause: string; measures: string; lessons?: string | null }): Promise<EmergencyEvent> {
+    const now = this.clock();
+    return this.advanceEvent(ctx, id, 'recovered', 'reviewed', () => sql`reviewed_at = ${now}, root_cause = ${input.rootCause}, measures = ${input.measures}, lessons = ${input.lessons ?? null}`, {});
+  }
+
+  /** The emergency-handling report (应急事件处置报告) as a signed PDF; only once the event is reviewed (`409 operations.event_not_reviewed`). */
+  async exportEventReport(ctx: RequestContext, id: string): Promise<RenderedDocument> {
+    const e = await this.getEvent(ctx, id);
+    if (e.status !== 'reviewed') throw new AppError('conflict', 'operations.event_not_reviewed', 'The handling report comes after the review (复盘)', { status: e.status });
+    if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
+    const orgName = (await this.organisations.get(systemContext('operations.export'), e.providerOrgId).catch(() => null))?.name ?? e.providerOrgId;
+    const t = (s: string | null) => (s ? bj(new Date(s)) : '');
+    const mins = (m: number | null, target: number) => (m === null ? '' : `${m} 分钟（目标 ≤ ${target}，${m <= target ? '达标' : '超时'}）`);
+    return this.documents.render(ctx, {
+      docType: 'operations_emergency_event',
+      title: `应急事件处置报告：${e.number} ${e.title}`,
+      meta: [
+        { label: '服务商', value: orgName },
+        { label: '事件级别', value: { I: 'Ⅰ级（特别重大）', II: 'Ⅱ级（重大）', III: 'Ⅲ级（较大）', IV: 'Ⅳ级（一般）' }[e.severity] },
+        { label: '发生时间', value: t(e.occurredAt) },
+        { label: '响应时长', value: mins(e.responseMinutes, EMERGENCY_TARGETS.responseMinutes) },
+        { label: '恢复时长', value: mins(e.recoveryMinutes, EMERGENCY_TARGETS.recoveryMinutes) },
+      ],
+      columns: [{ key: 'step', header: ['环节'], width: 10 }, { key: 'at', header: ['时间'], width: 18 }, { key: 'text', header: ['情况'], width: 70 }],
+      rows: [
+        { step: '上报', at: t(e.reportedAt), text: e.description },
+        { step: '响应', at: t(e.respondedAt), text: e.responseNote ?? '' },
+        { step: '恢复', at: t(e.recoveredAt), text: e.recoveryNote ?? '' },
+        { step: '复盘', at: t(e.reviewedAt), text: `原因：${e.rootCause ?? ''}` },
+      ],
+      notes: [`整改措施：${e.measures ?? ''}`, ...(e.lessons ? [`经验教训：${e.lessons}`] : [])],
+      signatures: ['服务商（盖章）', '监理单位（确认）'],
+    }, 'pdf', { filenameStem: `应急事件处置报告-${e.number}`, targetId: id });
+  }
+
+  // ---- training records (培训记录) ------------------------------------------------------------------------------
+
+  /** Records a training held (not in the future); providers record their own, management and supervision any organisation's. */
+  async recordTraining(ctx: RequestContext, input: { orgId?: string | null; kind: Training['kind']; topic: string; heldOn: string; trainer?: string | null; participants: number; hours: string; content?: string | null }): Promise<Training> {
+    const orgId = await this.orgFor(ctx, input.orgId);
+    if (input.heldOn > localDate(this.clock())) throw validationError('operations.held_in_future', 'A training is recorded once held', [{ field: 'body.heldOn', rule: 'not_future', message: 'heldOn is in the future', value: input.heldOn }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_trainings (org_id, kind, topic, held_on, trainer, participants, hours, content, created_by)
+        values (${orgId}, ${input.kind}, ${input.topic}, ${input.heldOn}, ${input.trainer ?? null}, ${input.participants}, ${input.hours}::numeric, ${input.content ?? null}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.training_record', targetType: 'ops_training', targetId: id, after: { kind: input.kind, heldOn: input.heldOn } });
+      return (await this.trainingRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async trainingRows(trx: Tx, f: { id?: string; orgId?: string }): Promise<Training[]> {
+    return (await sql<Training>`select id, org_id, kind, topic, to_char(held_on, 'YYYY-MM-DD') as held_on, trainer, participants, hours::text as hours, content from ops_trainings
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} ${f.orgId ? sql`and org_id = ${f.orgId}` : sql``} order by held_on desc, created_at desc limit 1000`.execute(trx)).rows;
+  }
+
+  async listTrainings(ctx: RequestContext, q: { orgId?: string } = {}): Promise<Training[]> {
+    return withTx(this.db, ctx, (trx) => this.trainingRows(trx, q));
+  }
+
+  /**
+   * The two-monthly emergency-response training (每 2 个月开展一次应急响应培训, seed 004 §4.1.2.6(3)) per cloud provider
+   * the caller sees, over the Beijing days of [from, to): calendar two-month periods touched, trainings of kind
+   * `emergency_response` held, periods that ended without one (`missed`). A provider sees only itself.
+   */
+  async trainingCounts(ctx: RequestContext, range: Range): Promise<TrainingCount[]> {
+    checkRange(range);
+    const providers = ctx.actor.orgKind === 'cloud_provider' ? [ctx.actor.orgId!] : await this.visibleProviders(ctx);
+    const from = localDate(range.from);
+    const to = localDate(range.to);
+    const rows = await withTx(this.db, ctx, async (trx) =>
+      (await sql<{ orgId: string; heldOn: string }>`select org_id, to_char(held_on, 'YYYY-MM-DD') as held_on from ops_trainings where kind = 'emergency_response' and held_on >= (${from}::date - 62) and held_on < (${to}::date + 62)`.execute(trx)).rows,
+    );
+    const today = localDate(this.clock());
+    return providers.map((p) => ({ providerOrgId: p, ...trainingObligation(rows.filter((r) => r.orgId === p).map((r) => r.heldOn), from, to, today) }));
   }
 }

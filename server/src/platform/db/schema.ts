@@ -1986,6 +1986,29 @@ export interface OpsDutySwaps {
   status: Generated<string>;
 }
 
+export interface OpsEmergencyEvents {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string;
+  id: Generated<string>;
+  lessons: string | null;
+  measures: string | null;
+  nodeId: string | null;
+  number: string;
+  occurredAt: Timestamp;
+  providerOrgId: string;
+  recoveredAt: Timestamp | null;
+  recoveryNote: string | null;
+  reportedAt: Generated<Timestamp>;
+  respondedAt: Timestamp | null;
+  responseNote: string | null;
+  reviewedAt: Timestamp | null;
+  rootCause: string | null;
+  severity: string;
+  status: Generated<string>;
+  title: string;
+}
+
 export interface OpsEmergencyPlans {
   code: string;
   content: string;
@@ -2115,6 +2138,20 @@ export interface OpsStaff {
   orgId: string;
   placement: string;
   post: string;
+}
+
+export interface OpsTrainings {
+  content: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  heldOn: string;
+  hours: Numeric;
+  id: Generated<string>;
+  kind: string;
+  orgId: string;
+  participants: number;
+  topic: string;
+  trainer: string | null;
 }
 
 export interface OrganisationChanges {
@@ -2855,6 +2892,7 @@ export interface DB {
   opsDutyLog: OpsDutyLog;
   opsDutyShifts: OpsDutyShifts;
   opsDutySwaps: OpsDutySwaps;
+  opsEmergencyEvents: OpsEmergencyEvents;
   opsEmergencyPlans: OpsEmergencyPlans;
   opsInspectionPlans: OpsInspectionPlans;
   opsInspectionRecords: OpsInspectionRecords;
@@ -2865,6 +2903,7 @@ export interface DB {
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsStaff: OpsStaff;
+  opsTrainings: OpsTrainings;
   organisationChanges: OrganisationChanges;
   organisations: Organisations;
   passwordHistory: PasswordHistory;
