@@ -23602,6 +23602,164 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/policy-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Policy changes (政策调整) and each affected provider’s qualification update: pending / overdue (3 months) / exit (6 months) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                title: string;
+                                description: string;
+                                announcedOn: string;
+                                providers: {
+                                    providerOrgId: string;
+                                    updatedOn: string | null;
+                                    note: string | null;
+                                    /** @enum {string} */
+                                    state: "updated" | "updated_late" | "pending" | "overdue" | "exit";
+                                    dueOn: string;
+                                    exitOn: string;
+                                    suspended: boolean;
+                                }[];
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a policy change naming the providers that must update their qualification within 3 months (suspended until then) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        description: string;
+                        announcedOn: string;
+                        providerOrgIds: string[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            description: string;
+                            announcedOn: string;
+                            providers: {
+                                providerOrgId: string;
+                                updatedOn: string | null;
+                                note: string | null;
+                                /** @enum {string} */
+                                state: "updated" | "updated_late" | "pending" | "overdue" | "exit";
+                                dueOn: string;
+                                exitOn: string;
+                                suspended: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/policy-changes/{id}/updates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A provider records its qualification update for a policy change */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        updatedOn: string;
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            title: string;
+                            description: string;
+                            announcedOn: string;
+                            providers: {
+                                providerOrgId: string;
+                                updatedOn: string | null;
+                                note: string | null;
+                                /** @enum {string} */
+                                state: "updated" | "updated_late" | "pending" | "overdue" | "exit";
+                                dueOn: string;
+                                exitOn: string;
+                                suspended: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;

@@ -20,6 +20,7 @@ export {
   INSPECTION_RETENTION_YEARS,
   type DutySwap,
   type EmergencyEvent,
+  type PolicyChange,
   type Training,
   type TrainingCount,
   type InspectionRecord,
@@ -40,5 +41,5 @@ export {
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
-export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING, trainingObligation, EMERGENCY_TARGETS } from './operations.rules.js';
+export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING, trainingObligation, EMERGENCY_TARGETS, policyUpdateState, addMonths } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';

@@ -56,6 +56,10 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect(training.missed).toBe(1);
   expect(training.held).toBeGreaterThanOrEqual(4);
 
+  const policy = (await ops.listPolicyChanges(ctx))[0]!;
+  expect(policy.providers.map((p) => [p.providerOrgId, p.state])).toEqual([[hj, 'updated'], [ys, 'exit']]);
+  expect(await ops.isProviderSuspended(hj)).toBe(false);
+
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
   await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));

@@ -28,7 +28,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   const mgmt = orgIds.get('mgmt');
   if (!providerA || !providerB || !supervisor || !mgmt) return;
   if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) {
-    await loadEventsAndTraining(ops, providerA);
+    await loadEventsAndTraining(ops, providerA, providerB);
     return;
   }
   const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
@@ -132,7 +132,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   const c3 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'memory', title: '存储控制器内存更换', description: '更换故障内存条', businessImpact: false, windowStart: new Date(now - 3 * DAY).toISOString(), windowEnd: new Date(now - 3 * DAY + 2 * 3_600_000).toISOString() });
   await ops.submitChange(ctx, c3.id);
   await ops.implementChange(ctx, c3.id, { implementedFrom: new Date(now - 3 * DAY + 1 * 3_600_000).toISOString(), implementedTo: new Date(now - 3 * DAY + 5 * 3_600_000).toISOString(), result: 'success', note: '实施超时 3 小时' });
-  await loadEventsAndTraining(ops, providerA);
+  await loadEventsAndTraining(ops, providerA, providerB);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
 }
 
@@ -142,7 +142,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
  * handled; emergency-response trainings every two months except the last completed period (one missed), and a
  * confidentiality training; 燕山云 none (every period missed).
  */
-async function loadEventsAndTraining(ops: OperationsService, providerA: string): Promise<void> {
+async function loadEventsAndTraining(ops: OperationsService, providerA: string, providerB: string): Promise<void> {
   const ctx = systemContext('demo-loader');
   if ((await ops.listEvents(ctx, { providerOrgId: providerA })).length > 0) return;
   const now = Date.now();
@@ -167,5 +167,8 @@ async function loadEventsAndTraining(ops: OperationsService, providerA: string):
     m -= 2;
     if (m < 1) { m += 12; y -= 1; }
   }
+  // A policy change 200 days ago: 华京云 updated its qualification in time, 燕山云 did not (exit threshold reached).
+  const policy = await ops.recordPolicyChange(ctx, { title: '政务云数据安全管理新规', description: '要求云服务商取得数据安全管理能力认证并备案。', announcedOn: localDate(new Date(now - 200 * DAY)), providerOrgIds: [providerA, providerB] });
+  await ops.recordPolicyUpdate(ctx, policy.id, { providerOrgId: providerA, updatedOn: localDate(new Date(now - 150 * DAY)), note: '已取得数据安全管理能力认证并备案。' });
   await ops.recordTraining(ctx, { orgId: providerA, kind: 'confidentiality', topic: '保密培训', heldOn: localDate(new Date(now - 40 * DAY)), trainer: '李娜', participants: 30, hours: '1.5' });
 }

@@ -63,6 +63,9 @@ import {
   reviewEventSchema,
   trainingCountSchema,
   trainingSchema,
+  newPolicyChangeSchema,
+  newPolicyUpdateSchema,
+  policyChangeSchema,
 } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
 
@@ -149,6 +152,10 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.get('/api/operations/trainings', { config: { permission: R }, schema: { tags, summary: 'Training records (培训记录)', querystring: z.strictObject({ orgId: z.uuid().optional() }), response: { 200: items(trainingSchema) } } }, async (request) => ({ items: await service.listTrainings(request.ctx, request.query) }));
   app.post('/api/operations/trainings', { config: { permission: W }, schema: { tags, summary: 'Record a training held', body: newTrainingSchema, response: { 201: trainingSchema } } }, async (request, reply) => reply.status(201).send(await service.recordTraining(request.ctx, request.body)));
   app.get('/api/operations/training-obligations', { config: { permission: R }, schema: { tags, summary: 'Emergency-response training every two months per provider: periods met, missed, open', querystring: rangeQuerySchema, response: { 200: items(trainingCountSchema) } } }, async (request) => ({ items: await service.trainingCounts(request.ctx, range(request.query)) }));
+
+  app.get('/api/operations/policy-changes', { config: { permission: R }, schema: { tags, summary: 'Policy changes (政策调整) and each affected provider’s qualification update: pending / overdue (3 months) / exit (6 months)', response: { 200: items(policyChangeSchema) } } }, async (request) => ({ items: await service.listPolicyChanges(request.ctx) }));
+  app.post('/api/operations/policy-changes', { config: { permission: M }, schema: { tags, summary: 'Record a policy change naming the providers that must update their qualification within 3 months (suspended until then)', body: newPolicyChangeSchema, response: { 201: policyChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.recordPolicyChange(request.ctx, request.body)));
+  app.post('/api/operations/policy-changes/:id/updates', { config: { permission: W }, schema: { tags, summary: 'A provider records its qualification update for a policy change', params: idParamsSchema, body: newPolicyUpdateSchema, response: { 201: policyChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.recordPolicyUpdate(request.ctx, request.params.id, request.body)));
 
   app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));

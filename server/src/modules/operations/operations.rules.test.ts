@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, slotAt, minutesBetween, trainingObligation } from './operations.rules.js';
+import { checkStaffing, coverageGaps, expectedSlots, overlappingShifts, requiredDrills, slotAt, minutesBetween, trainingObligation, addMonths, policyUpdateState } from './operations.rules.js';
 
 const d = (s: string) => new Date(s);
 
@@ -91,5 +91,21 @@ describe('two-monthly emergency-response training (每 2 个月一次)', () => {
   it('rounds response minutes up', () => {
     expect(minutesBetween(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:15:00Z'))).toBe(15);
     expect(minutesBetween(new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:15:01Z'))).toBe(16);
+  });
+});
+
+describe('qualification update after a policy change (3 months; exit after 6)', () => {
+  it('adds calendar months clamped to the month end', () => {
+    expect(addMonths('2026-11-30', 3)).toBe('2027-02-28');
+    expect(addMonths('2026-01-15', 6)).toBe('2026-07-15');
+    expect(addMonths('2027-08-31', 6)).toBe('2028-02-29');
+  });
+  it('pending within 3 months, overdue until 6, then exit; updates in time or late lift the suspension', () => {
+    expect(policyUpdateState('2026-01-15', null, '2026-04-15')).toMatchObject({ state: 'pending', dueOn: '2026-04-15', exitOn: '2026-07-15', suspended: true });
+    expect(policyUpdateState('2026-01-15', null, '2026-04-16').state).toBe('overdue');
+    expect(policyUpdateState('2026-01-15', null, '2026-07-15').state).toBe('overdue');
+    expect(policyUpdateState('2026-01-15', null, '2026-07-16').state).toBe('exit');
+    expect(policyUpdateState('2026-01-15', '2026-04-15', '2026-09-01')).toMatchObject({ state: 'updated', suspended: false });
+    expect(policyUpdateState('2026-01-15', '2026-05-01', '2026-09-01')).toMatchObject({ state: 'updated_late', suspended: false });
   });
 });

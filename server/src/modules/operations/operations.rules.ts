@@ -206,3 +206,31 @@ export function trainingObligation(heldOn: readonly string[], from: string, to: 
   }
   return { periods, held: periods.reduce((s, p) => s + p.held, 0), required: periods.length, missed: periods.filter((p) => p.status === 'missed').length };
 }
+
+/** `day` (YYYY-MM-DD) plus `months` calendar months, clamped to the month's last day (11-30 + 3 months = 02-28). */
+export function addMonths(day: string, months: number): string {
+  const y = Number(day.slice(0, 4));
+  const m = Number(day.slice(5, 7)) - 1 + months;
+  const ty = y + Math.floor(m / 12);
+  const tm = ((m % 12) + 12) % 12;
+  const last = new Date(Date.UTC(ty, tm + 1, 0)).getUTCDate();
+  const d = Math.min(Number(day.slice(8, 10)), last);
+  return `${ty}-${String(tm + 1).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** The update window after a policy change (seed 004 §4.3.2.1: 3 个月内更新运营资质; 超过 6 个月 按照退出机制处理). */
+export const POLICY_UPDATE_MONTHS = 3;
+export const POLICY_EXIT_MONTHS = 6;
+
+/**
+ * A provider's state after a policy change announced on `announcedOn`: `updated` (within 3 months), `updated_late`,
+ * `pending` (no update yet, within the window: new business suspended), `overdue` (window missed: still suspended, a
+ * finding), `exit` (no update after 6 months: the exit threshold). `dueOn` / `exitOn` are the last days allowed.
+ */
+export function policyUpdateState(announcedOn: string, updatedOn: string | null, today: string): { state: 'updated' | 'updated_late' | 'pending' | 'overdue' | 'exit'; dueOn: string; exitOn: string; suspended: boolean } {
+  const dueOn = addMonths(announcedOn, POLICY_UPDATE_MONTHS);
+  const exitOn = addMonths(announcedOn, POLICY_EXIT_MONTHS);
+  if (updatedOn) return { state: updatedOn <= dueOn ? 'updated' : 'updated_late', dueOn, exitOn, suspended: false };
+  const state = today <= dueOn ? 'pending' : today <= exitOn ? 'overdue' : 'exit';
+  return { state, dueOn, exitOn, suspended: true };
+}

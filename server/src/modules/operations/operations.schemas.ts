@@ -381,3 +381,14 @@ export const trainingCountSchema = z.object({
   missed: z.number(),
   periods: z.array(z.object({ start: z.string(), end: z.string(), held: z.number(), status: z.enum(['met', 'missed', 'open']) })),
 });
+
+// ---- policy changes and qualification updates (资质动态更新)
+export const newPolicyChangeSchema = z.strictObject({ title: text(200), description: text(5000), announcedOn: day, providerOrgIds: z.array(uuid).min(1).max(200) });
+export const newPolicyUpdateSchema = z.strictObject({ providerOrgId: uuid.nullable().optional(), updatedOn: day, note: text(2000) });
+export const policyChangeSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  description: z.string(),
+  announcedOn: z.string(),
+  providers: z.array(z.object({ providerOrgId: z.string(), updatedOn: z.string().nullable(), note: z.string().nullable(), state: z.enum(['updated', 'updated_late', 'pending', 'overdue', 'exit']), dueOn: z.string(), exitOn: z.string(), suspended: z.boolean() })),
+});

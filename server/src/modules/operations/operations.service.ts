@@ -22,6 +22,7 @@ import {
   requiredDrills,
   slotAt,
   trainingObligation,
+  policyUpdateState,
   type TrainingPeriod,
   STAFFING,
   type StaffingCheck,
@@ -181,6 +182,15 @@ export interface KeyPostChange {
   status: 'in_approval' | 'approved' | 'rejected';
   workflowInstanceId: string | null;
   createdAt: string;
+}
+
+/** A policy change (政策调整) and each affected provider's qualification update (3-month window, exit after 6). */
+export interface PolicyChange {
+  id: string;
+  title: string;
+  description: string;
+  announcedOn: string;
+  providers: Array<{ providerOrgId: string; updatedOn: string | null; note: string | null; state: 'updated' | 'updated_late' | 'pending' | 'overdue' | 'exit'; dueOn: string; exitOn: string; suspended: boolean }>;
 }
 
 /** An emergency event (应急事件): reported → responding → recovered → reviewed (复盘). */
@@ -840,10 +850,15 @@ export class OperationsService {
   /**
    * The suspension rule: a provider with qualification records none of which is in force at `at` is suspended — new
    * onboarding applications (入云) to it are refused by the applications module. Without records: not suspended.
+   * Also suspended while a policy change naming it awaits its qualification update (seed 004 §4.3.2.1: 更新运营资质
+   * 前不得开展新增业务，入云工单等相关审核流程暂停).
    */
   async isProviderSuspended(providerOrgId: string, at: Date = this.clock()): Promise<boolean> {
-    const rows = await withTx(this.db, systemContext('operations.suspension'), (trx) => this.qualRows(trx, { providerOrgId }, at));
-    return rows.length > 0 && !rows.some((r) => r.state === 'current');
+    return withTx(this.db, systemContext('operations.suspension'), async (trx) => {
+      const rows = await this.qualRows(trx, { providerOrgId }, at);
+      if (rows.length > 0 && !rows.some((r) => r.state === 'current')) return true;
+      return this.policyUpdatePending(trx, providerOrgId);
+    });
   }
 
   // ---- key-post changes ---------------------------------------------------------------------------------------
@@ -1728,5 +1743,72 @@ export class OperationsService {
     );
     const today = localDate(this.clock());
     return providers.map((p) => ({ providerOrgId: p, ...trainingObligation(rows.filter((r) => r.orgId === p).map((r) => r.heldOn), from, to, today) }));
+  }
+
+  // ---- policy changes and the qualification update window (资质动态更新) -----------------------------------------
+
+  /**
+   * Records a policy change (政策调整, management unit or supervision provider: `operations:manage`) naming the
+   * providers it affects; each must update its operating qualification within 3 months (suspended until then).
+   */
+  async recordPolicyChange(ctx: RequestContext, input: { title: string; description: string; announcedOn: string; providerOrgIds: string[] }): Promise<PolicyChange> {
+    if (!hasPermission(ctx.actor, 'operations:manage')) throw new AppError('forbidden', 'operations.manage_only', 'Policy changes are recorded by the management unit or the supervision provider');
+    if (input.announcedOn > localDate(this.clock())) throw validationError('operations.announced_in_future', 'A policy change is recorded once announced', [{ field: 'body.announcedOn', rule: 'not_future', message: 'announcedOn is in the future', value: input.announcedOn }]);
+    const providers = new Set(await this.visibleProviders(ctx));
+    const unknown = input.providerOrgIds.map((id, i) => ({ id, i })).filter((x) => !providers.has(x.id));
+    if (unknown.length) throw validationError('operations.provider_not_found', 'Unknown cloud provider', unknown.map((u) => ({ field: `body.providerOrgIds.${u.i}`, rule: 'cloud_provider', message: 'not a cloud provider', value: u.id })));
+    return withTx(this.db, ctx, async (trx) => {
+      const id = (await sql<{ id: string }>`insert into ops_policy_changes (title, description, announced_on, provider_org_ids, created_by)
+        values (${input.title}, ${input.description}, ${input.announcedOn}, ${[...new Set(input.providerOrgIds)]}::uuid[], ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.policy_change_record', targetType: 'ops_policy_change', targetId: id, after: { announcedOn: input.announcedOn, providers: input.providerOrgIds.length } });
+      return (await this.policyRows(ctx, trx, { id }))[0]!;
+    });
+  }
+
+  private async policyRows(ctx: RequestContext, trx: Tx, f: { id?: string }): Promise<PolicyChange[]> {
+    const changes = (await sql<{ id: string; title: string; description: string; announcedOn: string; providerOrgIds: string[] }>`select id, title, description, to_char(announced_on, 'YYYY-MM-DD') as announced_on, provider_org_ids
+      from ops_policy_changes where true ${f.id ? sql`and id = ${f.id}` : sql``} order by announced_on desc, created_at desc limit 500`.execute(trx)).rows;
+    if (!changes.length) return [];
+    const updates = (await sql<{ policyChangeId: string; providerOrgId: string; updatedOn: string; note: string }>`select policy_change_id, provider_org_id, to_char(updated_on, 'YYYY-MM-DD') as updated_on, note from ops_policy_updates
+      where policy_change_id = any(${changes.map((c) => c.id)}::uuid[])`.execute(trx)).rows;
+    const today = localDate(this.clock());
+    const own = ctx.actor.orgKind === 'cloud_provider' && !ctx.actor.scope.all ? new Set([ctx.actor.orgId!, ...ctx.actor.scope.roots]) : null;
+    return changes.map((c) => ({
+      id: c.id,
+      title: c.title,
+      description: c.description,
+      announcedOn: c.announcedOn,
+      providers: c.providerOrgIds.filter((p) => !own || own.has(p)).map((p) => {
+        const u = updates.find((x) => x.policyChangeId === c.id && x.providerOrgId === p) ?? null;
+        return { providerOrgId: p, updatedOn: u?.updatedOn ?? null, note: u?.note ?? null, ...policyUpdateState(c.announcedOn, u?.updatedOn ?? null, today) };
+      }),
+    })).filter((c) => !own || c.providers.length > 0);
+  }
+
+  /** Policy changes with each affected provider's state; a provider sees only the changes naming it, and only itself. */
+  async listPolicyChanges(ctx: RequestContext): Promise<PolicyChange[]> {
+    return withTx(this.db, ctx, (trx) => this.policyRows(ctx, trx, {}));
+  }
+
+  /** A provider records that it has updated its qualification for a policy change (once; not before the announcement, not in the future). */
+  async recordPolicyUpdate(ctx: RequestContext, id: string, input: { providerOrgId?: string | null; updatedOn: string; note: string }): Promise<PolicyChange> {
+    if (!isUuid(id)) throw notFound('operations.policy_change', id);
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    return withTx(this.db, ctx, async (trx) => {
+      const c = (await this.policyRows(ctx, trx, { id }))[0];
+      const p = c?.providers.find((x) => x.providerOrgId === providerOrgId);
+      if (!c || !p) throw notFound('operations.policy_change', id);
+      if (input.updatedOn < c.announcedOn || input.updatedOn > localDate(this.clock())) throw validationError('operations.update_day', `The update day must be between ${c.announcedOn} and today`, [{ field: 'body.updatedOn', rule: 'announced_to_today', message: `between ${c.announcedOn} and today`, value: input.updatedOn }]);
+      if (p.updatedOn) throw new AppError('conflict', 'operations.update_exists', 'The update is already recorded', { updatedOn: p.updatedOn });
+      await sql`insert into ops_policy_updates (policy_change_id, provider_org_id, updated_on, note, created_by) values (${id}, ${providerOrgId}, ${input.updatedOn}, ${input.note}, ${ctx.actor.userId})`.execute(trx);
+      await recordAudit(trx, ctx, { action: 'operations.policy_update_record', targetType: 'ops_policy_change', targetId: id, after: { providerOrgId, updatedOn: input.updatedOn } });
+      return (await this.policyRows(ctx, trx, { id }))[0]!;
+    });
+  }
+
+  /** Whether a provider has a policy change without its qualification update (new business suspended). */
+  private async policyUpdatePending(trx: Tx, providerOrgId: string): Promise<boolean> {
+    return (await sql<{ n: number }>`select count(*)::int as n from ops_policy_changes c where ${providerOrgId}::uuid = any(c.provider_org_ids)
+      and not exists (select 1 from ops_policy_updates u where u.policy_change_id = c.id and u.provider_org_id = ${providerOrgId})`.execute(trx)).rows[0]!.n > 0;
   }
 }

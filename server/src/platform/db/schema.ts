@@ -2100,6 +2100,26 @@ export interface OpsKeyPostChanges {
   workflowInstanceId: string | null;
 }
 
+export interface OpsPolicyChanges {
+  announcedOn: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: string;
+  id: Generated<string>;
+  providerOrgIds: string[];
+  title: string;
+}
+
+export interface OpsPolicyUpdates {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  note: string;
+  policyChangeId: string;
+  providerOrgId: string;
+  updatedOn: string;
+}
+
 export interface OpsQualifications {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -2900,6 +2920,8 @@ export interface DB {
   opsKeyperiodPlans: OpsKeyperiodPlans;
   opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
+  opsPolicyChanges: OpsPolicyChanges;
+  opsPolicyUpdates: OpsPolicyUpdates;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsStaff: OpsStaff;
