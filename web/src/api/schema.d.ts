@@ -23760,6 +23760,207 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/machine-rooms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Filed machine rooms (机房信息备案) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                providerOrgId: string;
+                                nodeId: string;
+                                name: string;
+                                address: string;
+                                racks: number;
+                                powerKw: number;
+                                environmentObject: string | null;
+                                filedOn: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** File a machine room on a node the provider serves */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        /** Format: uuid */
+                        nodeId: string;
+                        name: string;
+                        address: string;
+                        racks: number;
+                        powerKw: number;
+                        environmentObject?: string | null;
+                        filedOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            providerOrgId: string;
+                            nodeId: string;
+                            name: string;
+                            address: string;
+                            racks: number;
+                            powerKw: number;
+                            environmentObject: string | null;
+                            filedOn: string;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/room-access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Machine-room access records (机房出入记录), kept ≥ 365 days */
+        get: {
+            parameters: {
+                query?: {
+                    roomId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                roomId: string;
+                                roomName: string;
+                                providerOrgId: string;
+                                person: string;
+                                company: string;
+                                work: string;
+                                enteredAt: string;
+                                leftAt: string | null;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/machine-rooms/{id}/access": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an access: identity, time, work */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        person: string;
+                        company: string;
+                        work: string;
+                        /** Format: date-time */
+                        enteredAt: string;
+                        leftAt?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            roomId: string;
+                            roomName: string;
+                            providerOrgId: string;
+                            person: string;
+                            company: string;
+                            work: string;
+                            enteredAt: string;
+                            leftAt: string | null;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -23773,7 +23974,7 @@ export interface paths {
                 query?: never;
                 header?: never;
                 path: {
-                    list: "inspections" | "rectifications" | "staff" | "drills" | "changes" | "events" | "trainings";
+                    list: "inspections" | "rectifications" | "staff" | "drills" | "changes" | "events" | "trainings" | "room-access";
                 };
                 cookie?: never;
             };

@@ -60,6 +60,9 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect(policy.providers.map((p) => [p.providerOrgId, p.state])).toEqual([[hj, 'updated'], [ys, 'exit']]);
   expect(await ops.isProviderSuspended(hj)).toBe(false);
 
+  expect((await ops.listMachineRooms(ctx)).map((r) => r.name)).toEqual(['六里桥一号机房']);
+  expect(await ops.listRoomAccess(ctx)).toHaveLength(4);
+
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
   await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));

@@ -17,7 +17,7 @@ const DAY = 86_400_000;
  * expiring soon (and fewer than the thresholds ask) and a key-post change in approval; qualifications, of which 燕山云's has lapsed (no demo system is on
  * its nodes, so no demo onboarding is blocked); an emergency plan in two versions, a held and a planned drill; a week's
  * 7×24 roster of the supervision provider with duty log entries; platform changes approved, in approval, and one
- * implemented outside its window.
+ * implemented outside its window; a filed machine room with a week of access records.
  */
 export async function loadOperationsDemo(db: Db, ops: OperationsService, directory: DirectoryService, orgIds: ReadonlyMap<string, string>, logger: Logger): Promise<void> {
   const ctx = systemContext('demo-loader');
@@ -132,6 +132,13 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   const c3 = await ops.createChange(ctx, { providerOrgId: providerA, nodeId: node.id, changeType: 'memory', title: '存储控制器内存更换', description: '更换故障内存条', businessImpact: false, windowStart: new Date(now - 3 * DAY).toISOString(), windowEnd: new Date(now - 3 * DAY + 2 * 3_600_000).toISOString() });
   await ops.submitChange(ctx, c3.id);
   await ops.implementChange(ctx, c3.id, { implementedFrom: new Date(now - 3 * DAY + 1 * 3_600_000).toISOString(), implementedTo: new Date(now - 3 * DAY + 5 * 3_600_000).toISOString(), result: 'success', note: '实施超时 3 小时' });
+  // Machine-room filing and a week of access records.
+  const filed = await ops.fileMachineRoom(ctx, { providerOrgId: providerA, nodeId: node.id, name: '六里桥一号机房', address: '北京市丰台区六里桥', racks: 240, powerKw: 1600, environmentObject: node.code, filedOn: localDate(new Date(now - 300 * DAY)) });
+  const visits = [['王磊', '华京云', '例行巡检'], ['李娜', '华京云', '更换 UPS 电池组'], ['赵强', '某存储厂商', '存储控制器内存更换（陪同：王磊）'], ['郑监理', '监理单位', '机房环境抽查']] as const;
+  for (const [i, [person, company, work]] of visits.entries()) {
+    const at = now - (6 - i) * DAY + 10 * 3_600_000;
+    await ops.recordRoomAccess(ctx, filed.id, { person, company, work, enteredAt: new Date(at).toISOString(), leftAt: new Date(at + 2 * 3_600_000).toISOString() });
+  }
   await loadEventsAndTraining(ops, providerA, providerB);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
 }

@@ -66,6 +66,10 @@ import {
   newPolicyChangeSchema,
   newPolicyUpdateSchema,
   policyChangeSchema,
+  machineRoomSchema,
+  newMachineRoomSchema,
+  newRoomAccessSchema,
+  roomAccessSchema,
 } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
 
@@ -157,6 +161,11 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.post('/api/operations/policy-changes', { config: { permission: M }, schema: { tags, summary: 'Record a policy change naming the providers that must update their qualification within 3 months (suspended until then)', body: newPolicyChangeSchema, response: { 201: policyChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.recordPolicyChange(request.ctx, request.body)));
   app.post('/api/operations/policy-changes/:id/updates', { config: { permission: W }, schema: { tags, summary: 'A provider records its qualification update for a policy change', params: idParamsSchema, body: newPolicyUpdateSchema, response: { 201: policyChangeSchema } } }, async (request, reply) => reply.status(201).send(await service.recordPolicyUpdate(request.ctx, request.params.id, request.body)));
 
-  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
+  app.get('/api/operations/machine-rooms', { config: { permission: R }, schema: { tags, summary: 'Filed machine rooms (机房信息备案)', response: { 200: items(machineRoomSchema) } } }, async (request) => ({ items: await service.listMachineRooms(request.ctx) }));
+  app.post('/api/operations/machine-rooms', { config: { permission: W }, schema: { tags, summary: 'File a machine room on a node the provider serves', body: newMachineRoomSchema, response: { 201: machineRoomSchema } } }, async (request, reply) => reply.status(201).send(await service.fileMachineRoom(request.ctx, request.body)));
+  app.get('/api/operations/room-access', { config: { permission: R }, schema: { tags, summary: 'Machine-room access records (机房出入记录), kept ≥ 365 days', querystring: z.strictObject({ roomId: z.uuid().optional() }), response: { 200: items(roomAccessSchema) } } }, async (request) => ({ items: await service.listRoomAccess(request.ctx, request.query) }));
+  app.post('/api/operations/machine-rooms/:id/access', { config: { permission: W }, schema: { tags, summary: 'Record an access: identity, time, work', params: idParamsSchema, body: newRoomAccessSchema, response: { 201: roomAccessSchema } } }, async (request, reply) => reply.status(201).send(await service.recordRoomAccess(request.ctx, request.params.id, request.body)));
+
+  app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings', 'room-access']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));
 }

@@ -392,3 +392,9 @@ export const policyChangeSchema = z.object({
   announcedOn: z.string(),
   providers: z.array(z.object({ providerOrgId: z.string(), updatedOn: z.string().nullable(), note: z.string().nullable(), state: z.enum(['updated', 'updated_late', 'pending', 'overdue', 'exit']), dueOn: z.string(), exitOn: z.string(), suspended: z.boolean() })),
 });
+
+// ---- machine rooms (机房信息备案) and access records (机房出入记录)
+export const newMachineRoomSchema = z.strictObject({ providerOrgId: uuid.nullable().optional(), nodeId: uuid, name: text(100), address: text(300), racks: z.number().int().min(0).max(100000), powerKw: z.number().int().min(0).max(1000000), environmentObject: z.string().trim().max(200).nullable().optional(), filedOn: day });
+export const machineRoomSchema = z.object({ id: z.string(), providerOrgId: z.string(), nodeId: z.string(), name: z.string(), address: z.string(), racks: z.number(), powerKw: z.number(), environmentObject: z.string().nullable(), filedOn: z.string() });
+export const newRoomAccessSchema = z.strictObject({ person: text(50), company: text(100), work: text(1000), enteredAt: instant, leftAt: instant.nullable().optional() });
+export const roomAccessSchema = z.object({ id: z.string(), roomId: z.string(), roomName: z.string(), providerOrgId: z.string(), person: z.string(), company: z.string(), work: z.string(), enteredAt: z.string(), leftAt: z.string().nullable() });

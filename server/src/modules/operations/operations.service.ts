@@ -31,6 +31,8 @@ import {
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
 export const INSPECTION_RETENTION_YEARS = 2;
+/** Machine-room access records are kept at least 365 days; the job deletes only those entered over 366 days ago (a leap year). */
+export const ROOM_ACCESS_RETENTION_DAYS = 366;
 export const CHANGE_DEFINITION_CODE = 'operations_platform_change';
 export const KEY_POST_DEFINITION_CODE = 'operations_key_post_change';
 /** Key posts: a change of the person needs approval (with core staff). */
@@ -183,6 +185,11 @@ export interface KeyPostChange {
   workflowInstanceId: string | null;
   createdAt: string;
 }
+
+/** A filed machine room (机房信息备案). */
+export interface MachineRoom { id: string; providerOrgId: string; nodeId: string; name: string; address: string; racks: number; powerKw: number; environmentObject: string | null; filedOn: string }
+/** A machine-room access record (机房出入记录). */
+export interface RoomAccess { id: string; roomId: string; roomName: string; providerOrgId: string; person: string; company: string; work: string; enteredAt: string; leftAt: string | null }
 
 /** A policy change (政策调整) and each affected provider's qualification update (3-month window, exit after 6). */
 export interface PolicyChange {
@@ -1538,7 +1545,7 @@ export class OperationsService {
   // ---- exports ------------------------------------------------------------------------------------------------
 
   /** A list as a signed .xlsx (inspections, rectifications, staff certificates, drills, changes), what the caller sees. */
-  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes' | 'events' | 'trainings'): Promise<RenderedDocument> {
+  async exportList(ctx: RequestContext, list: 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes' | 'events' | 'trainings' | 'room-access'): Promise<RenderedDocument> {
     if (!this.documents) throw new AppError('unavailable', 'operations.documents_unavailable', 'document signing is not configured');
     const t = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', hour12: false }) : '');
     const col = (key: string, header: string, width = 16) => ({ key, header: [header], width });
@@ -1564,6 +1571,10 @@ export class OperationsService {
       const st = { reported: '已上报', responding: '处置中', recovered: '已恢复', reviewed: '已复盘' } as const;
       model = { title: '应急事件', columns: [col('number', '编号', 22), col('title', '事件', 30), col('severity', '级别', 6), col('status', '状态', 8), col('occurred', '发生时间', 20), col('response', '响应(分钟)', 10), col('recovery', '恢复(分钟)', 10), col('cause', '原因', 40)],
         rows: rows.map((r) => ({ number: r.number, title: r.title, severity: r.severity, status: st[r.status], occurred: t(r.occurredAt), response: r.responseMinutes ?? '', recovery: r.recoveryMinutes ?? '', cause: r.rootCause ?? '' })) };
+    } else if (list === 'room-access') {
+      const rows = await this.listRoomAccess(ctx);
+      model = { title: '机房出入记录', columns: [col('room', '机房', 20), col('person', '人员', 10), col('company', '单位', 20), col('work', '工作内容', 40), col('in', '进入时间', 20), col('out', '离开时间', 20)],
+        rows: rows.map((r) => ({ room: r.roomName, person: r.person, company: r.company, work: r.work, in: t(r.enteredAt), out: t(r.leftAt) })) };
     } else if (list === 'trainings') {
       const rows = await this.listTrainings(ctx);
       const kinds = { emergency_response: '应急响应培训', business: '业务培训', confidentiality: '保密培训', security: '安全培训', user: '用户培训' } as const;
@@ -1810,5 +1821,64 @@ export class OperationsService {
   private async policyUpdatePending(trx: Tx, providerOrgId: string): Promise<boolean> {
     return (await sql<{ n: number }>`select count(*)::int as n from ops_policy_changes c where ${providerOrgId}::uuid = any(c.provider_org_ids)
       and not exists (select 1 from ops_policy_updates u where u.policy_change_id = c.id and u.provider_org_id = ${providerOrgId})`.execute(trx)).rows[0]!.n > 0;
+  }
+
+  // ---- machine-room filing (机房信息备案) and access records (机房出入记录) ---------------------------------------
+
+  /** Files a machine room of a provider on a node it serves (`operations.node_not_served` otherwise); names unique per provider. */
+  async fileMachineRoom(ctx: RequestContext, input: { providerOrgId?: string | null; nodeId: string; name: string; address: string; racks: number; powerKw: number; environmentObject?: string | null; filedOn: string }): Promise<MachineRoom> {
+    const providerOrgId = this.providerFor(ctx, input.providerOrgId, 'body.providerOrgId');
+    await this.assertServes(ctx, providerOrgId, input.nodeId, 'body.nodeId');
+    if (input.filedOn > localDate(this.clock())) throw validationError('operations.filed_in_future', 'filedOn is in the future', [{ field: 'body.filedOn', rule: 'not_future', message: 'not after today', value: input.filedOn }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const dup = (await sql<{ id: string }>`select id from ops_machine_rooms where provider_org_id = ${providerOrgId} and name = ${input.name}`.execute(trx)).rows[0];
+      if (dup) throw new AppError('conflict', 'operations.room_exists', `The machine room ${input.name} is already filed`, { roomId: dup.id });
+      const id = (await sql<{ id: string }>`insert into ops_machine_rooms (provider_org_id, node_id, name, address, racks, power_kw, environment_object, filed_on, created_by)
+        values (${providerOrgId}, ${input.nodeId}, ${input.name}, ${input.address}, ${input.racks}, ${input.powerKw}, ${input.environmentObject ?? null}, ${input.filedOn}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      await recordAudit(trx, ctx, { action: 'operations.machine_room_file', targetType: 'ops_machine_room', targetId: id, after: { name: input.name, nodeId: input.nodeId } });
+      return (await this.roomRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async roomRows(trx: Tx, f: { id?: string }): Promise<MachineRoom[]> {
+    return (await sql<MachineRoom>`select id, provider_org_id, node_id, name, address, racks, power_kw, environment_object, to_char(filed_on, 'YYYY-MM-DD') as filed_on from ops_machine_rooms
+      where true ${f.id ? sql`and id = ${f.id}` : sql``} order by name limit 1000`.execute(trx)).rows;
+  }
+
+  async listMachineRooms(ctx: RequestContext): Promise<MachineRoom[]> {
+    return withTx(this.db, ctx, (trx) => this.roomRows(trx, {}));
+  }
+
+  /** Records an access to a filed room (identity, time, work); not in the future, leaving not before entering. */
+  async recordRoomAccess(ctx: RequestContext, roomId: string, input: { person: string; company: string; work: string; enteredAt: string; leftAt?: string | null }): Promise<RoomAccess> {
+    if (!isUuid(roomId)) throw notFound('operations.machine_room', roomId);
+    const entered = new Date(input.enteredAt);
+    const left = input.leftAt ? new Date(input.leftAt) : null;
+    this.notFuture(entered, 'body.enteredAt');
+    if (left) this.notFuture(left, 'body.leftAt');
+    if (left && left < entered) throw validationError('operations.left_before_entered', 'leftAt is before enteredAt', [{ field: 'body.leftAt', rule: 'after_entered_at', message: 'not before enteredAt', value: input.leftAt }]);
+    return withTx(this.db, ctx, async (trx) => {
+      const room = (await this.roomRows(trx, { id: roomId }))[0];
+      if (!room) throw notFound('operations.machine_room', roomId);
+      const id = (await sql<{ id: string }>`insert into ops_room_access (room_id, provider_org_id, person, company, work, entered_at, left_at, created_by)
+        values (${roomId}, ${room.providerOrgId}, ${input.person}, ${input.company}, ${input.work}, ${entered}, ${left}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      return (await this.accessRows(trx, { id }))[0]!;
+    });
+  }
+
+  private async accessRows(trx: Tx, f: { id?: string; roomId?: string }): Promise<RoomAccess[]> {
+    return (await sql<Omit<RoomAccess, 'enteredAt' | 'leftAt'> & { enteredAt: Date; leftAt: Date | null }>`select a.id, a.room_id, r.name as room_name, a.provider_org_id, a.person, a.company, a.work, a.entered_at, a.left_at
+      from ops_room_access a join ops_machine_rooms r on r.id = a.room_id where true ${f.id ? sql`and a.id = ${f.id}` : sql``} ${f.roomId ? sql`and a.room_id = ${f.roomId}` : sql``}
+      order by a.entered_at desc limit 1000`.execute(trx)).rows.map((r) => ({ ...r, enteredAt: iso(r.enteredAt)!, leftAt: iso(r.leftAt) }));
+  }
+
+  async listRoomAccess(ctx: RequestContext, q: { roomId?: string } = {}): Promise<RoomAccess[]> {
+    return withTx(this.db, ctx, (trx) => this.accessRows(trx, q));
+  }
+
+  /** Part of `operations.retention`: deletes access records entered more than 366 days ago (kept ≥ 365 days). */
+  async purgeRoomAccess(now: Date = this.clock()): Promise<number> {
+    const cutoff = new Date(now.getTime() - ROOM_ACCESS_RETENTION_DAYS * DAY_MS);
+    return withTx(this.db, systemContext('job:operations.retention'), async (trx) => Number((await sql`delete from ops_room_access where entered_at < ${cutoff}`.execute(trx)).numAffectedRows ?? 0));
   }
 }

@@ -2100,6 +2100,20 @@ export interface OpsKeyPostChanges {
   workflowInstanceId: string | null;
 }
 
+export interface OpsMachineRooms {
+  address: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  environmentObject: string | null;
+  filedOn: string;
+  id: Generated<string>;
+  name: string;
+  nodeId: string;
+  powerKw: number;
+  providerOrgId: string;
+  racks: number;
+}
+
 export interface OpsPolicyChanges {
   announcedOn: string;
   createdAt: Generated<Timestamp>;
@@ -2146,6 +2160,19 @@ export interface OpsRectifications {
   resolution: string | null;
   status: Generated<string>;
   ticketId: string | null;
+}
+
+export interface OpsRoomAccess {
+  company: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enteredAt: Timestamp;
+  id: Generated<string>;
+  leftAt: Timestamp | null;
+  person: string;
+  providerOrgId: string;
+  roomId: string;
+  work: string;
 }
 
 export interface OpsStaff {
@@ -2920,10 +2947,12 @@ export interface DB {
   opsKeyperiodPlans: OpsKeyperiodPlans;
   opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
+  opsMachineRooms: OpsMachineRooms;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
+  opsRoomAccess: OpsRoomAccess;
   opsStaff: OpsStaff;
   opsTrainings: OpsTrainings;
   organisationChanges: OrganisationChanges;
