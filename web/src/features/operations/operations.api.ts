@@ -21,7 +21,10 @@ export type WeeklySummary = Json<paths['/api/operations/duty/weekly']['get']['re
 export type DutySummary = Json<paths['/api/operations/duty/summary']['get']['responses'][200]>;
 export type NewPlan = NonNullable<paths['/api/operations/plans']['post']['requestBody']>['content']['application/json'];
 export type NewRecord = NonNullable<paths['/api/operations/inspections']['post']['requestBody']>['content']['application/json'];
-export type ExportList = 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes';
+export type ExportList = 'inspections' | 'rectifications' | 'staff' | 'drills' | 'changes' | 'events' | 'trainings' | 'room-access';
+export type EmergencyEvent = Items<'/api/operations/emergency-events'>;
+export type TrainingCount = Items<'/api/operations/training-obligations'>;
+export type PolicyChange = Items<'/api/operations/policy-changes'>;
 
 export const opsKeys = {
   all: ['operations'] as const,
@@ -42,6 +45,12 @@ export const opsKeys = {
   weekly: (week: string) => ['operations', 'weekly', week] as const,
   changes: ['operations', 'changes'] as const,
   nodes: ['operations', 'nodes'] as const,
+  events: ['operations', 'events'] as const,
+  trainings: ['operations', 'trainings'] as const,
+  trainingCounts: (from: string, to: string) => ['operations', 'training-counts', from, to] as const,
+  policyChanges: ['operations', 'policy-changes'] as const,
+  rooms: ['operations', 'rooms'] as const,
+  roomAccess: ['operations', 'room-access'] as const,
 };
 
 const byId = (id: string) => ({ params: { path: { id } } });
@@ -67,5 +76,12 @@ export const opsApi = {
   summary: async (day: string) => data(await api.GET('/api/operations/duty/summary', { params: { query: { day } } })),
   weekly: async (week: string) => data(await api.GET('/api/operations/duty/weekly', { params: { query: { week } } })),
   changes: async () => data(await api.GET('/api/operations/changes')).items,
+  events: async () => data(await api.GET('/api/operations/emergency-events')).items,
+  eventReport: (id: string, number: string) => download(`/api/operations/emergency-events/${id}/report`, `应急事件处置报告-${number}.pdf`),
+  trainings: async () => data(await api.GET('/api/operations/trainings')).items,
+  trainingCounts: async (from: string, to: string) => data(await api.GET('/api/operations/training-obligations', { params: { query: { from, to } } })).items,
+  policyChanges: async () => data(await api.GET('/api/operations/policy-changes')).items,
+  rooms: async () => data(await api.GET('/api/operations/machine-rooms')).items,
+  roomAccess: async () => data(await api.GET('/api/operations/room-access')).items,
   export: (list: ExportList, name: string) => download(`/api/operations/export/${list}`, `${name}.xlsx`),
 };

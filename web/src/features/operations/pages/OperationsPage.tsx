@@ -8,9 +8,9 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
-import { opsApi, opsKeys, type ExportList, type Plan, type Rectification } from '../operations.api';
+import { opsApi, opsKeys, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
 
-const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes'] as const;
+const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Beijing-time midnight of today, as an ISO instant with +08:00. */
@@ -34,6 +34,8 @@ export default function OperationsPage() {
         { key: 'drills', label: t('operations.tabs.drills'), children: <DrillsTab /> },
         { key: 'duty', label: t('operations.tabs.duty'), children: <DutyTab /> },
         { key: 'changes', label: t('operations.tabs.changes'), children: <ChangesTab /> },
+        { key: 'emergency', label: t('operations.tabs.emergency'), children: <EmergencyTab /> },
+        { key: 'rooms', label: t('operations.tabs.rooms'), children: <RoomsTab /> },
       ]}
     />
   );
@@ -385,5 +387,100 @@ function ChangesTab() {
           { title: t('operations.status'), dataIndex: 'status', render: (s: string, r) => <Space><Tag>{t(`operations.changeStatus.${s}`)}</Tag>{r.outsideWindow && <Tag color="red">{t('operations.outsideWindow')}</Tag>}</Space> },
         ]} />
     </Card>
+  );
+}
+
+/** Emergency events (应急事件) with the handling report, the two-monthly training obligation and the training records. */
+function EmergencyTab() {
+  const { t } = useTranslation();
+  const events = useQuery({ queryKey: opsKeys.events, queryFn: opsApi.events });
+  const trainings = useQuery({ queryKey: opsKeys.trainings, queryFn: opsApi.trainings });
+  const year = new Date().getFullYear();
+  const from = `${year}-01-01T00:00:00+08:00`;
+  const to = `${year + 1}-01-01T00:00:00+08:00`;
+  const counts = useQuery({ queryKey: opsKeys.trainingCounts(from, to), queryFn: () => opsApi.trainingCounts(from, to) });
+  const mins = (m: number | null, ok: boolean | null) => (m === null ? t('operations.none') : <Tag color={ok ? 'green' : 'red'}>{t('operations.ev.minutes', { n: m })}</Tag>);
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={t('operations.ev.events')} extra={<ExportButton list="events" name={t('operations.ev.events')} />}>
+        <Typography.Paragraph type="secondary">{t('operations.ev.targetsHint')}</Typography.Paragraph>
+        <Table<EmergencyEvent> data-testid="ops-events" rowKey="id" size="small" dataSource={events.data ?? []} loading={events.isLoading} pagination={{ pageSize: 20 }}
+          columns={[
+            { title: t('operations.ev.number'), dataIndex: 'number' },
+            { title: t('operations.ev.title'), dataIndex: 'title' },
+            { title: t('operations.ev.severity'), dataIndex: 'severity', render: (v: string) => t(`operations.ev.severities.${v}`) },
+            { title: t('operations.ev.occurredAt'), dataIndex: 'occurredAt', render: (v: string) => fmtTime(v) },
+            { title: t('operations.ev.response'), key: 'resp', render: (_: unknown, r) => mins(r.responseMinutes, r.responseWithinTarget) },
+            { title: t('operations.ev.recovery'), key: 'rec', render: (_: unknown, r) => mins(r.recoveryMinutes, r.recoveryWithinTarget) },
+            { title: t('operations.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'reviewed' ? 'green' : 'orange'}>{t(`operations.ev.statuses.${v}`)}</Tag> },
+            { title: '', key: 'pdf', render: (_: unknown, r) => (r.status === 'reviewed' ? <Button size="small" icon={<DownloadOutlined />} onClick={() => void opsApi.eventReport(r.id, r.number)}>{t('operations.ev.report')}</Button> : null) },
+          ]} />
+      </Card>
+      <Card size="small" title={t('operations.ev.trainingObligation')}>
+        <Table<TrainingCount> data-testid="ops-training-counts" rowKey="providerOrgId" size="small" dataSource={counts.data ?? []} loading={counts.isLoading} pagination={{ pageSize: 10 }}
+          columns={[
+            { title: t('operations.ev.provider'), dataIndex: 'providerOrgId', render: (_: unknown, r) => r.periods.map((p) => <Tag key={p.start} color={p.status === 'met' ? 'green' : p.status === 'missed' ? 'red' : 'default'}>{p.start.slice(5, 7)}–{t(`operations.ev.periodStatus.${p.status}`)}</Tag>) },
+            { title: t('operations.held'), dataIndex: 'held' },
+            { title: t('operations.required'), dataIndex: 'required' },
+            { title: t('operations.ev.missedPeriods'), dataIndex: 'missed', render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : 0) },
+          ]} />
+      </Card>
+      <Card size="small" title={t('operations.ev.trainings')} extra={<ExportButton list="trainings" name={t('operations.ev.trainings')} />}>
+        <Table data-testid="ops-trainings" rowKey="id" size="small" dataSource={trainings.data ?? []} loading={trainings.isLoading} pagination={{ pageSize: 20 }}
+          columns={[
+            { title: t('operations.heldOn'), dataIndex: 'heldOn' },
+            { title: t('operations.kind'), dataIndex: 'kind', render: (k: string) => t(`operations.ev.trainingKinds.${k}`) },
+            { title: t('operations.ev.topic'), dataIndex: 'topic' },
+            { title: t('operations.ev.trainer'), dataIndex: 'trainer', render: (v: string | null) => v ?? t('operations.none') },
+            { title: t('operations.participants'), dataIndex: 'participants' },
+            { title: t('operations.ev.hours'), dataIndex: 'hours' },
+          ]} />
+      </Card>
+    </Space>
+  );
+}
+
+/** Qualification updates after policy changes (3 months; exit after 6), machine-room filing and access records. */
+function RoomsTab() {
+  const { t } = useTranslation();
+  const policies = useQuery({ queryKey: opsKeys.policyChanges, queryFn: opsApi.policyChanges });
+  const rooms = useQuery({ queryKey: opsKeys.rooms, queryFn: opsApi.rooms });
+  const access = useQuery({ queryKey: opsKeys.roomAccess, queryFn: opsApi.roomAccess });
+  const rows = (policies.data ?? []).flatMap((c: PolicyChange) => c.providers.map((p) => ({ key: `${c.id}-${p.providerOrgId}`, title: c.title, announcedOn: c.announcedOn, ...p })));
+  return (
+    <Space direction="vertical" style={{ width: '100%' }}>
+      <Card size="small" title={t('operations.ev.policyUpdates')}>
+        <Typography.Paragraph type="secondary">{t('operations.ev.policyHint')}</Typography.Paragraph>
+        <Table data-testid="ops-policy-updates" rowKey="key" size="small" dataSource={rows} loading={policies.isLoading} pagination={{ pageSize: 20 }}
+          columns={[
+            { title: t('operations.ev.policy'), dataIndex: 'title' },
+            { title: t('operations.ev.announcedOn'), dataIndex: 'announcedOn' },
+            { title: t('operations.ev.dueOn'), dataIndex: 'dueOn' },
+            { title: t('operations.ev.updatedOn'), dataIndex: 'updatedOn', render: (v: string | null) => v ?? t('operations.none') },
+            { title: t('operations.status'), dataIndex: 'state', render: (v: string) => <Tag color={v === 'updated' ? 'green' : v === 'pending' || v === 'updated_late' ? 'orange' : 'red'}>{t(`operations.ev.policyStates.${v}`)}</Tag> },
+          ]} />
+      </Card>
+      <Card size="small" title={t('operations.ev.rooms')}>
+        <Table data-testid="ops-rooms" rowKey="id" size="small" dataSource={rooms.data ?? []} loading={rooms.isLoading} pagination={false}
+          columns={[
+            { title: t('operations.ev.roomName'), dataIndex: 'name' },
+            { title: t('operations.ev.address'), dataIndex: 'address' },
+            { title: t('operations.ev.racks'), dataIndex: 'racks' },
+            { title: t('operations.ev.powerKw'), dataIndex: 'powerKw' },
+            { title: t('operations.ev.filedOn'), dataIndex: 'filedOn' },
+          ]} />
+      </Card>
+      <Card size="small" title={t('operations.ev.access')} extra={<ExportButton list="room-access" name={t('operations.ev.access')} />}>
+        <Table data-testid="ops-room-access" rowKey="id" size="small" dataSource={access.data ?? []} loading={access.isLoading} pagination={{ pageSize: 20 }}
+          columns={[
+            { title: t('operations.ev.roomName'), dataIndex: 'roomName' },
+            { title: t('operations.person'), dataIndex: 'person' },
+            { title: t('operations.ev.company'), dataIndex: 'company' },
+            { title: t('operations.ev.work'), dataIndex: 'work' },
+            { title: t('operations.ev.enteredAt'), dataIndex: 'enteredAt', render: (v: string) => fmtTime(v) },
+            { title: t('operations.ev.leftAt'), dataIndex: 'leftAt', render: (v: string | null) => (v ? fmtTime(v) : t('operations.none')) },
+          ]} />
+      </Card>
+    </Space>
   );
 }
