@@ -8,7 +8,7 @@ import PDFDocument from 'pdfkit';
 import type { RequestContext } from '../../platform/context.js';
 import { CONTENT_TYPES, type DocumentsService, type RenderedDocument } from '../documents/index.js';
 import { NO_SOURCE, shown } from './evaluation.exports.js';
-import type { EvaluationService } from './evaluation.service.js';
+import type { EvaluationService, MonthlyFigures } from './evaluation.service.js';
 
 const require = createRequire(import.meta.url);
 let font: { regular: string; bold: string } | null = null;
@@ -37,13 +37,46 @@ export function svgToPng(svg: string, width = 1280): Buffer {
 
 interface Section { title: string; paragraphs: string[]; table?: { head: string[]; rows: string[][] }; chart?: { png: Buffer; width: number; height: number } }
 
+const pct = (v: string | null) => (v === null ? '—' : `${v}%`);
+
+/** 六、日常运维管理 (巡检, 应急演练), 七、SLA 达标, 八、服务台: from the modules' figures, 暂无数据来源 when unwired. */
+export function operationsSections(fig: MonthlyFigures): Section[] {
+  const out: Section[] = [];
+  const ins = fig.inspections;
+  const dr = fig.drills;
+  const insDone = ins.rows.reduce((a, r) => a + r.done, 0);
+  const insExp = ins.rows.reduce((a, r) => a + r.expected, 0);
+  out.push({
+    title: '六、日常运维管理',
+    paragraphs: [
+      ins.wired ? `巡检：应巡检 ${insExp} 次，完成 ${insDone} 次，漏检 ${ins.rows.reduce((a, r) => a + r.missed, 0)} 次，发现异常 ${ins.rows.reduce((a, r) => a + r.abnormal, 0)} 次。` : `巡检：${NO_SOURCE}（运维管理未接入）。`,
+      dr.wired ? `应急演练：应开展 ${dr.rows.reduce((a, r) => a + r.required, 0)} 次，已开展 ${dr.rows.reduce((a, r) => a + r.held, 0)} 次。` : `应急演练：${NO_SOURCE}（运维管理未接入）。`,
+    ],
+    ...(ins.wired && ins.rows.length ? { table: { head: ['云服务商', '应巡检', '已完成', '漏检', '异常', '完成率', '应急演练（已开展/应开展）'], rows: ins.rows.map((r) => { const d = dr.rows.find((x) => x.provider.id === r.provider.id); return [r.provider.name, String(r.expected), String(r.done), String(r.missed), String(r.abnormal), pct(r.doneRate), dr.wired ? (d ? `${d.held}/${d.required}` : '—') : NO_SOURCE]; }) } } : {}),
+  });
+  const sla = fig.sla;
+  out.push({
+    title: '七、SLA 达标情况',
+    paragraphs: [sla.wired ? `本月纳入 SLA 考核的信息系统 ${sla.judged} 个，达标 ${sla.met} 个，达标率 ${pct(sla.rate)}。` : `SLA 达标率：${NO_SOURCE}（可用性监测未接入）。`],
+    ...(sla.wired && sla.rows.length ? { table: { head: ['云服务商', '信息系统', '已考核', '达标', '达标率', '最低可用率'], rows: sla.rows.map((r) => [r.provider.name, String(r.systems), String(r.judged), String(r.met), pct(r.rate), r.minAvailability === null ? '—' : `${r.minAvailability}%`]) } } : {}),
+  });
+  const sd = fig.serviceDesk;
+  out.push({
+    title: '八、服务台统计',
+    paragraphs: [sd.wired && sd.total ? `本月工单 ${sd.total.tickets} 张，已解决 ${sd.total.resolved} 张，超时 ${sd.total.breaches} 次，按时响应率 ${pct(sd.total.responseRate)}。` : `服务台统计：${NO_SOURCE}（服务台未接入）。`],
+    ...(sd.wired && sd.rows.length ? { table: { head: ['云服务商', '工单', '已解决', '超时', '按时响应率', '满意度'], rows: sd.rows.map((r) => [r.provider.name, String(r.tickets), String(r.resolved), String(r.breaches), pct(r.responseRate), r.satisfaction ?? '—']) } } : {}),
+  });
+  return out;
+}
+
 /** The sections of the 综合监管月报 from the month's figures (efficiency, advice, provider evaluation, tickets, security). */
 export async function reportSections(service: EvaluationService, ctx: RequestContext, month: string): Promise<{ title: string; due: string; sections: Section[] }> {
-  const [ov, eff, advice, due] = await Promise.all([
+  const [ov, eff, advice, due, fig] = await Promise.all([
     service.overview(ctx, { month }),
     service.efficiency(ctx, { month, level: 'unit' }),
     service.listAdvice(ctx, { month }),
     service.reportDueDate(month),
+    service.monthlyFigures(ctx, month),
   ]);
   const sections: Section[] = [];
   sections.push({
@@ -85,10 +118,18 @@ export async function reportSections(service: EvaluationService, ctx: RequestCon
     paragraphs: [ov.ranking.run ? `指标体系：${ov.ranking.run.setName}（v${ov.ranking.run.setVersion}），第 ${ov.ranking.run.revision} 版，已发布。` : '本月评估结果尚未发布。'],
     ...(ov.ranking.items.length ? { table: { head: ['排名', '云服务商', '总分', '等级'], rows: ov.ranking.items.map((r) => [r.rank === null ? '—' : String(r.rank), r.provider.name, r.total ?? '—', r.grade ?? '—']) } } : {}),
   });
+  const pst = fig.posture.data;
   sections.push({
     title: '五、安全监测',
-    paragraphs: [`未整改漏洞 ${ov.findings.open} 个（严重 ${ov.findings.critical}、高危 ${ov.findings.high}），本月到期逾期 ${ov.findings.overdue} 个。`],
+    paragraphs: [
+      `未整改漏洞 ${ov.findings.open} 个（严重 ${ov.findings.critical}、高危 ${ov.findings.high}），本月到期逾期 ${ov.findings.overdue} 个。`,
+      pst
+        ? `安全态势：本月攻击 ${pst.attacks} 次（上月 ${pst.attacksPrevMonth} 次），安全事件 ${pst.events} 起，整改逾期 ${pst.overdueRectifications} 项；漏洞扫描 ${pst.scansDone}/${pst.scansRequired} 次，渗透测试 ${pst.pentestsDone}/${pst.pentestsRequired} 次（年度）。`
+        : `安全态势：${NO_SOURCE}（安全监管未接入）。`,
+    ],
+    ...(pst && pst.topAttackedSystems.length ? { table: { head: ['受攻击最多的信息系统', '攻击次数'], rows: pst.topAttackedSystems.map((x) => [x.name, String(x.count)]) } } : {}),
   });
+  sections.push(...operationsSections(fig));
   return { title: `政务云综合监管月报（${month}）`, due, sections };
 }
 

@@ -18,6 +18,7 @@ import {
   indicatorSetSchema,
   manualScoreSchema,
   monthQuerySchema,
+  monthlyFiguresSchema,
   monthsSchema,
   overviewSchema,
   reportQuerySchema,
@@ -152,6 +153,11 @@ export async function registerEvaluationRoutes(app: App, service: EvaluationServ
     '/api/evaluation/reports/due',
     { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The monthly report's due date: the 5th working day of the next month", querystring: monthQuerySchema, response: { 200: dueSchema } } },
     async (request) => ({ month: request.query.month, dueDate: await service.reportDueDate(request.query.month) }),
+  );
+  app.get(
+    '/api/evaluation/reports/monthly/figures',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: "The 月报's sections from operations, availability (SLA), security posture and the service desk; unwired → no data source yet", querystring: monthQuerySchema, response: { 200: monthlyFiguresSchema } } },
+    async (request) => service.monthlyFigures(request.ctx, request.query.month),
   );
   app.get(
     '/api/evaluation/reports/monthly',

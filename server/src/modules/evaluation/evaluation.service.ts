@@ -740,6 +740,76 @@ export class EvaluationService {
     return this.getRun(ctx, id);
   }
 
+  // ---- 月报 figures from other modules ------------------------------------------------------------------------------
+
+  /**
+   * The figures of the 综合监管月报's sections that other modules own: operations (巡检, 应急演练), SLA attainment
+   * (可用性), security posture (安全态势) and service-desk statistics (服务台). A section whose source is not wired
+   * has `wired: false` and no figures (shown as 暂无数据来源, never 0).
+   */
+  async monthlyFigures(ctx: RequestContext, month: string): Promise<MonthlyFigures> {
+    const w = monthWindow(month, 'query.month');
+    const ops = this.sources.operations;
+    const av = this.sources.availability;
+    const sec = this.deps.security as Partial<SecurityService> | undefined;
+    const sd = this.deps.serviceDesk as Partial<ServiceDeskService> | undefined;
+    const [inspections, drills, sla, posture, tickets] = await Promise.all([
+      ops?.inspectionCounts ? ops.inspectionCounts.call(ops, ctx, { from: w.from, to: w.to }) : null,
+      ops?.drillCounts ? ops.drillCounts.call(ops, ctx, { from: w.from, to: w.to }) : null,
+      av?.slaCompliance ? av.slaCompliance.call(av, ctx, { from: w.from, to: w.to }) : null,
+      typeof sec?.postureSummary === 'function' ? sec.postureSummary.call(this.deps.security, ctx, { month }) : null,
+      typeof sd?.ticketStatistics === 'function' ? sd.ticketStatistics.call(this.deps.serviceDesk, ctx, { month }) : null,
+    ]);
+    const ids = new Set<string>();
+    for (const r of inspections ?? []) ids.add(r.providerOrgId);
+    for (const r of drills ?? []) ids.add(r.providerOrgId);
+    for (const r of sla ?? []) if (r.providerOrgId) ids.add(r.providerOrgId);
+    for (const r of tickets ?? []) if (r.providerId) ids.add(r.providerId);
+    const names = new Map<string, string>();
+    if (ids.size) await withTx(this.db, ctx, async (trx) => { for (const o of await trx.selectFrom('organisations').select(['id', 'name']).where('id', 'in', [...ids]).execute()) names.set(o.id, o.name); });
+    const named = (id: string) => ({ id, name: names.get(id) ?? id });
+    const byName = <T extends { provider: { name: string } }>(xs: T[]) => xs.sort((a, b) => a.provider.name.localeCompare(b.provider.name, 'zh-CN'));
+
+    const slaBy = new Map<string, { systems: number; judged: number; met: number; minAvailability: number | null }>();
+    for (const r of sla ?? []) {
+      if (!r.providerOrgId) continue;
+      const e = slaBy.get(r.providerOrgId) ?? { systems: 0, judged: 0, met: 0, minAvailability: null };
+      e.systems++;
+      if (r.met !== null) e.judged++;
+      if (r.met) e.met++;
+      if (r.availabilityPercent !== null) e.minAvailability = e.minAvailability === null ? r.availabilityPercent : Math.min(e.minAvailability, r.availabilityPercent);
+      slaBy.set(r.providerOrgId, e);
+    }
+    const rate = (n: number, d: number) => (d === 0 ? null : new Dec(n).times(100).dividedBy(d).toFixed(2));
+    const tBy = new Map<string, { tickets: number; responded: number; respondedInTarget: number; resolved: number; breaches: number; satSum: Dec; satN: number }>();
+    for (const r of tickets ?? []) {
+      if (!r.providerId) continue;
+      const e = tBy.get(r.providerId) ?? { tickets: 0, responded: 0, respondedInTarget: 0, resolved: 0, breaches: 0, satSum: new Dec(0), satN: 0 };
+      e.tickets += r.tickets; e.responded += r.responded; e.respondedInTarget += r.respondedInTarget; e.resolved += r.resolved; e.breaches += r.breaches;
+      if (r.satisfactionAvg !== null && r.tickets > 0) { e.satSum = e.satSum.plus(new Dec(r.satisfactionAvg).times(r.tickets)); e.satN += r.tickets; }
+      tBy.set(r.providerId, e);
+    }
+    const tt = tickets ?? [];
+    return {
+      month,
+      inspections: inspections === null ? { wired: false, rows: [] } : { wired: true, rows: byName(inspections.map((r) => ({ provider: named(r.providerOrgId), expected: r.expected, done: r.done, missed: r.missed, abnormal: r.abnormal, doneRate: rate(r.done, r.expected) }))) },
+      drills: drills === null ? { wired: false, rows: [] } : { wired: true, rows: byName(drills.map((r) => ({ provider: named(r.providerOrgId), held: r.held, required: r.required }))) },
+      sla: sla === null ? { wired: false, judged: 0, met: 0, rate: null, rows: [] } : {
+        wired: true,
+        judged: [...slaBy.values()].reduce((a, e) => a + e.judged, 0),
+        met: [...slaBy.values()].reduce((a, e) => a + e.met, 0),
+        rate: rate([...slaBy.values()].reduce((a, e) => a + e.met, 0), [...slaBy.values()].reduce((a, e) => a + e.judged, 0)),
+        rows: byName([...slaBy].map(([id, e]) => ({ provider: named(id), systems: e.systems, judged: e.judged, met: e.met, rate: rate(e.met, e.judged), minAvailability: e.minAvailability === null ? null : new Dec(e.minAvailability).toFixed(3) }))),
+      },
+      posture: posture === null ? { wired: false, data: null } : { wired: true, data: posture },
+      serviceDesk: tickets === null ? { wired: false, total: null, rows: [] } : {
+        wired: true,
+        total: { tickets: tt.reduce((a, r) => a + r.tickets, 0), resolved: tt.reduce((a, r) => a + r.resolved, 0), breaches: tt.reduce((a, r) => a + r.breaches, 0), responseRate: rate(tt.reduce((a, r) => a + r.respondedInTarget, 0), tt.reduce((a, r) => a + r.responded, 0)) },
+        rows: byName([...tBy].map(([id, e]) => ({ provider: named(id), tickets: e.tickets, resolved: e.resolved, breaches: e.breaches, responseRate: rate(e.respondedInTarget, e.responded), satisfaction: e.satN ? e.satSum.dividedBy(e.satN).toFixed(2) : null }))),
+      },
+    };
+  }
+
   // ---- overview and report data -----------------------------------------------------------------------------------
 
   /** The month's report due date: the 5th working day of the next month on the business calendar. */
@@ -848,6 +918,17 @@ export class EvaluationService {
     })();
     return out as OverviewParts[P];
   }
+}
+
+type Named = { id: string; name: string };
+/** The 月报's sections from other modules; `wired: false` → 暂无数据来源. */
+export interface MonthlyFigures {
+  month: string;
+  inspections: { wired: boolean; rows: Array<{ provider: Named; expected: number; done: number; missed: number; abnormal: number; doneRate: string | null }> };
+  drills: { wired: boolean; rows: Array<{ provider: Named; held: number; required: number }> };
+  sla: { wired: boolean; judged: number; met: number; rate: string | null; rows: Array<{ provider: Named; systems: number; judged: number; met: number; rate: string | null; minAvailability: string | null }> };
+  posture: { wired: boolean; data: Awaited<ReturnType<SecurityService['postureSummary']>> | null };
+  serviceDesk: { wired: boolean; total: { tickets: number; resolved: number; breaches: number; responseRate: string | null } | null; rows: Array<{ provider: Named; tickets: number; resolved: number; breaches: number; responseRate: string | null; satisfaction: string | null }> };
 }
 
 /** The parts of the management overview snapshot, each recomputed on its own trigger. */
