@@ -15,6 +15,10 @@ let t: TestApp;
 let prov: TestOrg;
 let mgmt: Session;
 let unit: Session;
+let supervisor: Session;
+let provStaff: Session;
+let otherProvStaff: Session;
+let other: TestOrg;
 const M = '2026-05';
 
 const operations: NonNullable<FigureSources['operations']> = {
@@ -73,6 +77,10 @@ beforeAll(async () => {
   prov = await createOrg(t, { kind: 'cloud_provider', name: unique('月报服务商') });
   const m = await createOrg(t, { kind: 'management_unit' });
   mgmt = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).session;
+  other = await createOrg(t, { kind: 'cloud_provider', name: unique('季评服务商乙') });
+  supervisor = (await signedInUser(t, { orgId: (await createOrg(t, { kind: 'supervision_provider' })).id, roles: ['supervisor_staff'] })).session;
+  provStaff = (await signedInUser(t, { orgId: prov.id, roles: ['provider_staff'] })).session;
+  otherProvStaff = (await signedInUser(t, { orgId: other.id, roles: ['provider_staff'] })).session;
   unit = (await signedInUser(t, { orgId: (await createOrg(t, { kind: 'user_unit' })).id, roles: ['unit_staff'] })).session;
 }, 120_000);
 
@@ -119,5 +127,66 @@ describe('月报 sections from other modules', () => {
 
   it('only the management unit reads the figures and the report', async () => {
     expect((await figures(unit)).statusCode).toBe(403);
+  });
+});
+
+describe('季评 (quarterly evaluation)', () => {
+  const inj = (sess: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) => t.app.inject({ method, url, headers: sess.headers, ...(payload ? { payload } : {}) });
+  it('quarter = mean of the published months’ totals, unpublished months listed; ranking, grades; .docx and signed PDF; a provider sees its own row', async () => {
+    // Manual indicators only (the data-driven sources detached): a month's total is the manual scores' weighted mean.
+    t.container.evaluation.setFigureSources({ operations: undefined, availability: undefined, monitoring: undefined });
+    const set = (await inj(mgmt, 'GET', '/api/evaluation/indicator-sets')).json().items.find((x: { code: string; latest: boolean }) => x.code === 'seed004' && x.latest);
+    const manual: string[] = set.dimensions.flatMap((d: { indicators: Array<{ code: string; source: string }> }) => d.indicators.filter((i) => i.source === 'manual').map((i) => i.code));
+    expect(manual.length).toBeGreaterThan(0);
+    const month = async (m: string, a: number, b: number) => {
+      for (const code of manual) {
+        for (const [p, score] of [[prov.id, a], [other.id, b]] as const) expect((await inj(supervisor, 'PUT', '/api/evaluation/manual-scores', { setId: set.id, month: m, providerId: p, indicatorCode: code, score, evidence: '季评测试' })).statusCode).toBe(200);
+      }
+      const run = (await inj(supervisor, 'POST', '/api/evaluation/runs', { setId: set.id, month: m })).json();
+      expect((await inj(mgmt, 'POST', `/api/evaluation/runs/${run.id}/review`, { comment: null })).statusCode).toBe(200);
+      expect((await inj(mgmt, 'POST', `/api/evaluation/runs/${run.id}/publish`)).statusCode).toBe(200);
+    };
+    await month('2026-01', 80, 70);
+    await month('2026-02', 91, 60);
+    // March is scored and run but not published: it does not count.
+    for (const code of manual) await inj(supervisor, 'PUT', '/api/evaluation/manual-scores', { setId: set.id, month: '2026-03', providerId: prov.id, indicatorCode: code, score: 10, evidence: '未发布' });
+    await inj(supervisor, 'POST', '/api/evaluation/runs', { setId: set.id, month: '2026-03' });
+
+    const bad = await inj(mgmt, 'GET', '/api/evaluation/quarters?quarter=2026-Q5');
+    expect(bad.statusCode).toBe(400);
+    const res = await inj(mgmt, 'GET', '/api/evaluation/quarters?quarter=2026-Q1&setCode=seed004');
+    expect(res.statusCode, res.body).toBe(200);
+    const q = res.json();
+    expect(q).toMatchObject({ quarter: '2026-Q1', from: '2026-01-01', to: '2026-03-31', missingMonths: ['2026-03'], set: { code: 'seed004' } });
+    const mine = q.items.find((i: { provider: { id: string } }) => i.provider.id === prov.id);
+    const theirs = q.items.find((i: { provider: { id: string } }) => i.provider.id === other.id);
+    // The manual indicators cover less than 50 of 100 weight points: no month is graded, so neither is the quarter.
+    expect(mine.months).toEqual([{ month: '2026-01', total: '80.00', grade: null }, { month: '2026-02', total: '91.00', grade: null }, { month: '2026-03', total: null, grade: null }]);
+    // (80 + 91) / 2 = 85.50; (70 + 60) / 2 = 65.00.
+    expect(mine).toMatchObject({ total: '85.50', grade: null });
+    expect(theirs).toMatchObject({ total: '65.00', grade: null });
+    expect(mine.rank).toBeLessThan(theirs.rank);
+    expect(mine.dimensions.length).toBe(set.dimensions.length);
+
+    // A provider: its own row only, with its rank among all; a unit nothing.
+    const own = (await inj(provStaff, 'GET', '/api/evaluation/quarters?quarter=2026-Q1&setCode=seed004')).json();
+    expect(own.items.map((i: { provider: { id: string } }) => i.provider.id)).toEqual([prov.id]);
+    expect(own.items[0]).toMatchObject({ total: '85.50', rank: mine.rank });
+    const theirsOwn = (await inj(otherProvStaff, 'GET', '/api/evaluation/quarters?quarter=2026-Q1&setCode=seed004')).json();
+    expect(theirsOwn.items.map((i: { provider: { id: string } }) => i.provider.id)).toEqual([other.id]);
+    expect((await inj(unit, 'GET', '/api/evaluation/quarters?quarter=2026-Q1&setCode=seed004')).json().items).toEqual([]);
+
+    const pdf = await inj(mgmt, 'GET', '/api/evaluation/reports/quarterly?quarter=2026-Q1&setCode=seed004&format=pdf');
+    expect(pdf.statusCode, pdf.body.slice(0, 200)).toBe(200);
+    expect(await t.container.documents.verify(pdf.rawPayload)).toMatchObject({ valid: true });
+    const text = (await extractText(new Uint8Array(pdf.rawPayload), { mergePages: true })).text.replace(/\s+/g, '');
+    for (const x of ['云服务商季度评估（季评，2026-Q1）', '二、季度排名', '未发布月份：2026-03', '85.50', '65.00', '三、分维度得分']) expect(text).toContain(x);
+    expect(pdf.rawPayload.includes(Buffer.from('/Subtype /Image'))).toBe(true);
+    const docx = await inj(mgmt, 'GET', '/api/evaluation/reports/quarterly?quarter=2026-Q1&setCode=seed004&format=docx');
+    expect(docx.statusCode).toBe(200);
+    const xml = zipEntry(docx.rawPayload, 'word/document.xml').replace(/<[^>]+>/g, '');
+    expect(xml).toContain('85.50');
+    expect(xml).toContain(prov.name);
+    expect((await inj(provStaff, 'GET', '/api/evaluation/reports/quarterly?quarter=2026-Q1&format=pdf')).statusCode).toBe(403);
   });
 });

@@ -740,6 +740,81 @@ export class EvaluationService {
     return this.getRun(ctx, id);
   }
 
+  // ---- 季评 (quarterly evaluation) ------------------------------------------------------------------------------------
+
+  /**
+   * The quarterly evaluation (季评) of the providers with one indicator system: per provider the published monthly
+   * totals of the quarter's months, the quarter's score = their arithmetic mean (a month not published does not
+   * count and is listed in `missingMonths`), the mean of each dimension, the grade on the set's grades, the ranking.
+   * A provider sees its own row only; a unit none. docs/evaluation.md.
+   */
+  async quarterly(ctx: RequestContext, q: { quarter: string; setCode?: string }): Promise<QuarterEvaluation> {
+    const qw = quarterWindow(q.quarter, 'query.quarter');
+    const setCode = q.setCode ?? SET_004.code;
+    const provider = ctx.actor.orgKind === 'cloud_provider' ? ctx.actor.orgId : null;
+    if (!ctx.actor.scope.all && !provider) return { quarter: q.quarter, from: qw.first, to: qw.last, set: null, months: qw.months.map((m) => ({ month: m, runId: null, revision: null, setVersion: null })), missingMonths: qw.months, items: [] };
+    return withTx(this.db, ctx, async (trx) => {
+      const runs = await this.runsQuery(trx).where('r.status', '=', 'published').where('s.code', '=', setCode).where('r.month', '>=', `${qw.months[0]}-01`).where('r.month', '<=', `${qw.months[2]}-01`).orderBy('r.month').execute();
+      const byMonth = new Map(runs.map((r) => [monthText(r.month), r]));
+      const lastRun = runs[runs.length - 1];
+      const set = lastRun ? await this.setById(trx, lastRun.setId) : null;
+      let scoreQ = trx.selectFrom('evalProviderScores as e').innerJoin('organisations as o', 'o.id', 'e.providerOrgId').select(['e.runId', 'e.providerOrgId', 'e.total', 'e.grade', 'e.indicators', 'o.name']);
+      scoreQ = runs.length ? scoreQ.where('e.runId', 'in', runs.map((r) => r.id)) : scoreQ.where(sql<boolean>`false`);
+      if (provider) scoreQ = scoreQ.where('e.providerOrgId', '=', provider);
+      const scores = await scoreQ.execute();
+      const monthOfRun = new Map(runs.map((r) => [r.id, monthText(r.month)]));
+      const per = new Map<string, { provider: { id: string; name: string }; months: Map<string, { total: string | null; grade: string | null; dims: Map<string, Dec | null> }> }>();
+      for (const sc of scores) {
+        const e = per.get(sc.providerOrgId) ?? { provider: { id: sc.providerOrgId, name: sc.name }, months: new Map() };
+        const results = (sc.indicators as unknown as { results: IndicatorResult[] }).results;
+        e.months.set(monthOfRun.get(sc.runId)!, { total: sc.total === null ? null : new Dec(sc.total).toFixed(2), grade: sc.grade, dims: dimensionScores(results) });
+        per.set(sc.providerOrgId, e);
+      }
+      const dimNames = set ? set.dimensions.map((d) => d.name) : [];
+      const grades = set?.grades ?? DEFAULT_GRADES;
+      const items: QuarterEvaluation['items'] = [...per.values()].map((e) => {
+        const totals = [...e.months.values()].map((m) => m.total).filter((x): x is string => x !== null);
+        const total = totals.length ? sum(totals.map((x) => new Dec(x))).dividedBy(totals.length).toDecimalPlaces(2) : null;
+        const graded = [...e.months.values()].some((m) => m.grade !== null);
+        return {
+          provider: e.provider,
+          months: qw.months.map((m) => ({ month: m, total: e.months.get(m)?.total ?? null, grade: e.months.get(m)?.grade ?? null })),
+          total: total === null ? null : total.toFixed(2),
+          grade: total !== null && graded ? (grades.find((g) => total.greaterThanOrEqualTo(g.min))?.grade ?? null) : null,
+          rank: null as number | null,
+          dimensions: dimNames.map((name) => {
+            const xs = [...e.months.values()].map((m) => m.dims.get(name) ?? null).filter((x): x is Dec => x !== null);
+            return { name, score: xs.length ? sum(xs).dividedBy(xs.length).toFixed(2) : null };
+          }),
+        };
+      });
+      // Ranks over every provider of the published months (a provider's own rank among all, though it sees its row only).
+      const allTotals = provider ? await this.quarterTotals(trx, runs.map((r) => r.id)) : new Map(items.map((i) => [i.provider.id, i.total]));
+      const ordered = [...allTotals].filter(([, v]) => v !== null).sort((a, b) => new Dec(b[1]!).comparedTo(a[1]!));
+      const rank = new Map(ordered.map(([id], i) => [id, i + 1]));
+      for (const i of items) i.rank = rank.get(i.provider.id) ?? null;
+      items.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.provider.name.localeCompare(b.provider.name, 'zh-CN'));
+      return {
+        quarter: q.quarter, from: qw.first, to: qw.last,
+        set: set ? { code: set.code, name: set.name, version: set.version } : null,
+        months: qw.months.map((m) => ({ month: m, runId: byMonth.get(m)?.id ?? null, revision: byMonth.get(m)?.revision ?? null, setVersion: byMonth.get(m)?.setVersion ?? null })),
+        missingMonths: qw.months.filter((m) => !byMonth.has(m)),
+        items,
+      };
+    });
+  }
+
+  /** Every provider's quarter total over the runs (for a provider's rank; read as the system, only totals leave). */
+  private async quarterTotals(_trx: Tx, runIds: string[]): Promise<Map<string, string | null>> {
+    if (!runIds.length) return new Map();
+    return withTx(this.db, systemContext('evaluation.quarter-rank'), async (trx) => {
+      const rows = await trx.selectFrom('evalProviderScores').select(['providerOrgId', 'total']).where('runId', 'in', runIds).execute();
+      const by = new Map<string, Dec[]>();
+      for (const r of rows) if (r.total !== null) by.set(r.providerOrgId, [...(by.get(r.providerOrgId) ?? []), new Dec(r.total)]);
+      return new Map([...by].map(([id, xs]) => [id, sum(xs).dividedBy(xs.length).toDecimalPlaces(2).toFixed(2)]));
+    });
+  }
+
   // ---- 月报 figures from other modules ------------------------------------------------------------------------------
 
   /**
@@ -918,6 +993,51 @@ export class EvaluationService {
     })();
     return out as OverviewParts[P];
   }
+}
+
+/** The 季评 of one indicator system. */
+export interface QuarterEvaluation {
+  quarter: string;
+  from: string;
+  to: string;
+  set: { code: string; name: string; version: number } | null;
+  months: Array<{ month: string; runId: string | null; revision: number | null; setVersion: number | null }>;
+  missingMonths: string[];
+  items: Array<{
+    provider: { id: string; name: string };
+    months: Array<{ month: string; total: string | null; grade: string | null }>;
+    total: string | null;
+    grade: string | null;
+    rank: number | null;
+    dimensions: Array<{ name: string; score: string | null }>;
+  }>;
+}
+
+const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
+/** A quarter YYYY-Qn: its three months and first / last day. */
+export function quarterWindow(quarter: string, field = 'quarter'): { months: [string, string, string]; first: string; last: string } {
+  const m = QUARTER_RE.exec(quarter);
+  if (!m) throw validationError('evaluation.invalid_quarter', 'The quarter is YYYY-Qn (n = 1…4)', [{ field, rule: 'quarter', message: 'YYYY-Qn', value: quarter }]);
+  const y = Number(m[1]);
+  const q = Number(m[2]);
+  const months = [0, 1, 2].map((i) => `${y}-${String((q - 1) * 3 + 1 + i).padStart(2, '0')}`) as [string, string, string];
+  return { months, first: `${months[0]}-01`, last: monthWindow(months[2]).last };
+}
+
+/** Score of each dimension of one month: Σ weight × score ÷ Σ weight over its indicators with a score (null: none). */
+export function dimensionScores(results: IndicatorResult[]): Map<string, Dec | null> {
+  const acc = new Map<string, { w: Dec; s: Dec }>();
+  const out = new Map<string, Dec | null>();
+  for (const r of results) {
+    if (!out.has(r.dimension)) out.set(r.dimension, null);
+    if (r.score === null) continue;
+    const e = acc.get(r.dimension) ?? { w: new Dec(0), s: new Dec(0) };
+    e.w = e.w.plus(String(r.weight));
+    e.s = e.s.plus(new Dec(String(r.weight)).times(r.score));
+    acc.set(r.dimension, e);
+  }
+  for (const [d, e] of acc) out.set(d, e.w.isZero() ? null : e.s.dividedBy(e.w).toDecimalPlaces(2));
+  return out;
 }
 
 type Named = { id: string; name: string };
