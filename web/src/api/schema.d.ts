@@ -24913,6 +24913,121 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/quarters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季评: the quarter’s provider scores from the published months, ranking and grades (a provider: its own row) */
+        get: {
+            parameters: {
+                query: {
+                    quarter: string;
+                    setCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["QuarterEvaluation"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/reports/quarterly": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 季评 as .docx (editable) or signed PDF */
+        get: {
+            parameters: {
+                query: {
+                    quarter: string;
+                    setCode?: string;
+                    format: "docx" | "pdf";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/reports/monthly/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The 月报's sections from operations, availability (SLA), security posture and the service desk; unwired → no data source yet */
+        get: {
+            parameters: {
+                query: {
+                    month: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationMonthlyFigures"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/reports/monthly": {
         parameters: {
             query?: never;
@@ -26632,6 +26747,130 @@ export interface components {
                 [key: string]: string;
             } | null;
         };
+        /** @description the 月报 sections owned by other modules; wired=false → 暂无数据来源 (no data source yet), never 0 */
+        EvaluationMonthlyFiguresInput: {
+            month: string;
+            inspections: {
+                wired: boolean;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    expected: number;
+                    done: number;
+                    missed: number;
+                    abnormal: number;
+                    doneRate: string | null;
+                }[];
+            };
+            drills: {
+                wired: boolean;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    held: number;
+                    required: number;
+                }[];
+            };
+            sla: {
+                wired: boolean;
+                judged: number;
+                met: number;
+                rate: string | null;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    systems: number;
+                    judged: number;
+                    met: number;
+                    rate: string | null;
+                    minAvailability: string | null;
+                }[];
+            };
+            posture: {
+                wired: boolean;
+                data: {
+                    month: string;
+                    attacks: number;
+                    attacksPrevMonth: number;
+                    topAttackedSystems: {
+                        systemId: string | null;
+                        name: string;
+                        count: number;
+                    }[];
+                    openFindings: {
+                        [key: string]: number;
+                    };
+                    overdueRectifications: number;
+                    events: number;
+                    scansDone: number;
+                    scansRequired: number;
+                    pentestsDone: number;
+                    pentestsRequired: number;
+                } | null;
+            };
+            serviceDesk: {
+                wired: boolean;
+                total: {
+                    tickets: number;
+                    resolved: number;
+                    breaches: number;
+                    responseRate: string | null;
+                } | null;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    tickets: number;
+                    resolved: number;
+                    breaches: number;
+                    responseRate: string | null;
+                    satisfaction: string | null;
+                }[];
+            };
+        };
+        /** @description 季评: the mean of the quarter’s published monthly totals per provider (unpublished months not counted) */
+        QuarterEvaluationInput: {
+            quarter: string;
+            from: string;
+            to: string;
+            set: {
+                code: string;
+                name: string;
+                version: number;
+            } | null;
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+                setVersion: number | null;
+            }[];
+            missingMonths: string[];
+            items: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                months: {
+                    month: string;
+                    total: string | null;
+                    grade: string | null;
+                }[];
+                total: string | null;
+                grade: string | null;
+                rank: number | null;
+                dimensions: {
+                    name: string;
+                    score: string | null;
+                }[];
+            }[];
+        };
         LdapSettings: {
             enabled: boolean;
             url: string;
@@ -27389,6 +27628,130 @@ export interface components {
             snapshot: {
                 [key: string]: string;
             } | null;
+        };
+        /** @description the 月报 sections owned by other modules; wired=false → 暂无数据来源 (no data source yet), never 0 */
+        EvaluationMonthlyFigures: {
+            month: string;
+            inspections: {
+                wired: boolean;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    expected: number;
+                    done: number;
+                    missed: number;
+                    abnormal: number;
+                    doneRate: string | null;
+                }[];
+            };
+            drills: {
+                wired: boolean;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    held: number;
+                    required: number;
+                }[];
+            };
+            sla: {
+                wired: boolean;
+                judged: number;
+                met: number;
+                rate: string | null;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    systems: number;
+                    judged: number;
+                    met: number;
+                    rate: string | null;
+                    minAvailability: string | null;
+                }[];
+            };
+            posture: {
+                wired: boolean;
+                data: {
+                    month: string;
+                    attacks: number;
+                    attacksPrevMonth: number;
+                    topAttackedSystems: {
+                        systemId: string | null;
+                        name: string;
+                        count: number;
+                    }[];
+                    openFindings: {
+                        [key: string]: number;
+                    };
+                    overdueRectifications: number;
+                    events: number;
+                    scansDone: number;
+                    scansRequired: number;
+                    pentestsDone: number;
+                    pentestsRequired: number;
+                } | null;
+            };
+            serviceDesk: {
+                wired: boolean;
+                total: {
+                    tickets: number;
+                    resolved: number;
+                    breaches: number;
+                    responseRate: string | null;
+                } | null;
+                rows: {
+                    provider: {
+                        id: string;
+                        name: string;
+                    };
+                    tickets: number;
+                    resolved: number;
+                    breaches: number;
+                    responseRate: string | null;
+                    satisfaction: string | null;
+                }[];
+            };
+        };
+        /** @description 季评: the mean of the quarter’s published monthly totals per provider (unpublished months not counted) */
+        QuarterEvaluation: {
+            quarter: string;
+            from: string;
+            to: string;
+            set: {
+                code: string;
+                name: string;
+                version: number;
+            } | null;
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+                setVersion: number | null;
+            }[];
+            missingMonths: string[];
+            items: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                months: {
+                    month: string;
+                    total: string | null;
+                    grade: string | null;
+                }[];
+                total: string | null;
+                grade: string | null;
+                rank: number | null;
+                dimensions: {
+                    name: string;
+                    score: string | null;
+                }[];
+            }[];
         };
     };
     responses: never;

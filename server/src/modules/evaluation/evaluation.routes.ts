@@ -18,6 +18,10 @@ import {
   indicatorSetSchema,
   manualScoreSchema,
   monthQuerySchema,
+  quarterQuerySchema,
+  quarterReportQuerySchema,
+  quarterSchema,
+  monthlyFiguresSchema,
   monthsSchema,
   overviewSchema,
   reportQuerySchema,
@@ -29,7 +33,7 @@ import {
 } from './evaluation.schemas.js';
 import type { EvaluationService } from './evaluation.service.js';
 import { adviceDocument, efficiencyDocument, runDocument } from './evaluation.exports.js';
-import { buildMonthlyReport } from './evaluation.report.js';
+import { buildMonthlyReport, buildQuarterlyReport } from './evaluation.report.js';
 
 const tags = ['evaluation'];
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -152,6 +156,21 @@ export async function registerEvaluationRoutes(app: App, service: EvaluationServ
     '/api/evaluation/reports/due',
     { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The monthly report's due date: the 5th working day of the next month", querystring: monthQuerySchema, response: { 200: dueSchema } } },
     async (request) => ({ month: request.query.month, dueDate: await service.reportDueDate(request.query.month) }),
+  );
+  app.get(
+    '/api/evaluation/quarters',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: '季评: the quarter’s provider scores from the published months, ranking and grades (a provider: its own row)', querystring: quarterQuerySchema, response: { 200: quarterSchema } } },
+    async (request) => service.quarterly(request.ctx, request.query),
+  );
+  app.get(
+    '/api/evaluation/reports/quarterly',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: '季评 as .docx (editable) or signed PDF', querystring: quarterReportQuerySchema, produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pdf'] } },
+    async (request, reply) => sendDocument(reply, await buildQuarterlyReport(documents, request.ctx, await service.quarterly(request.ctx, request.query), request.query.format)),
+  );
+  app.get(
+    '/api/evaluation/reports/monthly/figures',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: "The 月报's sections from operations, availability (SLA), security posture and the service desk; unwired → no data source yet", querystring: monthQuerySchema, response: { 200: monthlyFiguresSchema } } },
+    async (request) => service.monthlyFigures(request.ctx, request.query.month),
   );
   app.get(
     '/api/evaluation/reports/monthly',

@@ -118,3 +118,20 @@ describe('provider indicators', () => {
     expect(caught(() => validateIndicatorSet(SET_003.dimensions, [{ grade: 'A', min: 60 }, { grade: 'B', min: 80 }]))).toMatchObject({ code: 'evaluation.invalid_grades' });
   });
 });
+
+describe('季评 quarter window and dimension scores', () => {
+  it('a quarter is its three months, first to last day; anything else is refused naming the field', async () => {
+    const { quarterWindow } = await import('./evaluation.service.js');
+    expect(quarterWindow('2026-Q1')).toEqual({ months: ['2026-01', '2026-02', '2026-03'], first: '2026-01-01', last: '2026-03-31' });
+    expect(quarterWindow('2024-Q4')).toEqual({ months: ['2024-10', '2024-11', '2024-12'], first: '2024-10-01', last: '2024-12-31' });
+    expect(() => quarterWindow('2026-Q5', 'query.quarter')).toThrow(expect.objectContaining({ code: 'evaluation.invalid_quarter' }));
+  });
+  it('a dimension scores Σ weight × score ÷ Σ weight over its scored indicators; none scored → null (not 0)', async () => {
+    const { dimensionScores } = await import('./evaluation.service.js');
+    const r = (dimension: string, weight: number, score: string | null) => ({ code: `${dimension}${weight}`, name: 'x', dimension, weight, source: 'manual' as const, status: score === null ? ('not_scored' as const) : ('ok' as const), value: score, score, evidence: '' });
+    const d = dimensionScores([r('A', 10, '80'), r('A', 30, '60'), r('A', 20, null), r('B', 5, null)]);
+    // (10 × 80 + 30 × 60) ÷ 40 = 65
+    expect(d.get('A')?.toFixed(2)).toBe('65.00');
+    expect(d.get('B')).toBeNull();
+  });
+});

@@ -88,3 +88,36 @@ export const overviewSchema = z.object({
 
 export const reportQuerySchema = z.strictObject({ month, format: z.enum(['docx', 'pdf']) });
 export const dueSchema = z.object({ month: z.string(), dueDate: z.string() });
+
+const rate = dec.nullable();
+export const monthlyFiguresSchema = z.object({
+  month: z.string(),
+  inspections: z.object({ wired: z.boolean(), rows: z.array(z.object({ provider: named, expected: z.number(), done: z.number(), missed: z.number(), abnormal: z.number(), doneRate: rate })) }),
+  drills: z.object({ wired: z.boolean(), rows: z.array(z.object({ provider: named, held: z.number(), required: z.number() })) }),
+  sla: z.object({ wired: z.boolean(), judged: z.number(), met: z.number(), rate, rows: z.array(z.object({ provider: named, systems: z.number(), judged: z.number(), met: z.number(), rate, minAvailability: dec.nullable() })) }),
+  posture: z.object({
+    wired: z.boolean(),
+    data: z.object({
+      month: z.string(), attacks: z.number(), attacksPrevMonth: z.number(), topAttackedSystems: z.array(z.object({ systemId: z.string().nullable(), name: z.string(), count: z.number() })),
+      openFindings: z.record(z.string(), z.number()), overdueRectifications: z.number(), events: z.number(), scansDone: z.number(), scansRequired: z.number(), pentestsDone: z.number(), pentestsRequired: z.number(),
+    }).nullable(),
+  }),
+  serviceDesk: z.object({
+    wired: z.boolean(),
+    total: z.object({ tickets: z.number(), resolved: z.number(), breaches: z.number(), responseRate: rate }).nullable(),
+    rows: z.array(z.object({ provider: named, tickets: z.number(), resolved: z.number(), breaches: z.number(), responseRate: rate, satisfaction: dec.nullable() })),
+  }),
+}).describe('the 月报 sections owned by other modules; wired=false → 暂无数据来源 (no data source yet), never 0').meta({ id: 'EvaluationMonthlyFigures' });
+
+const quarter = z.string().regex(/^\d{4}-Q[1-4]$/, 'a quarter YYYY-Qn');
+export const quarterQuerySchema = z.strictObject({ quarter, setCode: z.string().regex(/^[a-z0-9_-]{1,40}$/).optional() });
+export const quarterReportQuerySchema = quarterQuerySchema.extend({ format: z.enum(['docx', 'pdf']) });
+export const quarterSchema = z.object({
+  quarter: z.string(), from: z.string(), to: z.string(), set: z.object({ code: z.string(), name: z.string(), version: z.number() }).nullable(),
+  months: z.array(z.object({ month: z.string(), runId: z.string().nullable(), revision: z.number().nullable(), setVersion: z.number().nullable() })),
+  missingMonths: z.array(z.string()),
+  items: z.array(z.object({
+    provider: named, months: z.array(z.object({ month: z.string(), total: dec.nullable(), grade: z.string().nullable() })), total: dec.nullable(), grade: z.string().nullable(), rank: z.number().nullable(),
+    dimensions: z.array(z.object({ name: z.string(), score: dec.nullable() })),
+  })),
+}).describe('季评: the mean of the quarter’s published monthly totals per provider (unpublished months not counted)').meta({ id: 'QuarterEvaluation' });

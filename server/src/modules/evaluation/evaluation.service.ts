@@ -740,6 +740,151 @@ export class EvaluationService {
     return this.getRun(ctx, id);
   }
 
+  // ---- 季评 (quarterly evaluation) ------------------------------------------------------------------------------------
+
+  /**
+   * The quarterly evaluation (季评) of the providers with one indicator system: per provider the published monthly
+   * totals of the quarter's months, the quarter's score = their arithmetic mean (a month not published does not
+   * count and is listed in `missingMonths`), the mean of each dimension, the grade on the set's grades, the ranking.
+   * A provider sees its own row only; a unit none. docs/evaluation.md.
+   */
+  async quarterly(ctx: RequestContext, q: { quarter: string; setCode?: string }): Promise<QuarterEvaluation> {
+    const qw = quarterWindow(q.quarter, 'query.quarter');
+    const setCode = q.setCode ?? SET_004.code;
+    const provider = ctx.actor.orgKind === 'cloud_provider' ? ctx.actor.orgId : null;
+    if (!ctx.actor.scope.all && !provider) return { quarter: q.quarter, from: qw.first, to: qw.last, set: null, months: qw.months.map((m) => ({ month: m, runId: null, revision: null, setVersion: null })), missingMonths: qw.months, items: [] };
+    return withTx(this.db, ctx, async (trx) => {
+      const runs = await this.runsQuery(trx).where('r.status', '=', 'published').where('s.code', '=', setCode).where('r.month', '>=', `${qw.months[0]}-01`).where('r.month', '<=', `${qw.months[2]}-01`).orderBy('r.month').execute();
+      const byMonth = new Map(runs.map((r) => [monthText(r.month), r]));
+      const lastRun = runs[runs.length - 1];
+      const set = lastRun ? await this.setById(trx, lastRun.setId) : null;
+      let scoreQ = trx.selectFrom('evalProviderScores as e').innerJoin('organisations as o', 'o.id', 'e.providerOrgId').select(['e.runId', 'e.providerOrgId', 'e.total', 'e.grade', 'e.indicators', 'o.name']);
+      scoreQ = runs.length ? scoreQ.where('e.runId', 'in', runs.map((r) => r.id)) : scoreQ.where(sql<boolean>`false`);
+      if (provider) scoreQ = scoreQ.where('e.providerOrgId', '=', provider);
+      const scores = await scoreQ.execute();
+      const monthOfRun = new Map(runs.map((r) => [r.id, monthText(r.month)]));
+      const per = new Map<string, { provider: { id: string; name: string }; months: Map<string, { total: string | null; grade: string | null; dims: Map<string, Dec | null> }> }>();
+      for (const sc of scores) {
+        const e = per.get(sc.providerOrgId) ?? { provider: { id: sc.providerOrgId, name: sc.name }, months: new Map() };
+        const results = (sc.indicators as unknown as { results: IndicatorResult[] }).results;
+        e.months.set(monthOfRun.get(sc.runId)!, { total: sc.total === null ? null : new Dec(sc.total).toFixed(2), grade: sc.grade, dims: dimensionScores(results) });
+        per.set(sc.providerOrgId, e);
+      }
+      const dimNames = set ? set.dimensions.map((d) => d.name) : [];
+      const grades = set?.grades ?? DEFAULT_GRADES;
+      const items: QuarterEvaluation['items'] = [...per.values()].map((e) => {
+        const totals = [...e.months.values()].map((m) => m.total).filter((x): x is string => x !== null);
+        const total = totals.length ? sum(totals.map((x) => new Dec(x))).dividedBy(totals.length).toDecimalPlaces(2) : null;
+        const graded = [...e.months.values()].some((m) => m.grade !== null);
+        return {
+          provider: e.provider,
+          months: qw.months.map((m) => ({ month: m, total: e.months.get(m)?.total ?? null, grade: e.months.get(m)?.grade ?? null })),
+          total: total === null ? null : total.toFixed(2),
+          grade: total !== null && graded ? (grades.find((g) => total.greaterThanOrEqualTo(g.min))?.grade ?? null) : null,
+          rank: null as number | null,
+          dimensions: dimNames.map((name) => {
+            const xs = [...e.months.values()].map((m) => m.dims.get(name) ?? null).filter((x): x is Dec => x !== null);
+            return { name, score: xs.length ? sum(xs).dividedBy(xs.length).toFixed(2) : null };
+          }),
+        };
+      });
+      // Ranks over every provider of the published months (a provider's own rank among all, though it sees its row only).
+      const allTotals = provider ? await this.quarterTotals(trx, runs.map((r) => r.id)) : new Map(items.map((i) => [i.provider.id, i.total]));
+      const ordered = [...allTotals].filter(([, v]) => v !== null).sort((a, b) => new Dec(b[1]!).comparedTo(a[1]!));
+      const rank = new Map(ordered.map(([id], i) => [id, i + 1]));
+      for (const i of items) i.rank = rank.get(i.provider.id) ?? null;
+      items.sort((a, b) => (a.rank ?? 1e9) - (b.rank ?? 1e9) || a.provider.name.localeCompare(b.provider.name, 'zh-CN'));
+      return {
+        quarter: q.quarter, from: qw.first, to: qw.last,
+        set: set ? { code: set.code, name: set.name, version: set.version } : null,
+        months: qw.months.map((m) => ({ month: m, runId: byMonth.get(m)?.id ?? null, revision: byMonth.get(m)?.revision ?? null, setVersion: byMonth.get(m)?.setVersion ?? null })),
+        missingMonths: qw.months.filter((m) => !byMonth.has(m)),
+        items,
+      };
+    });
+  }
+
+  /** Every provider's quarter total over the runs (for a provider's rank; read as the system, only totals leave). */
+  private async quarterTotals(_trx: Tx, runIds: string[]): Promise<Map<string, string | null>> {
+    if (!runIds.length) return new Map();
+    return withTx(this.db, systemContext('evaluation.quarter-rank'), async (trx) => {
+      const rows = await trx.selectFrom('evalProviderScores').select(['providerOrgId', 'total']).where('runId', 'in', runIds).execute();
+      const by = new Map<string, Dec[]>();
+      for (const r of rows) if (r.total !== null) by.set(r.providerOrgId, [...(by.get(r.providerOrgId) ?? []), new Dec(r.total)]);
+      return new Map([...by].map(([id, xs]) => [id, sum(xs).dividedBy(xs.length).toDecimalPlaces(2).toFixed(2)]));
+    });
+  }
+
+  // ---- 月报 figures from other modules ------------------------------------------------------------------------------
+
+  /**
+   * The figures of the 综合监管月报's sections that other modules own: operations (巡检, 应急演练), SLA attainment
+   * (可用性), security posture (安全态势) and service-desk statistics (服务台). A section whose source is not wired
+   * has `wired: false` and no figures (shown as 暂无数据来源, never 0).
+   */
+  async monthlyFigures(ctx: RequestContext, month: string): Promise<MonthlyFigures> {
+    const w = monthWindow(month, 'query.month');
+    const ops = this.sources.operations;
+    const av = this.sources.availability;
+    const sec = this.deps.security as Partial<SecurityService> | undefined;
+    const sd = this.deps.serviceDesk as Partial<ServiceDeskService> | undefined;
+    const [inspections, drills, sla, posture, tickets] = await Promise.all([
+      ops?.inspectionCounts ? ops.inspectionCounts.call(ops, ctx, { from: w.from, to: w.to }) : null,
+      ops?.drillCounts ? ops.drillCounts.call(ops, ctx, { from: w.from, to: w.to }) : null,
+      av?.slaCompliance ? av.slaCompliance.call(av, ctx, { from: w.from, to: w.to }) : null,
+      typeof sec?.postureSummary === 'function' ? sec.postureSummary.call(this.deps.security, ctx, { month }) : null,
+      typeof sd?.ticketStatistics === 'function' ? sd.ticketStatistics.call(this.deps.serviceDesk, ctx, { month }) : null,
+    ]);
+    const ids = new Set<string>();
+    for (const r of inspections ?? []) ids.add(r.providerOrgId);
+    for (const r of drills ?? []) ids.add(r.providerOrgId);
+    for (const r of sla ?? []) if (r.providerOrgId) ids.add(r.providerOrgId);
+    for (const r of tickets ?? []) if (r.providerId) ids.add(r.providerId);
+    const names = new Map<string, string>();
+    if (ids.size) await withTx(this.db, ctx, async (trx) => { for (const o of await trx.selectFrom('organisations').select(['id', 'name']).where('id', 'in', [...ids]).execute()) names.set(o.id, o.name); });
+    const named = (id: string) => ({ id, name: names.get(id) ?? id });
+    const byName = <T extends { provider: { name: string } }>(xs: T[]) => xs.sort((a, b) => a.provider.name.localeCompare(b.provider.name, 'zh-CN'));
+
+    const slaBy = new Map<string, { systems: number; judged: number; met: number; minAvailability: number | null }>();
+    for (const r of sla ?? []) {
+      if (!r.providerOrgId) continue;
+      const e = slaBy.get(r.providerOrgId) ?? { systems: 0, judged: 0, met: 0, minAvailability: null };
+      e.systems++;
+      if (r.met !== null) e.judged++;
+      if (r.met) e.met++;
+      if (r.availabilityPercent !== null) e.minAvailability = e.minAvailability === null ? r.availabilityPercent : Math.min(e.minAvailability, r.availabilityPercent);
+      slaBy.set(r.providerOrgId, e);
+    }
+    const rate = (n: number, d: number) => (d === 0 ? null : new Dec(n).times(100).dividedBy(d).toFixed(2));
+    const tBy = new Map<string, { tickets: number; responded: number; respondedInTarget: number; resolved: number; breaches: number; satSum: Dec; satN: number }>();
+    for (const r of tickets ?? []) {
+      if (!r.providerId) continue;
+      const e = tBy.get(r.providerId) ?? { tickets: 0, responded: 0, respondedInTarget: 0, resolved: 0, breaches: 0, satSum: new Dec(0), satN: 0 };
+      e.tickets += r.tickets; e.responded += r.responded; e.respondedInTarget += r.respondedInTarget; e.resolved += r.resolved; e.breaches += r.breaches;
+      if (r.satisfactionAvg !== null && r.tickets > 0) { e.satSum = e.satSum.plus(new Dec(r.satisfactionAvg).times(r.tickets)); e.satN += r.tickets; }
+      tBy.set(r.providerId, e);
+    }
+    const tt = tickets ?? [];
+    return {
+      month,
+      inspections: inspections === null ? { wired: false, rows: [] } : { wired: true, rows: byName(inspections.map((r) => ({ provider: named(r.providerOrgId), expected: r.expected, done: r.done, missed: r.missed, abnormal: r.abnormal, doneRate: rate(r.done, r.expected) }))) },
+      drills: drills === null ? { wired: false, rows: [] } : { wired: true, rows: byName(drills.map((r) => ({ provider: named(r.providerOrgId), held: r.held, required: r.required }))) },
+      sla: sla === null ? { wired: false, judged: 0, met: 0, rate: null, rows: [] } : {
+        wired: true,
+        judged: [...slaBy.values()].reduce((a, e) => a + e.judged, 0),
+        met: [...slaBy.values()].reduce((a, e) => a + e.met, 0),
+        rate: rate([...slaBy.values()].reduce((a, e) => a + e.met, 0), [...slaBy.values()].reduce((a, e) => a + e.judged, 0)),
+        rows: byName([...slaBy].map(([id, e]) => ({ provider: named(id), systems: e.systems, judged: e.judged, met: e.met, rate: rate(e.met, e.judged), minAvailability: e.minAvailability === null ? null : new Dec(e.minAvailability).toFixed(3) }))),
+      },
+      posture: posture === null ? { wired: false, data: null } : { wired: true, data: posture },
+      serviceDesk: tickets === null ? { wired: false, total: null, rows: [] } : {
+        wired: true,
+        total: { tickets: tt.reduce((a, r) => a + r.tickets, 0), resolved: tt.reduce((a, r) => a + r.resolved, 0), breaches: tt.reduce((a, r) => a + r.breaches, 0), responseRate: rate(tt.reduce((a, r) => a + r.respondedInTarget, 0), tt.reduce((a, r) => a + r.responded, 0)) },
+        rows: byName([...tBy].map(([id, e]) => ({ provider: named(id), tickets: e.tickets, resolved: e.resolved, breaches: e.breaches, responseRate: rate(e.respondedInTarget, e.responded), satisfaction: e.satN ? e.satSum.dividedBy(e.satN).toFixed(2) : null }))),
+      },
+    };
+  }
+
   // ---- overview and report data -----------------------------------------------------------------------------------
 
   /** The month's report due date: the 5th working day of the next month on the business calendar. */
@@ -848,6 +993,62 @@ export class EvaluationService {
     })();
     return out as OverviewParts[P];
   }
+}
+
+/** The 季评 of one indicator system. */
+export interface QuarterEvaluation {
+  quarter: string;
+  from: string;
+  to: string;
+  set: { code: string; name: string; version: number } | null;
+  months: Array<{ month: string; runId: string | null; revision: number | null; setVersion: number | null }>;
+  missingMonths: string[];
+  items: Array<{
+    provider: { id: string; name: string };
+    months: Array<{ month: string; total: string | null; grade: string | null }>;
+    total: string | null;
+    grade: string | null;
+    rank: number | null;
+    dimensions: Array<{ name: string; score: string | null }>;
+  }>;
+}
+
+const QUARTER_RE = /^(\d{4})-Q([1-4])$/;
+/** A quarter YYYY-Qn: its three months and first / last day. */
+export function quarterWindow(quarter: string, field = 'quarter'): { months: [string, string, string]; first: string; last: string } {
+  const m = QUARTER_RE.exec(quarter);
+  if (!m) throw validationError('evaluation.invalid_quarter', 'The quarter is YYYY-Qn (n = 1…4)', [{ field, rule: 'quarter', message: 'YYYY-Qn', value: quarter }]);
+  const y = Number(m[1]);
+  const q = Number(m[2]);
+  const months = [0, 1, 2].map((i) => `${y}-${String((q - 1) * 3 + 1 + i).padStart(2, '0')}`) as [string, string, string];
+  return { months, first: `${months[0]}-01`, last: monthWindow(months[2]).last };
+}
+
+/** Score of each dimension of one month: Σ weight × score ÷ Σ weight over its indicators with a score (null: none). */
+export function dimensionScores(results: IndicatorResult[]): Map<string, Dec | null> {
+  const acc = new Map<string, { w: Dec; s: Dec }>();
+  const out = new Map<string, Dec | null>();
+  for (const r of results) {
+    if (!out.has(r.dimension)) out.set(r.dimension, null);
+    if (r.score === null) continue;
+    const e = acc.get(r.dimension) ?? { w: new Dec(0), s: new Dec(0) };
+    e.w = e.w.plus(String(r.weight));
+    e.s = e.s.plus(new Dec(String(r.weight)).times(r.score));
+    acc.set(r.dimension, e);
+  }
+  for (const [d, e] of acc) out.set(d, e.w.isZero() ? null : e.s.dividedBy(e.w).toDecimalPlaces(2));
+  return out;
+}
+
+type Named = { id: string; name: string };
+/** The 月报's sections from other modules; `wired: false` → 暂无数据来源. */
+export interface MonthlyFigures {
+  month: string;
+  inspections: { wired: boolean; rows: Array<{ provider: Named; expected: number; done: number; missed: number; abnormal: number; doneRate: string | null }> };
+  drills: { wired: boolean; rows: Array<{ provider: Named; held: number; required: number }> };
+  sla: { wired: boolean; judged: number; met: number; rate: string | null; rows: Array<{ provider: Named; systems: number; judged: number; met: number; rate: string | null; minAvailability: string | null }> };
+  posture: { wired: boolean; data: Awaited<ReturnType<SecurityService['postureSummary']>> | null };
+  serviceDesk: { wired: boolean; total: { tickets: number; resolved: number; breaches: number; responseRate: string | null } | null; rows: Array<{ provider: Named; tickets: number; resolved: number; breaches: number; responseRate: string | null; satisfaction: string | null }> };
 }
 
 /** The parts of the management overview snapshot, each recomputed on its own trigger. */

@@ -6,7 +6,7 @@
  * .docx and signed PDF with server-rendered charts; the overview (政务云概况) per role. Figures of modules wired after
  * this one arrive through `EvaluationService.setFigureSources` (missing → 暂无数据来源, never 0). docs/evaluation.md.
  */
-export { EvaluationService, monthWindow, type Advice, type EfficiencyRow, type IndicatorSet, type Overview, type ProviderRun, type ProviderRunDetail, type ProviderScore } from './evaluation.service.js';
+export { EvaluationService, monthWindow, quarterWindow, dimensionScores, type MonthlyFigures, type QuarterEvaluation, type Advice, type EfficiencyRow, type IndicatorSet, type Overview, type ProviderRun, type ProviderRunDetail, type ProviderScore } from './evaluation.service.js';
 export { registerEvaluationRoutes } from './evaluation.routes.js';
 export { registerEvaluationJobs } from './evaluation.jobs.js';
 export { loadEvaluationDemo } from './evaluation.demo.js';

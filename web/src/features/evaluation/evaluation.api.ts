@@ -48,6 +48,7 @@ export const evaluationApi = {
   exportRun: (id: string) => download(`/api/evaluation/runs/${id}/export`, 'provider-evaluation.xlsx'),
   overview: async (month: string) => data(await api.GET('/api/evaluation/overview', { params: { query: { month } } })),
   due: async (month: string) => data(await api.GET('/api/evaluation/reports/due', { params: { query: { month } } })),
+  figures: async (month: string) => data(await api.GET('/api/evaluation/reports/monthly/figures', { params: { query: { month } } })),
   report: (month: string, format: 'docx' | 'pdf') => download(`/api/evaluation/reports/monthly${qs({ month, format })}`, `综合监管月报-${month}.${format}`),
 };
 

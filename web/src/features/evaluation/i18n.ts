@@ -21,7 +21,7 @@ export const zh = {
     ov: {
       units: '使用单位', hosts: '云主机', vcpu: 'vCPU', memory: '内存 (GB)', cost: '本月费用（元）', avgScore: '平均效率得分', openAdvice: '待处理优化建议', openSaving: '可节省（元/月）',
       tickets: '本月工单', resolved: '已解决', breaches: '超时', findings: '未整改漏洞', critical: '紧急', high: '高危', overdue: '逾期', ranking: '云服务商排名（已发布）', lowest: '效率最低的单位',
-      report: '综合监管月报', due: '报送期限 {{d}}（次月前 5 个工作日）', docx: '下载 .docx', pdf: '下载签名 PDF', bigScreen: '大屏', noRanking: '本月评估结果尚未发布',
+      computedAt: '概况数据计算于 {{t}}', live: '实时计算', sections: '月报各章节数据', inspections: '巡检（已完成/应巡检）', drills: '应急演练（已开展/应开展）', sla: 'SLA 达标（达标/已考核）', posture: '本月攻击次数', serviceDesk: '服务台工单（已解决/总数）', report: '综合监管月报', due: '报送期限 {{d}}（次月前 5 个工作日）', docx: '下载 .docx', pdf: '下载签名 PDF', bigScreen: '大屏', noRanking: '本月评估结果尚未发布',
       sources: '数据来源', source: { utilisation: '主机利用率（监控）', capacity: '容量预警（监控）', sla: 'SLA（可用性）', drills: '应急演练（运维）', qualifications: '资质（运维）', inspections: '巡检（运维）' }, wired: '已接入', notWired: '暂无数据来源',
     },
     screen: { title: '政务云综合监管大屏', updated: '更新于 {{t}}', exit: '退出', unitsScore: '单位云效率得分', ranking: '云服务商综合评估', costByUnit: '本月费用 Top 10（元）', security: '安全态势', tickets: '服务台' },
@@ -57,7 +57,7 @@ export const en: typeof zh = {
     ov: {
       units: 'Units', hosts: 'Hosts', vcpu: 'vCPU', memory: 'Memory (GB)', cost: 'Cost this month (CNY)', avgScore: 'Average efficiency', openAdvice: 'Open advice', openSaving: 'Saving (CNY/month)',
       tickets: 'Tickets this month', resolved: 'Resolved', breaches: 'Breaches', findings: 'Open findings', critical: 'Critical', high: 'High', overdue: 'Overdue', ranking: 'Provider ranking (published)', lowest: 'Least efficient units',
-      report: 'Monthly supervision report', due: 'Due {{d}} (first 5 working days of next month)', docx: 'Download .docx', pdf: 'Download signed PDF', bigScreen: 'Big screen', noRanking: 'Not published for this month yet',
+      computedAt: 'Overview figures computed at {{t}}', live: 'Computed live', sections: 'Figures of the report sections', inspections: 'Inspections (done / expected)', drills: 'Drills (held / required)', sla: 'SLA met (met / judged)', posture: 'Attacks this month', serviceDesk: 'Tickets (resolved / total)', report: 'Monthly supervision report', due: 'Due {{d}} (first 5 working days of next month)', docx: 'Download .docx', pdf: 'Download signed PDF', bigScreen: 'Big screen', noRanking: 'Not published for this month yet',
       sources: 'Data sources', source: { utilisation: 'Host utilisation (monitoring)', capacity: 'Capacity warnings (monitoring)', sla: 'SLA (availability)', drills: 'Drills (operations)', qualifications: 'Qualifications (operations)', inspections: 'Inspections (operations)' }, wired: 'Wired', notWired: 'No data source yet',
     },
     screen: { title: 'Government cloud supervision', updated: 'Updated {{t}}', exit: 'Exit', unitsScore: 'Unit efficiency score', ranking: 'Provider evaluation', costByUnit: 'Cost this month, top 10 (CNY)', security: 'Security posture', tickets: 'Service desk' },

@@ -62,9 +62,13 @@ function OverviewTab({ month }: { month: string }) {
     series: [{ type: 'bar', data: (o?.ranking.items ?? []).map((r) => (r.total === null ? null : Number(r.total))), label: { show: true, position: 'right' } }],
   }), [o]);
   if (!o) return <Card loading />;
+  const times = Object.values(o.snapshot ?? {}).sort();
   const report = (format: 'docx' | 'pdf') => evaluationApi.report(month, format).catch((e: unknown) => message.error(errorText(e)));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
+      <Typography.Text type="secondary" data-testid="overview-computed-at">
+        {times.length ? t('evaluation.ov.computedAt', { t: dayjs(times[0]).format('YYYY-MM-DD HH:mm:ss') }) : t('evaluation.ov.live')}
+      </Typography.Text>
       <Row gutter={[12, 12]}>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.units')} value={o.efficiency.units} /></Card></Col>
         <Col xs={12} md={6}><Card size="small"><Statistic title={t('evaluation.ov.hosts')} value={o.efficiency.hosts} suffix={`/ ${o.efficiency.vcpu} vCPU / ${o.efficiency.memoryGb} GB`} /></Card></Col>
@@ -102,12 +106,34 @@ function OverviewTab({ month }: { month: string }) {
             <Table size="small" rowKey={(r) => r.unit.id} pagination={false} dataSource={o.efficiency.lowest}
               columns={[{ title: t('evaluation.unit'), render: (_, r) => r.unit.name }, { title: t('evaluation.score'), dataIndex: 'score' }, { title: t('evaluation.cost'), dataIndex: 'cost' }]} />
           </Card>
+          {can('evaluation:manage') && <ReportFigures month={month} />}
           <Card size="small" title={t('evaluation.ov.sources')} style={{ marginTop: 12 }}>
             <Space wrap>{Object.entries(o.sources).map(([k, v]) => <Tag key={k} color={v ? 'green' : 'default'}>{t(`evaluation.ov.source.${k}`)}：{v ? t('evaluation.ov.wired') : t('evaluation.ov.notWired')}</Tag>)}</Space>
           </Card>
         </Col>
       </Row>
     </Space>
+  );
+}
+
+/** The 月报 sections from operations, availability, security and the service desk; unwired → 暂无数据来源, never 0. */
+function ReportFigures({ month }: { month: string }) {
+  const { t } = useTranslation();
+  const q = useQuery({ queryKey: ['evaluation', 'figures', month], queryFn: () => evaluationApi.figures(month) });
+  const f = q.data;
+  if (!f) return <Card size="small" loading style={{ marginTop: 12 }} />;
+  const none = <Typography.Text type="secondary">{t('evaluation.noSource')}</Typography.Text>;
+  const add = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+  return (
+    <Card size="small" title={t('evaluation.ov.sections')} style={{ marginTop: 12 }} data-testid="report-figures">
+      <Descriptions size="small" column={1} items={[
+        { key: 'i', label: t('evaluation.ov.inspections'), children: f.inspections.wired ? `${add(f.inspections.rows.map((r) => r.done))} / ${add(f.inspections.rows.map((r) => r.expected))}` : none },
+        { key: 'd', label: t('evaluation.ov.drills'), children: f.drills.wired ? `${add(f.drills.rows.map((r) => r.held))} / ${add(f.drills.rows.map((r) => r.required))}` : none },
+        { key: 's', label: t('evaluation.ov.sla'), children: f.sla.wired ? `${f.sla.met} / ${f.sla.judged}${f.sla.rate === null ? '' : ` (${f.sla.rate}%)`}` : none },
+        { key: 'p', label: t('evaluation.ov.posture'), children: f.posture.data ? String(f.posture.data.attacks) : none },
+        { key: 't', label: t('evaluation.ov.serviceDesk'), children: f.serviceDesk.total ? `${f.serviceDesk.total.resolved} / ${f.serviceDesk.total.tickets}` : none },
+      ]} />
+    </Card>
   );
 }
 
