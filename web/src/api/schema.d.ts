@@ -16008,6 +16008,438 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/security/warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Security warnings (安全预警监测数据) the caller may see, newest first, with matched hosts and notices */
+        get: {
+            parameters: {
+                query?: {
+                    /** @description 监测类型: 漏洞发布, 补丁发布, other as pushed */
+                    monitorType?: "vulnerability" | "patch" | "other";
+                    matched?: "true" | "false";
+                    keyword?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /**
+                                 * @description 监测类型: 漏洞发布, 补丁发布, other as pushed
+                                 * @enum {string}
+                                 */
+                                monitorType: "vulnerability" | "patch" | "other";
+                                monitorTypeText: string | null;
+                                content: string;
+                                notifiedRelatedUnits: boolean | null;
+                                monitoredAt: string | null;
+                                monitoredText: string | null;
+                                monitoredBy: string | null;
+                                receivedAt: string;
+                                matchedAt: string | null;
+                                hosts: number;
+                                notices: number;
+                                replied: number;
+                                overdue: number;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warnings/{id}/match": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Match a warning to the inventory again: new hosts added, new providers notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            hosts: number;
+                            notices: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warning-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Warning notices (one per warning × provider): a provider its own, a unit those naming its systems, open first by deadline */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "notified" | "overdue" | "replied";
+                    /** @description 已处置 / 不受影响 */
+                    outcome?: "handled" | "not_affected";
+                    /** @description 监测类型: 漏洞发布, 补丁发布, other as pushed */
+                    monitorType?: "vulnerability" | "patch" | "other";
+                    providerId?: string;
+                    keyword?: string;
+                    page?: number;
+                    pageSize?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                warningId: string;
+                                /**
+                                 * @description 监测类型: 漏洞发布, 补丁发布, other as pushed
+                                 * @enum {string}
+                                 */
+                                monitorType: "vulnerability" | "patch" | "other";
+                                content: string;
+                                monitoredAt: string | null;
+                                monitoredText: string | null;
+                                providerId: string;
+                                providerName: string | null;
+                                notifiedAt: string;
+                                deadline: string;
+                                /** @enum {string} */
+                                state: "notified" | "overdue" | "replied";
+                                outcome: ("handled" | "not_affected") | null;
+                                replyNote: string | null;
+                                repliedAt: string | null;
+                                evidenceName: string | null;
+                                evidenceSize: number | null;
+                                evidenceSm3: string | null;
+                                hosts: number;
+                            }[];
+                            total: number;
+                            page: number;
+                            pageSize: number;
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warning-notices/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The warning notices (same filters) as a signed .xlsx */
+        get: {
+            parameters: {
+                query?: {
+                    state?: "notified" | "overdue" | "replied";
+                    /** @description 已处置 / 不受影响 */
+                    outcome?: "handled" | "not_affected";
+                    /** @description 监测类型: 漏洞发布, 补丁发布, other as pushed */
+                    monitorType?: "vulnerability" | "patch" | "other";
+                    providerId?: string;
+                    keyword?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warning-notices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One warning notice with its matched hosts (and the basis of each match) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            warningId: string;
+                            /**
+                             * @description 监测类型: 漏洞发布, 补丁发布, other as pushed
+                             * @enum {string}
+                             */
+                            monitorType: "vulnerability" | "patch" | "other";
+                            content: string;
+                            monitoredAt: string | null;
+                            monitoredText: string | null;
+                            providerId: string;
+                            providerName: string | null;
+                            notifiedAt: string;
+                            deadline: string;
+                            /** @enum {string} */
+                            state: "notified" | "overdue" | "replied";
+                            outcome: ("handled" | "not_affected") | null;
+                            replyNote: string | null;
+                            repliedAt: string | null;
+                            evidenceName: string | null;
+                            evidenceSize: number | null;
+                            evidenceSm3: string | null;
+                            hosts: number;
+                            matchedHosts: {
+                                resourceId: string;
+                                cloudHostId: string;
+                                ip: string | null;
+                                providerId: string;
+                                unitId: string | null;
+                                unitName: string | null;
+                                systemId: string | null;
+                                systemName: string | null;
+                                /** @enum {string} */
+                                basis: "ip" | "host_id" | "cve" | "patch" | "software";
+                                matchedValue: string;
+                            }[];
+                            abilities: {
+                                reply: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warning-notices/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The provider's reply: handled (已处置, with an evidence file) or not affected (不受影响, with the reason) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /**
+                         * @description 已处置 / 不受影响
+                         * @enum {string}
+                         */
+                        outcome: "handled" | "not_affected";
+                        note: string;
+                        evidence?: {
+                            fileName: string;
+                            contentBase64: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            warningId: string;
+                            /**
+                             * @description 监测类型: 漏洞发布, 补丁发布, other as pushed
+                             * @enum {string}
+                             */
+                            monitorType: "vulnerability" | "patch" | "other";
+                            content: string;
+                            monitoredAt: string | null;
+                            monitoredText: string | null;
+                            providerId: string;
+                            providerName: string | null;
+                            notifiedAt: string;
+                            deadline: string;
+                            /** @enum {string} */
+                            state: "notified" | "overdue" | "replied";
+                            outcome: ("handled" | "not_affected") | null;
+                            replyNote: string | null;
+                            repliedAt: string | null;
+                            evidenceName: string | null;
+                            evidenceSize: number | null;
+                            evidenceSm3: string | null;
+                            hosts: number;
+                            matchedHosts: {
+                                resourceId: string;
+                                cloudHostId: string;
+                                ip: string | null;
+                                providerId: string;
+                                unitId: string | null;
+                                unitName: string | null;
+                                systemId: string | null;
+                                systemName: string | null;
+                                /** @enum {string} */
+                                basis: "ip" | "host_id" | "cve" | "patch" | "software";
+                                matchedValue: string;
+                            }[];
+                            abilities: {
+                                reply: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/security/warning-notices/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence file of a replied notice */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/ingest/credentials": {
         parameters: {
             query?: never;

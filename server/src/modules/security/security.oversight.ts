@@ -11,6 +11,7 @@ import type { InventoryService } from '../inventory/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import { SEVERITY_CN } from './security.parsers.js';
 import type { SecurityService, SourceTicketHook } from './security.service.js';
+import { SecurityWarningService } from './security.warnings.js';
 
 /** GB/Z 20986 grades: I 特别重大, II 重大, III 较大, IV 一般. */
 export type EventGrade = 'I' | 'II' | 'III' | 'IV';
@@ -121,6 +122,8 @@ const fmtTime = (s: string | null) => (s ? new Date(s).toLocaleString('zh-CN', {
 export class SecurityOversightService {
   private ticketHook: SourceTicketHook | null = null;
   private documents: DocumentsService | null = null;
+  /** Security warnings (安全预警): built here so that the container's wiring stays as it was. */
+  readonly warnings: SecurityWarningService;
 
   constructor(
     private readonly db: Db,
@@ -128,7 +131,9 @@ export class SecurityOversightService {
     private readonly inventory: InventoryService,
     private readonly notifications: NotificationService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.warnings = new SecurityWarningService(db, inventory, notifications);
+  }
 
   /** The service desk opens an event ticket (source 'security_event') for each event and resolves it when closed. */
   setTicketHook(hook: SourceTicketHook): void {
@@ -137,6 +142,7 @@ export class SecurityOversightService {
 
   setDocuments(documents: DocumentsService): void {
     this.documents = documents;
+    this.warnings.setDocuments(documents);
   }
 
   // ---- events -----------------------------------------------------------------------------------------------------

@@ -35,6 +35,12 @@ import {
   patchListSchema,
   postureReportSchema,
   deviceLogStatisticsSchema,
+  noticeListQuerySchema,
+  noticeListSchema,
+  warningListQuerySchema,
+  warningListSchema,
+  warningNoticeDetailSchema,
+  warningReplySchema,
 } from './security.schemas.js';
 import type { SecurityService } from './security.service.js';
 import type { SecurityOversightService } from './security.oversight.js';
@@ -198,6 +204,47 @@ export async function registerSecurityRoutes(app: App, services: { security: Sec
     '/api/security/patches',
     { config: { permission: 'security:read' }, schema: { tags, summary: 'Host × patch records, missing (most overdue) first', querystring: patchListQuerySchema, response: { 200: patchListSchema } } },
     async (request) => patches.list(request.ctx, request.query),
+  );
+
+  // ---- security warnings (安全预警) ----
+  const warnings = oversight.warnings;
+  app.get(
+    '/api/security/warnings',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Security warnings (安全预警监测数据) the caller may see, newest first, with matched hosts and notices', querystring: warningListQuerySchema, response: { 200: warningListSchema } } },
+    async (request) => warnings.listWarnings(request.ctx, request.query),
+  );
+  app.post(
+    '/api/security/warnings/:id/match',
+    { config: { permission: 'security:manage' }, schema: { tags, summary: 'Match a warning to the inventory again: new hosts added, new providers notified', params: idParamsSchema, response: { 200: z.object({ hosts: z.number(), notices: z.number() }) } } },
+    async (request) => warnings.rematch(request.ctx, request.params.id),
+  );
+  app.get(
+    '/api/security/warning-notices',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'Warning notices (one per warning × provider): a provider its own, a unit those naming its systems, open first by deadline', querystring: noticeListQuerySchema, response: { 200: noticeListSchema } } },
+    async (request) => warnings.listNotices(request.ctx, request.query),
+  );
+  app.get(
+    '/api/security/warning-notices/export',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'The warning notices (same filters) as a signed .xlsx', querystring: noticeListQuerySchema.omit({ page: true, pageSize: true }) } },
+    async (request, reply) => sendDocument(reply, await warnings.exportNotices(request.ctx, request.query)),
+  );
+  app.get(
+    '/api/security/warning-notices/:id',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'One warning notice with its matched hosts (and the basis of each match)', params: idParamsSchema, response: { 200: warningNoticeDetailSchema } } },
+    async (request) => warnings.getNotice(request.ctx, request.params.id),
+  );
+  app.post(
+    '/api/security/warning-notices/:id/reply',
+    { config: { permission: 'security:reply' }, schema: { tags, summary: "The provider's reply: handled (已处置, with an evidence file) or not affected (不受影响, with the reason)", params: idParamsSchema, body: warningReplySchema, response: { 200: warningNoticeDetailSchema } } },
+    async (request) => warnings.reply(request.ctx, request.params.id, request.body),
+  );
+  app.get(
+    '/api/security/warning-notices/:id/evidence',
+    { config: { permission: 'security:read' }, schema: { tags, summary: 'The evidence file of a replied notice', params: idParamsSchema } },
+    async (request, reply) => {
+      const f = await warnings.evidence(request.ctx, request.params.id);
+      return reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`).header('cache-control', 'no-store').send(f.content);
+    },
   );
 
   // An uploaded report is the request body (any content type); its format and name are query parameters.

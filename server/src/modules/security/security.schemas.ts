@@ -221,3 +221,48 @@ export const deviceLogStatisticsSchema = z.object({
   byAlarm: z.array(valueCount), bySource: z.array(valueCount), byDevice: z.array(valueCount), byLevel: z.array(valueCount),
   byTarget: z.array(valueCount.extend({ hostName: z.string().nullable(), systemName: z.string().nullable() })),
 });
+
+// ---- security warnings (SecurityWarningService) ---------------------------------------------------------------------
+
+export const warningMonitorTypeSchema = z.enum(['vulnerability', 'patch', 'other']).describe('监测类型: 漏洞发布, 补丁发布, other as pushed');
+export const noticeStateSchema = z.enum(['notified', 'overdue', 'replied']);
+export const warningOutcomeSchema = z.enum(['handled', 'not_affected']).describe('已处置 / 不受影响');
+export const warningListQuerySchema = z.strictObject({
+  monitorType: warningMonitorTypeSchema.optional(),
+  matched: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+  keyword: z.string().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+});
+export const warningSchema = z.object({
+  id: z.string(), monitorType: warningMonitorTypeSchema, monitorTypeText: z.string().nullable(), content: z.string(), notifiedRelatedUnits: z.boolean().nullable(), monitoredAt: z.string().nullable(),
+  monitoredText: z.string().nullable(), monitoredBy: z.string().nullable(), receivedAt: z.string(), matchedAt: z.string().nullable(), hosts: z.number(), notices: z.number(), replied: z.number(), overdue: z.number(),
+});
+export const warningListSchema = z.object({ items: z.array(warningSchema), total: z.number(), page: z.number(), pageSize: z.number() });
+export const noticeListQuerySchema = z.strictObject({
+  state: noticeStateSchema.optional(),
+  outcome: warningOutcomeSchema.optional(),
+  monitorType: warningMonitorTypeSchema.optional(),
+  providerId: uuid.optional(),
+  keyword: z.string().min(1).max(100).optional(),
+  page: z.coerce.number().int().min(1).max(100000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(200).optional(),
+});
+export const warningNoticeSchema = z.object({
+  id: z.string(), warningId: z.string(), monitorType: warningMonitorTypeSchema, content: z.string(), monitoredAt: z.string().nullable(), monitoredText: z.string().nullable(), providerId: z.string(),
+  providerName: z.string().nullable(), notifiedAt: z.string(), deadline: z.string(), state: noticeStateSchema, outcome: warningOutcomeSchema.nullable(), replyNote: z.string().nullable(),
+  repliedAt: z.string().nullable(), evidenceName: z.string().nullable(), evidenceSize: z.number().nullable(), evidenceSm3: z.string().nullable(), hosts: z.number(),
+});
+export const warningNoticeDetailSchema = warningNoticeSchema.extend({
+  matchedHosts: z.array(z.object({
+    resourceId: z.string(), cloudHostId: z.string(), ip: z.string().nullable(), providerId: z.string(), unitId: z.string().nullable(), unitName: z.string().nullable(), systemId: z.string().nullable(),
+    systemName: z.string().nullable(), basis: z.enum(['ip', 'host_id', 'cve', 'patch', 'software']), matchedValue: z.string(),
+  })),
+  abilities: z.object({ reply: z.boolean() }),
+});
+export const noticeListSchema = z.object({ items: z.array(warningNoticeSchema), total: z.number(), page: z.number(), pageSize: z.number() });
+export const warningReplySchema = z.strictObject({
+  outcome: warningOutcomeSchema,
+  note: z.string().max(2000),
+  evidence: z.strictObject({ fileName: z.string().trim().min(1).max(200), contentBase64: z.string().max(7_200_000) }).nullish(),
+});

@@ -2654,6 +2654,54 @@ export interface SecurityScans {
   unmatched: Generated<string[]>;
 }
 
+export interface SecurityWarningHosts {
+  basis: string;
+  cloudHostId: string;
+  id: Generated<Int8>;
+  ip: string | null;
+  matchedValue: string;
+  noticeId: string;
+  providerOrgId: string;
+  resourceId: string;
+  systemId: string | null;
+  unitOrgId: string | null;
+  warningId: string;
+}
+
+export interface SecurityWarningNotices {
+  deadline: string;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  id: Generated<string>;
+  notifiedAt: Generated<Timestamp>;
+  outcome: string | null;
+  providerOrgId: string;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  replyNote: string | null;
+  status: Generated<string>;
+  warningId: string;
+}
+
+export interface SecurityWarnings {
+  batchId: Int8;
+  content: string;
+  id: Generated<string>;
+  matchedAt: Timestamp | null;
+  monitoredAt: Timestamp | null;
+  monitoredBy: string | null;
+  monitoredText: string | null;
+  monitorType: string;
+  monitorTypeText: string | null;
+  notifiedRelatedUnits: boolean | null;
+  receivedAt: Timestamp;
+  recordIndex: number;
+  reportedByOrgId: string | null;
+}
+
 export interface Sessions {
   createdAt: Generated<Timestamp>;
   expiresAt: Timestamp;
@@ -2986,6 +3034,9 @@ export interface DB {
   securityPatches: SecurityPatches;
   securityPolicy: SecurityPolicy;
   securityScans: SecurityScans;
+  securityWarningHosts: SecurityWarningHosts;
+  securityWarningNotices: SecurityWarningNotices;
+  securityWarnings: SecurityWarnings;
   sessions: Sessions;
   syslogSources: SyslogSources;
   systemSettings: SystemSettings;

@@ -1,7 +1,7 @@
 /** Texts of this feature: merged into the translation resources under `security` (and `errors` for error codes). */
 export const zh = {
   security: {
-    tabs: { posture: '安全态势', findings: '漏洞与整改', scans: '扫描导入', patches: '补丁合规', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
+    tabs: { warnings: '安全预警', posture: '安全态势', findings: '漏洞与整改', scans: '扫描导入', patches: '补丁合规', attacks: '攻击监测', events: '安全事件', checks: '检查与渗透测试', rules: '整改时限' },
     attacksHint: '服务商推送的安全攻击监测数据，按接收月份统计。', attacksMonth: '本月攻击次数', attacksPrev: '上月攻击次数', topNames: '攻击类型 Top 10', topSystems: '被攻击信息系统 Top 10', topHosts: '被攻击云主机 Top 10', item: '项目', count: '次数',
     all: '全部', refresh: '刷新', total: '共 {{n}} 项', done: '已办理',
     severity: '风险等级', severities: { critical: '紧急', high: '高危', medium: '中危', low: '低危' },
@@ -38,6 +38,12 @@ export const zh = {
     planned: '计划', doneCount: '完成', checkList: '检查计划与执行', plannedDate: '计划日期', providers: '覆盖服务商', checkStatuses: { planned: '计划中', done: '已完成', cancelled: '已取消' },
     doneDate: '完成日期', recordCheck: '登记执行', resultSummary: '检查结论', pentestRule: '渗透测试须覆盖至少 2 家服务商',
     rulesTitle: '整改时限', rulesHint: '按风险等级自首次发现之日起计算；自然日或工作日（营业日历，含节假日与调休）。修改后对此后发现的漏洞生效。', days: '天数', dayKind: '计算方式', dayKinds: { natural: '自然日', working: '工作日' }, save: '保存',
+    warn: {
+      type: '监测类型', types: { vulnerability: '漏洞发布', patch: '补丁发布', other: '其他' }, content: '监测内容', hosts: '涉及主机', deadline: '反馈期限', state: '状态',
+      states: { notified: '待反馈', overdue: '已超期', replied: '已反馈' }, outcome: '处置结果', outcomes: { handled: '已处置', not_affected: '不受影响' }, keyword: '搜索监测内容',
+      detail: '安全预警通知', monitoredAt: '监测时间', notifiedAt: '通知时间', basis: '匹配依据', bases: { ip: 'IP 地址', host_id: '云主机 ID', cve: 'CVE（未修复漏洞）', patch: '补丁（未安装）', software: '软件版本' },
+      note: '反馈说明', evidence: '佐证材料', evidenceHint: '已处置须附佐证材料（pdf、png、jpg、txt、docx、xlsx、zip，≤ 5 MB）', chooseFile: '选择文件', reply: '提交反馈', replied: '已提交反馈',
+    },
   },
   errors: {
     'security.report_unreadable': '无法读取该扫描报告', 'security.duplicate_report': '该报告已导入过，未重复导入', 'security.invalid_transition': '当前状态不能办理该操作',
@@ -45,13 +51,13 @@ export const zh = {
     'security.node_not_found': '云节点不存在', 'security.node_provider_mismatch': '该云节点不属于所选服务商', 'security.invalid_month': '月份格式应为 YYYY-MM', 'security.file_missing': '请选择报告文件',
     'security.future_time': '发生时间不能晚于现在', 'security.future_date': '完成日期不能晚于今天', 'security.foreign_provider': '只能上报本服务商的安全事件', 'security.event_closed': '事件已关闭',
     'security.pentest_providers': '渗透测试须覆盖至少 2 家服务商', 'security.unknown_provider': '所选单位不是云服务商', 'security.check_not_planned': '该检查已登记或已取消', 'security.not_notified': '尚未通报，不能生成通知单',
-    'security.event.not_found': '安全事件不存在', 'security.check.not_found': '检查计划不存在', 'security.invalid_window': '安装时限应为 1 至 365 天',
+    'security.event.not_found': '安全事件不存在', 'security.check.not_found': '检查计划不存在', 'security.invalid_window': '安装时限应为 1 至 365 天', 'security.invalid_warning_reply': '反馈不完整或格式有误，未保存', 'security.warning_already_replied': '该预警通知已反馈',
   },
 };
 
 export const en: typeof zh = {
   security: {
-    tabs: { posture: 'Posture', findings: 'Findings and rectification', scans: 'Scan imports', patches: 'Patch compliance', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
+    tabs: { warnings: 'Security warnings', posture: 'Posture', findings: 'Findings and rectification', scans: 'Scan imports', patches: 'Patch compliance', attacks: 'Attacks', events: 'Security events', checks: 'Checks and pentests', rules: 'Deadlines' },
     attacksHint: 'Attack records pushed by the providers (安全攻击监测数据), by month of arrival.', attacksMonth: 'Attacks this month', attacksPrev: 'Attacks last month', topNames: 'Top 10 attack types', topSystems: 'Top 10 attacked systems', topHosts: 'Top 10 attacked hosts', item: 'Item', count: 'Count',
     all: 'All', refresh: 'Refresh', total: '{{n}} items', done: 'Done',
     severity: 'Severity', severities: { critical: 'Critical', high: 'High', medium: 'Medium', low: 'Low' },
@@ -88,6 +94,12 @@ export const en: typeof zh = {
     planned: 'Planned', doneCount: 'Done', checkList: 'Plans and records', plannedDate: 'Planned for', providers: 'Providers covered', checkStatuses: { planned: 'Planned', done: 'Done', cancelled: 'Cancelled' },
     doneDate: 'Done on', recordCheck: 'Record', resultSummary: 'Result', pentestRule: 'A penetration test covers at least 2 providers',
     rulesTitle: 'Rectification deadlines', rulesHint: 'Counted per severity from the day a finding is first seen, in natural or working days (business calendar with holidays and make-up days). Changes apply to findings found afterwards.', days: 'Days', dayKind: 'Counted in', dayKinds: { natural: 'Natural days', working: 'Working days' }, save: 'Save',
+    warn: {
+      type: 'Type', types: { vulnerability: 'Vulnerability release', patch: 'Patch release', other: 'Other' }, content: 'Content', hosts: 'Hosts', deadline: 'Reply by', state: 'State',
+      states: { notified: 'Awaiting reply', overdue: 'Overdue', replied: 'Replied' }, outcome: 'Outcome', outcomes: { handled: 'Handled', not_affected: 'Not affected' }, keyword: 'Search content',
+      detail: 'Security warning notice', monitoredAt: 'Monitored at', notifiedAt: 'Notified at', basis: 'Matched by', bases: { ip: 'IP address', host_id: 'Cloud host ID', cve: 'CVE (open finding)', patch: 'Patch (not installed)', software: 'Software version' },
+      note: 'Reply', evidence: 'Evidence', evidenceHint: 'Handled needs an evidence file (pdf, png, jpg, txt, docx, xlsx, zip, ≤ 5 MB)', chooseFile: 'Choose file', reply: 'Submit reply', replied: 'Reply submitted',
+    },
   },
   errors: {
     'security.report_unreadable': 'The scan report cannot be read', 'security.duplicate_report': 'This report was imported already; nothing was imported again', 'security.invalid_transition': 'Not possible in the current status',
@@ -95,6 +107,6 @@ export const en: typeof zh = {
     'security.node_not_found': 'Unknown cloud node', 'security.node_provider_mismatch': 'The node is run by another provider', 'security.invalid_month': 'The month is YYYY-MM', 'security.file_missing': 'Choose the report file',
     'security.future_time': 'The time cannot lie in the future', 'security.future_date': 'The date cannot lie in the future', 'security.foreign_provider': 'A provider reports its own events only', 'security.event_closed': 'The event is closed',
     'security.pentest_providers': 'A penetration test covers at least 2 providers', 'security.unknown_provider': 'Not a cloud provider', 'security.check_not_planned': 'The check was recorded or cancelled already', 'security.not_notified': 'Notify the provider first',
-    'security.event.not_found': 'Security event not found', 'security.check.not_found': 'Check not found', 'security.invalid_window': 'The window is 1 to 365 days',
+    'security.event.not_found': 'Security event not found', 'security.check.not_found': 'Check not found', 'security.invalid_window': 'The window is 1 to 365 days', 'security.invalid_warning_reply': 'The reply is incomplete or malformed; nothing was saved', 'security.warning_already_replied': 'This notice has been replied to already',
   },
 };

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App as AntApp, Button, Card, DatePicker, Descriptions, Drawer, Form, Input, InputNumber, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography, Upload } from 'antd';
 import { FilePdfOutlined, ReloadOutlined, UploadOutlined } from '@ant-design/icons';
 import { ChecksTab, DeviceLogsSection, EventsTab, PatchesTab, PostureTab } from './OversightTabs';
+import { WarningsTab } from './WarningsTab';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
@@ -31,6 +32,7 @@ export default function SecurityPage() {
         { key: 'findings', label: t('security.tabs.findings'), children: <FindingsTab /> },
         { key: 'scans', label: t('security.tabs.scans'), children: <ScansTab manage={can('security:manage')} /> },
         { key: 'patches', label: t('security.tabs.patches'), children: <PatchesTab /> },
+        { key: 'warnings', label: t('security.tabs.warnings'), children: <WarningsTab /> },
         { key: 'attacks', label: t('security.tabs.attacks'), children: <AttacksTab /> },
         { key: 'events', label: t('security.tabs.events'), children: <EventsTab canReport={can('security:event')} /> },
         { key: 'checks', label: t('security.tabs.checks'), children: <ChecksTab manage={can('security:manage')} /> },
