@@ -474,8 +474,9 @@ export class AvailabilityService {
     const cached = this.boardCounts.get(key);
     const fresh = cached && cached.generation === this.boardGeneration && cached.at > Date.now() - BOARD_COUNTS_TTL_MS ? cached.counts : null;
     return withTx(this.db, ctx, async (trx) => {
-      // The counts' group-by over every visible probe crosses the JIT threshold, and compiling costs more than it saves.
-      if (!fresh) await sql`set local jit = off`.execute(trx);
+      // The counts' group-by over every visible probe, and a keyword page (a filtered walk of the board index), cross the
+      // JIT threshold, and compiling (~300 ms) costs far more than it saves: off for every board statement.
+      await sql`set local jit = off`.execute(trx);
       const countsSql = sql<Record<string, number>>`(select coalesce(jsonb_object_agg(c.state, c.n), '{}'::jsonb) from (select p.state, count(*)::int as n from availability_probes p where ${where} group by p.state) c)`;
       const rows = await probesQuery(trx)
         .select(fresh ? sql<null>`null`.as('boardCounts') : countsSql.as('boardCounts'))
