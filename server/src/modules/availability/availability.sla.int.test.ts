@@ -185,6 +185,10 @@ describe('approved planned work (operations) counts as maintenance', () => {
     expect(row.downSeconds).toBe(3600);
     expect(row.measuredSeconds).toBe((720 - 4) * 3600);
     expect(row.longestOutageSeconds).toBe(3600);
+    // The unit sees the same figures for its system (planned work is read as the platform, not as the caller).
+    const asUnit = await inject(unit, 'GET', '/api/availability/compliance?month=2025-04');
+    expect(asUnit.statusCode, asUnit.body).toBe(200);
+    expect(asUnit.json().items.find((x: { systemId: string }) => x.systemId === system.id)).toMatchObject({ maintenanceSeconds: 4 * 3600, downSeconds: 3600 });
     // A draft over the same hours would not have excused them: the other down hour (200 h) is untouched by any window.
     const unapproved = await change(t0 + 199 * H, t0 + 202 * H, unique('未提交变更'));
     expect(unapproved.status).toBe('draft');
