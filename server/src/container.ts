@@ -209,7 +209,7 @@ export function createContainer(deps: PlatformDeps): Container {
   // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
   applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));
   // Demo city: its addresses are fictional, so automatic probes of them are not run (unknown, never a fake up).
-  const availability = new AvailabilityService(deps.db, { inventory, systems, notifications, calendar, documents, logger: deps.logger, unreachableNote: deps.config.demo && deps.embedded ? '演示城市的虚构地址，本实例无法到达，不探测' : null });
+  const availability = new AvailabilityService(deps.db, { inventory, systems, notifications, calendar, documents, catalog, logger: deps.logger, unreachableNote: deps.config.demo && deps.embedded ? '演示城市的虚构地址，本实例无法到达，不探测' : null });
   const probeScheduler = new ProbeScheduler(availability, deps.logger);
   registerAvailabilityJobs(deps.jobs, availability, probeScheduler);
   // Confirmed outages become service-desk tickets (source 'outage'); the target back up clears them.
@@ -217,6 +217,8 @@ export function createContainer(deps: PlatformDeps): Container {
   monitoring.setTicketHook((input) => serviceDesk.upsertTicketFromSource(input));
   // Approved planned changes (operations supervision) act as maintenance windows for the alert rules.
   monitoring.setPlannedWorkSource(operations);
+  // …and for the availability probes (maintenance, not downtime).
+  availability.setPlannedWorkSource(operations);
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds), { later: true });

@@ -25927,6 +25927,45 @@ export interface paths {
         };
         trace?: never;
     };
+    "/api/availability/probes/{id}/detail.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One probe's detail (figures, state timeline, results) over a range as a signed .xlsx (SM2) */
+        get: {
+            parameters: {
+                query?: {
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/availability/outages": {
         parameters: {
             query?: never;
@@ -26169,7 +26208,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** SLA objectives (服务目标) per system, unit or provider */
+        /** SLA objectives (服务目标) per system, unit, provider or catalog service */
         get: {
             parameters: {
                 query?: never;
@@ -26203,13 +26242,14 @@ export interface paths {
                                 maxYearlyFaultMinutes: number | null;
                                 excluded: string | null;
                                 source: string | null;
+                                probeOrigins: ("manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo")[] | null;
                             }[];
                         };
                     };
                 };
             };
         };
-        /** Set the objective of a system, unit or provider (target, period, schedule, 4 h and yearly limits) */
+        /** Set the objective of a system, unit, provider or catalog service (by its catalog code; target, period, schedule, 4 h and yearly limits) */
         put: {
             parameters: {
                 query?: never;
@@ -26221,8 +26261,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        scope: "system" | "unit" | "provider";
-                        /** Format: uuid */
+                        scope: "system" | "unit" | "provider" | "service";
                         scopeId: string;
                         targetPercent: string;
                         /** @enum {string} */
@@ -26260,6 +26299,7 @@ export interface paths {
                             maxYearlyFaultMinutes: number | null;
                             excluded: string | null;
                             source: string | null;
+                            probeOrigins: ("manual" | "inventory_host" | "inventory_ip" | "system_url" | "demo")[] | null;
                         };
                     };
                 };

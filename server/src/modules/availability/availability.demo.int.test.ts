@@ -34,6 +34,8 @@ it('the demo city: every system has a simulated probe (never run, marked), outag
   expect((await owner.query(`select count(*)::int n from notifications where kind = 'availability.outage'`)).rows[0].n).toBeGreaterThan(0);
   const objectives = (await owner.query(`select target::text, scope from availability_objectives`)).rows;
   expect(objectives.map((o) => o.target).sort()).toContain('0.99990');
+  // Catalog services: cloud host service (1001) and internet link (1016), 99.99 %.
+  expect(objectives.filter((o) => o.scope === 'service').length).toBe(2);
   const now = new Date();
   const rows = await t.container.availability.slaCompliance(systemContext(), { from: new Date(now.getTime() - 30 * 86_400_000), to: now });
   expect(rows.length).toBeGreaterThanOrEqual(systems);

@@ -77,6 +77,12 @@ export async function loadAvailabilityDemo(db: Db, service: AvailabilityService,
         excluded: '不可抗力及计划性维护', source: k === 1 ? '订单（seed 001）：年可用率 99.99%' : '订单（seed 000）：年可用率 99.9%',
       });
     }
+    // Catalog services (服务目录): cloud host service and internet link average availability ≥ 99.99% (seed 004
+    // §3.2.1.1, seed 003 (一)2.(1)). Skipped when the catalog is not wired or lacks the item.
+    for (const [code, source] of [['1001', '服务目录（seed 004 §3.2.1.1）：云主机服务平均可用性 ≥ 99.99%'], ['1016', '招标文件（seed 003 (一)2.(1)）：互联网带宽可用性 ≥ 99.99%']] as const) {
+      await service.setObjective(ctx, { scope: 'service', scopeId: code, targetPercent: '99.99', period: 'year', schedule: '24x7', maxInterruptionMinutes: 240, excluded: '不可抗力及计划性维护', source })
+        .catch((e: unknown) => logger.warn({ err: e, code }, 'demo: catalog-service objective not set'));
+    }
   } catch (e) {
     logger.warn({ err: e }, 'demo: availability not loaded');
   }

@@ -42,6 +42,11 @@ export function registerAvailabilityRoutes(app: App, service: AvailabilityServic
     { config: { permission: 'availability:read' }, schema: { tags, summary: 'One probe: results (response times), state intervals, outages and availability over a range (default the last 24 h)', params: idParamsSchema, querystring: detailQuerySchema, response: { 200: probeDetailSchema } } },
     async (request) => service.getProbe(request.ctx, request.params.id, { from: date(request.query.from), to: date(request.query.to) }),
   );
+  app.get(
+    '/api/availability/probes/:id/detail.xlsx',
+    { config: { permission: 'availability:read' }, schema: { tags, summary: "One probe's detail (figures, state timeline, results) over a range as a signed .xlsx (SM2)", params: idParamsSchema, querystring: detailQuerySchema } },
+    async (request, reply) => sendDocument(reply, await service.probeDocument(request.ctx, request.params.id, { from: date(request.query.from), to: date(request.query.to) })),
+  );
   app.patch(
     '/api/availability/probes/:id',
     { config: { permission: 'availability:manage' }, schema: { tags, summary: 'Change a probe (automatic probes: interval, timeout, retries, on/off only)', params: idParamsSchema, body: probePatchSchema, response: { 200: probeSchema } } },
@@ -77,12 +82,12 @@ export function registerAvailabilityRoutes(app: App, service: AvailabilityServic
   );
   app.get(
     '/api/availability/objectives',
-    { config: { permission: 'availability:read' }, schema: { tags, summary: 'SLA objectives (服务目标) per system, unit or provider', response: { 200: z.object({ items: z.array(objectiveSchema) }) } } },
+    { config: { permission: 'availability:read' }, schema: { tags, summary: 'SLA objectives (服务目标) per system, unit, provider or catalog service', response: { 200: z.object({ items: z.array(objectiveSchema) }) } } },
     async (request) => ({ items: await service.listObjectives(request.ctx) }),
   );
   app.put(
     '/api/availability/objectives',
-    { config: { permission: 'availability:manage' }, schema: { tags, summary: 'Set the objective of a system, unit or provider (target, period, schedule, 4 h and yearly limits)', body: newObjectiveSchema, response: { 200: objectiveSchema } } },
+    { config: { permission: 'availability:manage' }, schema: { tags, summary: 'Set the objective of a system, unit, provider or catalog service (by its catalog code; target, period, schedule, 4 h and yearly limits)', body: newObjectiveSchema, response: { 200: objectiveSchema } } },
     async (request) => service.setObjective(request.ctx, request.body),
   );
   app.get(

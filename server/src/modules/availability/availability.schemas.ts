@@ -139,10 +139,12 @@ export const objectiveSchema = z.object({
   maxYearlyFaultMinutes: z.number().int().nullable(),
   excluded: z.string().nullable(),
   source: z.string().nullable(),
+  probeOrigins: z.array(z.enum(['manual', 'inventory_host', 'inventory_ip', 'system_url', 'demo'])).nullable(),
 });
 export const newObjectiveSchema = z.strictObject({
-  scope: z.enum(['system', 'unit', 'provider']),
-  scopeId: uuid,
+  scope: z.enum(['system', 'unit', 'provider', 'service']),
+  /** A system's, unit's or provider's id; for 'service' the catalog item's code (服务目录编码, e.g. "1001"). */
+  scopeId: z.string().trim().min(1).max(64),
   targetPercent: z.string().regex(/^\d{1,2}(\.\d{1,3})?$/, 'a percentage below 100, e.g. "99.9"'),
   period: z.enum(['month', 'quarter', 'year']).optional(),
   schedule: z.enum(['24x7', 'working']).optional(),

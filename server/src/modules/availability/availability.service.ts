@@ -9,7 +9,8 @@ import type { InformationSystemService } from '../directory/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { DocumentModel, DocumentsService, RenderedDocument } from '../documents/index.js';
-import { applyMaintenance, clipAndFill, figures, judge, mergeTimelines, monthRange, periodRange, ratioText, type Figures, type Span, type State } from './sla.js';
+import type { CatalogService } from '../catalog/index.js';
+import { applyMaintenance, clipAndFill, figures, judge, mergeTimelines, monthRange, periodRange, ratioText, sumFigures, type Figures, type Span, type State } from './sla.js';
 import type { ProbeOutcome } from './probes.js';
 
 export type ProbeKind = 'icmp' | 'tcp' | 'http' | 'dns';
@@ -158,9 +159,12 @@ export interface Objective {
   maxYearlyFaultMinutes: number | null;
   excluded: string | null;
   source: string | null;
+  /** A catalog-service objective: the probes that measure the service (cloud hosts' ICMP, internet IPs'); else null. */
+  probeOrigins: ProbeOrigin[] | null;
 }
 export interface NewObjective {
-  scope: 'system' | 'unit' | 'provider';
+  /** 'service': scopeId is the catalog item's code (服务目录编码, e.g. "1001" 平台云主机服务) of the current catalog version. */
+  scope: 'system' | 'unit' | 'provider' | 'service';
   scopeId: string;
   targetPercent: string;
   period?: 'month' | 'quarter' | 'year';
@@ -180,6 +184,69 @@ export interface MaintenanceWindow {
   systemId: string | null;
   nodeId: string | null;
   providerOrgId: string | null;
+}
+
+/**
+ * The monthly compliance of one catalog-service objective for one provider (`AvailabilityService.serviceCompliance`):
+ * the service's average availability over every probed object of that provider (entity time: each host or IP counts
+ * its own up and down time; seed 004 §3.2.1.1 "云主机服务平均可用性"). Seconds as in SlaComplianceRow.
+ */
+export interface ServiceComplianceRow {
+  objectiveId: string;
+  /** The catalog item's code and name (scope name). */
+  serviceCode: string;
+  serviceName: string;
+  providerOrgId: string | null;
+  providerName: string | null;
+  targetPercent: string;
+  availabilityPercent: number | null;
+  measuredSeconds: number;
+  downSeconds: number;
+  unknownSeconds: number;
+  maintenanceSeconds: number;
+  longestOutageSeconds: number;
+  interruptions: number;
+  /** Probed objects (probes with a record in the period). */
+  probes: number;
+  met: boolean | null;
+}
+
+/** 已批准的计划性变更窗口 (operations supervision's `plannedMaintenanceWindows`): the objects it covers are in maintenance. */
+export interface PlannedWorkWindow {
+  changeId: string;
+  title: string;
+  providerOrgId: string | null;
+  nodeId: string | null;
+  systemIds: string[];
+  hostIds: string[];
+  startsAt: Date;
+  endsAt: Date;
+}
+/** Approved planned work overlapping a range; implemented by operations, wired in container.ts. */
+export interface PlannedWorkSource {
+  plannedMaintenanceWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedWorkWindow[]>;
+}
+/**
+ * Whether an approved planned-work window covers a probe: the hosts (a host probe's resource) and systems it names (its
+ * provider, when given, must match too); naming none, its node; naming no node either, every probe of its provider. A
+ * window naming nothing covers nothing. Same rule as monitoring's `plannedWindowCovers`.
+ */
+export function plannedWorkCovers(w: PlannedWorkWindow, p: { providerOrgId: string | null; nodeId: string | null; systemId: string | null; resourceId: string | null; origin?: string | null }): boolean {
+  if (w.providerOrgId && w.providerOrgId !== p.providerOrgId) return false;
+  if (w.hostIds.length > 0 || w.systemIds.length > 0) {
+    const host = p.resourceId !== null && (p.origin === undefined || p.origin === null || p.origin === 'inventory_host') && w.hostIds.includes(p.resourceId);
+    return host || (p.systemId !== null && w.systemIds.includes(p.systemId));
+  }
+  if (w.nodeId) return w.nodeId === p.nodeId;
+  return w.providerOrgId !== null;
+}
+
+/** Catalog subcategories (服务目录) whose availability Zhengyun's probes measure, and the probes that do. */
+export function serviceProbeOrigins(item: { category: string; subcategory: string | null; item: string }): ProbeOrigin[] | null {
+  const text = `${item.subcategory ?? ''} ${item.item}`;
+  if (/云主机/.test(text)) return ['inventory_host'];
+  if (/互联网/.test(text) && /(IP|链路|带宽)/i.test(text)) return ['inventory_ip'];
+  return null;
 }
 
 /** The outage ticket hook (service desk, CONTRACTS: source 'outage'). */
@@ -221,6 +288,8 @@ export interface Attempt extends ProbeOutcome {
 }
 
 const PAGE_MAX = 200;
+/** How long the planned-work windows read from operations are reused by the scheduler's recording. */
+const PLANNED_TTL_MS = 30_000;
 /** How long the status board's state counts of one scope are reused (the counts are the costly part of a page). */
 export const BOARD_COUNTS_TTL_MS = 3000;
 const DAY = 86_400_000;
@@ -326,6 +395,8 @@ function toOutage(r: OutageRow, now = Date.now()): Outage {
  */
 export class AvailabilityService {
   private ticketHook: OutageTicketHook | null = null;
+  private plannedWork: PlannedWorkSource | null = null;
+  private plannedCache: { at: number; windows: PlannedWorkWindow[] } | null = null;
   private boardGeneration = 0;
   private readonly boardCounts = new Map<string, { at: number; generation: number; counts: Record<State, number> }>();
 
@@ -338,6 +409,8 @@ export class AvailabilityService {
       calendar: CalendarService;
       documents: DocumentsService;
       logger: Logger;
+      /** The service catalog, for objectives per catalog service (scope 'service'). */
+      catalog?: CatalogService;
       /**
        * When set, automatic probes of non-loopback targets get this note and are not run (the demo city's addresses
        * are fictional): they show unknown, never up.
@@ -349,6 +422,37 @@ export class AvailabilityService {
   /** The service desk opens a ticket for each confirmed outage and clears it when the target is back. */
   setTicketHook(hook: OutageTicketHook): void {
     this.ticketHook = hook;
+  }
+
+  /**
+   * Approved planned changes (operations supervision) act as maintenance windows (计划性维护): a probe they cover is in
+   * maintenance while they last (no outage opens) and their time is excluded from the SLA figures.
+   */
+  setPlannedWorkSource(source: PlannedWorkSource): void {
+    this.plannedWork = source;
+    this.plannedCache = null;
+  }
+
+  /** Planned-work windows overlapping [from, to); none when no source is wired or it fails (probing goes on). */
+  private async plannedWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedWorkWindow[]> {
+    if (!this.plannedWork) return [];
+    try {
+      return await this.plannedWork.plannedMaintenanceWindows(ctx, range);
+    } catch (e) {
+      this.deps.logger.warn({ err: e }, 'availability: planned work source failed; no planned windows');
+      return [];
+    }
+  }
+
+  /** The planned-work windows around now (reused for PLANNED_TTL_MS: the scheduler records many batches a minute). */
+  private async plannedNow(): Promise<PlannedWorkWindow[]> {
+    if (!this.plannedWork) return [];
+    const now = Date.now();
+    if (!this.plannedCache || this.plannedCache.at < now - PLANNED_TTL_MS) {
+      const windows = await this.plannedWindows(systemContext('job:availability.probe'), { from: new Date(now - 60_000), to: new Date(now + PLANNED_TTL_MS + 60_000) });
+      this.plannedCache = { at: now, windows };
+    }
+    return this.plannedCache.windows;
   }
 
   // ---- probes ------------------------------------------------------------------------------------------------------
@@ -370,8 +474,9 @@ export class AvailabilityService {
     const cached = this.boardCounts.get(key);
     const fresh = cached && cached.generation === this.boardGeneration && cached.at > Date.now() - BOARD_COUNTS_TTL_MS ? cached.counts : null;
     return withTx(this.db, ctx, async (trx) => {
-      // The counts' group-by over every visible probe crosses the JIT threshold, and compiling costs more than it saves.
-      if (!fresh) await sql`set local jit = off`.execute(trx);
+      // The counts' group-by over every visible probe, and a keyword page (a filtered walk of the board index), cross the
+      // JIT threshold, and compiling (~300 ms) costs far more than it saves: off for every board statement.
+      await sql`set local jit = off`.execute(trx);
       const countsSql = sql<Record<string, number>>`(select coalesce(jsonb_object_agg(c.state, c.n), '{}'::jsonb) from (select p.state, count(*)::int as n from availability_probes p where ${where} group by p.state) c)`;
       const rows = await probesQuery(trx)
         .select(fresh ? sql<null>`null`.as('boardCounts') : countsSql.as('boardCounts'))
@@ -612,6 +717,7 @@ export class AvailabilityService {
   async recordSlot(worker: string, probe: ClaimedProbe, attempts: Attempt[]): Promise<{ recorded: boolean; state: State; outageOpened: string | null; outageClosed: string | null }> {
     const last = attempts[attempts.length - 1]!;
     const ctx = systemContext('job:availability.probe');
+    const planned = await this.plannedNow();
     const res = await withTx(this.db, ctx, async (trx) => {
       const ins = await trx
         .insertInto('availabilityResults')
@@ -620,13 +726,14 @@ export class AvailabilityService {
         .returning('attempt')
         .execute();
       if (!ins.some((r) => r.attempt === 0)) return { recorded: false, state: probe.state, outageOpened: null, outageClosed: null, probe: null };
-      const cur = await trx.selectFrom('availabilityProbes').select(['state', 'intervalSeconds', 'systemId', 'nodeId', 'providerOrgId', 'unitOrgId', 'name', 'target', 'resourceId', 'enabled']).where('id', '=', probe.id).forUpdate().executeTakeFirst();
+      const cur = await trx.selectFrom('availabilityProbes').select(['state', 'intervalSeconds', 'systemId', 'nodeId', 'providerOrgId', 'unitOrgId', 'name', 'target', 'resourceId', 'enabled', 'origin']).where('id', '=', probe.id).forUpdate().executeTakeFirst();
       if (!cur) return { recorded: false, state: probe.state, outageOpened: null, outageClosed: null, probe: null };
       const at = last.checkedAt;
       const inMaintenance = await trx.selectFrom('availabilityMaintenance').select('id').where('startsAt', '<=', at).where('endsAt', '>', at)
         .where((eb) => eb.or([eb('probeId', '=', probe.id), ...(cur.systemId ? [eb('systemId', '=', cur.systemId)] : []), ...(cur.nodeId ? [eb('nodeId', '=', cur.nodeId)] : []), ...(cur.providerOrgId ? [eb('providerOrgId', '=', cur.providerOrgId)] : [])]))
         .limit(1).executeTakeFirst();
-      const newState: State = inMaintenance ? 'maintenance' : last.ok ? 'up' : 'down';
+      const inPlanned = planned.some((w) => w.startsAt <= at && w.endsAt > at && plannedWorkCovers(w, cur));
+      const newState: State = inMaintenance || inPlanned ? 'maintenance' : last.ok ? 'up' : 'down';
       const changed = newState !== cur.state;
       // The first failure of a slot (at attempt 0) is when the interruption started; the re-checks confirmed it.
       const downSince = attempts.find((a) => !a.ok)?.checkedAt ?? at;
@@ -672,9 +779,10 @@ export class AvailabilityService {
     if (!items.length) return { recorded: 0, duplicates: 0 };
     const ctx = systemContext('job:availability.probe');
     const ids = items.map((i) => i.probe.id);
+    const planned = await this.plannedNow();
     const status = await withTx(this.db, ctx, async (trx) => {
-      const rows = await sql<{ id: string; state: string; intervalSeconds: number; maintenance: boolean; open: boolean }>`
-        select p.id, p.state, p.interval_seconds,
+      const rows = await sql<{ id: string; state: string; intervalSeconds: number; maintenance: boolean; open: boolean; providerOrgId: string | null; nodeId: string | null; systemId: string | null; resourceId: string | null; origin: string }>`
+        select p.id, p.state, p.interval_seconds, p.provider_org_id, p.node_id, p.system_id, p.resource_id, p.origin,
                exists (select 1 from availability_maintenance m where m.starts_at <= now() and m.ends_at > now()
                         and (m.probe_id = p.id or m.system_id = p.system_id or m.node_id = p.node_id or m.provider_org_id = p.provider_org_id)) as maintenance,
                exists (select 1 from availability_intervals i where i.probe_id = p.id and i.ended_at is null) as open
@@ -686,7 +794,8 @@ export class AvailabilityService {
     for (const it of items) {
       const st = status.get(it.probe.id);
       const last = it.attempts[it.attempts.length - 1]!;
-      const newState: State = st?.maintenance ? 'maintenance' : last.ok ? 'up' : 'down';
+      const inPlanned = !!st && planned.some((w) => w.startsAt <= last.checkedAt && w.endsAt > last.checkedAt && plannedWorkCovers(w, st));
+      const newState: State = st?.maintenance || inPlanned ? 'maintenance' : last.ok ? 'up' : 'down';
       if (st && st.open && st.state === newState) bulk.push(it);
       else single.push(it);
     }
@@ -825,7 +934,7 @@ export class AvailabilityService {
     return withTx(this.db, ctx, async (trx) => (await trx.selectFrom('availabilityObjectives').selectAll().orderBy('scope').orderBy('scopeName').execute()).map(toObjective));
   }
 
-  /** Sets (creates or replaces) the objective of a system, unit or provider. */
+  /** Sets (creates or replaces) the objective of a system, unit, provider or catalog service. */
   async setObjective(ctx: RequestContext, input: NewObjective): Promise<Objective> {
     if (!/^(?:\d{1,2})(?:\.\d{1,3})?$/.test(input.targetPercent) || Number(input.targetPercent) <= 0 || Number(input.targetPercent) >= 100) {
       throw fieldError('availability.invalid_target_percent', 'body.targetPercent', 'percent', 'A percentage below 100 with at most 3 decimals, e.g. "99.9"', input.targetPercent);
@@ -833,7 +942,20 @@ export class AvailabilityService {
     let scopeName: string;
     let providerOrgId: string | null = null;
     let unitOrgId: string | null = null;
-    if (input.scope === 'system') {
+    let probeOrigins: ProbeOrigin[] | null = null;
+    if (input.scope !== 'service' && !isUuid(input.scopeId)) throw fieldError('availability.scope_not_found', 'body.scopeId', 'uuid', `The ${input.scope} is named by its id (a UUID)`, input.scopeId);
+    if (input.scope === 'service') {
+      const catalog = this.deps.catalog;
+      if (!catalog) throw new AppError('unavailable', 'availability.catalog_unavailable', 'The service catalog is not wired: no catalog-service objectives');
+      const item = await withTx(this.db, ctx, async (trx) => {
+        const v = await catalog.currentVersionIn(trx);
+        return v ? (await catalog.itemsIn(trx, v.id)).find((i) => i.code === input.scopeId) ?? null : null;
+      });
+      if (!item) throw fieldError('availability.scope_not_found', 'body.scopeId', 'catalog_code', 'No such item in the current catalog version (服务目录编码)', input.scopeId);
+      probeOrigins = serviceProbeOrigins(item);
+      if (!probeOrigins) throw fieldError('availability.service_not_probed', 'body.scopeId', 'probed_service', 'Zhengyun does not probe this catalog service (probed: 平台云主机服务, 互联网链路服务)', input.scopeId);
+      scopeName = `${item.code} ${item.subcategory ?? item.category}`.slice(0, 200);
+    } else if (input.scope === 'system') {
       const s = await this.deps.systems.get(ctx, input.scopeId).catch(() => {
         throw fieldError('availability.scope_not_found', 'body.scopeId', 'exists', 'No such information system', input.scopeId);
       });
@@ -853,7 +975,7 @@ export class AvailabilityService {
       const values = {
         scope: input.scope, scopeId: input.scopeId, scopeName, providerOrgId, unitOrgId, target, period: input.period ?? 'year', schedule: input.schedule ?? '24x7',
         maxInterruptionMinutes: input.maxInterruptionMinutes === undefined ? 240 : input.maxInterruptionMinutes, maxYearlyFaultMinutes: input.maxYearlyFaultMinutes ?? null,
-        excluded: input.excluded ?? null, source: input.source ?? null,
+        excluded: input.excluded ?? null, source: input.source ?? null, probeOrigins,
       };
       const row = await trx.insertInto('availabilityObjectives').values(values).onConflict((oc) => oc.columns(['scope', 'scopeId']).doUpdateSet(values)).returningAll().executeTakeFirstOrThrow();
       await recordAudit(trx, ctx, { action: 'availability.objective_set', targetType: 'availability_objective', targetId: row.id, after: values });
@@ -867,16 +989,30 @@ export class AvailabilityService {
    * objective has one per system of it that is probed, plus (provider) one with systemId null for its probed hosts and
    * IPs without a system. An object's timeline merges its probes (down > unknown > up > maintenance); probes with no
    * record in the period take no part; maintenance windows are excluded; `met` also checks the single-interruption
-   * limit (4 h) and, over the objective's period so far, the fault-time limit.
+   * limit (4 h) and, over the objective's period so far, the fault-time limit. Catalog-service objectives are not in
+   * these rows (they are per provider, not per system): `serviceCompliance` gives them.
    */
   async slaCompliance(ctx: RequestContext, range: { from: Date; to: Date }): Promise<SlaComplianceRow[]> {
-    return (await this.complianceDetails(ctx, range)).map((r) => ({
+    return (await this.complianceDetails(ctx, range)).filter((r) => r.scope !== 'service').map((r) => ({
       providerOrgId: r.providerOrgId, systemId: r.systemId, unitOrgId: r.unitOrgId, targetPercent: r.targetPercent, availabilityPercent: r.availabilityPercent, measuredSeconds: r.measuredSeconds,
       downSeconds: r.downSeconds, unknownSeconds: r.unknownSeconds, maintenanceSeconds: r.maintenanceSeconds, longestOutageSeconds: r.longestOutageSeconds, met: r.met,
     }));
   }
 
-  /** The SLA table of a month 'YYYY-MM' (Asia/Shanghai). */
+  /**
+   * Compliance per catalog service (服务目录的服务) over [from, to): one row per service objective × provider whose
+   * probes of that service have a record in the range. The service's availability is the average over its probed
+   * objects (each host or IP its own up and down time); planned maintenance excluded, unknown apart.
+   */
+  async serviceCompliance(ctx: RequestContext, range: { from: Date; to: Date }): Promise<ServiceComplianceRow[]> {
+    return (await this.complianceDetails(ctx, range)).filter((r) => r.scope === 'service').map((r) => ({
+      objectiveId: r.objectiveId, serviceCode: r.scopeName.split(' ')[0]!, serviceName: r.scopeName, providerOrgId: r.providerOrgId, providerName: r.providerName, targetPercent: r.targetPercent,
+      availabilityPercent: r.availabilityPercent, measuredSeconds: r.measuredSeconds, downSeconds: r.downSeconds, unknownSeconds: r.unknownSeconds, maintenanceSeconds: r.maintenanceSeconds,
+      longestOutageSeconds: r.longestOutageSeconds, interruptions: r.interruptions, probes: r.probes, met: r.met,
+    }));
+  }
+
+  /** The SLA table of a month 'YYYY-MM' (Asia/Shanghai), every scope including catalog services. */
   monthlyCompliance(ctx: RequestContext, month: string): Promise<ComplianceDetail[]> {
     if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw fieldError('availability.invalid_month', 'query.month', 'month', 'The month is YYYY-MM', month);
     const r = monthRange(month);
@@ -888,8 +1024,20 @@ export class AvailabilityService {
     if (range.to.getTime() - range.from.getTime() > 400 * DAY) throw fieldError('availability.range_too_long', 'to', 'max_400_days', 'At most 400 days at a time');
     const now = Date.now();
     return withTx(this.db, ctx, async (trx) => {
-      const objectives = (await trx.selectFrom('availabilityObjectives').selectAll().where('scope', '<>', 'service').orderBy('scope').orderBy('scopeName').execute()).map(toObjective);
+      const objectives = (await trx.selectFrom('availabilityObjectives').selectAll().orderBy('scope').orderBy('scopeName').execute()).map(toObjective);
       if (!objectives.length) return [];
+      // Approved planned work (operations) over the widest range any objective reads: excluded like maintenance.
+      const spanLo = Math.min(range.from.getTime(), ...objectives.map((o) => periodRange(shanghaiMonth(range.from), o.period).from));
+      const spanHi = Math.max(spanLo + 1, Math.min(Math.max(range.to.getTime(), ...objectives.map((o) => periodRange(shanghaiMonth(range.from), o.period).to)), now));
+      // Read as the platform (not the caller): everyone who sees an object gets the same figures for it.
+      const planned: PlannedWorkWindow[] = [];
+      const seen = new Set<string>();
+      for (let a = spanLo; a < spanHi; a += 360 * DAY) {
+        for (const w of await this.plannedWindows(systemContext('availability.sla'), { from: new Date(a), to: new Date(Math.min(spanHi, a + 360 * DAY)) })) {
+          if (!seen.has(w.changeId)) planned.push(w);
+          seen.add(w.changeId);
+        }
+      }
       const cal = await this.deps.calendar.days(trx);
       const out: ComplianceDetail[] = [];
       for (const o of objectives) {
@@ -898,14 +1046,16 @@ export class AvailabilityService {
         const lo = Math.min(range.from.getTime(), per.from);
         const hi = Math.min(Math.max(range.to.getTime(), per.to), now);
         let probes = trx.selectFrom('availabilityProbes as p').leftJoin('informationSystems as s', 's.id', 'p.systemId').leftJoin('organisations as u', 'u.id', 'p.unitOrgId').leftJoin('organisations as v', 'v.id', 'p.providerOrgId')
-          .select(['p.id', 'p.systemId', 's.name as systemName', 'p.unitOrgId', 'u.name as unitName', 'p.providerOrgId', 'v.name as providerName', 'p.nodeId']);
+          .select(['p.id', 'p.systemId', 's.name as systemName', 'p.unitOrgId', 'u.name as unitName', 'p.providerOrgId', 'v.name as providerName', 'p.nodeId', 'p.resourceId', 'p.origin']);
         if (o.scope === 'system') probes = probes.where('p.systemId', '=', o.scopeId);
         else if (o.scope === 'unit') probes = probes.where('p.unitOrgId', '=', o.scopeId);
-        else probes = probes.where('p.providerOrgId', '=', o.scopeId);
+        else if (o.scope === 'provider') probes = probes.where('p.providerOrgId', '=', o.scopeId);
+        else probes = probes.where('p.origin', 'in', o.probeOrigins ?? []);
         const plist = await probes.execute();
         const groups = new Map<string, typeof plist>();
         for (const p of plist) {
-          const key = o.scope === 'system' ? o.scopeId : p.systemId ?? '';
+          // A catalog service: one row per provider offering it.
+          const key = o.scope === 'system' ? o.scopeId : o.scope === 'service' ? p.providerOrgId ?? '' : p.systemId ?? '';
           if (o.scope === 'unit' && !p.systemId) continue;
           groups.set(key, [...(groups.get(key) ?? []), p]);
         }
@@ -926,7 +1076,8 @@ export class AvailabilityService {
         const timelineOf = (members: typeof plist, a: number, b: number): Span[] => {
           const tls = members.filter((p) => (spansOf.get(p.id) ?? []).some((s) => s.end > a && s.start < b)).map((p) => {
             const ws = windows.filter((w) => w.probeId === p.id || (w.systemId && w.systemId === p.systemId) || (w.nodeId && w.nodeId === p.nodeId) || (w.providerOrgId && w.providerOrgId === p.providerOrgId))
-              .map((w) => ({ start: new Date(w.startsAt).getTime(), end: new Date(w.endsAt).getTime() }));
+              .map((w) => ({ start: new Date(w.startsAt).getTime(), end: new Date(w.endsAt).getTime() }))
+              .concat(planned.filter((w) => plannedWorkCovers(w, p)).map((w) => ({ start: w.startsAt.getTime(), end: w.endsAt.getTime() })));
             return applyMaintenance(clipAndFill(spansOf.get(p.id) ?? [], a, b), ws);
           });
           return tls.length ? mergeTimelines(tls, a, b) : [{ state: 'unknown', start: a, end: b }];
@@ -938,27 +1089,83 @@ export class AvailabilityService {
         const periodFull = weigh ? weigh(per.from, per.to) : per.to - per.from;
         for (const [key, members] of groups) {
           const noneMeasured: Figures = { upMs: 0, downMs: 0, unknownMs: 0, maintenanceMs: 0, longestDownMs: 0, interruptions: 0, sli: null };
-          const m = mTo > mFrom ? figures(timelineOf(members, mFrom, mTo), weigh) : noneMeasured;
+          // A catalog service averages its objects (entity time); any other object merges its probes into one timeline.
+          const measure = (a: number, b: number): Figures => {
+            if (o.scope !== 'service') return figures(timelineOf(members, a, b), weigh);
+            const seen = members.filter((p) => (spansOf.get(p.id) ?? []).some((s) => s.end > a && s.start < b));
+            return seen.length ? sumFigures(seen.map((p) => figures(timelineOf([p], a, b), weigh))) : figures(timelineOf([], a, b), weigh);
+          };
+          const m = mTo > mFrom ? measure(mFrom, mTo) : noneMeasured;
           // The range is cut at now: time still to come is neither measured nor unknown.
-          const p = pNow > pFrom ? figures(timelineOf(members, pFrom, pNow), weigh) : noneMeasured;
+          const p = pNow > pFrom ? measure(pFrom, pNow) : noneMeasured;
           const elapsed = weigh ? weigh(pFrom, pNow) : pNow - pFrom;
           const target = Number(o.targetPercent) / 100;
-          const v = judge({ target, maxInterruptionMinutes: o.maxInterruptionMinutes, maxYearlyFaultMinutes: o.maxYearlyFaultMinutes }, m, { periodMs: periodFull, elapsedMs: elapsed, periodDownMs: p.downMs, periodMeasuredMs: p.upMs + p.downMs });
+          // A service's period figures are those of its average object (fault time and budget per host or IP).
+          const objects = o.scope === 'service' ? Math.max(1, members.filter((x) => (spansOf.get(x.id) ?? []).some((s) => s.end > pFrom && s.start < pNow)).length) : 1;
+          const v = judge({ target, maxInterruptionMinutes: o.maxInterruptionMinutes, maxYearlyFaultMinutes: o.maxYearlyFaultMinutes }, m, { periodMs: periodFull, elapsedMs: elapsed, periodDownMs: p.downMs / objects, periodMeasuredMs: (p.upMs + p.downMs) / objects });
           const first = members[0];
-          const systemId = key || null;
+          const systemId = o.scope === 'service' ? null : key || null;
           out.push({
             objectiveId: o.id, scope: o.scope, scopeName: o.scopeName, period: o.period, schedule: o.schedule,
-            providerOrgId: o.scope === 'provider' ? o.scopeId : first?.providerOrgId ?? o.providerOrgId, systemId, unitOrgId: o.scope === 'unit' ? o.scopeId : first?.unitOrgId ?? o.unitOrgId,
-            systemName: systemId ? first?.systemName ?? (o.scope === 'system' ? o.scopeName : null) : null, providerName: first?.providerName ?? (o.scope === 'provider' ? o.scopeName : null), unitName: first?.unitName ?? (o.scope === 'unit' ? o.scopeName : null),
+            providerOrgId: o.scope === 'provider' ? o.scopeId : o.scope === 'service' ? key || null : first?.providerOrgId ?? o.providerOrgId, systemId,
+            unitOrgId: o.scope === 'unit' ? o.scopeId : o.scope === 'service' ? null : first?.unitOrgId ?? o.unitOrgId,
+            systemName: systemId ? first?.systemName ?? (o.scope === 'system' ? o.scopeName : null) : null, providerName: first?.providerName ?? (o.scope === 'provider' ? o.scopeName : null),
+            unitName: o.scope === 'service' ? null : first?.unitName ?? (o.scope === 'unit' ? o.scopeName : null),
             targetPercent: o.targetPercent, availabilityPercent: m.sli === null ? null : m.sli * 100, availabilityText: m.sli === null ? null : pct(m.sli),
             measuredSeconds: Math.round((m.upMs + m.downMs) / 1000), downSeconds: Math.round(m.downMs / 1000), unknownSeconds: Math.round(m.unknownMs / 1000), maintenanceSeconds: Math.round(m.maintenanceMs / 1000),
             longestOutageSeconds: Math.round(m.longestDownMs / 1000), interruptions: m.interruptions, met: v.met, maxInterruptionMinutes: o.maxInterruptionMinutes, maxYearlyFaultMinutes: o.maxYearlyFaultMinutes,
-            periodDownSeconds: Math.round(p.downMs / 1000), budgetLeftMinutes: v.budgetLeftMinutes, burnWarning: v.burnWarning, reasons: v.reasons, probes: members.length,
+            periodDownSeconds: Math.round(p.downMs / objects / 1000), budgetLeftMinutes: v.budgetLeftMinutes, burnWarning: v.burnWarning, reasons: v.reasons,
+            probes: o.scope === 'service' ? members.filter((x) => (spansOf.get(x.id) ?? []).some((s) => s.end > mFrom && s.start < mTo)).length : members.length,
           });
         }
       }
       return out;
     });
+  }
+
+  /**
+   * One probe's detail over a range (default the last 24 h) as a signed .xlsx (documents module, SM2): its figures and
+   * state timeline above, every result (slot, attempt, response time, loss, HTTP status, detail) as rows.
+   */
+  async probeDocument(ctx: RequestContext, id: string, range: { from?: Date; to?: Date } = {}): Promise<RenderedDocument> {
+    const d = await this.getProbe(ctx, id, range);
+    const STATE_CN: Record<State, string> = { up: '正常', down: '中断', unknown: '未知', maintenance: '维护' };
+    const hours = (sec: number) => (sec / 3600).toFixed(2);
+    const model: DocumentModel = {
+      docType: 'availability_probe',
+      title: `拨测详情：${d.name}`,
+      meta: [
+        { label: '探测对象', value: `${d.kind.toUpperCase()} ${d.target}${d.port ? `:${d.port}` : ''}` },
+        { label: '信息系统', value: d.system?.name ?? '—' },
+        { label: '云服务商', value: d.provider?.name ?? '—' },
+        { label: '期间', value: `${fmt(d.figures.from)} – ${fmt(d.figures.to)}（北京时间）` },
+        { label: '可用率', value: d.figures.availability === null ? '无测量数据' : `${(Number(d.figures.availability) * 100).toFixed(4)}%` },
+        { label: '时长（小时）', value: `正常 ${hours(d.figures.upSeconds)}，中断 ${hours(d.figures.downSeconds)}，未知 ${hours(d.figures.unknownSeconds)}，维护 ${hours(d.figures.maintenanceSeconds)}` },
+        { label: '生成时间', value: fmt(new Date()) },
+      ],
+      columns: [
+        { key: 'slot', header: ['计划时刻'], width: 18 },
+        { key: 'checked', header: ['探测时间'], width: 18 },
+        { key: 'attempt', header: ['核实次序'], kind: 'integer', width: 8 },
+        { key: 'ok', header: ['结果'], width: 8 },
+        { key: 'rtt', header: ['响应时间（毫秒）'], kind: 'quantity', width: 12 },
+        { key: 'loss', header: ['丢包率（%）'], kind: 'quantity', width: 10 },
+        { key: 'http', header: ['HTTP 状态'], kind: 'integer', width: 10 },
+        { key: 'detail', header: ['说明'], width: 40 },
+        { key: 'worker', header: ['执行节点'], width: 14 },
+      ],
+      rows: d.results.map((r) => ({
+        slot: fmt(r.slot), checked: fmt(r.checkedAt), attempt: r.attempt, ok: r.ok ? '成功' : '失败', rtt: r.rttMs === null ? null : r.rttMs.toFixed(2), loss: r.lossPct === null ? null : r.lossPct.toFixed(2),
+        http: r.httpStatus, detail: r.detail ?? '', worker: r.worker ?? '',
+      })),
+      notes: [
+        '状态区间：' + (d.intervals.length ? d.intervals.slice(0, 100).map((i) => `${STATE_CN[i.state]} ${fmt(i.startedAt)} – ${i.endedAt ? fmt(i.endedAt) : '至今'}`).join('；') : '无'),
+        `中断记录 ${d.outages.length} 条${d.outages.length ? '：' + d.outages.slice(0, 20).map((o) => `${fmt(o.startedAt)} 起 ${Math.round(o.durationSeconds / 60)} 分钟`).join('；') : ''}。`,
+        '可用率 = 正常时间 ÷（正常时间 + 中断时间）；未知（无探测结果）时间单列，不计为正常；最多列出 2,000 条探测结果。',
+      ],
+      sheetName: '拨测详情',
+    };
+    return this.deps.documents.render(ctx, model, 'xlsx', { filenameStem: `拨测详情-${d.name}`.slice(0, 80) });
   }
 
   /** The month's SLA table as a signed .xlsx or PDF (documents module, the platform's SM2 key). */
@@ -983,7 +1190,7 @@ export class AvailabilityService {
         { key: 'met', header: ['是否达标'], width: 10 },
       ],
       rows: rows.map((r) => ({
-        provider: r.providerName ?? '', unit: r.unitName ?? '', system: r.systemName ?? (r.systemId ? '' : '（未关联系统的主机）'), target: r.targetPercent, availability: r.availabilityText ?? '无测量数据',
+        provider: r.providerName ?? '', unit: r.unitName ?? '', system: r.scope === 'service' ? `服务：${r.scopeName}（${r.probes} 个对象平均）` : r.systemName ?? (r.systemId ? '' : '（未关联系统的主机）'), target: r.targetPercent, availability: r.availabilityText ?? '无测量数据',
         down: hours(r.downSeconds), unknown: hours(r.unknownSeconds), maintenance: hours(r.maintenanceSeconds), longest: Math.floor(r.longestOutageSeconds / 60), budget: r.budgetLeftMinutes,
         met: r.met === null ? '无数据' : r.met ? '达标' : `未达标（${r.reasons.join('；')}）`,
       })),
@@ -995,11 +1202,11 @@ export class AvailabilityService {
   }
 }
 
-function toObjective(r: { id: string; scope: string; scopeId: string; scopeName: string; providerOrgId: string | null; unitOrgId: string | null; target: string; period: string; schedule: string; maxInterruptionMinutes: number | null; maxYearlyFaultMinutes: number | null; excluded: string | null; source: string | null }): Objective {
+function toObjective(r: { id: string; scope: string; scopeId: string; scopeName: string; providerOrgId: string | null; unitOrgId: string | null; target: string; period: string; schedule: string; maxInterruptionMinutes: number | null; maxYearlyFaultMinutes: number | null; excluded: string | null; source: string | null; probeOrigins: string[] | null }): Objective {
   return {
     id: r.id, scope: r.scope as Objective['scope'], scopeId: r.scopeId, scopeName: r.scopeName, providerOrgId: r.providerOrgId, unitOrgId: r.unitOrgId,
     targetPercent: String(Number((Number(r.target) * 100).toFixed(3))), period: r.period as Objective['period'], schedule: r.schedule as Objective['schedule'],
-    maxInterruptionMinutes: r.maxInterruptionMinutes, maxYearlyFaultMinutes: r.maxYearlyFaultMinutes, excluded: r.excluded, source: r.source,
+    maxInterruptionMinutes: r.maxInterruptionMinutes, maxYearlyFaultMinutes: r.maxYearlyFaultMinutes, excluded: r.excluded, source: r.source, probeOrigins: (r.probeOrigins as ProbeOrigin[] | null) ?? null,
   };
 }
 

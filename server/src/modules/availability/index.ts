@@ -5,11 +5,19 @@
  * SLA objectives and their compliance.
  *
  * For other modules: `AvailabilityService.slaCompliance(ctx, { from, to })` → `SlaComplianceRow[]` (one row per
- * objective × object, scoped by ctx) — the monthly report's and the provider evaluation's availability figures.
+ * objective × object, scoped by ctx) — the monthly report's and the provider evaluation's availability figures;
+ * `AvailabilityService.serviceCompliance(ctx, { from, to })` → `ServiceComplianceRow[]` (one row per catalog-service
+ * objective × provider: the service's average availability over its probed hosts / IPs).
+ * Wiring: `setPlannedWorkSource(operations)` — approved planned changes count as maintenance, not downtime.
  */
 export {
   AvailabilityService,
   validateProbeTarget,
+  plannedWorkCovers,
+  serviceProbeOrigins,
+  type PlannedWorkSource,
+  type PlannedWorkWindow,
+  type ServiceComplianceRow,
   type SlaComplianceRow,
   type ComplianceDetail,
   type Objective,

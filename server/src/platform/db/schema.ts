@@ -186,6 +186,7 @@ export interface AvailabilityObjectives {
   maxInterruptionMinutes: Generated<number | null>;
   maxYearlyFaultMinutes: number | null;
   period: Generated<string>;
+  probeOrigins: string[] | null;
   providerOrgId: string | null;
   schedule: Generated<string>;
   scope: string;

@@ -41,6 +41,8 @@ export const availabilityApi = {
   objectives: async () => data(await api.GET('/api/availability/objectives')).items,
   /** Signed .xlsx / PDF of the month's SLA table (SM2 signature of the platform). */
   exportCompliance: (month: string, format: 'xlsx' | 'pdf') => download(`/api/availability/compliance.${format}${qs({ month })}`, `可用性SLA-${month}.${format}`),
+  /** Signed .xlsx of one probe's detail (figures, state timeline, results) over the range shown. */
+  exportProbe: (id: string, name: string, from: string, to: string) => download(`/api/availability/probes/${id}/detail.xlsx${qs({ from, to })}`, `拨测详情-${name}.xlsx`),
 };
 
 /** Seconds as "2 小时 5 分" / "2 h 5 min" style text. */

@@ -15,12 +15,13 @@ export const zh = {
     acknowledge: '确认并说明原因', causePlaceholder: '中断原因与处置', ongoing: '未恢复',
     month: '月份', target_: '目标 %', measured: '测量时长', longest: '最长中断', budget: '剩余预算 (分钟)', met: '达标', notMet: '未达标', noData: '无测量数据', burn: '预算消耗过快', reasons: '原因',
     exportXlsx: '导出 .xlsx（签名）', exportPdf: '导出 PDF（签名）', slaHint: '可用率 = 正常 ÷（正常 + 中断）；计划性维护不计入；未知（无探测结果）单列，不计为正常。单次中断超过 4 小时或全年故障时间超过限值即未达标。', noHostSystem: '（未关联系统的主机）',
-    slaChart: '各系统可用率', done: '已完成',
+    slaChart: '各系统可用率', done: '已完成', service: '服务：{{name}}', serviceObjects: '{{n}} 个对象平均',
   },
   errors: {
     'availability.port_required': 'TCP 探测需要端口', 'availability.invalid_url': 'HTTP 探测需要完整的 http:// 或 https:// 地址', 'availability.invalid_target': '目标应为主机名或 IP 地址',
     'availability.automatic_probe': '自动探测随资源清单变化，只能调整间隔、超时、核实次数或停用', 'availability.probe.not_found': '探测不存在', 'availability.outage.not_found': '中断记录不存在',
     'availability.invalid_month': '月份格式应为 YYYY-MM', 'availability.system_not_found': '信息系统不存在', 'availability.invalid_target_percent': '目标应为小于 100 的百分数',
+    'availability.scope_not_found': '目标对象不存在', 'availability.service_not_probed': '平台不探测此目录服务（可探测：平台云主机服务、互联网链路服务）', 'availability.catalog_unavailable': '服务目录不可用',
   },
 };
 
@@ -40,11 +41,12 @@ export const en: typeof zh = {
     acknowledge: 'Acknowledge with cause', causePlaceholder: 'Cause and handling', ongoing: 'Ongoing',
     month: 'Month', target_: 'Target %', measured: 'Measured', longest: 'Longest outage', budget: 'Budget left (min)', met: 'Met', notMet: 'Not met', noData: 'No measurement', burn: 'Burning too fast', reasons: 'Reasons',
     exportXlsx: 'Export .xlsx (signed)', exportPdf: 'Export PDF (signed)', slaHint: 'Availability = up ÷ (up + down); planned maintenance excluded; unknown time (no result) shown apart, never counted as up. An interruption over 4 h or fault time over the yearly limit breaks the objective.', noHostSystem: '(hosts without a system)',
-    slaChart: 'Availability per system', done: 'Done',
+    slaChart: 'Availability per system', done: 'Done', service: 'Service: {{name}}', serviceObjects: 'average of {{n}} objects',
   },
   errors: {
     'availability.port_required': 'A TCP probe needs a port', 'availability.invalid_url': 'An HTTP probe needs a full http:// or https:// URL', 'availability.invalid_target': 'A host name or an IP address',
     'availability.automatic_probe': 'Automatic probes follow the inventory: change interval, timeout, re-checks or switch off', 'availability.probe.not_found': 'Probe not found', 'availability.outage.not_found': 'Outage not found',
     'availability.invalid_month': 'The month is YYYY-MM', 'availability.system_not_found': 'Unknown information system', 'availability.invalid_target_percent': 'A percentage below 100',
+    'availability.scope_not_found': 'No such object', 'availability.service_not_probed': 'Zhengyun does not probe this catalog service (probed: cloud hosts, internet links)', 'availability.catalog_unavailable': 'The service catalog is unavailable',
   },
 };

@@ -201,7 +201,7 @@ function SlaTab() {
     return {
       tooltip: { trigger: 'axis' },
       grid: { left: 60, right: 20, top: 20, bottom: 100 },
-      xAxis: { type: 'category', data: measured.map((r) => r.systemName ?? r.providerName ?? ''), axisLabel: { rotate: 40, fontSize: 10 } },
+      xAxis: { type: 'category', data: measured.map((r) => (r.scope === 'service' ? `${r.scopeName}·${r.providerName ?? ''}` : r.systemName ?? r.providerName ?? '')), axisLabel: { rotate: 40, fontSize: 10 } },
       yAxis: { type: 'value', min: (v: { min: number }) => Math.max(0, Math.floor(v.min * 10) / 10 - 0.1), max: 100, axisLabel: { formatter: '{value}%' } },
       series: [{ type: 'bar', data: measured.map((r) => ({ value: Number(r.availabilityText), itemStyle: { color: r.met ? '#52c41a' : '#f5222d' } })) }],
     };
@@ -218,7 +218,7 @@ function SlaTab() {
         {items.length > 0 && <EChart option={option} height={280} testId="sla-chart" />}
         <Table<ComplianceRow>
           data-testid="sla-table"
-          rowKey={(r) => `${r.objectiveId}:${r.systemId ?? ''}`}
+          rowKey={(r) => `${r.objectiveId}:${r.systemId ?? ''}:${r.scope === 'service' ? r.providerOrgId ?? '' : ''}`}
           size="small"
           loading={rows.isLoading}
           dataSource={items}
@@ -227,7 +227,7 @@ function SlaTab() {
           columns={[
             { title: t('availability.provider'), dataIndex: 'providerName', width: 180, render: (v: string | null) => v ?? '—' },
             { title: t('availability.unit'), dataIndex: 'unitName', width: 180, render: (v: string | null) => v ?? '—' },
-            { title: t('availability.system'), dataIndex: 'systemName', width: 200, render: (v: string | null, r) => v ?? (r.systemId ? '—' : t('availability.noHostSystem')) },
+            { title: t('availability.system'), dataIndex: 'systemName', width: 200, render: (v: string | null, r) => (r.scope === 'service' ? <Space size={4}>{t('availability.service', { name: r.scopeName })}<Typography.Text type="secondary">{t('availability.serviceObjects', { n: r.probes })}</Typography.Text></Space> : v ?? (r.systemId ? '—' : t('availability.noHostSystem'))) },
             { title: t('availability.target_'), dataIndex: 'targetPercent', width: 80 },
             { title: t('availability.availability'), dataIndex: 'availabilityText', width: 110, render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('availability.noData')}</Typography.Text> },
             { title: t('availability.downTime'), dataIndex: 'downSeconds', width: 120, render: (s: number) => duration(s, i18n.language) },

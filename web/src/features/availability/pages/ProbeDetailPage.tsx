@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { App as AntApp, Alert, Button, Card, Descriptions, Segmented, Space, Statistic, Table, Tag, Typography } from 'antd';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from 'react-router';
+import { DownloadOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
@@ -37,6 +38,7 @@ export default function ProbeDetailPage() {
         extra={
           <Space>
             <Segmented value={range} onChange={(v) => setRange(v as Range)} options={Object.keys(RANGES)} />
+            <Button data-testid="probe-export-xlsx" icon={<DownloadOutlined />} onClick={() => void availabilityApi.exportProbe(id, p.name, from, to.toISOString()).catch((e: unknown) => message.error(errorText(e)))}>{t('availability.exportXlsx')}</Button>
             {p.abilities.update && <Button onClick={() => toggle.mutate(!p.enabled)}>{p.enabled ? t('availability.disable') : t('availability.enable')}</Button>}
           </Space>
         }
