@@ -54,4 +54,34 @@ async function monitoringFlow({ page, baseUrl, data, shots }) {
   await shots?.('monitoring-host-chart', page);
 }
 
-export const MONITORING_FLOWS = [{ name: '监控告警：告警视图 → 确认 → 主机监控曲线 (alarm view, acknowledge, host chart)', run: monitoringFlow }];
+// Management staff open 维护窗口, create a window on the provider's objects starting in ten minutes (the form's
+// default), see it listed as not started, then cancel it (已取消) — nothing active, so other flows' alerts are unaffected.
+async function maintenanceWindowFlow({ page, baseUrl, data, shots }) {
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/monitoring/maintenance`);
+  await page.getByTestId('monitoring-window-new').click();
+  const form = page.getByTestId('monitoring-window-form');
+  await form.waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('monitoring-window-scope-kind').click();
+  await page.locator('.ant-select-dropdown:visible').getByText('云服务商', { exact: true }).click();
+  await (await inputOf(page, 'monitoring-window-scope-id')).fill(data.provider.id);
+  const reason = `E2E 机房割接-${Date.now().toString(36)}`;
+  await page.getByTestId('monitoring-window-reason').fill(reason);
+  await shots?.('monitoring-window-form', page);
+  await page.getByTestId('monitoring-window-save').click();
+  const row = page.getByTestId('monitoring-windows').locator('tr', { hasText: reason }).first();
+  await row.waitFor({ timeout: TIMEOUT });
+  await row.getByText('未开始').waitFor({ timeout: TIMEOUT });
+  const listed = await data.mgmtApi.request('GET', '/api/monitoring/maintenance');
+  const w = listed.items.find((x) => x.reason === reason);
+  if (!w || w.scopeKind !== 'provider' || w.scopeId !== data.provider.id) throw new Error(`window not stored as entered: ${JSON.stringify(w)}`);
+  await row.getByTestId('monitoring-window-cancel').click();
+  await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '是' }).click();
+  await row.getByText('已取消').waitFor({ timeout: TIMEOUT });
+  await shots?.('monitoring-window-cancelled', page);
+}
+
+export const MONITORING_FLOWS = [
+  { name: '监控告警：告警视图 → 确认 → 主机监控曲线 (alarm view, acknowledge, host chart)', run: monitoringFlow },
+  { name: '监控告警：新建维护窗口 → 取消 (maintenance window create, cancel)', run: maintenanceWindowFlow },
+];

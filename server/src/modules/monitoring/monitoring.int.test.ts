@@ -18,7 +18,7 @@ let unitA: Session;
 let unitB: Session;
 let sysAdmin: Session;
 let unitAId: string;
-let systemA: { id: string; systemNo: string };
+let systemA: { id: string; systemNo: string; name: string };
 const hosts: Array<{ resourceId: string; cloudHostId: string }> = [];
 
 const SLOT = 5 * 60_000;
@@ -494,6 +494,18 @@ describe('egress link usage, UPS and the machine-room environment', () => {
     expect(e.fired).toBe(1);
     const a = (await inject(mgmt, 'GET', `/api/monitoring/alerts?ruleId=${rp.id}`)).json().items.find((x: { seriesId: string }) => x.seriesId === sid);
     expect(a.message).toContain('出口链路使用率');
+    // Egress series per information system: the unit sees its own system's egress (series list, chart), another unit nothing.
+    const mine = (await inject(unitA, 'GET', '/api/monitoring/series?kind=system')).json().items as Array<{ id: string; systemName: string | null }>;
+    expect(mine.map((x) => x.id)).toContain(sid);
+    expect(mine.find((x) => x.id === sid)!.systemName).toBe(systemA.name);
+    expect((await owner.query('select system_id::text, unit_org_id::text from monitoring_series where id = $1', [sid])).rows[0]).toEqual({ system_id: systemA.id, unit_org_id: unitAId });
+    const chart = await inject(unitA, 'GET', `/api/monitoring/series/${sid}/chart?range=24h`);
+    expect(chart.statusCode, chart.body).toBe(200);
+    expect(chart.json().metrics.find((m: { metric: string }) => m.metric === 'egress_usage').points.map((p: { avg: number }) => p.avg)).toEqual([90, 90, 90]);
+    expect(((await inject(unitB, 'GET', '/api/monitoring/series?kind=system')).json().items as Array<{ id: string }>).map((x) => x.id)).not.toContain(sid);
+    expect((await inject(unitB, 'GET', `/api/monitoring/series/${sid}/chart?range=24h`)).statusCode).toBe(404);
+    expect(((await inject(unitB, 'GET', `/api/monitoring/alerts?ruleId=${rp.id}`)).json().items as unknown[]).length).toBe(0);
+    expect(((await inject(unitA, 'GET', `/api/monitoring/alerts?ruleId=${rp.id}`)).json().items as Array<{ seriesId: string }>).map((x) => x.seriesId)).toContain(sid);
   });
 
   it('UPS on battery and a cold room fire; the environment view flags them against 23 ℃ ± 1 ℃ / 40–60 %RH, providers only', async () => {

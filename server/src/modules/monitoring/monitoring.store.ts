@@ -5,7 +5,7 @@
  */
 import { sql } from 'kysely';
 import type pg from 'pg';
-import { systemContext } from '../../platform/context.js';
+import { systemContext, type RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import type { Logger } from '../../platform/logger.js';
 import { listStoredBatches, readBatchRecords, parseBeijingDateTime, type StoredBatch } from '../ingestion/index.js';
@@ -35,6 +35,14 @@ export interface IngestResult {
   alreadyProcessed: boolean;
 }
 
+/** An information system found by its number (信息系统编号) for egress series. */
+export interface LocatedSystem {
+  id: string;
+  unitOrgId: string | null;
+  name: string;
+}
+export type SystemLookup = (ctx: RequestContext, systemNos: readonly string[]) => Promise<Map<string, LocatedSystem>>;
+
 interface SeriesInput {
   key: string;
   kind: SeriesKind;
@@ -58,6 +66,13 @@ export class MetricStore {
     private readonly inventory: InventoryService,
     private readonly logger: Logger,
   ) {}
+
+  private systemLookup: SystemLookup | null = null;
+
+  /** 信息系统 by number (directory): egress series are linked to their system and unit, so a unit sees its own systems' egress. */
+  setSystemLookup(lookup: SystemLookup): void {
+    this.systemLookup = lookup;
+  }
 
   /** The raw partition of each Beijing day touched, created outside the writing transaction when missing. */
   private async ensurePartitions(instants: Iterable<number>): Promise<void> {
@@ -121,6 +136,11 @@ export class MetricStore {
       const ids = [...new Set(records.map((r) => r['cloudHostId']).filter((x): x is string => !!x))];
       for (const h of await this.inventory.locateHosts(ctx, { providerOrgId: batch.providerOrgId, cloudHostIds: ids })) located.set(h.cloudHostId, h);
     }
+    const systems = new Map<string, LocatedSystem>();
+    if (batch.table === 'appNetworkEgress' && this.systemLookup) {
+      const nos = [...new Set(records.map((r) => r['systemId']).filter((x): x is string => !!x))];
+      if (nos.length > 0) for (const [no, sys] of await this.systemLookup(ctx, nos)) systems.set(no, sys);
+    }
     const refusals: Refusal[] = [];
     const series = new Map<string, SeriesInput>();
     const points: Point[] = [];
@@ -132,18 +152,23 @@ export class MetricStore {
       let at: number | null;
       let label: string;
       let host: LocatedHost | undefined;
+      // What the series is linked to: a host's resource, system and unit, or an egress series' system and unit.
+      let link: { resourceId: string | null; systemId: string | null; unitOrgId: string | null } | undefined;
       if (batch.table === 'cloudHostMonitoring') {
         key = r['cloudHostId'] ?? null;
         kind = 'host';
         at = r['monitoredAt'] ? (parseBeijingDateTime(r['monitoredAt'])?.getTime() ?? null) : null;
         host = key ? located.get(key) : undefined;
+        link = host;
         label = host?.name ?? key ?? '';
         if (key && !host) unmatched.add(key);
       } else if (batch.table === 'appNetworkEgress') {
         key = r['systemId'] ? `${r['systemId']}/${r['networkType'] ?? ''}` : null;
         kind = 'system';
         at = r['monitoredAt'] ? (parseBeijingDateTime(r['monitoredAt'])?.getTime() ?? null) : null;
-        label = key ?? '';
+        const sys = r['systemId'] ? systems.get(r['systemId']) : undefined;
+        if (sys) link = { resourceId: null, systemId: sys.id, unitOrgId: sys.unitOrgId };
+        label = sys ? `${sys.name} · ${r['networkType'] ?? ''}` : (key ?? '');
       } else {
         // 环控数据 carry no time of their own: the 5-minute slot the batch arrived in. A generator names no machine
         // room: its series is 发电机/<id>.
@@ -172,7 +197,7 @@ export class MetricStore {
         s.first = Math.min(s.first, at);
         s.last = Math.max(s.last, at);
       } else {
-        series.set(key, { key, kind, resourceId: host?.resourceId ?? null, systemId: host?.systemId ?? null, unitOrgId: host?.unitOrgId ?? null, label: label.slice(0, 300), first: at, last: at });
+        series.set(key, { key, kind, resourceId: link?.resourceId ?? null, systemId: link?.systemId ?? null, unitOrgId: link?.unitOrgId ?? null, label: label.slice(0, 300), first: at, last: at });
       }
       for (const m of metrics) {
         if (m.name === 'egress_usage') {
@@ -246,8 +271,8 @@ export class MetricStore {
       on conflict (provider_org_id, kind, object_key) do update set
         node_id = excluded.node_id,
         resource_id = coalesce(excluded.resource_id, monitoring_series.resource_id),
-        system_id = case when excluded.resource_id is not null then excluded.system_id else monitoring_series.system_id end,
-        unit_org_id = case when excluded.resource_id is not null then excluded.unit_org_id else monitoring_series.unit_org_id end,
+        system_id = case when excluded.resource_id is not null or excluded.system_id is not null then excluded.system_id else monitoring_series.system_id end,
+        unit_org_id = case when excluded.resource_id is not null or excluded.system_id is not null then excluded.unit_org_id else monitoring_series.unit_org_id end,
         label = excluded.label,
         first_at = least(monitoring_series.first_at, excluded.first_at),
         last_at = greatest(monitoring_series.last_at, excluded.last_at),

@@ -12,6 +12,10 @@ export interface Alert {
   seriesId: string; objectLabel: string; resourceId: string | null; systemId: string | null; systemName: string | null; unitOrgId: string | null; unitName: string | null;
   providerOrgId: string; providerName: string | null; nodeId: string; nodeName: string | null; value: number | null; message: string; startedAt: string;
   acknowledgedAt: string | null; acknowledgedBy: string | null; ackComment: string | null; resolvedAt: string | null; durationSeconds: number | null;
+  /** 抖动: fired while its object was flapping (notice and ticket held back). */
+  flapping?: boolean;
+  /** The service-desk ticket opened for this alert (重要/紧急). */
+  ticketId?: string | null;
 }
 export interface AlertDetail extends Alert {
   events: Array<{ at: string; action: string; value: number | null; note: string | null; actor: string | null }>;
@@ -29,18 +33,34 @@ export interface CapacityItem {
   overCommitted: boolean; warning: { id: string; openedOn: string; deadline: string; overdue: boolean } | null; forecast80: string | null; forecast100: string | null;
 }
 export interface Capacity { today: string; items: CapacityItem[]; warnings: Array<{ id: string; nodeId: string; resource: string; status: string; openedOn: string; deadline: string; closedOn: string | null; closedInTime: boolean | null; overdue: boolean }> }
-export interface Rule { id: string; name: string; kind: string; metric: string; severity: Severity; scopeKind: string; scopeId: string | null; enabled: boolean; keyPeriodOnly: boolean; expression: string; isGlobal: boolean }
+export type RuleKind = 'threshold' | 'no_data' | 'forecast' | 'rate';
+export const RULE_KINDS: readonly RuleKind[] = ['threshold', 'no_data', 'forecast', 'rate'];
+export type ScopeKind = 'all' | 'host' | 'system' | 'unit' | 'provider' | 'node';
+export const SCOPE_KINDS: readonly ScopeKind[] = ['all', 'host', 'system', 'unit', 'provider', 'node'];
+export interface RuleInput {
+  name: string; kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; windowMinutes: number; horizonHours: number | null;
+  severity: Severity; scopeKind: ScopeKind; scopeId: string | null; keyPeriodOnly: boolean; escalateAfterMinutes: number | null; enabled: boolean;
+}
+export interface Rule extends RuleInput { id: string; expression: string; isGlobal: boolean; abilities?: { update: boolean } }
+export interface MetricInfo { name: string; kind: string; unit: string; cn: string; en: string }
+export interface MaintenanceInput { scopeKind: ScopeKind; scopeId: string | null; startsAt: string; endsAt: string; reason: string }
+export interface Maintenance extends MaintenanceInput { id: string; cancelledAt: string | null; abilities: { update: boolean; cancel: boolean } }
+export interface EnvironmentItem { seriesId: string; machineRoom: string; location: string; label: string; providerName: string | null; nodeName: string | null; nodeId: string; lastAt: string; values: Record<string, number | null>; issues: string[] }
+export interface Environment { limits: { temperature: { min: number; max: number }; humidity: { min: number; max: number } }; metrics: Array<{ metric: string; cn: string; en: string; unit: string }>; items: EnvironmentItem[] }
 
 export const monitoringKeys = {
   all: ['monitoring'] as const,
   alerts: (q: AlertQuery) => ['monitoring', 'alerts', q] as const,
   alert: (id: string) => ['monitoring', 'alert', id] as const,
   summary: ['monitoring', 'summary'] as const,
-  series: (kw: string) => ['monitoring', 'series', kw] as const,
+  series: (kw: string, kind = 'host') => ['monitoring', 'series', kind, kw] as const,
   chart: (id: string, range: Range) => ['monitoring', 'chart', id, range] as const,
   top: (metric: string, period: string) => ['monitoring', 'top', metric, period] as const,
   capacity: ['monitoring', 'capacity'] as const,
   rules: ['monitoring', 'rules'] as const,
+  metricList: ['monitoring', 'metrics'] as const,
+  maintenance: ['monitoring', 'maintenance'] as const,
+  environment: ['monitoring', 'environment'] as const,
 };
 
 const q = (x: object) => qs(Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])));
@@ -51,7 +71,7 @@ export const monitoringApi = {
   summary: () => request<AlertSummary>('GET', '/api/monitoring/alerts/summary'),
   alert: (id: string) => request<AlertDetail>('GET', `/api/monitoring/alerts/${id}`),
   acknowledge: (id: string, comment: string) => request<AlertDetail>('POST', `/api/monitoring/alerts/${id}/acknowledge`, { comment }),
-  series: (keyword: string) => request<{ items: Series[] }>('GET', `/api/monitoring/series${q({ kind: 'host', keyword: keyword || undefined })}`).then((r) => r.items),
+  series: (keyword: string, kind: 'host' | 'system' = 'host') => request<{ items: Series[] }>('GET', `/api/monitoring/series${q({ kind, keyword: keyword || undefined })}`).then((r) => r.items),
   chart: (id: string, range: Range) => request<Chart>('GET', `/api/monitoring/series/${id}/chart${q({ range })}`),
   exportChart: (id: string, range: Range) => download(`/api/monitoring/series/${id}/chart/export${q({ range })}`, 'chart.xlsx'),
   top: (metric: string, period: string) => request<Top>('GET', `/api/monitoring/top${q({ metric, period, n: 10 })}`),
@@ -59,4 +79,13 @@ export const monitoringApi = {
   capacity: () => request<Capacity>('GET', '/api/monitoring/capacity'),
   exportCapacity: () => download('/api/monitoring/capacity/export', 'capacity.xlsx'),
   rules: () => request<{ items: Rule[] }>('GET', '/api/monitoring/rules').then((r) => r.items),
+  metrics: () => request<{ items: MetricInfo[] }>('GET', '/api/monitoring/metrics').then((r) => r.items),
+  createRule: (x: RuleInput) => request<Rule>('POST', '/api/monitoring/rules', x),
+  updateRule: (id: string, x: RuleInput) => request<Rule>('PUT', `/api/monitoring/rules/${id}`, x),
+  maintenance: () => request<{ items: Maintenance[] }>('GET', '/api/monitoring/maintenance').then((r) => r.items),
+  createMaintenance: (x: MaintenanceInput) => request<Maintenance>('POST', '/api/monitoring/maintenance', x),
+  updateMaintenance: (id: string, x: MaintenanceInput) => request<Maintenance>('PUT', `/api/monitoring/maintenance/${id}`, x),
+  cancelMaintenance: (id: string) => request<Maintenance>('POST', `/api/monitoring/maintenance/${id}/cancel`),
+  environment: () => request<Environment>('GET', '/api/monitoring/environment'),
+  exportEnvironment: () => download('/api/monitoring/environment/export', 'environment.xlsx'),
 };

@@ -2,17 +2,23 @@ import { useMemo, useState } from 'react';
 import { App as AntApp, Alert as AntAlert, Button, Card, Col, Descriptions, Drawer, Input, Row, Segmented, Select, Space, Statistic, Table, Tabs, Tag, Timeline, Typography } from 'antd';
 import { DownloadOutlined, ReloadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useNavigate, useParams, useSearchParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { EChart } from '../../../app/EChart';
-import { monitoringApi, monitoringKeys, RANGES, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type Alert, type AlertQuery, type CapacityItem, type GroupCount, type Range, type Rule, type TopItem } from '../monitoring.api';
+import { EnvironmentTab, MaintenanceTab, RulesTab } from './MonitoringForms';
+import { monitoringApi, monitoringKeys, RANGES, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type Alert, type AlertQuery, type CapacityItem, type GroupCount, type Range, type TopItem } from '../monitoring.api';
 
-const TABS = ['alerts', 'hosts', 'top', 'capacity', 'rules'] as const;
+const TABS = ['alerts', 'hosts', 'top', 'capacity', 'rules', 'maintenance', 'environment'] as const;
 type Tab = (typeof TABS)[number];
 
 const duration = (s: number | null) => (s === null ? '—' : s >= 3600 ? `${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m` : `${Math.round(s / 60)}m`);
+
+const TAB_VIEW: Record<Tab, () => React.ReactNode> = {
+  alerts: () => <AlertsTab />, hosts: () => <HostsTab />, top: () => <TopTab />, capacity: () => <CapacityTab />,
+  rules: () => <RulesTab />, maintenance: () => <MaintenanceTab />, environment: () => <EnvironmentTab />,
+};
 
 /** 监控告警与容量: alarm view, host charts, TopN, capacity dashboard, alert rules. */
 export default function MonitoringPage() {
@@ -25,7 +31,7 @@ export default function MonitoringPage() {
       activeKey={tab}
       onChange={(k) => navigate(`/monitoring/${k}`)}
       destroyOnHidden
-      items={TABS.map((k) => ({ key: k, label: t(`monitoring.tabs.${k}`), children: k === 'alerts' ? <AlertsTab /> : k === 'hosts' ? <HostsTab /> : k === 'top' ? <TopTab /> : k === 'capacity' ? <CapacityTab /> : <RulesTab /> }))}
+      items={TABS.map((k) => ({ key: k, label: t(`monitoring.tabs.${k}`), children: TAB_VIEW[k]() }))}
     />
   );
 }
@@ -88,7 +94,7 @@ function AlertsTab() {
           pagination={{ current: q.page, pageSize: q.pageSize, total: list.data?.total ?? 0, showTotal: (n) => t('monitoring.total', { n }), onChange: (page, pageSize) => setQ((o) => ({ ...o, page, pageSize })) }}
           columns={[
             { title: t('monitoring.severity'), dataIndex: 'severity', width: 80, render: (v: Alert['severity']) => <Tag color={SEVERITY_COLOR[v]}>{t(`monitoring.severities.${v}`)}</Tag> },
-            { title: t('monitoring.status'), dataIndex: 'status', width: 90, render: (v: string) => <Tag color={STATUS_COLOR[v]}>{t(`monitoring.statuses.${v}`)}</Tag> },
+            { title: t('monitoring.status'), dataIndex: 'status', width: 120, render: (v: string, r) => <Space size={2}><Tag color={STATUS_COLOR[v]}>{t(`monitoring.statuses.${v}`)}</Tag>{r.flapping && <Tag color="purple" data-testid="monitoring-alert-flapping">{t('monitoring.flapping')}</Tag>}</Space> },
             { title: t('monitoring.rule'), dataIndex: 'ruleName' },
             { title: t('monitoring.object'), dataIndex: 'objectLabel' },
             { title: t('monitoring.system'), dataIndex: 'systemName', render: (v: string | null) => v ?? '—' },
@@ -97,6 +103,7 @@ function AlertsTab() {
             { title: t('monitoring.message'), dataIndex: 'message', ellipsis: true },
             { title: t('monitoring.startedAt'), dataIndex: 'startedAt', width: 160, render: fmtTime },
             { title: t('monitoring.duration'), dataIndex: 'durationSeconds', width: 80, render: duration },
+            { title: t('monitoring.ticket'), dataIndex: 'ticketId', width: 80, render: (v: string | null | undefined) => v ? <Link to={`/tickets?id=${v}`} onClick={(e) => e.stopPropagation()} data-testid="monitoring-alert-ticket">{t('monitoring.openTicket')}</Link> : '—' },
           ]} />
       </Card>
       <AlertDrawer id={openId} onClose={() => setOpenId(null)} />
@@ -126,7 +133,8 @@ function AlertDrawer({ id, onClose }: { id: string | null; onClose: () => void }
           <Descriptions size="small" column={1} bordered
             items={[
               { label: t('monitoring.severity'), children: <Tag color={SEVERITY_COLOR[a.severity]}>{t(`monitoring.severities.${a.severity}`)}</Tag> },
-              { label: t('monitoring.status'), children: <Tag data-testid="monitoring-alert-status" color={STATUS_COLOR[a.status]}>{t(`monitoring.statuses.${a.status}`)}</Tag> },
+              { label: t('monitoring.status'), children: <Space size={2}><Tag data-testid="monitoring-alert-status" color={STATUS_COLOR[a.status]}>{t(`monitoring.statuses.${a.status}`)}</Tag>{a.flapping && <Tag color="purple">{t('monitoring.flapping')}</Tag>}</Space> },
+              { label: t('monitoring.ticket'), children: a.ticketId ? <Link to={`/tickets?id=${a.ticketId}`}>{t('monitoring.openTicket')}</Link> : '—' },
               { label: t('monitoring.rule'), children: a.ruleName },
               { label: t('monitoring.object'), children: a.objectLabel },
               { label: t('monitoring.message'), children: a.message },
@@ -153,9 +161,11 @@ function HostsTab() {
   const [keyword, setKeyword] = useState('');
   const [seriesId, setSeriesId] = useState<string | null>(null);
   const [range, setRange] = useState<Range>('24h');
-  const series = useQuery({ queryKey: monitoringKeys.series(keyword), queryFn: () => monitoringApi.series(keyword) });
+  const [kind, setKind] = useState<'host' | 'system'>('host');
+  const series = useQuery({ queryKey: monitoringKeys.series(keyword, kind), queryFn: () => monitoringApi.series(keyword, kind) });
   const chart = useQuery({ queryKey: monitoringKeys.chart(seriesId ?? '', range), queryFn: () => monitoringApi.chart(seriesId!, range), enabled: !!seriesId });
-  const shown = useMemo(() => (chart.data?.metrics ?? []).filter((m) => ['cpu', 'memory', 'disk_standard'].includes(m.metric)), [chart.data]);
+  // Percent metrics on the chart: a host's CPU / memory / storage, a system's egress link usage (出口链路使用率).
+  const shown = useMemo(() => (chart.data?.metrics ?? []).filter((m) => ['cpu', 'memory', 'disk_standard', 'egress_usage'].includes(m.metric)), [chart.data]);
   const option = useMemo(() => ({
     tooltip: { trigger: 'axis' },
     legend: {},
@@ -167,11 +177,15 @@ function HostsTab() {
   return (
     <Row gutter={12}>
       <Col span={7}>
-        <Card size="small" title={<Input.Search data-testid="monitoring-host-search" allowClear placeholder={t('monitoring.searchHost')} onSearch={setKeyword} />}>
+        <Card size="small" title={<Space direction="vertical" style={{ width: '100%', padding: '8px 0' }}>
+          <Segmented data-testid="monitoring-series-kind" block value={kind} onChange={(v) => { setKind(v as 'host' | 'system'); setSeriesId(null); }}
+            options={(['host', 'system'] as const).map((k) => ({ value: k, label: t(`monitoring.seriesKinds.${k}`) }))} />
+          <Input.Search data-testid="monitoring-host-search" allowClear placeholder={kind === 'host' ? t('monitoring.searchHost') : t('monitoring.searchSystem')} onSearch={setKeyword} />
+        </Space>}>
           <Table data-testid="monitoring-hosts" size="small" rowKey="id" dataSource={series.data ?? []} pagination={{ pageSize: 15 }} loading={series.isLoading}
             onRow={(r) => ({ onClick: () => setSeriesId(r.id), style: { cursor: 'pointer', background: r.id === seriesId ? '#e6f4ff' : undefined } })}
             columns={[
-              { title: t('monitoring.host'), dataIndex: 'label' },
+              { title: kind === 'host' ? t('monitoring.host') : t('monitoring.system'), dataIndex: 'label', render: (v: string, r) => (kind === 'system' && r.unitName ? <Space direction="vertical" size={0}>{v}<Typography.Text type="secondary">{r.unitName}</Typography.Text></Space> : v) },
               { title: t('monitoring.lastAt'), dataIndex: 'lastAt', render: (v: string, r) => (r.noData ? <Tag color="red">{t('monitoring.noData')}</Tag> : fmtTime(v)) },
             ]} />
         </Card>
@@ -254,24 +268,6 @@ function CapacityTab() {
           { title: t('monitoring.overCommit'), dataIndex: 'overCommitted', render: (v: boolean) => (v ? <Tag color="red">{t('monitoring.yes')}</Tag> : '') },
           { title: t('monitoring.forecast80'), dataIndex: 'forecast80', render: (v: string | null) => v ?? t('monitoring.never') },
           { title: t('monitoring.forecast100'), dataIndex: 'forecast100', render: (v: string | null) => v ?? t('monitoring.never') },
-        ]} />
-    </Card>
-  );
-}
-
-function RulesTab() {
-  const { t } = useTranslation();
-  const rules = useQuery({ queryKey: monitoringKeys.rules, queryFn: monitoringApi.rules });
-  return (
-    <Card size="small">
-      <Table<Rule> data-testid="monitoring-rules" size="small" rowKey="id" dataSource={rules.data ?? []} pagination={false}
-        columns={[
-          { title: t('monitoring.severity'), dataIndex: 'severity', render: (v: Rule['severity']) => <Tag color={SEVERITY_COLOR[v]}>{t(`monitoring.severities.${v}`)}</Tag> },
-          { title: t('monitoring.name'), dataIndex: 'name' },
-          { title: t('monitoring.expression'), dataIndex: 'expression', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-          { title: t('monitoring.scope'), dataIndex: 'scopeKind' },
-          { title: t('monitoring.keyPeriodOnly'), dataIndex: 'keyPeriodOnly', render: (v: boolean) => (v ? t('monitoring.yes') : '') },
-          { title: t('monitoring.enabled'), dataIndex: 'enabled', render: (v: boolean) => (v ? t('monitoring.yes') : t('monitoring.no')) },
         ]} />
     </Card>
   );
