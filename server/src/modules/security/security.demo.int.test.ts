@@ -64,3 +64,32 @@ it('the demo has a closed and an open security event, this year\'s scans with on
   await loadSecurityOversightDemo(t.container.securityOversight, t.container.securityPatches, t.container.directory, logger);
   expect((await owner.query(`select count(*)::int as n from security_events where title like '【演示】%'`)).rows[0].n).toBe(2);
 });
+
+it('the demo has security warnings matched to the demo hosts, with a handled, a not-affected, an open and an overdue notice; loaded once', async () => {
+  const warnings = t.container.securityOversight.warnings;
+  const ctx = systemContext();
+  const listed = await warnings.listWarnings(ctx, { keyword: '【演示】', pageSize: 50 });
+  expect(listed.total).toBe(4);
+  expect(listed.items.every((w) => w.matchedAt !== null && w.hosts > 0 && w.notices > 0)).toBe(true);
+  expect(new Set(listed.items.map((w) => w.monitorType))).toEqual(new Set(['vulnerability', 'patch']));
+  const notices = (await warnings.listNotices(ctx, { keyword: '【演示】', pageSize: 50 })).items;
+  const byContent = (part: string) => notices.filter((n) => n.content.includes(part));
+  const handled = byContent('请立即升级');
+  expect(handled.some((n) => n.state === 'replied' && n.outcome === 'handled' && n.evidenceName === '演示-升级记录.txt' && (n.evidenceSize ?? 0) > 0 && /^[0-9a-f]{64}$/.test(n.evidenceSm3 ?? ''))).toBe(true);
+  const file = await warnings.evidence(ctx, handled.find((n) => n.state === 'replied')!.id);
+  expect(file.content.toString('utf8')).toContain('已升级到厂商修复版本');
+  expect(byContent('是否受影响').some((n) => n.state === 'replied' && n.outcome === 'not_affected' && (n.replyNote ?? '').includes('不受影响'))).toBe(true);
+  const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+  expect(byContent('请按期处置').every((n) => n.state === 'notified' && n.deadline >= today)).toBe(true);
+  expect(byContent('请按期处置').length).toBeGreaterThan(0);
+  expect(byContent('通报：').some((n) => n.state === 'overdue' && n.deadline < today && n.outcome === null)).toBe(true);
+  expect((await warnings.listNotices(ctx, { state: 'overdue', pageSize: 50 })).total).toBeGreaterThan(0);
+  // The matched hosts are the demo scan's hosts.
+  const hosts = (await owner.query(`select distinct h.ip from security_warning_hosts h join security_warnings w on w.id = h.warning_id where w.batch_id = 0 and h.ip is not null`)).rows.map((r) => r.ip as string);
+  expect(hosts.length).toBeGreaterThan(0);
+  expect(hosts.every((ip) => ip.startsWith('10.200.0.'))).toBe(true);
+  const count = async () => (await owner.query(`select (select count(*) from security_warnings)::int as w, (select count(*) from security_warning_notices)::int as n, (select count(*) from security_warning_notices where status = 'replied')::int as r`)).rows[0];
+  const before = await count();
+  await loadSecurityOversightDemo(t.container.securityOversight, t.container.securityPatches, t.container.directory, createLogger('silent'));
+  expect(await count()).toEqual(before);
+});

@@ -1,4 +1,4 @@
-import { systemContext } from '../../platform/context.js';
+import { SYSTEM_ACTOR, systemContext, type RequestContext } from '../../platform/context.js';
 import type { Logger } from '../../platform/logger.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { DirectoryService } from '../directory/index.js';
@@ -71,7 +71,8 @@ export async function loadSecurityDemo(security: SecurityService, inventory: Inv
  * The demo city's security events, checks and patch compliance: the pushed 安全补丁安装数据 imported; a closed and an
  * open security event of the first provider; this year's monthly scans recorded for every past month but one (the
  * counter shows it as missing) and a penetration test per past quarter but the last, each covering two providers.
- * Loaded once (nothing is done when the demo's events are there already).
+ * Then the demo's security warnings (see loadWarningsDemo). Loaded once (nothing is done when the demo's events are
+ * there already).
  */
 export async function loadSecurityOversightDemo(
   oversight: SecurityOversightService,
@@ -80,6 +81,7 @@ export async function loadSecurityOversightDemo(
   logger: Logger,
 ): Promise<void> {
   const ctx = systemContext('demo-loader');
+  await loadWarningsDemo(oversight, logger);
   try {
     await patches.importPending();
     if ((await oversight.listEvents(ctx, { pageSize: 200 })).items.some((e) => e.title.startsWith('【演示】'))) return;
@@ -112,5 +114,44 @@ export async function loadSecurityOversightDemo(
     }
   } catch (e) {
     logger.warn({ err: e }, 'demo: security events and checks not loaded');
+  }
+}
+
+/**
+ * The demo city's security warnings (安全预警): four records of 安全预警监测数据 as the supervision provider would push
+ * them (stored under batch 0: the demo loader has no push writer), each naming a demo host with an unfixed finding
+ * (IP and CVE), matched by the service's own matching; of their notices one is replied 已处置 with a small evidence
+ * file, one 不受影响 with the reason, one open within its deadline and one overdue (moved back ten days). Needs the
+ * demo scans (loadSecurityDemo) first; loaded once (nothing is done when the demo warnings are there already).
+ */
+export async function loadWarningsDemo(oversight: SecurityOversightService, logger: Logger): Promise<void> {
+  const warnings = oversight.warnings;
+  try {
+    const hosts = await warnings.demoFindingHosts(4);
+    if (hosts.length === 0) return;
+    const at = (i: number) => hosts[i % hosts.length]!;
+    const cve = (i: number) => at(i).cves[0] ?? '';
+    const ids = await warnings.storeDemoWarnings([
+      { monitorTypeText: '漏洞发布', daysAgo: 6, monitoredBy: '监管服务商值班员', content: `【演示】监测发现 ${at(0).ip} 存在 ${cve(0)} 高危漏洞，厂商已发布修复版本，请立即升级。` },
+      { monitorTypeText: '补丁发布', daysAgo: 5, monitoredBy: '监管服务商值班员', content: `【演示】操作系统厂商发布安全补丁，涉及 ${cve(1)}，请核查 ${at(1).ip} 是否受影响并安装补丁。` },
+      { monitorTypeText: '漏洞发布', daysAgo: 1, monitoredBy: '监管服务商值班员', content: `【演示】监测发现 ${at(2).ip} 对外暴露的服务受 ${cve(2)} 影响，请按期处置并反馈。` },
+      { monitorTypeText: '漏洞发布', daysAgo: 12, monitoredBy: '监管服务商值班员', content: `【演示】通报：${at(3).ip} 存在 ${cve(3)} 漏洞利用风险，请于期限内完成处置。` },
+    ]);
+    if (!ids) return;
+    await warnings.matchPending();
+    const notices = (await warnings.listNotices(systemContext('demo-loader'), { pageSize: 200 })).items;
+    const first = (warningId: string | undefined) => notices.find((n) => n.warningId === warningId);
+    const asProvider = (providerId: string): RequestContext => ({ ...systemContext('demo-loader'), actor: { ...SYSTEM_ACTOR, orgId: providerId, orgKind: 'cloud_provider', username: 'demo-provider' } });
+    const handled = first(ids[0]);
+    if (handled) {
+      const evidence = Buffer.from(`演示升级记录\n${at(0).ip}：已升级到厂商修复版本，复测 ${cve(0)} 不再存在。\n`, 'utf8');
+      await warnings.reply(asProvider(handled.providerId), handled.id, { outcome: 'handled', note: '已升级到厂商修复版本并复测，附升级记录', evidence: { fileName: '演示-升级记录.txt', contentBase64: evidence.toString('base64') } });
+    }
+    const unaffected = first(ids[1]);
+    if (unaffected) await warnings.reply(asProvider(unaffected.providerId), unaffected.id, { outcome: 'not_affected', note: '该主机未安装受影响的组件版本，不受影响' });
+    const overdue = first(ids[3]);
+    if (overdue) await warnings.backdateDemoNotice(overdue.id, 10);
+  } catch (e) {
+    logger.warn({ err: e }, 'demo: security warnings not loaded');
   }
 }

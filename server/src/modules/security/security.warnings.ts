@@ -305,6 +305,52 @@ export class SecurityWarningService {
     });
   }
 
+  // ---- demo city (the demo loader only; the loader has no push writer) ---------------------------------------------
+
+  /**
+   * Stores the demo city's warnings as the push would have (batch 0, which no pushed batch has; one record each), or
+   * nothing when they are there already: answers the new warnings' ids in the order given, or null.
+   */
+  async storeDemoWarnings(rows: ReadonlyArray<{ monitorTypeText: string; content: string; daysAgo: number; monitoredBy: string }>): Promise<string[] | null> {
+    const ctx = systemContext('demo-loader');
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('security.warnings'))`.execute(trx);
+      if (await trx.selectFrom('securityWarnings').select('id').where('batchId', '=', '0').executeTakeFirst()) return null;
+      const ids: string[] = [];
+      for (const [i, r] of rows.entries()) {
+        const at = new Date(Date.now() - r.daysAgo * 86_400_000);
+        const text = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+        const row = await trx
+          .insertInto('securityWarnings')
+          .values({ batchId: '0', recordIndex: i, reportedByOrgId: null, monitorType: monitorTypeOf(r.monitorTypeText), monitorTypeText: r.monitorTypeText, content: r.content, notifiedRelatedUnits: false, monitoredText: text, monitoredAt: at, monitoredBy: r.monitoredBy, receivedAt: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        ids.push(row.id);
+      }
+      return ids;
+    });
+  }
+
+  /** The demo's hosts with an unfixed finding (IP, CVEs), from the demo scans: what the demo warnings name. */
+  async demoFindingHosts(limit: number): Promise<Array<{ ip: string; cves: string[] }>> {
+    const res = await withTx(this.db, systemContext('demo-loader'), (trx) =>
+      sql<{ ip: string; cves: string[] }>`select f.ip, array_agg(distinct c order by c) as cves from security_findings f, unnest(f.cve) c
+        where f.ip is not null and f.resource_id is not null and f.status in ('open', 'notified', 'replied') group by f.ip order by f.ip limit ${limit}`.execute(trx),
+    );
+    return res.rows;
+  }
+
+  /** Demo only: moves a notice's notification and deadline back by so many days (to show an overdue notice). */
+  async backdateDemoNotice(id: string, days: number): Promise<void> {
+    await withTx(this.db, systemContext('demo-loader'), (trx) =>
+      trx
+        .updateTable('securityWarningNotices')
+        .set({ notifiedAt: sql`notified_at - make_interval(days => ${days})`, deadline: sql`deadline - ${days}::int` })
+        .where('id', '=', id)
+        .execute(),
+    );
+  }
+
   // ---- reads ------------------------------------------------------------------------------------------------------
 
   async listWarnings(ctx: RequestContext, q: { monitorType?: WarningMonitorType; matched?: boolean; keyword?: string; page?: number; pageSize?: number }): Promise<{ items: Warning[]; total: number; page: number; pageSize: number }> {
