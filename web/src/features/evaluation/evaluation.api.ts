@@ -12,6 +12,8 @@ export type RunDetail = Json<paths['/api/evaluation/runs/{id}']['get']['response
 export type ProviderScore = RunDetail['scores'][number];
 export type Overview = Json<paths['/api/evaluation/overview']['get']['responses'][200]>;
 export type Weights = Formula['weights'];
+export type Quarter = Json<paths['/api/evaluation/quarters']['get']['responses'][200]>;
+export type QuarterRow = Quarter['items'][number];
 
 export const evaluationKeys = {
   all: ['evaluation'] as const,
@@ -23,6 +25,7 @@ export const evaluationKeys = {
   runs: (month: string) => ['evaluation', 'runs', month] as const,
   run: (id: string) => ['evaluation', 'run', id] as const,
   overview: (month: string) => ['evaluation', 'overview', month] as const,
+  quarter: (quarter: string, setCode: string) => ['evaluation', 'quarter', quarter, setCode] as const,
 };
 
 const byId = (id: string) => ({ params: { path: { id } } });
@@ -50,7 +53,26 @@ export const evaluationApi = {
   due: async (month: string) => data(await api.GET('/api/evaluation/reports/due', { params: { query: { month } } })),
   figures: async (month: string) => data(await api.GET('/api/evaluation/reports/monthly/figures', { params: { query: { month } } })),
   report: (month: string, format: 'docx' | 'pdf') => download(`/api/evaluation/reports/monthly${qs({ month, format })}`, `综合监管月报-${month}.${format}`),
+  quarter: async (quarter: string, setCode?: string) => data(await api.GET('/api/evaluation/quarters', { params: { query: setCode ? { quarter, setCode } : { quarter } } })),
+  quarterReport: (quarter: string, format: 'docx' | 'pdf', setCode?: string) =>
+    download(`/api/evaluation/reports/quarterly${qs({ quarter, setCode, format })}`, `云服务商季度评估-${quarter}.${format}`),
 };
+
+/** The last finished quarter (Asia/Shanghai), YYYY-Qn: the quarter shown by default in 季评. */
+export function previousQuarter(now = new Date()): string {
+  const local = new Date(now.getTime() + 8 * 3_600_000);
+  const q = Math.floor(local.getUTCMonth() / 3) + 1;
+  return q === 1 ? `${local.getUTCFullYear() - 1}-Q4` : `${local.getUTCFullYear()}-Q${q - 1}`;
+}
+
+/** The `count` quarters up to and including `last` (YYYY-Qn), newest first. */
+export function quartersBefore(last: string, count: number): string[] {
+  const [y, q] = [Number(last.slice(0, 4)), Number(last.slice(6))];
+  return Array.from({ length: count }, (_, i) => {
+    const idx = y * 4 + (q - 1) - i;
+    return `${Math.floor(idx / 4)}-Q${(idx % 4) + 1}`;
+  });
+}
 
 /** The previous month (Asia/Shanghai), YYYY-MM: the month evaluated by default. */
 export function previousMonth(now = new Date()): string {

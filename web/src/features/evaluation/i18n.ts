@@ -1,7 +1,7 @@
 /** Texts of this feature: merged into the translation resources under `evaluation` (and `errors` for error codes). */
 export const zh = {
   evaluation: {
-    tabs: { overview: '政务云概况', efficiency: '云效率', advice: '资源优化建议', providers: '云服务商评估' },
+    tabs: { overview: '政务云概况', efficiency: '云效率', advice: '资源优化建议', providers: '云服务商评估', quarterly: '季评' },
     month: '月份', refresh: '刷新', export: '导出 .xlsx', compute: '计算本月', computed: '已计算', notComputed: '本月尚未计算',
     noSource: '暂无数据来源', noData: '样本不足', none: '—',
     levels: { unit: '单位云效率', system: '信息系统云效率' },
@@ -24,11 +24,16 @@ export const zh = {
       computedAt: '概况数据计算于 {{t}}', live: '实时计算', sections: '月报各章节数据', inspections: '巡检（已完成/应巡检）', drills: '应急演练（已开展/应开展）', sla: 'SLA 达标（达标/已考核）', posture: '本月攻击次数', serviceDesk: '服务台工单（已解决/总数）', report: '综合监管月报', due: '报送期限 {{d}}（次月前 5 个工作日）', docx: '下载 .docx', pdf: '下载签名 PDF', bigScreen: '大屏', noRanking: '本月评估结果尚未发布',
       sources: '数据来源', source: { utilisation: '主机利用率（监控）', capacity: '容量预警（监控）', sla: 'SLA（可用性）', drills: '应急演练（运维）', qualifications: '资质（运维）', inspections: '巡检（运维）' }, wired: '已接入', notWired: '暂无数据来源',
     },
+    qt: {
+      quarter: '季度', set: '指标体系', defaultSet: '默认（综合能力评估）', chart: '季度得分', total: '季度得分', months: '月度得分', notPublished: '未发布', na: '暂无',
+      missing: '以下月份尚无已发布的评估，不计入季评：{{months}}', allPublished: '本季度各月评估均已发布', noItems: '本季度尚无已发布的月度评估', window: '{{from}} ~ {{to}}',
+      missingOf: '缺失月份', docx: '下载 .docx', pdf: '下载签名 PDF', setVersion: '{{name}} v{{v}}',
+    },
     screen: { title: '政务云综合监管大屏', updated: '更新于 {{t}}', exit: '退出', unitsScore: '单位云效率得分', ranking: '云服务商综合评估', costByUnit: '本月费用 Top 10（元）', security: '安全态势', tickets: '服务台' },
   },
   errors: {
     'evaluation.weights_sum': '权重合计须为 100', 'evaluation.invalid_weight': '权重须在 0–100 之间', 'evaluation.invalid_threshold': '阈值超出范围',
-    'evaluation.invalid_month': '月份格式应为 YYYY-MM', 'evaluation.score_out_of_range': '评分超出范围', 'evaluation.not_manual': '该指标由平台数据计算，不能人工评分',
+    'evaluation.invalid_month': '月份格式应为 YYYY-MM', 'evaluation.invalid_quarter': '季度格式应为 YYYY-Qn', 'evaluation.score_out_of_range': '评分超出范围', 'evaluation.not_manual': '该指标由平台数据计算，不能人工评分',
     'evaluation.advice_decided': '该建议已处理', 'evaluation.advice_unit_only': '只有使用单位可以处理建议', 'evaluation.advice_no_system': '该主机未关联已登记的信息系统',
     'evaluation.not_draft': '只有草稿可以审核', 'evaluation.not_reviewed': '须先审核再发布', 'evaluation.invalid_indicators': '指标设置有误', 'evaluation.invalid_grades': '等级设置有误',
     'evaluation.advice.not_found': '建议不存在', 'evaluation.run.not_found': '评估批次不存在',
@@ -37,7 +42,7 @@ export const zh = {
 
 export const en: typeof zh = {
   evaluation: {
-    tabs: { overview: 'Cloud overview', efficiency: 'Cloud efficiency', advice: 'Rightsizing advice', providers: 'Provider evaluation' },
+    tabs: { overview: 'Cloud overview', efficiency: 'Cloud efficiency', advice: 'Rightsizing advice', providers: 'Provider evaluation', quarterly: 'Quarterly evaluation' },
     month: 'Month', refresh: 'Refresh', export: 'Export .xlsx', compute: 'Compute month', computed: 'Computed', notComputed: 'Not computed for this month yet',
     noSource: 'No data source yet', noData: 'Too few samples', none: '—',
     levels: { unit: 'Unit efficiency', system: 'System efficiency' },
@@ -60,11 +65,16 @@ export const en: typeof zh = {
       computedAt: 'Overview figures computed at {{t}}', live: 'Computed live', sections: 'Figures of the report sections', inspections: 'Inspections (done / expected)', drills: 'Drills (held / required)', sla: 'SLA met (met / judged)', posture: 'Attacks this month', serviceDesk: 'Tickets (resolved / total)', report: 'Monthly supervision report', due: 'Due {{d}} (first 5 working days of next month)', docx: 'Download .docx', pdf: 'Download signed PDF', bigScreen: 'Big screen', noRanking: 'Not published for this month yet',
       sources: 'Data sources', source: { utilisation: 'Host utilisation (monitoring)', capacity: 'Capacity warnings (monitoring)', sla: 'SLA (availability)', drills: 'Drills (operations)', qualifications: 'Qualifications (operations)', inspections: 'Inspections (operations)' }, wired: 'Wired', notWired: 'No data source yet',
     },
+    qt: {
+      quarter: 'Quarter', set: 'Indicator system', defaultSet: 'Default (provider capability)', chart: 'Quarter score', total: 'Quarter score', months: 'Monthly scores', notPublished: 'Not published', na: 'None yet',
+      missing: 'These months have no published evaluation and are not counted: {{months}}', allPublished: 'Every month of the quarter is published', noItems: 'No published monthly evaluation in this quarter yet', window: '{{from}} ~ {{to}}',
+      missingOf: 'Missing months', docx: 'Download .docx', pdf: 'Download signed PDF', setVersion: '{{name}} v{{v}}',
+    },
     screen: { title: 'Government cloud supervision', updated: 'Updated {{t}}', exit: 'Exit', unitsScore: 'Unit efficiency score', ranking: 'Provider evaluation', costByUnit: 'Cost this month, top 10 (CNY)', security: 'Security posture', tickets: 'Service desk' },
   },
   errors: {
     'evaluation.weights_sum': 'The weights must add up to 100', 'evaluation.invalid_weight': 'Each weight is from 0 to 100', 'evaluation.invalid_threshold': 'A threshold is out of range',
-    'evaluation.invalid_month': 'The month is YYYY-MM', 'evaluation.score_out_of_range': 'The score is out of range', 'evaluation.not_manual': 'This indicator is computed from data and cannot be scored by hand',
+    'evaluation.invalid_month': 'The month is YYYY-MM', 'evaluation.invalid_quarter': 'The quarter is YYYY-Qn', 'evaluation.score_out_of_range': 'The score is out of range', 'evaluation.not_manual': 'This indicator is computed from data and cannot be scored by hand',
     'evaluation.advice_decided': 'This advice was already decided', 'evaluation.advice_unit_only': 'Only the unit decides on its advice', 'evaluation.advice_no_system': 'The host is linked to no registered system',
     'evaluation.not_draft': 'Only a draft is reviewed', 'evaluation.not_reviewed': 'Review the run before publishing', 'evaluation.invalid_indicators': 'Some indicators are invalid', 'evaluation.invalid_grades': 'The grades are invalid',
     'evaluation.advice.not_found': 'Advice not found', 'evaluation.run.not_found': 'Run not found',

@@ -8,9 +8,10 @@ import dayjs from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { EChart } from '../../../app/EChart';
+import { QuarterlyTab } from './QuarterlyTab';
 import { evaluationApi, evaluationKeys, previousMonth, type Advice, type EfficiencyRow, type ProviderScore, type Weights } from '../evaluation.api';
 
-const TABS = ['overview', 'efficiency', 'advice', 'providers'] as const;
+const TABS = ['overview', 'efficiency', 'advice', 'providers', 'quarterly'] as const;
 type Tab = (typeof TABS)[number];
 
 function MonthPicker({ value, onChange }: { value: string; onChange: (m: string) => void }) {
@@ -26,7 +27,7 @@ function Figure({ v, missing }: { v: string | number | null; missing: Efficiency
   return <>{t('evaluation.none')}</>;
 }
 
-/** 评估评价: overview, unit / system cloud efficiency, rightsizing advice, provider evaluation. */
+/** 评估评价: overview, unit / system cloud efficiency, rightsizing advice, provider evaluation, 季评 (quarterly). */
 export default function EvaluationPage() {
   const { t } = useTranslation();
   const navigate = useNavigate();
@@ -38,12 +39,13 @@ export default function EvaluationPage() {
       activeKey={tab}
       onChange={(k) => navigate(`/evaluation/${k}`)}
       destroyOnHidden
-      tabBarExtraContent={<Space><span>{t('evaluation.month')}</span><MonthPicker value={month} onChange={setMonth} /></Space>}
+      tabBarExtraContent={tab === 'quarterly' ? undefined : <Space><span>{t('evaluation.month')}</span><MonthPicker value={month} onChange={setMonth} /></Space>}
       items={[
         { key: 'overview', label: t('evaluation.tabs.overview'), children: <OverviewTab month={month} /> },
         { key: 'efficiency', label: t('evaluation.tabs.efficiency'), children: <EfficiencyTab month={month} /> },
         { key: 'advice', label: t('evaluation.tabs.advice'), children: <AdviceTab month={month} /> },
         { key: 'providers', label: t('evaluation.tabs.providers'), children: <ProvidersTab month={month} /> },
+        { key: 'quarterly', label: t('evaluation.tabs.quarterly'), children: <QuarterlyTab /> },
       ]}
     />
   );
