@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { Platform, repoRoot } from './harness.mjs';
-import { FLOWS } from './flows.mjs';
+import { FLOWS as ALL_FLOWS } from './flows.mjs';
 import { dataFixture, setupDataInterface } from './data-setup.mjs';
 
 const artifacts = path.join(import.meta.dirname, 'artifacts');
@@ -18,6 +18,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const argv = process.argv.slice(2);
 const shotsDir = argv.includes('--screenshots') ? path.resolve(argv[argv.indexOf('--screenshots') + 1] ?? 'docs/screenshots') : null;
 const t0 = Date.now();
+// E2E_ONLY=<text>: run only the flows whose name contains it (while working on one flow; CI runs them all).
+const FLOWS = process.env.E2E_ONLY ? ALL_FLOWS.filter((f) => f.name.includes(process.env.E2E_ONLY)) : ALL_FLOWS;
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 
 fs.rmSync(artifacts, { recursive: true, force: true });
