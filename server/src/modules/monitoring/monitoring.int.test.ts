@@ -63,7 +63,7 @@ beforeAll(async () => {
   expect(reg.statusCode, reg.body).toBe(201);
   systemA = reg.json();
   let batch = Math.floor(Math.random() * 1e9);
-  for (let i = 0; i < 10; i++) {
+  for (let i = 0; i < 11; i++) {
     const id = unique('mvm-');
     const r = await owner.query(
       `insert into inventory_resources (kind, provider_org_id, node_id, natural_key, system_no, system_id, unit_org_id, system_node_id, name, attributes, status, first_seen_at, last_seen_at, changed_at, last_batch_id)
@@ -129,6 +129,42 @@ describe('metric store', () => {
     expect((await t.container.monitoring.store.ingestBatches([first.push.batchId]))[0]).toMatchObject({ alreadyProcessed: true });
     await push([rec(h, hourStart + SLOT, 21), rec(h, hourStart + SLOT, 22)]);
     expect((await owner.query('select value from monitoring_points where series_id = $1 and metric = 1 and at = $2', [sid, new Date(hourStart + SLOT)])).rows[0].value).toBe(22);
+  });
+
+  it('a correction lowering an hour\'s maximum recomputes its day; a point off the 5-minute grid is rolled up from the raw points', async () => {
+    const h = hosts[10]!.cloudHostId;
+    const hourStart = Math.floor(Date.now() / HOUR) * HOUR - 6 * HOUR;
+    await push([rec(h, hourStart, 30), rec(h, hourStart + SLOT, 99), rec(h, hourStart + 2 * SLOT, 40)]);
+    const sid = await seriesOf(h);
+    const day = new Date(hourStart + 8 * HOUR).toISOString().slice(0, 10);
+    const truth = async (from: number, to: number) => (await owner.query(`select count(*)::int as n, min(value) as mi, avg(value) as a, max(value) as ma,
+      percentile_cont(0.95) within group (order by value) as p from monitoring_points where series_id = $1 and metric = 1 and at >= $2 and at < $3`, [sid, new Date(from), new Date(to)])).rows[0];
+    const dayStart = Date.parse(`${day}T00:00:00+08:00`);
+    const check = async () => {
+      const hr = (await owner.query('select n, min, avg, max, p95 from monitoring_hourly where series_id = $1 and metric = 1 and hour = $2', [sid, new Date(hourStart)])).rows[0];
+      const raw = await truth(hourStart, hourStart + HOUR);
+      expect(hr).toMatchObject({ n: raw.n, min: raw.mi, max: raw.ma });
+      expect(hr.avg).toBeCloseTo(raw.a, 9);
+      expect(hr.p95).toBeCloseTo(raw.p, 9);
+      const d = (await owner.query('select n, min, avg, max, p95 from monitoring_daily where series_id = $1 and metric = 1 and day = $2', [sid, day])).rows[0];
+      const rawDay = await truth(dayStart, dayStart + 24 * HOUR);
+      const maxP95 = (await owner.query(`select max(p95) as p from monitoring_hourly where series_id = $1 and metric = 1 and hour >= $2 and hour < $3`, [sid, new Date(dayStart), new Date(dayStart + 24 * HOUR)])).rows[0].p;
+      expect(d).toMatchObject({ n: rawDay.n, min: rawDay.mi, max: rawDay.ma });
+      expect(d.avg).toBeCloseTo(rawDay.a, 9);
+      expect(d.p95).toBeCloseTo(maxP95, 9);
+      return { hr, d };
+    };
+    expect((await check()).hr).toMatchObject({ n: 3, max: 99 });
+    // Re-pushed with a lower value: the hour's and the day's maximum fall (merging alone could not lower it).
+    await push([rec(h, hourStart + SLOT, 35)]);
+    expect((await check()).hr).toMatchObject({ n: 3, max: 40 });
+    // A point between two slots: the bucket is recomputed from its raw points (4 points, one off the grid).
+    await push([rec(h, hourStart + 2 * SLOT + 90_000, 12)]);
+    expect((await check()).hr).toMatchObject({ n: 4, min: 12 });
+    expect((await owner.query('select slots from monitoring_hourly where series_id = $1 and metric = 1 and hour = $2', [sid, new Date(hourStart)])).rows[0].slots).toBeNull();
+    // Later on-grid points of that bucket keep it on the raw path.
+    await push([rec(h, hourStart + 5 * SLOT, 77)]);
+    expect((await check()).hr).toMatchObject({ n: 5, max: 77 });
   });
 
   it('refuses future, too old and over-100% values with reasons; keeps an unknown host unlinked', async () => {

@@ -1709,6 +1709,24 @@ export interface MonitoringDaily {
   seriesId: Int8;
 }
 
+export interface MonitoringExpansions {
+  amount: Numeric;
+  cancelledAt: Timestamp | null;
+  cancelledBy: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  originalAmount: Numeric;
+  providerOrgId: string;
+  reason: string;
+  resourceId: string | null;
+  resourceKey: string;
+  startsAt: Timestamp;
+  systemId: string | null;
+  unitOrgId: string;
+}
+
 export interface MonitoringFlapping {
   endedAt: Timestamp | null;
   id: Generated<Int8>;
@@ -1727,6 +1745,7 @@ export interface MonitoringHourly {
   n: number;
   p95: number;
   seriesId: Int8;
+  slots: number[] | null;
 }
 
 export interface MonitoringLinks {
@@ -2966,6 +2985,7 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
+  monitoringExpansions: MonitoringExpansions;
   monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
   monitoringLinks: MonitoringLinks;
