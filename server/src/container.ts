@@ -220,14 +220,7 @@ export function createContainer(deps: PlatformDeps): Container {
   // …and for the availability probes (maintenance, not downtime).
   availability.setPlannedWorkSource(operations);
   // Egress series (应用系统网络出口使用数据) linked to their information system and unit by the system number.
-  monitoring.store.setSystemLookup(async (ctx, nos) => {
-    const found = new Map<string, { id: string; unitOrgId: string | null; name: string }>();
-    for (const no of nos) {
-      const s = (await systems.list(ctx, { q: no, page: 1, pageSize: 20 })).items.find((x) => x.systemNo === no);
-      if (s) found.set(no, { id: s.id, unitOrgId: s.unit.id, name: s.name });
-    }
-    return found;
-  });
+  monitoring.store.setSystemLookup((ctx, nos) => systems.findByNumbers(ctx, nos));
   const demo = new DemoService(deps.db, organisations, access, directory, systems, catalog, estimates, deps.logger);
   // The other modules' parts of the demo city, loaded after its organisations, systems, accounts and price lists.
   demo.addExtra('contracts', (orgIds) => loadDemoContracts(deps.db, contracts, orgIds), { later: true });

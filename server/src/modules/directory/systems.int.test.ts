@@ -113,6 +113,17 @@ describe('information systems', () => {
     expect((res.json() as Sys).systemNo).toMatch(/001$/);
   });
 
+  it('finds systems by number in one call, only those the caller may see', async () => {
+    const nos = [first.systemNo, `${codeA}002`, unique('NOPE')];
+    const all = await t.container.systems.findByNumbers(systemContext('test'), nos);
+    expect([...all.keys()].sort()).toEqual([first.systemNo, `${codeA}002`].sort());
+    expect(all.get(first.systemNo)).toEqual({ id: first.id, unitOrgId: unitAId, name: '政务服务网上办事大厅' });
+    const base = systemContext('test').actor;
+    const asB = { actor: { ...base, kind: 'user' as const, orgId: unitBId, orgKind: 'user_unit' as const, scope: { all: false, roots: [unitBId] }, businessAccess: true }, requestId: 't', ip: null, userAgent: null };
+    expect((await t.container.systems.findByNumbers(asB, nos)).size).toBe(0);
+    expect((await t.container.systems.findByNumbers(systemContext('test'), [])).size).toBe(0);
+  });
+
   it('rejects bad fields naming field and rule, and saves nothing', async () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/information-systems', headers: unitA.headers, payload: body({ name: '政'.repeat(201), goLiveDate: '2024-02-30', contactMobile: '123', gradingLevel: '六级' }) });
     expect(res.statusCode).toBe(400);

@@ -42,6 +42,21 @@ export class InformationSystemService {
     });
   }
 
+  /**
+   * The systems with these numbers (信息系统编号) the caller may see, in one query: number → id, unit, name. Numbers
+   * not registered (or not visible) are absent. For bulk lookups (monitoring's egress series of a batch).
+   */
+  async findByNumbers(ctx: RequestContext, systemNos: readonly string[]): Promise<Map<string, { id: string; unitOrgId: string | null; name: string }>> {
+    const out = new Map<string, { id: string; unitOrgId: string | null; name: string }>();
+    const nos = [...new Set(systemNos)].filter((x) => x !== '');
+    if (nos.length === 0) return out;
+    return withTx(this.db, ctx, async (trx) => {
+      const rows = await filtered(trx, ctx, {}).where('s.systemNo', 'in', nos).select(['s.id', 's.systemNo', 's.unitId', 's.name']).execute();
+      for (const r of rows) if (r.systemNo) out.set(r.systemNo, { id: r.id, unitOrgId: r.unitId, name: r.name });
+      return out;
+    });
+  }
+
   async get(ctx: RequestContext, id: string): Promise<InformationSystem> {
     return withTx(this.db, ctx, async (trx) => this.toDto(ctx, await loadRow(trx, ctx, id)));
   }
