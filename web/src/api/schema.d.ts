@@ -16174,6 +16174,9 @@ export interface paths {
                                 evidenceSize: number | null;
                                 evidenceSm3: string | null;
                                 hosts: number;
+                                remindedAt: string | null;
+                                overdueNotifiedAt: string | null;
+                                escalatedAt: string | null;
                             }[];
                             total: number;
                             page: number;
@@ -16282,6 +16285,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -16377,6 +16383,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
