@@ -182,6 +182,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const security = new SecurityService(deps.db, inventory, directory, calendar, deps.logger);
   const securityOversight = new SecurityOversightService(deps.db, security, inventory, notifications, deps.logger);
   securityOversight.setDocuments(documents);
+  securityOversight.warnings.setDeadlineNotifier(deadlines);
   const securityPatches = new PatchComplianceService(deps.db, inventory);
   registerSecurityJobs(deps.jobs, security, securityOversight, securityPatches);
   pushWriter.onStored(securityWakeOnPush(deps.jobs, deps.logger));

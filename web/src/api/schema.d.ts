@@ -16174,6 +16174,9 @@ export interface paths {
                                 evidenceSize: number | null;
                                 evidenceSm3: string | null;
                                 hosts: number;
+                                remindedAt: string | null;
+                                overdueNotifiedAt: string | null;
+                                escalatedAt: string | null;
                             }[];
                             total: number;
                             page: number;
@@ -16282,6 +16285,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -16377,6 +16383,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -26307,6 +26316,42 @@ export interface paths {
         };
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/availability/objectives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an SLA objective (its compliance rows go with it; probes and their history stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
         options?: never;
         head?: never;
         patch?: never;

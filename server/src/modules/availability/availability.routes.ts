@@ -90,6 +90,14 @@ export function registerAvailabilityRoutes(app: App, service: AvailabilityServic
     { config: { permission: 'availability:manage' }, schema: { tags, summary: 'Set the objective of a system, unit, provider or catalog service (by its catalog code; target, period, schedule, 4 h and yearly limits)', body: newObjectiveSchema, response: { 200: objectiveSchema } } },
     async (request) => service.setObjective(request.ctx, request.body),
   );
+  app.delete(
+    '/api/availability/objectives/:id',
+    { config: { permission: 'availability:manage' }, schema: { tags, summary: 'Delete an SLA objective (its compliance rows go with it; probes and their history stay)', params: idParamsSchema, response: { 204: z.null() } } },
+    async (request, reply) => {
+      await service.deleteObjective(request.ctx, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
   app.get(
     '/api/availability/compliance',
     { config: { permission: 'availability:read' }, schema: { tags, summary: 'SLA compliance of a month per objective and system: availability, down / unknown / maintenance time, longest interruption, budget, verdict', querystring: monthQuerySchema, response: { 200: z.object({ month: z.string(), items: z.array(complianceSchema) }) } } },

@@ -983,6 +983,17 @@ export class AvailabilityService {
     });
   }
 
+  /** Deletes an objective (management / supervision); an objective the caller cannot see or change answers 404. */
+  async deleteObjective(ctx: RequestContext, id: string): Promise<void> {
+    if (!isUuid(id)) throw notFound('availability.objective', id);
+    await withTx(this.db, ctx, async (trx) => {
+      const row = await trx.deleteFrom('availabilityObjectives').where('id', '=', id).returningAll().executeTakeFirst();
+      if (!row) throw notFound('availability.objective', id);
+      const o = toObjective(row);
+      await recordAudit(trx, ctx, { action: 'availability.objective_deleted', targetType: 'availability_objective', targetId: id, before: { scope: o.scope, scopeId: o.scopeId, scopeName: o.scopeName, targetPercent: o.targetPercent, period: o.period, schedule: o.schedule } });
+    });
+  }
+
   /**
    * SLA compliance over [from, to) — the contract for the monthly report and the provider evaluation: one row per
    * objective × object the caller may see. A system objective has one object (the system); a unit's or provider's

@@ -21,7 +21,7 @@ let otherUnit: Session;
 let system: { id: string; systemNo: string };
 const H = 3_600_000;
 
-const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
+const inject = (s: Session, method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 
 /** A probe row as the inventory sync would make it (origin, resource), switched off: nothing runs it here. */
@@ -253,5 +253,24 @@ describe('probe detail export', () => {
     const bad = await inject(unit, 'GET', `/api/availability/probes/${p}/detail.xlsx?from=${encodeURIComponent(new Date(now).toISOString())}&to=${encodeURIComponent(new Date(now - H).toISOString())}`);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().details.issues[0]).toMatchObject({ field: 'query.from', rule: 'before_to' });
+  }, 60_000);
+});
+
+describe('objective edit and delete', () => {
+  it('replaces an objective of the same scope, deletes it (audited), a unit may not, an unknown id is 404, a malformed one 400', async () => {
+    const u = await createOrg(t, { kind: 'user_unit', name: unique('目标单位') });
+    const created = await inject(mgmt, 'PUT', '/api/availability/objectives', { scope: 'unit', scopeId: u.id, targetPercent: '99.9', period: 'year', schedule: '24x7', excluded: '不可抗力' });
+    expect(created.statusCode, created.body).toBe(200);
+    const id = created.json().id as string;
+    const edited = await inject(mgmt, 'PUT', '/api/availability/objectives', { scope: 'unit', scopeId: u.id, targetPercent: '99.95', period: 'quarter', schedule: 'working', maxInterruptionMinutes: null });
+    expect(edited.json()).toMatchObject({ id, targetPercent: '99.95', period: 'quarter', schedule: 'working', maxInterruptionMinutes: null });
+    expect((await inject(unit, 'DELETE', `/api/availability/objectives/${id}`)).statusCode).toBe(403);
+    expect((await inject(mgmt, 'DELETE', `/api/availability/objectives/${id}`)).statusCode).toBe(204);
+    const list = (await inject(mgmt, 'GET', '/api/availability/objectives')).json();
+    expect(list.items.some((o: { id: string }) => o.id === id)).toBe(false);
+    expect((await inject(mgmt, 'DELETE', `/api/availability/objectives/${id}`)).statusCode).toBe(404);
+    expect((await inject(mgmt, 'DELETE', '/api/availability/objectives/not-a-uuid')).statusCode).toBe(400);
+    const audit = await owner.query(`select action from audit_log where target_id = $1 order by seq`, [id]);
+    expect(audit.rows.map((r: { action: string }) => r.action)).toEqual(['availability.objective_set', 'availability.objective_set', 'availability.objective_deleted']);
   }, 60_000);
 });

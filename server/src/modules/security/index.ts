@@ -11,8 +11,8 @@
 export { SecurityService, type Finding, type FindingDetail, type ScanResult, type SourceTicketHook, type SourceTicketInput } from './security.service.js';
 export { SecurityOversightService, GRADE_CN, CATEGORY_CN, CHECK_KIND_CN, SCANS_REQUIRED_PER_YEAR, PENTESTS_REQUIRED_PER_YEAR, DEFAULT_ATTACK_THRESHOLD, type SecurityEvent, type SecurityEventDetail, type SecurityCheck, type CheckCounters, type EventGrade, type EventCategory, type CheckKind } from './security.oversight.js';
 export { PatchComplianceService, patchStatus, parsePatchDate, DEFAULT_PATCH_WINDOW_DAYS, type PatchStatus, type PatchComplianceRow, type PatchRecord } from './security.patches.js';
-export { SecurityWarningService, extractReferences, noticeState, WARNING_REPLY_DAYS, type Warning, type WarningNotice, type WarningNoticeDetail, type WarningReferences } from './security.warnings.js';
+export { SecurityWarningService, extractReferences, noticeState, WARNING_REPLY_DAYS, WARNING_REMINDER_DAYS_BEFORE, WARNING_ESCALATION_ORG_KINDS, type Warning, type WarningNotice, type WarningNoticeDetail, type WarningReferences } from './security.warnings.js';
 export { registerSecurityRoutes } from './security.routes.js';
-export { registerSecurityJobs, wakeOnPush as securityWakeOnPush, SECURITY_IMPORT_JOB, SECURITY_PATCHES_JOB, SECURITY_WARNINGS_JOB, SECURITY_WARNING_MATCH_JOB } from './security.jobs.js';
+export { registerSecurityJobs, wakeOnPush as securityWakeOnPush, SECURITY_IMPORT_JOB, SECURITY_PATCHES_JOB, SECURITY_WARNINGS_JOB, SECURITY_WARNING_MATCH_JOB, SECURITY_WARNING_DEADLINES_JOB } from './security.jobs.js';
 export { DEFAULT_COLUMN_MAPPING, parseOpenVas, parseNessus, parseTable, parseCsv, type ReportedFinding, type Severity } from './security.parsers.js';
 export { loadSecurityDemo, loadSecurityOversightDemo } from './security.demo.js';

@@ -9,6 +9,7 @@ export const SECURITY_PATCHES_JOB = 'security.patches';
 export const SECURITY_IMPORT_JOB = 'security.import';
 export const SECURITY_WARNINGS_JOB = 'security.warnings';
 export const SECURITY_WARNING_MATCH_JOB = 'security.warning_match';
+export const SECURITY_WARNING_DEADLINES_JOB = 'security.warning_deadlines';
 
 /**
  * `security.import`: imports the stored batches of 安全漏洞扫描数据 after the module's cursor (idempotent: a batch is
@@ -20,6 +21,8 @@ export const SECURITY_WARNING_MATCH_JOB = 'security.warning_match';
  * `security.warnings`: stores the pushed 安全预警监测数据 after its cursor (every 10 minutes and on push), then
  * enqueues `security.warning_match`, which matches the stored warnings not matched yet to the inventory's hosts and
  * notifies the providers (also every 15 minutes, so a lost wake-up only delays it).
+ * `security.warning_deadlines`: every 15 minutes, the unanswered warning notices get their reminder before the deadline,
+ * then the overdue notice and the escalation to supervision and management, each once (SecurityWarningService.checkDeadlines).
  */
 export function registerSecurityJobs(jobs: JobQueue, service: SecurityService, oversight: SecurityOversightService, patches: PatchComplianceService): void {
   jobs.register(SECURITY_IMPORT_JOB, async () => {
@@ -40,6 +43,9 @@ export function registerSecurityJobs(jobs: JobQueue, service: SecurityService, o
   }, '*/10 * * * *');
   jobs.register(SECURITY_WARNING_MATCH_JOB, async () => {
     await oversight.warnings.matchPending();
+  }, '*/15 * * * *');
+  jobs.register(SECURITY_WARNING_DEADLINES_JOB, async () => {
+    await oversight.warnings.checkDeadlines();
   }, '*/15 * * * *');
 }
 

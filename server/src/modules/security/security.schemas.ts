@@ -252,6 +252,7 @@ export const warningNoticeSchema = z.object({
   id: z.string(), warningId: z.string(), monitorType: warningMonitorTypeSchema, content: z.string(), monitoredAt: z.string().nullable(), monitoredText: z.string().nullable(), providerId: z.string(),
   providerName: z.string().nullable(), notifiedAt: z.string(), deadline: z.string(), state: noticeStateSchema, outcome: warningOutcomeSchema.nullable(), replyNote: z.string().nullable(),
   repliedAt: z.string().nullable(), evidenceName: z.string().nullable(), evidenceSize: z.number().nullable(), evidenceSm3: z.string().nullable(), hosts: z.number(),
+  remindedAt: z.string().nullable(), overdueNotifiedAt: z.string().nullable(), escalatedAt: z.string().nullable(),
 });
 export const warningNoticeDetailSchema = warningNoticeSchema.extend({
   matchedHosts: z.array(z.object({

@@ -128,6 +128,8 @@ const PAGE = 200;
 const CHUNK = 5000;
 /** Lists count at most this many matches ("10,000+"): an exact count of half a million rows costs more than the page. */
 const COUNT_CAP = 10_000;
+/** security_findings.severity_rank (generated column, migration 0085). */
+const SEVERITY_RANK: Record<Severity, number> = { critical: 0, high: 1, medium: 2, low: 3 };
 const TICKET_SEVERITY: Record<Severity, SourceTicketInput['severity']> = { critical: 'critical', high: 'major', medium: 'minor', low: 'info' };
 const iso = (d: Date | string | null) => (d === null ? null : (d instanceof Date ? d : new Date(d)).toISOString());
 const dayText = (d: Date | string) => (typeof d === 'string' ? d.slice(0, 10) : localDate(d));
@@ -415,7 +417,8 @@ export class SecurityService {
       let base = trx.selectFrom('securityFindings as f');
       if (q.status === 'unfixed') base = base.where('f.status', 'in', ['open', 'notified', 'replied']);
       else if (q.status) base = base.where('f.status', '=', q.status);
-      if (q.severity) base = base.where('f.severity', '=', q.severity);
+      // severity_rank is the generated index column of severity (one-to-one): the page and the count read the index range.
+      if (q.severity) base = base.where('f.severityRank', '=', SEVERITY_RANK[q.severity]);
       if (q.providerId) base = base.where('f.providerOrgId', '=', q.providerId);
       if (q.unitId) base = base.where('f.unitOrgId', '=', q.unitId);
       if (q.systemId) base = base.where('f.systemId', '=', q.systemId);

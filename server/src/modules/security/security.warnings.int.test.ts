@@ -16,6 +16,9 @@ let provBStaff: Session;
 let unitAStaff: Session;
 let unitBStaff: Session;
 let sysAdmin: Session;
+let provAUser = '';
+let supUser = '';
+let mgmtUser = '';
 const octet = () => 1 + Math.floor(Math.random() * 250);
 const ipA = `10.${octet()}.${octet()}.${octet()}`;
 const ipB = `10.${octet()}.${octet()}.${octet()}`;
@@ -46,9 +49,14 @@ beforeAll(async () => {
   nodeB = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('WB').slice(0, 20), name: '预警乙节点', cloudType: 'service', providerOrgId: provB.id });
   const sup = await createOrg(t, { kind: 'supervision_provider' });
   const m = await createOrg(t, { kind: 'management_unit' });
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
+  const supS = await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] });
+  supervisor = supS.session;
+  supUser = supS.user.id;
+  mgmtUser = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).user.id;
   sysAdmin = (await signedInUser(t, { orgId: m.id, roles: ['system_admin'] })).session;
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
+  const pa = await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] });
+  provAStaff = pa.session;
+  provAUser = pa.user.id;
   provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
   unitAStaff = (await signedInUser(t, { orgId: unitA.id, roles: ['unit_staff'] })).session;
   unitBStaff = (await signedInUser(t, { orgId: unitB.id, roles: ['unit_staff'] })).session;
@@ -133,5 +141,49 @@ describe('security warnings (安全预警)', () => {
     const xlsx = await inject(supervisor, 'GET', '/api/security/warning-notices/export?state=overdue');
     expect(xlsx.statusCode).toBe(200);
     expect(xlsx.headers['content-type']).toContain('spreadsheetml');
+  });
+
+  it('reminds the provider before the deadline, then tells it the notice is overdue and escalates to supervision and management, each step once and audited', async () => {
+    const warnings = t.container.securityOversight.warnings;
+    await t.container.pushWriter.writeBatch({ providerOrgId: provA.id, nodeId: nodeA, table: 'securityWarning', source: 'api', mode: 'partial', records: [{ monitorType: '补丁发布', monitorContent: `Nginx 补丁预警 ${ipA}`, notifiedRelatedUnits: '否', monitoredAt: '2026-12-02 09:00:00', monitoredBy: '值班员' }] });
+    await warnings.importPending();
+    await warnings.matchPending();
+    const list = (await inject(provAStaff, 'GET', '/api/security/warning-notices?state=notified')).json();
+    const c = list.items.find((n: { content: string }) => n.content.startsWith('Nginx')).id as string;
+    const told = async (user: string, kind: string) => Number((await owner.query(`select count(*) from notifications where user_id = $1 and kind = $2 and link like $3`, [user, kind, `%${c}%`])).rows[0].count);
+    const only = { noticeIds: [c] };
+    // Deadline in 7 days: nothing yet.
+    expect(await warnings.checkDeadlines(new Date(), only)).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
+    // The day before the deadline: one reminder to the provider, however often the job runs (two workers at once too).
+    await owner.query(`update security_warning_notices set deadline = (now() at time zone 'Asia/Shanghai')::date + 1 where id = $1`, [c]);
+    const [r1, r2] = await Promise.all([warnings.checkDeadlines(new Date(), only), warnings.checkDeadlines(new Date(), only)]);
+    expect(r1.reminders + r2.reminders).toBe(1);
+    expect(await warnings.checkDeadlines(new Date(), only)).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
+    expect(await told(provAUser, 'security.warning_reminder')).toBe(1);
+    expect(await told(supUser, 'security.warning_escalated')).toBe(0);
+    expect((await inject(provAStaff, 'GET', `/api/security/warning-notices/${c}`)).json()).toMatchObject({ state: 'notified', remindedAt: expect.any(String), escalatedAt: null });
+    // Past the deadline: the provider is told again, supervision and management get the escalation.
+    await owner.query(`update security_warning_notices set deadline = (now() at time zone 'Asia/Shanghai')::date - 1 where id = $1`, [c]);
+    expect(await warnings.checkDeadlines(new Date(), only)).toEqual({ reminders: 0, overdue: 1, escalations: 1 });
+    expect(await warnings.checkDeadlines(new Date(), only)).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
+    expect(await told(provAUser, 'security.warning_overdue')).toBe(1);
+    expect(await told(supUser, 'security.warning_escalated')).toBe(1);
+    expect(await told(mgmtUser, 'security.warning_escalated')).toBe(1);
+    expect(await told(provAUser, 'security.warning_escalated')).toBe(0);
+    // The bell shows it to the supervisor through the notifications API.
+    const bell = (await inject(supervisor, 'GET', '/api/notifications')).json();
+    expect(JSON.stringify(bell)).toContain(`notice=${c}`);
+    const detail = (await inject(supervisor, 'GET', `/api/security/warning-notices/${c}`)).json();
+    expect(detail).toMatchObject({ state: 'overdue', overdueNotifiedAt: expect.any(String), escalatedAt: expect.any(String) });
+    // Even with the notice's step columns lost, the notifier's marks keep a step from being sent twice.
+    await owner.query(`update security_warning_notices set escalated_at = null, overdue_notified_at = null where id = $1`, [c]);
+    await warnings.checkDeadlines(new Date(), only);
+    expect(await told(supUser, 'security.warning_escalated')).toBe(1);
+    expect(await told(provAUser, 'security.warning_overdue')).toBe(1);
+    const audit = await owner.query(`select action from audit_log where target_id = $1 and action like 'security.warning_%' order by seq`, [c]);
+    expect(audit.rows.map((r: { action: string }) => r.action).slice(0, 3)).toEqual(['security.warning_reminded', 'security.warning_overdue', 'security.warning_escalated']);
+    // A replied notice gets nothing, overdue or not.
+    await owner.query(`update security_warning_notices set deadline = (now() at time zone 'Asia/Shanghai')::date - 3 where id = $1`, [noticeA]);
+    expect(await warnings.checkDeadlines(new Date(), { noticeIds: [noticeA] })).toEqual({ reminders: 0, overdue: 0, escalations: 0 });
   });
 });

@@ -8,12 +8,16 @@ import { localDate } from '../calendar/index.js';
 import type { DocumentsService, RenderedDocument } from '../documents/index.js';
 import { listStoredBatches, parseBeijingDateTime, readBatchRecords } from '../ingestion/index.js';
 import type { InventoryService, LocatedHost } from '../inventory/index.js';
-import type { NotificationService } from '../notifications/index.js';
+import type { DeadlineNotifier, NotificationService } from '../notifications/index.js';
 
 const PUSHED_TABLE = 'securityWarning';
 const PAGE = 200;
 /** A notified provider replies within this many natural days (处置反馈时限). */
 export const WARNING_REPLY_DAYS = 7;
+/** The provider is reminded from the start of this many natural days before the deadline day (催办提醒). */
+export const WARNING_REMINDER_DAYS_BEFORE = 1;
+/** Who is told when a notice is overdue, besides the provider (超期升级). */
+export const WARNING_ESCALATION_ORG_KINDS = ['supervision_provider', 'management_unit'] as const;
 export const EVIDENCE_MAX_BYTES = 5 * 1024 * 1024;
 export const EVIDENCE_TYPES: Readonly<Record<string, string>> = {
   pdf: 'application/pdf', png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', txt: 'text/plain', log: 'text/plain',
@@ -107,6 +111,12 @@ export interface WarningNotice {
   evidenceSize: number | null;
   evidenceSm3: string | null;
   hosts: number;
+  /** When the reminder before the deadline was sent (null: not yet, or not due). */
+  remindedAt: string | null;
+  /** When the provider was told the notice is overdue. */
+  overdueNotifiedAt: string | null;
+  /** When the overdue notice was escalated to the supervision provider and the management unit. */
+  escalatedAt: string | null;
 }
 
 export interface WarningNoticeDetail extends WarningNotice {
@@ -166,6 +176,7 @@ const addDays = (day: string, n: number) => {
  */
 export class SecurityWarningService {
   private documents: DocumentsService | null = null;
+  private deadlines: DeadlineNotifier | null = null;
 
   constructor(
     private readonly db: Db,
@@ -175,6 +186,89 @@ export class SecurityWarningService {
 
   setDocuments(documents: DocumentsService): void {
     this.documents = documents;
+  }
+
+  /** The notifications module's deadline notifier: sends each reminder / overdue / escalation step once. */
+  setDeadlineNotifier(deadlines: DeadlineNotifier): void {
+    this.deadlines = deadlines;
+  }
+
+  /**
+   * One pass of job `security.warning_deadlines` over the notices without a reply: from WARNING_REMINDER_DAYS_BEFORE
+   * days before the deadline day, a reminder to the provider; once the deadline day has passed, an overdue notice to
+   * the provider and the escalation to the users of the supervision provider and the management unit. Each step is
+   * sent once per notice and deadline (the notifier's marks and the notice's step columns, set in the same
+   * transaction, under a row lock: idempotent across restarts and concurrent workers) and audited. A notice first
+   * seen overdue gets no reminder. `only` limits the pass to some notices (tests).
+   */
+  async checkDeadlines(now: Date = new Date(), only?: { noticeIds: string[] }): Promise<{ reminders: number; overdue: number; escalations: number }> {
+    const deadlines = this.deadlines;
+    if (!deadlines) throw new AppError('unavailable', 'security.deadlines_unavailable', 'the deadline notifier is not wired');
+    const ctx = systemContext('job:security.warning_deadlines');
+    const today = localDate(now);
+    const counts = { reminders: 0, overdue: 0, escalations: 0 };
+    const due = await withTx(this.db, ctx, (trx) => {
+      let q = trx
+        .selectFrom('securityWarningNotices')
+        .select('id')
+        .where('status', '=', 'notified')
+        .where('escalatedAt', 'is', null)
+        .where('deadline', '<=', addDays(today, WARNING_REMINDER_DAYS_BEFORE))
+        .orderBy('deadline')
+        .limit(2000);
+      if (only) q = q.where('id', 'in', only.noticeIds.length > 0 ? only.noticeIds : ['00000000-0000-0000-0000-000000000000']);
+      return q.execute();
+    });
+    for (const { id } of due) {
+      await withTx(this.db, ctx, async (trx) => {
+        const n = await trx
+          .selectFrom('securityWarningNotices as n')
+          .innerJoin('securityWarnings as w', 'w.id', 'n.warningId')
+          .leftJoin('organisations as p', 'p.id', 'n.providerOrgId')
+          .select(['n.id', 'n.providerOrgId', 'p.name as providerName', 'n.deadline', 'n.status', 'n.remindedAt', 'n.overdueNotifiedAt', 'n.escalatedAt', 'w.monitorType', 'w.content'])
+          .where('n.id', '=', id)
+          .forUpdate('n')
+          .executeTakeFirst();
+        if (!n || n.status !== 'notified') return;
+        const deadline = dayOf(n.deadline as Date | string);
+        // The reply is due by the end of the deadline day (Beijing): the notifier's due time.
+        const dueAt = new Date(`${addDays(deadline, 1)}T00:00:00+08:00`);
+        const what = `${TYPE_CN[n.monitorType as WarningMonitorType]}：${n.content.slice(0, 60)}`;
+        const subject = { subjectType: 'security_warning_notice', subjectId: n.id, dueAt, link: `/security?tab=warnings&notice=${n.id}` };
+        const step = async (column: 'remindedAt' | 'overdueNotifiedAt' | 'escalatedAt', action: string, send: () => Promise<boolean>) => {
+          const sent = await send();
+          await trx.updateTable('securityWarningNotices').set({ [column]: now }).where('id', '=', n.id).execute();
+          await recordAudit(trx, ctx, { action, targetType: 'security_warning_notice', targetId: n.id, after: { deadline, providerId: n.providerOrgId, sent } });
+          return sent;
+        };
+        if (deadline < today) {
+          if (!n.overdueNotifiedAt) {
+            await step('overdueNotifiedAt', 'security.warning_overdue', () =>
+              deadlines.notifyDeadline(trx, {
+                ...subject, stage: 'due', kind: 'security.warning_overdue', recipients: { orgIds: [n.providerOrgId] },
+                title: `安全预警反馈已超期：${what}`, body: `反馈期限 ${deadline} 已过，贵单位尚未反馈处置情况。请立即在平台反馈（已处置并附佐证材料，或不受影响并说明理由）；已上报监管服务商和管理单位。`,
+              }));
+            counts.overdue++;
+          }
+          if (!n.escalatedAt) {
+            await step('escalatedAt', 'security.warning_escalated', () =>
+              deadlines.notifyDeadline(trx, {
+                ...subject, stage: 'escalation', kind: 'security.warning_escalated', recipients: { orgKinds: [...WARNING_ESCALATION_ORG_KINDS] },
+                title: `安全预警超期未反馈：${n.providerName ?? n.providerOrgId}`, body: `${n.providerName ?? n.providerOrgId} 未在 ${deadline} 前反馈安全预警的处置情况，请督办。\n${n.content.slice(0, 500)}`,
+              }));
+            counts.escalations++;
+          }
+        } else if (!n.remindedAt && today >= addDays(deadline, -WARNING_REMINDER_DAYS_BEFORE)) {
+          await step('remindedAt', 'security.warning_reminded', () =>
+            deadlines.notifyDeadline(trx, {
+              ...subject, stage: 'warning', kind: 'security.warning_reminder', recipients: { orgIds: [n.providerOrgId] },
+              title: `安全预警即将到期：${what}`, body: `请于 ${deadline} 前在平台反馈处置情况（已处置并附佐证材料，或不受影响并说明理由），逾期将上报监管服务商和管理单位。`,
+            }));
+          counts.reminders++;
+        }
+      });
+    }
+    return counts;
   }
 
   /** Stores the pushed 安全预警监测数据 batches after the cursor (idempotent per batch × record). */
@@ -511,7 +605,7 @@ function noticesQuery(trx: Tx) {
     .leftJoin('organisations as p', 'p.id', 'n.providerOrgId')
     .select([
       'n.id', 'n.warningId', 'w.monitorType', 'w.content', 'w.monitoredAt', 'w.monitoredText', 'n.providerOrgId', 'p.name as providerName', 'n.notifiedAt', 'n.deadline', 'n.status', 'n.outcome',
-      'n.replyNote', 'n.repliedAt', 'n.evidenceName', 'n.evidenceSize', 'n.evidenceSm3', sql<string>`(select count(*) from security_warning_hosts h where h.notice_id = n.id)`.as('hostCount'),
+      'n.replyNote', 'n.repliedAt', 'n.evidenceName', 'n.evidenceSize', 'n.evidenceSm3', 'n.remindedAt', 'n.overdueNotifiedAt', 'n.escalatedAt', sql<string>`(select count(*) from security_warning_hosts h where h.notice_id = n.id)`.as('hostCount'),
     ]);
 }
 
@@ -534,5 +628,6 @@ function toNotice(r: NoticeRow): WarningNotice {
     id: r.id, warningId: r.warningId, monitorType: r.monitorType as WarningMonitorType, content: r.content, monitoredAt: iso(r.monitoredAt), monitoredText: r.monitoredText, providerId: r.providerOrgId,
     providerName: r.providerName, notifiedAt: iso(r.notifiedAt)!, deadline, state: noticeState(r.status as 'notified' | 'replied', deadline, localDate(new Date())), outcome: r.outcome as WarningOutcome | null,
     replyNote: r.replyNote, repliedAt: iso(r.repliedAt), evidenceName: r.evidenceName, evidenceSize: r.evidenceSize, evidenceSm3: r.evidenceSm3, hosts: Number(r.hostCount),
+    remindedAt: iso(r.remindedAt), overdueNotifiedAt: iso(r.overdueNotifiedAt), escalatedAt: iso(r.escalatedAt),
   };
 }

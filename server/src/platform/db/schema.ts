@@ -2690,6 +2690,7 @@ export interface SecurityWarningHosts {
 
 export interface SecurityWarningNotices {
   deadline: string;
+  escalatedAt: Timestamp | null;
   evidence: Buffer | null;
   evidenceName: string | null;
   evidenceSize: number | null;
@@ -2698,7 +2699,9 @@ export interface SecurityWarningNotices {
   id: Generated<string>;
   notifiedAt: Generated<Timestamp>;
   outcome: string | null;
+  overdueNotifiedAt: Timestamp | null;
   providerOrgId: string;
+  remindedAt: Timestamp | null;
   repliedAt: Timestamp | null;
   repliedBy: string | null;
   replyNote: string | null;

@@ -11,6 +11,8 @@ export type Outage = OutageList['items'][number];
 export type OutageQuery = NonNullable<paths['/api/availability/outages']['get']['parameters']['query']>;
 export type ComplianceRow = Json<paths['/api/availability/compliance']['get']['responses'][200]>['items'][number];
 export type Objective = Json<paths['/api/availability/objectives']['get']['responses'][200]>['items'][number];
+export type NewObjective = NonNullable<paths['/api/availability/objectives']['put']['requestBody']>['content']['application/json'];
+export type ObjectiveScope = Objective['scope'];
 export type NewProbe = NonNullable<paths['/api/availability/probes']['post']['requestBody']>['content']['application/json'];
 
 export const STATES = ['down', 'unknown', 'maintenance', 'up'] as const;
@@ -39,6 +41,20 @@ export const availabilityApi = {
   acknowledge: async (id: string, causeNote?: string) => data(await api.POST('/api/availability/outages/{id}/acknowledge', { ...byId(id), body: causeNote ? { causeNote } : {} })),
   compliance: async (month: string) => data(await api.GET('/api/availability/compliance', { params: { query: { month } } })).items,
   objectives: async () => data(await api.GET('/api/availability/objectives')).items,
+  /** Creates or replaces the objective of (scope, scopeId). */
+  setObjective: async (body: NewObjective) => data(await api.PUT('/api/availability/objectives', { body })),
+  deleteObjective: async (id: string) => {
+    await data(await api.DELETE('/api/availability/objectives/{id}', byId(id)));
+  },
+  /** Systems, units or providers an objective may name, by a search text (first 50). */
+  objectCandidates: async (scope: 'system' | 'unit' | 'provider', q: string): Promise<Array<{ id: string; label: string }>> => {
+    if (scope === 'system') {
+      const r = data(await api.GET('/api/information-systems', { params: { query: clean({ q: q || undefined, status: 'active' as const, pageSize: '50' }) } }));
+      return r.items.map((s) => ({ id: s.id, label: `${s.name}（${s.systemNo}）` }));
+    }
+    const r = data(await api.GET('/api/organisations', { params: { query: clean({ kind: scope === 'unit' ? ('user_unit' as const) : ('cloud_provider' as const), q: q || undefined, page: '1', pageSize: '50' }) } }));
+    return r.items.map((o) => ({ id: o.id, label: o.name }));
+  },
   /** Signed .xlsx / PDF of the month's SLA table (SM2 signature of the platform). */
   exportCompliance: (month: string, format: 'xlsx' | 'pdf') => download(`/api/availability/compliance.${format}${qs({ month })}`, `可用性SLA-${month}.${format}`),
   /** Signed .xlsx of one probe's detail (figures, state timeline, results) over the range shown. */

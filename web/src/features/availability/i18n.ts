@@ -16,12 +16,21 @@ export const zh = {
     month: '月份', target_: '目标 %', measured: '测量时长', longest: '最长中断', budget: '剩余预算 (分钟)', met: '达标', notMet: '未达标', noData: '无测量数据', burn: '预算消耗过快', reasons: '原因',
     exportXlsx: '导出 .xlsx（签名）', exportPdf: '导出 PDF（签名）', slaHint: '可用率 = 正常 ÷（正常 + 中断）；计划性维护不计入；未知（无探测结果）单列，不计为正常。单次中断超过 4 小时或全年故障时间超过限值即未达标。', noHostSystem: '（未关联系统的主机）',
     slaChart: '各系统可用率', done: '已完成', service: '服务：{{name}}', serviceObjects: '{{n}} 个对象平均',
+    obj: {
+      title: 'SLA 服务目标', add: '新增服务目标', edit: '编辑', save: '保存', editTitle: '编辑服务目标：{{name}}', actions: '操作', confirmDelete: '删除服务目标“{{name}}”？达标表中不再有它的行（探测与记录保留）。',
+      scope: '目标对象类型', scopes: { system: '信息系统', unit: '使用单位', provider: '云服务商', service: '目录服务' }, object: '目标对象', objectRequired: '请选择目标对象', searchObject: '输入名称搜索', noObject: '无匹配对象',
+      serviceHint: '服务目录编码，如 1001 平台云主机服务、1016 互联网链路服务（仅平台可探测的服务）', target: '可用率目标 %', targetRule: '小于 100 的百分数，最多 3 位小数，如 99.9',
+      period: '考核周期', periods: { month: '月', quarter: '季度', year: '年' }, schedule: '服务时间', schedules: { '24x7': '7×24 小时', working: '工作时间（营业日历）' },
+      maxInterruption: '单次中断上限', maxYearlyFault: '全年故障时间上限', min: '分钟', minutes: '{{n}} 分钟', noLimit: '不限', emptyNoLimit: '留空为不限',
+      excluded: '不计入的停机', excludedHint: '如：不可抗力、计划性维护（已批准的变更与维护窗口自动不计入）', source: '依据', sourceHint: '如：合同 / 订单条款',
+      replaceHint: '同一对象只有一个服务目标：再次保存即替换原目标。',
+    },
   },
   errors: {
     'availability.port_required': 'TCP 探测需要端口', 'availability.invalid_url': 'HTTP 探测需要完整的 http:// 或 https:// 地址', 'availability.invalid_target': '目标应为主机名或 IP 地址',
     'availability.automatic_probe': '自动探测随资源清单变化，只能调整间隔、超时、核实次数或停用', 'availability.probe.not_found': '探测不存在', 'availability.outage.not_found': '中断记录不存在',
     'availability.invalid_month': '月份格式应为 YYYY-MM', 'availability.system_not_found': '信息系统不存在', 'availability.invalid_target_percent': '目标应为小于 100 的百分数',
-    'availability.scope_not_found': '目标对象不存在', 'availability.service_not_probed': '平台不探测此目录服务（可探测：平台云主机服务、互联网链路服务）', 'availability.catalog_unavailable': '服务目录不可用',
+    'availability.scope_not_found': '目标对象不存在', 'availability.service_not_probed': '平台不探测此目录服务（可探测：平台云主机服务、互联网链路服务）', 'availability.catalog_unavailable': '服务目录不可用', 'availability.objective.not_found': '服务目标不存在',
   },
 };
 
@@ -42,11 +51,20 @@ export const en: typeof zh = {
     month: 'Month', target_: 'Target %', measured: 'Measured', longest: 'Longest outage', budget: 'Budget left (min)', met: 'Met', notMet: 'Not met', noData: 'No measurement', burn: 'Burning too fast', reasons: 'Reasons',
     exportXlsx: 'Export .xlsx (signed)', exportPdf: 'Export PDF (signed)', slaHint: 'Availability = up ÷ (up + down); planned maintenance excluded; unknown time (no result) shown apart, never counted as up. An interruption over 4 h or fault time over the yearly limit breaks the objective.', noHostSystem: '(hosts without a system)',
     slaChart: 'Availability per system', done: 'Done', service: 'Service: {{name}}', serviceObjects: 'average of {{n}} objects',
+    obj: {
+      title: 'SLA objectives', add: 'New objective', edit: 'Edit', save: 'Save', editTitle: 'Edit objective: {{name}}', actions: 'Actions', confirmDelete: 'Delete the objective "{{name}}"? Its rows leave the compliance table (probes and records stay).',
+      scope: 'Objective for', scopes: { system: 'Information system', unit: 'User unit', provider: 'Cloud provider', service: 'Catalog service' }, object: 'Object', objectRequired: 'Choose the object', searchObject: 'Type to search', noObject: 'No match',
+      serviceHint: 'Catalog code, e.g. 1001 cloud host service, 1016 internet link service (services the platform probes only)', target: 'Availability target %', targetRule: 'A percentage below 100 with at most 3 decimals, e.g. 99.9',
+      period: 'Period', periods: { month: 'Month', quarter: 'Quarter', year: 'Year' }, schedule: 'Service hours', schedules: { '24x7': '24×7', working: 'Working time (business calendar)' },
+      maxInterruption: 'Longest interruption', maxYearlyFault: 'Yearly fault time', min: 'min', minutes: '{{n}} min', noLimit: 'No limit', emptyNoLimit: 'Empty = no limit',
+      excluded: 'Excluded downtime', excludedHint: 'e.g. force majeure, planned maintenance (approved changes and maintenance windows are excluded automatically)', source: 'Basis', sourceHint: 'e.g. the contract / order clause',
+      replaceHint: 'One objective per object: saving again replaces it.',
+    },
   },
   errors: {
     'availability.port_required': 'A TCP probe needs a port', 'availability.invalid_url': 'An HTTP probe needs a full http:// or https:// URL', 'availability.invalid_target': 'A host name or an IP address',
     'availability.automatic_probe': 'Automatic probes follow the inventory: change interval, timeout, re-checks or switch off', 'availability.probe.not_found': 'Probe not found', 'availability.outage.not_found': 'Outage not found',
     'availability.invalid_month': 'The month is YYYY-MM', 'availability.system_not_found': 'Unknown information system', 'availability.invalid_target_percent': 'A percentage below 100',
-    'availability.scope_not_found': 'No such object', 'availability.service_not_probed': 'Zhengyun does not probe this catalog service (probed: cloud hosts, internet links)', 'availability.catalog_unavailable': 'The service catalog is unavailable',
+    'availability.scope_not_found': 'No such object', 'availability.service_not_probed': 'Zhengyun does not probe this catalog service (probed: cloud hosts, internet links)', 'availability.catalog_unavailable': 'The service catalog is unavailable', 'availability.objective.not_found': 'Objective not found',
   },
 };

@@ -41,7 +41,7 @@ export const zh = {
     warn: {
       type: '监测类型', types: { vulnerability: '漏洞发布', patch: '补丁发布', other: '其他' }, content: '监测内容', hosts: '涉及主机', deadline: '反馈期限', state: '状态',
       states: { notified: '待反馈', overdue: '已超期', replied: '已反馈' }, outcome: '处置结果', outcomes: { handled: '已处置', not_affected: '不受影响' }, keyword: '搜索监测内容',
-      detail: '安全预警通知', monitoredAt: '监测时间', notifiedAt: '通知时间', basis: '匹配依据', bases: { ip: 'IP 地址', host_id: '云主机 ID', cve: 'CVE（未修复漏洞）', patch: '补丁（未安装）', software: '软件版本' },
+      detail: '安全预警通知', monitoredAt: '监测时间', notifiedAt: '通知时间', remindedAt: '到期提醒', overdueNotifiedAt: '超期通知', escalatedAt: '超期升级（监管服务商、管理单位）', basis: '匹配依据', bases: { ip: 'IP 地址', host_id: '云主机 ID', cve: 'CVE（未修复漏洞）', patch: '补丁（未安装）', software: '软件版本' },
       note: '反馈说明', evidence: '佐证材料', evidenceHint: '已处置须附佐证材料（pdf、png、jpg、txt、docx、xlsx、zip，≤ 5 MB）', chooseFile: '选择文件', reply: '提交反馈', replied: '已提交反馈',
     },
   },
@@ -97,7 +97,7 @@ export const en: typeof zh = {
     warn: {
       type: 'Type', types: { vulnerability: 'Vulnerability release', patch: 'Patch release', other: 'Other' }, content: 'Content', hosts: 'Hosts', deadline: 'Reply by', state: 'State',
       states: { notified: 'Awaiting reply', overdue: 'Overdue', replied: 'Replied' }, outcome: 'Outcome', outcomes: { handled: 'Handled', not_affected: 'Not affected' }, keyword: 'Search content',
-      detail: 'Security warning notice', monitoredAt: 'Monitored at', notifiedAt: 'Notified at', basis: 'Matched by', bases: { ip: 'IP address', host_id: 'Cloud host ID', cve: 'CVE (open finding)', patch: 'Patch (not installed)', software: 'Software version' },
+      detail: 'Security warning notice', monitoredAt: 'Monitored at', notifiedAt: 'Notified at', remindedAt: 'Reminder sent', overdueNotifiedAt: 'Overdue notice sent', escalatedAt: 'Escalated (supervision, management)', basis: 'Matched by', bases: { ip: 'IP address', host_id: 'Cloud host ID', cve: 'CVE (open finding)', patch: 'Patch (not installed)', software: 'Software version' },
       note: 'Reply', evidence: 'Evidence', evidenceHint: 'Handled needs an evidence file (pdf, png, jpg, txt, docx, xlsx, zip, ≤ 5 MB)', chooseFile: 'Choose file', reply: 'Submit reply', replied: 'Reply submitted',
     },
   },

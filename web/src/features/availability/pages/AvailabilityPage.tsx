@@ -9,6 +9,7 @@ import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { EChart } from '../../../app/EChart';
+import { ObjectivesCard } from './ObjectivesCard';
 import { availabilityApi, availabilityKeys, duration, STATE_COLOR, STATES, type BoardQuery, type ComplianceRow, type NewProbe, type Outage, type OutageQuery, type Probe } from '../availability.api';
 
 const TABS = ['board', 'outages', 'sla'] as const;
@@ -239,6 +240,7 @@ function SlaTab() {
           ]}
         />
       </Card>
+      <ObjectivesCard />
     </Space>
   );
 }

@@ -73,6 +73,11 @@ export function WarningsTab() {
           <Space direction="vertical" style={{ width: '100%' }}>
             <div>{d.content}</div>
             <div>{t('security.warn.monitoredAt')}：{d.monitoredAt ? fmtTime(d.monitoredAt) : (d.monitoredText ?? '—')} · {t('security.warn.notifiedAt')}：{fmtTime(d.notifiedAt)} · {t('security.warn.deadline')}：{d.deadline} · <Tag color={STATE_COLOR[d.state]}>{t(`security.warn.states.${d.state}`)}</Tag></div>
+            {(d.remindedAt || d.overdueNotifiedAt || d.escalatedAt) && (
+              <div data-testid="warning-steps">
+                {([['remindedAt', d.remindedAt], ['overdueNotifiedAt', d.overdueNotifiedAt], ['escalatedAt', d.escalatedAt]] as const).filter(([, at]) => at).map(([k, at]) => `${t(`security.warn.${k}`)}：${fmtTime(at!)}`).join(' · ')}
+              </div>
+            )}
             <Table
               rowKey="resourceId"
               size="small"
