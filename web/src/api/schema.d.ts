@@ -25497,6 +25497,249 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections on published scores (a provider: its own; supervision and management: all) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "submitted" | "accepted" | "rejected";
+                    month?: string;
+                    runId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EvaluationObjection"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A provider objects to its own published score (within 5 working days of publication) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        runId: string;
+                        providerId?: string | null;
+                        indicatorCode?: string | null;
+                        reason: string;
+                        evidence?: {
+                            fileName: string;
+                            contentBase64: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One objection with its decision and revision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence file of an objection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept: the scores are revised in a new draft revision of the month (published one kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                        revisions: {
+                            indicatorCode: string;
+                            score: number;
+                            evidence: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/availability/probes": {
         parameters: {
             query?: never;
@@ -27343,6 +27586,44 @@ export interface components {
                 }[];
             }[];
         };
+        EvaluationObjectionInput: {
+            id: string;
+            runId: string;
+            setId: string;
+            setCode: string;
+            setName: string;
+            month: string;
+            revision: number;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string | null;
+            indicatorName: string | null;
+            reason: string;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            deadline: string;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "rejected";
+            filedAt: string;
+            decisionComment: string | null;
+            revisions: {
+                indicatorCode: string;
+                before: string | null;
+                after: string;
+                evidence: string;
+            }[] | null;
+            revisionRunId: string | null;
+            revisionRunStatus: string | null;
+            decidedAt: string | null;
+            abilities: {
+                decide: boolean;
+            };
+        };
         LdapSettings: {
             enabled: boolean;
             url: string;
@@ -28224,6 +28505,44 @@ export interface components {
                     score: string | null;
                 }[];
             }[];
+        };
+        EvaluationObjection: {
+            id: string;
+            runId: string;
+            setId: string;
+            setCode: string;
+            setName: string;
+            month: string;
+            revision: number;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string | null;
+            indicatorName: string | null;
+            reason: string;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            deadline: string;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "rejected";
+            filedAt: string;
+            decisionComment: string | null;
+            revisions: {
+                indicatorCode: string;
+                before: string | null;
+                after: string;
+                evidence: string;
+            }[] | null;
+            revisionRunId: string | null;
+            revisionRunStatus: string | null;
+            decidedAt: string | null;
+            abilities: {
+                decide: boolean;
+            };
         };
     };
     responses: never;

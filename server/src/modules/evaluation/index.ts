@@ -13,3 +13,6 @@ export { loadEvaluationDemo } from './evaluation.demo.js';
 export type { FigureSources, HostUtilisation, SlaComplianceRow, CapacityWarningsRow, DrillCountsRow, QualificationRow, InspectionCountsRow } from './evaluation.sources.js';
 export { efficiencyOf, judgeHost, savingOf, scoreIndicator, totalOf, validateFormula, validateIndicatorSet, formulaText } from './evaluation.rules.js';
 export { SET_003, SET_004, DEFAULT_GRADES } from './evaluation.indicators.js';
+export { createEvaluationFollowUp } from './evaluation.followup.js';
+export { registerEvaluationFollowUpRoutes, type FollowUpServices } from './evaluation.followup.routes.js';
+export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './evaluation.objections.js';

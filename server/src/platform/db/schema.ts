@@ -653,6 +653,30 @@ export interface EvalManualScores {
   setId: string;
 }
 
+export interface EvalObjections {
+  deadline: string;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  filedAt: Generated<Timestamp>;
+  filedBy: string | null;
+  id: Generated<string>;
+  indicatorCode: string | null;
+  month: string;
+  providerOrgId: string;
+  reason: string;
+  revisionRunId: string | null;
+  revisions: Json | null;
+  runId: string;
+  setId: string;
+  status: Generated<string>;
+}
+
 export interface EvalOverviewSnapshots {
   computedAt: Generated<Timestamp>;
   data: Json;
@@ -682,6 +706,33 @@ export interface EvalProviderScores {
   rank: number | null;
   runId: string;
   total: Numeric | null;
+}
+
+export interface EvalRectifications {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  deadline: string;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  id: Generated<string>;
+  indicatorCode: string;
+  indicatorName: string;
+  month: string;
+  origin: string;
+  providerOrgId: string;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  requirement: string;
+  runId: string;
+  score: Numeric | null;
+  status: Generated<string>;
+  verifiedAt: Timestamp | null;
+  verifiedBy: string | null;
+  verifyComment: string | null;
 }
 
 export interface InformationSystemChanges {
@@ -2901,9 +2952,11 @@ export interface DB {
   evalFormulas: EvalFormulas;
   evalIndicatorSets: EvalIndicatorSets;
   evalManualScores: EvalManualScores;
+  evalObjections: EvalObjections;
   evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
+  evalRectifications: EvalRectifications;
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;

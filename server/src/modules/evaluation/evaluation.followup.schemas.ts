@@ -1,0 +1,29 @@
+import { z } from 'zod';
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const named = z.object({ id: z.string(), name: z.string() });
+export const evidenceInputSchema = z.strictObject({ fileName: z.string().trim().min(1).max(200), contentBase64: z.string().max(7_200_000) });
+const evidenceSchema = z.object({ name: z.string(), size: z.number(), sm3: z.string() }).nullable();
+
+// ---- objections ------------------------------------------------------------------------------------------------------
+export const objectionInputSchema = z.strictObject({
+  runId: z.uuid(),
+  /** Defaults to the caller's own organisation; another provider's score answers 404. */
+  providerId: z.uuid().nullish(),
+  indicatorCode: z.string().min(1).max(60).nullish(),
+  reason: z.string().max(2000),
+  evidence: evidenceInputSchema.nullish(),
+});
+export const objectionsQuerySchema = z.strictObject({ status: z.enum(['submitted', 'accepted', 'rejected']).optional(), month: month.optional(), runId: z.uuid().optional() });
+export const acceptObjectionSchema = z.strictObject({
+  comment: z.string().max(2000).nullish(),
+  revisions: z.array(z.strictObject({ indicatorCode: z.string().min(1).max(60), score: z.number(), evidence: z.string().max(1000) })).max(50),
+});
+export const rejectObjectionSchema = z.strictObject({ comment: z.string().max(2000) });
+export const objectionSchema = z.object({
+  id: z.string(), runId: z.string(), setId: z.string(), setCode: z.string(), setName: z.string(), month: z.string(), revision: z.number(), provider: named,
+  indicatorCode: z.string().nullable(), indicatorName: z.string().nullable(), reason: z.string(), evidence: evidenceSchema, deadline: z.string(),
+  status: z.enum(['submitted', 'accepted', 'rejected']), filedAt: z.string(), decisionComment: z.string().nullable(),
+  revisions: z.array(z.object({ indicatorCode: z.string(), before: z.string().nullable(), after: z.string(), evidence: z.string() })).nullable(),
+  revisionRunId: z.string().nullable(), revisionRunStatus: z.string().nullable(), decidedAt: z.string().nullable(), abilities: z.object({ decide: z.boolean() }),
+}).meta({ id: 'EvaluationObjection' });

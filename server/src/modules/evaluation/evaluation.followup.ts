@@ -1,0 +1,10 @@
+import type { Db } from '../../platform/db/database.js';
+import type { CalendarService } from '../calendar/index.js';
+import type { NotificationService } from '../notifications/index.js';
+import type { FollowUpServices } from './evaluation.followup.routes.js';
+import { ObjectionService } from './evaluation.objections.js';
+
+/** The services of the follow-up on published provider scores (objections …), wired in container.ts. */
+export function createEvaluationFollowUp(db: Db, deps: { calendar: CalendarService; notifications: NotificationService }): FollowUpServices {
+  return { objections: new ObjectionService(db, deps.calendar, deps.notifications) };
+}
