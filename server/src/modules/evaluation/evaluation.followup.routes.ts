@@ -1,16 +1,34 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
-import { acceptObjectionSchema, objectionInputSchema, objectionSchema, objectionsQuerySchema, rejectObjectionSchema } from './evaluation.followup.schemas.js';
+import {
+  acceptObjectionSchema,
+  generateRectificationsSchema,
+  objectionInputSchema,
+  objectionSchema,
+  objectionsQuerySchema,
+  raiseRectificationSchema,
+  rectificationReplySchema,
+  rectificationSchema,
+  rectificationsQuerySchema,
+  rectificationVerifySchema,
+  rejectObjectionSchema,
+} from './evaluation.followup.schemas.js';
 import type { ObjectionService } from './evaluation.objections.js';
+import type { RectificationService } from './evaluation.rectifications.js';
 import { idParamsSchema } from './evaluation.schemas.js';
 
 const tags = ['evaluation'];
 
 export interface FollowUpServices {
   objections: ObjectionService;
+  rectifications: RectificationService;
 }
 
-/** Follow-up on published provider scores: objections (异议). docs/evaluation.md §5. */
+type Reply = { header(k: string, v: string): Reply; send(b: Buffer): unknown };
+const sendFile = (reply: Reply, f: { fileName: string; contentType: string; content: Buffer }) =>
+  reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`).header('cache-control', 'no-store').send(f.content);
+
+/** Follow-up on published provider scores: objections (异议), rectification (整改). docs/evaluation.md §5. */
 export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServices): Promise<void> {
   app.get(
     '/api/evaluation/objections',
@@ -30,10 +48,7 @@ export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServ
   app.get(
     '/api/evaluation/objections/:id/evidence',
     { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'The evidence file of an objection', params: idParamsSchema } },
-    async (request, reply) => {
-      const f = await s.objections.evidence(request.ctx, request.params.id);
-      return reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`).header('cache-control', 'no-store').send(f.content);
-    },
+    async (request, reply) => sendFile(reply, await s.objections.evidence(request.ctx, request.params.id)),
   );
   app.post(
     '/api/evaluation/objections/:id/accept',
@@ -44,5 +59,41 @@ export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServ
     '/api/evaluation/objections/:id/reject',
     { config: { permission: 'evaluation:score' }, schema: { tags, summary: 'Reject with a reason', params: idParamsSchema, body: rejectObjectionSchema, response: { 200: objectionSchema } } },
     async (request) => s.objections.reject(request.ctx, request.params.id, request.body.comment),
+  );
+
+  app.get(
+    '/api/evaluation/rectifications',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'Rectification tasks on published scores (a provider: its own), earliest deadline first; overdue=true: past due', querystring: rectificationsQuerySchema, response: { 200: z.object({ items: z.array(rectificationSchema) }) } } },
+    async (request) => ({ items: await s.rectifications.list(request.ctx, { ...request.query, overdue: request.query.overdue === 'true' }) }),
+  );
+  app.post(
+    '/api/evaluation/rectifications/generate',
+    { config: { permission: 'evaluation:score' }, schema: { tags, summary: "Tasks for every indicator below the threshold in a published run (existing ones kept)", body: generateRectificationsSchema, response: { 200: z.object({ created: z.number(), items: z.array(rectificationSchema) }) } } },
+    async (request) => s.rectifications.generate(request.ctx, request.body),
+  );
+  app.post(
+    '/api/evaluation/rectifications',
+    { config: { permission: 'evaluation:score' }, schema: { tags, summary: "A reviewer's rectification task on one indicator of a provider's published score", body: raiseRectificationSchema, response: { 201: rectificationSchema } } },
+    async (request, reply) => reply.status(201).send(await s.rectifications.raise(request.ctx, request.body)),
+  );
+  app.get(
+    '/api/evaluation/rectifications/:id',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'One rectification task', params: idParamsSchema, response: { 200: rectificationSchema } } },
+    async (request) => s.rectifications.get(request.ctx, request.params.id),
+  );
+  app.get(
+    '/api/evaluation/rectifications/:id/evidence',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The evidence file of the provider's reply", params: idParamsSchema } },
+    async (request, reply) => sendFile(reply, await s.rectifications.evidence(request.ctx, request.params.id)),
+  );
+  app.post(
+    '/api/evaluation/rectifications/:id/reply',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The provider's reply with its evidence (整改反馈)", params: idParamsSchema, body: rectificationReplySchema, response: { 200: rectificationSchema } } },
+    async (request) => s.rectifications.reply(request.ctx, request.params.id, request.body),
+  );
+  app.post(
+    '/api/evaluation/rectifications/:id/verify',
+    { config: { permission: 'evaluation:score' }, schema: { tags, summary: 'Verification by supervision: verified, or returned for another reply', params: idParamsSchema, body: rectificationVerifySchema, response: { 200: rectificationSchema } } },
+    async (request) => s.rectifications.verify(request.ctx, request.params.id, request.body),
   );
 }

@@ -27,3 +27,19 @@ export const objectionSchema = z.object({
   revisions: z.array(z.object({ indicatorCode: z.string(), before: z.string().nullable(), after: z.string(), evidence: z.string() })).nullable(),
   revisionRunId: z.string().nullable(), revisionRunStatus: z.string().nullable(), decidedAt: z.string().nullable(), abilities: z.object({ decide: z.boolean() }),
 }).meta({ id: 'EvaluationObjection' });
+
+// ---- rectifications --------------------------------------------------------------------------------------------------
+const day = z.string().max(10);
+export const rectificationsQuerySchema = z.strictObject({
+  status: z.enum(['open', 'replied', 'verified', 'returned']).optional(), month: month.optional(), runId: z.uuid().optional(), overdue: z.enum(['true', 'false']).optional(),
+});
+export const generateRectificationsSchema = z.strictObject({ runId: z.uuid(), threshold: z.number(), deadline: day });
+export const raiseRectificationSchema = z.strictObject({ runId: z.uuid(), providerId: z.uuid(), indicatorCode: z.string().min(1).max(60), requirement: z.string().max(2000), deadline: day });
+export const rectificationReplySchema = z.strictObject({ reply: z.string().max(2000), evidence: evidenceInputSchema.nullish() });
+export const rectificationVerifySchema = z.strictObject({ outcome: z.enum(['verified', 'returned']), comment: z.string().max(2000).nullish() });
+export const rectificationSchema = z.object({
+  id: z.string(), runId: z.string(), month: z.string(), provider: named, indicatorCode: z.string(), indicatorName: z.string(), origin: z.enum(['threshold', 'reviewer']),
+  score: z.string().nullable(), requirement: z.string(), deadline: z.string(), status: z.enum(['open', 'replied', 'verified', 'returned']), overdue: z.boolean(), repliedLate: z.boolean(),
+  reply: z.string().nullable(), evidence: evidenceSchema, repliedAt: z.string().nullable(), verifyComment: z.string().nullable(), verifiedAt: z.string().nullable(), createdAt: z.string(),
+  abilities: z.object({ reply: z.boolean(), verify: z.boolean() }),
+}).meta({ id: 'EvaluationRectification' });

@@ -16,3 +16,4 @@ export { SET_003, SET_004, DEFAULT_GRADES } from './evaluation.indicators.js';
 export { createEvaluationFollowUp } from './evaluation.followup.js';
 export { registerEvaluationFollowUpRoutes, type FollowUpServices } from './evaluation.followup.routes.js';
 export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './evaluation.objections.js';
+export { RectificationService, type Rectification } from './evaluation.rectifications.js';
