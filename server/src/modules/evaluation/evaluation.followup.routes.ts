@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
+import type { AnnualRatingService } from './evaluation.annual.js';
 import {
   acceptObjectionSchema,
+  annualComputeSchema,
+  annualQuerySchema,
+  annualRatingDetailSchema,
+  annualRatingSchema,
+  annualReviewSchema,
+  gradeScaleInputSchema,
+  gradeScaleSchema,
   generateRectificationsSchema,
   objectionInputSchema,
   objectionSchema,
@@ -22,13 +30,14 @@ const tags = ['evaluation'];
 export interface FollowUpServices {
   objections: ObjectionService;
   rectifications: RectificationService;
+  annual: AnnualRatingService;
 }
 
 type Reply = { header(k: string, v: string): Reply; send(b: Buffer): unknown };
 const sendFile = (reply: Reply, f: { fileName: string; contentType: string; content: Buffer }) =>
   reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`).header('cache-control', 'no-store').send(f.content);
 
-/** Follow-up on published provider scores: objections (异议), rectification (整改). docs/evaluation.md §5. */
+/** Follow-up on published provider scores: objections (异议), rectification (整改), annual rating (年度评级). docs/evaluation.md §5. */
 export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServices): Promise<void> {
   app.get(
     '/api/evaluation/objections',
@@ -95,5 +104,41 @@ export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServ
     '/api/evaluation/rectifications/:id/verify',
     { config: { permission: 'evaluation:score' }, schema: { tags, summary: 'Verification by supervision: verified, or returned for another reply', params: idParamsSchema, body: rectificationVerifySchema, response: { 200: rectificationSchema } } },
     async (request) => s.rectifications.verify(request.ctx, request.params.id, request.body),
+  );
+
+  app.get(
+    '/api/evaluation/annual/grade-scales',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'Versions of the annual grade scale, newest first', response: { 200: z.object({ items: z.array(gradeScaleSchema) }) } } },
+    async (request) => ({ items: await s.annual.gradeScales(request.ctx) }),
+  );
+  app.post(
+    '/api/evaluation/annual/grade-scales',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: 'A new version of the annual grade scale (computed ratings keep theirs)', body: gradeScaleInputSchema, response: { 201: gradeScaleSchema } } },
+    async (request, reply) => reply.status(201).send(await s.annual.createGradeScale(request.ctx, request.body)),
+  );
+  app.post(
+    '/api/evaluation/annual',
+    { config: { permission: 'evaluation:score' }, schema: { tags, summary: "Computes a year's provider rating from the published months (a published year gets a new revision)", body: annualComputeSchema, response: { 200: annualRatingDetailSchema } } },
+    async (request) => s.annual.compute(request.ctx, request.body),
+  );
+  app.get(
+    '/api/evaluation/annual',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'Annual ratings (a provider: published ones)', querystring: annualQuerySchema, response: { 200: z.object({ items: z.array(annualRatingSchema) }) } } },
+    async (request) => ({ items: await s.annual.list(request.ctx, { year: request.query.year ? Number(request.query.year) : undefined, setCode: request.query.setCode }) }),
+  );
+  app.get(
+    '/api/evaluation/annual/:id',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'An annual rating with its ranking and months (a provider: its own row of a published rating)', params: idParamsSchema, response: { 200: annualRatingDetailSchema } } },
+    async (request) => s.annual.get(request.ctx, request.params.id),
+  );
+  app.post(
+    '/api/evaluation/annual/:id/review',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: 'Review of the annual rating by the management unit', params: idParamsSchema, body: annualReviewSchema, response: { 200: annualRatingDetailSchema } } },
+    async (request) => s.annual.review(request.ctx, request.params.id, request.body.comment ?? null),
+  );
+  app.post(
+    '/api/evaluation/annual/:id/publish',
+    { config: { permission: 'evaluation:manage' }, schema: { tags, summary: 'Publish a reviewed annual rating; the previous revision is superseded, kept', params: idParamsSchema, response: { 200: annualRatingDetailSchema } } },
+    async (request) => s.annual.publish(request.ctx, request.params.id),
   );
 }

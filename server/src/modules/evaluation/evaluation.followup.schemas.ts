@@ -43,3 +43,26 @@ export const rectificationSchema = z.object({
   reply: z.string().nullable(), evidence: evidenceSchema, repliedAt: z.string().nullable(), verifyComment: z.string().nullable(), verifiedAt: z.string().nullable(), createdAt: z.string(),
   abilities: z.object({ reply: z.boolean(), verify: z.boolean() }),
 }).meta({ id: 'EvaluationRectification' });
+
+// ---- annual rating ---------------------------------------------------------------------------------------------------
+const gradeSchema = z.strictObject({ grade: z.string().max(20), min: z.number() });
+export const gradeScaleInputSchema = z.strictObject({ grades: z.array(gradeSchema).max(10), note: z.string().max(500).nullish() });
+export const gradeScaleSchema = z.object({ version: z.number(), grades: z.array(z.object({ grade: z.string(), min: z.number() })), note: z.string().nullable(), createdAt: z.string(), latest: z.boolean() }).meta({ id: 'AnnualGradeScale' });
+export const annualComputeSchema = z.strictObject({ year: z.number().int().min(2000).max(2100), setCode: z.string().min(1).max(40), gradeScaleVersion: z.number().int().min(1).optional() });
+export const annualQuerySchema = z.strictObject({ year: z.string().regex(/^\d{4}$/, 'a year YYYY').optional(), setCode: z.string().max(40).optional() });
+export const annualReviewSchema = z.strictObject({ comment: z.string().max(2000).nullish() });
+const annualRatingFields = {
+  id: z.string(), setCode: z.string(), year: z.number(), revision: z.number(), status: z.enum(['draft', 'reviewed', 'published', 'superseded']),
+  gradeScale: z.object({ version: z.number(), grades: z.array(z.object({ grade: z.string(), min: z.number() })) }),
+  months: z.array(z.object({ month: z.string(), runId: z.string().nullable(), revision: z.number().nullable() })), missingMonths: z.array(z.string()),
+  computedAt: z.string(), reviewedAt: z.string().nullable(), reviewComment: z.string().nullable(), publishedAt: z.string().nullable(),
+};
+export const annualRatingSchema = z.object(annualRatingFields).meta({ id: 'AnnualRating' });
+export const annualRatingDetailSchema = z.object({
+  ...annualRatingFields,
+  scores: z.array(z.object({
+    provider: named, total: z.string().nullable(), grade: z.string().nullable(), rank: z.number().nullable(), monthsCounted: z.number(),
+    months: z.array(z.object({ month: z.string(), total: z.string().nullable(), grade: z.string().nullable() })), missingMonths: z.array(z.string()),
+  })),
+  abilities: z.object({ review: z.boolean(), publish: z.boolean(), recompute: z.boolean() }),
+}).meta({ id: 'AnnualRatingDetail' });

@@ -17,3 +17,4 @@ export { createEvaluationFollowUp } from './evaluation.followup.js';
 export { registerEvaluationFollowUpRoutes, type FollowUpServices } from './evaluation.followup.routes.js';
 export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './evaluation.objections.js';
 export { RectificationService, type Rectification } from './evaluation.rectifications.js';
+export { AnnualRatingService, annualTotal, validateGradeScale, type AnnualRating, type AnnualRatingDetail, type GradeScale } from './evaluation.annual.js';

@@ -588,6 +588,41 @@ export interface EvalAdvice {
   vcpuPrice: Numeric | null;
 }
 
+export interface EvalAnnualGradeScales {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  grades: Json;
+  note: string | null;
+  version: number;
+}
+
+export interface EvalAnnualRatings {
+  computedAt: Generated<Timestamp>;
+  computedBy: string | null;
+  gradeScaleVersion: number;
+  id: Generated<string>;
+  months: Json;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  reviewComment: string | null;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  revision: number;
+  setCode: string;
+  status: Generated<string>;
+  year: number;
+}
+
+export interface EvalAnnualScores {
+  grade: string | null;
+  months: Json;
+  monthsCounted: number;
+  providerOrgId: string;
+  rank: number | null;
+  ratingId: string;
+  total: Numeric | null;
+}
+
 export interface EvalEfficiencyMonths {
   computedAt: Generated<Timestamp>;
   formulaVersion: number;
@@ -2947,6 +2982,9 @@ export interface DB {
   estimateLines: EstimateLines;
   estimates: Estimates;
   evalAdvice: EvalAdvice;
+  evalAnnualGradeScales: EvalAnnualGradeScales;
+  evalAnnualRatings: EvalAnnualRatings;
+  evalAnnualScores: EvalAnnualScores;
   evalEfficiencyMonths: EvalEfficiencyMonths;
   evalEfficiencyScores: EvalEfficiencyScores;
   evalFormulas: EvalFormulas;
