@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
 import type { AnnualRatingService } from './evaluation.annual.js';
+import { ASSESSMENT_ITEMS, type AssessmentService } from './evaluation.assessments.js';
 import {
+  assessmentInputSchema,
+  assessmentItemsSchema,
+  assessmentReplySchema,
+  assessmentSchema,
+  assessmentsQuerySchema,
   acceptObjectionSchema,
   annualComputeSchema,
   annualQuerySchema,
@@ -31,13 +37,14 @@ export interface FollowUpServices {
   objections: ObjectionService;
   rectifications: RectificationService;
   annual: AnnualRatingService;
+  assessments: AssessmentService;
 }
 
 type Reply = { header(k: string, v: string): Reply; send(b: Buffer): unknown };
 const sendFile = (reply: Reply, f: { fileName: string; contentType: string; content: Buffer }) =>
   reply.header('content-type', f.contentType).header('content-disposition', `attachment; filename="evidence"; filename*=UTF-8''${encodeURIComponent(f.fileName)}`).header('cache-control', 'no-store').send(f.content);
 
-/** Follow-up on published provider scores: objections (异议), rectification (整改), annual rating (年度评级). docs/evaluation.md §5. */
+/** Follow-up on published provider scores: objections (异议), rectification (整改), annual rating (年度评级), construction-phase assessments (建设期考核). docs/evaluation.md §5. */
 export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServices): Promise<void> {
   app.get(
     '/api/evaluation/objections',
@@ -140,5 +147,36 @@ export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServ
     '/api/evaluation/annual/:id/publish',
     { config: { permission: 'evaluation:manage' }, schema: { tags, summary: 'Publish a reviewed annual rating; the previous revision is superseded, kept', params: idParamsSchema, response: { 200: annualRatingDetailSchema } } },
     async (request) => s.annual.publish(request.ctx, request.params.id),
+  );
+
+  app.get(
+    '/api/evaluation/assessments/items',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'The assessment items of 初期 and 中期 construction-phase assessments (seed 004)', response: { 200: assessmentItemsSchema } } },
+    async () => ASSESSMENT_ITEMS,
+  );
+  app.get(
+    '/api/evaluation/assessments',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'Construction-phase assessments (a provider: its own); overdue=true: rectification past due', querystring: assessmentsQuerySchema, response: { 200: z.object({ items: z.array(assessmentSchema) }) } } },
+    async (request) => ({ items: await s.assessments.list(request.ctx, { ...request.query, overdue: request.query.overdue === 'true' }) }),
+  );
+  app.post(
+    '/api/evaluation/assessments',
+    { config: { permission: 'evaluation:score' }, schema: { tags, summary: 'Records a 初期 / 中期 assessment (failed: 1 month / 3–6 months to rectify; previousId: the second assessment)', body: assessmentInputSchema, response: { 201: assessmentSchema } } },
+    async (request, reply) => reply.status(201).send(await s.assessments.record(request.ctx, request.body)),
+  );
+  app.get(
+    '/api/evaluation/assessments/:id',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: 'One construction-phase assessment', params: idParamsSchema, response: { 200: assessmentSchema } } },
+    async (request) => s.assessments.get(request.ctx, request.params.id),
+  );
+  app.get(
+    '/api/evaluation/assessments/:id/evidence',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The evidence file of the provider's rectification report", params: idParamsSchema } },
+    async (request, reply) => sendFile(reply, await s.assessments.evidence(request.ctx, request.params.id)),
+  );
+  app.post(
+    '/api/evaluation/assessments/:id/rectification',
+    { config: { permission: 'evaluation:read' }, schema: { tags, summary: "The provider's rectification report with evidence (before the second assessment)", params: idParamsSchema, body: assessmentReplySchema, response: { 200: assessmentSchema } } },
+    async (request) => s.assessments.reply(request.ctx, request.params.id, request.body),
   );
 }

@@ -66,3 +66,20 @@ export const annualRatingDetailSchema = z.object({
   })),
   abilities: z.object({ review: z.boolean(), publish: z.boolean(), recompute: z.boolean() }),
 }).meta({ id: 'AnnualRatingDetail' });
+
+// ---- construction-phase assessments ----------------------------------------------------------------------------------
+const phase = z.enum(['initial', 'mid']);
+export const assessmentsQuerySchema = z.strictObject({ providerId: z.uuid().optional(), phase: phase.optional(), overdue: z.enum(['true', 'false']).optional() });
+export const assessmentInputSchema = z.strictObject({
+  providerId: z.uuid(), phase, assessedOn: z.string().max(10), result: z.enum(['pass', 'fail']), summary: z.string().max(4000),
+  findings: z.array(z.strictObject({ item: z.string().max(40), passed: z.boolean(), note: z.string().max(2000).nullish() })).max(10),
+  rectifyMonths: z.number().nullish(), previousId: z.uuid().nullish(),
+});
+export const assessmentReplySchema = z.strictObject({ reply: z.string().max(4000), evidence: evidenceInputSchema.nullish() });
+export const assessmentItemsSchema = z.object({ initial: z.array(z.object({ code: z.string(), name: z.string() })), mid: z.array(z.object({ code: z.string(), name: z.string() })) });
+export const assessmentSchema = z.object({
+  id: z.string(), provider: named, phase, attempt: z.number(), previousId: z.string().nullable(), nextId: z.string().nullable(), assessedOn: z.string(), result: z.enum(['pass', 'fail']), summary: z.string(),
+  findings: z.array(z.object({ item: z.string(), name: z.string(), passed: z.boolean(), note: z.string() })), rectifyMonths: z.number().nullable(), rectifyBy: z.string().nullable(),
+  status: z.enum(['passed', 'rectifying', 'rectification_submitted', 'reassessed', 'exit']), overdue: z.boolean(), reply: z.string().nullable(), evidence: evidenceSchema,
+  repliedAt: z.string().nullable(), createdAt: z.string(), abilities: z.object({ reply: z.boolean(), reassess: z.boolean() }),
+}).meta({ id: 'ConstructionAssessment' });

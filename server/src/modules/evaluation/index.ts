@@ -18,3 +18,4 @@ export { registerEvaluationFollowUpRoutes, type FollowUpServices } from './evalu
 export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './evaluation.objections.js';
 export { RectificationService, type Rectification } from './evaluation.rectifications.js';
 export { AnnualRatingService, annualTotal, validateGradeScale, type AnnualRating, type AnnualRatingDetail, type GradeScale } from './evaluation.annual.js';
+export { AssessmentService, ASSESSMENT_ITEMS, addMonths, rectifyMonthsRule, type Assessment } from './evaluation.assessments.js';

@@ -623,6 +623,31 @@ export interface EvalAnnualScores {
   total: Numeric | null;
 }
 
+export interface EvalConstructionAssessments {
+  assessedOn: string;
+  attempt: number;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  findings: Json;
+  id: Generated<string>;
+  phase: string;
+  previousId: string | null;
+  providerOrgId: string;
+  rectifyBy: string | null;
+  rectifyMonths: number | null;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  result: string;
+  status: string;
+  summary: string;
+}
+
 export interface EvalEfficiencyMonths {
   computedAt: Generated<Timestamp>;
   formulaVersion: number;
@@ -2985,6 +3010,7 @@ export interface DB {
   evalAnnualGradeScales: EvalAnnualGradeScales;
   evalAnnualRatings: EvalAnnualRatings;
   evalAnnualScores: EvalAnnualScores;
+  evalConstructionAssessments: EvalConstructionAssessments;
   evalEfficiencyMonths: EvalEfficiencyMonths;
   evalEfficiencyScores: EvalEfficiencyScores;
   evalFormulas: EvalFormulas;
