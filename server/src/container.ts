@@ -26,7 +26,7 @@ import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnow
 import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
-import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
+import { createEvaluationFollowUp, EvaluationService, loadEvaluationDemo, registerEvaluationFollowUpRoutes, registerEvaluationJobs, registerEvaluationRoutes, type FollowUpServices } from './modules/evaluation/index.js';
 import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
@@ -110,6 +110,8 @@ export interface Container {
   operations: OperationsService;
   /** Evaluation (评估评价): unit/system cloud efficiency and rightsizing, provider evaluation, 月报, overview. */
   evaluation: EvaluationService;
+  /** Follow-up on published provider scores: objections (异议) … */
+  evaluationFollowUp: FollowUpServices;
   /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
   availability: AvailabilityService;
   probeScheduler: ProbeScheduler;
@@ -236,6 +238,7 @@ export function createContainer(deps: PlatformDeps): Container {
   // and the provider scorecards, read through the modules' public services.
   evaluation.setFigureSources({ monitoring, operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
+  const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });
   return {
@@ -271,6 +274,7 @@ export function createContainer(deps: PlatformDeps): Container {
     monitoring,
     operations,
     evaluation,
+    evaluationFollowUp,
     availability,
     probeScheduler,
     catalog,
@@ -318,6 +322,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerMonitoringRoutes(app, monitoring),
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
+      (app) => registerEvaluationFollowUpRoutes(app, evaluationFollowUp),
       (app) => registerAvailabilityRoutes(app, availability),
     ],
   };

@@ -77,6 +77,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     key: 'evaluation-group', label: 'menu.evaluationGroup', icon: <FundOutlined />,
     children: [
       { key: 'evaluation', path: '/evaluation', label: 'menu.evaluation', icon: <FundOutlined />, permission: 'evaluation:read' },
+      { key: 'evaluation-followup', path: '/evaluation-followup', label: 'menu.evaluationFollowUp', icon: <FundOutlined />, permission: 'evaluation:read' },
       { key: 'big-screen', path: '/big-screen', label: 'menu.bigScreen', icon: <DashboardOutlined />, permission: 'evaluation:read' },
     ],
   },

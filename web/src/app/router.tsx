@@ -33,6 +33,7 @@ const MonitoringPage = lazy(() => import('../features/monitoring/pages/Monitorin
 const OperationsPage = lazy(() => import('../features/operations/pages/OperationsPage'));
 const EvaluationPage = lazy(() => import('../features/evaluation/pages/EvaluationPage'));
 const BigScreenPage = lazy(() => import('../features/evaluation/pages/BigScreenPage'));
+const EvaluationFollowUpPage = lazy(() => import('../features/evaluation/pages/FollowUpPage'));
 const AvailabilityPage = lazy(() => import('../features/availability/pages/AvailabilityPage'));
 const ProbeDetailPage = lazy(() => import('../features/availability/pages/ProbeDetailPage'));
 const ContractsPage = lazy(() => import('../features/contracts/pages/ContractsPage'));
@@ -101,6 +102,8 @@ export const router = createBrowserRouter([
       { path: 'operations/:tab', element: guard('operations:read', <OperationsPage />) },
       { path: 'evaluation', element: guard('evaluation:read', <EvaluationPage />) },
       { path: 'evaluation/:tab', element: guard('evaluation:read', <EvaluationPage />) },
+      { path: 'evaluation-followup', element: guard('evaluation:read', <EvaluationFollowUpPage />) },
+      { path: 'evaluation-followup/:tab', element: guard('evaluation:read', <EvaluationFollowUpPage />) },
       { path: 'availability', element: guard('availability:read', <AvailabilityPage />) },
       { path: 'availability/probes/:id', element: guard('availability:read', <ProbeDetailPage />) },
       { path: 'availability/:tab', element: guard('availability:read', <AvailabilityPage />) },

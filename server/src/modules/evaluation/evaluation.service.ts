@@ -34,6 +34,7 @@ import {
   type Weights,
 } from './evaluation.rules.js';
 import type { FigureSources, HostUtilisation } from './evaluation.sources.js';
+import { acceptedObjectionOverrides, applyOverrides } from './evaluation.overrides.js';
 
 /** Efficiency of a unit or a system in a month (stored when the month is computed). */
 export interface EfficiencyRow {
@@ -652,9 +653,11 @@ export class EvaluationService {
       const providers = await trx.selectFrom('organisations').select(['id', 'name']).where('kind', '=', 'cloud_provider').where('status', '=', 'active').execute();
       const manual = await trx.selectFrom('evalManualScores').selectAll().where('setId', '=', input.setId).where('month', '=', w.first).execute();
       const manualBy = new Map(manual.map((m) => [`${m.providerOrgId}|${m.indicatorCode}`, m]));
+      const overrides = await acceptedObjectionOverrides(trx, input.setId, w.first);
       const scored = providers.map((p) => {
         const results: IndicatorResult[] = [];
         for (const d of set.dimensions) for (const ind of d.indicators) results.push(indicatorResult(ind, d, p.id, figures, manualBy));
+        applyOverrides(results, overrides.get(p.id));
         return { provider: p, results, ...totalOf(results, set.grades) };
       });
       const ranked = scored.filter((s) => s.total !== null).sort((a, b) => new Dec(b.total!).comparedTo(a.total!));

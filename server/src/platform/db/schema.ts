@@ -588,6 +588,66 @@ export interface EvalAdvice {
   vcpuPrice: Numeric | null;
 }
 
+export interface EvalAnnualGradeScales {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  grades: Json;
+  note: string | null;
+  version: number;
+}
+
+export interface EvalAnnualRatings {
+  computedAt: Generated<Timestamp>;
+  computedBy: string | null;
+  gradeScaleVersion: number;
+  id: Generated<string>;
+  months: Json;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  reviewComment: string | null;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  revision: number;
+  setCode: string;
+  status: Generated<string>;
+  year: number;
+}
+
+export interface EvalAnnualScores {
+  grade: string | null;
+  months: Json;
+  monthsCounted: number;
+  providerOrgId: string;
+  rank: number | null;
+  ratingId: string;
+  total: Numeric | null;
+}
+
+export interface EvalConstructionAssessments {
+  assessedOn: string;
+  attempt: number;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  findings: Json;
+  id: Generated<string>;
+  phase: string;
+  previousId: string | null;
+  providerOrgId: string;
+  rectifyBy: string | null;
+  rectifyMonths: number | null;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  result: string;
+  status: string;
+  summary: string;
+}
+
 export interface EvalEfficiencyMonths {
   computedAt: Generated<Timestamp>;
   formulaVersion: number;
@@ -653,6 +713,30 @@ export interface EvalManualScores {
   setId: string;
 }
 
+export interface EvalObjections {
+  deadline: string;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  filedAt: Generated<Timestamp>;
+  filedBy: string | null;
+  id: Generated<string>;
+  indicatorCode: string | null;
+  month: string;
+  providerOrgId: string;
+  reason: string;
+  revisionRunId: string | null;
+  revisions: Json | null;
+  runId: string;
+  setId: string;
+  status: Generated<string>;
+}
+
 export interface EvalOverviewSnapshots {
   computedAt: Generated<Timestamp>;
   data: Json;
@@ -682,6 +766,33 @@ export interface EvalProviderScores {
   rank: number | null;
   runId: string;
   total: Numeric | null;
+}
+
+export interface EvalRectifications {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  deadline: string;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  id: Generated<string>;
+  indicatorCode: string;
+  indicatorName: string;
+  month: string;
+  origin: string;
+  providerOrgId: string;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  requirement: string;
+  runId: string;
+  score: Numeric | null;
+  status: Generated<string>;
+  verifiedAt: Timestamp | null;
+  verifiedBy: string | null;
+  verifyComment: string | null;
 }
 
 export interface InformationSystemChanges {
@@ -2918,14 +3029,20 @@ export interface DB {
   estimateLines: EstimateLines;
   estimates: Estimates;
   evalAdvice: EvalAdvice;
+  evalAnnualGradeScales: EvalAnnualGradeScales;
+  evalAnnualRatings: EvalAnnualRatings;
+  evalAnnualScores: EvalAnnualScores;
+  evalConstructionAssessments: EvalConstructionAssessments;
   evalEfficiencyMonths: EvalEfficiencyMonths;
   evalEfficiencyScores: EvalEfficiencyScores;
   evalFormulas: EvalFormulas;
   evalIndicatorSets: EvalIndicatorSets;
   evalManualScores: EvalManualScores;
+  evalObjections: EvalObjections;
   evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
+  evalRectifications: EvalRectifications;
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;
