@@ -8,9 +8,10 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
+import { EntryTab } from './EntryTab';
 import { opsApi, opsKeys, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
 
-const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms'] as const;
+const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms', 'entries'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Beijing-time midnight of today, as an ISO instant with +08:00. */
@@ -36,6 +37,7 @@ export default function OperationsPage() {
         { key: 'changes', label: t('operations.tabs.changes'), children: <ChangesTab /> },
         { key: 'emergency', label: t('operations.tabs.emergency'), children: <EmergencyTab /> },
         { key: 'rooms', label: t('operations.tabs.rooms'), children: <RoomsTab /> },
+        { key: 'entries', label: t('operations.tabs.entries'), children: <EntryTab /> },
       ]}
     />
   );
