@@ -1,6 +1,12 @@
 /** Texts of this feature: merged into the translation resources under `operations` (and `errors` for error codes). */
 export const zh = {
   operations: {
+    forms: {
+      required: '请填写{{field}}', description: '描述', person: '人员', reportEvent: '上报应急事件', steps: { respond: '响应', recover: '恢复', review: '复盘' },
+      respondedAt: '响应时间', recoveredAt: '恢复时间', rootCause: '根本原因', measures: '整改措施', lessons: '经验教训',
+      recordTraining: '记录培训', organisation: '单位', orgHint: '不选则为本单位', kind: '类别', heldOn: '培训日期', participants: '参训人数', hoursHint: '最多一位小数，如 2.5', content: '内容',
+      recordPolicy: '记录政策调整', providers: '涉及的云服务商', recordUpdate: '登记资质更新', fileRoom: '机房信息备案', recordAccess: '登记出入',
+    },
     entry: {
       title: '云服务商进驻和退出', apply: '申请进驻', provider: '云服务商', wholePlatform: '全平台', appliedOn: '申请日期', enteredOn: '进驻日期', missing: '材料', missingCount: '缺 {{n}} 项', complete: '齐全',
       rooms: '机房信息备案', noRoom: '未备案', noRoomHint: '该节点尚无机房信息备案；初期评估通过前须完成备案。', environment: '环境数据监测对象', noSource: '暂无数据来源', details: '详情',
@@ -82,6 +88,12 @@ export const zh = {
 
 export const en: typeof zh = {
   operations: {
+    forms: {
+      required: '{{field}} is required', description: 'Description', person: 'Person', reportEvent: 'Report an emergency event', steps: { respond: 'Respond', recover: 'Recover', review: 'Review' },
+      respondedAt: 'Responded at', recoveredAt: 'Recovered at', rootCause: 'Root cause', measures: 'Measures', lessons: 'Lessons',
+      recordTraining: 'Record a training', organisation: 'Organisation', orgHint: 'Empty: your own organisation', kind: 'Kind', heldOn: 'Held on', participants: 'Participants', hoursHint: 'At most one decimal, e.g. 2.5', content: 'Content',
+      recordPolicy: 'Record a policy change', providers: 'Providers concerned', recordUpdate: 'Record the update', fileRoom: 'File a machine room', recordAccess: 'Record an access',
+    },
     entry: {
       title: 'Provider entry and exit', apply: 'Apply for entry', provider: 'Cloud provider', wholePlatform: 'Whole platform', appliedOn: 'Applied on', enteredOn: 'Entered on', missing: 'Documents', missingCount: '{{n}} missing', complete: 'Complete',
       rooms: 'Machine-room filing', noRoom: 'Not filed', noRoomHint: 'No machine room filed on this node; it must be filed before the initial assessment can pass.', environment: 'Environment monitoring object', noSource: 'No data source yet', details: 'Details',
