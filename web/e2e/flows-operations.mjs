@@ -1,7 +1,7 @@
 // Browser flow of operations supervision (运维监管): the provider's operations engineer creates a machine-room
 // inspection plan (4 a day) for its node, records the current slot's inspection with an abnormal item, and closes the
 // rectification item that the abnormal item became (its service-desk ticket is cleared) — through the pages only.
-import { inputOf, signInFirstTime } from './flows.mjs';
+import { inputOf, signInAgain, signInFirstTime } from './flows.mjs';
 
 const TIMEOUT = 20_000;
 
@@ -25,7 +25,7 @@ async function inspectionFlow({ page, baseUrl, data, shots }) {
   const tag = Date.now().toString(36);
   const planName = `E2E 机房巡检 ${tag}`;
   const note = `E2E 2 号机柜温度 31℃ ${tag}`;
-  await signInFirstTime(page, baseUrl, data.accounts.providerops);
+  await signInOps(page, baseUrl, data.accounts.providerops);
 
   // 1. The plan: the provider's node, the machine-room checklist, 4 times a day.
   await page.goto(`${baseUrl}/operations/inspections`);
@@ -65,4 +65,50 @@ async function inspectionFlow({ page, baseUrl, data, shots }) {
   await shots?.('operations-rectification', page);
 }
 
-export const OPERATIONS_FLOWS = [{ name: '运维监管：巡检计划 → 巡检记录（异常项）→ 整改完成 (inspection from plan to rectification)', run: inspectionFlow }];
+/** The provider's operations engineer: first sign-in (password change) once per run, afterwards the new password. */
+async function signInOps(page, baseUrl, account) {
+  if (account.passwordChanged) await signInAgain(page, baseUrl, account);
+  else {
+    await signInFirstTime(page, baseUrl, account);
+    account.passwordChanged = true;
+  }
+}
+
+/** Uploads a small PDF through the row's upload button (the browser's file chooser). */
+async function uploadDocument(drawer, page, key) {
+  const chooser = page.waitForEvent('filechooser', { timeout: TIMEOUT });
+  await drawer.getByTestId(`entry-upload-${key}`).click();
+  await (await chooser).setFiles({ name: `${key}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4 E2E ${key}`) });
+  await drawer.getByTestId(`entry-doc-${key}`).filter({ hasText: '待审核' }).waitFor({ timeout: TIMEOUT });
+}
+
+const ENTRY_KEYS = ['service_level_spec', 'migration_guide', 'usage_process', 'system_emergency_guide', 'ops_plan', 'security_plan', 'platform_emergency_plan', 'annual_work_plan'];
+
+/**
+ * Provider entry (进驻): the provider applies for its node, uploads six of the eight initial-assessment documents, is
+ * refused the submission with the two missing documents named, uploads them and submits (材料审核).
+ */
+async function entryFlow({ page, baseUrl, data, shots }) {
+  await signInOps(page, baseUrl, data.accounts.providerops);
+  await page.goto(`${baseUrl}/operations/entries`);
+  await page.getByTestId('entry-apply').click();
+  await pickOption(page, 'entry-node', data.node.name);
+  await page.getByTestId('entry-apply-ok').click();
+  const drawer = page.getByTestId('entry-detail');
+  await drawer.getByTestId('entry-state').filter({ hasText: '申请' }).waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('entry-missing').filter({ hasText: '缺少 8 项材料' }).waitFor({ timeout: TIMEOUT });
+  for (const key of ENTRY_KEYS.slice(0, 6)) await uploadDocument(drawer, page, key);
+  await drawer.getByTestId('entry-submit').click();
+  const refusal = drawer.getByTestId('entry-error');
+  await refusal.waitFor({ timeout: TIMEOUT });
+  const text = await refusal.innerText();
+  if (!text.includes('云平台应急预案') || !text.includes('云年度工作计划书')) throw new Error(`the refusal should name the two missing documents: ${text}`);
+  await shots?.('operations-entry-missing', page);
+  for (const key of ENTRY_KEYS.slice(6)) await uploadDocument(drawer, page, key);
+  await drawer.getByTestId('entry-submit').click();
+  await drawer.getByTestId('entry-state').filter({ hasText: '材料审核' }).waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('entry-list').locator('tr', { hasText: data.node.name }).filter({ hasText: '材料审核' }).waitFor({ timeout: TIMEOUT });
+}
+
+export const OPERATIONS_FLOWS = [{ name: '运维监管：巡检计划 → 巡检记录（异常项）→ 整改完成 (inspection from plan to rectification)', run: inspectionFlow },
+  { name: '运维监管：云服务商申请进驻 → 缺材料被拒（列出缺失材料）→ 补齐后提交材料审核 (provider entry)', run: entryFlow }];

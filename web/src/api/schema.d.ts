@@ -24402,6 +24402,431 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/provider-entry-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The required documents: the eight of the initial assessment (初期评估), those of the service exit, and the exit checklist */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entry: {
+                                key: string;
+                                label: string;
+                            }[];
+                            exit: {
+                                key: string;
+                                label: string;
+                            }[];
+                            checks: {
+                                key: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider entry and exit records (进驻和退出) with documents, missing ones, checklist and transitions */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    state?: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProviderEntry"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Apply for entry (申请进驻) of a provider, on a node it runs or the platform */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        nodeId?: string | null;
+                        appliedOn: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry record */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a required document (base64, at most 1 MB; SM3 recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        docKey: string;
+                        fileName: string;
+                        contentType: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents/{docId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an uploaded document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    docId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents/{docId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject a document (材料审核; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    docId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the record: submit materials, start the assessment (or return), apply for exit, start migration, close the exit; refused while documents are missing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+                        note?: string | null;
+                        exitReason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/assess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the initial assessment (初期评估): passed → entered; failed → 1 month to rectify, twice → rejected */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        on: string;
+                        passed: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/checks/{itemKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tick an item of the exit clearance checklist (迁移/数据清退) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -28034,6 +28459,63 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
+        ProviderEntryInput: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+            appliedOn: string;
+            assessmentAttempts: number;
+            rectifyBy: string | null;
+            enteredOn: string | null;
+            exitReason: string | null;
+            exitedOn: string | null;
+            note: string | null;
+            documents: {
+                id: string;
+                docKey: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                /** @enum {string} */
+                status: "submitted" | "accepted" | "rejected";
+                reviewNote: string | null;
+                submittedAt: string;
+                reviewedAt: string | null;
+            }[];
+            missingDocuments: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+            }[];
+            checks: {
+                key: string;
+                label: string;
+                done: boolean;
+                note: string | null;
+                doneAt: string | null;
+            }[];
+            machineRooms: {
+                id: string;
+                name: string;
+                filedOn: string;
+                environmentObject: string | null;
+            }[];
+            transitions: {
+                fromState: string | null;
+                toState: string;
+                note: string | null;
+                at: string;
+            }[];
+        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -29107,6 +29589,63 @@ export interface components {
             }[];
             activeWarnings: number;
             updatedAt: string;
+        };
+        ProviderEntry: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+            appliedOn: string;
+            assessmentAttempts: number;
+            rectifyBy: string | null;
+            enteredOn: string | null;
+            exitReason: string | null;
+            exitedOn: string | null;
+            note: string | null;
+            documents: {
+                id: string;
+                docKey: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                /** @enum {string} */
+                status: "submitted" | "accepted" | "rejected";
+                reviewNote: string | null;
+                submittedAt: string;
+                reviewedAt: string | null;
+            }[];
+            missingDocuments: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+            }[];
+            checks: {
+                key: string;
+                label: string;
+                done: boolean;
+                note: string | null;
+                doneAt: string | null;
+            }[];
+            machineRooms: {
+                id: string;
+                name: string;
+                filedOn: string;
+                environmentObject: string | null;
+            }[];
+            transitions: {
+                fromState: string | null;
+                toState: string;
+                note: string | null;
+                at: string;
+            }[];
         };
         EfficiencyFormula: {
             version: number;

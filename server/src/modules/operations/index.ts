@@ -5,7 +5,8 @@
  * lapse suspends new onboarding applications (`isProviderSuspended`, wired into the applications module), emergency
  * plans and drills against their obligations, emergency events (应急事件: report → respond → recover → review with
  * the signed handling report), training records (培训记录) with the two-monthly obligation, duty rosters (7×24 coverage) with the duty log and daily summary, and
- * platform change management (approval, maintenance windows, implementation outside the window flagged).
+ * platform change management (approval, maintenance windows, implementation outside the window flagged), and provider
+ * entry and exit (进驻和退出: the eight documents of the initial assessment, audited transitions refused while documents are missing).
  *
  * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
  * `OperationsService.inspectionCounts`, `OperationsService.trainingCounts` (two-monthly emergency-response training per
@@ -43,6 +44,7 @@ export {
   type Staff,
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
+export { ENTRY_DOCUMENTS, EXIT_DOCUMENTS, EXIT_CHECKS, entryTransitionProblems, type ProviderEntry, type ProviderEntryService } from './operations.entry.js';
 export { registerOperationsJobs, OPERATIONS_RETENTION_JOB } from './operations.jobs.js';
 export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING, trainingObligation, EMERGENCY_TARGETS, policyUpdateState, addMonths } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';

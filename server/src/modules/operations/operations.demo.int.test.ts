@@ -63,9 +63,17 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect((await ops.listMachineRooms(ctx)).map((r) => r.name)).toEqual(['六里桥一号机房']);
   expect(await ops.listRoomAccess(ctx)).toHaveLength(4);
 
+  const entries = await ops.entries.list(ctx);
+  expect(entries.find((e) => e.providerOrgId === hj)).toMatchObject({ state: 'entered', assessmentAttempts: 2, missingDocuments: [] });
+  expect(entries.find((e) => e.providerOrgId === hj)!.machineRooms.map((r) => r.name)).toEqual(['六里桥一号机房']);
+  expect(entries.find((e) => e.providerOrgId === kx)!.missingDocuments.map((d) => d.label)).toEqual(['云平台应急预案', '云年度工作计划书']);
+  expect(entries.find((e) => e.providerOrgId === ys)).toMatchObject({ state: 'exit_applied' });
+  expect(entries.find((e) => e.providerOrgId === ys)!.missingDocuments.map((d) => d.label)).toEqual(['硬件设备处理方案', '保密方案']);
+
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
   await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));
   expect(await ops.listPlans(ctx, { providerOrgId: hj })).toHaveLength(3);
   expect(await ops.listEvents(ctx, { providerOrgId: hj })).toHaveLength(2);
+  expect(await ops.entries.list(ctx, { providerOrgId: hj })).toHaveLength(1);
 }, 120_000);

@@ -6,6 +6,7 @@ import type { Logger } from '../../platform/logger.js';
 import type { DirectoryService } from '../directory/index.js';
 import { localDate } from '../calendar/index.js';
 import { expectedSlots } from './operations.rules.js';
+import { ENTRY_DOCUMENTS, EXIT_DOCUMENTS } from './operations.entry.js';
 import type { OperationsService } from './operations.service.js';
 
 const DAY = 86_400_000;
@@ -29,6 +30,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   if (!providerA || !providerB || !supervisor || !mgmt) return;
   if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) {
     await loadEventsAndTraining(ops, providerA, providerB);
+    await loadEntryDemo(ops, directory, providerA, providerB, providerC);
     return;
   }
   const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
@@ -140,6 +142,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
     await ops.recordRoomAccess(ctx, filed.id, { person, company, work, enteredAt: new Date(at).toISOString(), leftAt: new Date(at + 2 * 3_600_000).toISOString() });
   }
   await loadEventsAndTraining(ops, providerA, providerB);
+  await loadEntryDemo(ops, directory, providerA, providerB, providerC);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
 }
 
@@ -178,4 +181,40 @@ async function loadEventsAndTraining(ops: OperationsService, providerA: string, 
   const policy = await ops.recordPolicyChange(ctx, { title: '政务云数据安全管理新规', description: '要求云服务商取得数据安全管理能力认证并备案。', announcedOn: localDate(new Date(now - 200 * DAY)), providerOrgIds: [providerA, providerB] });
   await ops.recordPolicyUpdate(ctx, policy.id, { providerOrgId: providerA, updatedOn: localDate(new Date(now - 150 * DAY)), note: '已取得数据安全管理能力认证并备案。' });
   await ops.recordTraining(ctx, { orgId: providerA, kind: 'confidentiality', topic: '保密培训', heldOn: localDate(new Date(now - 40 * DAY)), trainer: '李娜', participants: 30, hours: '1.5' });
+}
+
+/**
+ * Provider entry and exit (进驻和退出): 华京云 entered 服务云（六里桥） (eight documents accepted, assessment failed once
+ * then passed, machine room filed); 康学云 applied with two of the eight documents still missing; 燕山云 (its
+ * qualification lapsed) applied for exit with two of the five exit documents missing.
+ */
+async function loadEntryDemo(ops: OperationsService, directory: DirectoryService, providerA: string, providerB: string, providerC: string | undefined): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  const e = ops.entries;
+  if ((await e.list(ctx, { providerOrgId: providerA })).length > 0) return;
+  const now = Date.now();
+  const day = (d: number) => localDate(new Date(now - d * DAY));
+  const pdf = (title: string) => ({ fileName: `${title}.pdf`, contentType: 'application/pdf', contentBase64: Buffer.from(`%PDF-1.4\n% ${title}（演示）\n`).toString('base64') });
+  const node = (await directory.listCloudNodes(ctx)).find((n) => n.provider?.id === providerA && n.code === 'FWY-LLQ');
+  const a = await e.apply(ctx, { providerOrgId: providerA, nodeId: node?.id ?? null, appliedOn: day(400), note: '申请进驻服务云（六里桥）' });
+  for (const d of ENTRY_DOCUMENTS) await e.uploadDocument(ctx, a.id, { docKey: d.key, ...pdf(d.label) });
+  let cur = await e.transition(ctx, a.id, { to: 'material_review', note: '材料已齐' });
+  for (const d of cur.documents) await e.reviewDocument(ctx, a.id, d.id, { accept: true });
+  await e.transition(ctx, a.id, { to: 'initial_assessment' });
+  await e.assess(ctx, a.id, { on: day(360), passed: false, note: '云管理平台二次开发计划未提交' });
+  await e.assess(ctx, a.id, { on: day(335), passed: true, note: '二次考核通过' });
+
+  if (providerC) {
+    const c = await e.apply(ctx, { providerOrgId: providerC, appliedOn: day(10), note: '申请进驻教育云' });
+    for (const d of ENTRY_DOCUMENTS.slice(0, 6)) await e.uploadDocument(ctx, c.id, { docKey: d.key, ...pdf(d.label) });
+  }
+
+  const b = await e.apply(ctx, { providerOrgId: providerB, appliedOn: day(700), note: '申请进驻' });
+  for (const d of ENTRY_DOCUMENTS) await e.uploadDocument(ctx, b.id, { docKey: d.key, ...pdf(d.label) });
+  cur = await e.transition(ctx, b.id, { to: 'material_review' });
+  for (const d of cur.documents) await e.reviewDocument(ctx, b.id, d.id, { accept: true });
+  await e.transition(ctx, b.id, { to: 'initial_assessment' });
+  await e.assess(ctx, b.id, { on: day(650), passed: true });
+  await e.transition(ctx, b.id, { to: 'exit_applied', exitReason: '超过 6 个月未完成运营资质更新，按照退出机制处理' });
+  for (const d of EXIT_DOCUMENTS.slice(0, 3)) await e.uploadDocument(ctx, b.id, { docKey: d.key, ...pdf(d.label) });
 }

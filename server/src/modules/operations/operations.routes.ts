@@ -72,6 +72,8 @@ import {
   roomAccessSchema,
 } from './operations.schemas.js';
 import type { OperationsService } from './operations.service.js';
+import { ENTRY_DOCUMENTS, EXIT_DOCUMENTS } from './operations.entry.js';
+import { registerEntryRoutes } from './operations.entry.routes.js';
 
 const tags = ['operations'];
 const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
@@ -165,6 +167,8 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.post('/api/operations/machine-rooms', { config: { permission: W }, schema: { tags, summary: 'File a machine room on a node the provider serves', body: newMachineRoomSchema, response: { 201: machineRoomSchema } } }, async (request, reply) => reply.status(201).send(await service.fileMachineRoom(request.ctx, request.body)));
   app.get('/api/operations/room-access', { config: { permission: R }, schema: { tags, summary: 'Machine-room access records (机房出入记录), kept ≥ 365 days', querystring: z.strictObject({ roomId: z.uuid().optional() }), response: { 200: items(roomAccessSchema) } } }, async (request) => ({ items: await service.listRoomAccess(request.ctx, request.query) }));
   app.post('/api/operations/machine-rooms/:id/access', { config: { permission: W }, schema: { tags, summary: 'Record an access: identity, time, work', params: idParamsSchema, body: newRoomAccessSchema, response: { 201: roomAccessSchema } } }, async (request, reply) => reply.status(201).send(await service.recordRoomAccess(request.ctx, request.params.id, request.body)));
+
+  registerEntryRoutes(app, service.entries, { entry: ENTRY_DOCUMENTS, exit: EXIT_DOCUMENTS });
 
   app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings', 'room-access']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));

@@ -27,6 +27,7 @@ import {
   STAFFING,
   type StaffingCheck,
 } from './operations.rules.js';
+import { ProviderEntryService } from './operations.entry.js';
 
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
@@ -405,6 +406,8 @@ export class OperationsService {
   private keyPeriod: OpsKeyPeriodCheck | null = null;
   private documents: DocumentsService | null = null;
   private keyPeriodLookup: OpsKeyPeriodLookup | null = null;
+  /** Provider entry and exit (进驻和退出). */
+  readonly entries: ProviderEntryService;
 
   constructor(
     private readonly db: Db,
@@ -415,6 +418,7 @@ export class OperationsService {
     private readonly calendar: CalendarService,
     private readonly logger: Logger,
   ) {
+    this.entries = new ProviderEntryService(db, directory, () => this.clock());
     workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];

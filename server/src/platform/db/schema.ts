@@ -2265,6 +2265,60 @@ export interface OpsPolicyUpdates {
   updatedOn: string;
 }
 
+export interface OpsProviderEntries {
+  appliedOn: string;
+  assessmentAttempts: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enteredOn: string | null;
+  exitedOn: string | null;
+  exitReason: string | null;
+  id: Generated<string>;
+  nodeId: string | null;
+  note: string | null;
+  providerOrgId: string;
+  rectifyBy: string | null;
+  state: Generated<string>;
+}
+
+export interface OpsProviderEntryChecks {
+  doneAt: Generated<Timestamp>;
+  doneBy: string | null;
+  entryId: string;
+  itemKey: string;
+  note: string | null;
+  providerOrgId: string;
+}
+
+export interface OpsProviderEntryDocuments {
+  content: Buffer;
+  contentType: string;
+  docKey: string;
+  entryId: string;
+  fileName: string;
+  id: Generated<string>;
+  providerOrgId: string;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
+  sizeBytes: number;
+  sm3: string;
+  status: Generated<string>;
+  submittedAt: Generated<Timestamp>;
+  submittedBy: string | null;
+}
+
+export interface OpsProviderEntryTransitions {
+  actorId: string | null;
+  at: Generated<Timestamp>;
+  entryId: string;
+  fromState: string | null;
+  id: Generated<string>;
+  note: string | null;
+  providerOrgId: string;
+  toState: string;
+}
+
 export interface OpsQualifications {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -3139,6 +3193,10 @@ export interface DB {
   opsMachineRooms: OpsMachineRooms;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
+  opsProviderEntries: OpsProviderEntries;
+  opsProviderEntryChecks: OpsProviderEntryChecks;
+  opsProviderEntryDocuments: OpsProviderEntryDocuments;
+  opsProviderEntryTransitions: OpsProviderEntryTransitions;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;

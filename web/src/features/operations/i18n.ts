@@ -1,7 +1,26 @@
 /** Texts of this feature: merged into the translation resources under `operations` (and `errors` for error codes). */
 export const zh = {
   operations: {
-    tabs: { inspections: '巡检', rectifications: '巡检整改', personnel: '人员与资质', drills: '应急演练', duty: '值班', changes: '云平台变更', emergency: '应急事件与培训', rooms: '资质更新与机房' },
+    forms: {
+      required: '请填写{{field}}', description: '描述', person: '人员', reportEvent: '上报应急事件', steps: { respond: '响应', recover: '恢复', review: '复盘' },
+      respondedAt: '响应时间', recoveredAt: '恢复时间', rootCause: '根本原因', measures: '整改措施', lessons: '经验教训',
+      recordTraining: '记录培训', organisation: '单位', orgHint: '不选则为本单位', kind: '类别', heldOn: '培训日期', participants: '参训人数', hoursHint: '最多一位小数，如 2.5', content: '内容',
+      recordPolicy: '记录政策调整', providers: '涉及的云服务商', recordUpdate: '登记资质更新', fileRoom: '机房信息备案', recordAccess: '登记出入',
+    },
+    entry: {
+      title: '云服务商进驻和退出', apply: '申请进驻', provider: '云服务商', wholePlatform: '全平台', appliedOn: '申请日期', enteredOn: '进驻日期', missing: '材料', missingCount: '缺 {{n}} 项', complete: '齐全',
+      rooms: '机房信息备案', noRoom: '未备案', noRoomHint: '该节点尚无机房信息备案；初期评估通过前须完成备案。', environment: '环境数据监测对象', noSource: '暂无数据来源', details: '详情',
+      hint: '进驻：申请 → 材料审核 → 初期评估（八项业务支撑文档）→ 已进驻；退出：申请退出（服务退出规范材料）→ 迁移/数据清退 → 已退出。材料缺失时不能进入下一环节。',
+      providerRequired: '请选择云服务商', nodeHint: '不选则为全平台进驻', saved: '已保存',
+      states: { applied: '申请', material_review: '材料审核', initial_assessment: '初期评估', entered: '已进驻', rejected: '考核未通过', exit_applied: '申请退出', migrating: '迁移/数据清退', exited: '已退出' },
+      attempts: '考核次数', rectifyBy: '整改期限', exitReason: '退出原因', missingTitle: '缺少 {{n}} 项材料',
+      submit: '提交材料审核', startAssessment: '开始初期评估', returnMaterials: '退回补正', assess: '记录初期评估结果', applyExit: '申请退出', startMigration: '开始迁移/数据清退', closeExit: '确认已退出',
+      documents: '材料清单', document: '材料', exitDoc: '退出', file: '文件', reviewNote: '审核意见', upload: '上传', reupload: '重新上传', accept: '通过', reject: '退回',
+      docStates: { missing: '缺失', submitted: '待审核', accepted: '已通过', rejected: '已退回' },
+      checks: '迁移/数据清退检查项', checkItem: '检查项', checkDone: '已完成', checkOpen: '未完成', tick: '确认完成', history: '流转记录',
+      ask: { return: '退回补正', exit: '申请退出', assess: '初期评估结果', reject: '退回材料' }, result: '结果', passed: '通过', failed: '不通过', assessedOn: '考核日期', noteRequired: '请填写说明',
+    },
+    tabs: { inspections: '巡检', rectifications: '巡检整改', personnel: '人员与资质', drills: '应急演练', duty: '值班', changes: '云平台变更', emergency: '应急事件与培训', rooms: '资质更新与机房', entries: '进驻和退出' },
     ev: {
       events: '应急事件', number: '编号', title: '事件', severity: '级别', occurredAt: '发生时间', response: '响应', recovery: '恢复', report: '处置报告', minutes: '{{n}} 分钟',
       targetsHint: '目标：响应 ≤ 15 分钟，故障恢复 ≤ 30 分钟（自发生起计）。',
@@ -69,7 +88,26 @@ export const zh = {
 
 export const en: typeof zh = {
   operations: {
-    tabs: { inspections: 'Inspections', rectifications: 'Rectification', personnel: 'Personnel & qualifications', drills: 'Emergency drills', duty: 'Duty', changes: 'Platform changes', emergency: 'Emergency events & training', rooms: 'Qualification updates & machine rooms' },
+    forms: {
+      required: '{{field}} is required', description: 'Description', person: 'Person', reportEvent: 'Report an emergency event', steps: { respond: 'Respond', recover: 'Recover', review: 'Review' },
+      respondedAt: 'Responded at', recoveredAt: 'Recovered at', rootCause: 'Root cause', measures: 'Measures', lessons: 'Lessons',
+      recordTraining: 'Record a training', organisation: 'Organisation', orgHint: 'Empty: your own organisation', kind: 'Kind', heldOn: 'Held on', participants: 'Participants', hoursHint: 'At most one decimal, e.g. 2.5', content: 'Content',
+      recordPolicy: 'Record a policy change', providers: 'Providers concerned', recordUpdate: 'Record the update', fileRoom: 'File a machine room', recordAccess: 'Record an access',
+    },
+    entry: {
+      title: 'Provider entry and exit', apply: 'Apply for entry', provider: 'Cloud provider', wholePlatform: 'Whole platform', appliedOn: 'Applied on', enteredOn: 'Entered on', missing: 'Documents', missingCount: '{{n}} missing', complete: 'Complete',
+      rooms: 'Machine-room filing', noRoom: 'Not filed', noRoomHint: 'No machine room filed on this node; it must be filed before the initial assessment can pass.', environment: 'Environment monitoring object', noSource: 'No data source yet', details: 'Details',
+      hint: 'Entry: application → material review → initial assessment (the eight documents) → entered; exit: exit application (service-exit documents) → migration / data clearance → exited. A step is refused while documents are missing.',
+      providerRequired: 'Choose the cloud provider', nodeHint: 'Leave empty for the whole platform', saved: 'Saved',
+      states: { applied: 'Applied', material_review: 'Material review', initial_assessment: 'Initial assessment', entered: 'Entered', rejected: 'Assessment failed', exit_applied: 'Exit applied', migrating: 'Migration / data clearance', exited: 'Exited' },
+      attempts: 'Assessments', rectifyBy: 'Rectify by', exitReason: 'Exit reason', missingTitle: '{{n}} documents missing',
+      submit: 'Submit for review', startAssessment: 'Start the initial assessment', returnMaterials: 'Return for correction', assess: 'Record the assessment', applyExit: 'Apply for exit', startMigration: 'Start migration / clearance', closeExit: 'Confirm exit',
+      documents: 'Documents', document: 'Document', exitDoc: 'Exit', file: 'File', reviewNote: 'Review note', upload: 'Upload', reupload: 'Upload again', accept: 'Accept', reject: 'Return',
+      docStates: { missing: 'Missing', submitted: 'To review', accepted: 'Accepted', rejected: 'Returned' },
+      checks: 'Migration / data clearance checklist', checkItem: 'Item', checkDone: 'Done', checkOpen: 'Open', tick: 'Mark done', history: 'History',
+      ask: { return: 'Return for correction', exit: 'Apply for exit', assess: 'Initial assessment result', reject: 'Return the document' }, result: 'Result', passed: 'Passed', failed: 'Failed', assessedOn: 'Assessed on', noteRequired: 'Add a note',
+    },
+    tabs: { inspections: 'Inspections', rectifications: 'Rectification', personnel: 'Personnel & qualifications', drills: 'Emergency drills', duty: 'Duty', changes: 'Platform changes', emergency: 'Emergency events & training', rooms: 'Qualification updates & machine rooms', entries: 'Entry and exit' },
     ev: {
       events: 'Emergency events', number: 'Number', title: 'Event', severity: 'Severity', occurredAt: 'Occurred', response: 'Response', recovery: 'Recovery', report: 'Handling report', minutes: '{{n}} min',
       targetsHint: 'Targets: response ≤ 15 minutes, recovery ≤ 30 minutes (from the occurrence).',

@@ -25,6 +25,9 @@ export type ExportList = 'inspections' | 'rectifications' | 'staff' | 'drills' |
 export type EmergencyEvent = Items<'/api/operations/emergency-events'>;
 export type TrainingCount = Items<'/api/operations/training-obligations'>;
 export type PolicyChange = Items<'/api/operations/policy-changes'>;
+export type ProviderEntry = Items<'/api/operations/provider-entries'>;
+export type EntryState = ProviderEntry['state'];
+export type NewEntry = NonNullable<paths['/api/operations/provider-entries']['post']['requestBody']>['content']['application/json'];
 
 export const opsKeys = {
   all: ['operations'] as const,
@@ -51,6 +54,8 @@ export const opsKeys = {
   policyChanges: ['operations', 'policy-changes'] as const,
   rooms: ['operations', 'rooms'] as const,
   roomAccess: ['operations', 'room-access'] as const,
+  entries: ['operations', 'entries'] as const,
+  entryDocuments: ['operations', 'entry-documents'] as const,
 };
 
 const byId = (id: string) => ({ params: { path: { id } } });
@@ -83,5 +88,23 @@ export const opsApi = {
   policyChanges: async () => data(await api.GET('/api/operations/policy-changes')).items,
   rooms: async () => data(await api.GET('/api/operations/machine-rooms')).items,
   roomAccess: async () => data(await api.GET('/api/operations/room-access')).items,
+  entries: async () => data(await api.GET('/api/operations/provider-entries')).items,
+  entryDocuments: async () => data(await api.GET('/api/operations/provider-entry-documents')),
+  applyEntry: async (body: NewEntry) => data(await api.POST('/api/operations/provider-entries', { body })),
+  uploadEntryDocument: async (id: string, body: { docKey: string; fileName: string; contentType: string; contentBase64: string }) => data(await api.POST('/api/operations/provider-entries/{id}/documents', { ...byId(id), body })),
+  reviewEntryDocument: async (id: string, docId: string, body: { accept: boolean; note?: string | null }) => data(await api.POST('/api/operations/provider-entries/{id}/documents/{docId}/review', { params: { path: { id, docId } }, body })),
+  entryDocument: (id: string, docId: string, name: string) => download(`/api/operations/provider-entries/${id}/documents/${docId}`, name),
+  transitionEntry: async (id: string, body: { to: EntryState; note?: string | null; exitReason?: string | null }) => data(await api.POST('/api/operations/provider-entries/{id}/transition', { ...byId(id), body })),
+  assessEntry: async (id: string, body: { on: string; passed: boolean; note?: string | null }) => data(await api.POST('/api/operations/provider-entries/{id}/assess', { ...byId(id), body })),
+  completeEntryCheck: async (id: string, itemKey: string, note?: string | null) => data(await api.POST('/api/operations/provider-entries/{id}/checks/{itemKey}', { params: { path: { id, itemKey } }, body: { note: note ?? null } })),
+  reportEvent: async (body: unknown) => data(await api.POST('/api/operations/emergency-events', { body: body as never })),
+  respondEvent: async (id: string, body: unknown) => data(await api.POST('/api/operations/emergency-events/{id}/respond', { ...byId(id), body: body as never })),
+  recoverEvent: async (id: string, body: unknown) => data(await api.POST('/api/operations/emergency-events/{id}/recover', { ...byId(id), body: body as never })),
+  reviewEvent: async (id: string, body: unknown) => data(await api.POST('/api/operations/emergency-events/{id}/review', { ...byId(id), body: body as never })),
+  recordTraining: async (body: unknown) => data(await api.POST('/api/operations/trainings', { body: body as never })),
+  recordPolicyChange: async (body: unknown) => data(await api.POST('/api/operations/policy-changes', { body: body as never })),
+  recordPolicyUpdate: async (id: string, body: unknown) => data(await api.POST('/api/operations/policy-changes/{id}/updates', { ...byId(id), body: body as never })),
+  fileMachineRoom: async (body: unknown) => data(await api.POST('/api/operations/machine-rooms', { body: body as never })),
+  recordRoomAccess: async (roomId: string, body: unknown) => data(await api.POST('/api/operations/machine-rooms/{id}/access', { ...byId(roomId), body: body as never })),
   export: (list: ExportList, name: string) => download(`/api/operations/export/${list}`, `${name}.xlsx`),
 };

@@ -8,9 +8,11 @@ import dayjs, { type Dayjs } from 'dayjs';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
+import { EntryTab } from './EntryTab';
+import { EventStepButton, NewAccessButton, NewEventButton, NewPolicyChangeButton, NewRoomButton, NewTrainingButton, PolicyUpdateButton } from './OpsForms';
 import { opsApi, opsKeys, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
 
-const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms'] as const;
+const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms', 'entries'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Beijing-time midnight of today, as an ISO instant with +08:00. */
@@ -36,6 +38,7 @@ export default function OperationsPage() {
         { key: 'changes', label: t('operations.tabs.changes'), children: <ChangesTab /> },
         { key: 'emergency', label: t('operations.tabs.emergency'), children: <EmergencyTab /> },
         { key: 'rooms', label: t('operations.tabs.rooms'), children: <RoomsTab /> },
+        { key: 'entries', label: t('operations.tabs.entries'), children: <EntryTab /> },
       ]}
     />
   );
@@ -402,7 +405,7 @@ function EmergencyTab() {
   const mins = (m: number | null, ok: boolean | null) => (m === null ? t('operations.none') : <Tag color={ok ? 'green' : 'red'}>{t('operations.ev.minutes', { n: m })}</Tag>);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title={t('operations.ev.events')} extra={<ExportButton list="events" name={t('operations.ev.events')} />}>
+      <Card size="small" title={t('operations.ev.events')} extra={<Space><NewEventButton /><ExportButton list="events" name={t('operations.ev.events')} /></Space>}>
         <Typography.Paragraph type="secondary">{t('operations.ev.targetsHint')}</Typography.Paragraph>
         <Table<EmergencyEvent> data-testid="ops-events" rowKey="id" size="small" dataSource={events.data ?? []} loading={events.isLoading} pagination={{ pageSize: 20 }}
           columns={[
@@ -413,7 +416,7 @@ function EmergencyTab() {
             { title: t('operations.ev.response'), key: 'resp', render: (_: unknown, r) => mins(r.responseMinutes, r.responseWithinTarget) },
             { title: t('operations.ev.recovery'), key: 'rec', render: (_: unknown, r) => mins(r.recoveryMinutes, r.recoveryWithinTarget) },
             { title: t('operations.status'), dataIndex: 'status', render: (v: string) => <Tag color={v === 'reviewed' ? 'green' : 'orange'}>{t(`operations.ev.statuses.${v}`)}</Tag> },
-            { title: '', key: 'pdf', render: (_: unknown, r) => (r.status === 'reviewed' ? <Button size="small" icon={<DownloadOutlined />} onClick={() => void opsApi.eventReport(r.id, r.number)}>{t('operations.ev.report')}</Button> : null) },
+            { title: '', key: 'pdf', render: (_: unknown, r) => (r.status === 'reviewed' ? <Button size="small" icon={<DownloadOutlined />} onClick={() => void opsApi.eventReport(r.id, r.number)}>{t('operations.ev.report')}</Button> : <EventStepButton event={r} />) },
           ]} />
       </Card>
       <Card size="small" title={t('operations.ev.trainingObligation')}>
@@ -425,7 +428,7 @@ function EmergencyTab() {
             { title: t('operations.ev.missedPeriods'), dataIndex: 'missed', render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : 0) },
           ]} />
       </Card>
-      <Card size="small" title={t('operations.ev.trainings')} extra={<ExportButton list="trainings" name={t('operations.ev.trainings')} />}>
+      <Card size="small" title={t('operations.ev.trainings')} extra={<Space><NewTrainingButton /><ExportButton list="trainings" name={t('operations.ev.trainings')} /></Space>}>
         <Table data-testid="ops-trainings" rowKey="id" size="small" dataSource={trainings.data ?? []} loading={trainings.isLoading} pagination={{ pageSize: 20 }}
           columns={[
             { title: t('operations.heldOn'), dataIndex: 'heldOn' },
@@ -446,10 +449,10 @@ function RoomsTab() {
   const policies = useQuery({ queryKey: opsKeys.policyChanges, queryFn: opsApi.policyChanges });
   const rooms = useQuery({ queryKey: opsKeys.rooms, queryFn: opsApi.rooms });
   const access = useQuery({ queryKey: opsKeys.roomAccess, queryFn: opsApi.roomAccess });
-  const rows = (policies.data ?? []).flatMap((c: PolicyChange) => c.providers.map((p) => ({ key: `${c.id}-${p.providerOrgId}`, title: c.title, announcedOn: c.announcedOn, ...p })));
+  const rows = (policies.data ?? []).flatMap((c: PolicyChange) => c.providers.map((p) => ({ key: `${c.id}-${p.providerOrgId}`, policyId: c.id, title: c.title, announcedOn: c.announcedOn, ...p })));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title={t('operations.ev.policyUpdates')}>
+      <Card size="small" title={t('operations.ev.policyUpdates')} extra={<NewPolicyChangeButton />}>
         <Typography.Paragraph type="secondary">{t('operations.ev.policyHint')}</Typography.Paragraph>
         <Table data-testid="ops-policy-updates" rowKey="key" size="small" dataSource={rows} loading={policies.isLoading} pagination={{ pageSize: 20 }}
           columns={[
@@ -458,9 +461,10 @@ function RoomsTab() {
             { title: t('operations.ev.dueOn'), dataIndex: 'dueOn' },
             { title: t('operations.ev.updatedOn'), dataIndex: 'updatedOn', render: (v: string | null) => v ?? t('operations.none') },
             { title: t('operations.status'), dataIndex: 'state', render: (v: string) => <Tag color={v === 'updated' ? 'green' : v === 'pending' || v === 'updated_late' ? 'orange' : 'red'}>{t(`operations.ev.policyStates.${v}`)}</Tag> },
+            { title: '', key: 'act', render: (_: unknown, r) => (r.updatedOn ? null : <PolicyUpdateButton policyId={r.policyId} providerOrgId={r.providerOrgId} />) },
           ]} />
       </Card>
-      <Card size="small" title={t('operations.ev.rooms')}>
+      <Card size="small" title={t('operations.ev.rooms')} extra={<NewRoomButton />}>
         <Table data-testid="ops-rooms" rowKey="id" size="small" dataSource={rooms.data ?? []} loading={rooms.isLoading} pagination={false}
           columns={[
             { title: t('operations.ev.roomName'), dataIndex: 'name' },
@@ -470,7 +474,7 @@ function RoomsTab() {
             { title: t('operations.ev.filedOn'), dataIndex: 'filedOn' },
           ]} />
       </Card>
-      <Card size="small" title={t('operations.ev.access')} extra={<ExportButton list="room-access" name={t('operations.ev.access')} />}>
+      <Card size="small" title={t('operations.ev.access')} extra={<Space><NewAccessButton rooms={rooms.data ?? []} /><ExportButton list="room-access" name={t('operations.ev.access')} /></Space>}>
         <Table data-testid="ops-room-access" rowKey="id" size="small" dataSource={access.data ?? []} loading={access.isLoading} pagination={{ pageSize: 20 }}
           columns={[
             { title: t('operations.ev.roomName'), dataIndex: 'roomName' },
