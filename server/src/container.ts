@@ -27,6 +27,7 @@ import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, S
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
+import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
 import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
@@ -110,6 +111,8 @@ export interface Container {
   operations: OperationsService;
   /** Evaluation (评估评价): unit/system cloud efficiency and rightsizing, provider evaluation, 月报, overview. */
   evaluation: EvaluationService;
+  /** Evaluation's report templates and generated 月报 / 季评 (review, publication, scheduled drafts). */
+  evaluationReports: EvaluationReportsService;
   /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
   availability: AvailabilityService;
   probeScheduler: ProbeScheduler;
@@ -242,6 +245,8 @@ export function createContainer(deps: PlatformDeps): Container {
   // and the provider scorecards, read through the modules' public services.
   evaluation.setFigureSources({ monitoring, operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
+  const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
+  registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });
   return {
@@ -277,6 +282,7 @@ export function createContainer(deps: PlatformDeps): Container {
     monitoring,
     operations,
     evaluation,
+    evaluationReports,
     availability,
     probeScheduler,
     catalog,
@@ -324,6 +330,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerMonitoringRoutes(app, monitoring),
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
+      (app) => registerEvaluationReportRoutes(app, evaluationReports),
       (app) => registerAvailabilityRoutes(app, availability),
     ],
   };

@@ -25497,6 +25497,550 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/report-templates/{kind}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's report template versions, newest first (the built-in default v0 when none is saved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "monthly" | "quarterly";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string | null;
+                                /** @enum {string} */
+                                kind: "monthly" | "quarterly";
+                                version: number;
+                                sections: {
+                                    key: string;
+                                    enabled: boolean;
+                                    title: string;
+                                }[];
+                                intro: string;
+                                conclusion: string;
+                                autoDraft: boolean;
+                                authorUserId: string | null;
+                                note: string | null;
+                                createdAt: string | null;
+                                latest: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new template version: sections on/off and order, intro and conclusion, scheduled draft and author */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "monthly" | "quarterly";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sections: {
+                            key: string;
+                            enabled: boolean;
+                        }[];
+                        intro?: string;
+                        conclusion?: string;
+                        autoDraft?: boolean;
+                        authorUserId?: string | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string | null;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            version: number;
+                            sections: {
+                                key: string;
+                                enabled: boolean;
+                                title: string;
+                            }[];
+                            intro: string;
+                            conclusion: string;
+                            autoDraft: boolean;
+                            authorUserId: string | null;
+                            note: string | null;
+                            createdAt: string | null;
+                            latest: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The management unit's generated reports */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "monthly" | "quarterly";
+                    period?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "monthly" | "quarterly";
+                                period: string;
+                                setCode: string | null;
+                                revision: number;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "published" | "superseded";
+                                templateVersion: number;
+                                title: string;
+                                dueDate: string | null;
+                                /** @enum {string} */
+                                origin: "manual" | "scheduled";
+                                sections: string[];
+                                authorUserId: string | null;
+                                /** Format: date-time */
+                                generatedAt: string;
+                                submittedAt: string | null;
+                                publishedAt: string | null;
+                                reviewComment: string | null;
+                                abilities: {
+                                    regenerate: boolean;
+                                    submit: boolean;
+                                    publish: boolean;
+                                    return: boolean;
+                                };
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Generates a 月报 or 季评 with the current template (a draft is replaced, a published one gets a new revision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "monthly" | "quarterly";
+                        period: string;
+                        setCode?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One generated report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}/document": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored report as .docx or SM2-signed PDF */
+        get: {
+            parameters: {
+                query: {
+                    format: "docx" | "pdf";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}/submit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 提交审核: draft → submitted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核发布: submitted → published (an earlier published revision is superseded, kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 退回: submitted → draft with a comment */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/availability/probes": {
         parameters: {
             query?: never;

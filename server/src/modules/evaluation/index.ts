@@ -13,3 +13,6 @@ export { loadEvaluationDemo } from './evaluation.demo.js';
 export type { FigureSources, HostUtilisation, SlaComplianceRow, CapacityWarningsRow, DrillCountsRow, QualificationRow, InspectionCountsRow } from './evaluation.sources.js';
 export { efficiencyOf, judgeHost, savingOf, scoreIndicator, totalOf, validateFormula, validateIndicatorSet, formulaText } from './evaluation.rules.js';
 export { SET_003, SET_004, DEFAULT_GRADES } from './evaluation.indicators.js';
+export { EvaluationReportsService, applyTemplate, defaultTemplate, validateTemplate, SECTION_KEYS, type GeneratedReport, type ReportTemplate, type ReportKind } from './evaluation.templates.js';
+export { registerEvaluationReportRoutes } from './evaluation.templates.routes.js';
+export { registerEvaluationReportJobs, EVALUATION_REPORT_DRAFT_JOB, dueInstant } from './evaluation.schedule.js';

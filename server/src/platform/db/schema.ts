@@ -684,6 +684,44 @@ export interface EvalProviderScores {
   total: Numeric | null;
 }
 
+export interface EvalReports {
+  authorUserId: string | null;
+  content: Json;
+  createdAt: Generated<Timestamp>;
+  dueDate: string | null;
+  generatedAt: Generated<Timestamp>;
+  id: Generated<string>;
+  kind: string;
+  origin: string;
+  ownerOrgId: string;
+  period: string;
+  publishedAt: Timestamp | null;
+  reviewComment: string | null;
+  reviewedBy: string | null;
+  revision: Generated<number>;
+  setCode: string | null;
+  status: string;
+  submittedAt: Timestamp | null;
+  submittedBy: string | null;
+  templateVersion: number;
+  title: string;
+}
+
+export interface EvalReportTemplates {
+  authorUserId: string | null;
+  autoDraft: Generated<boolean>;
+  conclusion: Generated<string>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  id: Generated<string>;
+  intro: Generated<string>;
+  kind: string;
+  note: string | null;
+  ownerOrgId: string;
+  sections: Json;
+  version: number;
+}
+
 export interface InformationSystemChanges {
   action: string;
   after: Generated<Json>;
@@ -2904,6 +2942,8 @@ export interface DB {
   evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
+  evalReports: EvalReports;
+  evalReportTemplates: EvalReportTemplates;
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;
