@@ -28,6 +28,7 @@ import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPus
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { EvaluationService, loadEvaluationDemo, registerEvaluationJobs, registerEvaluationRoutes } from './modules/evaluation/index.js';
 import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
+import { ReportsService, registerReportJobs, registerReportRoutes } from './modules/reports/index.js';
 import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
@@ -113,6 +114,8 @@ export interface Container {
   evaluation: EvaluationService;
   /** Evaluation's report templates and generated 月报 / 季评 (review, publication, scheduled drafts). */
   evaluationReports: EvaluationReportsService;
+  /** 报表管理: saved custom reports over the modules' datasets, .xlsx, scheduled delivery. */
+  reports: ReportsService;
   /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
   availability: AvailabilityService;
   probeScheduler: ProbeScheduler;
@@ -247,6 +250,8 @@ export function createContainer(deps: PlatformDeps): Container {
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
   const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
   registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
+  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security }, documents, notifications, access);
+  registerReportJobs(deps.jobs, reports, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });
   return {
@@ -283,6 +288,7 @@ export function createContainer(deps: PlatformDeps): Container {
     operations,
     evaluation,
     evaluationReports,
+    reports,
     availability,
     probeScheduler,
     catalog,
@@ -331,6 +337,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
       (app) => registerEvaluationReportRoutes(app, evaluationReports),
+      (app) => registerReportRoutes(app, reports),
       (app) => registerAvailabilityRoutes(app, availability),
     ],
   };

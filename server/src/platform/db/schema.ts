@@ -2359,6 +2359,32 @@ export interface QualityExpectations {
   updatedBy: string | null;
 }
 
+export interface ReportDefinitions {
+  columns: Json;
+  createdAt: Generated<Timestamp>;
+  dataset: string;
+  filters: Generated<Json>;
+  id: Generated<string>;
+  lastScheduledAt: Timestamp | null;
+  name: string;
+  ownerOrgId: string;
+  ownerUserId: string;
+  schedule: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface ReportRuns {
+  definitionId: string;
+  file: Buffer;
+  filename: string;
+  id: Generated<string>;
+  origin: string;
+  ownerUserId: string;
+  ranAt: Generated<Timestamp>;
+  rowCount: number;
+  truncated: Generated<boolean>;
+}
+
 export interface RolePermissions {
   permission: string;
   roleId: string;
@@ -3053,6 +3079,8 @@ export interface DB {
   providerPollResults: ProviderPollResults;
   providerQueryEndpoints: ProviderQueryEndpoints;
   qualityExpectations: QualityExpectations;
+  reportDefinitions: ReportDefinitions;
+  reportRuns: ReportRuns;
   rolePermissions: RolePermissions;
   roles: Roles;
   sdAnnouncementReads: SdAnnouncementReads;
