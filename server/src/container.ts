@@ -27,6 +27,8 @@ import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, S
 import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { createEvaluationFollowUp, EvaluationService, loadEvaluationDemo, registerEvaluationFollowUpRoutes, registerEvaluationJobs, registerEvaluationRoutes, type FollowUpServices } from './modules/evaluation/index.js';
+import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
+import { ReportsService, registerReportJobs, registerReportRoutes } from './modules/reports/index.js';
 import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
 import { CodeTableService, ProviderEventService, QueryPollerService, registerCodeTableRoutes, registerPollerJobs, registerProviderInterfaceRoutes } from './modules/ingestion/index.js';
@@ -112,6 +114,10 @@ export interface Container {
   evaluation: EvaluationService;
   /** Follow-up on published provider scores: objections (异议) … */
   evaluationFollowUp: FollowUpServices;
+  /** Evaluation's report templates and generated 月报 / 季评 (review, publication, scheduled drafts). */
+  evaluationReports: EvaluationReportsService;
+  /** 报表管理: saved custom reports over the modules' datasets, .xlsx, scheduled delivery. */
+  reports: ReportsService;
   /** Availability monitoring (可用性监测): probes, state intervals, outages, SLA compliance; the worker's probe scheduler. */
   availability: AvailabilityService;
   probeScheduler: ProbeScheduler;
@@ -239,6 +245,10 @@ export function createContainer(deps: PlatformDeps): Container {
   evaluation.setFigureSources({ monitoring, operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
   const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
+  const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
+  registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
+  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security }, documents, notifications, access);
+  registerReportJobs(deps.jobs, reports, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });
   return {
@@ -275,6 +285,8 @@ export function createContainer(deps: PlatformDeps): Container {
     operations,
     evaluation,
     evaluationFollowUp,
+    evaluationReports,
+    reports,
     availability,
     probeScheduler,
     catalog,
@@ -323,6 +335,8 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
       (app) => registerEvaluationFollowUpRoutes(app, evaluationFollowUp),
+      (app) => registerEvaluationReportRoutes(app, evaluationReports),
+      (app) => registerReportRoutes(app, reports),
       (app) => registerAvailabilityRoutes(app, availability),
     ],
   };

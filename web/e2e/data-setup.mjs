@@ -24,6 +24,11 @@ export function dataFixture(password) {
     room: { code: 'E2R1', name: 'E2E 一号机房' },
     hosts: ['e2e-host-alpha', 'e2e-host-bravo', 'e2e-host-charlie'],
     pushes: {},
+    // Writes the 月报 / 季评 (report templates, generated reports): the evaluation report flows sign in with it. Created
+    // last (after the API calls of the setup: a CLI call blocks this process while the server may close idle sockets).
+    reportAccounts: {
+      reportwriter: { username: 'e2e_mgmt_reports', displayName: '管理单位报告编制 E2E', role: 'mgmt_staff', newPassword: password('MgmtReports') },
+    },
   };
 }
 
@@ -127,5 +132,6 @@ export async function setupDataInterface({ platform, api, data }) {
   data.pushes = { spec: { batchId: spec.batchId }, monitoring: { batchId: mon.batchId, error } };
   data.mgmtApi = mgmt;
   data.databaseUrl = platform.runningDatabaseUrl();
+  for (const a of Object.values(data.reportAccounts)) a.password = platform.createAccount(a);
   return data;
 }

@@ -2,7 +2,7 @@
 // seed-004 indicator system, see the E2E provider's row with its evidence (an indicator without figures for the month
 // says 本月无数据 — or 暂无数据来源 where its module is not wired — never 0), review and publish it; a unit then sees the
 // published month without any provider's scores.
-import { signInAgain } from './flows.mjs';
+import { signInAgain, signInFirstTime } from './flows.mjs';
 
 const TIMEOUT = 20_000;
 
@@ -69,7 +69,68 @@ async function objectionFlow({ page, baseUrl, data, shots }) {
   await shots?.('evaluation-objection-accepted', page);
 }
 
+/** Signs the report writer in: the first time through the password change, later again. */
+async function signInWriter(page, baseUrl, account) {
+  if (account.signedInOnce) return signInAgain(page, baseUrl, account);
+  await signInFirstTime(page, baseUrl, account);
+  account.signedInOnce = true;
+}
+
+/** A download started by clicking `locator`: its suggested file name, checked against `pattern`, and its size. */
+async function downloaded(page, locator, pattern) {
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: TIMEOUT }), locator.click()]);
+  const name = d.suggestedFilename();
+  if (!pattern.test(name)) throw new Error(`unexpected download ${name}`);
+  const file = await d.path();
+  const { statSync } = await import('node:fs');
+  if (!file || statSync(file).size < 1000) throw new Error(`the download ${name} is empty`);
+  return name;
+}
+
+// 季评 tab: the management unit files the quarter's report (stored with the template version); the links of the stored
+// report appear and download the editable .docx and the SM2-signed PDF.
+async function quarterlyFilingFlow({ page, baseUrl, data, shots }) {
+  await signInWriter(page, baseUrl, data.reportAccounts.reportwriter);
+  await page.goto(`${baseUrl}/evaluation/quarterly`);
+  const generate = page.getByTestId('evaluation-quarter-generate');
+  await generate.waitFor({ timeout: TIMEOUT });
+  await generate.click();
+  const filing = page.getByTestId('evaluation-quarter-filing');
+  const docx = filing.getByTestId('report-link-docx');
+  await docx.waitFor({ timeout: TIMEOUT });
+  await filing.getByText('版次 1').waitFor({ timeout: TIMEOUT });
+  await downloaded(page, docx, /^云服务商季评-\d{4}-Q[1-4]-seed004-r1\.docx$/);
+  await downloaded(page, filing.getByTestId('report-link-pdf'), /\.pdf$/);
+  await shots?.('evaluation-quarter-filing', page);
+}
+
+// 报告编制: the writer switches a section of the 月报 template off and writes a conclusion, saves it (version 1), generates
+// the month's report — its sections list no longer has the section and ends with 结论与建议 — submits and publishes it.
+async function monthlyTemplateFlow({ page, baseUrl, data, shots }) {
+  await signInWriter(page, baseUrl, data.reportAccounts.reportwriter);
+  await page.goto(`${baseUrl}/evaluation/reports`);
+  await page.getByTestId('template-sections').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('template-section-advice').click();
+  await page.getByTestId('template-conclusion').fill('E2E 结论：下月压降闲置资源。');
+  await page.getByTestId('template-save').click();
+  await page.getByTestId('template-version').getByText('第 1 版').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('reports-generate').click();
+  const table = page.getByTestId('evaluation-reports-table');
+  const row = table.locator('tr.ant-table-row').first();
+  await row.getByText('结论与建议').waitFor({ timeout: TIMEOUT });
+  const sections = await row.innerText();
+  if (sections.includes('资源优化建议')) throw new Error(`the section switched off is in the report: ${sections}`);
+  if (!sections.includes('v1')) throw new Error(`the report should record template v1: ${sections}`);
+  await downloaded(page, row.getByTestId('report-link-docx'), /^综合监管月报-\d{4}-\d{2}-r1\.docx$/);
+  await row.getByRole('button', { name: '提交审核' }).click();
+  await row.getByRole('button', { name: '审核发布' }).click();
+  await row.getByTestId('report-status').getByText('已发布').waitFor({ timeout: TIMEOUT });
+  await shots?.('evaluation-report-writing', page);
+}
+
 export const EVALUATION_FLOWS = [
   { name: '云服务商评估：运行 → 依据（本月无数据，不计 0）→ 审核 → 发布 → 单位不见服务商得分 (run, evidence, review, publish)', run: providerEvaluationFlow },
   { name: '云服务商评估异议：服务商提出 → 管理单位受理 → 生成修订版草稿 (objection, accepted into a new revision)', run: objectionFlow },
+  { name: '评估报告：季评生成存档 → 下载链接 (.docx / 签名 PDF)', run: quarterlyFilingFlow },
+  { name: '评估报告：月报模板关闭章节 → 生成 → 章节不含 → 提交 → 发布', run: monthlyTemplateFlow },
 ];

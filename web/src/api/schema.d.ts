@@ -16174,9 +16174,6 @@ export interface paths {
                                 evidenceSize: number | null;
                                 evidenceSm3: string | null;
                                 hosts: number;
-                                remindedAt: string | null;
-                                overdueNotifiedAt: string | null;
-                                escalatedAt: string | null;
                             }[];
                             total: number;
                             page: number;
@@ -16285,9 +16282,6 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
-                            remindedAt: string | null;
-                            overdueNotifiedAt: string | null;
-                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -16383,9 +16377,6 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
-                            remindedAt: string | null;
-                            overdueNotifiedAt: string | null;
-                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -24402,431 +24393,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/operations/provider-entry-documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The required documents: the eight of the initial assessment (初期评估), those of the service exit, and the exit checklist */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            entry: {
-                                key: string;
-                                label: string;
-                            }[];
-                            exit: {
-                                key: string;
-                                label: string;
-                            }[];
-                            checks: {
-                                key: string;
-                                label: string;
-                            }[];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Provider entry and exit records (进驻和退出) with documents, missing ones, checklist and transitions */
-        get: {
-            parameters: {
-                query?: {
-                    providerOrgId?: string;
-                    state?: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["ProviderEntry"][];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Apply for entry (申请进驻) of a provider, on a node it runs or the platform */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        providerOrgId?: string | null;
-                        nodeId?: string | null;
-                        appliedOn: string;
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One entry record */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/documents": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Upload a required document (base64, at most 1 MB; SM3 recorded) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        docKey: string;
-                        fileName: string;
-                        contentType: string;
-                        contentBase64: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/documents/{docId}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Download an uploaded document */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    docId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/documents/{docId}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Accept or reject a document (材料审核; management / supervision) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    docId: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        accept: boolean;
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/transition": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Move the record: submit materials, start the assessment (or return), apply for exit, start migration, close the exit; refused while documents are missing */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        to: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
-                        note?: string | null;
-                        exitReason?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/assess": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Record the initial assessment (初期评估): passed → entered; failed → 1 month to rectify, twice → rejected */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        on: string;
-                        passed: boolean;
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/operations/provider-entries/{id}/checks/{itemKey}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Tick an item of the exit clearance checklist (迁移/数据清退) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                    itemKey: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ProviderEntry"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -25931,20 +25497,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/objections": {
+    "/api/evaluation/report-templates/{kind}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Objections on published scores (a provider: its own; supervision and management: all) */
+        /** The caller's report template versions, newest first (the built-in default v0 when none is saved) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "monthly" | "quarterly";
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string | null;
+                                /** @enum {string} */
+                                kind: "monthly" | "quarterly";
+                                version: number;
+                                sections: {
+                                    key: string;
+                                    enabled: boolean;
+                                    title: string;
+                                }[];
+                                intro: string;
+                                conclusion: string;
+                                autoDraft: boolean;
+                                authorUserId: string | null;
+                                note: string | null;
+                                createdAt: string | null;
+                                latest: boolean;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new template version: sections on/off and order, intro and conclusion, scheduled draft and author */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    kind: "monthly" | "quarterly";
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        sections: {
+                            key: string;
+                            enabled: boolean;
+                        }[];
+                        intro?: string;
+                        conclusion?: string;
+                        autoDraft?: boolean;
+                        authorUserId?: string | null;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string | null;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            version: number;
+                            sections: {
+                                key: string;
+                                enabled: boolean;
+                                title: string;
+                            }[];
+                            intro: string;
+                            conclusion: string;
+                            autoDraft: boolean;
+                            authorUserId: string | null;
+                            note: string | null;
+                            createdAt: string | null;
+                            latest: boolean;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The management unit's generated reports */
         get: {
             parameters: {
                 query?: {
-                    status?: "submitted" | "accepted" | "rejected";
-                    month?: string;
-                    runId?: string;
+                    kind?: "monthly" | "quarterly";
+                    period?: string;
                 };
                 header?: never;
                 path?: never;
@@ -25959,14 +25634,41 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["EvaluationObjection"][];
+                            items: {
+                                id: string;
+                                /** @enum {string} */
+                                kind: "monthly" | "quarterly";
+                                period: string;
+                                setCode: string | null;
+                                revision: number;
+                                /** @enum {string} */
+                                status: "draft" | "submitted" | "published" | "superseded";
+                                templateVersion: number;
+                                title: string;
+                                dueDate: string | null;
+                                /** @enum {string} */
+                                origin: "manual" | "scheduled";
+                                sections: string[];
+                                authorUserId: string | null;
+                                /** Format: date-time */
+                                generatedAt: string;
+                                submittedAt: string | null;
+                                publishedAt: string | null;
+                                reviewComment: string | null;
+                                abilities: {
+                                    regenerate: boolean;
+                                    submit: boolean;
+                                    publish: boolean;
+                                    return: boolean;
+                                };
+                            }[];
                         };
                     };
                 };
             };
         };
         put?: never;
-        /** A provider objects to its own published score (within 5 working days of publication) */
+        /** Generates a 月报 or 季评 with the current template (a draft is replaced, a published one gets a new revision) */
         post: {
             parameters: {
                 query?: never;
@@ -25977,26 +25679,48 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: uuid */
-                        runId: string;
-                        providerId?: string | null;
-                        indicatorCode?: string | null;
-                        reason: string;
-                        evidence?: {
-                            fileName: string;
-                            contentBase64: string;
-                        } | null;
+                        /** @enum {string} */
+                        kind: "monthly" | "quarterly";
+                        period: string;
+                        setCode?: string | null;
                     };
                 };
             };
             responses: {
                 /** @description Default Response */
-                201: {
+                200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationObjection"];
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
                     };
                 };
             };
@@ -26007,14 +25731,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/objections/{id}": {
+    "/api/evaluation/generated-reports/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** One objection with its decision and revision */
+        /** One generated report */
         get: {
             parameters: {
                 query?: never;
@@ -26032,7 +25756,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationObjection"];
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
                     };
                 };
             };
@@ -26045,17 +25796,19 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/objections/{id}/evidence": {
+    "/api/evaluation/generated-reports/{id}/document": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The evidence file of an objection */
+        /** The stored report as .docx or SM2-signed PDF */
         get: {
             parameters: {
-                query?: never;
+                query: {
+                    format: "docx" | "pdf";
+                };
                 header?: never;
                 path: {
                     id: string;
@@ -26081,7 +25834,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/objections/{id}/accept": {
+    "/api/evaluation/generated-reports/{id}/submit": {
         parameters: {
             query?: never;
             header?: never;
@@ -26090,7 +25843,72 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept: the scores are revised in a new draft revision of the month (published one kept) */
+        /** 提交审核: draft → submitted */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/generated-reports/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 审核发布: submitted → published (an earlier published revision is superseded, kept) */
         post: {
             parameters: {
                 query?: never;
@@ -26104,11 +25922,6 @@ export interface paths {
                 content: {
                     "application/json": {
                         comment?: string | null;
-                        revisions: {
-                            indicatorCode: string;
-                            score: number;
-                            evidence: string;
-                        }[];
                     };
                 };
             };
@@ -26119,7 +25932,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationObjection"];
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
                     };
                 };
             };
@@ -26130,7 +25970,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/objections/{id}/reject": {
+    "/api/evaluation/generated-reports/{id}/return": {
         parameters: {
             query?: never;
             header?: never;
@@ -26139,7 +25979,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Reject with a reason */
+        /** 退回: submitted → draft with a comment */
         post: {
             parameters: {
                 query?: never;
@@ -26163,7 +26003,34 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationObjection"];
+                        "application/json": {
+                            id: string;
+                            /** @enum {string} */
+                            kind: "monthly" | "quarterly";
+                            period: string;
+                            setCode: string | null;
+                            revision: number;
+                            /** @enum {string} */
+                            status: "draft" | "submitted" | "published" | "superseded";
+                            templateVersion: number;
+                            title: string;
+                            dueDate: string | null;
+                            /** @enum {string} */
+                            origin: "manual" | "scheduled";
+                            sections: string[];
+                            authorUserId: string | null;
+                            /** Format: date-time */
+                            generatedAt: string;
+                            submittedAt: string | null;
+                            publishedAt: string | null;
+                            reviewComment: string | null;
+                            abilities: {
+                                regenerate: boolean;
+                                submit: boolean;
+                                publish: boolean;
+                                return: boolean;
+                            };
+                        };
                     };
                 };
             };
@@ -26174,22 +26041,17 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/rectifications": {
+    "/api/reports/datasets": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Rectification tasks on published scores (a provider: its own), earliest deadline first; overdue=true: past due */
+        /** The datasets the caller may read, with their columns and filters */
         get: {
             parameters: {
-                query?: {
-                    status?: "open" | "replied" | "verified" | "returned";
-                    month?: string;
-                    runId?: string;
-                    overdue?: "true" | "false";
-                };
+                query?: never;
                 header?: never;
                 path?: never;
                 cookie?: never;
@@ -26203,14 +26065,87 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["EvaluationRectification"][];
+                            items: {
+                                code: string;
+                                name: string;
+                                permission: string;
+                                columns: {
+                                    key: string;
+                                    label: string;
+                                    kind?: string;
+                                }[];
+                                filters: {
+                                    key: string;
+                                    label: string;
+                                    /** @enum {string} */
+                                    type: "enum" | "uuid" | "text" | "month";
+                                    options?: {
+                                        value: string;
+                                        label: string;
+                                    }[];
+                                }[];
+                            }[];
                         };
                     };
                 };
             };
         };
         put?: never;
-        /** A reviewer's rectification task on one indicator of a provider's published score */
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/definitions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's saved reports */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                id: string;
+                                name: string;
+                                dataset: string;
+                                datasetName: string;
+                                columns: string[];
+                                filters: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                schedule: "none" | "weekly" | "monthly";
+                                lastScheduledAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Saves a report: dataset, columns, filters, schedule */
         post: {
             parameters: {
                 query?: never;
@@ -26221,13 +26156,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: uuid */
-                        runId: string;
-                        /** Format: uuid */
-                        providerId: string;
-                        indicatorCode: string;
-                        requirement: string;
-                        deadline: string;
+                        name: string;
+                        dataset: string;
+                        columns: string[];
+                        filters?: {
+                            [key: string]: string;
+                        };
+                        /** @enum {string} */
+                        schedule?: "none" | "weekly" | "monthly";
                     };
                 };
             };
@@ -26238,7 +26174,23 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationRectification"];
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            dataset: string;
+                            datasetName: string;
+                            columns: string[];
+                            filters: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            schedule: "none" | "weekly" | "monthly";
+                            lastScheduledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
                     };
                 };
             };
@@ -26249,7 +26201,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/rectifications/generate": {
+    "/api/reports/preview": {
         parameters: {
             query?: never;
             header?: never;
@@ -26258,7 +26210,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Tasks for every indicator below the threshold in a published run (existing ones kept) */
+        /** Runs an unsaved report with the caller’s visibility */
         post: {
             parameters: {
                 query?: never;
@@ -26269,10 +26221,14 @@ export interface paths {
             requestBody: {
                 content: {
                     "application/json": {
-                        /** Format: uuid */
-                        runId: string;
-                        threshold: number;
-                        deadline: string;
+                        name: string;
+                        dataset: string;
+                        columns: string[];
+                        filters?: {
+                            [key: string]: string;
+                        };
+                        /** @enum {string} */
+                        schedule?: "none" | "weekly" | "monthly";
                     };
                 };
             };
@@ -26284,8 +26240,31 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            created: number;
-                            items: components["schemas"]["EvaluationRectification"][];
+                            definition: {
+                                id: string;
+                                name: string;
+                                dataset: string;
+                                datasetName: string;
+                                columns: string[];
+                                filters: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                schedule: "none" | "weekly" | "monthly";
+                                lastScheduledAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            columns: {
+                                key: string;
+                                label: string;
+                            }[];
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            truncated: boolean;
                         };
                     };
                 };
@@ -26297,14 +26276,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/rectifications/{id}": {
+    "/api/reports/definitions/{id}": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** One rectification task */
+        /** One saved report */
         get: {
             parameters: {
                 query?: never;
@@ -26322,7 +26301,158 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["EvaluationRectification"];
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            dataset: string;
+                            datasetName: string;
+                            columns: string[];
+                            filters: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            schedule: "none" | "weekly" | "monthly";
+                            lastScheduledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        /** Changes a saved report */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        name: string;
+                        dataset: string;
+                        columns: string[];
+                        filters?: {
+                            [key: string]: string;
+                        };
+                        /** @enum {string} */
+                        schedule?: "none" | "weekly" | "monthly";
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            id: string;
+                            name: string;
+                            dataset: string;
+                            datasetName: string;
+                            columns: string[];
+                            filters: {
+                                [key: string]: string;
+                            };
+                            /** @enum {string} */
+                            schedule: "none" | "weekly" | "monthly";
+                            lastScheduledAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            updatedAt: string;
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        /** Deletes a saved report and its runs */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/reports/definitions/{id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Runs a saved report now with the caller’s visibility */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            definition: {
+                                id: string;
+                                name: string;
+                                dataset: string;
+                                datasetName: string;
+                                columns: string[];
+                                filters: {
+                                    [key: string]: string;
+                                };
+                                /** @enum {string} */
+                                schedule: "none" | "weekly" | "monthly";
+                                lastScheduledAt: string | null;
+                                /** Format: date-time */
+                                createdAt: string;
+                                /** Format: date-time */
+                                updatedAt: string;
+                            };
+                            columns: {
+                                key: string;
+                                label: string;
+                            }[];
+                            rows: {
+                                [key: string]: string | number | null;
+                            }[];
+                            truncated: boolean;
+                        };
                     };
                 };
             };
@@ -26335,14 +26465,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/rectifications/{id}/evidence": {
+    "/api/reports/definitions/{id}/export": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** The evidence file of the provider's reply */
+        /** Runs a saved report now, as signed .xlsx */
         get: {
             parameters: {
                 query?: never;
@@ -26371,113 +26501,21 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/rectifications/{id}/reply": {
+    "/api/reports/definitions/{id}/runs": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        get?: never;
-        put?: never;
-        /** The provider's reply with its evidence (整改反馈) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reply: string;
-                        evidence?: {
-                            fileName: string;
-                            contentBase64: string;
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EvaluationRectification"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/rectifications/{id}/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Verification by supervision: verified, or returned for another reply */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {string} */
-                        outcome: "verified" | "returned";
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["EvaluationRectification"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/annual/grade-scales": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Versions of the annual grade scale, newest first */
+        /** Scheduled runs of a saved report */
         get: {
             parameters: {
                 query?: never;
                 header?: never;
-                path?: never;
+                path: {
+                    id: string;
+                };
                 cookie?: never;
             };
             requestBody?: never;
@@ -26489,270 +26527,14 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: components["schemas"]["AnnualGradeScale"][];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** A new version of the annual grade scale (computed ratings keep theirs) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        grades: {
-                            grade: string;
-                            min: number;
-                        }[];
-                        note?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnnualGradeScale"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/annual": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Annual ratings (a provider: published ones) */
-        get: {
-            parameters: {
-                query?: {
-                    year?: string;
-                    setCode?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["AnnualRating"][];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Computes a year's provider rating from the published months (a published year gets a new revision) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        year: number;
-                        setCode: string;
-                        gradeScaleVersion?: number;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnnualRatingDetail"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/annual/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** An annual rating with its ranking and months (a provider: its own row of a published rating) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnnualRatingDetail"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/annual/{id}/review": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Review of the annual rating by the management unit */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        comment?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnnualRatingDetail"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/annual/{id}/publish": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Publish a reviewed annual rating; the previous revision is superseded, kept */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["AnnualRatingDetail"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/assessments/items": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The assessment items of 初期 and 中期 construction-phase assessments (seed 004) */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            initial: {
-                                code: string;
-                                name: string;
-                            }[];
-                            mid: {
-                                code: string;
-                                name: string;
+                            items: {
+                                id: string;
+                                origin: string;
+                                rowCount: number;
+                                truncated: boolean;
+                                filename: string;
+                                /** Format: date-time */
+                                ranAt: string;
                             }[];
                         };
                     };
@@ -26767,134 +26549,14 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/evaluation/assessments": {
+    "/api/reports/runs/{id}/file": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Construction-phase assessments (a provider: its own); overdue=true: rectification past due */
-        get: {
-            parameters: {
-                query?: {
-                    providerId?: string;
-                    phase?: "initial" | "mid";
-                    overdue?: "true" | "false";
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: components["schemas"]["ConstructionAssessment"][];
-                        };
-                    };
-                };
-            };
-        };
-        put?: never;
-        /** Records a 初期 / 中期 assessment (failed: 1 month / 3–6 months to rectify; previousId: the second assessment) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** Format: uuid */
-                        providerId: string;
-                        /** @enum {string} */
-                        phase: "initial" | "mid";
-                        assessedOn: string;
-                        /** @enum {string} */
-                        result: "pass" | "fail";
-                        summary: string;
-                        findings: {
-                            item: string;
-                            passed: boolean;
-                            note?: string | null;
-                        }[];
-                        rectifyMonths?: number | null;
-                        previousId?: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ConstructionAssessment"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/assessments/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** One construction-phase assessment */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ConstructionAssessment"];
-                    };
-                };
-            };
-        };
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/assessments/{id}/evidence": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The evidence file of the provider's rectification report */
+        /** The stored .xlsx of a scheduled run */
         get: {
             parameters: {
                 query?: never;
@@ -26917,54 +26579,6 @@ export interface paths {
         };
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/api/evaluation/assessments/{id}/rectification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** The provider's rectification report with evidence (before the second assessment) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reply: string;
-                        evidence?: {
-                            fileName: string;
-                            contentBase64: string;
-                        } | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": components["schemas"]["ConstructionAssessment"];
-                    };
-                };
-            };
-        };
         delete?: never;
         options?: never;
         head?: never;
@@ -27786,42 +27400,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/api/availability/objectives/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        post?: never;
-        /** Delete an SLA objective (its compliance rows go with it; probes and their history stay) */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                204: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/api/availability/compliance": {
         parameters: {
             query?: never;
@@ -28459,63 +28037,6 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
-        ProviderEntryInput: {
-            id: string;
-            providerOrgId: string;
-            providerName: string;
-            nodeId: string | null;
-            nodeName: string | null;
-            /** @enum {string} */
-            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
-            appliedOn: string;
-            assessmentAttempts: number;
-            rectifyBy: string | null;
-            enteredOn: string | null;
-            exitReason: string | null;
-            exitedOn: string | null;
-            note: string | null;
-            documents: {
-                id: string;
-                docKey: string;
-                label: string;
-                /** @enum {string} */
-                phase: "entry" | "exit";
-                fileName: string;
-                contentType: string;
-                sizeBytes: number;
-                sm3: string;
-                /** @enum {string} */
-                status: "submitted" | "accepted" | "rejected";
-                reviewNote: string | null;
-                submittedAt: string;
-                reviewedAt: string | null;
-            }[];
-            missingDocuments: {
-                key: string;
-                label: string;
-                /** @enum {string} */
-                phase: "entry" | "exit";
-            }[];
-            checks: {
-                key: string;
-                label: string;
-                done: boolean;
-                note: string | null;
-                doneAt: string | null;
-            }[];
-            machineRooms: {
-                id: string;
-                name: string;
-                filedOn: string;
-                environmentObject: string | null;
-            }[];
-            transitions: {
-                fromState: string | null;
-                toState: string;
-                note: string | null;
-                at: string;
-            }[];
-        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -28909,198 +28430,6 @@ export interface components {
                     score: string | null;
                 }[];
             }[];
-        };
-        EvaluationObjectionInput: {
-            id: string;
-            runId: string;
-            setId: string;
-            setCode: string;
-            setName: string;
-            month: string;
-            revision: number;
-            provider: {
-                id: string;
-                name: string;
-            };
-            indicatorCode: string | null;
-            indicatorName: string | null;
-            reason: string;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            deadline: string;
-            /** @enum {string} */
-            status: "submitted" | "accepted" | "rejected";
-            filedAt: string;
-            decisionComment: string | null;
-            revisions: {
-                indicatorCode: string;
-                before: string | null;
-                after: string;
-                evidence: string;
-            }[] | null;
-            revisionRunId: string | null;
-            revisionRunStatus: string | null;
-            decidedAt: string | null;
-            abilities: {
-                decide: boolean;
-            };
-        };
-        EvaluationRectificationInput: {
-            id: string;
-            runId: string;
-            month: string;
-            provider: {
-                id: string;
-                name: string;
-            };
-            indicatorCode: string;
-            indicatorName: string;
-            /** @enum {string} */
-            origin: "threshold" | "reviewer";
-            score: string | null;
-            requirement: string;
-            deadline: string;
-            /** @enum {string} */
-            status: "open" | "replied" | "verified" | "returned";
-            overdue: boolean;
-            repliedLate: boolean;
-            reply: string | null;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            repliedAt: string | null;
-            verifyComment: string | null;
-            verifiedAt: string | null;
-            createdAt: string;
-            abilities: {
-                reply: boolean;
-                verify: boolean;
-            };
-        };
-        AnnualGradeScaleInput: {
-            version: number;
-            grades: {
-                grade: string;
-                min: number;
-            }[];
-            note: string | null;
-            createdAt: string;
-            latest: boolean;
-        };
-        AnnualRatingInput: {
-            id: string;
-            setCode: string;
-            year: number;
-            revision: number;
-            /** @enum {string} */
-            status: "draft" | "reviewed" | "published" | "superseded";
-            gradeScale: {
-                version: number;
-                grades: {
-                    grade: string;
-                    min: number;
-                }[];
-            };
-            months: {
-                month: string;
-                runId: string | null;
-                revision: number | null;
-            }[];
-            missingMonths: string[];
-            computedAt: string;
-            reviewedAt: string | null;
-            reviewComment: string | null;
-            publishedAt: string | null;
-        };
-        AnnualRatingDetailInput: {
-            id: string;
-            setCode: string;
-            year: number;
-            revision: number;
-            /** @enum {string} */
-            status: "draft" | "reviewed" | "published" | "superseded";
-            gradeScale: {
-                version: number;
-                grades: {
-                    grade: string;
-                    min: number;
-                }[];
-            };
-            months: {
-                month: string;
-                runId: string | null;
-                revision: number | null;
-            }[];
-            missingMonths: string[];
-            computedAt: string;
-            reviewedAt: string | null;
-            reviewComment: string | null;
-            publishedAt: string | null;
-            scores: {
-                provider: {
-                    id: string;
-                    name: string;
-                };
-                total: string | null;
-                grade: string | null;
-                rank: number | null;
-                monthsCounted: number;
-                months: {
-                    month: string;
-                    total: string | null;
-                    grade: string | null;
-                }[];
-                missingMonths: string[];
-            }[];
-            abilities: {
-                review: boolean;
-                publish: boolean;
-                recompute: boolean;
-            };
-        };
-        ConstructionAssessmentInput: {
-            id: string;
-            provider: {
-                id: string;
-                name: string;
-            };
-            /** @enum {string} */
-            phase: "initial" | "mid";
-            attempt: number;
-            previousId: string | null;
-            nextId: string | null;
-            assessedOn: string;
-            /** @enum {string} */
-            result: "pass" | "fail";
-            summary: string;
-            findings: {
-                item: string;
-                name: string;
-                passed: boolean;
-                note: string;
-            }[];
-            rectifyMonths: number | null;
-            rectifyBy: string | null;
-            /** @enum {string} */
-            status: "passed" | "rectifying" | "rectification_submitted" | "reassessed" | "exit";
-            overdue: boolean;
-            reply: string | null;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            repliedAt: string | null;
-            createdAt: string;
-            abilities: {
-                reply: boolean;
-                reassess: boolean;
-            };
         };
         LdapSettings: {
             enabled: boolean;
@@ -29590,63 +28919,6 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
-        ProviderEntry: {
-            id: string;
-            providerOrgId: string;
-            providerName: string;
-            nodeId: string | null;
-            nodeName: string | null;
-            /** @enum {string} */
-            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
-            appliedOn: string;
-            assessmentAttempts: number;
-            rectifyBy: string | null;
-            enteredOn: string | null;
-            exitReason: string | null;
-            exitedOn: string | null;
-            note: string | null;
-            documents: {
-                id: string;
-                docKey: string;
-                label: string;
-                /** @enum {string} */
-                phase: "entry" | "exit";
-                fileName: string;
-                contentType: string;
-                sizeBytes: number;
-                sm3: string;
-                /** @enum {string} */
-                status: "submitted" | "accepted" | "rejected";
-                reviewNote: string | null;
-                submittedAt: string;
-                reviewedAt: string | null;
-            }[];
-            missingDocuments: {
-                key: string;
-                label: string;
-                /** @enum {string} */
-                phase: "entry" | "exit";
-            }[];
-            checks: {
-                key: string;
-                label: string;
-                done: boolean;
-                note: string | null;
-                doneAt: string | null;
-            }[];
-            machineRooms: {
-                id: string;
-                name: string;
-                filedOn: string;
-                environmentObject: string | null;
-            }[];
-            transitions: {
-                fromState: string | null;
-                toState: string;
-                note: string | null;
-                at: string;
-            }[];
-        };
         EfficiencyFormula: {
             version: number;
             weights: {
@@ -30040,198 +29312,6 @@ export interface components {
                     score: string | null;
                 }[];
             }[];
-        };
-        EvaluationObjection: {
-            id: string;
-            runId: string;
-            setId: string;
-            setCode: string;
-            setName: string;
-            month: string;
-            revision: number;
-            provider: {
-                id: string;
-                name: string;
-            };
-            indicatorCode: string | null;
-            indicatorName: string | null;
-            reason: string;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            deadline: string;
-            /** @enum {string} */
-            status: "submitted" | "accepted" | "rejected";
-            filedAt: string;
-            decisionComment: string | null;
-            revisions: {
-                indicatorCode: string;
-                before: string | null;
-                after: string;
-                evidence: string;
-            }[] | null;
-            revisionRunId: string | null;
-            revisionRunStatus: string | null;
-            decidedAt: string | null;
-            abilities: {
-                decide: boolean;
-            };
-        };
-        EvaluationRectification: {
-            id: string;
-            runId: string;
-            month: string;
-            provider: {
-                id: string;
-                name: string;
-            };
-            indicatorCode: string;
-            indicatorName: string;
-            /** @enum {string} */
-            origin: "threshold" | "reviewer";
-            score: string | null;
-            requirement: string;
-            deadline: string;
-            /** @enum {string} */
-            status: "open" | "replied" | "verified" | "returned";
-            overdue: boolean;
-            repliedLate: boolean;
-            reply: string | null;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            repliedAt: string | null;
-            verifyComment: string | null;
-            verifiedAt: string | null;
-            createdAt: string;
-            abilities: {
-                reply: boolean;
-                verify: boolean;
-            };
-        };
-        AnnualGradeScale: {
-            version: number;
-            grades: {
-                grade: string;
-                min: number;
-            }[];
-            note: string | null;
-            createdAt: string;
-            latest: boolean;
-        };
-        AnnualRating: {
-            id: string;
-            setCode: string;
-            year: number;
-            revision: number;
-            /** @enum {string} */
-            status: "draft" | "reviewed" | "published" | "superseded";
-            gradeScale: {
-                version: number;
-                grades: {
-                    grade: string;
-                    min: number;
-                }[];
-            };
-            months: {
-                month: string;
-                runId: string | null;
-                revision: number | null;
-            }[];
-            missingMonths: string[];
-            computedAt: string;
-            reviewedAt: string | null;
-            reviewComment: string | null;
-            publishedAt: string | null;
-        };
-        AnnualRatingDetail: {
-            id: string;
-            setCode: string;
-            year: number;
-            revision: number;
-            /** @enum {string} */
-            status: "draft" | "reviewed" | "published" | "superseded";
-            gradeScale: {
-                version: number;
-                grades: {
-                    grade: string;
-                    min: number;
-                }[];
-            };
-            months: {
-                month: string;
-                runId: string | null;
-                revision: number | null;
-            }[];
-            missingMonths: string[];
-            computedAt: string;
-            reviewedAt: string | null;
-            reviewComment: string | null;
-            publishedAt: string | null;
-            scores: {
-                provider: {
-                    id: string;
-                    name: string;
-                };
-                total: string | null;
-                grade: string | null;
-                rank: number | null;
-                monthsCounted: number;
-                months: {
-                    month: string;
-                    total: string | null;
-                    grade: string | null;
-                }[];
-                missingMonths: string[];
-            }[];
-            abilities: {
-                review: boolean;
-                publish: boolean;
-                recompute: boolean;
-            };
-        };
-        ConstructionAssessment: {
-            id: string;
-            provider: {
-                id: string;
-                name: string;
-            };
-            /** @enum {string} */
-            phase: "initial" | "mid";
-            attempt: number;
-            previousId: string | null;
-            nextId: string | null;
-            assessedOn: string;
-            /** @enum {string} */
-            result: "pass" | "fail";
-            summary: string;
-            findings: {
-                item: string;
-                name: string;
-                passed: boolean;
-                note: string;
-            }[];
-            rectifyMonths: number | null;
-            rectifyBy: string | null;
-            /** @enum {string} */
-            status: "passed" | "rectifying" | "rectification_submitted" | "reassessed" | "exit";
-            overdue: boolean;
-            reply: string | null;
-            evidence: {
-                name: string;
-                size: number;
-                sm3: string;
-            } | null;
-            repliedAt: string | null;
-            createdAt: string;
-            abilities: {
-                reply: boolean;
-                reassess: boolean;
-            };
         };
     };
     responses: never;

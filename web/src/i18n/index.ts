@@ -21,6 +21,7 @@ import * as monitoringTexts from '../features/monitoring/i18n';
 import * as operationsTexts from '../features/operations/i18n';
 import * as evaluationTexts from '../features/evaluation/i18n';
 import * as evalFollowUpTexts from '../features/evaluation/followup.i18n';
+import * as evalReportTexts from '../features/evaluation/reports.i18n';
 import * as availabilityTexts from '../features/availability/i18n';
 import { ApiError } from '../api/client';
 
@@ -39,7 +40,7 @@ export function setLang(lang: Lang) {
 
 type Texts = Record<string, unknown> & { errors?: Record<string, string> };
 /** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
-const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts, monitoringTexts, operationsTexts, evaluationTexts, evalFollowUpTexts, availabilityTexts];
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts, monitoringTexts, operationsTexts, evaluationTexts, evalFollowUpTexts, availabilityTexts, evalReportTexts];
 function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
   const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
   for (const f of featureTexts) {

@@ -35,7 +35,7 @@ export function svgToPng(svg: string, width = 1280): Buffer {
   return Buffer.from(r.render().asPng());
 }
 
-interface Section { title: string; paragraphs: string[]; table?: { head: string[]; rows: string[][] }; chart?: { png: Buffer; width: number; height: number } }
+export interface Section { title: string; paragraphs: string[]; table?: { head: string[]; rows: string[][] }; chart?: { png: Buffer; width: number; height: number } }
 
 const pct = (v: string | null) => (v === null ? '—' : `${v}%`);
 
@@ -133,7 +133,7 @@ export async function reportSections(service: EvaluationService, ctx: RequestCon
   return { title: `政务云综合监管月报（${month}）`, due, sections };
 }
 
-async function docxOf(r: Report): Promise<Buffer> {
+export async function docxOf(r: Report): Promise<Buffer> {
   const children: Array<Paragraph | Table> = [
     new Paragraph({ heading: HeadingLevel.TITLE, alignment: AlignmentType.CENTER, children: [new TextRun({ text: r.title, font: '宋体' })] }),
     ...(r.due ? [new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: `报送期限：${r.due}（次月前 5 个工作日内）`, size: 20 })] })] : []),
@@ -150,7 +150,7 @@ async function docxOf(r: Report): Promise<Buffer> {
   return Packer.toBuffer(new Document({ creator: 'Zhengyun 政云', title: r.title, sections: [{ children }] }));
 }
 
-async function pdfOf(r: Report, footerNote: string): Promise<Buffer> {
+export async function pdfOf(r: Report, footerNote: string): Promise<Buffer> {
   const doc = new PDFDocument({ size: 'A4', margin: 48, info: { Title: r.title, Creator: 'Zhengyun 政云' } });
   const chunks: Buffer[] = [];
   doc.on('data', (c: Buffer) => chunks.push(c));
@@ -196,9 +196,9 @@ async function pdfOf(r: Report, footerNote: string): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-type Report = { title: string; due: string | null; dueNote?: string; sections: Section[] };
+export type Report = { title: string; due: string | null; dueNote?: string; sections: Section[] };
 
-async function rendered(documents: DocumentsService, ctx: RequestContext, r: Report, stem: string, docType: string, format: 'docx' | 'pdf'): Promise<RenderedDocument> {
+export async function rendered(documents: DocumentsService, ctx: RequestContext, r: Report, stem: string, docType: string, format: 'docx' | 'pdf'): Promise<RenderedDocument> {
   if (format === 'docx') return { data: await docxOf(r), contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', filename: `${stem}.docx` };
   const key = await documents.signingKey();
   const unsigned = await pdfOf(r, `本文件带有${key.signer}的 SM2 数字签名，可在平台“签名验证”或用 zhengyun verify-signature 验证。`);

@@ -19,3 +19,6 @@ export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './eval
 export { RectificationService, type Rectification } from './evaluation.rectifications.js';
 export { AnnualRatingService, annualTotal, validateGradeScale, type AnnualRating, type AnnualRatingDetail, type GradeScale } from './evaluation.annual.js';
 export { AssessmentService, ASSESSMENT_ITEMS, addMonths, rectifyMonthsRule, type Assessment } from './evaluation.assessments.js';
+export { EvaluationReportsService, applyTemplate, defaultTemplate, validateTemplate, SECTION_KEYS, type GeneratedReport, type ReportTemplate, type ReportKind } from './evaluation.templates.js';
+export { registerEvaluationReportRoutes } from './evaluation.templates.routes.js';
+export { registerEvaluationReportJobs, EVALUATION_REPORT_DRAFT_JOB, dueInstant } from './evaluation.schedule.js';

@@ -588,66 +588,6 @@ export interface EvalAdvice {
   vcpuPrice: Numeric | null;
 }
 
-export interface EvalAnnualGradeScales {
-  createdAt: Generated<Timestamp>;
-  createdBy: string | null;
-  grades: Json;
-  note: string | null;
-  version: number;
-}
-
-export interface EvalAnnualRatings {
-  computedAt: Generated<Timestamp>;
-  computedBy: string | null;
-  gradeScaleVersion: number;
-  id: Generated<string>;
-  months: Json;
-  publishedAt: Timestamp | null;
-  publishedBy: string | null;
-  reviewComment: string | null;
-  reviewedAt: Timestamp | null;
-  reviewedBy: string | null;
-  revision: number;
-  setCode: string;
-  status: Generated<string>;
-  year: number;
-}
-
-export interface EvalAnnualScores {
-  grade: string | null;
-  months: Json;
-  monthsCounted: number;
-  providerOrgId: string;
-  rank: number | null;
-  ratingId: string;
-  total: Numeric | null;
-}
-
-export interface EvalConstructionAssessments {
-  assessedOn: string;
-  attempt: number;
-  createdAt: Generated<Timestamp>;
-  createdBy: string | null;
-  evidence: Buffer | null;
-  evidenceName: string | null;
-  evidenceSize: number | null;
-  evidenceSm3: string | null;
-  evidenceType: string | null;
-  findings: Json;
-  id: Generated<string>;
-  phase: string;
-  previousId: string | null;
-  providerOrgId: string;
-  rectifyBy: string | null;
-  rectifyMonths: number | null;
-  repliedAt: Timestamp | null;
-  repliedBy: string | null;
-  reply: string | null;
-  result: string;
-  status: string;
-  summary: string;
-}
-
 export interface EvalEfficiencyMonths {
   computedAt: Generated<Timestamp>;
   formulaVersion: number;
@@ -713,30 +653,6 @@ export interface EvalManualScores {
   setId: string;
 }
 
-export interface EvalObjections {
-  deadline: string;
-  decidedAt: Timestamp | null;
-  decidedBy: string | null;
-  decisionComment: string | null;
-  evidence: Buffer | null;
-  evidenceName: string | null;
-  evidenceSize: number | null;
-  evidenceSm3: string | null;
-  evidenceType: string | null;
-  filedAt: Generated<Timestamp>;
-  filedBy: string | null;
-  id: Generated<string>;
-  indicatorCode: string | null;
-  month: string;
-  providerOrgId: string;
-  reason: string;
-  revisionRunId: string | null;
-  revisions: Json | null;
-  runId: string;
-  setId: string;
-  status: Generated<string>;
-}
-
 export interface EvalOverviewSnapshots {
   computedAt: Generated<Timestamp>;
   data: Json;
@@ -768,31 +684,42 @@ export interface EvalProviderScores {
   total: Numeric | null;
 }
 
-export interface EvalRectifications {
+export interface EvalReports {
+  authorUserId: string | null;
+  content: Json;
+  createdAt: Generated<Timestamp>;
+  dueDate: string | null;
+  generatedAt: Generated<Timestamp>;
+  id: Generated<string>;
+  kind: string;
+  origin: string;
+  ownerOrgId: string;
+  period: string;
+  publishedAt: Timestamp | null;
+  reviewComment: string | null;
+  reviewedBy: string | null;
+  revision: Generated<number>;
+  setCode: string | null;
+  status: string;
+  submittedAt: Timestamp | null;
+  submittedBy: string | null;
+  templateVersion: number;
+  title: string;
+}
+
+export interface EvalReportTemplates {
+  authorUserId: string | null;
+  autoDraft: Generated<boolean>;
+  conclusion: Generated<string>;
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
-  deadline: string;
-  evidence: Buffer | null;
-  evidenceName: string | null;
-  evidenceSize: number | null;
-  evidenceSm3: string | null;
-  evidenceType: string | null;
   id: Generated<string>;
-  indicatorCode: string;
-  indicatorName: string;
-  month: string;
-  origin: string;
-  providerOrgId: string;
-  repliedAt: Timestamp | null;
-  repliedBy: string | null;
-  reply: string | null;
-  requirement: string;
-  runId: string;
-  score: Numeric | null;
-  status: Generated<string>;
-  verifiedAt: Timestamp | null;
-  verifiedBy: string | null;
-  verifyComment: string | null;
+  intro: Generated<string>;
+  kind: string;
+  note: string | null;
+  ownerOrgId: string;
+  sections: Json;
+  version: number;
 }
 
 export interface InformationSystemChanges {
@@ -1820,24 +1747,6 @@ export interface MonitoringDaily {
   seriesId: Int8;
 }
 
-export interface MonitoringExpansions {
-  amount: Numeric;
-  cancelledAt: Timestamp | null;
-  cancelledBy: string | null;
-  createdAt: Generated<Timestamp>;
-  createdBy: string | null;
-  endsAt: Timestamp;
-  id: Generated<string>;
-  originalAmount: Numeric;
-  providerOrgId: string;
-  reason: string;
-  resourceId: string | null;
-  resourceKey: string;
-  startsAt: Timestamp;
-  systemId: string | null;
-  unitOrgId: string;
-}
-
 export interface MonitoringFlapping {
   endedAt: Timestamp | null;
   id: Generated<Int8>;
@@ -1856,7 +1765,6 @@ export interface MonitoringHourly {
   n: number;
   p95: number;
   seriesId: Int8;
-  slots: number[] | null;
 }
 
 export interface MonitoringLinks {
@@ -2265,60 +2173,6 @@ export interface OpsPolicyUpdates {
   updatedOn: string;
 }
 
-export interface OpsProviderEntries {
-  appliedOn: string;
-  assessmentAttempts: Generated<number>;
-  createdAt: Generated<Timestamp>;
-  createdBy: string | null;
-  enteredOn: string | null;
-  exitedOn: string | null;
-  exitReason: string | null;
-  id: Generated<string>;
-  nodeId: string | null;
-  note: string | null;
-  providerOrgId: string;
-  rectifyBy: string | null;
-  state: Generated<string>;
-}
-
-export interface OpsProviderEntryChecks {
-  doneAt: Generated<Timestamp>;
-  doneBy: string | null;
-  entryId: string;
-  itemKey: string;
-  note: string | null;
-  providerOrgId: string;
-}
-
-export interface OpsProviderEntryDocuments {
-  content: Buffer;
-  contentType: string;
-  docKey: string;
-  entryId: string;
-  fileName: string;
-  id: Generated<string>;
-  providerOrgId: string;
-  reviewedAt: Timestamp | null;
-  reviewedBy: string | null;
-  reviewNote: string | null;
-  sizeBytes: number;
-  sm3: string;
-  status: Generated<string>;
-  submittedAt: Generated<Timestamp>;
-  submittedBy: string | null;
-}
-
-export interface OpsProviderEntryTransitions {
-  actorId: string | null;
-  at: Generated<Timestamp>;
-  entryId: string;
-  fromState: string | null;
-  id: Generated<string>;
-  note: string | null;
-  providerOrgId: string;
-  toState: string;
-}
-
 export interface OpsQualifications {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
@@ -2503,6 +2357,32 @@ export interface QualityExpectations {
   tableName: string;
   updatedAt: Generated<Timestamp>;
   updatedBy: string | null;
+}
+
+export interface ReportDefinitions {
+  columns: Json;
+  createdAt: Generated<Timestamp>;
+  dataset: string;
+  filters: Generated<Json>;
+  id: Generated<string>;
+  lastScheduledAt: Timestamp | null;
+  name: string;
+  ownerOrgId: string;
+  ownerUserId: string;
+  schedule: Generated<string>;
+  updatedAt: Generated<Timestamp>;
+}
+
+export interface ReportRuns {
+  definitionId: string;
+  file: Buffer;
+  filename: string;
+  id: Generated<string>;
+  origin: string;
+  ownerUserId: string;
+  ranAt: Generated<Timestamp>;
+  rowCount: number;
+  truncated: Generated<boolean>;
 }
 
 export interface RolePermissions {
@@ -2855,7 +2735,6 @@ export interface SecurityWarningHosts {
 
 export interface SecurityWarningNotices {
   deadline: string;
-  escalatedAt: Timestamp | null;
   evidence: Buffer | null;
   evidenceName: string | null;
   evidenceSize: number | null;
@@ -2864,9 +2743,7 @@ export interface SecurityWarningNotices {
   id: Generated<string>;
   notifiedAt: Generated<Timestamp>;
   outcome: string | null;
-  overdueNotifiedAt: Timestamp | null;
   providerOrgId: string;
-  remindedAt: Timestamp | null;
   repliedAt: Timestamp | null;
   repliedBy: string | null;
   replyNote: string | null;
@@ -3083,20 +2960,16 @@ export interface DB {
   estimateLines: EstimateLines;
   estimates: Estimates;
   evalAdvice: EvalAdvice;
-  evalAnnualGradeScales: EvalAnnualGradeScales;
-  evalAnnualRatings: EvalAnnualRatings;
-  evalAnnualScores: EvalAnnualScores;
-  evalConstructionAssessments: EvalConstructionAssessments;
   evalEfficiencyMonths: EvalEfficiencyMonths;
   evalEfficiencyScores: EvalEfficiencyScores;
   evalFormulas: EvalFormulas;
   evalIndicatorSets: EvalIndicatorSets;
   evalManualScores: EvalManualScores;
-  evalObjections: EvalObjections;
   evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
-  evalRectifications: EvalRectifications;
+  evalReports: EvalReports;
+  evalReportTemplates: EvalReportTemplates;
   informationSystemChanges: InformationSystemChanges;
   informationSystems: InformationSystems;
   informationSystemSequences: InformationSystemSequences;
@@ -3159,7 +3032,6 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
-  monitoringExpansions: MonitoringExpansions;
   monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
   monitoringLinks: MonitoringLinks;
@@ -3193,10 +3065,6 @@ export interface DB {
   opsMachineRooms: OpsMachineRooms;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
-  opsProviderEntries: OpsProviderEntries;
-  opsProviderEntryChecks: OpsProviderEntryChecks;
-  opsProviderEntryDocuments: OpsProviderEntryDocuments;
-  opsProviderEntryTransitions: OpsProviderEntryTransitions;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;
@@ -3211,6 +3079,8 @@ export interface DB {
   providerPollResults: ProviderPollResults;
   providerQueryEndpoints: ProviderQueryEndpoints;
   qualityExpectations: QualityExpectations;
+  reportDefinitions: ReportDefinitions;
+  reportRuns: ReportRuns;
   rolePermissions: RolePermissions;
   roles: Roles;
   sdAnnouncementReads: SdAnnouncementReads;

@@ -9,9 +9,10 @@ import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { EChart } from '../../../app/EChart';
 import { QuarterlyTab } from './QuarterlyTab';
+import { ReportsTab } from './ReportsTab';
 import { evaluationApi, evaluationKeys, previousMonth, type Advice, type EfficiencyRow, type ProviderScore, type Weights } from '../evaluation.api';
 
-const TABS = ['overview', 'efficiency', 'advice', 'providers', 'quarterly'] as const;
+const TABS = ['overview', 'efficiency', 'advice', 'providers', 'quarterly', 'reports'] as const;
 type Tab = (typeof TABS)[number];
 
 function MonthPicker({ value, onChange }: { value: string; onChange: (m: string) => void }) {
@@ -34,18 +35,20 @@ export default function EvaluationPage() {
   const params = useParams();
   const tab: Tab = (TABS as readonly string[]).includes(params.tab ?? '') ? (params.tab as Tab) : 'overview';
   const [month, setMonth] = useState(previousMonth());
+  const can = useCan();
   return (
     <Tabs
       activeKey={tab}
       onChange={(k) => navigate(`/evaluation/${k}`)}
       destroyOnHidden
-      tabBarExtraContent={tab === 'quarterly' ? undefined : <Space><span>{t('evaluation.month')}</span><MonthPicker value={month} onChange={setMonth} /></Space>}
+      tabBarExtraContent={tab === 'quarterly' || tab === 'reports' ? undefined : <Space><span>{t('evaluation.month')}</span><MonthPicker value={month} onChange={setMonth} /></Space>}
       items={[
         { key: 'overview', label: t('evaluation.tabs.overview'), children: <OverviewTab month={month} /> },
         { key: 'efficiency', label: t('evaluation.tabs.efficiency'), children: <EfficiencyTab month={month} /> },
         { key: 'advice', label: t('evaluation.tabs.advice'), children: <AdviceTab month={month} /> },
         { key: 'providers', label: t('evaluation.tabs.providers'), children: <ProvidersTab month={month} /> },
         { key: 'quarterly', label: t('evaluation.tabs.quarterly'), children: <QuarterlyTab /> },
+        ...(can('evaluation:manage') ? [{ key: 'reports', label: t('evalReports.tab'), children: <ReportsTab /> }] : []),
       ]}
     />
   );

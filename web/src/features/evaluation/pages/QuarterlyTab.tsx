@@ -6,6 +6,7 @@ import { useTranslation } from 'react-i18next';
 import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { EChart } from '../../../app/EChart';
+import { QuarterReportFiling } from './QuarterReportFiling';
 import { evaluationApi, evaluationKeys, previousQuarter, quartersBefore, type QuarterRow } from '../evaluation.api';
 
 /** A quarter figure, or 暂无 / 未发布 when there is none — never 0. */
@@ -56,6 +57,7 @@ export function QuarterlyTab() {
         </>}
         <Button icon={<ReloadOutlined />} onClick={() => void q.refetch()}>{t('evaluation.refresh')}</Button>
       </Space>}>
+        {can('evaluation:manage') && <QuarterReportFiling quarter={quarter} setCode={setCode} />}
         {d && <Space direction="vertical" style={{ width: '100%' }}>
           <Typography.Text type="secondary">
             {d.quarter} · {t('evaluation.qt.window', { from: d.from, to: d.to })}{d.set ? ` · ${t('evaluation.qt.setVersion', { name: d.set.name, v: d.set.version })}` : ''}
