@@ -16174,6 +16174,9 @@ export interface paths {
                                 evidenceSize: number | null;
                                 evidenceSm3: string | null;
                                 hosts: number;
+                                remindedAt: string | null;
+                                overdueNotifiedAt: string | null;
+                                escalatedAt: string | null;
                             }[];
                             total: number;
                             page: number;
@@ -16282,6 +16285,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -16377,6 +16383,9 @@ export interface paths {
                             evidenceSize: number | null;
                             evidenceSm3: string | null;
                             hosts: number;
+                            remindedAt: string | null;
+                            overdueNotifiedAt: string | null;
+                            escalatedAt: string | null;
                             matchedHosts: {
                                 resourceId: string;
                                 cloudHostId: string;
@@ -24393,6 +24402,431 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/provider-entry-documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The required documents: the eight of the initial assessment (初期评估), those of the service exit, and the exit checklist */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            entry: {
+                                key: string;
+                                label: string;
+                            }[];
+                            exit: {
+                                key: string;
+                                label: string;
+                            }[];
+                            checks: {
+                                key: string;
+                                label: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Provider entry and exit records (进驻和退出) with documents, missing ones, checklist and transitions */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    state?: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ProviderEntry"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Apply for entry (申请进驻) of a provider, on a node it runs or the platform */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        providerOrgId?: string | null;
+                        nodeId?: string | null;
+                        appliedOn: string;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One entry record */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a required document (base64, at most 1 MB; SM3 recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        docKey: string;
+                        fileName: string;
+                        contentType: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents/{docId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an uploaded document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    docId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/documents/{docId}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept or reject a document (材料审核; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    docId: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        accept: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/transition": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the record: submit materials, start the assessment (or return), apply for exit, start migration, close the exit; refused while documents are missing */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        to: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+                        note?: string | null;
+                        exitReason?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/assess": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the initial assessment (初期评估): passed → entered; failed → 1 month to rectify, twice → rejected */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        on: string;
+                        passed: boolean;
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/provider-entries/{id}/checks/{itemKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tick an item of the exit clearance checklist (迁移/数据清退) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    itemKey: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -25491,6 +25925,1046 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Objections on published scores (a provider: its own; supervision and management: all) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "submitted" | "accepted" | "rejected";
+                    month?: string;
+                    runId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EvaluationObjection"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A provider objects to its own published score (within 5 working days of publication) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        runId: string;
+                        providerId?: string | null;
+                        indicatorCode?: string | null;
+                        reason: string;
+                        evidence?: {
+                            fileName: string;
+                            contentBase64: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One objection with its decision and revision */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence file of an objection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept: the scores are revised in a new draft revision of the month (published one kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                        revisions: {
+                            indicatorCode: string;
+                            score: number;
+                            evidence: string;
+                        }[];
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/objections/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject with a reason */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationObjection"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Rectification tasks on published scores (a provider: its own), earliest deadline first; overdue=true: past due */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "replied" | "verified" | "returned";
+                    month?: string;
+                    runId?: string;
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["EvaluationRectification"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A reviewer's rectification task on one indicator of a provider's published score */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        runId: string;
+                        /** Format: uuid */
+                        providerId: string;
+                        indicatorCode: string;
+                        requirement: string;
+                        deadline: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationRectification"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Tasks for every indicator below the threshold in a published run (existing ones kept) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        runId: string;
+                        threshold: number;
+                        deadline: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            created: number;
+                            items: components["schemas"]["EvaluationRectification"][];
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One rectification task */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationRectification"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence file of the provider's reply */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications/{id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The provider's reply with its evidence (整改反馈) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reply: string;
+                        evidence?: {
+                            fileName: string;
+                            contentBase64: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationRectification"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/rectifications/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Verification by supervision: verified, or returned for another reply */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        outcome: "verified" | "returned";
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["EvaluationRectification"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/annual/grade-scales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Versions of the annual grade scale, newest first */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualGradeScale"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** A new version of the annual grade scale (computed ratings keep theirs) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        grades: {
+                            grade: string;
+                            min: number;
+                        }[];
+                        note?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnualGradeScale"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/annual": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Annual ratings (a provider: published ones) */
+        get: {
+            parameters: {
+                query?: {
+                    year?: string;
+                    setCode?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["AnnualRating"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Computes a year's provider rating from the published months (a published year gets a new revision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        year: number;
+                        setCode: string;
+                        gradeScaleVersion?: number;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnualRatingDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/annual/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An annual rating with its ranking and months (a provider: its own row of a published rating) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnualRatingDetail"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/annual/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Review of the annual rating by the management unit */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        comment?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnualRatingDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/annual/{id}/publish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish a reviewed annual rating; the previous revision is superseded, kept */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AnnualRatingDetail"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/assessments/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The assessment items of 初期 and 中期 construction-phase assessments (seed 004) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            initial: {
+                                code: string;
+                                name: string;
+                            }[];
+                            mid: {
+                                code: string;
+                                name: string;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Construction-phase assessments (a provider: its own); overdue=true: rectification past due */
+        get: {
+            parameters: {
+                query?: {
+                    providerId?: string;
+                    phase?: "initial" | "mid";
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["ConstructionAssessment"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Records a 初期 / 中期 assessment (failed: 1 month / 3–6 months to rectify; previousId: the second assessment) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerId: string;
+                        /** @enum {string} */
+                        phase: "initial" | "mid";
+                        assessedOn: string;
+                        /** @enum {string} */
+                        result: "pass" | "fail";
+                        summary: string;
+                        findings: {
+                            item: string;
+                            passed: boolean;
+                            note?: string | null;
+                        }[];
+                        rectifyMonths?: number | null;
+                        previousId?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConstructionAssessment"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/assessments/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One construction-phase assessment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConstructionAssessment"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/assessments/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The evidence file of the provider's rectification report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/evaluation/assessments/{id}/rectification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The provider's rectification report with evidence (before the second assessment) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reply: string;
+                        evidence?: {
+                            fileName: string;
+                            contentBase64: string;
+                        } | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ConstructionAssessment"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
@@ -27400,6 +28874,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/availability/objectives/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Delete an SLA objective (its compliance rows go with it; probes and their history stay) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/availability/compliance": {
         parameters: {
             query?: never;
@@ -28037,6 +29547,63 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
+        ProviderEntryInput: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+            appliedOn: string;
+            assessmentAttempts: number;
+            rectifyBy: string | null;
+            enteredOn: string | null;
+            exitReason: string | null;
+            exitedOn: string | null;
+            note: string | null;
+            documents: {
+                id: string;
+                docKey: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                /** @enum {string} */
+                status: "submitted" | "accepted" | "rejected";
+                reviewNote: string | null;
+                submittedAt: string;
+                reviewedAt: string | null;
+            }[];
+            missingDocuments: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+            }[];
+            checks: {
+                key: string;
+                label: string;
+                done: boolean;
+                note: string | null;
+                doneAt: string | null;
+            }[];
+            machineRooms: {
+                id: string;
+                name: string;
+                filedOn: string;
+                environmentObject: string | null;
+            }[];
+            transitions: {
+                fromState: string | null;
+                toState: string;
+                note: string | null;
+                at: string;
+            }[];
+        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -28430,6 +29997,198 @@ export interface components {
                     score: string | null;
                 }[];
             }[];
+        };
+        EvaluationObjectionInput: {
+            id: string;
+            runId: string;
+            setId: string;
+            setCode: string;
+            setName: string;
+            month: string;
+            revision: number;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string | null;
+            indicatorName: string | null;
+            reason: string;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            deadline: string;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "rejected";
+            filedAt: string;
+            decisionComment: string | null;
+            revisions: {
+                indicatorCode: string;
+                before: string | null;
+                after: string;
+                evidence: string;
+            }[] | null;
+            revisionRunId: string | null;
+            revisionRunStatus: string | null;
+            decidedAt: string | null;
+            abilities: {
+                decide: boolean;
+            };
+        };
+        EvaluationRectificationInput: {
+            id: string;
+            runId: string;
+            month: string;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string;
+            indicatorName: string;
+            /** @enum {string} */
+            origin: "threshold" | "reviewer";
+            score: string | null;
+            requirement: string;
+            deadline: string;
+            /** @enum {string} */
+            status: "open" | "replied" | "verified" | "returned";
+            overdue: boolean;
+            repliedLate: boolean;
+            reply: string | null;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            repliedAt: string | null;
+            verifyComment: string | null;
+            verifiedAt: string | null;
+            createdAt: string;
+            abilities: {
+                reply: boolean;
+                verify: boolean;
+            };
+        };
+        AnnualGradeScaleInput: {
+            version: number;
+            grades: {
+                grade: string;
+                min: number;
+            }[];
+            note: string | null;
+            createdAt: string;
+            latest: boolean;
+        };
+        AnnualRatingInput: {
+            id: string;
+            setCode: string;
+            year: number;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            gradeScale: {
+                version: number;
+                grades: {
+                    grade: string;
+                    min: number;
+                }[];
+            };
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+            }[];
+            missingMonths: string[];
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+        };
+        AnnualRatingDetailInput: {
+            id: string;
+            setCode: string;
+            year: number;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            gradeScale: {
+                version: number;
+                grades: {
+                    grade: string;
+                    min: number;
+                }[];
+            };
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+            }[];
+            missingMonths: string[];
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+            scores: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                total: string | null;
+                grade: string | null;
+                rank: number | null;
+                monthsCounted: number;
+                months: {
+                    month: string;
+                    total: string | null;
+                    grade: string | null;
+                }[];
+                missingMonths: string[];
+            }[];
+            abilities: {
+                review: boolean;
+                publish: boolean;
+                recompute: boolean;
+            };
+        };
+        ConstructionAssessmentInput: {
+            id: string;
+            provider: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            phase: "initial" | "mid";
+            attempt: number;
+            previousId: string | null;
+            nextId: string | null;
+            assessedOn: string;
+            /** @enum {string} */
+            result: "pass" | "fail";
+            summary: string;
+            findings: {
+                item: string;
+                name: string;
+                passed: boolean;
+                note: string;
+            }[];
+            rectifyMonths: number | null;
+            rectifyBy: string | null;
+            /** @enum {string} */
+            status: "passed" | "rectifying" | "rectification_submitted" | "reassessed" | "exit";
+            overdue: boolean;
+            reply: string | null;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            repliedAt: string | null;
+            createdAt: string;
+            abilities: {
+                reply: boolean;
+                reassess: boolean;
+            };
         };
         LdapSettings: {
             enabled: boolean;
@@ -28919,6 +30678,63 @@ export interface components {
             activeWarnings: number;
             updatedAt: string;
         };
+        ProviderEntry: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            state: "applied" | "material_review" | "initial_assessment" | "entered" | "rejected" | "exit_applied" | "migrating" | "exited";
+            appliedOn: string;
+            assessmentAttempts: number;
+            rectifyBy: string | null;
+            enteredOn: string | null;
+            exitReason: string | null;
+            exitedOn: string | null;
+            note: string | null;
+            documents: {
+                id: string;
+                docKey: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                /** @enum {string} */
+                status: "submitted" | "accepted" | "rejected";
+                reviewNote: string | null;
+                submittedAt: string;
+                reviewedAt: string | null;
+            }[];
+            missingDocuments: {
+                key: string;
+                label: string;
+                /** @enum {string} */
+                phase: "entry" | "exit";
+            }[];
+            checks: {
+                key: string;
+                label: string;
+                done: boolean;
+                note: string | null;
+                doneAt: string | null;
+            }[];
+            machineRooms: {
+                id: string;
+                name: string;
+                filedOn: string;
+                environmentObject: string | null;
+            }[];
+            transitions: {
+                fromState: string | null;
+                toState: string;
+                note: string | null;
+                at: string;
+            }[];
+        };
         EfficiencyFormula: {
             version: number;
             weights: {
@@ -29312,6 +31128,198 @@ export interface components {
                     score: string | null;
                 }[];
             }[];
+        };
+        EvaluationObjection: {
+            id: string;
+            runId: string;
+            setId: string;
+            setCode: string;
+            setName: string;
+            month: string;
+            revision: number;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string | null;
+            indicatorName: string | null;
+            reason: string;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            deadline: string;
+            /** @enum {string} */
+            status: "submitted" | "accepted" | "rejected";
+            filedAt: string;
+            decisionComment: string | null;
+            revisions: {
+                indicatorCode: string;
+                before: string | null;
+                after: string;
+                evidence: string;
+            }[] | null;
+            revisionRunId: string | null;
+            revisionRunStatus: string | null;
+            decidedAt: string | null;
+            abilities: {
+                decide: boolean;
+            };
+        };
+        EvaluationRectification: {
+            id: string;
+            runId: string;
+            month: string;
+            provider: {
+                id: string;
+                name: string;
+            };
+            indicatorCode: string;
+            indicatorName: string;
+            /** @enum {string} */
+            origin: "threshold" | "reviewer";
+            score: string | null;
+            requirement: string;
+            deadline: string;
+            /** @enum {string} */
+            status: "open" | "replied" | "verified" | "returned";
+            overdue: boolean;
+            repliedLate: boolean;
+            reply: string | null;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            repliedAt: string | null;
+            verifyComment: string | null;
+            verifiedAt: string | null;
+            createdAt: string;
+            abilities: {
+                reply: boolean;
+                verify: boolean;
+            };
+        };
+        AnnualGradeScale: {
+            version: number;
+            grades: {
+                grade: string;
+                min: number;
+            }[];
+            note: string | null;
+            createdAt: string;
+            latest: boolean;
+        };
+        AnnualRating: {
+            id: string;
+            setCode: string;
+            year: number;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            gradeScale: {
+                version: number;
+                grades: {
+                    grade: string;
+                    min: number;
+                }[];
+            };
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+            }[];
+            missingMonths: string[];
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+        };
+        AnnualRatingDetail: {
+            id: string;
+            setCode: string;
+            year: number;
+            revision: number;
+            /** @enum {string} */
+            status: "draft" | "reviewed" | "published" | "superseded";
+            gradeScale: {
+                version: number;
+                grades: {
+                    grade: string;
+                    min: number;
+                }[];
+            };
+            months: {
+                month: string;
+                runId: string | null;
+                revision: number | null;
+            }[];
+            missingMonths: string[];
+            computedAt: string;
+            reviewedAt: string | null;
+            reviewComment: string | null;
+            publishedAt: string | null;
+            scores: {
+                provider: {
+                    id: string;
+                    name: string;
+                };
+                total: string | null;
+                grade: string | null;
+                rank: number | null;
+                monthsCounted: number;
+                months: {
+                    month: string;
+                    total: string | null;
+                    grade: string | null;
+                }[];
+                missingMonths: string[];
+            }[];
+            abilities: {
+                review: boolean;
+                publish: boolean;
+                recompute: boolean;
+            };
+        };
+        ConstructionAssessment: {
+            id: string;
+            provider: {
+                id: string;
+                name: string;
+            };
+            /** @enum {string} */
+            phase: "initial" | "mid";
+            attempt: number;
+            previousId: string | null;
+            nextId: string | null;
+            assessedOn: string;
+            /** @enum {string} */
+            result: "pass" | "fail";
+            summary: string;
+            findings: {
+                item: string;
+                name: string;
+                passed: boolean;
+                note: string;
+            }[];
+            rectifyMonths: number | null;
+            rectifyBy: string | null;
+            /** @enum {string} */
+            status: "passed" | "rectifying" | "rectification_submitted" | "reassessed" | "exit";
+            overdue: boolean;
+            reply: string | null;
+            evidence: {
+                name: string;
+                size: number;
+                sm3: string;
+            } | null;
+            repliedAt: string | null;
+            createdAt: string;
+            abilities: {
+                reply: boolean;
+                reassess: boolean;
+            };
         };
     };
     responses: never;

@@ -588,6 +588,66 @@ export interface EvalAdvice {
   vcpuPrice: Numeric | null;
 }
 
+export interface EvalAnnualGradeScales {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  grades: Json;
+  note: string | null;
+  version: number;
+}
+
+export interface EvalAnnualRatings {
+  computedAt: Generated<Timestamp>;
+  computedBy: string | null;
+  gradeScaleVersion: number;
+  id: Generated<string>;
+  months: Json;
+  publishedAt: Timestamp | null;
+  publishedBy: string | null;
+  reviewComment: string | null;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  revision: number;
+  setCode: string;
+  status: Generated<string>;
+  year: number;
+}
+
+export interface EvalAnnualScores {
+  grade: string | null;
+  months: Json;
+  monthsCounted: number;
+  providerOrgId: string;
+  rank: number | null;
+  ratingId: string;
+  total: Numeric | null;
+}
+
+export interface EvalConstructionAssessments {
+  assessedOn: string;
+  attempt: number;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  findings: Json;
+  id: Generated<string>;
+  phase: string;
+  previousId: string | null;
+  providerOrgId: string;
+  rectifyBy: string | null;
+  rectifyMonths: number | null;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  result: string;
+  status: string;
+  summary: string;
+}
+
 export interface EvalEfficiencyMonths {
   computedAt: Generated<Timestamp>;
   formulaVersion: number;
@@ -653,6 +713,30 @@ export interface EvalManualScores {
   setId: string;
 }
 
+export interface EvalObjections {
+  deadline: string;
+  decidedAt: Timestamp | null;
+  decidedBy: string | null;
+  decisionComment: string | null;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  filedAt: Generated<Timestamp>;
+  filedBy: string | null;
+  id: Generated<string>;
+  indicatorCode: string | null;
+  month: string;
+  providerOrgId: string;
+  reason: string;
+  revisionRunId: string | null;
+  revisions: Json | null;
+  runId: string;
+  setId: string;
+  status: Generated<string>;
+}
+
 export interface EvalOverviewSnapshots {
   computedAt: Generated<Timestamp>;
   data: Json;
@@ -682,6 +766,33 @@ export interface EvalProviderScores {
   rank: number | null;
   runId: string;
   total: Numeric | null;
+}
+
+export interface EvalRectifications {
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  deadline: string;
+  evidence: Buffer | null;
+  evidenceName: string | null;
+  evidenceSize: number | null;
+  evidenceSm3: string | null;
+  evidenceType: string | null;
+  id: Generated<string>;
+  indicatorCode: string;
+  indicatorName: string;
+  month: string;
+  origin: string;
+  providerOrgId: string;
+  repliedAt: Timestamp | null;
+  repliedBy: string | null;
+  reply: string | null;
+  requirement: string;
+  runId: string;
+  score: Numeric | null;
+  status: Generated<string>;
+  verifiedAt: Timestamp | null;
+  verifiedBy: string | null;
+  verifyComment: string | null;
 }
 
 export interface EvalReports {
@@ -1747,6 +1858,24 @@ export interface MonitoringDaily {
   seriesId: Int8;
 }
 
+export interface MonitoringExpansions {
+  amount: Numeric;
+  cancelledAt: Timestamp | null;
+  cancelledBy: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  endsAt: Timestamp;
+  id: Generated<string>;
+  originalAmount: Numeric;
+  providerOrgId: string;
+  reason: string;
+  resourceId: string | null;
+  resourceKey: string;
+  startsAt: Timestamp;
+  systemId: string | null;
+  unitOrgId: string;
+}
+
 export interface MonitoringFlapping {
   endedAt: Timestamp | null;
   id: Generated<Int8>;
@@ -1765,6 +1894,7 @@ export interface MonitoringHourly {
   n: number;
   p95: number;
   seriesId: Int8;
+  slots: number[] | null;
 }
 
 export interface MonitoringLinks {
@@ -2171,6 +2301,60 @@ export interface OpsPolicyUpdates {
   policyChangeId: string;
   providerOrgId: string;
   updatedOn: string;
+}
+
+export interface OpsProviderEntries {
+  appliedOn: string;
+  assessmentAttempts: Generated<number>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  enteredOn: string | null;
+  exitedOn: string | null;
+  exitReason: string | null;
+  id: Generated<string>;
+  nodeId: string | null;
+  note: string | null;
+  providerOrgId: string;
+  rectifyBy: string | null;
+  state: Generated<string>;
+}
+
+export interface OpsProviderEntryChecks {
+  doneAt: Generated<Timestamp>;
+  doneBy: string | null;
+  entryId: string;
+  itemKey: string;
+  note: string | null;
+  providerOrgId: string;
+}
+
+export interface OpsProviderEntryDocuments {
+  content: Buffer;
+  contentType: string;
+  docKey: string;
+  entryId: string;
+  fileName: string;
+  id: Generated<string>;
+  providerOrgId: string;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
+  sizeBytes: number;
+  sm3: string;
+  status: Generated<string>;
+  submittedAt: Generated<Timestamp>;
+  submittedBy: string | null;
+}
+
+export interface OpsProviderEntryTransitions {
+  actorId: string | null;
+  at: Generated<Timestamp>;
+  entryId: string;
+  fromState: string | null;
+  id: Generated<string>;
+  note: string | null;
+  providerOrgId: string;
+  toState: string;
 }
 
 export interface OpsQualifications {
@@ -2735,6 +2919,7 @@ export interface SecurityWarningHosts {
 
 export interface SecurityWarningNotices {
   deadline: string;
+  escalatedAt: Timestamp | null;
   evidence: Buffer | null;
   evidenceName: string | null;
   evidenceSize: number | null;
@@ -2743,7 +2928,9 @@ export interface SecurityWarningNotices {
   id: Generated<string>;
   notifiedAt: Generated<Timestamp>;
   outcome: string | null;
+  overdueNotifiedAt: Timestamp | null;
   providerOrgId: string;
+  remindedAt: Timestamp | null;
   repliedAt: Timestamp | null;
   repliedBy: string | null;
   replyNote: string | null;
@@ -2960,14 +3147,20 @@ export interface DB {
   estimateLines: EstimateLines;
   estimates: Estimates;
   evalAdvice: EvalAdvice;
+  evalAnnualGradeScales: EvalAnnualGradeScales;
+  evalAnnualRatings: EvalAnnualRatings;
+  evalAnnualScores: EvalAnnualScores;
+  evalConstructionAssessments: EvalConstructionAssessments;
   evalEfficiencyMonths: EvalEfficiencyMonths;
   evalEfficiencyScores: EvalEfficiencyScores;
   evalFormulas: EvalFormulas;
   evalIndicatorSets: EvalIndicatorSets;
   evalManualScores: EvalManualScores;
+  evalObjections: EvalObjections;
   evalOverviewSnapshots: EvalOverviewSnapshots;
   evalProviderRuns: EvalProviderRuns;
   evalProviderScores: EvalProviderScores;
+  evalRectifications: EvalRectifications;
   evalReports: EvalReports;
   evalReportTemplates: EvalReportTemplates;
   informationSystemChanges: InformationSystemChanges;
@@ -3032,6 +3225,7 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
+  monitoringExpansions: MonitoringExpansions;
   monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
   monitoringLinks: MonitoringLinks;
@@ -3065,6 +3259,10 @@ export interface DB {
   opsMachineRooms: OpsMachineRooms;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
+  opsProviderEntries: OpsProviderEntries;
+  opsProviderEntryChecks: OpsProviderEntryChecks;
+  opsProviderEntryDocuments: OpsProviderEntryDocuments;
+  opsProviderEntryTransitions: OpsProviderEntryTransitions;
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;
