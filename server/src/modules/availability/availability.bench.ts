@@ -6,13 +6,16 @@
  * loop of the same requests on the same schedule (fetch = Node's undici, net.connect, fping) with no database. Then
  * the status-board query (page 1, a state filter, a keyword) under 10 concurrent callers: p95, against a bare SQL page.
  * The board is measured three ways in the same run: the service (cached counts, one statement), the previous form (a
- * group-by of the counts and the page, then the rows, every request) and a bare SQL page.
+ * group-by of the counts and the page, then the rows, every request) and a bare SQL page. Then over HTTP: the real
+ * application (buildApp) listening on a loopback port, signed-in sessions (management staff, a provider's staff),
+ * 10 concurrent callers × 20 requests per shape of GET /api/availability/probes (fetch, JSON read).
  *   npx tsx src/modules/availability/availability.bench.ts [--probes 10000] [--minutes 3] [--board-only]
  * --board-only skips the scheduler (states are set directly: 5 % down, 2 % maintenance, 3 % unknown, the rest up).
  * Uses TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) to create and drop the scratch database.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import pg from 'pg';
 import { migrate } from '../../platform/db/migrate.js';
 import { createLogger } from '../../platform/logger.js';
@@ -27,6 +30,7 @@ import { NotificationService } from '../notifications/index.js';
 import { FieldCipher } from '../../platform/crypto/sm.js';
 import { loadConfig } from '../../platform/config.js';
 import { JobQueue } from '../../platform/jobs/jobs.js';
+import { buildApp } from '../../app.js';
 import { AvailabilityService } from './availability.service.js';
 import { ProbeScheduler } from './availability.scheduler.js';
 import { defaultGuard, probeIcmpMany } from './probes.js';
@@ -270,6 +274,52 @@ try {
     await pool.end();
     console.log(`board ${label}: p95 ${pct(times, 95).toFixed(1)} ms, counts uncached p95 ${pct(coldTimes, 95).toFixed(1)} ms (previous form p95 ${pct(prevTimes, 95).toFixed(1)} ms; bare SQL page p95 ${pct(bareTimes, 95).toFixed(1)} ms, ratio ${(pct(times, 95) / pct(bareTimes, 95)).toFixed(1)}×)`);
   }
+  // Over HTTP: the real application and its route, with the session cookie of a signed-in user.
+  const mgmtOrg = (await owner.query(`insert into organisations (kind, name, path) values ('management_unit', '压测管理单位', '{}') returning id`)).rows[0].id as string;
+  await owner.query(`update organisations set path = array[id] where id = $1`, [mgmtOrg]);
+  const appDb = createDatabase(url, 10);
+  const appJobs = new JobQueue(url, logger);
+  const built = await buildApp({ config, logger, db: appDb.db, pool: appDb.pool, cipher, jobs: appJobs, embedded: false }, { serveWeb: false });
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  const addr = built.app.server.address();
+  const base = `http://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+  const CSRF = { 'x-requested-with': 'zhengyun' };
+  const session = async (orgId: string, role: string, username: string) => {
+    const password = 'Bench-Passw0rd!';
+    await withTx(appDb.db, systemContext('bench'), (trx) => built.container.access.createUserIn(trx, systemContext('bench'), { orgId, username, displayName: username, email: null, phone: null, password, mustChangePassword: false, roleCodes: [role] }));
+    const res = await fetch(`${base}/api/auth/login`, { method: 'POST', headers: { ...CSRF, 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    const body = (await res.json()) as { status: string };
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('zy_session='))?.split(';')[0];
+    if (body.status !== 'signed_in' || !cookie) throw new Error(`bench sign-in of ${username}: ${res.status} ${JSON.stringify(body)}`);
+    return { cookie, ...CSRF };
+  };
+  const mgmtHeaders = await session(mgmtOrg, 'mgmt_staff', 'bench_mgmt');
+  const provHeaders = await session(provIds[0]!, 'provider_staff', 'bench_provider');
+  const httpShapes: Array<[string, Record<string, string>, string]> = [
+    ['page 1', mgmtHeaders, 'page=1&pageSize=20'], ['state=down', mgmtHeaders, 'state=down&page=1&pageSize=20'], ['keyword', mgmtHeaders, `keyword=${encodeURIComponent('探测99')}&page=1&pageSize=20`],
+    ['page 50', mgmtHeaders, 'page=50&pageSize=20'], ['provider page 1', provHeaders, 'page=1&pageSize=20'], ['provider state=down', provHeaders, 'state=down&page=1&pageSize=20'],
+  ];
+  for (const [label, headers, query] of httpShapes) {
+    const get = async () => {
+      const res = await fetch(`${base}/api/availability/probes?${query}`, { headers });
+      const body = (await res.json()) as { items?: unknown[] };
+      if (res.status !== 200 || !Array.isArray(body.items)) throw new Error(`board over HTTP (${label}): ${res.status} ${JSON.stringify(body).slice(0, 200)}`);
+    };
+    await get();
+    const times: number[] = [];
+    await Promise.all(Array.from({ length: 10 }, async () => {
+      for (let i = 0; i < 20; i++) {
+        const t0 = performance.now();
+        await get();
+        times.push(performance.now() - t0);
+      }
+    }));
+    console.log(`board over HTTP ${label}: p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms (10 concurrent callers × 20, signed-in session)`);
+  }
+  console.log(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (1, 5, 15 min)`);
+  await built.app.close();
+  await appJobs.stop();
+  await appDb.close();
   await owner.end();
   await database.close();
 } finally {
