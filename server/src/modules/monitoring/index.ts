@@ -11,12 +11,18 @@
  * - `MonitoringService.capacityWarningsSummary(ctx, { from, to })` → per provider `{ providerOrgId, opened,
  *   closedInTime, overdue }`.
  *
+ * - 临时扩容 (free short-term expansion, ≤ 20 % of a unit's original resources at a provider, never billed):
+ *   `MonitoringService.listExpansions(ctx, { unitId?, providerId?, state? })` → `Expansion[]`,
+ *   `createExpansion(ctx, ExpansionInput)`, `cancelExpansion(ctx, id)`,
+ *   `expansionAllowance(ctx, { unitOrgId, providerOrgId?, from?, to? })` → per resource original / limit / in force / remaining.
+ *
  * Hooks wired by the container: `setTicketHook(hook)` (the service desk's `upsertTicketFromSource`, source 'alert':
  * one ticket per 重要/紧急 alert while it lasts, cleared on resolution) and `setPlannedWorkSource(source)`
  * (`PlannedWorkSource.plannedMaintenanceWindows(ctx, { from, to })`: approved planned changes act as maintenance windows);
  * `store.setSystemLookup(lookup)` (信息系统 by number: egress series linked to their system and unit).
  */
 export { MonitoringService, RESOLUTION, ruleExpression, plannedWindowCovers, TICKET_SEVERITIES, type AlertTicketHook, type AlertTicketInput, type PlannedMaintenanceWindow, type PlannedWorkSource, type HostUtilisation, type CapacityWarningSummary, type Alert, type Rule, type RuleInput, type Range, type ScopeKind } from './monitoring.service.js';
+export { TemporaryExpansions, peakInForce, EXPANSION_RESOURCES, EXPANSION_MAX_SHARE, EXPANSION_MAX_DAYS, type Expansion, type ExpansionInput, type ExpansionAllowance, type ExpansionResource, type ExpansionState } from './monitoring.expansions.js';
 export { MetricStore, rollupBuckets, type IngestResult, type LocatedSystem, type SystemLookup } from './monitoring.store.js';
 export { METRICS, MONITORED_TABLES, STORE_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
 export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';

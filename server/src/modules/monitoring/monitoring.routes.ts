@@ -5,6 +5,9 @@ import {
   ackBodySchema,
   alertListQuerySchema,
   chartQuerySchema,
+  expansionAllowanceQuerySchema,
+  expansionBodySchema,
+  expansionListQuerySchema,
   idParamsSchema,
   maintenanceBodySchema,
   ruleBodySchema,
@@ -121,4 +124,14 @@ export function registerMonitoringRoutes(app: App, service: MonitoringService): 
     ], c.items);
     return sendXlsx(reply, 'monitoring-capacity', '容量', data);
   });
+  app.get('/api/monitoring/expansions', { config: read, schema: { tags, summary: '临时扩容: free short-term expansions (≤ 20 % of the original resources) the caller may see', querystring: expansionListQuerySchema } }, async (request) => ({
+    items: await service.listExpansions(request.ctx, request.query),
+  }));
+  app.get('/api/monitoring/expansions/allowance', { config: read, schema: { tags, summary: "A unit's original resources at a provider, the 20 % limit and what is left in a period", querystring: expansionAllowanceQuerySchema } }, async (request) =>
+    service.expansionAllowance(request.ctx, { unitOrgId: request.query.unitOrgId, providerOrgId: request.query.providerOrgId, from: request.query.from ? new Date(request.query.from) : undefined, to: request.query.to ? new Date(request.query.to) : undefined }),
+  );
+  app.post('/api/monitoring/expansions', { config: manage, schema: { tags, summary: 'Record a 临时扩容 against a unit\'s original resources (at most 20 % in force at once)', body: expansionBodySchema } }, async (request, reply) =>
+    reply.code(201).send(await service.createExpansion(request.ctx, { ...request.body, startsAt: new Date(request.body.startsAt), endsAt: new Date(request.body.endsAt) })),
+  );
+  app.post('/api/monitoring/expansions/:id/cancel', { config: manage, schema: { tags, summary: 'Cancel a planned or running 临时扩容', params: idParamsSchema } }, async (request) => service.cancelExpansion(request.ctx, request.params.id));
 }

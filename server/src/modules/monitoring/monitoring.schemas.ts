@@ -72,3 +72,27 @@ export const maintenanceBodySchema = z.strictObject({
 });
 
 export const capacityQuerySchema = z.strictObject({});
+
+export const expansionResourceSchema = z.enum(['cpuCores', 'memoryGb', 'standardStorageGb', 'highPerfStorageGb', 'staticStorageGb', 'localVideoStorageGb', 'offsiteStorageGb', 'bandwidthMbps']);
+export const expansionBodySchema = z.strictObject({
+  unitOrgId: uuid,
+  providerOrgId: uuid.nullable().optional(),
+  systemId: uuid.nullable().optional(),
+  resourceKey: expansionResourceSchema,
+  /** Decimal text in the resource's unit (cores, GB, Mbps), at most 2 decimals. */
+  amount: z.string().max(20),
+  startsAt: z.iso.datetime({ offset: true }),
+  endsAt: z.iso.datetime({ offset: true }),
+  reason: z.string().trim().min(1).max(500),
+});
+export const expansionListQuerySchema = z.strictObject({
+  unitId: uuid.optional(),
+  providerId: uuid.optional(),
+  state: z.enum(['planned', 'active', 'ended', 'cancelled']).optional(),
+});
+export const expansionAllowanceQuerySchema = z.strictObject({
+  unitOrgId: uuid,
+  providerOrgId: uuid.optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+});

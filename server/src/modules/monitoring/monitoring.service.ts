@@ -22,6 +22,7 @@ import {
 } from './monitoring.metrics.js';
 import type { MetricStore } from './monitoring.store.js';
 import { PlatformMetrics } from './monitoring.prom.js';
+import { TemporaryExpansions, type ExpansionInput, type ExpansionState } from './monitoring.expansions.js';
 
 /** Utilisation of one host over a window, from the hourly rollups (the rightsizing input of the evaluation). */
 export interface HostUtilisation {
@@ -216,7 +217,32 @@ export class MonitoringService {
     private readonly inventory: InventoryService,
     private readonly notifications: NotificationService,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.expansions = new TemporaryExpansions(db, inventory);
+  }
+
+  /** 临时扩容: free short-term expansions (≤ 20 % of a unit's original resources at a provider). */
+  readonly expansions: TemporaryExpansions;
+
+  /** 临时扩容 the caller may see (a unit its own, a provider its own grants, management and supervision all). */
+  listExpansions(ctx: RequestContext, q: { unitId?: string; providerId?: string; state?: ExpansionState; now?: Date } = {}) {
+    return this.expansions.list(ctx, q);
+  }
+
+  /** Records a 临时扩容 (validated against the unit's original resources: at most 20 % in force at once; audited). */
+  createExpansion(ctx: RequestContext, input: ExpansionInput, now?: Date) {
+    return this.expansions.create(ctx, input, now);
+  }
+
+  /** Cancels a planned or running 临时扩容 (audited). */
+  cancelExpansion(ctx: RequestContext, id: string, now?: Date) {
+    return this.expansions.cancel(ctx, id, now);
+  }
+
+  /** Per resource of a unit at a provider: original, the 20 % limit, the most in force at once in [from, to), what is left. */
+  expansionAllowance(ctx: RequestContext, q: { unitOrgId: string; providerOrgId?: string | null; from?: Date; to?: Date }) {
+    return this.expansions.allowance(ctx, q);
+  }
 
   /** Alerts of severity 重要/紧急 open (and on escalation update) one service-desk ticket each; resolution clears it. */
   setTicketHook(hook: AlertTicketHook): void {
