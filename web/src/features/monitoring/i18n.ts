@@ -1,7 +1,7 @@
 /** Texts of this feature: merged into the translation resources under `monitoring` (and `errors` for error codes). */
 export const zh = {
   monitoring: {
-    tabs: { alerts: '告警', hosts: '主机监控', top: 'TopN', capacity: '容量', rules: '告警规则', maintenance: '维护窗口', environment: '机房环境' },
+    tabs: { alerts: '告警', hosts: '主机监控', top: 'TopN', capacity: '容量', rules: '告警规则', maintenance: '维护窗口', environment: '机房环境', expansions: '临时扩容' },
     refresh: '刷新', export: '导出 .xlsx', all: '全部', total: '共 {{n}} 项', noData: '无数据',
     severity: '级别', severities: { critical: '紧急', major: '重要', minor: '一般', info: '提示' },
     status: '状态', statuses: { open: '未恢复', firing: '告警中', acknowledged: '已确认', resolved: '已恢复' },
@@ -14,7 +14,7 @@ export const zh = {
     metrics: { cpu: 'CPU 使用率', memory: '内存使用率', disk_standard: '普通存储使用率', net_up: '上行流量', net_down: '下行流量', disk_read: '磁盘读', disk_write: '磁盘写', egress_usage: '出口链路使用率', egress_up: '出口上行峰值', egress_down: '出口下行峰值' },
     period: '周期', resource: '资源', totalCap: '总量', allocated: '已分配', free: '剩余', ratio: '分配率', deadline: '扩容期限', overdue: '已逾期', overCommit: '内存超分',
     forecast80: '预计达 80%', forecast100: '预计达 100%', never: '—', capacityHint: '分配率超过 80% 时发出容量预警，扩容期限为 7 个自然日；服务商推送的总量增加后自动关闭。',
-    resources: { cpuCores: 'CPU（核）', memoryGb: '内存（GB）', standardStorageGb: '普通存储（GB）', highPerfStorageGb: '高性能存储（GB）', staticStorageGb: '静态存储（GB）', bandwidthMbps: '带宽（Mbps）' },
+    resources: { cpuCores: 'CPU（核）', memoryGb: '内存（GB）', standardStorageGb: '普通存储（GB）', highPerfStorageGb: '高性能存储（GB）', staticStorageGb: '静态存储（GB）', localVideoStorageGb: '本地视频存储（GB）', offsiteStorageGb: '异地存储（GB）', bandwidthMbps: '带宽（Mbps）' },
     expression: '表达式', scope: '范围', enabled: '启用', keyPeriodOnly: '仅重保期', yes: '是', no: '否',
     flapping: '抖动', ticket: '工单', openTicket: '查看工单',
     newRule: '新建规则', editRule: '编辑规则', disable: '停用', enable: '启用', edit: '编辑', save: '保存', cancel: '取消', saved: '已保存',
@@ -27,16 +27,28 @@ export const zh = {
     machineRoom: '机房', location: '位置', issues: '异常', envHint: '温度 {{tmin}}–{{tmax}} ℃，湿度 {{hmin}}–{{hmax}} %RH（23 ℃ ± 1 ℃，40–60 %RH）',
     envIssues: { temperature_high: '温度偏高', temperature_low: '温度偏低', humidity_high: '湿度偏高', humidity_low: '湿度偏低', ups_on_battery: 'UPS 电池供电', ups_alarm: 'UPS 告警', generator_fault: '发电机故障', no_data: '无数据' },
     seriesKinds: { host: '主机', system: '信息系统出口' }, searchSystem: '信息系统名称',
+    expansion: {
+      hint: '云服务商短期内免费为使用单位扩展云资源，同一时段内生效的扩容合计不超过该单位在该服务商原有资源的 20%，期限最长 90 天，不计费。',
+      new: '登记临时扩容', unitOrgId: '使用单位 ID', providerOrgId: '云服务商 ID', providerHint: '云服务商账号可留空（即本服务商）', systemId: '信息系统 ID（可选）',
+      resourceKey: '资源', amount: '扩容数量', original: '原有资源', percent: '占原有', limit: '上限（20%）', inForce: '期内已生效', remaining: '可扩容', period: '期限',
+      cancel: '取消扩容', cancelConfirm: '确认取消该临时扩容？', allowance: '额度（所选期限内）',
+      states: { planned: '未开始', active: '生效中', ended: '已结束', cancelled: '已取消' },
+      rules: {
+        max_20_percent: '超过原有资源的 20%', has_original: '该单位在该服务商没有此类原有资源', after_start: '结束时间须晚于开始时间', not_past: '结束时间须在将来', short_term: '临时扩容期限最长 90 天',
+        decimal_2: '数量最多两位小数', positive: '数量须大于 0', own_provider: '只能登记本服务商的扩容', required: '必填', unit_system: '信息系统须属于该使用单位',
+      },
+    },
   },
   errors: {
     'monitoring.not_firing': '只有告警中的告警可以确认', 'monitoring.alert.not_found': '告警不存在', 'monitoring.series.not_found': '监控对象不存在', 'monitoring.invalid_rule': '告警规则不正确',
     'monitoring.scope_not_visible': '规则范围不存在或无权查看', 'monitoring.unknown_metric': '未知指标', 'monitoring.invalid_window': '时间范围不正确', 'monitoring.rule.not_found': '规则不存在', 'monitoring.maintenance.not_found': '维护窗口不存在', 'monitoring.maintenance_cancelled': '维护窗口已取消',
+    'monitoring.invalid_expansion': '临时扩容不符合要求', 'monitoring.expansion.not_found': '临时扩容不存在', 'monitoring.expansion_cancelled': '临时扩容已取消', 'monitoring.expansion_ended': '临时扩容已结束',
   },
 };
 
 export const en: typeof zh = {
   monitoring: {
-    tabs: { alerts: 'Alerts', hosts: 'Host metrics', top: 'TopN', capacity: 'Capacity', rules: 'Alert rules', maintenance: 'Maintenance windows', environment: 'Machine rooms' },
+    tabs: { alerts: 'Alerts', hosts: 'Host metrics', top: 'TopN', capacity: 'Capacity', rules: 'Alert rules', maintenance: 'Maintenance windows', environment: 'Machine rooms', expansions: 'Temporary expansion' },
     refresh: 'Refresh', export: 'Export .xlsx', all: 'All', total: '{{n}} items', noData: 'No data',
     severity: 'Severity', severities: { critical: 'Critical', major: 'Major', minor: 'Minor', info: 'Info' },
     status: 'Status', statuses: { open: 'Open', firing: 'Firing', acknowledged: 'Acknowledged', resolved: 'Resolved' },
@@ -49,7 +61,7 @@ export const en: typeof zh = {
     metrics: { cpu: 'CPU usage', memory: 'Memory usage', disk_standard: 'Standard storage usage', net_up: 'Network up', net_down: 'Network down', disk_read: 'Disk read', disk_write: 'Disk write', egress_usage: 'Egress link usage', egress_up: 'Egress up peak', egress_down: 'Egress down peak' },
     period: 'Period', resource: 'Resource', totalCap: 'Total', allocated: 'Allocated', free: 'Free', ratio: 'Allocation', deadline: 'Expansion deadline', overdue: 'Overdue', overCommit: 'Memory over-commit',
     forecast80: 'Reaches 80%', forecast100: 'Reaches 100%', never: '—', capacityHint: 'Above 80% allocation a capacity warning opens with an expansion deadline of 7 natural days; it closes when the pushed totals grow.',
-    resources: { cpuCores: 'CPU (cores)', memoryGb: 'Memory (GB)', standardStorageGb: 'Standard storage (GB)', highPerfStorageGb: 'High-performance storage (GB)', staticStorageGb: 'Static storage (GB)', bandwidthMbps: 'Bandwidth (Mbps)' },
+    resources: { cpuCores: 'CPU (cores)', memoryGb: 'Memory (GB)', standardStorageGb: 'Standard storage (GB)', highPerfStorageGb: 'High-performance storage (GB)', staticStorageGb: 'Static storage (GB)', localVideoStorageGb: 'Local video storage (GB)', offsiteStorageGb: 'Off-site storage (GB)', bandwidthMbps: 'Bandwidth (Mbps)' },
     expression: 'Expression', scope: 'Scope', enabled: 'Enabled', keyPeriodOnly: 'Key periods only', yes: 'Yes', no: 'No',
     flapping: 'Flapping', ticket: 'Ticket', openTicket: 'Open ticket',
     newRule: 'New rule', editRule: 'Edit rule', disable: 'Disable', enable: 'Enable', edit: 'Edit', save: 'Save', cancel: 'Cancel', saved: 'Saved',
@@ -62,9 +74,21 @@ export const en: typeof zh = {
     machineRoom: 'Machine room', location: 'Location', issues: 'Issues', envHint: 'Temperature {{tmin}}–{{tmax}} ℃, humidity {{hmin}}–{{hmax}} %RH (23 ℃ ± 1 ℃, 40–60 %RH)',
     envIssues: { temperature_high: 'Temperature high', temperature_low: 'Temperature low', humidity_high: 'Humidity high', humidity_low: 'Humidity low', ups_on_battery: 'UPS on battery', ups_alarm: 'UPS alarm', generator_fault: 'Generator fault', no_data: 'No data' },
     seriesKinds: { host: 'Hosts', system: 'System egress' }, searchSystem: 'System name',
+    expansion: {
+      hint: 'A provider expands a unit\'s cloud resources for a short time free of charge: expansions in force at once add up to at most 20 % of the unit\'s original resources at that provider, for at most 90 days, never billed.',
+      new: 'Record an expansion', unitOrgId: 'Unit ID', providerOrgId: 'Provider ID', providerHint: 'Provider accounts may leave it empty (their own)', systemId: 'System ID (optional)',
+      resourceKey: 'Resource', amount: 'Amount', original: 'Original', percent: 'Of original', limit: 'Limit (20%)', inForce: 'In force', remaining: 'Available', period: 'Period',
+      cancel: 'Cancel expansion', cancelConfirm: 'Cancel this expansion?', allowance: 'Allowance (in the chosen period)',
+      states: { planned: 'Planned', active: 'Active', ended: 'Ended', cancelled: 'Cancelled' },
+      rules: {
+        max_20_percent: 'More than 20 % of the original resources', has_original: 'The unit has none of this resource at this provider', after_start: 'The end is after the start', not_past: 'The end is in the future', short_term: 'A temporary expansion lasts at most 90 days',
+        decimal_2: 'At most two decimals', positive: 'More than 0', own_provider: 'Only your own provider\'s expansions', required: 'Required', unit_system: 'The system belongs to the unit',
+      },
+    },
   },
   errors: {
     'monitoring.not_firing': 'Only a firing alert can be acknowledged', 'monitoring.alert.not_found': 'Alert not found', 'monitoring.series.not_found': 'Monitored object not found', 'monitoring.invalid_rule': 'The rule is not valid',
     'monitoring.scope_not_visible': 'The scope does not exist or is not yours', 'monitoring.unknown_metric': 'Unknown metric', 'monitoring.invalid_window': 'Invalid time window', 'monitoring.rule.not_found': 'Rule not found', 'monitoring.maintenance.not_found': 'Maintenance window not found', 'monitoring.maintenance_cancelled': 'The maintenance window was cancelled',
+    'monitoring.invalid_expansion': 'The expansion is not valid', 'monitoring.expansion.not_found': 'Expansion not found', 'monitoring.expansion_cancelled': 'The expansion was cancelled', 'monitoring.expansion_ended': 'The expansion has ended',
   },
 };

@@ -48,6 +48,16 @@ export interface Maintenance extends MaintenanceInput { id: string; cancelledAt:
 export interface EnvironmentItem { seriesId: string; machineRoom: string; location: string; label: string; providerName: string | null; nodeName: string | null; nodeId: string; lastAt: string; values: Record<string, number | null>; issues: string[] }
 export interface Environment { limits: { temperature: { min: number; max: number }; humidity: { min: number; max: number } }; metrics: Array<{ metric: string; cn: string; en: string; unit: string }>; items: EnvironmentItem[] }
 
+export const EXPANSION_RESOURCES = ['cpuCores', 'memoryGb', 'standardStorageGb', 'highPerfStorageGb', 'staticStorageGb', 'localVideoStorageGb', 'offsiteStorageGb', 'bandwidthMbps'] as const;
+export type ExpansionResource = (typeof EXPANSION_RESOURCES)[number];
+export type ExpansionState = 'planned' | 'active' | 'ended' | 'cancelled';
+export interface ExpansionInput { unitOrgId: string; providerOrgId: string | null; systemId: string | null; resourceKey: ExpansionResource; amount: string; startsAt: string; endsAt: string; reason: string }
+export interface Expansion extends Omit<ExpansionInput, 'providerOrgId'> {
+  id: string; providerOrgId: string; unitName: string | null; providerName: string | null; systemName: string | null; originalAmount: string; percent: string; state: ExpansionState;
+  createdAt: string; cancelledAt: string | null; abilities: { cancel: boolean };
+}
+export interface ExpansionAllowance { unitOrgId: string; providerOrgId: string; from: string; to: string; items: Array<{ resourceKey: ExpansionResource; original: string; limit: string; inForce: string; remaining: string }> }
+
 export const monitoringKeys = {
   all: ['monitoring'] as const,
   alerts: (q: AlertQuery) => ['monitoring', 'alerts', q] as const,
@@ -61,6 +71,8 @@ export const monitoringKeys = {
   metricList: ['monitoring', 'metrics'] as const,
   maintenance: ['monitoring', 'maintenance'] as const,
   environment: ['monitoring', 'environment'] as const,
+  expansions: ['monitoring', 'expansions'] as const,
+  allowance: (unitOrgId: string, providerOrgId: string, from: string, to: string) => ['monitoring', 'expansions', 'allowance', unitOrgId, providerOrgId, from, to] as const,
 };
 
 const q = (x: object) => qs(Object.fromEntries(Object.entries(x).filter(([, v]) => v !== undefined && v !== '').map(([k, v]) => [k, String(v)])));
@@ -88,4 +100,8 @@ export const monitoringApi = {
   cancelMaintenance: (id: string) => request<Maintenance>('POST', `/api/monitoring/maintenance/${id}/cancel`),
   environment: () => request<Environment>('GET', '/api/monitoring/environment'),
   exportEnvironment: () => download('/api/monitoring/environment/export', 'environment.xlsx'),
+  expansions: () => request<{ items: Expansion[] }>('GET', '/api/monitoring/expansions').then((r) => r.items),
+  expansionAllowance: (x: { unitOrgId: string; providerOrgId?: string; from?: string; to?: string }) => request<ExpansionAllowance>('GET', `/api/monitoring/expansions/allowance${q(x)}`),
+  createExpansion: (x: ExpansionInput) => request<Expansion>('POST', '/api/monitoring/expansions', x),
+  cancelExpansion: (id: string) => request<Expansion>('POST', `/api/monitoring/expansions/${id}/cancel`),
 };

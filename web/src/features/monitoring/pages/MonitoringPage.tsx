@@ -8,15 +8,16 @@ import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { EChart } from '../../../app/EChart';
 import { EnvironmentTab, MaintenanceTab, RulesTab } from './MonitoringForms';
+import { ExpansionsTab } from './MonitoringExpansions';
 import { monitoringApi, monitoringKeys, RANGES, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type Alert, type AlertQuery, type CapacityItem, type GroupCount, type Range, type TopItem } from '../monitoring.api';
 
-const TABS = ['alerts', 'hosts', 'top', 'capacity', 'rules', 'maintenance', 'environment'] as const;
+const TABS = ['alerts', 'hosts', 'top', 'capacity', 'expansions', 'rules', 'maintenance', 'environment'] as const;
 type Tab = (typeof TABS)[number];
 
 const duration = (s: number | null) => (s === null ? '—' : s >= 3600 ? `${Math.floor(s / 3600)}h${Math.round((s % 3600) / 60)}m` : `${Math.round(s / 60)}m`);
 
 const TAB_VIEW: Record<Tab, () => React.ReactNode> = {
-  alerts: () => <AlertsTab />, hosts: () => <HostsTab />, top: () => <TopTab />, capacity: () => <CapacityTab />,
+  alerts: () => <AlertsTab />, hosts: () => <HostsTab />, top: () => <TopTab />, capacity: () => <CapacityTab />, expansions: () => <ExpansionsTab />,
   rules: () => <RulesTab />, maintenance: () => <MaintenanceTab />, environment: () => <EnvironmentTab />,
 };
 
