@@ -5,7 +5,10 @@
  * same points inserted into a bare table and aggregated by a plain `insert … select … group by` into bare hourly and
  * daily tables. Then p50/p95 of the host chart (7 d hourly, 90 d daily), the TopN over all hosts (24 h, 30 d) and the
  * alarm view, each under 10 concurrent callers, and one alert-evaluation cycle of the 10 default rules over all hosts.
- *   npx tsx src/modules/monitoring/monitoring.bench.ts [hosts=100] [days=3]
+ *   npx tsx src/modules/monitoring/monitoring.bench.ts [hosts=100] [days=3] [historyDays=0] [only]
+ * only = `top`: no push or ingest; H host series with 30 days of hourly rollups (every metric, with their twelve
+ * 5-minute slots as the live path writes them) and 30 days of daily rollups written directly, then the TopN figures
+ * only (24 h, 7 d, 30 d; by average and by p95) under 10 concurrent callers — the part that reads only rollups.
  * The issue's full size is 5000 hosts × 90 days (1.3 billion points: hours here). TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) is used to create and drop the scratch database.
  */
@@ -13,7 +16,8 @@ import os from 'node:os';
 import pg from 'pg';
 import { migrate } from '../../platform/db/migrate.js';
 import { createLogger } from '../../platform/logger.js';
-import { createDatabase } from '../../platform/db/database.js';
+import { sql } from 'kysely';
+import { createDatabase, withTx } from '../../platform/db/database.js';
 import { systemContext } from '../../platform/context.js';
 import { loadConfig } from '../../platform/config.js';
 import { FieldCipher } from '../../platform/crypto/sm.js';
@@ -24,6 +28,9 @@ import { loadMonitoringDemo } from './monitoring.demo.js';
 const hostCount = Number(process.argv[2] ?? 100);
 const days = Number(process.argv[3] ?? 3);
 const historyDays = Number(process.argv[4] ?? 0);
+const only = process.argv[5] ?? '';
+/** Thrown to end a partial run (the scratch database is still dropped). */
+const DONE = new Error('done');
 const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `zy_bench_monitoring_${process.pid}`;
 const c = new pg.Client({ connectionString: admin });
@@ -75,6 +82,58 @@ try {
   const container = createContainer({ config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher('00112233445566778899aabbccddeeff'), jobs, embedded: false });
   const { pushWriter, monitoring } = container;
   await loadMonitoringDemo(database.db);
+
+  if (only === 'top') {
+    // Rollups only, written directly: hourly rows of the last 30 days (all 11 metrics, with slots) and daily rows.
+    const t0 = performance.now();
+    await owner.query(`insert into monitoring_series (kind, object_key, provider_org_id, node_id, label, first_at, last_at)
+      select 'host', 'VM' || g, n.provider_org_id, n.id, '主机' || g, now() - interval '30 days', now()
+      from generate_series(0, ${hostCount - 1}) g join (select id, provider_org_id, row_number() over (order by id) - 1 as i from cloud_nodes) n on n.i = g % 2`);
+    const hourNow = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    for (let d = 29; d >= 0; d--) {
+      // One day at a time, in time order (as batches land): 24 hours × hosts × metrics.
+      await owner.query(`insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95, slots)
+        select s.id, m, h, 12, 5, 20 + (s.id * 7 + m * 13 + extract(hour from h)::int) % 60, 95, 90,
+               array_fill((20 + (s.id * 7 + m * 13) % 60)::float8, array[12])
+        from generate_series(to_timestamp(${hourNow / 1000}) - make_interval(days => ${d + 1}), to_timestamp(${hourNow / 1000}) - make_interval(days => ${d}) - interval '1 hour', interval '1 hour') h
+        cross join monitoring_series s cross join generate_series(1, 11) m`);
+    }
+    await owner.query(`insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
+      select series_id, metric, (hour at time zone 'Asia/Shanghai')::date, sum(n), min(min), sum(avg * n) / sum(n), max(max), max(p95) from monitoring_hourly group by 1, 2, 3`);
+    await owner.query('vacuum analyze monitoring_hourly');
+    await owner.query('vacuum analyze monitoring_daily');
+    const rows = (await owner.query<{ h: string; d: string }>(`select (select count(*) from monitoring_hourly)::text as h, (select count(*) from monitoring_daily)::text as d`)).rows[0]!;
+    console.log(`${hostCount} host series: ${Number(rows.h).toLocaleString()} hourly and ${Number(rows.d).toLocaleString()} daily rollup rows written in ${s(performance.now() - t0)}`);
+    const ctx = systemContext('bench');
+    // Same answer from both paths (the 30 d figure reads whole days from the daily rollups).
+    const a = await monitoring.topN(ctx, { metric: 'cpu', period: '30d', n: 20 });
+    const b = await monitoring.topN(ctx, { metric: 'cpu', period: '30d', n: 20, source: 'hourly' });
+    console.log(`TopN 30 d from daily + edge hours equals hourly only: ${JSON.stringify(a.items) === JSON.stringify(b.items)}`);
+    for (const period of ['24h', '7d', '30d'] as const) {
+      for (const by of ['avg', 'p95'] as const) await concurrent(`TopN CPU over all hosts, ${period}, by ${by}`, 10, () => monitoring.topN(ctx, { metric: 'cpu', period, by }));
+    }
+    await concurrent('TopN CPU 30 d, hourly rollups only', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d', source: 'hourly' }));
+    // Before: the previous version's query (every period from the hourly rollups, names joined before the limit).
+    const legacy = (hours: number) => withTx(database.db, ctx, async (trx) => {
+      await sql`set local jit = off`.execute(trx.withoutPlugins());
+      return sql`
+      with agg as (
+        select h.series_id, sum(h.avg * h.n) / sum(h.n) as avg, max(h.p95) as p95, max(h.max) as max, sum(h.n) as n
+        from monitoring_hourly h where h.metric = 1 and h.hour >= ${new Date(hourNow - hours * 3_600_000)} and h.hour < ${new Date()}
+        group by h.series_id
+      )
+      select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
+      from agg a join monitoring_series s on s.id = a.series_id
+      left join information_systems sy on sy.id = s.system_id left join organisations u on u.id = s.unit_org_id
+      left join organisations p on p.id = s.provider_org_id left join cloud_nodes nd on nd.id = s.node_id
+      order by a.avg desc, s.id limit 10`.execute(trx.withoutPlugins());
+    });
+    await concurrent('before: previous TopN query, 24 h', 10, () => legacy(24));
+    await concurrent('before: previous TopN query, 30 d', 10, () => legacy(720));
+    await owner.end();
+    await database.close();
+    throw DONE;
+  }
 
   const end = Math.floor(Date.now() / SLOT) * SLOT - SLOT;
   const start = end - days * 86_400_000;
@@ -190,6 +249,8 @@ try {
   console.log(`second cycle (nothing new to open)           ${s(performance.now() - e1)}  fired ${again.fired}`);
   await owner.end();
   await database.close();
+} catch (e) {
+  if (e !== DONE) throw e;
 } finally {
   const d = new pg.Client({ connectionString: admin });
   await d.connect();

@@ -628,3 +628,43 @@ describe('/metrics', () => {
     }
   });
 });
+
+describe('TopN from the rollups', () => {
+  it('30 d reads whole Beijing days from the daily rollups and the edge hours from the hourly ones: the same TopN as hourly only', async () => {
+    const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('MT').slice(0, 20), name: 'TopN 节点', cloudType: 'service', providerOrgId: provA.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = await owner.query(`insert into monitoring_series (kind, object_key, provider_org_id, node_id, label, first_at, last_at) values ('host', $1, $2, $3, $1, now() - interval '31 days', now()) returning id::text`, [unique('topn-'), provA.id, node]);
+      ids.push(r.rows[0].id);
+    }
+    const now = new Date(Math.floor(Date.now() / HOUR) * HOUR + 17 * 60_000);
+    // 31 days of hourly rows with values that differ per series and hour (and a spike in an edge hour of series 3).
+    await owner.query(`insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95)
+      select s, 1, h, 12, 1, 10 + (s % 7) * 5 + extract(hour from h)::int % 5, 50 + (s % 7), 40 + (s % 7) + extract(day from h)::int % 3
+      from unnest($1::bigint[]) s cross join generate_series(date_trunc('hour', $2::timestamptz) - interval '31 days', $2::timestamptz, interval '1 hour') h`, [ids, now]);
+    const edge = new Date(Math.floor((now.getTime() - 30 * 86_400_000) / HOUR) * HOUR);
+    expect((await owner.query(`update monitoring_hourly set max = 99, p95 = 98, avg = 90 where series_id = $1 and metric = 1 and hour = $2`, [ids[3], edge])).rowCount).toBe(1);
+    await owner.query(`insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
+      select series_id, metric, (hour at time zone 'Asia/Shanghai')::date, sum(n), min(min), sum(avg * n) / sum(n), max(max), max(p95)
+      from monitoring_hourly where series_id = any($1::bigint[]) group by 1, 2, 3`, [ids]);
+    const ctx = systemContext('test');
+    for (const by of ['avg', 'p95'] as const) {
+      const a = await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', by, nodeId: node, n: 4, now });
+      const b = await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', by, nodeId: node, n: 4, now, source: 'hourly' });
+      expect(a.source).toBe('daily+hourly');
+      expect(b.source).toBe('hourly');
+      expect(a.items.map((x) => x.seriesId).sort()).toEqual([...ids].sort());
+      expect(a.items).toEqual(b.items);
+    }
+    // The spike in the first (edge) hour counts: the window's edges come from the hourly rollups.
+    const byMax = await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', by: 'p95', nodeId: node, n: 1, now });
+    expect(byMax.items[0]).toMatchObject({ seriesId: ids[3], p95: 98, max: 99 });
+    // The whole days are read from the daily rows (a changed daily row changes the answer; the hourly path does not see it).
+    const mid = new Date(now.getTime() - 15 * 86_400_000 + 8 * HOUR).toISOString().slice(0, 10);
+    await owner.query(`update monitoring_daily set max = 500 where series_id = $1 and metric = 1 and day = $2`, [ids[0], mid]);
+    expect((await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', nodeId: node, n: 4, now })).items.find((x) => x.seriesId === ids[0])!.max).toBe(500);
+    expect((await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', nodeId: node, n: 4, now, source: 'hourly' })).items.find((x) => x.seriesId === ids[0])!.max).toBeLessThan(100);
+    // 24 h stays on the hourly rollups.
+    expect((await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '24h', nodeId: node, n: 4, now })).source).toBe('hourly');
+  });
+});

@@ -399,39 +399,60 @@ export class MonitoringService {
     });
   }
 
-  /** TopN series by a metric over a period (hourly rollups): weighted average and the highest hourly p95. */
-  async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date }) {
+  /**
+   * TopN series by a metric over a period, from the pre-aggregated rollups, never raw points: 1 h, 24 h and 7 d from
+   * the hourly rollups; 30 d from the daily rollups for the whole Beijing days in the window and the hourly rollups for
+   * the hours at its two edges (the same figures as hourly only: sample-weighted average, highest hourly p95 — the
+   * daily p95 is the day's highest hourly p95 — and max). `source: 'hourly'` forces the hourly path (benchmark).
+   */
+  async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date; source?: 'auto' | 'hourly' }) {
     const m = METRIC_BY_NAME.get(q.metric);
     if (!m) throw validationError('monitoring.unknown_metric', `Unknown metric ${q.metric}`, [{ field: 'query.metric', rule: 'known_metric', message: `One of ${[...METRIC_BY_NAME.keys()].join(', ')}`, value: q.metric }]);
     const to = q.now ?? new Date();
     const from = new Date(hourOfFloor(to.getTime() - RANGE_MS[q.period]));
     const order = q.by === 'p95' ? sql`p95` : sql`avg`;
+    // Whole Beijing days inside [from, to): [dayFrom, dayTo) from the daily rollups, the edges from the hourly ones.
+    const dayFrom = Math.ceil((from.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
+    const dayTo = Math.floor((to.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
+    const daily = q.period === '30d' && q.source !== 'hourly' && dayTo > dayFrom;
+    const scoped = !!(q.unitId || q.providerId || q.nodeId || q.systemId);
     return this.read(ctx, async (trx) => {
+      const parts = daily
+        ? sql`
+            select h.series_id, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h
+            where h.metric = ${m.code} and ((h.hour >= ${from} and h.hour < ${new Date(dayFrom)}) or (h.hour >= ${new Date(dayTo)} and h.hour < ${to}))
+            union all
+            select d.series_id, d.avg * d.n, d.n, d.p95, d.max from monitoring_daily d
+            where d.metric = ${m.code} and d.day >= ${beijingDay(dayFrom)}::date and d.day < ${beijingDay(dayTo)}::date`
+        : sql`select h.series_id, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h where h.metric = ${m.code} and h.hour >= ${from} and h.hour < ${to}`;
       const rows = await sql<{ id: string; label: string; resource_id: string | null; system_name: string | null; unit_name: string | null; provider_name: string | null; node_name: string | null; avg: number; p95: number; max: number; n: string }>`
         with agg as (
-          select h.series_id, sum(h.avg * h.n) / sum(h.n) as avg, max(h.p95) as p95, max(h.max) as max, sum(h.n) as n
-          from monitoring_hourly h
-          where h.metric = ${m.code} and h.hour >= ${from} and h.hour < ${to}
-          group by h.series_id
+          select x.series_id, sum(x.s) / sum(x.n) as avg, max(x.p95) as p95, max(x.max) as max, sum(x.n) as n
+          from (${parts}) x
+          group by x.series_id
+        ), top as (
+          select a.* from agg a
+          ${scoped ? sql`join monitoring_series s on s.id = a.series_id where true
+            ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
+            ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
+            ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
+            ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}` : sql``}
+          order by a.${order} desc, a.series_id limit ${q.n ?? 10}
         )
         select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
-        from agg a join monitoring_series s on s.id = a.series_id
+        from top a join monitoring_series s on s.id = a.series_id
         left join information_systems sy on sy.id = s.system_id
         left join organisations u on u.id = s.unit_org_id
         left join organisations p on p.id = s.provider_org_id
         left join cloud_nodes nd on nd.id = s.node_id
-        where true
-          ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
-          ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
-          ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
-          ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}
-        order by a.${order} desc, s.id limit ${q.n ?? 10}`.execute(trx.withoutPlugins());
+        order by a.${order} desc, a.series_id`.execute(trx.withoutPlugins());
       return {
         metric: m.name,
         unit: m.unit,
         period: q.period,
         from: from.toISOString(),
         to: to.toISOString(),
+        source: daily ? ('daily+hourly' as const) : ('hourly' as const),
         items: rows.rows.map((r) => ({ seriesId: r.id, label: r.label, resourceId: r.resource_id, systemName: r.system_name, unitName: r.unit_name, providerName: r.provider_name, nodeName: r.node_name, avg: round2(Number(r.avg))!, p95: round2(Number(r.p95))!, max: round2(Number(r.max))!, samples: Number(r.n) })),
       };
     });
@@ -1072,6 +1093,8 @@ export class MonitoringService {
 }
 
 const hourOfFloor = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
+const DAY_MS = 86_400_000;
+const BEIJING_OFFSET_MS = 8 * HOUR_MS;
 
 function scopeFilter(kind: ScopeKind, id: string | null) {
   switch (kind) {
