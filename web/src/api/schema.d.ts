@@ -24827,6 +24827,218 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/major-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Major-change events (重大变更) with the approved change each matched, or flagged unapproved (未经审批变更) */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    nodeId?: string;
+                    status?: "matched" | "unapproved";
+                    source?: "pushed" | "detected" | "manual";
+                    reviewed?: "true" | "false";
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MajorChange"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Enter a major change observed by supervision (management / supervision); matched to an approved change at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerOrgId: string;
+                        nodeId?: string | null;
+                        /** @enum {string} */
+                        source?: "manual" | "detected";
+                        category: string;
+                        title: string;
+                        detail?: string | null;
+                        hostIds?: string[];
+                        /** Format: date-time */
+                        occurredAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One major-change event */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the pushed major-change events (trigger mode) of a range now (also done every 10 minutes by a job) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            unapproved: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record how an unapproved change was followed up (核查处理; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -29604,6 +29816,33 @@ export interface components {
                 at: string;
             }[];
         };
+        MajorChangeInput: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            source: "pushed" | "detected" | "manual";
+            sourceEventId: string | null;
+            externalId: string | null;
+            category: string;
+            title: string;
+            detail: string;
+            hostIds: string[];
+            occurredAt: string;
+            /** @enum {string} */
+            status: "matched" | "unapproved";
+            matchedChange: {
+                id: string;
+                title: string;
+                windowStart: string;
+                windowEnd: string;
+            } | null;
+            reviewedAt: string | null;
+            reviewNote: string | null;
+            createdAt: string;
+        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -30734,6 +30973,33 @@ export interface components {
                 note: string | null;
                 at: string;
             }[];
+        };
+        MajorChange: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            source: "pushed" | "detected" | "manual";
+            sourceEventId: string | null;
+            externalId: string | null;
+            category: string;
+            title: string;
+            detail: string;
+            hostIds: string[];
+            occurredAt: string;
+            /** @enum {string} */
+            status: "matched" | "unapproved";
+            matchedChange: {
+                id: string;
+                title: string;
+                windowStart: string;
+                windowEnd: string;
+            } | null;
+            reviewedAt: string | null;
+            reviewNote: string | null;
+            createdAt: string;
         };
         EfficiencyFormula: {
             version: number;

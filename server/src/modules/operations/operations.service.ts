@@ -28,6 +28,7 @@ import {
   type StaffingCheck,
 } from './operations.rules.js';
 import { ProviderEntryService } from './operations.entry.js';
+import { MajorChangeService } from './operations.majorchanges.js';
 
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
@@ -408,6 +409,8 @@ export class OperationsService {
   private keyPeriodLookup: OpsKeyPeriodLookup | null = null;
   /** Provider entry and exit (进驻和退出). */
   readonly entries: ProviderEntryService;
+  /** Major-change events (重大变更) matched to approved platform changes. */
+  readonly majorChanges: MajorChangeService;
 
   constructor(
     private readonly db: Db,
@@ -419,6 +422,7 @@ export class OperationsService {
     private readonly logger: Logger,
   ) {
     this.entries = new ProviderEntryService(db, directory, () => this.clock());
+    this.majorChanges = new MajorChangeService(db, () => this.clock(), logger);
     workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];

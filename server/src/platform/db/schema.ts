@@ -2283,6 +2283,27 @@ export interface OpsMachineRooms {
   racks: number;
 }
 
+export interface OpsMajorChanges {
+  category: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  detail: Generated<string>;
+  externalId: string | null;
+  hostIds: Generated<string[]>;
+  id: Generated<string>;
+  matchedChangeId: string | null;
+  nodeId: string | null;
+  occurredAt: Timestamp;
+  providerOrgId: string;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
+  source: string;
+  sourceEventId: string | null;
+  status: string;
+  title: string;
+}
+
 export interface OpsPolicyChanges {
   announcedOn: string;
   createdAt: Generated<Timestamp>;
@@ -3257,6 +3278,7 @@ export interface DB {
   opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
   opsMachineRooms: OpsMachineRooms;
+  opsMajorChanges: OpsMajorChanges;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
   opsProviderEntries: OpsProviderEntries;
