@@ -217,6 +217,7 @@ export function createContainer(deps: PlatformDeps): Container {
   operations.setDocuments(documents);
   // Major-change events (重大变更): pushed ones (trigger mode) are imported and matched to approved changes; unapproved ones notify supervision.
   operations.majorChanges.setNotifier(notifications);
+  operations.meetings.setNotifier(notifications);
   operations.majorChanges.setPushedEventSource(async (from, to) => {
     const out = [];
     for (let page = 1; page <= 20; page++) {

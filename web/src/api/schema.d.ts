@@ -25039,6 +25039,322 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Regular meetings (例会) and provider work reports (服务商工作汇报) with attachments */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "regular_meeting" | "work_report";
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Meeting"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a regular meeting with minutes (management / supervision) or file a provider work report for a month (one per month) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "regular_meeting" | "work_report";
+                        orgId?: string | null;
+                        providerOrgId?: string | null;
+                        title: string;
+                        heldOn: string;
+                        period?: string | null;
+                        location?: string | null;
+                        attendees?: string[];
+                        minutes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting or work report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file (minutes, the report; base64, at most 1 MB; SM3 recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentType: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Special tasks (专项任务) with due day and overdue flag (Asia/Shanghai) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "in_progress" | "done" | "cancelled";
+                    assigneeOrgId?: string;
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SpecialTask"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Assign a special task to an organisation with a due day (management / supervision); the assignee is notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        assigneeOrgId: string;
+                        meetingId?: string | null;
+                        dueOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpecialTask"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a task: in_progress, done (with the result), cancelled (management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "in_progress" | "done" | "cancelled";
+                        resultNote?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpecialTask"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/export/{list}": {
         parameters: {
             query?: never;
@@ -29843,6 +30159,47 @@ export interface components {
             reviewNote: string | null;
             createdAt: string;
         };
+        MeetingInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "regular_meeting" | "work_report";
+            orgId: string;
+            orgName: string;
+            providerOrgId: string | null;
+            providerName: string | null;
+            title: string;
+            heldOn: string;
+            period: string | null;
+            location: string | null;
+            attendees: string[];
+            minutes: string;
+            attachments: {
+                id: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                uploadedAt: string;
+            }[];
+            createdAt: string;
+        };
+        SpecialTaskInput: {
+            id: string;
+            title: string;
+            description: string;
+            assigneeOrgId: string;
+            assigneeName: string;
+            orgId: string;
+            meetingId: string | null;
+            dueOn: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            completedOn: string | null;
+            resultNote: string | null;
+            overdue: boolean;
+            completedLate: boolean;
+            createdAt: string;
+        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -30999,6 +31356,47 @@ export interface components {
             } | null;
             reviewedAt: string | null;
             reviewNote: string | null;
+            createdAt: string;
+        };
+        Meeting: {
+            id: string;
+            /** @enum {string} */
+            kind: "regular_meeting" | "work_report";
+            orgId: string;
+            orgName: string;
+            providerOrgId: string | null;
+            providerName: string | null;
+            title: string;
+            heldOn: string;
+            period: string | null;
+            location: string | null;
+            attendees: string[];
+            minutes: string;
+            attachments: {
+                id: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                uploadedAt: string;
+            }[];
+            createdAt: string;
+        };
+        SpecialTask: {
+            id: string;
+            title: string;
+            description: string;
+            assigneeOrgId: string;
+            assigneeName: string;
+            orgId: string;
+            meetingId: string | null;
+            dueOn: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            completedOn: string | null;
+            resultNote: string | null;
+            overdue: boolean;
+            completedLate: boolean;
             createdAt: string;
         };
         EfficiencyFormula: {

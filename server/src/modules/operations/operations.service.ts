@@ -29,6 +29,7 @@ import {
 } from './operations.rules.js';
 import { ProviderEntryService } from './operations.entry.js';
 import { MajorChangeService } from './operations.majorchanges.js';
+import { MeetingService } from './operations.meetings.js';
 
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
@@ -411,6 +412,8 @@ export class OperationsService {
   readonly entries: ProviderEntryService;
   /** Major-change events (重大变更) matched to approved platform changes. */
   readonly majorChanges: MajorChangeService;
+  /** Meetings and communications (会议与沟通): regular meetings, provider work reports, special tasks. */
+  readonly meetings: MeetingService;
 
   constructor(
     private readonly db: Db,
@@ -423,6 +426,7 @@ export class OperationsService {
   ) {
     this.entries = new ProviderEntryService(db, directory, () => this.clock());
     this.majorChanges = new MajorChangeService(db, () => this.clock(), logger);
+    this.meetings = new MeetingService(db, () => this.clock());
     workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];

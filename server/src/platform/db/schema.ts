@@ -2304,6 +2304,34 @@ export interface OpsMajorChanges {
   title: string;
 }
 
+export interface OpsMeetingAttachments {
+  content: Buffer;
+  contentType: string;
+  fileName: string;
+  id: Generated<string>;
+  meetingId: string;
+  orgId: string;
+  sizeBytes: number;
+  sm3: string;
+  uploadedAt: Generated<Timestamp>;
+  uploadedBy: string | null;
+}
+
+export interface OpsMeetings {
+  attendees: Generated<string[]>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  heldOn: string;
+  id: Generated<string>;
+  kind: string;
+  location: string | null;
+  minutes: Generated<string>;
+  orgId: string;
+  period: string | null;
+  providerOrgId: string | null;
+  title: string;
+}
+
 export interface OpsPolicyChanges {
   announcedOn: string;
   createdAt: Generated<Timestamp>;
@@ -2417,6 +2445,21 @@ export interface OpsRoomAccess {
   providerOrgId: string;
   roomId: string;
   work: string;
+}
+
+export interface OpsSpecialTasks {
+  assigneeOrgId: string;
+  completedOn: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: Generated<string>;
+  dueOn: string;
+  id: Generated<string>;
+  meetingId: string | null;
+  orgId: string;
+  resultNote: string | null;
+  status: Generated<string>;
+  title: string;
 }
 
 export interface OpsStaff {
@@ -3279,6 +3322,8 @@ export interface DB {
   opsKeyPostChanges: OpsKeyPostChanges;
   opsMachineRooms: OpsMachineRooms;
   opsMajorChanges: OpsMajorChanges;
+  opsMeetingAttachments: OpsMeetingAttachments;
+  opsMeetings: OpsMeetings;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
   opsProviderEntries: OpsProviderEntries;
@@ -3288,6 +3333,7 @@ export interface DB {
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;
+  opsSpecialTasks: OpsSpecialTasks;
   opsStaff: OpsStaff;
   opsTrainings: OpsTrainings;
   organisationChanges: OrganisationChanges;
