@@ -21786,6 +21786,7 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "in_approval" | "approved" | "rejected";
                                 workflowInstanceId: string | null;
+                                lockExceptionReason: string | null;
                                 createdAt: string;
                             }[];
                         };
@@ -21810,6 +21811,8 @@ export interface paths {
                         successorName: string;
                         effectiveOn: string;
                         reason: string;
+                        /** @description management unit only: lets a change through within 3 months of the entry (驻场团队锁定期特批) */
+                        lockExceptionReason?: string | null;
                     };
                 };
             };
@@ -21832,6 +21835,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "in_approval" | "approved" | "rejected";
                             workflowInstanceId: string | null;
+                            lockExceptionReason: string | null;
                             createdAt: string;
                         };
                     };

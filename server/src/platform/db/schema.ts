@@ -2260,6 +2260,7 @@ export interface OpsKeyPostChanges {
   createdBy: string | null;
   effectiveOn: string;
   id: Generated<string>;
+  lockExceptionReason: string | null;
   orgId: string;
   post: string;
   reason: string;
