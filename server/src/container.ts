@@ -215,6 +215,18 @@ export function createContainer(deps: PlatformDeps): Container {
   operations.setKeyPeriodCheck((at, nodeId) => keyPeriods.isKeyPeriod(at, nodeId));
   operations.setKeyPeriodLookup((ctx, id) => keyPeriods.get(ctx, id));
   operations.setDocuments(documents);
+  // Major-change events (重大变更): pushed ones (trigger mode) are imported and matched to approved changes; unapproved ones notify supervision.
+  operations.majorChanges.setNotifier(notifications);
+  operations.meetings.setNotifier(notifications);
+  operations.majorChanges.setPushedEventSource(async (from, to) => {
+    const out = [];
+    for (let page = 1; page <= 20; page++) {
+      const r = await providerEvents.list(systemContext('operations.major_changes'), { kind: 'major_change', from: from.toISOString(), to: to.toISOString(), page, pageSize: 100 });
+      out.push(...r.items.map((e) => ({ id: e.id, providerOrgId: e.provider.id, nodeId: e.node.id, externalId: e.externalId, category: e.category, occurredAt: e.occurredAt, title: e.title, detail: e.detail })));
+      if (page * r.pageSize >= r.total) break;
+    }
+    return out;
+  });
   // Suspension rule: no new onboarding (入云) to a provider whose qualification has lapsed.
   applications.setProviderEligibilityCheck((providerOrgId, at) => operations.isProviderSuspended(providerOrgId, at));
   // Demo city: its addresses are fictional, so automatic probes of them are not run (unknown, never a fake up).

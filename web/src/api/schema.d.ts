@@ -21934,6 +21934,7 @@ export interface paths {
                                 /** @enum {string} */
                                 status: "in_approval" | "approved" | "rejected";
                                 workflowInstanceId: string | null;
+                                lockExceptionReason: string | null;
                                 createdAt: string;
                             }[];
                         };
@@ -21958,6 +21959,8 @@ export interface paths {
                         successorName: string;
                         effectiveOn: string;
                         reason: string;
+                        /** @description management unit only: lets a change through within 3 months of the entry (驻场团队锁定期特批) */
+                        lockExceptionReason?: string | null;
                     };
                 };
             };
@@ -21980,6 +21983,7 @@ export interface paths {
                             /** @enum {string} */
                             status: "in_approval" | "approved" | "rejected";
                             workflowInstanceId: string | null;
+                            lockExceptionReason: string | null;
                             createdAt: string;
                         };
                     };
@@ -24965,6 +24969,534 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["ProviderEntry"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Major-change events (重大变更) with the approved change each matched, or flagged unapproved (未经审批变更) */
+        get: {
+            parameters: {
+                query?: {
+                    providerOrgId?: string;
+                    nodeId?: string;
+                    status?: "matched" | "unapproved";
+                    source?: "pushed" | "detected" | "manual";
+                    reviewed?: "true" | "false";
+                    from?: string;
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["MajorChange"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Enter a major change observed by supervision (management / supervision); matched to an approved change at once */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        providerOrgId: string;
+                        nodeId?: string | null;
+                        /** @enum {string} */
+                        source?: "manual" | "detected";
+                        category: string;
+                        title: string;
+                        detail?: string | null;
+                        hostIds?: string[];
+                        /** Format: date-time */
+                        occurredAt: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One major-change event */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import the pushed major-change events (trigger mode) of a range now (also done every 10 minutes by a job) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** Format: date-time */
+                        from: string;
+                        /** Format: date-time */
+                        to: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            imported: number;
+                            unapproved: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/major-changes/{id}/review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record how an unapproved change was followed up (核查处理; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        note: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["MajorChange"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Regular meetings (例会) and provider work reports (服务商工作汇报) with attachments */
+        get: {
+            parameters: {
+                query?: {
+                    kind?: "regular_meeting" | "work_report";
+                    providerOrgId?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["Meeting"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Record a regular meeting with minutes (management / supervision) or file a provider work report for a month (one per month) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        kind: "regular_meeting" | "work_report";
+                        orgId?: string | null;
+                        providerOrgId?: string | null;
+                        title: string;
+                        heldOn: string;
+                        period?: string | null;
+                        location?: string | null;
+                        attendees?: string[];
+                        minutes?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One meeting or work report */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}/attachments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Attach a file (minutes, the report; base64, at most 1 MB; SM3 recorded) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        fileName: string;
+                        contentType: string;
+                        contentBase64: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Meeting"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/meetings/{id}/attachments/{attachmentId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download an attachment */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    attachmentId: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Special tasks (专项任务) with due day and overdue flag (Asia/Shanghai) */
+        get: {
+            parameters: {
+                query?: {
+                    status?: "open" | "in_progress" | "done" | "cancelled";
+                    assigneeOrgId?: string;
+                    overdue?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: components["schemas"]["SpecialTask"][];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        /** Assign a special task to an organisation with a due day (management / supervision); the assignee is notified */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        title: string;
+                        description?: string | null;
+                        /** Format: uuid */
+                        assigneeOrgId: string;
+                        meetingId?: string | null;
+                        dueOn: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpecialTask"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a task: in_progress, done (with the result), cancelled (management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        /** @enum {string} */
+                        status: "in_progress" | "done" | "cancelled";
+                        resultNote?: string | null;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["SpecialTask"];
                     };
                 };
             };
@@ -29752,6 +30284,74 @@ export interface components {
                 at: string;
             }[];
         };
+        MajorChangeInput: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            source: "pushed" | "detected" | "manual";
+            sourceEventId: string | null;
+            externalId: string | null;
+            category: string;
+            title: string;
+            detail: string;
+            hostIds: string[];
+            occurredAt: string;
+            /** @enum {string} */
+            status: "matched" | "unapproved";
+            matchedChange: {
+                id: string;
+                title: string;
+                windowStart: string;
+                windowEnd: string;
+            } | null;
+            reviewedAt: string | null;
+            reviewNote: string | null;
+            createdAt: string;
+        };
+        MeetingInput: {
+            id: string;
+            /** @enum {string} */
+            kind: "regular_meeting" | "work_report";
+            orgId: string;
+            orgName: string;
+            providerOrgId: string | null;
+            providerName: string | null;
+            title: string;
+            heldOn: string;
+            period: string | null;
+            location: string | null;
+            attendees: string[];
+            minutes: string;
+            attachments: {
+                id: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                uploadedAt: string;
+            }[];
+            createdAt: string;
+        };
+        SpecialTaskInput: {
+            id: string;
+            title: string;
+            description: string;
+            assigneeOrgId: string;
+            assigneeName: string;
+            orgId: string;
+            meetingId: string | null;
+            dueOn: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            completedOn: string | null;
+            resultNote: string | null;
+            overdue: boolean;
+            completedLate: boolean;
+            createdAt: string;
+        };
         EfficiencyFormulaInput: {
             version: number;
             weights: {
@@ -30882,6 +31482,74 @@ export interface components {
                 note: string | null;
                 at: string;
             }[];
+        };
+        MajorChange: {
+            id: string;
+            providerOrgId: string;
+            providerName: string;
+            nodeId: string | null;
+            nodeName: string | null;
+            /** @enum {string} */
+            source: "pushed" | "detected" | "manual";
+            sourceEventId: string | null;
+            externalId: string | null;
+            category: string;
+            title: string;
+            detail: string;
+            hostIds: string[];
+            occurredAt: string;
+            /** @enum {string} */
+            status: "matched" | "unapproved";
+            matchedChange: {
+                id: string;
+                title: string;
+                windowStart: string;
+                windowEnd: string;
+            } | null;
+            reviewedAt: string | null;
+            reviewNote: string | null;
+            createdAt: string;
+        };
+        Meeting: {
+            id: string;
+            /** @enum {string} */
+            kind: "regular_meeting" | "work_report";
+            orgId: string;
+            orgName: string;
+            providerOrgId: string | null;
+            providerName: string | null;
+            title: string;
+            heldOn: string;
+            period: string | null;
+            location: string | null;
+            attendees: string[];
+            minutes: string;
+            attachments: {
+                id: string;
+                fileName: string;
+                contentType: string;
+                sizeBytes: number;
+                sm3: string;
+                uploadedAt: string;
+            }[];
+            createdAt: string;
+        };
+        SpecialTask: {
+            id: string;
+            title: string;
+            description: string;
+            assigneeOrgId: string;
+            assigneeName: string;
+            orgId: string;
+            meetingId: string | null;
+            dueOn: string;
+            /** @enum {string} */
+            status: "open" | "in_progress" | "done" | "cancelled";
+            completedOn: string | null;
+            resultNote: string | null;
+            overdue: boolean;
+            completedLate: boolean;
+            createdAt: string;
         };
         EfficiencyFormula: {
             version: number;

@@ -74,6 +74,8 @@ import {
 import type { OperationsService } from './operations.service.js';
 import { ENTRY_DOCUMENTS, EXIT_DOCUMENTS } from './operations.entry.js';
 import { registerEntryRoutes } from './operations.entry.routes.js';
+import { registerMajorChangeRoutes } from './operations.majorchanges.routes.js';
+import { registerMeetingRoutes } from './operations.meetings.routes.js';
 
 const tags = ['operations'];
 const items = <T extends z.ZodType>(s: T) => z.object({ items: z.array(s) });
@@ -169,6 +171,8 @@ export function registerOperationsRoutes(app: App, service: OperationsService): 
   app.post('/api/operations/machine-rooms/:id/access', { config: { permission: W }, schema: { tags, summary: 'Record an access: identity, time, work', params: idParamsSchema, body: newRoomAccessSchema, response: { 201: roomAccessSchema } } }, async (request, reply) => reply.status(201).send(await service.recordRoomAccess(request.ctx, request.params.id, request.body)));
 
   registerEntryRoutes(app, service.entries, { entry: ENTRY_DOCUMENTS, exit: EXIT_DOCUMENTS });
+  registerMajorChangeRoutes(app, service.majorChanges);
+  registerMeetingRoutes(app, service.meetings);
 
   app.get('/api/operations/export/:list', { config: { permission: R }, schema: { tags, summary: 'A list as signed .xlsx', params: z.strictObject({ list: z.enum(['inspections', 'rectifications', 'staff', 'drills', 'changes', 'events', 'trainings', 'room-access']) }), produces: ['application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'] } },
     async (request, reply) => sendDocument(reply, await service.exportList(request.ctx, request.params.list)));

@@ -219,7 +219,7 @@ export const changeSchema = z.object({
   outsideWindow: z.boolean(),
 });
 
-export const newKeyPostChangeSchema = z.strictObject({ staffId: uuid, successorName: text(50), effectiveOn: day, reason: text(2000) });
+export const newKeyPostChangeSchema = z.strictObject({ staffId: uuid, successorName: text(50), effectiveOn: day, reason: text(2000), lockExceptionReason: text(2000).nullable().optional().describe('management unit only: lets a change through within 3 months of the entry (驻场团队锁定期特批)') });
 export const keyPostChangeSchema = z.object({
   id: z.string(),
   orgId: z.string(),
@@ -231,6 +231,7 @@ export const keyPostChangeSchema = z.object({
   reason: z.string(),
   status: z.enum(['in_approval', 'approved', 'rejected']),
   workflowInstanceId: z.string().nullable(),
+  lockExceptionReason: z.string().nullable(),
   createdAt: z.string(),
 });
 

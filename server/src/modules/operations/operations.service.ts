@@ -23,11 +23,14 @@ import {
   slotAt,
   trainingObligation,
   policyUpdateState,
+  addMonths,
   type TrainingPeriod,
   STAFFING,
   type StaffingCheck,
 } from './operations.rules.js';
 import { ProviderEntryService } from './operations.entry.js';
+import { MajorChangeService } from './operations.majorchanges.js';
+import { MeetingService } from './operations.meetings.js';
 
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
@@ -184,6 +187,8 @@ export interface KeyPostChange {
   reason: string;
   status: 'in_approval' | 'approved' | 'rejected';
   workflowInstanceId: string | null;
+  /** The management unit's reason for letting it through within 3 months of the entry (锁定期特批), if any. */
+  lockExceptionReason: string | null;
   createdAt: string;
 }
 
@@ -408,6 +413,10 @@ export class OperationsService {
   private keyPeriodLookup: OpsKeyPeriodLookup | null = null;
   /** Provider entry and exit (进驻和退出). */
   readonly entries: ProviderEntryService;
+  /** Major-change events (重大变更) matched to approved platform changes. */
+  readonly majorChanges: MajorChangeService;
+  /** Meetings and communications (会议与沟通): regular meetings, provider work reports, special tasks. */
+  readonly meetings: MeetingService;
 
   constructor(
     private readonly db: Db,
@@ -419,6 +428,8 @@ export class OperationsService {
     private readonly logger: Logger,
   ) {
     this.entries = new ProviderEntryService(db, directory, () => this.clock());
+    this.majorChanges = new MajorChangeService(db, () => this.clock(), logger);
+    this.meetings = new MeetingService(db, () => this.clock());
     workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];
@@ -879,7 +890,7 @@ export class OperationsService {
    * provider gives at least one month's notice, the supervision provider at least 5 working days (business calendar);
    * the management unit approves through the workflow `operations_key_post_change`.
    */
-  async requestKeyPostChange(ctx: RequestContext, input: { staffId: string; successorName: string; effectiveOn: string; reason: string }): Promise<KeyPostChange> {
+  async requestKeyPostChange(ctx: RequestContext, input: { staffId: string; successorName: string; effectiveOn: string; reason: string; lockExceptionReason?: string | null }): Promise<KeyPostChange> {
     if (!isUuid(input.staffId)) throw notFound('operations.staff', input.staffId);
     const staff = (await withTx(this.db, ctx, (trx) => this.staffRows(trx, { id: input.staffId })))[0];
     if (!staff) throw notFound('operations.staff', input.staffId);
@@ -903,15 +914,43 @@ export class OperationsService {
     if (input.effectiveOn < earliest) {
       throw validationError('operations.notice_too_short', `A key-post change takes effect on ${earliest} at the earliest`, [{ field: 'body.effectiveOn', rule, message: `earliest ${earliest}`, value: input.effectiveOn }]);
     }
+    const exception = await this.teamLock(ctx, staff, input.effectiveOn, input.lockExceptionReason ?? null);
     const id = await withTx(this.db, ctx, async (trx) => {
-      const kid = (await sql<{ id: string }>`insert into ops_key_post_changes (org_id, staff_id, post, successor_name, effective_on, reason, created_by)
-        values (${staff.orgId}, ${staff.id}, ${staff.post}, ${input.successorName}, ${input.effectiveOn}, ${input.reason}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      const kid = (await sql<{ id: string }>`insert into ops_key_post_changes (org_id, staff_id, post, successor_name, effective_on, reason, lock_exception_reason, created_by)
+        values (${staff.orgId}, ${staff.id}, ${staff.post}, ${input.successorName}, ${input.effectiveOn}, ${input.reason}, ${exception}, ${ctx.actor.userId}) returning id`.execute(trx)).rows[0]!.id;
+      if (exception) await recordAudit(trx, ctx, { action: 'operations.team_lock_exception', targetType: 'ops_key_post_change', targetId: kid, after: { staffId: staff.id, effectiveOn: input.effectiveOn, reason: exception } });
       const instanceId = await this.workflow.startIn(trx, ctx, { subjectType: 'key_post_change', subjectId: kid, definitionCode: KEY_POST_DEFINITION_CODE, title: `关键岗位变更：${staff.name} → ${input.successorName}`, facts: {} });
       await sql`update ops_key_post_changes set workflow_instance_id = ${instanceId} where id = ${kid}`.execute(trx);
       await recordAudit(trx, ctx, { action: 'operations.key_post_change', targetType: 'ops_key_post_change', targetId: kid, after: { staffId: staff.id, successorName: input.successorName, effectiveOn: input.effectiveOn } });
       return kid;
     });
     return (await this.listKeyPostChanges(ctx)).find((k) => k.id === id)!;
+  }
+
+  /**
+   * Seed 003: 驻场运维团队进驻后三个月内不得有人员更换. A change of an on-site staff member of a cloud provider taking
+   * effect before the provider's entry (on the staff member's node, or platform-wide) is three months old is refused
+   * with `409 operations.team_locked` (rule `no_change_within_3_months_of_entry`, the unlock day in the message and
+   * `details`). The management unit alone may let it through, giving `lockExceptionReason` (kept on the change and
+   * audited); anyone else sending one gets `403 operations.lock_exception_management_only`. Returns the exception
+   * reason to store (null when the rule does not apply).
+   */
+  private async teamLock(ctx: RequestContext, staff: Staff, effectiveOn: string, exceptionReason: string | null): Promise<string | null> {
+    if (exceptionReason && ctx.actor.kind !== 'system' && ctx.actor.orgKind !== 'management_unit') {
+      throw new AppError('forbidden', 'operations.lock_exception_management_only', 'Only the management unit may grant an exception to the 3-month team lock', {});
+    }
+    if (staff.placement !== 'onsite') return null;
+    const entries = await withTx(this.db, systemContext('operations.team_lock'), async (trx) => (await sql<{ id: string; enteredOn: string; nodeId: string | null }>`
+      select id, to_char(entered_on, 'YYYY-MM-DD') as entered_on, node_id from ops_provider_entries
+      where provider_org_id = ${staff.orgId} and entered_on is not null and state in ('entered','exit_applied','migrating')
+        and (node_id is null or node_id is not distinct from ${staff.nodeId})`.execute(trx)).rows);
+    const locked = entries.map((e) => ({ ...e, until: addMonths(e.enteredOn, 3) })).filter((e) => effectiveOn < e.until).sort((a, b) => b.until.localeCompare(a.until))[0];
+    if (!locked) return null;
+    if (exceptionReason) return exceptionReason;
+    throw new AppError('conflict', 'operations.team_locked', `驻场运维团队进驻后三个月内不得有人员更换：进驻日期 ${locked.enteredOn}，${locked.until} 起方可更换（管理单位可特批并说明理由）`, {
+      rule: 'no_change_within_3_months_of_entry', entryId: locked.id, enteredOn: locked.enteredOn, lockedUntil: locked.until,
+      issues: [{ field: 'body.effectiveOn', rule: 'no_change_within_3_months_of_entry', message: `not before ${locked.until}`, value: effectiveOn }],
+    });
   }
 
   async listKeyPostChanges(ctx: RequestContext): Promise<KeyPostChange[]> {
@@ -923,7 +962,7 @@ export class OperationsService {
       if (status) await withTx(this.db, sctx, (trx) => sql`update ops_key_post_changes set status = ${status} where id = ${p.id} and status = 'in_approval'`.execute(trx));
     }
     return withTx(this.db, ctx, async (trx) =>
-      (await sql<Omit<KeyPostChange, 'createdAt'> & { createdAt: Date }>`select k.id, k.org_id, k.staff_id, s.name as staff_name, k.post, k.successor_name, k.effective_on, k.reason, k.status, k.workflow_instance_id, k.created_at
+      (await sql<Omit<KeyPostChange, 'createdAt'> & { createdAt: Date }>`select k.id, k.org_id, k.staff_id, s.name as staff_name, k.post, k.successor_name, k.effective_on, k.reason, k.status, k.workflow_instance_id, k.lock_exception_reason, k.created_at
         from ops_key_post_changes k join ops_staff s on s.id = k.staff_id order by k.created_at desc limit 1000`.execute(trx)).rows.map((r) => ({ ...r, createdAt: iso(r.createdAt)! })),
     );
   }

@@ -2260,6 +2260,7 @@ export interface OpsKeyPostChanges {
   createdBy: string | null;
   effectiveOn: string;
   id: Generated<string>;
+  lockExceptionReason: string | null;
   orgId: string;
   post: string;
   reason: string;
@@ -2281,6 +2282,55 @@ export interface OpsMachineRooms {
   powerKw: number;
   providerOrgId: string;
   racks: number;
+}
+
+export interface OpsMajorChanges {
+  category: string;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  detail: Generated<string>;
+  externalId: string | null;
+  hostIds: Generated<string[]>;
+  id: Generated<string>;
+  matchedChangeId: string | null;
+  nodeId: string | null;
+  occurredAt: Timestamp;
+  providerOrgId: string;
+  reviewedAt: Timestamp | null;
+  reviewedBy: string | null;
+  reviewNote: string | null;
+  source: string;
+  sourceEventId: string | null;
+  status: string;
+  title: string;
+}
+
+export interface OpsMeetingAttachments {
+  content: Buffer;
+  contentType: string;
+  fileName: string;
+  id: Generated<string>;
+  meetingId: string;
+  orgId: string;
+  sizeBytes: number;
+  sm3: string;
+  uploadedAt: Generated<Timestamp>;
+  uploadedBy: string | null;
+}
+
+export interface OpsMeetings {
+  attendees: Generated<string[]>;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  heldOn: string;
+  id: Generated<string>;
+  kind: string;
+  location: string | null;
+  minutes: Generated<string>;
+  orgId: string;
+  period: string | null;
+  providerOrgId: string | null;
+  title: string;
 }
 
 export interface OpsPolicyChanges {
@@ -2396,6 +2446,21 @@ export interface OpsRoomAccess {
   providerOrgId: string;
   roomId: string;
   work: string;
+}
+
+export interface OpsSpecialTasks {
+  assigneeOrgId: string;
+  completedOn: string | null;
+  createdAt: Generated<Timestamp>;
+  createdBy: string | null;
+  description: Generated<string>;
+  dueOn: string;
+  id: Generated<string>;
+  meetingId: string | null;
+  orgId: string;
+  resultNote: string | null;
+  status: Generated<string>;
+  title: string;
 }
 
 export interface OpsStaff {
@@ -3257,6 +3322,9 @@ export interface DB {
   opsKeyperiodReports: OpsKeyperiodReports;
   opsKeyPostChanges: OpsKeyPostChanges;
   opsMachineRooms: OpsMachineRooms;
+  opsMajorChanges: OpsMajorChanges;
+  opsMeetingAttachments: OpsMeetingAttachments;
+  opsMeetings: OpsMeetings;
   opsPolicyChanges: OpsPolicyChanges;
   opsPolicyUpdates: OpsPolicyUpdates;
   opsProviderEntries: OpsProviderEntries;
@@ -3266,6 +3334,7 @@ export interface DB {
   opsQualifications: OpsQualifications;
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;
+  opsSpecialTasks: OpsSpecialTasks;
   opsStaff: OpsStaff;
   opsTrainings: OpsTrainings;
   organisationChanges: OrganisationChanges;

@@ -27,6 +27,9 @@ export type TrainingCount = Items<'/api/operations/training-obligations'>;
 export type PolicyChange = Items<'/api/operations/policy-changes'>;
 export type ProviderEntry = Items<'/api/operations/provider-entries'>;
 export type EntryState = ProviderEntry['state'];
+export type MajorChange = Items<'/api/operations/major-changes'>;
+export type Meeting = Items<'/api/operations/meetings'>;
+export type SpecialTask = Items<'/api/operations/special-tasks'>;
 export type NewEntry = NonNullable<paths['/api/operations/provider-entries']['post']['requestBody']>['content']['application/json'];
 
 export const opsKeys = {
@@ -56,6 +59,9 @@ export const opsKeys = {
   roomAccess: ['operations', 'room-access'] as const,
   entries: ['operations', 'entries'] as const,
   entryDocuments: ['operations', 'entry-documents'] as const,
+  majorChanges: ['operations', 'major-changes'] as const,
+  meetings: ['operations', 'meetings'] as const,
+  tasks: ['operations', 'special-tasks'] as const,
 };
 
 const byId = (id: string) => ({ params: { path: { id } } });
@@ -106,5 +112,14 @@ export const opsApi = {
   recordPolicyUpdate: async (id: string, body: unknown) => data(await api.POST('/api/operations/policy-changes/{id}/updates', { ...byId(id), body: body as never })),
   fileMachineRoom: async (body: unknown) => data(await api.POST('/api/operations/machine-rooms', { body: body as never })),
   recordRoomAccess: async (roomId: string, body: unknown) => data(await api.POST('/api/operations/machine-rooms/{id}/access', { ...byId(roomId), body: body as never })),
+  majorChanges: async (q: { status?: 'matched' | 'unapproved'; source?: 'pushed' | 'detected' | 'manual'; reviewed?: 'true' | 'false' }) => data(await api.GET('/api/operations/major-changes', { params: { query: q } })).items,
+  recordMajorChange: async (body: unknown) => data(await api.POST('/api/operations/major-changes', { body: body as never })),
+  reviewMajorChange: async (id: string, body: unknown) => data(await api.POST('/api/operations/major-changes/{id}/review', { ...byId(id), body: body as never })),
+  meetings: async () => data(await api.GET('/api/operations/meetings')).items,
+  recordMeeting: async (body: unknown) => data(await api.POST('/api/operations/meetings', { body: body as never })),
+  meetingAttachment: (id: string, attachmentId: string, name: string) => download(`/api/operations/meetings/${id}/attachments/${attachmentId}`, name),
+  tasks: async () => data(await api.GET('/api/operations/special-tasks')).items,
+  createTask: async (body: unknown) => data(await api.POST('/api/operations/special-tasks', { body: body as never })),
+  moveTask: async (id: string, body: unknown) => data(await api.POST('/api/operations/special-tasks/{id}/status', { ...byId(id), body: body as never })),
   export: (list: ExportList, name: string) => download(`/api/operations/export/${list}`, `${name}.xlsx`),
 };

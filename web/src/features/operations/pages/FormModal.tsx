@@ -18,6 +18,8 @@ export interface FieldSpec {
   max?: number;
   initial?: unknown;
   extra?: string;
+  /** `date` fields refuse future days unless this is set (due days). */
+  future?: boolean;
 }
 
 type Values = Record<string, unknown>;
@@ -73,7 +75,7 @@ export function FormModal({ title, fields, testId, submit, invalidate, onClose }
               : f.kind === 'provider' ? <Select data-testid={`${testId}-${f.name}`} options={providers} showSearch optionFilterProp="label" />
               : f.kind === 'providers' ? <Select mode="multiple" data-testid={`${testId}-${f.name}`} options={providers} optionFilterProp="label" />
               : f.kind === 'node' ? <Select data-testid={`${testId}-${f.name}`} allowClear options={(nodes.data ?? []).filter((n) => !providerId || n.provider?.id === providerId).map((n) => ({ value: n.id, label: n.name }))} />
-              : f.kind === 'date' ? <DatePicker data-testid={`${testId}-${f.name}`} disabledDate={(d) => d.isAfter(dayjs(), 'day')} />
+              : f.kind === 'date' ? <DatePicker data-testid={`${testId}-${f.name}`} disabledDate={(d) => (f.future ? d.isBefore(dayjs(), 'day') : d.isAfter(dayjs(), 'day'))} />
               : f.kind === 'datetime' ? <DatePicker showTime data-testid={`${testId}-${f.name}`} />
               : <InputNumber data-testid={`${testId}-${f.name}`} precision={0} />}
           </Form.Item>

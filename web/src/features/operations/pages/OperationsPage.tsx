@@ -9,10 +9,11 @@ import { useCan } from '../../auth/auth.api';
 import { errorText } from '../../../i18n';
 import { fmtTime } from '../../../app/format';
 import { EntryTab } from './EntryTab';
+import { MajorChangesTab, MeetingsTab } from './CommsTabs';
 import { EventStepButton, NewAccessButton, NewEventButton, NewPolicyChangeButton, NewRoomButton, NewTrainingButton, PolicyUpdateButton } from './OpsForms';
 import { opsApi, opsKeys, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
 
-const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms', 'entries'] as const;
+const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms', 'entries', 'major-changes', 'meetings'] as const;
 type Tab = (typeof TABS)[number];
 
 /** Beijing-time midnight of today, as an ISO instant with +08:00. */
@@ -39,6 +40,8 @@ export default function OperationsPage() {
         { key: 'emergency', label: t('operations.tabs.emergency'), children: <EmergencyTab /> },
         { key: 'rooms', label: t('operations.tabs.rooms'), children: <RoomsTab /> },
         { key: 'entries', label: t('operations.tabs.entries'), children: <EntryTab /> },
+        { key: 'major-changes', label: t('operations.tabs.majorChanges'), children: <MajorChangesTab /> },
+        { key: 'meetings', label: t('operations.tabs.meetings'), children: <MeetingsTab /> },
       ]}
     />
   );

@@ -7,10 +7,10 @@ import { useCan } from '../../auth/auth.api';
 import { opsApi, opsKeys, type EmergencyEvent } from '../operations.api';
 import { FormModal, type FieldSpec } from './FormModal';
 
-type Opener = { title: string; testId: string; fields: FieldSpec[]; submit: (b: Record<string, unknown>) => Promise<unknown>; invalidate: ReadonlyArray<readonly string[]> };
+export type Opener = { title: string; testId: string; fields: FieldSpec[]; submit: (b: Record<string, unknown>) => Promise<unknown>; invalidate: ReadonlyArray<readonly string[]> };
 
 /** A button that opens a create form. */
-function FormButton({ label, spec, testId, primary = true, size }: { label: string; spec: () => Opener; testId: string; primary?: boolean; size?: 'small' }) {
+export function FormButton({ label, spec, testId, primary = true, size }: { label: string; spec: () => Opener; testId: string; primary?: boolean; size?: 'small' }) {
   const [open, setOpen] = useState<Opener | null>(null);
   return (
     <>
