@@ -110,5 +110,39 @@ async function entryFlow({ page, baseUrl, data, shots }) {
   await page.getByTestId('entry-list').locator('tr', { hasText: data.node.name }).filter({ hasText: '材料审核' }).waitFor({ timeout: TIMEOUT });
 }
 
+/**
+ * Provider work report (服务商工作汇报, 会议与沟通): the provider's operations engineer files this month's report through
+ * the form, sees it in the list, and a second report for the same month is refused with the reason shown in the form.
+ */
+async function workReportFlow({ page, baseUrl, data, shots }) {
+  const tag = Date.now().toString(36);
+  const month = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date()).slice(0, 7);
+  const title = `E2E 月度工作汇报 ${tag}`;
+  await signInOps(page, baseUrl, data.accounts.providerops);
+  await page.goto(`${baseUrl}/operations/meetings`);
+  await page.getByTestId('ops-new-work-report').click();
+  const form = page.getByTestId('ops-report-form');
+  await form.waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('ops-report-form-period').fill(month);
+  await page.getByTestId('ops-report-form-title').fill(title);
+  await page.getByTestId('ops-report-form-minutes').fill('本月完成机房巡检 120 次，整改 2 项。');
+  await shots?.('operations-work-report', page);
+  await page.getByTestId('ops-report-form-ok').click();
+  const row = page.getByTestId('ops-meetings').locator('tr', { hasText: title });
+  await row.waitFor({ timeout: TIMEOUT });
+  if (!(await row.innerText()).includes(`服务商工作汇报 ${month}`)) throw new Error(`the row should show the kind and month: ${await row.innerText()}`);
+
+  // the same month again: refused, the reason shown above the form, nothing added
+  await page.getByTestId('ops-new-work-report').click();
+  await page.getByTestId('ops-report-form').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('ops-report-form-period').fill(month);
+  await page.getByTestId('ops-report-form-title').fill(`${title} 重复`);
+  await page.getByTestId('ops-report-form-ok').click();
+  const refusal = page.getByTestId('ops-report-form-error');
+  await refusal.waitFor({ timeout: TIMEOUT });
+  if (!(await refusal.innerText()).includes('该月工作汇报已登记')) throw new Error(`the refusal should say the month is filed: ${await refusal.innerText()}`);
+}
+
 export const OPERATIONS_FLOWS = [{ name: '运维监管：巡检计划 → 巡检记录（异常项）→ 整改完成 (inspection from plan to rectification)', run: inspectionFlow },
-  { name: '运维监管：云服务商申请进驻 → 缺材料被拒（列出缺失材料）→ 补齐后提交材料审核 (provider entry)', run: entryFlow }];
+  { name: '运维监管：云服务商申请进驻 → 缺材料被拒（列出缺失材料）→ 补齐后提交材料审核 (provider entry)', run: entryFlow },
+  { name: '运维监管：服务商登记月度工作汇报 → 列表可见 → 同月重复登记被拒 (work report)', run: workReportFlow }];

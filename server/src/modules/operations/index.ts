@@ -6,7 +6,10 @@
  * plans and drills against their obligations, emergency events (应急事件: report → respond → recover → review with
  * the signed handling report), training records (培训记录) with the two-monthly obligation, duty rosters (7×24 coverage) with the duty log and daily summary, and
  * platform change management (approval, maintenance windows, implementation outside the window flagged), and provider
- * entry and exit (进驻和退出: the eight documents of the initial assessment, audited transitions refused while documents are missing).
+ * entry and exit (进驻和退出: the eight documents of the initial assessment, audited transitions refused while documents are missing),
+ * major-change events (重大变更) matched to approved changes (unapproved ones flagged and notified, `majorChanges`), meetings and
+ * communications (会议与沟通: regular meetings, provider work reports, special tasks, `meetings`), and seed 003's 3-month team lock
+ * after entry on key-post changes.
  *
  * Figures for the evaluation module: `OperationsService.drillCounts`, `OperationsService.qualificationStatus`,
  * `OperationsService.inspectionCounts`, `OperationsService.trainingCounts` (two-monthly emergency-response training per

@@ -70,10 +70,22 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect(entries.find((e) => e.providerOrgId === ys)).toMatchObject({ state: 'exit_applied' });
   expect(entries.find((e) => e.providerOrgId === ys)!.missingDocuments.map((d) => d.label)).toEqual(['硬件设备处理方案', '保密方案']);
 
+  // major changes (one matched to the implemented memory change, one unapproved), meetings, work report, special tasks
+  const mcs = await ops.majorChanges.list(ctx, { providerOrgId: hj });
+  expect(mcs.map((m) => m.status).sort()).toEqual(['matched', 'unapproved']);
+  expect(mcs.find((m) => m.status === 'matched')!.matchedChange!.id).toBe(changes.find((c) => c.status === 'implemented')!.id);
+  const meetings = await ops.meetings.list(ctx);
+  expect(meetings.map((m) => m.kind).sort()).toEqual(['regular_meeting', 'work_report']);
+  expect(meetings.find((m) => m.kind === 'regular_meeting')!.attachments).toHaveLength(1);
+  const tasks = await ops.meetings.listTasks(ctx);
+  expect(tasks.map((x) => x.overdue).sort()).toEqual([false, true]);
+
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
   await loadOperationsDemo(t.deps.db, ops, t.container.directory, orgIds, createLogger('silent'));
   expect(await ops.listPlans(ctx, { providerOrgId: hj })).toHaveLength(3);
   expect(await ops.listEvents(ctx, { providerOrgId: hj })).toHaveLength(2);
   expect(await ops.entries.list(ctx, { providerOrgId: hj })).toHaveLength(1);
+  expect(await ops.meetings.list(ctx)).toHaveLength(2);
+  expect(await ops.majorChanges.list(ctx, { providerOrgId: hj })).toHaveLength(2);
 }, 120_000);

@@ -31,6 +31,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   if ((await ops.listPlans(ctx, { providerOrgId: providerA })).length > 0) {
     await loadEventsAndTraining(ops, providerA, providerB);
     await loadEntryDemo(ops, directory, providerA, providerB, providerC);
+    await loadCommsDemo(db, ops, directory, providerA, providerB, supervisor);
     return;
   }
   const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
@@ -143,6 +144,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   }
   await loadEventsAndTraining(ops, providerA, providerB);
   await loadEntryDemo(ops, directory, providerA, providerB, providerC);
+  await loadCommsDemo(db, ops, directory, providerA, providerB, supervisor);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
 }
 
@@ -217,4 +219,34 @@ async function loadEntryDemo(ops: OperationsService, directory: DirectoryService
   await e.assess(ctx, b.id, { on: day(650), passed: true });
   await e.transition(ctx, b.id, { to: 'exit_applied', exitReason: '超过 6 个月未完成运营资质更新，按照退出机制处理' });
   for (const d of EXIT_DOCUMENTS.slice(0, 3)) await e.uploadDocument(ctx, b.id, { docKey: d.key, ...pdf(d.label) });
+}
+
+/**
+ * Major changes and meetings (loaded once, on their own guard): for 华京云 a major change detected during the approved
+ * memory replacement (matched) and one the supervision found with no approved change (未经审批变更, notified); last
+ * month's regular meeting (例会) of the supervision provider with minutes and an attachment, 华京云's work report for
+ * last month, and two special tasks — one open, one overdue.
+ */
+async function loadCommsDemo(db: Db, ops: OperationsService, directory: DirectoryService, providerA: string, providerB: string, supervisor: string): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  if ((await ops.meetings.list(ctx, { kind: 'work_report', providerOrgId: providerA })).length > 0) return;
+  const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
+  const node = nodes.find((n) => n.code === 'FWY-LLQ') ?? nodes[0];
+  const now = Date.now();
+  const memory = (await ops.listChanges(ctx)).find((c) => c.providerOrgId === providerA && c.changeType === 'memory' && c.status === 'implemented');
+  if (memory) {
+    await ops.majorChanges.record(ctx, { providerOrgId: providerA, nodeId: memory.nodeId, source: 'detected', category: '内存更换', title: '存储控制器内存容量变化', detail: '由推送的设备数据检测：控制器 B 内存条序列号变化', occurredAt: new Date(new Date(memory.windowStart).getTime() + 30 * 60_000).toISOString() });
+  }
+  if (node) {
+    await ops.majorChanges.record(ctx, { providerOrgId: providerA, nodeId: node.id, source: 'manual', category: '网络策略', title: '核心交换机 ACL 策略调整', detail: '监管巡查发现核心交换机访问控制策略变化，无对应变更申请', occurredAt: new Date(now - DAY - 4 * 3_600_000).toISOString() });
+  }
+  const today = localDate(new Date(now));
+  const lastMonth = localDate(new Date(new Date(`${today.slice(0, 7)}-01T00:00:00+08:00`).getTime() - DAY)).slice(0, 7);
+  const meeting = await ops.meetings.create(ctx, { kind: 'regular_meeting', orgId: supervisor, providerOrgId: providerA, title: `${lastMonth} 运维监管月度例会`, heldOn: `${lastMonth}-25`, location: '管理单位 3 层会议室', attendees: ['管理单位 张处', '监理 郑监理', '华京云 王磊'], minutes: '一、通报本月巡检漏检与异常整改情况；\n二、核心交换机策略变更须先报审批；\n三、布置等保整改专项任务。' });
+  await ops.meetings.attach(ctx, meeting.id, { fileName: '月度例会纪要.txt', contentType: 'text/plain; charset=utf-8', contentBase64: Buffer.from(`${lastMonth} 运维监管月度例会纪要`).toString('base64') });
+  await ops.meetings.create(ctx, { kind: 'work_report', providerOrgId: providerA, title: `华京云 ${lastMonth} 月度工作汇报`, heldOn: today, period: lastMonth, minutes: '本月完成巡检、变更 3 项、应急培训 1 次；漏检原因分析见附件。' });
+  await ops.meetings.createTask(ctx, { title: '等保测评问题整改专项', description: '按测评报告完成高风险项整改并报送材料', assigneeOrgId: providerA, meetingId: meeting.id, dueOn: localDate(new Date(now + 10 * DAY)) });
+  // an overdue one (assigned three weeks ago, due a week ago): written directly, as a new task may not be due in the past
+  await withTx(db, ctx, (trx) => sql`insert into ops_special_tasks (title, description, assignee_org_id, org_id, meeting_id, due_on, status, created_at)
+    values ('机房消防设施专项检查', '检查并报送消防设施检测报告', ${providerB}, ${supervisor}, ${meeting.id}, ${localDate(new Date(now - 7 * DAY))}, 'in_progress', ${new Date(now - 21 * DAY)})`.execute(trx));
 }
