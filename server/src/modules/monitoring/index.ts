@@ -10,6 +10,8 @@
  *   p95 of hourly averages and average, percent 0–100, null without data; hours with data / in the window).
  * - `MonitoringService.capacityWarningsSummary(ctx, { from, to })` → per provider `{ providerOrgId, opened,
  *   closedInTime, overdue }`.
+ * - `MonitoringService.listAlerts(ctx, { status, severity, providerId, unitId, systemId, page, pageSize })` → `{ items:
+ *   Alert[], total }` (open first by severity; the 报表管理 dataset `monitoring.alerts`).
  *
  * Hooks wired by the container: `setTicketHook(hook)` (the service desk's `upsertTicketFromSource`, source 'alert':
  * one ticket per 重要/紧急 alert while it lasts, cleared on resolution) and `setPlannedWorkSource(source)`
