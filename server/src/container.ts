@@ -259,7 +259,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
   const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
   registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
-  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security }, documents, notifications, access);
+  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security, monitoring, availability }, documents, notifications, access);
   registerReportJobs(deps.jobs, reports, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });

@@ -5,6 +5,7 @@ import { SERVICEDESK_FLOWS } from './flows-servicedesk.mjs';
 import { MONITORING_FLOWS } from './flows-monitoring.mjs';
 import { OPERATIONS_FLOWS } from './flows-operations.mjs';
 import { AVAILABILITY_FLOWS } from './flows-availability.mjs';
+import { REPORTS_FLOWS } from './flows-reports.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -273,4 +274,5 @@ export const FLOWS = [
   ...OPERATIONS_FLOWS,
   ...EVALUATION_FLOWS,
   ...AVAILABILITY_FLOWS,
+  ...REPORTS_FLOWS,
 ];

@@ -64,6 +64,7 @@ export const MENU: (MenuLeaf | MenuGroup)[] = [
     key: 'security-group', label: 'menu.securityGroup', icon: <SafetyCertificateOutlined />,
     children: [{ key: 'security', path: '/security', label: 'menu.securityFindings', icon: <BugOutlined />, permission: 'security:read' }],
   },
+  { key: 'reports', path: '/reports', label: 'menu.reports', icon: <TableOutlined /> },
   { key: 'availability', path: '/availability', label: 'menu.availability', icon: <DashboardOutlined />, permission: 'availability:read' },
   {
     key: 'monitoring-group', label: 'menu.monitoringGroup', icon: <AlertOutlined />,

@@ -48,6 +48,7 @@ const ApplicationsPage = lazy(() => import('../features/applications/pages/Appli
 const WorkflowDefinitionsPage = lazy(() => import('../features/workflow/pages/WorkflowDefinitionsPage'));
 const CalendarPage = lazy(() => import('../features/calendar/pages/CalendarPage'));
 const KeyPeriodsPage = lazy(() => import('../features/notifications/pages/KeyPeriodsPage'));
+const ReportsPage = lazy(() => import('../features/reports/pages/ReportsPage'));
 const NotificationSettingsPage = lazy(() => import('../features/notifications/pages/NotificationSettingsPage'));
 
 const guard = (permission: string, page: ReactNode) => <RequirePermission permission={permission}>{page}</RequirePermission>;
@@ -118,6 +119,7 @@ export const router = createBrowserRouter([
       { path: 'calendar', element: guard('calendar:read', <CalendarPage />) },
       { path: 'key-periods', element: guard('keyperiod:read', <KeyPeriodsPage />) },
       { path: 'notifications/settings', element: <NotificationSettingsPage /> },
+      { path: 'reports', element: <ReportsPage /> },
       { path: 'profile', element: <ProfilePage /> },
       { path: 'verify-document', element: <VerifyDocumentPage /> },
       { path: '*', element: <NotFound /> },

@@ -23,6 +23,7 @@ import * as evaluationTexts from '../features/evaluation/i18n';
 import * as evalFollowUpTexts from '../features/evaluation/followup.i18n';
 import * as evalReportTexts from '../features/evaluation/reports.i18n';
 import * as availabilityTexts from '../features/availability/i18n';
+import * as reportsTexts from '../features/reports/i18n';
 import { ApiError } from '../api/client';
 
 export type Lang = 'zh-CN' | 'en-US';
@@ -40,7 +41,7 @@ export function setLang(lang: Lang) {
 
 type Texts = Record<string, unknown> & { errors?: Record<string, string> };
 /** Feature texts (features/<name>/i18n.ts) join the base resources; their error codes join the flat `errors` table. */
-const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts, monitoringTexts, operationsTexts, evaluationTexts, evalFollowUpTexts, availabilityTexts, evalReportTexts];
+const featureTexts = [ingestionTexts, credentialsTexts, syslogTexts, inventoryTexts, qualityTexts, calendarTexts, workflowTexts, contractsTexts, billingTexts, notificationTexts, documentsTexts, ipamTexts, applicationTexts, serviceDeskTexts, securityTexts, monitoringTexts, operationsTexts, evaluationTexts, evalFollowUpTexts, availabilityTexts, evalReportTexts, reportsTexts];
 function withFeatures(base: Texts, pick: (f: (typeof featureTexts)[number]) => Texts): Texts {
   const merged: Texts = { ...base, errors: { ...(base.errors ?? {}) } };
   for (const f of featureTexts) {

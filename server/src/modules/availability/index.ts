@@ -7,7 +7,9 @@
  * For other modules: `AvailabilityService.slaCompliance(ctx, { from, to })` → `SlaComplianceRow[]` (one row per
  * objective × object, scoped by ctx) — the monthly report's and the provider evaluation's availability figures;
  * `AvailabilityService.serviceCompliance(ctx, { from, to })` → `ServiceComplianceRow[]` (one row per catalog-service
- * objective × provider: the service's average availability over its probed hosts / IPs).
+ * objective × provider: the service's average availability over its probed hosts / IPs);
+ * `listOutages(ctx, { open, from, to, systemId, providerId, page, pageSize })` → `{ items: Outage[], total }` and
+ * `complianceDetails(ctx, { from, to })` → `ComplianceDetail[]` (the 报表管理 datasets `availability.outages` / `.sla`).
  * Wiring: `setPlannedWorkSource(operations)` — approved planned changes count as maintenance, not downtime.
  */
 export {

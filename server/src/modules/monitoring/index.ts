@@ -10,6 +10,8 @@
  *   p95 of hourly averages and average, percent 0–100, null without data; hours with data / in the window).
  * - `MonitoringService.capacityWarningsSummary(ctx, { from, to })` → per provider `{ providerOrgId, opened,
  *   closedInTime, overdue }`.
+ * - `MonitoringService.listAlerts(ctx, { status, severity, providerId, unitId, systemId, page, pageSize })` → `{ items:
+ *   Alert[], total }` (open first by severity; the 报表管理 dataset `monitoring.alerts`).
  *
  * - 临时扩容 (free short-term expansion, ≤ 20 % of a unit's original resources at a provider, never billed):
  *   `MonitoringService.listExpansions(ctx, { unitId?, providerId?, state? })` → `Expansion[]`,

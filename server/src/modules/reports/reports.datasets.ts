@@ -1,7 +1,9 @@
 import type { RequestContext } from '../../platform/context.js';
 import type { BillingService } from '../billing/index.js';
 import type { CellValue, ColumnKind } from '../documents/index.js';
+import type { AvailabilityService } from '../availability/index.js';
 import type { InventoryService } from '../inventory/index.js';
+import type { MonitoringService } from '../monitoring/index.js';
 import type { SecurityService } from '../security/index.js';
 import type { ServiceDeskService } from '../servicedesk/index.js';
 
@@ -27,7 +29,11 @@ export interface Dataset {
   fetch(ctx: RequestContext, filters: Record<string, string>, max: number): Promise<{ rows: Row[]; truncated: boolean }>;
 }
 
-export interface DatasetDeps { inventory: InventoryService; billing: BillingService; serviceDesk: ServiceDeskService; security: SecurityService }
+export interface DatasetDeps {
+  inventory: InventoryService; billing: BillingService; serviceDesk: ServiceDeskService; security: SecurityService;
+  /** Optional: without them the alerts / availability datasets are not offered. */
+  monitoring?: MonitoringService; availability?: AvailabilityService;
+}
 
 const opts = (pairs: Record<string, string>) => Object.entries(pairs).map(([value, label]) => ({ value, label }));
 
@@ -44,9 +50,105 @@ async function paged<T>(max: number, page: (n: number, size: number) => Promise<
   }
 }
 
+/** A month YYYY-MM as [start, end) in Asia/Shanghai; without one, the current month there. */
+export function monthRange(month: string | undefined, now: Date = new Date()): { from: Date; to: Date } {
+  const m = month ?? new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit' }).format(now).slice(0, 7);
+  const [y, mm] = m.split('-').map(Number) as [number, number];
+  const next = mm === 12 ? `${y + 1}-01` : `${y}-${String(mm + 1).padStart(2, '0')}`;
+  return { from: new Date(`${m}-01T00:00:00+08:00`), to: new Date(`${next}-01T00:00:00+08:00`) };
+}
+
+/** Seconds as minutes with one decimal (a duration, not money). */
+const minutes = (seconds: number | null | undefined) => (seconds === null || seconds === undefined ? null : Math.round(seconds / 6) / 10);
+
+const ALERT_STATUS_CN: Record<string, string> = { firing: '告警中', acknowledged: '已确认', resolved: '已恢复' };
+const ALERT_SEVERITY_CN: Record<string, string> = { critical: '紧急', major: '重要', minor: '一般', info: '提示' };
+const SLA_SCOPE_CN: Record<string, string> = { system: '信息系统', unit: '使用单位', provider: '云服务商', service: '云服务' };
+
+/** Datasets of monitoring (alerts) and availability (outages, SLA attainment), when those services are wired. */
+function monitoringDatasets(d: DatasetDeps): Dataset[] {
+  const out: Dataset[] = [];
+  const monitoring = d.monitoring;
+  if (monitoring) {
+    out.push({
+      code: 'monitoring.alerts',
+      name: '监控告警',
+      permission: 'monitoring:read',
+      columns: [
+        { key: 'severity', label: '级别' }, { key: 'status', label: '状态' }, { key: 'ruleName', label: '告警规则' }, { key: 'metric', label: '指标' }, { key: 'objectLabel', label: '对象' },
+        { key: 'message', label: '告警内容' }, { key: 'value', label: '触发值', kind: 'quantity' }, { key: 'provider', label: '云服务商' }, { key: 'node', label: '云节点' }, { key: 'unit', label: '使用单位' },
+        { key: 'system', label: '信息系统' }, { key: 'startedAt', label: '开始时间' }, { key: 'acknowledgedAt', label: '确认时间' }, { key: 'resolvedAt', label: '恢复时间' },
+      ],
+      filters: [
+        { key: 'status', label: '状态', type: 'enum', options: opts({ open: '未恢复', firing: '告警中', acknowledged: '已确认', resolved: '已恢复' }) },
+        { key: 'severity', label: '级别', type: 'enum', options: opts(ALERT_SEVERITY_CN) },
+        { key: 'providerId', label: '云服务商', type: 'uuid' }, { key: 'unitId', label: '使用单位', type: 'uuid' }, { key: 'systemId', label: '信息系统', type: 'uuid' },
+      ],
+      fetch: (ctx, f, max) => paged(max, (page, pageSize) => monitoring.listAlerts(ctx, { ...(f as object), page, pageSize }), (a) => ({
+        severity: ALERT_SEVERITY_CN[a.severity] ?? a.severity, status: ALERT_STATUS_CN[a.status] ?? a.status, ruleName: a.ruleName, metric: a.metric, objectLabel: a.objectLabel, message: a.message,
+        value: a.value, provider: a.providerName, node: a.nodeName, unit: a.unitName, system: a.systemName, startedAt: a.startedAt, acknowledgedAt: a.acknowledgedAt, resolvedAt: a.resolvedAt,
+      })),
+    });
+  }
+  const availability = d.availability;
+  if (availability) {
+    out.push({
+      code: 'availability.outages',
+      name: '可用性中断记录',
+      permission: 'availability:read',
+      columns: [
+        { key: 'probe', label: '探测' }, { key: 'target', label: '目标' }, { key: 'system', label: '信息系统' }, { key: 'unit', label: '使用单位' }, { key: 'provider', label: '云服务商' },
+        { key: 'startedAt', label: '开始时间' }, { key: 'confirmedAt', label: '确认时间' }, { key: 'endedAt', label: '恢复时间' }, { key: 'durationMinutes', label: '时长（分钟）', kind: 'quantity' },
+        { key: 'cause', label: '原因' }, { key: 'simulated', label: '演练' },
+      ],
+      filters: [
+        { key: 'month', label: '月份（该月内发生或持续）', type: 'month' }, { key: 'open', label: '状态', type: 'enum', options: opts({ true: '未恢复', false: '已恢复' }) },
+        { key: 'providerId', label: '云服务商', type: 'uuid' }, { key: 'systemId', label: '信息系统', type: 'uuid' },
+      ],
+      fetch: (ctx, f, max) => {
+        const { month, open, ...rest } = f;
+        const range = month ? monthRange(month) : null;
+        return paged(max, (page, pageSize) => availability.listOutages(ctx, { ...rest, ...(range ?? {}), ...(open ? { open: open === 'true' } : {}), page, pageSize }), (o) => ({
+          probe: o.probeName, target: o.target, system: o.system?.name ?? null, unit: o.unit?.name ?? null, provider: o.provider?.name ?? null, startedAt: o.startedAt, confirmedAt: o.confirmedAt,
+          endedAt: o.endedAt, durationMinutes: minutes(o.durationSeconds), cause: o.causeNote, simulated: o.simulated ? '是' : '否',
+        }));
+      },
+    });
+    out.push({
+      code: 'availability.sla',
+      name: 'SLA 达标（按月）',
+      permission: 'availability:read',
+      columns: [
+        { key: 'scope', label: '对象类型' }, { key: 'scopeName', label: '对象' }, { key: 'provider', label: '云服务商' }, { key: 'unit', label: '使用单位' }, { key: 'system', label: '信息系统' },
+        { key: 'targetPercent', label: '目标（%）' }, { key: 'availabilityPercent', label: '可用率（%）', kind: 'quantity' }, { key: 'met', label: '达标' }, { key: 'interruptions', label: '中断次数', kind: 'integer' },
+        { key: 'downMinutes', label: '中断时长（分钟）', kind: 'quantity' }, { key: 'longestOutageMinutes', label: '最长中断（分钟）', kind: 'quantity' }, { key: 'maintenanceMinutes', label: '计划维护（分钟）', kind: 'quantity' },
+        { key: 'unknownMinutes', label: '无结果（分钟）', kind: 'quantity' }, { key: 'reasons', label: '未达标原因' },
+      ],
+      filters: [{ key: 'month', label: '月份（默认本月）', type: 'month' }, { key: 'met', label: '达标', type: 'enum', options: opts({ yes: '达标', no: '未达标', unmeasured: '无测量' }) }],
+      fetch: async (ctx, f, max) => {
+        const rows = (await availability.complianceDetails(ctx, monthRange(f.month)))
+          .filter((r) => !f.met || (f.met === 'yes' ? r.met === true : f.met === 'no' ? r.met === false : r.met === null));
+        return {
+          rows: rows.slice(0, max).map((r) => ({
+            scope: SLA_SCOPE_CN[r.scope] ?? r.scope, scopeName: r.scopeName, provider: r.providerName, unit: r.unitName, system: r.systemName, targetPercent: r.targetPercent,
+            availabilityPercent: r.availabilityPercent === null ? null : Math.round(r.availabilityPercent * 1000) / 1000, met: r.met === null ? '无测量' : r.met ? '是' : '否', interruptions: r.interruptions,
+            downMinutes: minutes(r.downSeconds), longestOutageMinutes: minutes(r.longestOutageSeconds), maintenanceMinutes: minutes(r.maintenanceSeconds), unknownMinutes: minutes(r.unknownSeconds), reasons: r.reasons.join('；') || null,
+          })),
+          truncated: rows.length > max,
+        };
+      },
+    });
+  }
+  return out;
+}
+
 const KINDS_CN = { cloud_host: '云主机', physical_device: '物理设备', internet_bandwidth: '互联网带宽' } as Record<string, string>;
 
 export function datasets(d: DatasetDeps): Dataset[] {
+  return [...moduleDatasets(d), ...monitoringDatasets(d)];
+}
+
+function moduleDatasets(d: DatasetDeps): Dataset[] {
   return [
     {
       code: 'inventory.resources',

@@ -17,6 +17,7 @@ let unitA: Session;
 let unitB: Session;
 let mgmt: Session;
 let unitBId: string;
+let provId: string;
 const tag = unique('rpt').replace(/[^a-z0-9]/gi, '').slice(-10);
 const names = { a1: `${tag}-a1`, a2: `${tag}-a2`, aBw: `${tag}-a-bw`, b1: `${tag}-b1` };
 
@@ -37,6 +38,7 @@ beforeAll(async () => {
   owner = new pg.Client({ connectionString: t.ownerUrl });
   await owner.connect();
   const prov = await createOrg(t, { kind: 'cloud_provider', name: unique('报表服务商') });
+  provId = prov.id;
   const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('RP').slice(0, 20), name: '报表节点', cloudType: 'service', providerOrgId: prov.id });
   const a = await createOrg(t, { kind: 'user_unit', name: unique('报表单位甲') });
   const b = await createOrg(t, { kind: 'user_unit', name: unique('报表单位乙') });
@@ -57,6 +59,13 @@ beforeAll(async () => {
   await res(names.a2, 'cloud_host', a.id, '8');
   await res(names.aBw, 'internet_bandwidth', a.id, '0');
   await res(names.b1, 'cloud_host', b.id, '2');
+  // One outage of a unit-A probe and one of a unit-B probe in 2026-10 (Beijing): 90 s and 45 min.
+  const outage = async (name: string, unit: string, start: string, end: string) => {
+    const p = await owner.query(`insert into availability_probes (name, kind, target, unit_org_id, provider_org_id, node_id, enabled) values ($1, 'icmp', '127.0.0.1', $2, $3, $4, false) returning id`, [name, unit, prov.id, node]);
+    await owner.query(`insert into availability_outages (probe_id, started_at, confirmed_at, ended_at) values ($1, $2, $2, $3)`, [p.rows[0].id, start, end]);
+  };
+  await outage(`${tag}-probe-a`, a.id, '2026-10-05T10:00:00+08:00', '2026-10-05T10:01:30+08:00');
+  await outage(`${tag}-probe-b`, b.id, '2026-10-31T23:30:00+08:00', '2026-11-01T00:15:00+08:00');
 }, 120_000);
 
 afterAll(async () => {
@@ -72,6 +81,32 @@ describe('报表管理', () => {
     expect(codes).toEqual(expect.arrayContaining(['inventory.resources', 'billing.bills', 'servicedesk.tickets', 'security.findings']));
     const inv = res.json().items.find((d: { code: string }) => d.code === 'inventory.resources');
     expect(inv.filters.map((f: { key: string }) => f.key)).toContain('kind');
+  });
+
+  it('outages and SLA datasets read availability with the caller\'s visibility; alerts through monitoring', async () => {
+    const codes = (await inject(mgmt, 'GET', '/api/reports/datasets')).json().items.map((d: { code: string }) => d.code);
+    expect(codes).toEqual(expect.arrayContaining(['monitoring.alerts', 'availability.outages', 'availability.sla']));
+    const body = { name: 'x', dataset: 'availability.outages', columns: ['probe', 'unit', 'durationMinutes'], filters: { month: '2026-10', providerId: provId } };
+    const m = await inject(mgmt, 'POST', '/api/reports/preview', body);
+    expect(m.statusCode, m.body).toBe(200);
+    expect(m.json().rows.map((r: { probe: string }) => r.probe).sort()).toEqual([`${tag}-probe-a`, `${tag}-probe-b`]);
+    expect(m.json().rows.find((r: { probe: string }) => r.probe === `${tag}-probe-b`).durationMinutes).toBe(45);
+    // Unit A sees only its own probe's outage (1.5 minutes).
+    const a = (await inject(unitA, 'POST', '/api/reports/preview', body)).json();
+    expect(a.rows).toEqual([{ probe: `${tag}-probe-a`, unit: expect.any(String), durationMinutes: 1.5 }]);
+    // November: only the outage that lasted into 1 November.
+    const nov = (await inject(mgmt, 'POST', '/api/reports/preview', { ...body, filters: { month: '2026-11', providerId: provId } })).json();
+    expect(nov.rows.map((r: { probe: string }) => r.probe)).toEqual([`${tag}-probe-b`]);
+    const bad = await inject(mgmt, 'POST', '/api/reports/preview', { ...body, filters: { month: '2026-13x' } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().details.issues[0]).toMatchObject({ field: 'body.filters.month', rule: 'month' });
+
+    const sla = await inject(mgmt, 'POST', '/api/reports/preview', { name: 'x', dataset: 'availability.sla', columns: ['scopeName', 'met', 'availabilityPercent'], filters: { month: '2026-10' } });
+    expect(sla.statusCode, sla.body).toBe(200);
+    expect(sla.json().columns.map((c: { label: string }) => c.label)).toEqual(['对象', '达标', '可用率（%）']);
+    const alerts = await inject(unitA, 'POST', '/api/reports/preview', { name: 'x', dataset: 'monitoring.alerts', columns: ['severity', 'objectLabel'], filters: { providerId: provId } });
+    expect(alerts.statusCode, alerts.body).toBe(200);
+    expect(alerts.json().rows).toEqual([]);
   });
 
   it('refuses unknown columns, filters and values naming the field and rule', async () => {

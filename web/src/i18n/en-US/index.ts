@@ -22,6 +22,7 @@ const enUS: Shape<typeof zhCN> = {
     operationsGroup: 'Operations supervision', operations: 'Inspections, duty, drills, changes',
     evaluationGroup: 'Evaluation', evaluationFollowUp: 'Evaluation follow-up', evaluation: 'Evaluation & reports', bigScreen: 'Big screen',
     availability: 'Availability',
+    reports: 'Reports',
     ingestGroup: 'Data interface', ingestData: 'Interface data', ingestBatches: 'Batches', ingestCredentials: 'Ingestion credentials', ingestEvents: 'Changes and alarms', codeTables: 'Code tables', syslogSources: 'Syslog sources', retention: 'Retention', dataQuality: 'Data quality', inventoryGroup: 'Inventory', inventory: 'Resource inventory (CMDB)', ipam: 'IP addresses', costGroup: 'Costs', costOverview: 'Cost overview', bills: 'Bills', contracts: 'Contracts', budgets: 'Budgets', verifyDocument: 'Verify a signature',
     directoryGroup: 'Directory', cloudNodes: 'Cloud nodes', systems: 'Information systems',
     workflowGroup: 'Workflows', todo: 'My to-dos', applications: 'Applications', workflowDefinitions: 'Approval workflows', calendar: 'Business calendar', keyPeriods: 'Key-guarantee periods', notificationSettings: 'Notification settings',

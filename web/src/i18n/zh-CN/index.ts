@@ -18,6 +18,7 @@ const zhCN = {
     operationsGroup: '运维监管', operations: '巡检·值班·演练·变更',
     evaluationGroup: '评估评价', evaluationFollowUp: '评估跟踪与评级', evaluation: '评估与报表', bigScreen: '监管大屏',
     availability: '可用性监测',
+    reports: '报表管理',
     ingestGroup: '数据接入', ingestData: '接入数据查询', ingestBatches: '接入批次', ingestCredentials: '接入凭证', ingestEvents: '变更与告警上报', codeTables: '码表', syslogSources: 'Syslog 来源', retention: '数据保存期限', dataQuality: '数据质量', inventoryGroup: '资源清单', inventory: '资源清单（CMDB）', ipam: 'IP 地址管理', costGroup: '费用', costOverview: '费用概览', bills: '账单', contracts: '合同管理', budgets: '年度预算', verifyDocument: '签名验证',
     directoryGroup: '资源目录', cloudNodes: '云节点', systems: '信息系统',
     workflowGroup: '流程审批', todo: '我的待办', applications: '申请与工单', workflowDefinitions: '审批流程配置', calendar: '营业日历', keyPeriods: '重保期', notificationSettings: '通知设置',
