@@ -4,7 +4,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { enqueueJob, push } from './data-setup.mjs';
 import { inputOf, signInAgain } from './flows.mjs';
+import { repoRoot, sleep } from './harness.mjs';
+import { pathToFileURL } from 'node:url';
 
 const TIMEOUT = 20_000;
 
@@ -90,7 +93,87 @@ async function securityEventFlow({ page, baseUrl, data, shots }) {
   await shots?.('security-event', page);
 }
 
+// 安全预警: the provider pushes a 安全预警监测数据 record naming the internal IP of one of its hosts (through the real
+// signed push API, with a credential its administrator issues in the browser session); the platform stores it, matches
+// the host from the inventory and notifies the provider. In the 安全预警 tab the provider's administrator sees the notice
+// with the matched host, replies 已处置 with an evidence file, and the notice shows 已反馈; management staff see the same.
+async function securityWarningFlow({ page, baseUrl, data, shots }) {
+  const list = await data.mgmtApi.request('GET', `/api/inventory/resources?q=e2e-host-alpha&status=active&page=1&pageSize=5`);
+  const host = list.items.find((r) => r.name === 'e2e-host-alpha');
+  if (!host) throw new Error('the inventory has no e2e-host-alpha');
+  const ip = (await data.mgmtApi.request('GET', `/api/inventory/resources/${host.id}`)).attributes.internalIp;
+  if (!ip) throw new Error('e2e-host-alpha has no internal IP');
+  const tag = Date.now().toString(36);
+  // 监测内容 is an1..50 in the interface standard: at most 50 characters.
+  const content = `E2E ${tag} 主机 ${ip} OpenSSH 远程代码执行漏洞预警`;
+
+  await signInAgain(page, baseUrl, data.accounts.provideradmin);
+  const headers = { 'x-requested-with': 'zhengyun' };
+  const issued = await (await page.request.post(`${baseUrl}/api/ingest/credentials`, { headers, data: { name: `E2E 预警推送 ${tag}` } })).json();
+  if (!issued.token || !issued.signingSecret) throw new Error(`credential issue answered ${JSON.stringify(issued)}`);
+  const { INTERFACE_TABLES } = await import(pathToFileURL(path.join(repoRoot, 'server/dist/modules/ingestion/interface-tables.js')).href);
+  const { sampleRecord } = await import(pathToFileURL(path.join(repoRoot, 'server/dist/modules/ingestion/validator.js')).href);
+  const table = INTERFACE_TABLES.find((t) => t.name === 'securityWarning');
+  const record = { ...sampleRecord(table, { codes: { cloudProvider: data.provider.cloudProviderCode, machineRoom: data.room.code }, seq: 1 }), monitorType: '漏洞发布', monitorContent: content };
+  const pushed = await push(baseUrl, { token: issued.token, signingSecret: issued.signingSecret }, 'securityWarning', [record], { node: data.node.code, mode: 'partial' });
+  if (pushed.httpStatus !== 200 || pushed.accepted !== 1) throw new Error(`securityWarning push: ${JSON.stringify(pushed)}`);
+
+  // The push wakes `security.warnings`, which enqueues the match; enqueue both as their crons would, in case.
+  const deadline = Date.now() + 75_000;
+  for (let i = 0; ; i++) {
+    if (i % 5 === 0) {
+      await enqueueJob(data.databaseUrl, 'security.warnings');
+      await enqueueJob(data.databaseUrl, 'security.warning_match');
+    }
+    const notices = await data.mgmtApi.request('GET', `/api/security/warning-notices?keyword=${encodeURIComponent(tag)}`);
+    if (notices.items.length > 0) break;
+    if (Date.now() > deadline) throw new Error('no warning notice within 75 s of the push');
+    await sleep(1_500);
+  }
+
+  await page.goto(`${baseUrl}/security/warnings`);
+  const search = await inputOf(page, 'security-warning-keyword');
+  await search.fill(tag);
+  await search.press('Enter');
+  const row = page.getByTestId('security-warning-notices').locator('tr', { hasText: tag });
+  await row.waitFor({ timeout: TIMEOUT });
+  const rowText = await row.innerText();
+  if (!/待反馈/.test(rowText) || !rowText.includes(data.provider.name)) throw new Error(`the notice should await the provider's reply: ${rowText}`);
+  await row.click();
+  const drawer = page.getByTestId('security-warning-drawer');
+  await drawer.getByTestId('security-warning-state').filter({ hasText: '待反馈' }).waitFor({ timeout: TIMEOUT });
+  const matched = drawer.getByTestId('security-warning-hosts').locator('tr', { hasText: ip });
+  await matched.waitFor({ timeout: TIMEOUT });
+  const matchedText = await matched.innerText();
+  if (!/IP 地址/.test(matchedText) || !/e2e-vm-001/.test(matchedText)) throw new Error(`the matched host should be e2e-vm-001 by its IP: ${matchedText}`);
+  await shots?.('security-warning', page);
+
+  // Reply 已处置 (the form's default) with an evidence file.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zy-e2e-warning-'));
+  const evidence = path.join(dir, 'openssh-upgrade.txt');
+  fs.writeFileSync(evidence, `E2E ${tag}: OpenSSH upgraded on ${ip}\n`);
+  await drawer.getByTestId('security-warning-note').fill('已升级 OpenSSH 并重启服务');
+  await drawer.locator('input[type=file]').setInputFiles(evidence);
+  await drawer.getByText('openssh-upgrade.txt').waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('security-warning-reply').click();
+  await drawer.getByTestId('security-warning-state').filter({ hasText: '已反馈' }).waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('security-warning-outcome-shown').filter({ hasText: '已处置' }).waitFor({ timeout: TIMEOUT });
+  await drawer.getByTestId('security-warning-outcome-shown').getByText('openssh-upgrade.txt').waitFor({ timeout: TIMEOUT });
+  if ((await drawer.getByTestId('security-warning-reply').count()) > 0) throw new Error('the reply form is still offered after the reply');
+  await shots?.('security-warning-replied', page);
+  fs.rmSync(dir, { recursive: true, force: true });
+
+  // Management staff see the notice as replied (已反馈, 已处置).
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/security/warnings`);
+  const mgmtSearch = await inputOf(page, 'security-warning-keyword');
+  await mgmtSearch.fill(tag);
+  await mgmtSearch.press('Enter');
+  await page.getByTestId('security-warning-notices').locator('tr', { hasText: tag }).filter({ hasText: '已反馈' }).filter({ hasText: '已处置' }).waitFor({ timeout: TIMEOUT });
+}
+
 export const SECURITY_FLOWS = [
   { name: '安全监管：上传扫描报告 → 通报 → 复测验证修复 (scan upload to a verified fix)', run: securityFlow },
   { name: '安全事件：服务商上报 → 监管溯源 → 以处置报告关闭 (a security event from report to closure)', run: securityEventFlow },
+  { name: '安全预警：服务商推送预警 → 匹配主机 → 服务商反馈已处置 (a security warning from push to reply)', run: securityWarningFlow },
 ];

@@ -18,8 +18,10 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const argv = process.argv.slice(2);
 const shotsDir = argv.includes('--screenshots') ? path.resolve(argv[argv.indexOf('--screenshots') + 1] ?? 'docs/screenshots') : null;
 const t0 = Date.now();
-// E2E_ONLY=<text>: run only the flows whose name contains it (while working on one flow; CI runs them all).
-const FLOWS = process.env.E2E_ONLY ? ALL_FLOWS.filter((f) => f.name.includes(process.env.E2E_ONLY)) : ALL_FLOWS;
+// E2E_ONLY=<text>: run only the flows whose name contains it (while working on one flow; CI runs them all); several
+// alternatives separated by "|" (e.g. the flows whose sign-ins a flow depends on, and that flow).
+const ONLY = process.env.E2E_ONLY ? process.env.E2E_ONLY.split('|').filter((s) => s !== '') : null;
+const FLOWS = ONLY ? ALL_FLOWS.filter((f) => ONLY.some((s) => f.name.includes(s))) : ALL_FLOWS;
 const secs = () => ((Date.now() - t0) / 1000).toFixed(1);
 
 fs.rmSync(artifacts, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import type { InventoryService } from '../inventory/index.js';
 import type { NotificationService } from '../notifications/index.js';
 import type { DocumentModel, DocumentsService, RenderedDocument } from '../documents/index.js';
 import type { CatalogService } from '../catalog/index.js';
+import type { PlannedMaintenanceWindow, PlannedWorkSource } from '../monitoring/index.js';
 import { applyMaintenance, clipAndFill, figures, judge, mergeTimelines, monthRange, periodRange, ratioText, sumFigures, type Figures, type Span, type State } from './sla.js';
 import type { ProbeOutcome } from './probes.js';
 
@@ -211,21 +212,13 @@ export interface ServiceComplianceRow {
   met: boolean | null;
 }
 
-/** 已批准的计划性变更窗口 (operations supervision's `plannedMaintenanceWindows`): the objects it covers are in maintenance. */
-export interface PlannedWorkWindow {
-  changeId: string;
-  title: string;
-  providerOrgId: string | null;
-  nodeId: string | null;
-  systemIds: string[];
-  hostIds: string[];
-  startsAt: Date;
-  endsAt: Date;
-}
-/** Approved planned work overlapping a range; implemented by operations, wired in container.ts. */
-export interface PlannedWorkSource {
-  plannedMaintenanceWindows(ctx: RequestContext, range: { from: Date; to: Date }): Promise<PlannedWorkWindow[]>;
-}
+/**
+ * 已批准的计划性变更窗口 and its source (operations supervision's `plannedMaintenanceWindows`, wired in container.ts):
+ * declared once, by monitoring, which holds alerts back in the same windows; the objects a window covers are in
+ * maintenance here. A type-only import (monitoring imports nothing of this module).
+ */
+export type PlannedWorkWindow = PlannedMaintenanceWindow;
+export type { PlannedWorkSource };
 /**
  * Whether an approved planned-work window covers a probe: the hosts (a host probe's resource) and systems it names (its
  * provider, when given, must match too); naming none, its node; naming no node either, every probe of its provider. A

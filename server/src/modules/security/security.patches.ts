@@ -4,10 +4,10 @@ import { withTx, type Db } from '../../platform/db/database.js';
 import { validationError } from '../../platform/errors.js';
 import { localDate } from '../calendar/index.js';
 import type { InventoryService } from '../inventory/index.js';
-import { listStoredBatches, readBatchRecords } from '../ingestion/index.js';
+import { readBatchRecords } from '../ingestion/index.js';
+import { importAfterCursor } from './security.cursor.js';
 
 const PUSHED_TABLE = 'patchInstallation';
-const PAGE = 200;
 /** A patch should be installed within this many natural days of its release (configurable per query). */
 export const DEFAULT_PATCH_WINDOW_DAYS = 30;
 
@@ -93,53 +93,37 @@ export class PatchComplianceService {
   /** Imports the stored 安全补丁安装数据 batches after the cursor. */
   async importPending(): Promise<{ batches: number; records: number }> {
     const ctx = systemContext('job:security.patches');
-    let batches = 0;
     let records = 0;
-    for (;;) {
-      const more = await withTx(this.db, ctx, async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext('security.patches'))`.execute(trx);
-        const cursor = await trx.selectFrom('securityIngestCursor').select('lastBatchId').where('tableName', '=', PUSHED_TABLE).executeTakeFirst();
-        const page = await listStoredBatches(trx, { afterId: cursor ? String(cursor.lastBatchId) : '0', tables: [PUSHED_TABLE], limit: PAGE });
-        for (const batch of page) {
-          const rows = (await readBatchRecords(trx, batch)).filter((r) => r['cloudHostId'] && r['patchName']);
-          // One host × patch once per batch: the last record wins.
-          const unique = new Map(rows.map((r) => [`${r['cloudHostId']}\u0000${r['patchName']}`, r]));
-          const located = await this.inventory.locateHosts(ctx, { providerOrgId: batch.providerOrgId, cloudHostIds: [...new Set([...unique.values()].map((r) => r['cloudHostId']!))] });
-          const byId = new Map(located.map((h) => [h.cloudHostId, h]));
-          const values = [...unique.values()].map((r) => {
-            const h = byId.get(r['cloudHostId']!);
-            return {
-              providerOrgId: batch.providerOrgId, nodeId: h?.nodeId ?? batch.nodeId, cloudHostId: r['cloudHostId']!, resourceId: h?.resourceId ?? null, unitOrgId: h?.unitOrgId ?? null,
-              systemId: h?.systemId ?? null, patchName: r['patchName']!, patchType: r['patchType'] ?? null, releasedText: r['patchReleasedAt'] ?? null, releasedOn: parsePatchDate(r['patchReleasedAt']),
-              installedText: r['patchInstalledAt'] ?? null, installedOn: parsePatchDate(r['patchInstalledAt']), checkedBy: r['checkedBy'] ?? null,
-              firstReportedAt: batch.receivedAt, lastReportedAt: batch.receivedAt, lastBatchId: batch.id,
-            };
-          });
-          for (let i = 0; i < values.length; i += 1000) {
-            await trx
-              .insertInto('securityPatches')
-              .values(values.slice(i, i + 1000))
-              .onConflict((oc) =>
-                oc.columns(['providerOrgId', 'cloudHostId', 'patchName']).doUpdateSet((eb) => ({
-                  nodeId: eb.ref('excluded.nodeId'), resourceId: eb.ref('excluded.resourceId'), unitOrgId: eb.ref('excluded.unitOrgId'), systemId: eb.ref('excluded.systemId'),
-                  patchType: eb.ref('excluded.patchType'), releasedText: eb.ref('excluded.releasedText'), releasedOn: eb.ref('excluded.releasedOn'), installedText: eb.ref('excluded.installedText'),
-                  installedOn: eb.ref('excluded.installedOn'), checkedBy: eb.ref('excluded.checkedBy'), lastReportedAt: eb.ref('excluded.lastReportedAt'), lastBatchId: eb.ref('excluded.lastBatchId'),
-                })),
-              )
-              .execute();
-          }
-          records += values.length;
-          await trx
-            .insertInto('securityIngestCursor')
-            .values({ tableName: PUSHED_TABLE, lastBatchId: batch.id })
-            .onConflict((oc) => oc.column('tableName').doUpdateSet({ lastBatchId: batch.id }))
-            .execute();
-          batches++;
-        }
-        return page.length === PAGE;
+    const batches = await importAfterCursor(this.db, ctx, { table: PUSHED_TABLE, lock: 'security.patches' }, async (trx, batch) => {
+      const rows = (await readBatchRecords(trx, batch)).filter((r) => r['cloudHostId'] && r['patchName']);
+      // One host × patch once per batch: the last record wins.
+      const unique = new Map(rows.map((r) => [`${r['cloudHostId']}\u0000${r['patchName']}`, r]));
+      const located = await this.inventory.locateHosts(ctx, { providerOrgId: batch.providerOrgId, cloudHostIds: [...new Set([...unique.values()].map((r) => r['cloudHostId']!))] });
+      const byId = new Map(located.map((h) => [h.cloudHostId, h]));
+      const values = [...unique.values()].map((r) => {
+        const h = byId.get(r['cloudHostId']!);
+        return {
+          providerOrgId: batch.providerOrgId, nodeId: h?.nodeId ?? batch.nodeId, cloudHostId: r['cloudHostId']!, resourceId: h?.resourceId ?? null, unitOrgId: h?.unitOrgId ?? null,
+          systemId: h?.systemId ?? null, patchName: r['patchName']!, patchType: r['patchType'] ?? null, releasedText: r['patchReleasedAt'] ?? null, releasedOn: parsePatchDate(r['patchReleasedAt']),
+          installedText: r['patchInstalledAt'] ?? null, installedOn: parsePatchDate(r['patchInstalledAt']), checkedBy: r['checkedBy'] ?? null,
+          firstReportedAt: batch.receivedAt, lastReportedAt: batch.receivedAt, lastBatchId: batch.id,
+        };
       });
-      if (!more) break;
-    }
+      for (let i = 0; i < values.length; i += 1000) {
+        await trx
+          .insertInto('securityPatches')
+          .values(values.slice(i, i + 1000))
+          .onConflict((oc) =>
+            oc.columns(['providerOrgId', 'cloudHostId', 'patchName']).doUpdateSet((eb) => ({
+              nodeId: eb.ref('excluded.nodeId'), resourceId: eb.ref('excluded.resourceId'), unitOrgId: eb.ref('excluded.unitOrgId'), systemId: eb.ref('excluded.systemId'),
+              patchType: eb.ref('excluded.patchType'), releasedText: eb.ref('excluded.releasedText'), releasedOn: eb.ref('excluded.releasedOn'), installedText: eb.ref('excluded.installedText'),
+              installedOn: eb.ref('excluded.installedOn'), checkedBy: eb.ref('excluded.checkedBy'), lastReportedAt: eb.ref('excluded.lastReportedAt'), lastBatchId: eb.ref('excluded.lastBatchId'),
+            })),
+          )
+          .execute();
+      }
+      records += values.length;
+    });
     return { batches, records };
   }
 

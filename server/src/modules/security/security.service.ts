@@ -8,7 +8,8 @@ import { recordAudit } from '../audit/index.js';
 import { localDate, nthWorkingDayAfter, type CalendarService } from '../calendar/index.js';
 import type { InventoryService, LocatedHost } from '../inventory/index.js';
 import type { DirectoryService } from '../directory/index.js';
-import { countRecords, listStoredBatches, readBatchRecords, parseBeijingDateTime } from '../ingestion/index.js';
+import { countRecords, readBatchRecords, parseBeijingDateTime } from '../ingestion/index.js';
+import { importAfterCursor } from './security.cursor.js';
 import {
   dedupKey,
   parseCsv,
@@ -123,7 +124,6 @@ export type SourceTicketHook = (input: SourceTicketInput) => Promise<{ ticketId:
 
 const PUSHED_TABLE = 'vulnerabilityScan';
 const kindOf = (source: string): 'push' | 'openvas' | 'nessus' | 'table' => (source === 'xlsx' || source === 'csv' ? 'table' : (source as 'push' | 'openvas' | 'nessus'));
-const PAGE = 200;
 /** Values per IN list (PostgreSQL allows 65,535 parameters a statement). */
 const CHUNK = 5000;
 /** Lists count at most this many matches ("10,000+"): an exact count of half a million rows costs more than the page. */
@@ -225,54 +225,38 @@ export class SecurityService {
    */
   async importPending(): Promise<{ batches: number; findings: number }> {
     const ctx = systemContext('job:security.import');
-    let batches = 0;
     let findings = 0;
-    for (;;) {
-      const more = await withTx(this.db, ctx, async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext('security.import'))`.execute(trx);
-        const cursor = await trx.selectFrom('securityIngestCursor').select('lastBatchId').where('tableName', '=', PUSHED_TABLE).executeTakeFirst();
-        const page = await listStoredBatches(trx, { afterId: cursor ? String(cursor.lastBatchId) : '0', tables: [PUSHED_TABLE], limit: PAGE });
-        for (const batch of page) {
-          const records = await readBatchRecords(trx, batch);
-          const reported: ReportedFinding[] = [];
-          const replied = new Map<string, string | null>();
-          for (const r of records) {
-            const sev = severityOf(r['riskLevel']);
-            if (!r['cloudHostId'] || !r['vulnerabilityName'] || sev === null || sev === 'info') continue;
-            const f: ReportedFinding = { hostRef: r['cloudHostId'], ip: null, port: '', vulnId: r['vulnerabilityName'], name: r['vulnerabilityName'], severity: sev, cve: [], vulnType: r['vulnerabilityType'] ?? null, description: null, solution: null };
-            reported.push(f);
-            if (r['remediationStatus'] === '完成整改') replied.set(dedupKey(f), r['remediatedAt'] ?? null);
-          }
-          const hostIds = [...new Set(reported.map((f) => f.hostRef))];
-          const located = await this.inventory.locateHosts(ctx, { providerOrgId: batch.providerOrgId, cloudHostIds: hostIds });
-          const byId = new Map(located.map((h) => [h.cloudHostId, h]));
-          const scannedAt = records.map((r) => (r['scannedAt'] ? parseBeijingDateTime(r['scannedAt']) : null)).find((d): d is Date => d instanceof Date) ?? batch.receivedAt;
-          const dup = await trx.selectFrom('securityScans').select('id').where('batchId', '=', batch.id).executeTakeFirst();
-          if (!dup) {
-            // Still-unfixed records are findings; 完成整改 ones mark the provider's reply on the same findings.
-            const open = reported.filter((f) => !replied.has(dedupKey(f)));
-            const res = await this.applyScan(trx, ctx, { source: 'push', providerId: batch.providerOrgId, nodeId: batch.nodeId, batchId: batch.id, fileName: null, fileSm3: null, scannedAt, findings: open, scope: [], hostOf: (ref) => byId.get(ref) ?? null, rowErrors: [] });
-            for (const [key, at] of replied) {
-              await trx
-                .updateTable('securityFindings')
-                .set({ status: 'replied', reply: `服务商推送：完成整改${at ? `（${at}）` : ''}`, repliedAt: scannedAt, updatedAt: new Date() })
-                .where('dedupKey', '=', key)
-                .where('status', 'in', ['open', 'notified'])
-                .execute();
-            }
-            findings += res.findings;
-          }
+    const batches = await importAfterCursor(this.db, ctx, { table: PUSHED_TABLE, lock: 'security.import' }, async (trx, batch) => {
+      const records = await readBatchRecords(trx, batch);
+      const reported: ReportedFinding[] = [];
+      const replied = new Map<string, string | null>();
+      for (const r of records) {
+        const sev = severityOf(r['riskLevel']);
+        if (!r['cloudHostId'] || !r['vulnerabilityName'] || sev === null || sev === 'info') continue;
+        const f: ReportedFinding = { hostRef: r['cloudHostId'], ip: null, port: '', vulnId: r['vulnerabilityName'], name: r['vulnerabilityName'], severity: sev, cve: [], vulnType: r['vulnerabilityType'] ?? null, description: null, solution: null };
+        reported.push(f);
+        if (r['remediationStatus'] === '完成整改') replied.set(dedupKey(f), r['remediatedAt'] ?? null);
+      }
+      const hostIds = [...new Set(reported.map((f) => f.hostRef))];
+      const located = await this.inventory.locateHosts(ctx, { providerOrgId: batch.providerOrgId, cloudHostIds: hostIds });
+      const byId = new Map(located.map((h) => [h.cloudHostId, h]));
+      const scannedAt = records.map((r) => (r['scannedAt'] ? parseBeijingDateTime(r['scannedAt']) : null)).find((d): d is Date => d instanceof Date) ?? batch.receivedAt;
+      const dup = await trx.selectFrom('securityScans').select('id').where('batchId', '=', batch.id).executeTakeFirst();
+      if (!dup) {
+        // Still-unfixed records are findings; 完成整改 ones mark the provider's reply on the same findings.
+        const open = reported.filter((f) => !replied.has(dedupKey(f)));
+        const res = await this.applyScan(trx, ctx, { source: 'push', providerId: batch.providerOrgId, nodeId: batch.nodeId, batchId: batch.id, fileName: null, fileSm3: null, scannedAt, findings: open, scope: [], hostOf: (ref) => byId.get(ref) ?? null, rowErrors: [] });
+        for (const [key, at] of replied) {
           await trx
-            .insertInto('securityIngestCursor')
-            .values({ tableName: PUSHED_TABLE, lastBatchId: batch.id })
-            .onConflict((oc) => oc.column('tableName').doUpdateSet({ lastBatchId: batch.id }))
+            .updateTable('securityFindings')
+            .set({ status: 'replied', reply: `服务商推送：完成整改${at ? `（${at}）` : ''}`, repliedAt: scannedAt, updatedAt: new Date() })
+            .where('dedupKey', '=', key)
+            .where('status', 'in', ['open', 'notified'])
             .execute();
-          batches++;
         }
-        return page.length === PAGE;
-      });
-      if (!more) break;
-    }
+        findings += res.findings;
+      }
+    });
     return { batches, findings };
   }
 

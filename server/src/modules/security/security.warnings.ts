@@ -6,12 +6,12 @@ import { sm3Hex } from '../../platform/crypto/sm.js';
 import { recordAudit } from '../audit/index.js';
 import { localDate } from '../calendar/index.js';
 import type { DocumentsService, RenderedDocument } from '../documents/index.js';
-import { listStoredBatches, parseBeijingDateTime, readBatchRecords } from '../ingestion/index.js';
+import { parseBeijingDateTime, readBatchRecords } from '../ingestion/index.js';
+import { importAfterCursor } from './security.cursor.js';
 import type { InventoryService, LocatedHost } from '../inventory/index.js';
 import type { DeadlineNotifier, NotificationService } from '../notifications/index.js';
 
 const PUSHED_TABLE = 'securityWarning';
-const PAGE = 200;
 /** A notified provider replies within this many natural days (处置反馈时限). */
 export const WARNING_REPLY_DAYS = 7;
 /** The provider is reminded from the start of this many natural days before the deadline day (催办提醒). */
@@ -274,38 +274,22 @@ export class SecurityWarningService {
   /** Stores the pushed 安全预警监测数据 batches after the cursor (idempotent per batch × record). */
   async importPending(): Promise<{ batches: number; warnings: number }> {
     const ctx = systemContext('job:security.warnings');
-    let batches = 0;
     let warnings = 0;
-    for (;;) {
-      const more = await withTx(this.db, ctx, async (trx) => {
-        await sql`select pg_advisory_xact_lock(hashtext('security.warnings'))`.execute(trx);
-        const cursor = await trx.selectFrom('securityIngestCursor').select('lastBatchId').where('tableName', '=', PUSHED_TABLE).executeTakeFirst();
-        const page = await listStoredBatches(trx, { afterId: cursor ? String(cursor.lastBatchId) : '0', tables: [PUSHED_TABLE], limit: PAGE });
-        for (const batch of page) {
-          const records = await readBatchRecords(trx, batch);
-          const values = records
-            .map((r, i) => ({ r, i }))
-            .filter(({ r }) => r['monitorContent'] && r['monitorContent'].trim() !== '')
-            .map(({ r, i }) => ({
-              batchId: batch.id, recordIndex: i, reportedByOrgId: batch.providerOrgId, monitorType: monitorTypeOf(r['monitorType']), monitorTypeText: r['monitorType'] ?? null,
-              content: r['monitorContent']!.trim().slice(0, 4000), notifiedRelatedUnits: r['notifiedRelatedUnits'] === '是' ? true : r['notifiedRelatedUnits'] === '否' ? false : null,
-              monitoredText: r['monitoredAt'] ?? null, monitoredAt: r['monitoredAt'] ? parseBeijingDateTime(r['monitoredAt'].trim()) : null, monitoredBy: r['monitoredBy'] ?? null, receivedAt: batch.receivedAt,
-            }));
-          if (values.length > 0) {
-            const rows = await trx.insertInto('securityWarnings').values(values).onConflict((oc) => oc.columns(['batchId', 'recordIndex']).doNothing()).returning('id').execute();
-            warnings += rows.length;
-          }
-          await trx
-            .insertInto('securityIngestCursor')
-            .values({ tableName: PUSHED_TABLE, lastBatchId: batch.id })
-            .onConflict((oc) => oc.column('tableName').doUpdateSet({ lastBatchId: batch.id }))
-            .execute();
-          batches++;
-        }
-        return page.length === PAGE;
-      });
-      if (!more) break;
-    }
+    const batches = await importAfterCursor(this.db, ctx, { table: PUSHED_TABLE, lock: 'security.warnings' }, async (trx, batch) => {
+      const records = await readBatchRecords(trx, batch);
+      const values = records
+        .map((r, i) => ({ r, i }))
+        .filter(({ r }) => r['monitorContent'] && r['monitorContent'].trim() !== '')
+        .map(({ r, i }) => ({
+          batchId: batch.id, recordIndex: i, reportedByOrgId: batch.providerOrgId, monitorType: monitorTypeOf(r['monitorType']), monitorTypeText: r['monitorType'] ?? null,
+          content: r['monitorContent']!.trim().slice(0, 4000), notifiedRelatedUnits: r['notifiedRelatedUnits'] === '是' ? true : r['notifiedRelatedUnits'] === '否' ? false : null,
+          monitoredText: r['monitoredAt'] ?? null, monitoredAt: r['monitoredAt'] ? parseBeijingDateTime(r['monitoredAt'].trim()) : null, monitoredBy: r['monitoredBy'] ?? null, receivedAt: batch.receivedAt,
+        }));
+      if (values.length > 0) {
+        const rows = await trx.insertInto('securityWarnings').values(values).onConflict((oc) => oc.columns(['batchId', 'recordIndex']).doNothing()).returning('id').execute();
+        warnings += rows.length;
+      }
+    });
     return { batches, warnings };
   }
 

@@ -230,12 +230,12 @@ function SlaTab() {
             { title: t('availability.unit'), dataIndex: 'unitName', width: 180, render: (v: string | null) => v ?? '—' },
             { title: t('availability.system'), dataIndex: 'systemName', width: 200, render: (v: string | null, r) => (r.scope === 'service' ? <Space size={4}>{t('availability.service', { name: r.scopeName })}<Typography.Text type="secondary">{t('availability.serviceObjects', { n: r.probes })}</Typography.Text></Space> : v ?? (r.systemId ? '—' : t('availability.noHostSystem'))) },
             { title: t('availability.target_'), dataIndex: 'targetPercent', width: 80 },
-            { title: t('availability.availability'), dataIndex: 'availabilityText', width: 110, render: (v: string | null) => v ?? <Typography.Text type="secondary">{t('availability.noData')}</Typography.Text> },
+            { title: t('availability.availability'), dataIndex: 'availabilityText', width: 110, render: (v: string | null) => (v === null ? <Typography.Text type="secondary" data-testid="sla-availability">{t('availability.noData')}</Typography.Text> : <span data-testid="sla-availability">{v}</span>) },
             { title: t('availability.downTime'), dataIndex: 'downSeconds', width: 120, render: (s: number) => duration(s, i18n.language) },
             { title: t('availability.unknownTime'), dataIndex: 'unknownSeconds', width: 120, render: (s: number) => duration(s, i18n.language) },
             { title: t('availability.maintenanceTime'), dataIndex: 'maintenanceSeconds', width: 120, render: (s: number) => duration(s, i18n.language) },
             { title: t('availability.longest'), dataIndex: 'longestOutageSeconds', width: 120, render: (s: number) => duration(s, i18n.language) },
-            { title: t('availability.budget'), dataIndex: 'budgetLeftMinutes', width: 120, render: (v: number | null, r) => (v === null ? '—' : <Space size={2}>{v}{r.burnWarning && <Tag color="orange">{t('availability.burn')}</Tag>}</Space>) },
+            { title: t('availability.budget'), dataIndex: 'budgetLeftMinutes', width: 120, render: (v: number | null, r) => (v === null ? <span data-testid="sla-budget">—</span> : <Space size={2}><span data-testid="sla-budget">{v}</span>{r.burnWarning && <Tag color="orange">{t('availability.burn')}</Tag>}</Space>) },
             { title: t('availability.met'), dataIndex: 'met', width: 200, render: (m: boolean | null, r) => (m === null ? <Tag>{t('availability.noData')}</Tag> : m ? <Tag color="green">{t('availability.met')}</Tag> : <Tooltip title={r.reasons.join('；')}><Tag color="red" data-testid="sla-not-met">{t('availability.notMet')}</Tag></Tooltip>) },
           ]}
         />

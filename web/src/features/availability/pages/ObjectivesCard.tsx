@@ -38,6 +38,7 @@ export function ObjectivesCard() {
         data-testid="objectives-table"
         rowKey="id"
         size="small"
+        onRow={(r) => ({ 'data-testid': `objective-row-${r.scopeName}` }) as React.HTMLAttributes<HTMLElement>}
         loading={list.isLoading}
         dataSource={list.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
@@ -58,7 +59,7 @@ export function ObjectivesCard() {
                 render: (_: unknown, r: Objective) => (
                   <Space size={4}>
                     <Button size="small" icon={<EditOutlined />} data-testid={`objective-edit-${r.scopeName}`} onClick={() => setEditing(r)}>{t('availability.obj.edit')}</Button>
-                    <Popconfirm title={t('availability.obj.confirmDelete', { name: r.scopeName })} onConfirm={() => remove.mutate(r.id)}>
+                    <Popconfirm title={t('availability.obj.confirmDelete', { name: r.scopeName })} onConfirm={() => remove.mutate(r.id)} okButtonProps={{ 'data-testid': 'objective-delete-confirm' } as React.ComponentProps<typeof Button>}>
                       <Button size="small" danger icon={<DeleteOutlined />} data-testid={`objective-delete-${r.scopeName}`} />
                     </Popconfirm>
                   </Space>

@@ -12,7 +12,7 @@ import { errorText } from '../../../i18n';
 import { fmtTime as formatDateTime } from '../../../app/format';
 import { formatOf, securityApi, securityKeys, SEVERITIES, SEVERITY_COLOR, STATUS_COLOR, type DeadlineRule, type Finding, type FindingQuery, type ReportFormat, type ScanResult } from '../security.api';
 
-const TABS = ['posture', 'findings', 'scans', 'patches', 'attacks', 'events', 'checks', 'rules'] as const;
+const TABS = ['posture', 'findings', 'scans', 'patches', 'warnings', 'attacks', 'events', 'checks', 'rules'] as const;
 type Tab = (typeof TABS)[number];
 
 /** 安全监管: vulnerability findings and their rectification, scan imports, rectification deadlines. */

@@ -48,10 +48,11 @@ export function WarningsTab() {
         <Select allowClear style={{ width: 140 }} placeholder={t('security.warn.state')} value={q.state} onChange={(state) => setQ({ ...q, state, page: 1 })} options={(['notified', 'overdue', 'replied'] as const).map((s) => ({ value: s, label: t(`security.warn.states.${s}`) }))} />
         <Select allowClear style={{ width: 140 }} placeholder={t('security.warn.type')} value={q.monitorType} onChange={(monitorType) => setQ({ ...q, monitorType, page: 1 })} options={(['vulnerability', 'patch', 'other'] as const).map((s) => ({ value: s, label: t(`security.warn.types.${s}`) }))} />
         <Select allowClear style={{ width: 140 }} placeholder={t('security.warn.outcome')} value={q.outcome} onChange={(outcome) => setQ({ ...q, outcome, page: 1 })} options={(['handled', 'not_affected'] as const).map((s) => ({ value: s, label: t(`security.warn.outcomes.${s}`) }))} />
-        <Input.Search allowClear style={{ width: 220 }} placeholder={t('security.warn.keyword')} onSearch={(keyword) => setQ({ ...q, keyword: keyword || undefined, page: 1 })} />
+        <Input.Search data-testid="security-warning-keyword" allowClear style={{ width: 220 }} placeholder={t('security.warn.keyword')} onSearch={(keyword) => setQ({ ...q, keyword: keyword || undefined, page: 1 })} />
         <Button icon={<FileExcelOutlined />} onClick={() => download(`/api/security/warning-notices/export${exportQuery ? `?${exportQuery}` : ''}`, '安全预警.xlsx').catch((e: unknown) => message.error(errorText(e)))}>{t('security.exportXlsx')}</Button>
       </Space>
       <Table<Notice>
+        data-testid="security-warning-notices"
         rowKey="id"
         size="small"
         loading={list.isLoading}
@@ -68,17 +69,18 @@ export function WarningsTab() {
           { title: t('security.warn.outcome'), dataIndex: 'outcome', width: 100, render: (v: string | null) => (v ? t(`security.warn.outcomes.${v}`) : '—') },
         ]}
       />
-      <Drawer open={open !== null} width={720} title={t('security.warn.detail')} onClose={() => setOpen(null)}>
+      <Drawer data-testid="security-warning-drawer" open={open !== null} width={720} title={t('security.warn.detail')} onClose={() => setOpen(null)}>
         {d && (
           <Space direction="vertical" style={{ width: '100%' }}>
             <div>{d.content}</div>
-            <div>{t('security.warn.monitoredAt')}：{d.monitoredAt ? fmtTime(d.monitoredAt) : (d.monitoredText ?? '—')} · {t('security.warn.notifiedAt')}：{fmtTime(d.notifiedAt)} · {t('security.warn.deadline')}：{d.deadline} · <Tag color={STATE_COLOR[d.state]}>{t(`security.warn.states.${d.state}`)}</Tag></div>
+            <div>{t('security.warn.monitoredAt')}：{d.monitoredAt ? fmtTime(d.monitoredAt) : (d.monitoredText ?? '—')} · {t('security.warn.notifiedAt')}：{fmtTime(d.notifiedAt)} · {t('security.warn.deadline')}：{d.deadline} · <Tag data-testid="security-warning-state" color={STATE_COLOR[d.state]}>{t(`security.warn.states.${d.state}`)}</Tag></div>
             {(d.remindedAt || d.overdueNotifiedAt || d.escalatedAt) && (
               <div data-testid="warning-steps">
                 {([['remindedAt', d.remindedAt], ['overdueNotifiedAt', d.overdueNotifiedAt], ['escalatedAt', d.escalatedAt]] as const).filter(([, at]) => at).map(([k, at]) => `${t(`security.warn.${k}`)}：${fmtTime(at!)}`).join(' · ')}
               </div>
             )}
             <Table
+              data-testid="security-warning-hosts"
               rowKey="resourceId"
               size="small"
               pagination={false}
@@ -92,7 +94,7 @@ export function WarningsTab() {
               ]}
             />
             {d.outcome && (
-              <div>
+              <div data-testid="security-warning-outcome-shown">
                 {t('security.warn.outcome')}：{t(`security.warn.outcomes.${d.outcome}`)} · {d.replyNote} · {d.repliedAt ? fmtTime(d.repliedAt) : ''}
                 {d.evidenceName && <Button type="link" onClick={() => download(`/api/security/warning-notices/${d.id}/evidence`, d.evidenceName!).catch((e: unknown) => message.error(errorText(e)))}>{d.evidenceName}</Button>}
               </div>
@@ -100,17 +102,17 @@ export function WarningsTab() {
             {d.abilities.reply && (
               <Form form={form} layout="vertical" onFinish={(v) => reply.mutate(v)} initialValues={{ outcome: 'handled' }}>
                 <Form.Item name="outcome" label={t('security.warn.outcome')} rules={[{ required: true }]}>
-                  <Select options={(['handled', 'not_affected'] as const).map((s) => ({ value: s, label: t(`security.warn.outcomes.${s}`) }))} />
+                  <Select data-testid="security-warning-outcome" options={(['handled', 'not_affected'] as const).map((s) => ({ value: s, label: t(`security.warn.outcomes.${s}`) }))} />
                 </Form.Item>
                 <Form.Item name="note" label={t('security.warn.note')} rules={[{ required: true, min: 2 }]}>
-                  <Input.TextArea rows={3} maxLength={2000} />
+                  <Input.TextArea data-testid="security-warning-note" rows={3} maxLength={2000} />
                 </Form.Item>
                 <Form.Item label={t('security.warn.evidence')} extra={t('security.warn.evidenceHint')}>
                   <Upload maxCount={1} beforeUpload={(f) => { setFile(f); return false; }} onRemove={() => setFile(null)}>
                     <Button icon={<UploadOutlined />}>{t('security.warn.chooseFile')}</Button>
                   </Upload>
                 </Form.Item>
-                <Button type="primary" htmlType="submit" loading={reply.isPending}>{t('security.warn.reply')}</Button>
+                <Button data-testid="security-warning-reply" type="primary" htmlType="submit" loading={reply.isPending}>{t('security.warn.reply')}</Button>
               </Form>
             )}
           </Space>
