@@ -81,7 +81,30 @@ async function maintenanceWindowFlow({ page, baseUrl, data, shots }) {
   await shots?.('monitoring-window-cancelled', page);
 }
 
+// Management staff open 临时扩容 and record an expansion for a unit that has no resources at the provider: the form
+// shows the allowance for the period (nothing to expand) and the refusal names the rule in words (has_original); the
+// list stays without it. The cap itself (≤ 20 % in force at once) is covered by monitoring.expansions.int.test.ts.
+async function expansionFlow({ page, baseUrl, data, shots }) {
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/monitoring/expansions`);
+  await page.getByTestId('monitoring-expansions').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('monitoring-expansion-new').click();
+  await page.getByTestId('monitoring-expansion-form').waitFor({ timeout: TIMEOUT });
+  const unit = '00000000-0000-4000-8000-00000000e2e1';
+  await (await inputOf(page, 'monitoring-expansion-unit')).fill(unit);
+  await (await inputOf(page, 'monitoring-expansion-provider')).fill(data.provider.id);
+  await (await inputOf(page, 'monitoring-expansion-amount')).fill('2');
+  await page.getByTestId('monitoring-expansion-reason').fill('E2E 业务高峰临时扩容');
+  await page.getByTestId('monitoring-expansion-allowance').waitFor({ timeout: TIMEOUT });
+  await shots?.('monitoring-expansion-form', page);
+  await page.getByTestId('monitoring-expansion-save').click();
+  await page.getByText('该单位在该服务商没有此类原有资源').first().waitFor({ timeout: TIMEOUT });
+  const listed = await data.mgmtApi.request('GET', `/api/monitoring/expansions?unitId=${unit}`);
+  if (listed.items.length !== 0) throw new Error(`a refused expansion was stored: ${JSON.stringify(listed.items)}`);
+}
+
 export const MONITORING_FLOWS = [
   { name: '监控告警：告警视图 → 确认 → 主机监控曲线 (alarm view, acknowledge, host chart)', run: monitoringFlow },
   { name: '监控告警：新建维护窗口 → 取消 (maintenance window create, cancel)', run: maintenanceWindowFlow },
+  { name: '监控告警：临时扩容登记 → 超出原有资源被拒 (temporary expansion refused without original resources)', run: expansionFlow },
 ];

@@ -630,7 +630,7 @@ describe('/metrics', () => {
 });
 
 describe('TopN from the rollups', () => {
-  it('30 d reads whole Beijing days from the daily rollups and the edge hours from the hourly ones: the same TopN as hourly only', async () => {
+  it('7 d and 30 d read whole Beijing days from the daily rollups and the edge hours from the hourly ones: the same TopN as hourly only', async () => {
     const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('MT').slice(0, 20), name: 'TopN 节点', cloudType: 'service', providerOrgId: provA.id });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
@@ -648,9 +648,9 @@ describe('TopN from the rollups', () => {
       select series_id, metric, (hour at time zone 'Asia/Shanghai')::date, sum(n), min(min), sum(avg * n) / sum(n), max(max), max(p95)
       from monitoring_hourly where series_id = any($1::bigint[]) group by 1, 2, 3`, [ids]);
     const ctx = systemContext('test');
-    for (const by of ['avg', 'p95'] as const) {
-      const a = await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', by, nodeId: node, n: 4, now });
-      const b = await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', by, nodeId: node, n: 4, now, source: 'hourly' });
+    for (const [period, by] of [['30d', 'avg'], ['30d', 'p95'], ['7d', 'avg'], ['7d', 'p95']] as const) {
+      const a = await t.container.monitoring.topN(ctx, { metric: 'cpu', period, by, nodeId: node, n: 4, now });
+      const b = await t.container.monitoring.topN(ctx, { metric: 'cpu', period, by, nodeId: node, n: 4, now, source: 'hourly' });
       expect(a.source).toBe('daily+hourly');
       expect(b.source).toBe('hourly');
       expect(a.items.map((x) => x.seriesId).sort()).toEqual([...ids].sort());

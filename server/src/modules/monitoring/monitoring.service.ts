@@ -400,9 +400,9 @@ export class MonitoringService {
   }
 
   /**
-   * TopN series by a metric over a period, from the pre-aggregated rollups, never raw points: 1 h, 24 h and 7 d from
-   * the hourly rollups; 30 d from the daily rollups for the whole Beijing days in the window and the hourly rollups for
-   * the hours at its two edges (the same figures as hourly only: sample-weighted average, highest hourly p95 — the
+   * TopN series by a metric over a period, from the pre-aggregated rollups, never raw points: 1 h and 24 h from the
+   * hourly rollups; 7 d and 30 d from the daily rollups for the whole Beijing days in the window and the hourly rollups
+   * for the hours at its two edges (the same figures as hourly only: sample-weighted average, highest hourly p95 — the
    * daily p95 is the day's highest hourly p95 — and max). `source: 'hourly'` forces the hourly path (benchmark).
    */
   async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date; source?: 'auto' | 'hourly' }) {
@@ -414,7 +414,7 @@ export class MonitoringService {
     // Whole Beijing days inside [from, to): [dayFrom, dayTo) from the daily rollups, the edges from the hourly ones.
     const dayFrom = Math.ceil((from.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
     const dayTo = Math.floor((to.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
-    const daily = q.period === '30d' && q.source !== 'hourly' && dayTo > dayFrom;
+    const daily = (q.period === '7d' || q.period === '30d') && q.source !== 'hourly' && dayTo > dayFrom;
     const scoped = !!(q.unitId || q.providerId || q.nodeId || q.systemId);
     return this.read(ctx, async (trx) => {
       const parts = daily
