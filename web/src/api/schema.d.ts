@@ -29658,6 +29658,23 @@ export interface components {
                 [key: string]: string | null;
             };
             formulaVersion: number;
+            network: {
+                upPeakMbps: string | null;
+                downPeakMbps: string | null;
+                linkUsagePeak: string | null;
+                daysWithData: number;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            traffic: {
+                value: null;
+                /** @constant */
+                missing: "no_data_source";
+            };
+            visits: {
+                value: null;
+                /** @constant */
+                missing: "no_data_source";
+            };
         };
         RightsizingAdviceInput: {
             id: string;
@@ -30789,6 +30806,23 @@ export interface components {
                 [key: string]: string | null;
             };
             formulaVersion: number;
+            network: {
+                upPeakMbps: string | null;
+                downPeakMbps: string | null;
+                linkUsagePeak: string | null;
+                daysWithData: number;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            traffic: {
+                value: null;
+                /** @constant */
+                missing: "no_data_source";
+            };
+            visits: {
+                value: null;
+                /** @constant */
+                missing: "no_data_source";
+            };
         };
         RightsizingAdvice: {
             id: string;
