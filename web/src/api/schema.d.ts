@@ -29666,14 +29666,12 @@ export interface components {
                 missing: ("no_data_source" | "no_data") | null;
             };
             traffic: {
-                value: null;
-                /** @constant */
-                missing: "no_data_source";
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
             };
             visits: {
-                value: null;
-                /** @constant */
-                missing: "no_data_source";
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
             };
         };
         RightsizingAdviceInput: {
@@ -30814,14 +30812,12 @@ export interface components {
                 missing: ("no_data_source" | "no_data") | null;
             };
             traffic: {
-                value: null;
-                /** @constant */
-                missing: "no_data_source";
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
             };
             visits: {
-                value: null;
-                /** @constant */
-                missing: "no_data_source";
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
             };
         };
         RightsizingAdvice: {

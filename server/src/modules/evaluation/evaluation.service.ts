@@ -68,8 +68,8 @@ export interface EfficiencyRow {
    */
   network: { upPeakMbps: string | null; downPeakMbps: string | null; linkUsagePeak: string | null; daysWithData: number; missing: 'no_data_source' | 'no_data' | null };
   /** Traffic volume and visits: no interface table carries them yet — always 暂无数据来源, never 0. */
-  traffic: { value: null; missing: 'no_data_source' };
-  visits: { value: null; missing: 'no_data_source' };
+  traffic: { value: string | null; missing: 'no_data_source' | 'no_data' | null };
+  visits: { value: string | null; missing: 'no_data_source' | 'no_data' | null };
 }
 
 type StoredNetwork = { upPeakMbps: number | null; downPeakMbps: number | null; linkUsagePeak: number | null; daysWithData: number } | null;
