@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session, TestOrg } from '../../test/fixtures.js';
-import type { TestApp } from '../../test/harness.js';
 import { followUpFixture, type FollowUpFixture } from './test/followup-fixtures.js';
 
 let fx: FollowUpFixture;
-let t: TestApp;
 let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
@@ -24,7 +22,7 @@ const failedInitial = (providerId: string, extra: Record<string, unknown> = {}) 
 
 beforeAll(async () => {
   fx = await followUpFixture('考核');
-  ({ t, owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
 }, 120_000);
 
 afterAll(async () => {

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session, TestOrg } from '../../test/fixtures.js';
-import type { TestApp } from '../../test/harness.js';
 import { followUpFixture, publishedManualRun, type FollowUpFixture } from './test/followup-fixtures.js';
 
 let fx: FollowUpFixture;
-let t: TestApp;
 let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
@@ -22,7 +20,7 @@ const rowOf = (run: { scores: Array<{ provider: { id: string }; total: string | 
 
 beforeAll(async () => {
   fx = await followUpFixture('异议');
-  ({ t, owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
   // An indicator system of this file only (manual indicators: the totals are hand-computed).
   ({ setId, runId: run1 } = await publishedManualRun(fx, {
     code: 'obj', name: '异议测试指标体系', dimension: '运维规范度', month: MONTH, evidence: '现场检查记录',

@@ -1,10 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Session, TestOrg } from '../../test/fixtures.js';
-import type { TestApp } from '../../test/harness.js';
 import { followUpFixture, publishedManualRun, type FollowUpFixture } from './test/followup-fixtures.js';
 
 let fx: FollowUpFixture;
-let t: TestApp;
 let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
@@ -22,7 +20,7 @@ const issuesOf = (r: { json(): { details?: unknown } }) => JSON.stringify(r.json
 
 beforeAll(async () => {
   fx = await followUpFixture('整改');
-  ({ t, owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
   // A: r1 5/10 → 50 (below 60), r2 9/10 → 90; B: r1 7/10 → 70, r2 4/10 → 40 (below 60).
   ({ runId } = await publishedManualRun(fx, {
     code: 'rect', name: '整改测试指标体系', dimension: '平台安全度', month: MONTH,
