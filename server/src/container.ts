@@ -28,6 +28,7 @@ import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPus
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { createEvaluationFollowUp, EvaluationService, loadEvaluationDemo, registerEvaluationFollowUpRoutes, registerEvaluationJobs, registerEvaluationRoutes, type FollowUpServices } from './modules/evaluation/index.js';
 import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
+import { monitoringFigures } from './modules/evaluation/index.js';
 import { ReportsService, registerReportJobs, registerReportRoutes } from './modules/reports/index.js';
 import { AvailabilityService, ProbeScheduler, loadAvailabilityDemo, registerAvailabilityJobs, registerAvailabilityRoutes } from './modules/availability/index.js';
 import { ProviderCredentialService, registerCredentialJobs, registerCredentialRoutes } from './modules/ingestion/index.js';
@@ -254,7 +255,7 @@ export function createContainer(deps: PlatformDeps): Container {
   const evaluation = new EvaluationService(deps.db, { inventory, billing, catalog, quality, serviceDesk, security, applications, calendar });
   // Utilisation, capacity deadlines, SLA attainment, drills, qualifications and inspections for the efficiency scores
   // and the provider scorecards, read through the modules' public services.
-  evaluation.setFigureSources({ monitoring, operations, availability });
+  evaluation.setFigureSources({ monitoring: monitoringFigures(monitoring), operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
   const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
   const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);

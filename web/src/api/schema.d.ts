@@ -30406,6 +30406,21 @@ export interface components {
                 [key: string]: string | null;
             };
             formulaVersion: number;
+            network: {
+                upPeakMbps: string | null;
+                downPeakMbps: string | null;
+                linkUsagePeak: string | null;
+                daysWithData: number;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            traffic: {
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            visits: {
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
+            };
         };
         RightsizingAdviceInput: {
             id: string;
@@ -31605,6 +31620,21 @@ export interface components {
                 [key: string]: string | null;
             };
             formulaVersion: number;
+            network: {
+                upPeakMbps: string | null;
+                downPeakMbps: string | null;
+                linkUsagePeak: string | null;
+                daysWithData: number;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            traffic: {
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
+            };
+            visits: {
+                value: string | null;
+                missing: ("no_data_source" | "no_data") | null;
+            };
         };
         RightsizingAdvice: {
             id: string;

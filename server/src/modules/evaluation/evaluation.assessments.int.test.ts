@@ -1,10 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { followUpFixture, type FollowUpFixture } from './test/followup-fixtures.js';
 
-let t: TestApp;
-let owner: pg.Client;
+let fx: FollowUpFixture;
+let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
 let mgmt: Session;
@@ -13,33 +12,21 @@ let provAStaff: Session;
 let provBStaff: Session;
 let unitStaff: Session;
 
-const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject: FollowUpFixture['inject'] = (...a) => fx.inject(...a);
 const issuesOf = (r: { json(): { details?: unknown } }) => JSON.stringify(r.json().details);
 const failedInitial = (providerId: string, extra: Record<string, unknown> = {}) => ({
   providerId, phase: 'initial', assessedOn: '2026-03-15', result: 'fail', summary: '基础安全保障服务目录部分功能未实现',
   findings: [{ item: 'basic_functions', passed: false, note: '主机安全防护未上线' }, { item: 'documents', passed: true }], ...extra,
 });
 
+
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = new pg.Client({ connectionString: t.ownerUrl });
-  await owner.connect();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('考核服务商甲') });
-  provB = await createOrg(t, { kind: 'cloud_provider', name: unique('考核服务商乙') });
-  const m = await createOrg(t, { kind: 'management_unit' });
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  const u = await createOrg(t, { kind: 'user_unit' });
-  mgmt = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).session;
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  unitStaff = (await signedInUser(t, { orgId: u.id, roles: ['unit_staff'] })).session;
+  fx = await followUpFixture('考核');
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
 }, 120_000);
 
 afterAll(async () => {
-  await owner?.end();
-  await t?.close();
+  await fx?.close();
 });
 
 describe('construction-phase assessments (初期 / 中期)', () => {

@@ -4,6 +4,8 @@ import type { Advice, EfficiencyRow, ProviderRunDetail } from './evaluation.serv
 
 export const NO_SOURCE = '暂无数据来源';
 export const NO_DATA = '样本不足';
+/** A network figure: the value, or 暂无数据来源 / 本月无数据 (never 0). */
+const net = (v: string | null, missing: EfficiencyRow['network']['missing']): string => (v !== null ? v : missing === 'no_data_source' ? NO_SOURCE : missing === 'no_data' ? '本月无数据' : '—');
 /** A figure for a table: the value, or why there is none (never 0 for a missing source). */
 export const shown = (v: string | number | null, missing: EfficiencyRow['missing']): string => (v !== null ? String(v) : missing === 'no_data_source' ? NO_SOURCE : missing === 'no_data' ? NO_DATA : '—');
 
@@ -26,11 +28,18 @@ export function efficiencyDocument(data: { month: string; formula: (Formula & { 
       { key: 'oversized', header: ['主机', '配置过高'] },
       { key: 'saving', header: ['可节省（元/月）'] },
       { key: 'score', header: ['效率得分'] },
+      { key: 'egressUp', header: ['网络出口', '上行峰值 (Mbps)'] },
+      { key: 'egressDown', header: ['网络出口', '下行峰值 (Mbps)'] },
+      { key: 'linkUsage', header: ['网络出口', '链路使用率峰值 (%)'] },
+      { key: 'traffic', header: ['流量'] },
+      { key: 'visits', header: ['访问量'] },
     ],
     rows: data.items.map((r) => ({
       unit: r.unit.name, system: r.system?.name ?? '', provider: r.provider?.name ?? '', hosts: r.hosts, vcpu: r.vcpu, memoryGb: r.memoryGb, storageGb: r.storageGb, cost: r.cost,
       cpuP95: shown(r.cpuP95, r.missing), memP95: shown(r.memP95, r.missing), idle: shown(r.idleHosts, r.missing), oversized: shown(r.oversizedHosts, r.missing),
       saving: shown(r.potentialSaving, r.missing), score: shown(r.score, r.missing),
+      egressUp: net(r.network.upPeakMbps, r.network.missing), egressDown: net(r.network.downPeakMbps, r.network.missing), linkUsage: net(r.network.linkUsagePeak, r.network.missing),
+      traffic: NO_SOURCE, visits: NO_SOURCE,
     })),
     sheetName: '云效率',
   };

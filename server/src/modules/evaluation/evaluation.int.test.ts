@@ -120,6 +120,8 @@ describe('efficiency formula and months', () => {
     expect(list.json().formula.text).toContain('效率得分');
     const row = list.json().items.find((i: { unit: { id: string } }) => i.unit.id === unitAId);
     expect(row).toMatchObject({ hosts: 3, vcpu: '14', memoryGb: '52', storageGb: '300', score: null, cpuP95: null, missing: 'no_data_source' });
+    // No egress source either; traffic and visits have no interface table at all: 暂无数据来源, never 0.
+    expect(row).toMatchObject({ network: { upPeakMbps: null, linkUsagePeak: null, missing: 'no_data_source' }, traffic: { value: null, missing: 'no_data_source' }, visits: { value: null, missing: 'no_data_source' } });
     expect((await inject(unitA, 'GET', `/api/evaluation/advice?month=${M1}`)).json().items).toEqual([]);
   });
 
@@ -140,6 +142,45 @@ describe('efficiency formula and months', () => {
     expect(systems.find((s: { system: { id: string } | null }) => s.system?.id === systemA.id)).toMatchObject({ hosts: 3, score: '77.76', provider: { id: provA.id } });
     const months = (await inject(unitA, 'GET', '/api/evaluation/efficiency/months')).json().items;
     expect(months.filter((m: { month: string }) => m.month === M1 || m.month === M2).map((m: { formulaVersion: number }) => m.formulaVersion)).toEqual([2, 1]);
+  });
+
+  it('egress bandwidth and link usage per system from the egress source; a unit sums its systems’ peaks; no series → no data, not 0', async () => {
+    const M0 = '2026-07';
+    const seen: Array<{ from: string; to: string }> = [];
+    const otherSystem = '00000000-0000-4000-8000-000000000001';
+    t.container.evaluation.setFigureSources({
+      monitoring: {
+        hostUtilisation: monitoring.hostUtilisation,
+        async systemEgress(_ctx, q) {
+          seen.push({ from: q.from.toISOString(), to: q.to.toISOString() });
+          return [
+            { systemId: systemA.id, unitOrgId: unitAId, upPeakMbps: 85.456, downPeakMbps: 120, linkUsagePeak: 60.004, daysWithData: 31 },
+            { systemId: otherSystem, unitOrgId: null, upPeakMbps: 999, downPeakMbps: 999, linkUsagePeak: 99, daysWithData: 31 },
+          ];
+        },
+      },
+    });
+    try {
+      expect((await inject(mgmt, 'POST', '/api/evaluation/efficiency/compute', { month: M0 })).statusCode).toBe(200);
+      // The window is the Beijing calendar month.
+      expect(seen).toEqual([{ from: '2026-06-30T16:00:00.000Z', to: '2026-07-31T16:00:00.000Z' }]);
+      const sysRow = (await inject(unitA, 'GET', `/api/evaluation/efficiency?month=${M0}&level=system`)).json().items.find((s: { system: { id: string } | null }) => s.system?.id === systemA.id);
+      expect(sysRow.network).toEqual({ upPeakMbps: '85.46', downPeakMbps: '120.00', linkUsagePeak: '60.00', daysWithData: 31, missing: null });
+      expect(sysRow.traffic).toEqual({ value: null, missing: 'no_data_source' });
+      const unitRow = (await inject(unitA, 'GET', `/api/evaluation/efficiency?month=${M0}`)).json().items.find((i: { unit: { id: string } }) => i.unit.id === unitAId);
+      // Unit A has one system: its sums are that system's peaks (the other system's 999 is not counted).
+      expect(unitRow.network).toEqual({ upPeakMbps: '85.46', downPeakMbps: '120.00', linkUsagePeak: '60.00', daysWithData: 31, missing: null });
+      const xlsx = await inject(mgmt, 'GET', `/api/evaluation/efficiency/export?month=${M0}&level=system`);
+      expect(xlsx.statusCode, xlsx.body).toBe(200);
+
+      // Wired, but the system has no egress series this month: 本月无数据 (no_data), never 0.
+      t.container.evaluation.setFigureSources({ monitoring: { hostUtilisation: monitoring.hostUtilisation, systemEgress: async () => [] } });
+      await inject(mgmt, 'POST', '/api/evaluation/efficiency/compute', { month: M0 });
+      const again = (await inject(unitA, 'GET', `/api/evaluation/efficiency?month=${M0}&level=system`)).json().items.find((s: { system: { id: string } | null }) => s.system?.id === systemA.id);
+      expect(again.network).toEqual({ upPeakMbps: null, downPeakMbps: null, linkUsagePeak: null, daysWithData: 0, missing: 'no_data' });
+    } finally {
+      t.container.evaluation.setFigureSources({ monitoring });
+    }
   });
 
   it('unit B cannot read unit A’s efficiency; the three administrators see nothing', async () => {

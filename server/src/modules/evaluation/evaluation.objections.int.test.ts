@@ -1,10 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { followUpFixture, publishedManualRun, type FollowUpFixture } from './test/followup-fixtures.js';
 
-let t: TestApp;
-let owner: pg.Client;
+let fx: FollowUpFixture;
+let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
 let mgmt: Session;
@@ -16,50 +15,22 @@ let setId: string;
 let run1: string;
 const MONTH = '2025-03';
 
-const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject: FollowUpFixture['inject'] = (...a) => fx.inject(...a);
 const rowOf = (run: { scores: Array<{ provider: { id: string }; total: string | null; grade: string | null; indicators: Array<{ code: string; score: string | null; evidence: string }> }> }, id: string) => run.scores.find((s) => s.provider.id === id)!;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = new pg.Client({ connectionString: t.ownerUrl });
-  await owner.connect();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('异议服务商甲') });
-  provB = await createOrg(t, { kind: 'cloud_provider', name: unique('异议服务商乙') });
-  const m = await createOrg(t, { kind: 'management_unit' });
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  const u = await createOrg(t, { kind: 'user_unit' });
-  mgmt = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).session;
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  unitStaff = (await signedInUser(t, { orgId: u.id, roles: ['unit_staff'] })).session;
+  fx = await followUpFixture('异议');
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
   // An indicator system of this file only (manual indicators: the totals are hand-computed).
-  const set = await inject(mgmt, 'POST', '/api/evaluation/indicator-sets', {
-    code: unique('obj').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 40), name: '异议测试指标体系',
-    dimensions: [{ code: 'd1', name: '运维规范度', indicators: [
-      { code: 'm1', name: '基础信息完整性', weight: 60, source: 'manual', rule: { type: 'manual', max: 10 } },
-      { code: 'm2', name: '风险排查', weight: 40, source: 'manual', rule: { type: 'manual', max: 5 } },
-    ] }],
-  });
-  expect(set.statusCode, set.body).toBe(201);
-  setId = set.json().id;
-  for (const [p, m1, m2] of [[provA.id, 9, 3], [provB.id, 10, 5]] as const) {
-    for (const [code, score] of [['m1', m1], ['m2', m2]] as const) {
-      const r = await inject(supervisor, 'PUT', '/api/evaluation/manual-scores', { setId, month: MONTH, providerId: p, indicatorCode: code, score, evidence: '现场检查记录' });
-      expect(r.statusCode, r.body).toBe(200);
-    }
-  }
-  const run = await inject(supervisor, 'POST', '/api/evaluation/runs', { setId, month: MONTH });
-  expect(run.statusCode, run.body).toBe(200);
-  run1 = run.json().id;
-  expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${run1}/review`, {})).statusCode).toBe(200);
-  expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${run1}/publish`)).statusCode).toBe(200);
+  ({ setId, runId: run1 } = await publishedManualRun(fx, {
+    code: 'obj', name: '异议测试指标体系', dimension: '运维规范度', month: MONTH, evidence: '现场检查记录',
+    indicators: [{ code: 'm1', name: '基础信息完整性', weight: 60, max: 10 }, { code: 'm2', name: '风险排查', weight: 40, max: 5 }],
+    scores: [[provA.id, { m1: 9, m2: 3 }], [provB.id, { m1: 10, m2: 5 }]],
+  }));
 }, 120_000);
 
 afterAll(async () => {
-  await owner?.end();
-  await t?.close();
+  await fx?.close();
 });
 
 describe('objections on published provider scores', () => {

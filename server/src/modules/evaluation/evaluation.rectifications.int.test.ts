@@ -1,10 +1,9 @@
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { followUpFixture, publishedManualRun, type FollowUpFixture } from './test/followup-fixtures.js';
 
-let t: TestApp;
-let owner: pg.Client;
+let fx: FollowUpFixture;
+let owner: FollowUpFixture['owner'];
 let provA: TestOrg;
 let provB: TestOrg;
 let mgmt: Session;
@@ -16,47 +15,22 @@ let runId: string;
 const MONTH = '2025-05';
 const future = (days: number) => new Date(Date.now() + 8 * 3_600_000 + days * 86_400_000).toISOString().slice(0, 10);
 
-const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject: FollowUpFixture['inject'] = (...a) => fx.inject(...a);
 const issuesOf = (r: { json(): { details?: unknown } }) => JSON.stringify(r.json().details);
 
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = new pg.Client({ connectionString: t.ownerUrl });
-  await owner.connect();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('整改服务商甲') });
-  provB = await createOrg(t, { kind: 'cloud_provider', name: unique('整改服务商乙') });
-  const m = await createOrg(t, { kind: 'management_unit' });
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  const u = await createOrg(t, { kind: 'user_unit' });
-  mgmt = (await signedInUser(t, { orgId: m.id, roles: ['mgmt_staff'] })).session;
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  unitStaff = (await signedInUser(t, { orgId: u.id, roles: ['unit_staff'] })).session;
-  const set = await inject(mgmt, 'POST', '/api/evaluation/indicator-sets', {
-    code: unique('rect').toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, 40), name: '整改测试指标体系',
-    dimensions: [{ code: 'd1', name: '平台安全度', indicators: [
-      { code: 'r1', name: '安全防护', weight: 50, source: 'manual', rule: { type: 'manual', max: 10 } },
-      { code: 'r2', name: '口令和权限', weight: 50, source: 'manual', rule: { type: 'manual', max: 10 } },
-    ] }],
-  });
-  expect(set.statusCode, set.body).toBe(201);
-  const setId = set.json().id;
+  fx = await followUpFixture('整改');
+  ({ owner, provA, provB, mgmt, supervisor, provAStaff, provBStaff, unitStaff } = fx);
   // A: r1 5/10 → 50 (below 60), r2 9/10 → 90; B: r1 7/10 → 70, r2 4/10 → 40 (below 60).
-  for (const [p, r1, r2] of [[provA.id, 5, 9], [provB.id, 7, 4]] as const) {
-    for (const [code, score] of [['r1', r1], ['r2', r2]] as const) {
-      expect((await inject(supervisor, 'PUT', '/api/evaluation/manual-scores', { setId, month: MONTH, providerId: p, indicatorCode: code, score, evidence: '检查记录' })).statusCode).toBe(200);
-    }
-  }
-  runId = (await inject(supervisor, 'POST', '/api/evaluation/runs', { setId, month: MONTH })).json().id;
-  expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${runId}/review`, {})).statusCode).toBe(200);
-  expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${runId}/publish`)).statusCode).toBe(200);
+  ({ runId } = await publishedManualRun(fx, {
+    code: 'rect', name: '整改测试指标体系', dimension: '平台安全度', month: MONTH,
+    indicators: [{ code: 'r1', name: '安全防护', weight: 50, max: 10 }, { code: 'r2', name: '口令和权限', weight: 50, max: 10 }],
+    scores: [[provA.id, { r1: 5, r2: 9 }], [provB.id, { r1: 7, r2: 4 }]],
+  }));
 }, 120_000);
 
 afterAll(async () => {
-  await owner?.end();
-  await t?.close();
+  await fx?.close();
 });
 
 describe('rectification follow-up on published scores', () => {

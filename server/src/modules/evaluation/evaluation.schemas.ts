@@ -26,6 +26,9 @@ export const efficiencyRowSchema = z.object({
   vcpu: dec, memoryGb: dec, storageGb: dec, cost: dec.nullable(), cpuP95: dec.nullable(), cpuAvg: dec.nullable(), memP95: dec.nullable(), memAvg: dec.nullable(),
   idleHosts: z.number().nullable(), oversizedHosts: z.number().nullable(), potentialSaving: dec.nullable(), score: dec.nullable(),
   missing: z.enum(['no_data_source', 'no_data']).nullable(), components: z.record(z.string(), z.string().nullable()), formulaVersion: z.number(),
+  network: z.object({ upPeakMbps: dec.nullable(), downPeakMbps: dec.nullable(), linkUsagePeak: dec.nullable(), daysWithData: z.number(), missing: z.enum(['no_data_source', 'no_data']).nullable() }),
+  traffic: z.object({ value: dec.nullable(), missing: z.enum(['no_data_source', 'no_data']).nullable() }),
+  visits: z.object({ value: dec.nullable(), missing: z.enum(['no_data_source', 'no_data']).nullable() }),
 }).meta({ id: 'EfficiencyRow' });
 export const efficiencyListSchema = z.object({ month: z.string(), formula: formulaSchema.nullable(), utilisationSource: z.boolean(), items: z.array(efficiencyRowSchema) });
 export const monthsSchema = z.object({ items: z.array(z.object({ month: z.string(), formulaVersion: z.number(), utilisationSource: z.boolean(), computedAt: z.string() })) });

@@ -33,7 +33,7 @@ import {
   type Thresholds,
   type Weights,
 } from './evaluation.rules.js';
-import type { FigureSources, HostUtilisation } from './evaluation.sources.js';
+import type { FigureSources, HostUtilisation, SystemEgressRow } from './evaluation.sources.js';
 import { acceptedObjectionOverrides, applyOverrides } from './evaluation.overrides.js';
 
 /** Efficiency of a unit or a system in a month (stored when the month is computed). */
@@ -61,6 +61,25 @@ export interface EfficiencyRow {
   missing: 'no_data_source' | 'no_data' | null;
   components: Record<string, string | null>;
   formulaVersion: number;
+  /**
+   * Egress of the month (应用系统网络出口使用数据): highest daily peaks up / down in Mbps and of link usage in %; a unit
+   * row sums its systems' peaks (an upper bound: peaks need not coincide) and takes the highest link usage.
+   * `missing`: no_data_source (monitoring's egress not wired when the month was computed) or no_data (no egress series).
+   */
+  network: { upPeakMbps: string | null; downPeakMbps: string | null; linkUsagePeak: string | null; daysWithData: number; missing: 'no_data_source' | 'no_data' | null };
+  /** Traffic volume and visits: no interface table carries them yet — always 暂无数据来源, never 0. */
+  traffic: { value: string | null; missing: 'no_data_source' | 'no_data' | null };
+  visits: { value: string | null; missing: 'no_data_source' | 'no_data' | null };
+}
+
+type StoredNetwork = { upPeakMbps: number | null; downPeakMbps: number | null; linkUsagePeak: number | null; daysWithData: number } | null;
+
+/** The month's egress figures of one efficiency row (system: its own; unit: its systems'), as stored in `components.network`. */
+export function networkOf(rows: SystemEgressRow[]): StoredNetwork {
+  if (rows.length === 0) return null;
+  const add = (k: 'upPeakMbps' | 'downPeakMbps') => (rows.some((r) => r[k] !== null) ? rows.reduce((a, r) => a.plus(r[k] ?? 0), new Dec(0)).toDecimalPlaces(2).toNumber() : null);
+  const usage = rows.map((r) => r.linkUsagePeak).filter((x): x is number => x !== null);
+  return { upPeakMbps: add('upPeakMbps'), downPeakMbps: add('downPeakMbps'), linkUsagePeak: usage.length ? new Dec(Math.max(...usage)).toDecimalPlaces(2).toNumber() : null, daysWithData: Math.max(...rows.map((r) => r.daysWithData)) };
 }
 
 export interface Advice {
@@ -234,6 +253,9 @@ export class EvaluationService {
     const utilSource = this.sources.monitoring?.hostUtilisation;
     const util = new Map<string, HostUtilisation>();
     if (utilSource) for (const u of await utilSource.call(this.sources.monitoring, sys, { from: w.from, to: w.to })) util.set(u.resourceId, u);
+    const egressSource = this.sources.monitoring?.systemEgress;
+    const egress = new Map<string, SystemEgressRow>();
+    if (egressSource) for (const e of await egressSource.call(this.sources.monitoring, sys, { from: w.from, to: w.to })) egress.set(e.systemId, e);
     const costByUnit = new Map<string, string>();
     const costBySystemNo = new Map<string, string>();
     for (const r of (await this.deps.billing.overview(sys, { from: input.month, to: input.month, groupBy: 'unit' })).rows) costByUnit.set(r.key, r.total);
@@ -246,7 +268,7 @@ export class EvaluationService {
       const version = input.formulaVersion ?? pinned?.formulaVersion ?? formulas[0]!.version;
       const formula = formulas.find((f) => f.version === version);
       if (!formula) throw validationError('evaluation.unknown_formula', 'No such formula version', [{ field: 'body.formulaVersion', rule: 'exists', message: 'an existing formula version', value: version }]);
-      const groups = new Map<string, { level: 'unit' | 'system'; unitId: string; unitName: string; systemName: string | null; providerName: string | null; systemId: string | null; systemNo: string | null; providerId: string | null; members: GroupHost[]; res: Resource[] }>();
+      const groups = new Map<string, { level: 'unit' | 'system'; unitId: string; unitName: string; systemName: string | null; providerName: string | null; systemId: string | null; systemNo: string | null; providerId: string | null; members: GroupHost[]; res: Resource[]; systems: Set<string> }>();
       const judged: Array<{ r: Resource; g: GroupHost }> = [];
       for (const r of hosts) {
         if (!r.unit) continue;
@@ -258,8 +280,9 @@ export class EvaluationService {
         if (r.system) keys.push([`s|${r.system.id}`, 'system', r.system.id]);
         for (const [k, level, systemId] of keys) {
           let grp = groups.get(k);
-          if (!grp) groups.set(k, (grp = { level, unitId: r.unit.id, unitName: r.unit.name ?? '', systemName: level === 'system' ? r.system?.name ?? null : null, providerName: level === 'system' ? r.provider.name : null, systemId, systemNo: level === 'system' ? r.systemNo : null, providerId: level === 'system' ? r.provider.id : null, members: [], res: [] }));
+          if (!grp) groups.set(k, (grp = { level, unitId: r.unit.id, unitName: r.unit.name ?? '', systemName: level === 'system' ? r.system?.name ?? null : null, providerName: level === 'system' ? r.provider.name : null, systemId, systemNo: level === 'system' ? r.systemNo : null, providerId: level === 'system' ? r.provider.id : null, members: [], res: [], systems: new Set() }));
           grp.members.push(g);
+          if (r.system) grp.systems.add(r.system.id);
           grp.res.push(r);
         }
       }
@@ -307,7 +330,7 @@ export class EvaluationService {
           vcpu: String(grp.members.reduce((a, m) => a + m.spec.vcpu, 0)), memoryGb: String(grp.members.reduce((a, m) => a + m.spec.memoryGb, 0)),
           storageGb: String(grp.res.reduce((a, r) => a + STORAGE_KEYS.reduce((b, k) => b + num(r.quantities[k]), 0), 0)),
           cost, cpuP95: f.cpuP95, cpuAvg: f.cpuAvg, memP95: f.memP95, memAvg: f.memAvg, idleHosts: f.idleHosts, oversizedHosts: f.oversizedHosts,
-          potentialSaving: utilSource ? sum(savings).toFixed(2) : null, score: f.score, components: JSON.stringify({ ...f.components, missing: f.missing, judged: f.judged }), formulaVersion: version,
+          potentialSaving: utilSource ? sum(savings).toFixed(2) : null, score: f.score, components: JSON.stringify({ ...f.components, missing: f.missing, judged: f.judged, ...(egressSource ? { network: networkOf([...grp.systems].map((id) => egress.get(id)).filter((x): x is SystemEgressRow => !!x)) } : {}) }), formulaVersion: version,
         });
       }
       for (let i = 0; i < rows.length; i += 1000) await trx.insertInto('evalEfficiencyScores').values(rows.slice(i, i + 1000)).execute();
@@ -372,8 +395,9 @@ export class EvaluationService {
         formula: formula ? { ...formula, text: formulaText(formula) } : null,
         utilisationSource: m?.utilisationSource ?? false,
         items: rows.map((r) => {
-          const c = r.components as Record<string, string | null> & { missing?: EfficiencyRow['missing'] };
-          const { missing, ...components } = c;
+          const c = r.components as Record<string, string | null> & { missing?: EfficiencyRow['missing']; network?: StoredNetwork };
+          const { missing, network, ...components } = c;
+          const n = (v: number | null | undefined) => (v === null || v === undefined ? null : new Dec(v).toFixed(2));
           return {
             month: q.month, level: r.level as 'unit' | 'system', unit: { id: r.unitOrgId, name: r.unitName }, system: r.systemId ? { id: r.systemId, name: r.systemName ?? '' } : null,
             provider: r.providerOrgId ? { id: r.providerOrgId, name: r.providerName ?? '' } : null, hosts: r.hosts, vcpu: String(r.vcpu), memoryGb: String(r.memoryGb), storageGb: String(r.storageGb),
@@ -381,6 +405,13 @@ export class EvaluationService {
             memP95: r.memP95 === null ? null : String(r.memP95), memAvg: r.memAvg === null ? null : String(r.memAvg), idleHosts: r.idleHosts, oversizedHosts: r.oversizedHosts,
             potentialSaving: r.potentialSaving === null ? null : new Dec(r.potentialSaving).toFixed(2), score: r.score === null ? null : new Dec(r.score).toFixed(2), missing: missing ?? null,
             components: { cpu: components.cpu ?? null, memory: components.memory ?? null, idle: components.idle ?? null, oversized: components.oversized ?? null }, formulaVersion: r.formulaVersion,
+            network: network === undefined
+              ? { upPeakMbps: null, downPeakMbps: null, linkUsagePeak: null, daysWithData: 0, missing: 'no_data_source' as const }
+              : network === null
+                ? { upPeakMbps: null, downPeakMbps: null, linkUsagePeak: null, daysWithData: 0, missing: 'no_data' as const }
+                : { upPeakMbps: n(network.upPeakMbps), downPeakMbps: n(network.downPeakMbps), linkUsagePeak: n(network.linkUsagePeak), daysWithData: network.daysWithData, missing: null },
+            traffic: { value: null, missing: 'no_data_source' as const },
+            visits: { value: null, missing: 'no_data_source' as const },
           };
         }),
       };

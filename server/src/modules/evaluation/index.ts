@@ -10,7 +10,8 @@ export { EvaluationService, monthWindow, quarterWindow, dimensionScores, type Mo
 export { registerEvaluationRoutes } from './evaluation.routes.js';
 export { registerEvaluationJobs } from './evaluation.jobs.js';
 export { loadEvaluationDemo } from './evaluation.demo.js';
-export type { FigureSources, HostUtilisation, SlaComplianceRow, CapacityWarningsRow, DrillCountsRow, QualificationRow, InspectionCountsRow } from './evaluation.sources.js';
+export { systemEgressFrom, monitoringFigures } from './evaluation.sources.js';
+export type { FigureSources, SystemEgressRow, EgressReader, HostUtilisation, SlaComplianceRow, CapacityWarningsRow, DrillCountsRow, QualificationRow, InspectionCountsRow } from './evaluation.sources.js';
 export { efficiencyOf, judgeHost, savingOf, scoreIndicator, totalOf, validateFormula, validateIndicatorSet, formulaText } from './evaluation.rules.js';
 export { SET_003, SET_004, DEFAULT_GRADES } from './evaluation.indicators.js';
 export { createEvaluationFollowUp } from './evaluation.followup.js';

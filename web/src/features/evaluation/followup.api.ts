@@ -43,6 +43,7 @@ export const followUpApi = {
 
   rectifications: async (overdue: boolean) => data(await api.GET('/api/evaluation/rectifications', { params: { query: overdue ? { overdue: 'true' } : {} } })).items,
   generate: async (body: { runId: string; threshold: number; deadline: string }) => data(await api.POST('/api/evaluation/rectifications/generate', { body })),
+  raiseRectification: async (body: { runId: string; providerId: string; indicatorCode: string; requirement: string; deadline: string }) => data(await api.POST('/api/evaluation/rectifications', { body })),
   replyRectification: async (id: string, reply: string, evidence: Evidence) => data(await api.POST('/api/evaluation/rectifications/{id}/reply', { ...byId(id), body: { reply, evidence } })),
   verifyRectification: async (id: string, outcome: 'verified' | 'returned', comment: string | null) => data(await api.POST('/api/evaluation/rectifications/{id}/verify', { ...byId(id), body: { outcome, comment } })),
   rectificationEvidence: (r: Rectification) => download(`/api/evaluation/rectifications/${r.id}/evidence`, r.evidence?.name ?? 'evidence'),

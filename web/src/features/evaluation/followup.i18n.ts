@@ -15,7 +15,7 @@ export const zh = {
     },
     rect: {
       title: '评估整改任务', generate: '按阈值生成整改任务', generated: '已生成 {{n}} 项整改任务', threshold: '指标得分低于', origin: '来源', origins: { threshold: '低于阈值', reviewer: '评审提出' },
-      requirement: '整改要求', reply: '整改反馈', doReply: '反馈整改', verify: '验证',
+      raise: '评审提出整改', requirement: '整改要求', reply: '整改反馈', doReply: '反馈整改', verify: '验证',
     },
     annual: {
       title: '云服务商年度评级', compute: '计算年度评级', year: '年度', revision: '版本', scale: '等级标准', missing: '未发布的月份（不计入）', allMonths: '12 个月均已发布',
@@ -57,7 +57,7 @@ export const en = {
     },
     rect: {
       title: 'Rectification tasks', generate: 'Generate from a threshold', generated: '{{n}} tasks created', threshold: 'Indicator score below', origin: 'Origin', origins: { threshold: 'Below threshold', reviewer: 'Reviewer' },
-      requirement: 'Requirement', reply: 'Reply', doReply: 'Reply', verify: 'Verify',
+      raise: 'Raise a task', requirement: 'Requirement', reply: 'Reply', doReply: 'Reply', verify: 'Verify',
     },
     annual: {
       title: 'Annual provider rating', compute: 'Compute the year', year: 'Year', revision: 'Revision', scale: 'Grade scale', missing: 'Months not published (not counted)', allMonths: 'All 12 months published',

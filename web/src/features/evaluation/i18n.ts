@@ -3,7 +3,8 @@ export const zh = {
   evaluation: {
     tabs: { overview: '政务云概况', efficiency: '云效率', advice: '资源优化建议', providers: '云服务商评估', quarterly: '季评' },
     month: '月份', refresh: '刷新', export: '导出 .xlsx', compute: '计算本月', computed: '已计算', notComputed: '本月尚未计算',
-    noSource: '暂无数据来源', noData: '样本不足', none: '—',
+    noSource: '暂无数据来源', noData: '样本不足', none: '—', noNetData: '本月无数据',
+    egressUp: '出口上行峰值 (Mbps)', egressDown: '出口下行峰值 (Mbps)', linkUsage: '链路使用率峰值 (%)', traffic: '流量', visits: '访问量',
     levels: { unit: '单位云效率', system: '信息系统云效率' },
     formula: '评分公式', formulaVersion: '第 {{v}} 版', editFormula: '修改权重', weights: { cpu: 'CPU 利用', memory: '内存利用', idle: '非闲置主机', oversized: '配置合理主机' },
     weightsSum: '权重合计 {{sum}}（须为 100）', note: '说明', save: '保存为新版本', formulaSaved: '已保存第 {{v}} 版公式，此后计算的月份使用新公式',
@@ -44,7 +45,8 @@ export const en: typeof zh = {
   evaluation: {
     tabs: { overview: 'Cloud overview', efficiency: 'Cloud efficiency', advice: 'Rightsizing advice', providers: 'Provider evaluation', quarterly: 'Quarterly evaluation' },
     month: 'Month', refresh: 'Refresh', export: 'Export .xlsx', compute: 'Compute month', computed: 'Computed', notComputed: 'Not computed for this month yet',
-    noSource: 'No data source yet', noData: 'Too few samples', none: '—',
+    noSource: 'No data source yet', noData: 'Too few samples', none: '—', noNetData: 'No data this month',
+    egressUp: 'Egress up peak (Mbps)', egressDown: 'Egress down peak (Mbps)', linkUsage: 'Link usage peak (%)', traffic: 'Traffic', visits: 'Visits',
     levels: { unit: 'Unit efficiency', system: 'System efficiency' },
     formula: 'Score formula', formulaVersion: 'version {{v}}', editFormula: 'Edit weights', weights: { cpu: 'CPU use', memory: 'Memory use', idle: 'Hosts not idle', oversized: 'Hosts rightly sized' },
     weightsSum: 'Weights add up to {{sum}} (must be 100)', note: 'Note', save: 'Save as new version', formulaSaved: 'Formula version {{v}} saved; months computed from now on use it',

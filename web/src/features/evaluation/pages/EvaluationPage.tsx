@@ -19,6 +19,15 @@ function MonthPicker({ value, onChange }: { value: string; onChange: (m: string)
   return <DatePicker data-testid="evaluation-month" picker="month" allowClear={false} value={dayjs(`${value}-01`)} onChange={(d) => d && onChange(d.format('YYYY-MM'))} />;
 }
 
+/** A network figure (egress of 应用系统网络出口使用数据), or 暂无数据来源 / 本月无数据 — never 0. */
+function NetFigure({ v, missing }: { v: string | null; missing: 'no_data_source' | 'no_data' | null }) {
+  const { t } = useTranslation();
+  if (v !== null) return <>{v}</>;
+  if (missing === 'no_data_source') return <Typography.Text type="secondary">{t('evaluation.noSource')}</Typography.Text>;
+  if (missing === 'no_data') return <Typography.Text type="secondary">{t('evaluation.noNetData')}</Typography.Text>;
+  return <>{t('evaluation.none')}</>;
+}
+
 /** A figure, or why there is none: 暂无数据来源 (source not wired) or 样本不足 — never 0. */
 function Figure({ v, missing }: { v: string | number | null; missing: EfficiencyRow['missing'] }) {
   const { t } = useTranslation();
@@ -218,7 +227,7 @@ function EfficiencyTab({ month }: { month: string }) {
           loading={list.isLoading}
           dataSource={items}
           locale={{ emptyText: t('evaluation.notComputed') }}
-          scroll={{ x: 1400 }}
+          scroll={{ x: 2000 }}
           columns={[
             { title: t('evaluation.unit'), render: (_, r) => r.unit.name, width: 180, fixed: 'left' },
             ...(level === 'system' ? [{ title: t('evaluation.system'), render: (_: unknown, r: EfficiencyRow) => r.system?.name ?? '', width: 180 }, { title: t('evaluation.provider'), render: (_: unknown, r: EfficiencyRow) => r.provider?.name ?? '', width: 140 }] : []),
@@ -233,6 +242,11 @@ function EfficiencyTab({ month }: { month: string }) {
             { title: t('evaluation.oversized'), width: 90, render: (_, r) => <Figure v={r.oversizedHosts} missing={r.missing} /> },
             { title: t('evaluation.saving'), width: 120, render: (_, r) => <Figure v={r.potentialSaving} missing={r.missing} /> },
             { title: t('evaluation.score'), width: 100, render: (_, r) => <Typography.Text strong><Figure v={r.score} missing={r.missing} /></Typography.Text> },
+            { title: t('evaluation.egressUp'), width: 110, render: (_, r) => <span data-testid="efficiency-egress-up"><NetFigure v={r.network.upPeakMbps} missing={r.network.missing} /></span> },
+            { title: t('evaluation.egressDown'), width: 110, render: (_, r) => <NetFigure v={r.network.downPeakMbps} missing={r.network.missing} /> },
+            { title: t('evaluation.linkUsage'), width: 110, render: (_, r) => <NetFigure v={r.network.linkUsagePeak} missing={r.network.missing} /> },
+            { title: t('evaluation.traffic'), width: 100, render: (_, r) => <span data-testid="efficiency-traffic"><NetFigure v={r.traffic.value} missing={r.traffic.missing} /></span> },
+            { title: t('evaluation.visits'), width: 100, render: (_, r) => <NetFigure v={r.visits.value} missing={r.visits.missing} /> },
           ]}
         />
       </Card>

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App as AntApp, Alert, Button, Card, Checkbox, DatePicker, Descriptions, Empty, Form, Input, InputNumber, Modal, Radio, Select, Space, Switch, Table, Tabs, Tag, Typography, Upload } from 'antd';
 import { UploadOutlined } from '@ant-design/icons';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -174,6 +174,7 @@ function RectificationsTab() {
   const { data: me } = useMe();
   const [overdue, setOverdue] = useState(false);
   const [generating, setGenerating] = useState(false);
+  const [raising, setRaising] = useState(false);
   const [acting, setActing] = useState<{ r: Rectification; kind: 'reply' | 'verify' } | null>(null);
   const list = useQuery({ queryKey: followUpKeys.rectifications(overdue), queryFn: () => followUpApi.rectifications(overdue) });
   const refresh = () => void qc.invalidateQueries({ queryKey: ['evaluation', 'rectifications'] });
@@ -181,7 +182,8 @@ function RectificationsTab() {
   return (
     <Card size="small" title={t('evalFollowUp.rect.title')} extra={<Space>
       <span>{t('evalFollowUp.overdueOnly')}</span><Switch checked={overdue} onChange={setOverdue} />
-      {manage && <Button type="primary" onClick={() => setGenerating(true)}>{t('evalFollowUp.rect.generate')}</Button>}
+      {manage && <Button data-testid="rect-raise" onClick={() => setRaising(true)}>{t('evalFollowUp.rect.raise')}</Button>}
+      {manage && <Button type="primary" data-testid="rect-generate" onClick={() => setGenerating(true)}>{t('evalFollowUp.rect.generate')}</Button>}
     </Space>}>
       {list.isError && <Alert type="error" showIcon message={errorText(list.error)} />}
       <Table<Rectification>
@@ -205,13 +207,14 @@ function RectificationsTab() {
           {
             title: '', width: 110, fixed: 'right',
             render: (_, r) => <Space>
-              {r.abilities.reply && <Button size="small" type="link" onClick={() => setActing({ r, kind: 'reply' })}>{t('evalFollowUp.rect.doReply')}</Button>}
-              {r.abilities.verify && <Button size="small" type="link" onClick={() => setActing({ r, kind: 'verify' })}>{t('evalFollowUp.rect.verify')}</Button>}
+              {r.abilities.reply && <Button size="small" type="link" data-testid="rect-reply" onClick={() => setActing({ r, kind: 'reply' })}>{t('evalFollowUp.rect.doReply')}</Button>}
+              {r.abilities.verify && <Button size="small" type="link" data-testid="rect-verify" onClick={() => setActing({ r, kind: 'verify' })}>{t('evalFollowUp.rect.verify')}</Button>}
             </Space>,
           },
         ]}
       />
       {generating && <GenerateModal onClose={() => setGenerating(false)} onDone={() => { setGenerating(false); refresh(); }} />}
+      {raising && <RaiseModal onClose={() => setRaising(false)} onDone={() => { setRaising(false); refresh(); }} />}
       {acting && <RectActionModal r={acting.r} kind={acting.kind} onClose={() => setActing(null)} onDone={() => { setActing(null); refresh(); }} />}
     </Card>
   );
@@ -240,6 +243,41 @@ function GenerateModal({ onClose, onDone }: { onClose: () => void; onDone: () =>
   );
 }
 
+/** A reviewer's task (评审提出) on one indicator of a provider's row in a published run. */
+function RaiseModal({ onClose, onDone }: { onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation();
+  const { message } = AntApp.useApp();
+  type RaiseForm = { runId: string; providerId: string; indicatorCode: string; requirement: string; deadline: Dayjs };
+  const [form] = Form.useForm<RaiseForm>();
+  const runs = useQuery({ queryKey: ['evaluation', 'runs', 'published'], queryFn: followUpApi.publishedRuns });
+  const runId = Form.useWatch('runId', form);
+  const providerId = Form.useWatch('providerId', form);
+  const detail = useQuery({ queryKey: evaluationKeys.run(runId ?? ''), queryFn: () => evaluationApi.runDetail(runId!), enabled: !!runId });
+  const row = detail.data?.scores.find((s) => s.provider.id === providerId);
+  const save = useMutation({
+    mutationFn: (v: RaiseForm) => followUpApi.raiseRectification({ runId: v.runId, providerId: v.providerId, indicatorCode: v.indicatorCode, requirement: v.requirement, deadline: v.deadline.format('YYYY-MM-DD') }),
+    onSuccess: () => { message.success(t('evalFollowUp.saved')); onDone(); },
+    onError: (e) => message.error(errorText(e)),
+  });
+  return (
+    <Modal open title={t('evalFollowUp.rect.raise')} onCancel={onClose} onOk={() => form.submit()} confirmLoading={save.isPending}>
+      <Form form={form} layout="vertical" initialValues={{ deadline: dayjs().add(15, 'day') }} onFinish={(v) => save.mutate(v)}>
+        <Form.Item name="runId" label={t('evalFollowUp.obj.run')} rules={[{ required: true }]}>
+          <Select data-testid="rect-raise-run" onChange={() => form.setFieldsValue({ providerId: undefined, indicatorCode: undefined })} options={(runs.data ?? []).map((r) => ({ value: r.id, label: `${r.month} ${r.setName} ${t('evaluation.revision', { n: r.revision })}` }))} />
+        </Form.Item>
+        <Form.Item name="providerId" label={t('evaluation.provider')} rules={[{ required: true }]}>
+          <Select data-testid="rect-raise-provider" onChange={() => form.setFieldsValue({ indicatorCode: undefined })} options={(detail.data?.scores ?? []).map((s) => ({ value: s.provider.id, label: s.provider.name }))} />
+        </Form.Item>
+        <Form.Item name="indicatorCode" label={t('evaluation.indicator')} rules={[{ required: true }]}>
+          <Select data-testid="rect-raise-indicator" options={(row?.indicators ?? []).map((i) => ({ value: i.code, label: `${i.dimension} / ${i.name}（${i.score ?? t('evaluation.none')}）` }))} />
+        </Form.Item>
+        <Form.Item name="requirement" label={t('evalFollowUp.rect.requirement')} rules={[{ required: true, whitespace: true }]}><Input.TextArea data-testid="rect-raise-requirement" rows={3} maxLength={2000} /></Form.Item>
+        <Form.Item name="deadline" label={t('evalFollowUp.deadline')} rules={[{ required: true }]}><DatePicker disabledDate={(d) => d.isBefore(dayjs(), 'day')} /></Form.Item>
+      </Form>
+    </Modal>
+  );
+}
+
 function RectActionModal({ r, kind, onClose, onDone }: { r: Rectification; kind: 'reply' | 'verify'; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation();
   const { message } = AntApp.useApp();
@@ -255,7 +293,7 @@ function RectActionModal({ r, kind, onClose, onDone }: { r: Rectification; kind:
       <Typography.Paragraph>{r.requirement}</Typography.Paragraph>
       <Form form={form} layout="vertical" initialValues={{ outcome: 'verified' }} onFinish={(v) => save.mutate(v)}>
         {kind === 'verify' && <Form.Item name="outcome"><Radio.Group options={[{ value: 'verified', label: t('evalFollowUp.status.verified') }, { value: 'returned', label: t('evalFollowUp.status.returned') }]} /></Form.Item>}
-        <Form.Item name="text" label={kind === 'reply' ? t('evalFollowUp.rect.reply') : t('evalFollowUp.comment')} rules={kind === 'reply' ? [{ required: true, whitespace: true }] : []}><Input.TextArea rows={3} maxLength={2000} /></Form.Item>
+        <Form.Item name="text" label={kind === 'reply' ? t('evalFollowUp.rect.reply') : t('evalFollowUp.comment')} rules={kind === 'reply' ? [{ required: true, whitespace: true }] : []}><Input.TextArea data-testid="rect-action-text" rows={3} maxLength={2000} /></Form.Item>
         {kind === 'reply' && <Form.Item label={t('evalFollowUp.evidence')} extra={t('evalFollowUp.evidenceHint')}><EvidencePicker onChange={setFile} /></Form.Item>}
       </Form>
     </Modal>
@@ -308,10 +346,10 @@ function AnnualTab() {
         />
       </Card>
       {d && (
-        <Card size="small" title={`${d.year} · ${d.setCode} · ${t('evaluation.revision', { n: d.revision })}`} extra={<Space>
+        <Card size="small" data-testid="annual-detail" title={`${d.year} · ${d.setCode} · ${t('evaluation.revision', { n: d.revision })}`} extra={<Space>
           <StatusTag s={d.status} />
-          {d.abilities.review && <Button onClick={() => act.mutate(() => followUpApi.reviewAnnual(d.id))}>{t('evaluation.review')}</Button>}
-          {d.abilities.publish && <Button type="primary" onClick={() => act.mutate(() => followUpApi.publishAnnual(d.id))}>{t('evaluation.publish')}</Button>}
+          {d.abilities.review && <Button data-testid="annual-review" onClick={() => act.mutate(() => followUpApi.reviewAnnual(d.id))}>{t('evaluation.review')}</Button>}
+          {d.abilities.publish && <Button type="primary" data-testid="annual-publish" onClick={() => act.mutate(() => followUpApi.publishAnnual(d.id))}>{t('evaluation.publish')}</Button>}
         </Space>}>
           <Typography.Paragraph type="secondary">{t('evalFollowUp.annual.grades')}: {d.gradeScale.grades.map((g) => `${g.grade} ≥ ${g.min}`).join('，')}</Typography.Paragraph>
           {d.missingMonths.length > 0 && <Alert type="warning" showIcon style={{ marginBottom: 8 }} message={t('evalFollowUp.annual.missingAlert', { months: d.missingMonths.join('、') })} />}
@@ -397,8 +435,8 @@ function AssessmentsTab() {
           {
             title: '', width: 120, fixed: 'right',
             render: (_, a) => <Space>
-              {a.abilities.reply && <Button size="small" type="link" onClick={() => setReplying(a)}>{t('evalFollowUp.asm.doReport')}</Button>}
-              {a.abilities.reassess && <Button size="small" type="link" onClick={() => setRecording({ previous: a })}>{t('evalFollowUp.asm.reassess')}</Button>}
+              {a.abilities.reply && <Button size="small" type="link" data-testid="assessment-report" onClick={() => setReplying(a)}>{t('evalFollowUp.asm.doReport')}</Button>}
+              {a.abilities.reassess && <Button size="small" type="link" data-testid="assessment-reassess" onClick={() => setRecording({ previous: a })}>{t('evalFollowUp.asm.reassess')}</Button>}
             </Space>,
           },
         ]}
@@ -419,6 +457,14 @@ function RecordAssessmentModal({ previous, onClose, onDone }: { previous: Assess
   const providers = useQuery({ queryKey: ['organisations', 'list', 'cloud_provider-all'], queryFn: () => orgApi.list({ kind: 'cloud_provider', page: 1, pageSize: 200 }) });
   const phase = Form.useWatch('phase', form) ?? previous?.phase ?? 'initial';
   const phaseItems = items.data?.[phase] ?? [];
+  // Every item of the chosen phase starts as met (checked): the items arrive after the form mounted, and switching the
+  // phase brings other items — an unchecked box must never count as met.
+  useEffect(() => {
+    const list = items.data?.[phase] ?? [];
+    const current = (form.getFieldValue('items') ?? {}) as RecordForm['items'];
+    const patch = Object.fromEntries(list.filter((i) => current[i.code]?.passed === undefined).map((i) => [i.code, { ...current[i.code], passed: true }]));
+    if (Object.keys(patch).length > 0) form.setFieldsValue({ items: patch });
+  }, [items.data, phase, form]);
   const save = useMutation({
     mutationFn: (v: RecordForm) => {
       const findings = phaseItems.map((i) => ({ item: i.code, passed: v.items?.[i.code]?.passed ?? true, note: v.items?.[i.code]?.note ?? null }));
@@ -438,22 +484,22 @@ function RecordAssessmentModal({ previous, onClose, onDone }: { previous: Assess
       <Form form={form} layout="vertical" initialValues={{ providerId: previous?.provider.id, phase: previous?.phase ?? 'initial', assessedOn: dayjs(), rectifyMonths: 3, items: initialItems }} onFinish={(v) => save.mutate(v)}>
         <Space wrap>
           <Form.Item name="providerId" label={t('evaluation.provider')} rules={[{ required: true }]}>
-            <Select style={{ width: 240 }} disabled={!!previous} options={(providers.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} />
+            <Select data-testid="assessment-provider" style={{ width: 240 }} disabled={!!previous} options={(providers.data?.items ?? []).map((o) => ({ value: o.id, label: o.name }))} />
           </Form.Item>
           <Form.Item name="phase" label={t('evalFollowUp.asm.phase')} rules={[{ required: true }]}>
             <Radio.Group disabled={!!previous} options={(['initial', 'mid'] as const).map((p) => ({ value: p, label: t(`evalFollowUp.asm.phases.${p}`) }))} />
           </Form.Item>
           <Form.Item name="assessedOn" label={t('evalFollowUp.asm.assessedOn')} rules={[{ required: true }]}><DatePicker disabledDate={(d) => d.isAfter(dayjs(), 'day')} /></Form.Item>
-          {phase === 'mid' && !previous && <Form.Item name="rectifyMonths" label={t('evalFollowUp.asm.rectifyMonths')} extra={t('evalFollowUp.asm.midHint')}><InputNumber min={3} max={6} /></Form.Item>}
+          {phase === 'mid' && !previous && <Form.Item name="rectifyMonths" label={t('evalFollowUp.asm.rectifyMonths')} extra={t('evalFollowUp.asm.midHint')}><InputNumber data-testid="assessment-months" min={3} max={6} /></Form.Item>}
         </Space>
         {phaseItems.length === 0 ? <Empty /> : phaseItems.map((i) => (
           <Space key={i.code} align="start" style={{ display: 'flex' }}>
-            <Form.Item name={['items', i.code, 'passed']} valuePropName="checked" style={{ marginBottom: 8 }}><Checkbox>{t('evalFollowUp.asm.itemPassed')}</Checkbox></Form.Item>
+            <Form.Item name={['items', i.code, 'passed']} valuePropName="checked" style={{ marginBottom: 8 }}><Checkbox data-testid={`assessment-item-${i.code}`}>{t('evalFollowUp.asm.itemPassed')}</Checkbox></Form.Item>
             <Typography.Text style={{ width: 300, display: 'inline-block' }}>{i.name}</Typography.Text>
-            <Form.Item name={['items', i.code, 'note']} style={{ marginBottom: 8 }}><Input style={{ width: 240 }} placeholder={t('evalFollowUp.asm.finding')} /></Form.Item>
+            <Form.Item name={['items', i.code, 'note']} style={{ marginBottom: 8 }}><Input data-testid={`assessment-note-${i.code}`} style={{ width: 240 }} placeholder={t('evalFollowUp.asm.finding')} /></Form.Item>
           </Space>
         ))}
-        <Form.Item name="summary" label={t('evalFollowUp.asm.summary')} rules={[{ required: true, whitespace: true }]}><Input.TextArea rows={3} maxLength={4000} /></Form.Item>
+        <Form.Item name="summary" label={t('evalFollowUp.asm.summary')} rules={[{ required: true, whitespace: true }]}><Input.TextArea data-testid="assessment-summary" rows={3} maxLength={4000} /></Form.Item>
       </Form>
     </Modal>
   );
@@ -472,7 +518,7 @@ function AssessmentReportModal({ a, onClose, onDone }: { a: Assessment; onClose:
   return (
     <Modal open title={t('evalFollowUp.asm.doReport')} onCancel={onClose} onOk={() => save.mutate()} confirmLoading={save.isPending}>
       <Typography.Paragraph>{a.summary} · {t('evalFollowUp.asm.rectifyBy')} {a.rectifyBy}</Typography.Paragraph>
-      <Input.TextArea rows={4} value={text} onChange={(e) => setText(e.target.value)} maxLength={4000} />
+      <Input.TextArea data-testid="assessment-report-text" rows={4} value={text} onChange={(e) => setText(e.target.value)} maxLength={4000} />
       <div style={{ marginTop: 8 }}><EvidencePicker onChange={setFile} /></div>
     </Modal>
   );
