@@ -6,6 +6,7 @@ import { MONITORING_FLOWS } from './flows-monitoring.mjs';
 import { OPERATIONS_FLOWS } from './flows-operations.mjs';
 import { AVAILABILITY_FLOWS } from './flows-availability.mjs';
 import { REPORTS_FLOWS } from './flows-reports.mjs';
+import { RIGHTSIZING_FLOWS } from './flows-rightsizing.mjs';
 import fs from 'node:fs';
 import { freshTotp, sleep } from './harness.mjs';
 import { enqueueJob } from './data-setup.mjs';
@@ -275,4 +276,5 @@ export const FLOWS = [
   ...EVALUATION_FLOWS,
   ...AVAILABILITY_FLOWS,
   ...REPORTS_FLOWS,
+  ...RIGHTSIZING_FLOWS,
 ];

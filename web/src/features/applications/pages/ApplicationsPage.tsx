@@ -319,7 +319,7 @@ function ApplicationDrawer({ id, onClose, onEdit }: { id: string | null; onClose
   const ab = d?.abilities;
   const wo = d?.workOrder;
   return (
-    <Drawer open={!!id} width={960} onClose={onClose} title={d ? `${d.appNo} ${d.title}` : t('applications.detail')}>
+    <Drawer open={!!id} width={960} onClose={onClose} title={d ? `${d.appNo} ${d.title}` : t('applications.detail')} data-testid="application-drawer">
       {q.error && <Alert type="error" showIcon message={fullError(q.error)} />}
       {d && (
         <Space direction="vertical" style={{ width: '100%' }} size="middle">
@@ -357,6 +357,7 @@ function ApplicationDrawer({ id, onClose, onEdit }: { id: string | null; onClose
           </Descriptions>
           <Card size="small" title={t('applications.lines')}>
             <Table
+              data-testid="application-lines"
               size="small"
               rowKey="lineNo"
               pagination={false}

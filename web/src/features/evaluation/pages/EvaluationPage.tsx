@@ -304,7 +304,7 @@ function AdviceTab({ month }: { month: string }) {
             title: '', width: 230, fixed: 'right', render: (_, r) => (
               <Space>
                 {r.abilities.accept && <Button size="small" type="primary" data-testid={`advice-accept-${r.resourceName}`} loading={accept.isPending && accept.variables === r.id} onClick={() => accept.mutate(r.id)}>{t('evaluation.accept')}</Button>}
-                {r.abilities.dismiss && <Button size="small" onClick={() => setDismissing(r)}>{t('evaluation.dismiss')}</Button>}
+                {r.abilities.dismiss && <Button size="small" data-testid={`advice-dismiss-${r.resourceName}`} onClick={() => setDismissing(r)}>{t('evaluation.dismiss')}</Button>}
                 {r.applicationId && <Button size="small" type="link" onClick={() => navigate(`/applications?id=${r.applicationId}`)}>{t('evaluation.openApplication')}</Button>}
                 {r.reason && <Typography.Text type="secondary">{r.reason}</Typography.Text>}
               </Space>
@@ -314,7 +314,7 @@ function AdviceTab({ month }: { month: string }) {
       />
       <Modal open={!!dismissing} title={t('evaluation.dismiss')} onCancel={() => setDismissing(null)} confirmLoading={dismiss.isPending}
         onOk={() => (reason.trim() ? dismiss.mutate({ id: dismissing!.id, reason: reason.trim() }) : void message.warning(t('evaluation.reasonRequired')))}>
-        <Input.TextArea rows={3} maxLength={1000} placeholder={t('evaluation.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
+        <Input.TextArea data-testid="advice-dismiss-reason" rows={3} maxLength={1000} placeholder={t('evaluation.reason')} value={reason} onChange={(e) => setReason(e.target.value)} />
       </Modal>
     </Card>
   );
