@@ -91,7 +91,7 @@ async function setupRightsizing({ baseUrl, accounts, data }) {
 
   // 1. The unit registers an information system at the E2E provider's node (the server numbers it).
   const system = await unitApi.request('POST', '/api/information-systems', {
-    nodeId: data.node.id, name: 'E2E 资源优化测试系统', systemType: '业务办理', gradingLevel: '二级', operatingHours: '7*24小时', networkNature: '政务外网',
+    nodeId: data.node.id, name: 'E2E 资源优化测试系统', systemType: '业务生产系统', gradingLevel: '二级', operatingHours: '7*24小时', networkNature: '政务外网',
     contactName: '李四', contactMobile: '13812348001', contactEmail: 'rs@e2e.example.cn', serviceAudience: '公众', serviceScope: '全市', interconnection: '无',
     functionDescription: '资源优化建议的端到端测试', preApprovalStatus: '已审批', accessUrl: 'https://rs.e2e.example.cn', appVendor: 'E2E 公司',
   });

@@ -248,6 +248,21 @@ describe('rightsizing advice', () => {
     expect(d.json()).toMatchObject({ status: 'dismissed', reason: '年底业务高峰需保留' });
     expect((await inject(unitA, 'GET', `/api/evaluation/advice?month=${M2}&status=open`)).json().items).toEqual([]);
   });
+
+  it('two accepts of one advice at once make one draft application; the other is told it was decided', async () => {
+    const M3 = '2026-10';
+    t.container.evaluation.setFigureSources({ monitoring });
+    expect((await inject(mgmt, 'POST', '/api/evaluation/efficiency/compute', { month: M3 })).statusCode).toBe(200);
+    const h1 = (await inject(unitA, 'GET', `/api/evaluation/advice?month=${M3}`)).json().items.find((a: { resourceId: string }) => a.resourceId === hosts.h1);
+    const title = `资源优化：${h1.resourceName} 缩容（${M3} 效率评估建议）`;
+    const drafts = async () => Number((await owner.query('select count(*) as n from applications where system_id = $1 and title = $2', [systemA.id, title])).rows[0].n);
+    expect(await drafts()).toBe(0);
+    const answers = await Promise.all([0, 1, 2].map(() => inject(unitA, 'POST', `/api/evaluation/advice/${h1.id}/accept`)));
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409, 409]);
+    const ok = answers.find((r) => r.statusCode === 200)!.json();
+    for (const r of answers.filter((x) => x.statusCode === 409)) expect(r.json()).toMatchObject({ code: 'evaluation.advice_decided', details: { status: 'accepted', applicationId: ok.applicationId } });
+    expect(await drafts()).toBe(1);
+  });
 });
 
 describe('provider evaluation', () => {

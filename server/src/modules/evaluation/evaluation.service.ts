@@ -482,30 +482,40 @@ export class EvaluationService {
   /**
    * Accepts an advice: a draft 变更 (shrink) application of the host's system, prefilled with the vCPU (1001) and
    * memory (1002) lines of the resize (quantity after, signed delta), for the unit to review and submit.
+   *
+   * The advice row stays locked (FOR UPDATE) while the application is made, so a second accept of the same advice waits
+   * and then gets 409 `evaluation.advice_decided` instead of making a second draft; should marking the advice fail after
+   * the application was made, that draft is deleted again.
    */
   async acceptAdvice(ctx: RequestContext, id: string): Promise<{ advice: Advice; applicationId: string }> {
-    const a = await withTx(this.db, ctx, (trx) => this.openAdvice(trx, ctx, id));
-    if (!a.systemId) throw validationError('evaluation.advice_no_system', 'The host is linked to no registered information system; a change application needs one', [{ field: 'id', rule: 'system_linked', message: 'host without a registered system', value: id }]);
-    const lines = [];
-    const cv = new Dec(a.currentVcpu);
-    const pv = new Dec(a.proposedVcpu);
-    const cm = new Dec(a.currentMemoryGb);
-    const pm = new Dec(a.proposedMemoryGb);
-    if (pv.lessThan(cv)) lines.push({ itemCode: '1001', quantity: pv.toString(), delta: pv.minus(cv).toString() });
-    if (pm.lessThan(cm)) lines.push({ itemCode: '1002', quantity: pm.toString(), delta: pm.minus(cm).toString() });
-    const app = await this.deps.applications.create(ctx, {
-      systemId: a.systemId, kind: 'change', changeType: 'shrink',
-      title: `资源优化：${a.resourceName} 缩容（${monthText(a.month)} 效率评估建议）`.slice(0, 200),
-      reason: `${a.explanation}。依据：${monthText(a.month)} 利用率（CPU p95 ${(a.evidence as Advice['evidence']).cpuP95 ?? '—'}%，内存 p95 ${(a.evidence as Advice['evidence']).memP95 ?? '—'}%）。`.slice(0, 2000),
-      lines,
+    const { month, applicationId } = await withTx(this.db, ctx, async (trx) => {
+      const a = await this.openAdvice(trx, ctx, id);
+      if (!a.systemId) throw validationError('evaluation.advice_no_system', 'The host is linked to no registered information system; a change application needs one', [{ field: 'id', rule: 'system_linked', message: 'host without a registered system', value: id }]);
+      const lines = [];
+      const cv = new Dec(a.currentVcpu);
+      const pv = new Dec(a.proposedVcpu);
+      const cm = new Dec(a.currentMemoryGb);
+      const pm = new Dec(a.proposedMemoryGb);
+      if (pv.lessThan(cv)) lines.push({ itemCode: '1001', quantity: pv.toString(), delta: pv.minus(cv).toString() });
+      if (pm.lessThan(cm)) lines.push({ itemCode: '1002', quantity: pm.toString(), delta: pm.minus(cm).toString() });
+      // The application is made in its own transaction (applications' own rules and audit) while this one holds the lock.
+      const app = await this.deps.applications.create(ctx, {
+        systemId: a.systemId, kind: 'change', changeType: 'shrink',
+        title: `资源优化：${a.resourceName} 缩容（${monthText(a.month)} 效率评估建议）`.slice(0, 200),
+        reason: `${a.explanation}。依据：${monthText(a.month)} 利用率（CPU p95 ${(a.evidence as Advice['evidence']).cpuP95 ?? '—'}%，内存 p95 ${(a.evidence as Advice['evidence']).memP95 ?? '—'}%）。`.slice(0, 2000),
+        lines,
+      });
+      try {
+        await trx.updateTable('evalAdvice').set({ status: 'accepted', applicationId: app.id, decidedBy: ctx.actor.userId, decidedAt: new Date() }).where('id', '=', id).execute();
+        await recordAudit(trx, ctx, { action: 'evaluation.advice_accept', targetType: 'eval_advice', targetId: id, after: { applicationId: app.id } });
+      } catch (e) {
+        await this.deps.applications.delete(ctx, app.id).catch(() => undefined);
+        throw e;
+      }
+      return { month: monthText(a.month), applicationId: app.id };
     });
-    await withTx(this.db, ctx, async (trx) => {
-      await this.openAdvice(trx, ctx, id);
-      await trx.updateTable('evalAdvice').set({ status: 'accepted', applicationId: app.id, decidedBy: ctx.actor.userId, decidedAt: new Date() }).where('id', '=', id).execute();
-      await recordAudit(trx, ctx, { action: 'evaluation.advice_accept', targetType: 'eval_advice', targetId: id, after: { applicationId: app.id } });
-    });
-    await this.afterChange(monthText(a.month), ['advice']);
-    return { advice: await this.getAdvice(ctx, id), applicationId: app.id };
+    await this.afterChange(month, ['advice']);
+    return { advice: await this.getAdvice(ctx, id), applicationId };
   }
 
   async dismissAdvice(ctx: RequestContext, id: string, reason: string): Promise<Advice> {
