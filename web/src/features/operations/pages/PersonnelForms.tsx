@@ -12,7 +12,7 @@ import { FormButton } from './OpsForms';
 import { useProviderOptions } from './FormModal';
 
 export const POSTS = ['project_manager', 'technical_lead', 'ops_engineer', 'network_engineer', 'security_engineer', 'security_auditor', 'dba', 'machine_room', 'service_desk', 'supervisor'] as const;
-const splitNames = (s: unknown) => (typeof s === 'string' ? s.split(/[、,，;；\s]+/).map((x) => x.trim()).filter(Boolean) : []);
+const splitNames = (s: unknown) => (typeof s === 'string' ? s.split(/[、,，;；\n]+/).map((x) => x.trim()).filter(Boolean) : []);
 
 type StaffValues = { orgId?: string; nodeId?: string; name: string; post: string; placement: 'onsite' | 'second_line'; core?: boolean; certificates?: Array<{ name?: string; number?: string; validTo?: Dayjs }> };
 

@@ -134,7 +134,7 @@ function RosterModal({ onClose, onSaved }: { onClose: () => void; onSaved: (r: R
           </Form.Item>
           <Button data-testid="ops-roster-generate" onClick={() => {
             const v = form.getFieldsValue();
-            const people = (v.people ?? '').split(/[、,，;；\s]+/).map((x) => x.trim()).filter(Boolean);
+            const people = (v.people ?? '').split(/[、,，;；\n]+/).map((x) => x.trim()).filter(Boolean);
             if (!v.period || !people.length) { void form.validateFields(['period']); message.warning(t('operations.roster.generateNeeds')); return; }
             form.setFieldValue('shifts', generate(v.period, v.hours, people));
             setGaps(null);
