@@ -260,9 +260,11 @@ async function rosterFlow({ page, baseUrl, data, shots }) {
   await result.waitFor({ timeout: TIMEOUT });
   const resultText = await result.innerText();
   if (!resultText.includes('共 2 个班次') || !resultText.includes('仍有 1 个时段无人值班') || !resultText.includes(`${day} 08:00 – ${day} 16:00`)) throw new Error(`the saved roster should report its gap: ${resultText}`);
-  // the day's duty summary (the page moved to it) lists the two shifts and the gap
+  // the day's duty summary (the page moved to it) lists the two shifts left (both 值班甲's) and the gap
   await page.getByText(`未覆盖时段：${day} 08:00:00 – ${day} 16:00:00`).waitFor({ timeout: TIMEOUT });
-  await page.getByRole('cell', { name: 'E2E 值班乙' }).first().waitFor({ timeout: TIMEOUT });
+  await page.getByRole('cell', { name: `${day} 16:00:00` }).waitFor({ timeout: TIMEOUT });
+  const onDuty = await page.getByRole('cell', { name: 'E2E 值班甲', exact: true }).count();
+  if (onDuty !== 2 || (await page.getByRole('cell', { name: 'E2E 值班乙', exact: true }).count()) !== 0) throw new Error(`the day should have 值班甲's two shifts only (got ${onDuty})`);
 }
 
 /**
