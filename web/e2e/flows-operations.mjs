@@ -143,6 +143,168 @@ async function workReportFlow({ page, baseUrl, data, shots }) {
   if (!(await refusal.innerText()).includes('该月工作汇报已登记')) throw new Error(`the refusal should say the month is filed: ${await refusal.innerText()}`);
 }
 
+/** Beijing day `n` days from today, YYYY-MM-DD. */
+const beijingDay = (n = 0) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + n * 86_400_000));
+
+/** Types a day into an Ant Design date picker (its input, or the n-th input of a range picker) and confirms it. */
+async function typeDate(page, testId, day, nth = 0) {
+  // a range picker puts the data-testid on both of its inputs; a date picker on its input or its wrapper
+  const els = page.getByTestId(testId);
+  const target = (await els.count()) > 1 ? els.nth(nth) : await inputOf(page, testId);
+  await target.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(day);
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * Personnel (人员): the provider's operations engineer adds a staff member with a certificate expiring in 20 days
+ * through the form; the staff list flags the certificate (即将到期, amber) and the expiring-certificates list has it.
+ */
+async function staffFlow({ page, baseUrl, data, shots }) {
+  const tag = Date.now().toString(36);
+  const name = `E2E 张工 ${tag}`;
+  const certificate = `CISP-${tag}`;
+  const validTo = beijingDay(20);
+  await signInOps(page, baseUrl, data.accounts.providerops);
+  await page.goto(`${baseUrl}/operations/personnel`);
+  await page.getByTestId('ops-new-staff').click();
+  await page.getByTestId('ops-staff-form').waitFor({ timeout: TIMEOUT });
+  await pickOption(page, 'ops-staff-form-nodeId', data.node.name);
+  await page.getByTestId('ops-staff-form-name').fill(name);
+  await pickOption(page, 'ops-staff-form-post', '运维工程师');
+  await page.getByTestId('ops-staff-form-core').check();
+  // the certificate without its expiry is refused by the form, naming the field
+  await page.getByTestId('ops-staff-add-cert').click();
+  await page.getByTestId('ops-staff-cert-0-name').fill(certificate);
+  await page.getByTestId('ops-staff-cert-0-number').fill(`NO-${tag}`);
+  await page.getByTestId('ops-staff-form-ok').click();
+  await page.getByTestId('ops-staff-cert-0').getByText('请填写有效期至').waitFor({ timeout: TIMEOUT });
+  await typeDate(page, 'ops-staff-cert-0-validTo', validTo);
+  await shots?.('operations-staff-form', page);
+  await page.getByTestId('ops-staff-form-ok').click();
+  const row = page.getByTestId('ops-staff').locator('tr', { hasText: name });
+  await row.waitFor({ timeout: TIMEOUT });
+  const flag = row.getByTestId('ops-cert-expiring');
+  await flag.waitFor({ timeout: TIMEOUT });
+  const text = await flag.innerText();
+  if (!text.includes(certificate) || !text.includes(validTo) || !text.includes('即将到期')) throw new Error(`the certificate should be flagged as expiring on ${validTo}: ${text}`);
+  if (!(await flag.getAttribute('class')).includes('ant-tag-orange')) throw new Error('the expiring certificate is not highlighted (amber)');
+  if (!/运维工程师/.test(await row.innerText())) throw new Error(`the row should show the post: ${await row.innerText()}`);
+  await page.getByTestId('ops-expiring').locator('tr', { hasText: name }).filter({ hasText: validTo }).waitFor({ timeout: TIMEOUT });
+  await shots?.('operations-staff', page);
+}
+
+/** Drills (应急演练): the provider plans a desktop drill, then records it as held with participants, findings, report. */
+async function drillFlow({ page, baseUrl, data, shots }) {
+  const tag = Date.now().toString(36);
+  const scenario = `E2E 核心交换机宕机桌面推演 ${tag}`;
+  await signInOps(page, baseUrl, data.accounts.providerops);
+  await page.goto(`${baseUrl}/operations/drills`);
+  await page.getByTestId('ops-new-drill').click();
+  await page.getByTestId('ops-drill-form').waitFor({ timeout: TIMEOUT });
+  await pickOption(page, 'ops-drill-form-kind', '桌面推演');
+  await page.getByTestId('ops-drill-form-scenario').fill(scenario);
+  await page.getByTestId('ops-drill-form-ok').click();
+  const row = page.getByTestId('ops-drills').locator('tr', { hasText: scenario });
+  await row.getByTestId('ops-drill-status').filter({ hasText: '计划中' }).waitFor({ timeout: TIMEOUT });
+
+  await row.getByTestId('ops-drill-hold').click();
+  await page.getByTestId('ops-hold-form').waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('ops-hold-form-participants').fill('E2E 王工、E2E 李工');
+  await page.getByTestId('ops-hold-form-findings').fill('备用链路切换用时 9 分钟，超出预案 5 分钟要求');
+  await page.getByTestId('ops-hold-form-report').fill(`演练报告 ${tag}：按预案切换至备用交换机，业务恢复。`);
+  await shots?.('operations-drill-hold', page);
+  await page.getByTestId('ops-hold-form-ok').click();
+  await row.getByTestId('ops-drill-status').filter({ hasText: '已实施' }).waitFor({ timeout: TIMEOUT });
+  const text = await row.innerText();
+  if (!text.includes(beijingDay(0)) || !text.includes('E2E 王工、E2E 李工') || !text.includes('备用链路切换用时')) throw new Error(`the held drill should show the day, participants and findings: ${text}`);
+  await row.locator('.ant-table-row-expand-icon').click();
+  await page.getByTestId('ops-drill-report').filter({ hasText: `演练报告 ${tag}` }).waitFor({ timeout: TIMEOUT });
+}
+
+/**
+ * Duty roster (排班): the provider rosters one day in 8-hour shifts; a person on two overlapping shifts is refused with
+ * the row named; without the 08:00–16:00 shift the server reports the 7×24 gap and saves nothing; saved accepting
+ * the gap, the page shows the gap the server returned.
+ */
+async function rosterFlow({ page, baseUrl, data, shots }) {
+  const day = beijingDay(30 + (Date.now() % 300)); // a future day of its own (a save replaces that day's shifts)
+  await signInOps(page, baseUrl, data.accounts.providerops);
+  await page.goto(`${baseUrl}/operations/duty`);
+  await page.getByTestId('ops-new-roster').click();
+  await page.getByTestId('ops-roster-form').waitFor({ timeout: TIMEOUT });
+  await typeDate(page, 'ops-roster-period', day, 0);
+  await typeDate(page, 'ops-roster-period', day, 1);
+  await page.getByTestId('ops-roster-people').fill('E2E 值班甲、E2E 值班乙');
+  await page.getByTestId('ops-roster-generate').click();
+  await page.getByTestId('ops-roster-count').filter({ hasText: '共 3 个班次' }).waitFor({ timeout: TIMEOUT });
+
+  // overlap: 值班甲 00–08 and 07–24
+  await page.getByTestId('ops-roster-shift-2-startsAt').fill(`${day} 07:00`);
+  await page.getByTestId('ops-roster-save').click();
+  await page.getByTestId('ops-roster-error').filter({ hasText: '同一人值班时段重叠' }).waitFor({ timeout: TIMEOUT });
+  await page.getByTestId('ops-roster-shift-2').getByText('与第 1 个班次是同一人且时间重叠').waitFor({ timeout: TIMEOUT });
+
+  // a gap: 08–16 removed
+  await page.getByTestId('ops-roster-shift-2-startsAt').fill(`${day} 16:00`);
+  await page.getByTestId('ops-roster-shift-1-remove').click();
+  await page.getByTestId('ops-roster-save').click();
+  const gaps = page.getByTestId('ops-roster-gaps');
+  await gaps.waitFor({ timeout: TIMEOUT });
+  const gapText = await gaps.innerText();
+  if (!gapText.includes('1 个时段无人值班') || !gapText.includes(`${day} 08:00 – ${day} 16:00`)) throw new Error(`the refusal should name the gap ${day} 08:00–16:00: ${gapText}`);
+  await shots?.('operations-roster-gap', page);
+  await page.getByTestId('ops-roster-accept-gaps').click();
+  const result = page.getByTestId('ops-roster-result');
+  await result.waitFor({ timeout: TIMEOUT });
+  const resultText = await result.innerText();
+  if (!resultText.includes('共 2 个班次') || !resultText.includes('仍有 1 个时段无人值班') || !resultText.includes(`${day} 08:00 – ${day} 16:00`)) throw new Error(`the saved roster should report its gap: ${resultText}`);
+  // the day's duty summary (the page moved to it) lists the two shifts left (both 值班甲's) and the gap
+  await page.getByText(`未覆盖时段：${day} 08:00:00 – ${day} 16:00:00`).waitFor({ timeout: TIMEOUT });
+  await page.getByRole('cell', { name: `${day} 16:00:00` }).waitFor({ timeout: TIMEOUT });
+  const onDuty = await page.getByRole('cell', { name: 'E2E 值班甲', exact: true }).count();
+  if (onDuty !== 2 || (await page.getByRole('cell', { name: 'E2E 值班乙', exact: true }).count()) !== 0) throw new Error(`the day should have 值班甲's two shifts only (got ${onDuty})`);
+}
+
+/**
+ * Qualifications (资质): management-unit staff record the E2E provider's qualification (有效, green), review it as failed
+ * (已失效, red); a second, current record is added so that the provider is not left suspended for other flows.
+ */
+async function qualificationFlow({ page, baseUrl, data, shots }) {
+  const tag = Date.now().toString(36);
+  const name = `E2E 云服务运营资质 ${tag}`;
+  await signInAgain(page, baseUrl, data.accounts.mgmtstaff);
+  await page.goto(`${baseUrl}/operations/personnel`);
+  const record = async (title) => {
+    await page.getByTestId('ops-new-qualification').click();
+    await page.getByTestId('ops-qual-form').waitFor({ timeout: TIMEOUT });
+    await pickOption(page, 'ops-qual-form-providerOrgId', data.provider.name);
+    await page.getByTestId('ops-qual-form-name').fill(title);
+    await page.getByTestId('ops-qual-form-ok').click();
+    const row = page.getByTestId('ops-qualifications').locator('tr', { hasText: title });
+    await row.getByTestId('ops-qual-state').filter({ hasText: '有效' }).waitFor({ timeout: TIMEOUT });
+    return row;
+  };
+  const row = await record(name);
+  if (!(await row.innerText()).includes(data.provider.name)) throw new Error(`the row should name the provider: ${await row.innerText()}`);
+  await row.getByTestId('ops-qual-review').click();
+  await page.getByTestId('ops-review-form').waitFor({ timeout: TIMEOUT });
+  await pickOption(page, 'ops-review-form-passed', '不通过');
+  await page.getByTestId('ops-review-form-note').fill('年度复核：安全管理制度不满足要求');
+  await page.getByTestId('ops-review-form-ok').click();
+  const state = row.getByTestId('ops-qual-state').filter({ hasText: '已失效' });
+  await state.waitFor({ timeout: TIMEOUT });
+  if (!(await state.getAttribute('class')).includes('ant-tag-red')) throw new Error('the lapsed qualification is not shown red');
+  if (!(await row.innerText()).includes(beijingDay(0))) throw new Error(`the row should show the review day: ${await row.innerText()}`);
+  await shots?.('operations-qualification-lapsed', page);
+  await record(`${name} 换证`);
+}
+
 export const OPERATIONS_FLOWS = [{ name: '运维监管：巡检计划 → 巡检记录（异常项）→ 整改完成 (inspection from plan to rectification)', run: inspectionFlow },
   { name: '运维监管：云服务商申请进驻 → 缺材料被拒（列出缺失材料）→ 补齐后提交材料审核 (provider entry)', run: entryFlow },
-  { name: '运维监管：服务商登记月度工作汇报 → 列表可见 → 同月重复登记被拒 (work report)', run: workReportFlow }];
+  { name: '运维监管：服务商登记月度工作汇报 → 列表可见 → 同月重复登记被拒 (work report)', run: workReportFlow },
+  { name: '运维监管：新增人员（30 天内到期证书）→ 证书标记即将到期 (staff certificate)', run: staffFlow },
+  { name: '运维监管：计划桌面演练 → 记录实施（参加人员、发现问题、报告）(drill)', run: drillFlow },
+  { name: '运维监管：排班 → 重叠班次被拒 → 未覆盖时段由服务端报告 → 接受后保存 (duty roster)', run: rosterFlow },
+  { name: '运维监管：管理单位记录资质 → 年度复核不通过 → 已失效标红 (qualification)', run: qualificationFlow }];

@@ -30,6 +30,8 @@ export type EntryState = ProviderEntry['state'];
 export type MajorChange = Items<'/api/operations/major-changes'>;
 export type Meeting = Items<'/api/operations/meetings'>;
 export type SpecialTask = Items<'/api/operations/special-tasks'>;
+export type Shift = Json<paths['/api/operations/duty/coverage']['get']['responses'][200]>['shifts'][number];
+export type Coverage = Json<paths['/api/operations/duty/coverage']['get']['responses'][200]>;
 export type NewEntry = NonNullable<paths['/api/operations/provider-entries']['post']['requestBody']>['content']['application/json'];
 
 export const opsKeys = {
@@ -47,6 +49,8 @@ export const opsKeys = {
   drills: ['operations', 'drills'] as const,
   keyPosts: ['operations', 'key-posts'] as const,
   obligations: (from: string, to: string) => ['operations', 'obligations', from, to] as const,
+  emergencyPlans: ['operations', 'emergency-plans'] as const,
+  coverage: (orgId: string, from: string, to: string) => ['operations', 'coverage', orgId, from, to] as const,
   summary: (day: string) => ['operations', 'summary', day] as const,
   weekly: (week: string) => ['operations', 'weekly', week] as const,
   changes: ['operations', 'changes'] as const,
@@ -112,6 +116,14 @@ export const opsApi = {
   recordPolicyUpdate: async (id: string, body: unknown) => data(await api.POST('/api/operations/policy-changes/{id}/updates', { ...byId(id), body: body as never })),
   fileMachineRoom: async (body: unknown) => data(await api.POST('/api/operations/machine-rooms', { body: body as never })),
   recordRoomAccess: async (roomId: string, body: unknown) => data(await api.POST('/api/operations/machine-rooms/{id}/access', { ...byId(roomId), body: body as never })),
+  emergencyPlans: async () => data(await api.GET('/api/operations/emergency-plans')).items,
+  createStaff: async (body: unknown) => data(await api.POST('/api/operations/staff', { body: body as never })),
+  createQualification: async (body: unknown) => data(await api.POST('/api/operations/qualifications', { body: body as never })),
+  reviewQualification: async (id: string, body: unknown) => data(await api.POST('/api/operations/qualifications/{id}/review', { ...byId(id), body: body as never })),
+  planDrill: async (body: unknown) => data(await api.POST('/api/operations/drills', { body: body as never })),
+  holdDrill: async (id: string, body: unknown) => data(await api.POST('/api/operations/drills/{id}/hold', { ...byId(id), body: body as never })),
+  saveRoster: async (body: unknown) => data(await api.PUT('/api/operations/duty/roster', { body: body as never })),
+  coverage: async (q: { orgId?: string; from: string; to: string }) => data(await api.GET('/api/operations/duty/coverage', { params: { query: q } })),
   majorChanges: async (q: { status?: 'matched' | 'unapproved'; source?: 'pushed' | 'detected' | 'manual'; reviewed?: 'true' | 'false' }) => data(await api.GET('/api/operations/major-changes', { params: { query: q } })).items,
   recordMajorChange: async (body: unknown) => data(await api.POST('/api/operations/major-changes', { body: body as never })),
   reviewMajorChange: async (id: string, body: unknown) => data(await api.POST('/api/operations/major-changes/{id}/review', { ...byId(id), body: body as never })),

@@ -20,6 +20,20 @@ export interface FieldSpec {
   extra?: string;
   /** `date` fields refuse future days unless this is set (due days). */
   future?: boolean;
+  /** `date` fields that take any day (planned days, validity ends). */
+  anyDay?: boolean;
+}
+
+/**
+ * The providers an operations form offers: only cloud providers that run a cloud node (from `/api/cloud-nodes`, whose
+ * nodes name their provider), sorted by name; and the nodes, to narrow a node picker to the chosen provider.
+ */
+export function useProviderOptions(enabled = true) {
+  const nodes = useQuery({ queryKey: opsKeys.nodes, queryFn: opsApi.nodes, enabled });
+  const providers = [...new Map((nodes.data ?? []).filter((n) => n.provider).map((n) => [n.provider!.id, n.provider!.name])).entries()]
+    .map(([value, label]) => ({ value, label }))
+    .sort((a, b) => a.label.localeCompare(b.label, 'zh-CN'));
+  return { nodes: nodes.data ?? [], providers, providerName: (id: string) => providers.find((p) => p.value === id)?.label ?? null };
 }
 
 type Values = Record<string, unknown>;
@@ -50,8 +64,7 @@ export function FormModal({ title, fields, testId, submit, invalidate, onClose }
   const [error, setError] = useState<unknown>(null);
   const isProvider = me.data?.org.kind === 'cloud_provider';
   const needsNodes = fields.some((f) => ['provider', 'providers', 'node'].includes(f.kind));
-  const nodes = useQuery({ queryKey: opsKeys.nodes, queryFn: opsApi.nodes, enabled: needsNodes });
-  const providers = [...new Map((nodes.data ?? []).filter((n) => n.provider).map((n) => [n.provider!.id, n.provider!.name])).entries()].map(([value, label]) => ({ value, label }));
+  const { nodes, providers } = useProviderOptions(needsNodes);
   const chosenProvider = Form.useWatch('providerOrgId', form) as string | undefined;
   const providerId = isProvider ? me.data?.org.id : chosenProvider;
   const shown = fields.filter((f) => !(f.kind === 'provider' && isProvider));
@@ -74,8 +87,8 @@ export function FormModal({ title, fields, testId, submit, invalidate, onClose }
               : f.kind === 'multi' ? <Select mode="multiple" data-testid={`${testId}-${f.name}`} options={f.options} />
               : f.kind === 'provider' ? <Select data-testid={`${testId}-${f.name}`} options={providers} showSearch optionFilterProp="label" />
               : f.kind === 'providers' ? <Select mode="multiple" data-testid={`${testId}-${f.name}`} options={providers} optionFilterProp="label" />
-              : f.kind === 'node' ? <Select data-testid={`${testId}-${f.name}`} allowClear options={(nodes.data ?? []).filter((n) => !providerId || n.provider?.id === providerId).map((n) => ({ value: n.id, label: n.name }))} />
-              : f.kind === 'date' ? <DatePicker data-testid={`${testId}-${f.name}`} disabledDate={(d) => (f.future ? d.isBefore(dayjs(), 'day') : d.isAfter(dayjs(), 'day'))} />
+              : f.kind === 'node' ? <Select data-testid={`${testId}-${f.name}`} allowClear options={nodes.filter((n) => !providerId || n.provider?.id === providerId).map((n) => ({ value: n.id, label: n.name }))} />
+              : f.kind === 'date' ? <DatePicker data-testid={`${testId}-${f.name}`} disabledDate={(d) => (f.anyDay ? false : f.future ? d.isBefore(dayjs(), 'day') : d.isAfter(dayjs(), 'day'))} />
               : f.kind === 'datetime' ? <DatePicker showTime data-testid={`${testId}-${f.name}`} />
               : <InputNumber data-testid={`${testId}-${f.name}`} precision={0} />}
           </Form.Item>

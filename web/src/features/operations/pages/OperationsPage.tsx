@@ -11,7 +11,10 @@ import { fmtTime } from '../../../app/format';
 import { EntryTab } from './EntryTab';
 import { MajorChangesTab, MeetingsTab } from './CommsTabs';
 import { EventStepButton, NewAccessButton, NewEventButton, NewPolicyChangeButton, NewRoomButton, NewTrainingButton, PolicyUpdateButton } from './OpsForms';
-import { opsApi, opsKeys, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
+import { HoldDrillButton, NewDrillButton, NewQualificationButton, NewStaffButton, ReviewQualificationButton } from './PersonnelForms';
+import { RosterButton, RosterResultAlert, type RosterResult } from './RosterForm';
+import { useProviderOptions } from './FormModal';
+import { opsApi, opsKeys, type Drill, type Qualification, type Staff, type EmergencyEvent, type ExportList, type Plan, type PolicyChange, type Rectification, type TrainingCount } from '../operations.api';
 
 const TABS = ['inspections', 'rectifications', 'personnel', 'drills', 'duty', 'changes', 'emergency', 'rooms', 'entries', 'major-changes', 'meetings'] as const;
 type Tab = (typeof TABS)[number];
@@ -242,16 +245,20 @@ function PersonnelTab() {
   const staffing = useQuery({ queryKey: opsKeys.staffing, queryFn: opsApi.staffing });
   const quals = useQuery({ queryKey: opsKeys.qualifications, queryFn: opsApi.qualifications });
   const keyPosts = useQuery({ queryKey: opsKeys.keyPosts, queryFn: opsApi.keyPostChanges });
+  const { providerName } = useProviderOptions();
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Card size="small" title={t('operations.qualifications')}>
-        <Table data-testid="ops-qualifications" rowKey="id" size="small" dataSource={quals.data ?? []} loading={quals.isLoading} pagination={false}
+      <Card size="small" title={t('operations.qualifications')} extra={<NewQualificationButton />}>
+        <Table<Qualification> data-testid="ops-qualifications" rowKey="id" size="small" dataSource={quals.data ?? []} loading={quals.isLoading} pagination={false}
+          onRow={(r) => ({ style: r.state === 'lapsed' ? { background: '#fff1f0' } : undefined })}
           columns={[
+            { title: t('operations.provider'), dataIndex: 'providerOrgId', render: (id: string) => providerName(id) ?? t('operations.none') },
             { title: t('operations.name'), dataIndex: 'name' },
             { title: t('operations.validFrom'), dataIndex: 'validFrom' },
-            { title: t('operations.validTo'), dataIndex: 'validTo' },
+            { title: t('operations.validTo'), dataIndex: 'validTo', render: (v: string, r) => (r.state === 'lapsed' ? <Typography.Text type="danger">{v}</Typography.Text> : v) },
             { title: t('operations.lastReview'), dataIndex: 'lastReviewOn', render: (v: string | null) => v ?? t('operations.none') },
-            { title: t('operations.status'), dataIndex: 'state', render: (s: string, r) => <Space><Tag color={s === 'current' ? 'green' : 'red'}>{t(`operations.qualState.${s}`)}</Tag>{r.reviewDue && <Tag color="orange">{t('operations.reviewDue')}</Tag>}</Space> },
+            { title: t('operations.status'), dataIndex: 'state', render: (s: string, r) => <Space><Tag data-testid="ops-qual-state" color={s === 'current' ? 'green' : s === 'lapsed' ? 'red' : 'default'}>{t(`operations.qualState.${s}`)}{s === 'lapsed' && r.revokedOn ? `（${t('operations.pf.lapsedSince', { day: r.revokedOn })}）` : ''}</Tag>{r.reviewDue && <Tag color="orange">{t('operations.reviewDue')}</Tag>}</Space> },
+            { title: '', key: 'act', render: (_: unknown, r) => <ReviewQualificationButton q={r} /> },
           ]} />
       </Card>
       <Card size="small" title={t('operations.keyPostChanges')}>
@@ -282,14 +289,15 @@ function PersonnelTab() {
             { title: t('operations.validTo'), dataIndex: 'validTo', render: (v: string, r) => <Typography.Text type={r.expired ? 'danger' : 'warning'}>{v}{r.expired ? ` ${t('operations.expired')}` : ''}</Typography.Text> },
           ]} />
       </Card>
-      <Card size="small" title={t('operations.staff')} extra={<ExportButton list="staff" name={t('operations.staff')} />}>
-        <Table data-testid="ops-staff" rowKey="id" size="small" dataSource={staff.data ?? []} loading={staff.isLoading} pagination={{ pageSize: 20 }}
+      <Card size="small" title={t('operations.staff')} extra={<Space><NewStaffButton /><NewTrainingButton /><ExportButton list="staff" name={t('operations.staff')} /></Space>}>
+        <Table<Staff> data-testid="ops-staff" rowKey="id" size="small" dataSource={staff.data ?? []} loading={staff.isLoading} pagination={{ pageSize: 20 }}
+          onRow={(r) => ({ style: r.certificates.some((c) => c.expired || c.expiringSoon) ? { background: '#fffbe6' } : undefined })}
           columns={[
             { title: t('operations.name'), dataIndex: 'name' },
             { title: t('operations.post'), dataIndex: 'post', render: (p: string) => t(`operations.posts.${p}`) },
             { title: t('operations.placement'), dataIndex: 'placement', render: (p: string) => t(`operations.placements.${p}`) },
             { title: t('operations.core'), dataIndex: 'core', render: (v: boolean) => (v ? t('operations.yes') : '') },
-            { title: t('operations.certificates'), dataIndex: 'certificates', render: (cs: Array<{ id: string; name: string; validTo: string; expired: boolean; expiringSoon: boolean }>) => cs.map((c) => <Tag key={c.id} color={c.expired ? 'red' : c.expiringSoon ? 'orange' : undefined}>{c.name} · {c.validTo}</Tag>) },
+            { title: t('operations.certificates'), dataIndex: 'certificates', render: (cs: Staff['certificates']) => cs.map((c) => <Tag key={c.id} data-testid={c.expired ? 'ops-cert-expired' : c.expiringSoon ? 'ops-cert-expiring' : 'ops-cert'} color={c.expired ? 'red' : c.expiringSoon ? 'orange' : undefined}>{c.name}{c.number ? `（${c.number}）` : ''} · {c.validTo}{c.expired ? ` ${t('operations.expired')}` : c.expiringSoon ? ` ${t('operations.pf.expiringSoon')}` : ''}</Tag>) },
           ]} />
       </Card>
     </Space>
@@ -314,8 +322,9 @@ function DrillsTab() {
             { title: t('operations.due'), dataIndex: 'due', render: (n: number) => (n > 0 ? <Tag color="red">{n}</Tag> : 0) },
           ]} />
       </Card>
-      <Card size="small" title={t('operations.drills')} extra={<ExportButton list="drills" name={t('operations.drills')} />}>
-        <Table data-testid="ops-drills" rowKey="id" size="small" dataSource={drills.data ?? []} loading={drills.isLoading} pagination={{ pageSize: 20 }}
+      <Card size="small" title={t('operations.drills')} extra={<Space><NewDrillButton /><ExportButton list="drills" name={t('operations.drills')} /></Space>}>
+        <Table<Drill> data-testid="ops-drills" rowKey="id" size="small" dataSource={drills.data ?? []} loading={drills.isLoading} pagination={{ pageSize: 20 }}
+          expandable={{ rowExpandable: (r) => !!r.report, expandedRowRender: (r) => <div data-testid="ops-drill-report"><Typography.Text strong>{t('operations.pf.reportTitle')}</Typography.Text><Typography.Paragraph style={{ whiteSpace: 'pre-wrap', margin: 0 }}>{r.report}</Typography.Paragraph></div> }}
           columns={[
             { title: t('operations.level'), dataIndex: 'level', render: (l: string) => t(`operations.levels.${l}`) },
             { title: t('operations.kind'), dataIndex: 'kind', render: (k: string) => t(`operations.kinds.${k}`) },
@@ -324,7 +333,8 @@ function DrillsTab() {
             { title: t('operations.heldOn'), dataIndex: 'heldOn', render: (v: string | null) => v ?? t('operations.none') },
             { title: t('operations.participants'), dataIndex: 'participants', render: (ps: string[]) => ps.join('、') },
             { title: t('operations.findings'), dataIndex: 'findings', render: (v: string | null) => v ?? t('operations.none') },
-            { title: t('operations.status'), dataIndex: 'status', render: (s: string) => <Tag color={s === 'held' ? 'green' : s === 'overdue' ? 'red' : 'blue'}>{t(`operations.drillStatus.${s}`)}</Tag> },
+            { title: t('operations.status'), dataIndex: 'status', render: (s: string) => <Tag data-testid="ops-drill-status" color={s === 'held' ? 'green' : s === 'overdue' ? 'red' : 'blue'}>{t(`operations.drillStatus.${s}`)}</Tag> },
+            { title: '', key: 'act', render: (_: unknown, r) => <HoldDrillButton drill={r} /> },
           ]} />
       </Card>
     </Space>
@@ -339,9 +349,11 @@ function DutyTab() {
   const monday = day.subtract((day.day() + 6) % 7, 'day').format('YYYY-MM-DD');
   const weekly = useQuery({ queryKey: opsKeys.weekly(monday), queryFn: () => opsApi.weekly(monday) });
   const s = summary.data;
+  const [saved, setSaved] = useState<RosterResult | null>(null);
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <Space><span>{t('operations.day')}</span><DatePicker data-testid="ops-duty-day" value={day} allowClear={false} onChange={(v) => v && setDay(v)} /></Space>
+      <Space><span>{t('operations.day')}</span><DatePicker data-testid="ops-duty-day" value={day} allowClear={false} onChange={(v) => v && setDay(v)} /><RosterButton onSaved={(r) => { setSaved(r); setDay(dayjs(fmtTime(r.from).slice(0, 10))); }} /></Space>
+      {saved && <RosterResultAlert result={saved} onClose={() => setSaved(null)} />}
       {summary.error && <Alert type="error" message={errorText(summary.error)} />}
       {s && (
         <>
