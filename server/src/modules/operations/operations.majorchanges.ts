@@ -249,6 +249,23 @@ export class MajorChangeService {
     await sql`insert into ops_spec_snapshots (node_id, machine_room, provider_org_id, figures, batch_id, reported_at) values (${s.nodeId}, ${s.machineRoom}, ${s.providerOrgId}, ${JSON.stringify(s.figures)}::jsonb, ${s.batchId}, ${s.reportedAt})
       on conflict (node_id, machine_room) do update set provider_org_id = excluded.provider_org_id, figures = excluded.figures, batch_id = excluded.batch_id, reported_at = excluded.reported_at`.execute(trx);
     if (!prev || !s.alarm) return null;
+    return this.recordSpecChange(trx, ctx, { ...s, previous: prev });
+  }
+
+  /**
+   * Records the major change between two platform spec records of a node and machine room when a total moved by more
+   * than the threshold (the demo city feeds two records here; the detector its snapshots). Answers the status, or null.
+   */
+  async detectBetweenSpecRecords(input: { key: string; providerOrgId: string; nodeId: string; machineRoom: string; previous: { figures: SpecFigures; reportedAt: Date }; figures: SpecFigures; reportedAt: Date }): Promise<MajorChange['status'] | null> {
+    const ctx = systemContext('operations.change_detection');
+    return withTx(this.db, ctx, async (trx) => {
+      const settings = await readAutomationSettings(trx);
+      return this.recordSpecChange(trx, ctx, { ...input, batchId: null, previous: { ...input.previous, batchId: null }, thresholdPct: settings.specChangeThresholdPct });
+    });
+  }
+
+  private async recordSpecChange(trx: Tx, ctx: RequestContext, s: { key: string; batchId: string | null; providerOrgId: string; nodeId: string; machineRoom: string; figures: SpecFigures; reportedAt: Date; thresholdPct: string; previous: { figures: SpecFigures; reportedAt: Date; batchId: string | null } }): Promise<MajorChange['status'] | null> {
+    const prev = s.previous;
     const changes: SpecChange[] = specChanges(prev.figures, s.figures, s.thresholdPct);
     if (!changes.length) return null;
     const room = s.machineRoom || '全部机房';
