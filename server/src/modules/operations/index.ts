@@ -48,8 +48,12 @@ export {
 } from './operations.service.js';
 export { registerOperationsRoutes } from './operations.routes.js';
 export { ENTRY_DOCUMENTS, EXIT_DOCUMENTS, EXIT_CHECKS, entryTransitionProblems, type ProviderEntry, type ProviderEntryService } from './operations.entry.js';
-export { registerOperationsJobs, OPERATIONS_RETENTION_JOB, OPERATIONS_MAJOR_CHANGES_JOB } from './operations.jobs.js';
+export { registerOperationsJobs, OPERATIONS_RETENTION_JOB, OPERATIONS_MAJOR_CHANGES_JOB, OPERATIONS_TASK_REMINDERS_JOB, OPERATIONS_CHANGE_DETECTION_JOB } from './operations.jobs.js';
 export { MeetingService, MEETING_KINDS, TASK_STATUSES, type Meeting, type SpecialTask } from './operations.meetings.js';
 export { matchMajorChange, MajorChangeService, type MajorChange, type PushedMajorChange, type PushedMajorChangeSource } from './operations.majorchanges.js';
 export { checkStaffing, coverageGaps, newCoverageGaps, subtractIntervals, expectedSlots, overlappingShifts, requiredDrills, STAFFING, trainingObligation, EMERGENCY_TARGETS, policyUpdateState, addMonths } from './operations.rules.js';
 export { loadOperationsDemo } from './operations.demo.js';
+/** Special-task reminders (due soon / overdue / escalated) and major changes detected in the pushed 云平台规格数据, with their settings. */
+export { taskRemindersDue, TASK_REMINDER_KINDS, type TaskReminderKind } from './operations.meetings.js';
+export { specChanges, specFigures, type SpecChange, type SpecFigures } from './operations.detection.js';
+export { AutomationSettingsService, type AutomationSettings } from './operations.automation.js';

@@ -72,13 +72,20 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
 
   // major changes (one matched to the implemented memory change, one unapproved), meetings, work report, special tasks
   const mcs = await ops.majorChanges.list(ctx, { providerOrgId: hj });
-  expect(mcs.map((m) => m.status).sort()).toEqual(['matched', 'unapproved']);
+  expect(mcs.map((m) => m.status).sort()).toEqual(['matched', 'unapproved', 'unapproved']);
+  // detected from two platform spec records: vCPU +20 % overnight without an approved change
+  const detected = mcs.find((m) => m.source === 'detected' && m.evidence)!;
+  expect(detected).toMatchObject({ status: 'unapproved', evidence: { before: { vcpu: '12000.00' }, after: { vcpu: '14400.00' } } });
   expect(mcs.find((m) => m.status === 'matched')!.matchedChange!.id).toBe(changes.find((c) => c.status === 'implemented')!.id);
   const meetings = await ops.meetings.list(ctx);
   expect(meetings.map((m) => m.kind).sort()).toEqual(['regular_meeting', 'work_report']);
   expect(meetings.find((m) => m.kind === 'regular_meeting')!.attachments).toHaveLength(1);
   const tasks = await ops.meetings.listTasks(ctx);
   expect(tasks.map((x) => x.overdue).sort()).toEqual([false, true]);
+  // the overdue task was reminded and escalated (overdue a week), the open one (due in 10 days) not yet
+  const overdueTask = tasks.find((x) => x.overdue)!;
+  expect((await ops.meetings.taskReminders(ctx, overdueTask.id)).map((r) => r.kind).sort()).toEqual(['escalated', 'overdue']);
+  expect(await ops.meetings.taskReminders(ctx, tasks.find((x) => !x.overdue)!.id)).toEqual([]);
 
   // Loaded once: a second load adds nothing.
   const orgIds = new Map<string, string>([['providerA', hj], ['providerB', ys], ['providerC', kx], ['supervisor', hj], ['mgmt', hj]]);
@@ -87,5 +94,5 @@ it('the demo city has a month of inspections (missed and abnormal), staff with e
   expect(await ops.listEvents(ctx, { providerOrgId: hj })).toHaveLength(2);
   expect(await ops.entries.list(ctx, { providerOrgId: hj })).toHaveLength(1);
   expect(await ops.meetings.list(ctx)).toHaveLength(2);
-  expect(await ops.majorChanges.list(ctx, { providerOrgId: hj })).toHaveLength(2);
+  expect(await ops.majorChanges.list(ctx, { providerOrgId: hj })).toHaveLength(3);
 }, 120_000);

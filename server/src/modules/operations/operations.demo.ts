@@ -32,6 +32,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
     await loadEventsAndTraining(ops, providerA, providerB);
     await loadEntryDemo(ops, directory, providerA, providerB, providerC);
     await loadCommsDemo(db, ops, directory, providerA, providerB, supervisor);
+    await loadAutomationDemo(ops, directory, providerA);
     return;
   }
   const nodes = (await directory.listCloudNodes(ctx)).filter((n) => n.provider?.id === providerA);
@@ -145,6 +146,7 @@ export async function loadOperationsDemo(db: Db, ops: OperationsService, directo
   await loadEventsAndTraining(ops, providerA, providerB);
   await loadEntryDemo(ops, directory, providerA, providerB, providerC);
   await loadCommsDemo(db, ops, directory, providerA, providerB, supervisor);
+  await loadAutomationDemo(ops, directory, providerA);
   logger.info({ records: records.length + abnormal.length }, 'demo: operations supervision loaded');
 }
 
@@ -249,4 +251,25 @@ async function loadCommsDemo(db: Db, ops: OperationsService, directory: Director
   // an overdue one (assigned three weeks ago, due a week ago): written directly, as a new task may not be due in the past
   await withTx(db, ctx, (trx) => sql`insert into ops_special_tasks (title, description, assignee_org_id, org_id, meeting_id, due_on, status, created_at)
     values ('机房消防设施专项检查', '检查并报送消防设施检测报告', ${providerB}, ${supervisor}, ${meeting.id}, ${localDate(new Date(now - 7 * DAY))}, 'in_progress', ${new Date(now - 21 * DAY)})`.execute(trx));
+}
+
+/**
+ * Detection and reminders (own guard: a detected change with evidence for 华京云): two 云平台规格数据 records of
+ * 服务云（六里桥） fed to the detector — vCPU 12000 → 14400 (+20 %) overnight with no approved change, so 未经审批变更
+ * (supervision notified) — and the special-task reminders run once: the overdue 燕山云 task is reminded and, overdue
+ * more than 3 working days, escalated to the management unit.
+ */
+async function loadAutomationDemo(ops: OperationsService, directory: DirectoryService, providerA: string): Promise<void> {
+  const ctx = systemContext('demo-loader');
+  if ((await ops.majorChanges.list(ctx, { providerOrgId: providerA, source: 'detected' })).some((m) => m.evidence)) return;
+  const node = (await directory.listCloudNodes(ctx)).find((n) => n.provider?.id === providerA && n.code === 'FWY-LLQ');
+  if (node) {
+    const now = Date.now();
+    const figures = { vcpu: '12000.00', memory: '49152.00', storage: '800000.00', bandwidth: '20000.00' };
+    await ops.majorChanges.detectBetweenSpecRecords({
+      key: 'demo:platformSpec:FWY-LLQ', providerOrgId: providerA, nodeId: node.id, machineRoom: '六里桥 A 机房',
+      previous: { figures, reportedAt: new Date(now - 30 * 3_600_000) }, figures: { ...figures, vcpu: '14400.00' }, reportedAt: new Date(now - 6 * 3_600_000),
+    });
+  }
+  await ops.meetings.sendTaskReminders();
 }

@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import type { TestApp } from '../../test/harness.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { setupOperations, type OperationsFixture } from './test/fixtures.js';
 
+let f: OperationsFixture;
 let t: TestApp;
 let provA: TestOrg;
 let provB: TestOrg;
@@ -12,25 +14,17 @@ let provBStaff: Session;
 let supervisor: Session;
 let unitStaff: Session;
 const sys = systemContext('test');
-const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) => f.inject(s, method, url, payload);
 const MIN = 60_000;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('应急服务商甲') });
-  provB = await createOrg(t, { kind: 'cloud_provider', name: unique('应急服务商乙') });
-  nodeA = await t.container.directory.ensureCloudNode(sys, { code: unique('EA').slice(0, 20), name: '应急甲节点', cloudType: 'service', providerOrgId: provA.id });
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  const unit = await createOrg(t, { kind: 'user_unit' });
-  unitStaff = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
+  f = await setupOperations({ providers: ['应急服务商甲', '应急服务商乙'], node: { codePrefix: 'EA', name: '应急甲节点' } });
+  ({ t, provA, provB, provAStaff, provBStaff, supervisor, unitStaff } = f);
+  nodeA = f.nodeA!;
 }, 120_000);
 
 afterAll(async () => {
-  await t?.close();
+  await f?.close();
 });
 
 describe('emergency events (应急事件)', () => {

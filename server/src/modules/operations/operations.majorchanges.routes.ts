@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
+import { hasPermission } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
 import { MAJOR_CHANGE_SOURCES, MAJOR_CHANGE_STATUSES, type MajorChangeService } from './operations.majorchanges.js';
 
 const uuid = z.uuid();
@@ -26,6 +28,7 @@ export const majorChangeSchema = z.object({
   matchedChange: z.object({ id: z.string(), title: z.string(), windowStart: z.string(), windowEnd: z.string() }).nullable(),
   reviewedAt: z.string().nullable(),
   reviewNote: z.string().nullable(),
+  evidence: z.record(z.string(), z.unknown()).nullable(),
   createdAt: z.string(),
 }).meta({ id: 'MajorChange' });
 
@@ -43,6 +46,11 @@ export function registerMajorChangeRoutes(app: App, service: MajorChangeService)
     async (request, reply) => reply.status(201).send(await service.record(request.ctx, request.body)));
   app.post('/api/operations/major-changes/import', { config: { permission: W }, schema: { tags, summary: 'Import the pushed major-change events (trigger mode) of a range now (also done every 10 minutes by a job)', body: z.strictObject({ from: isoTime, to: isoTime }), response: { 200: z.object({ imported: z.number(), unapproved: z.number() }) } } },
     async (request) => service.importPushed({ from: new Date(request.body.from), to: new Date(request.body.to) }));
+  app.post('/api/operations/major-changes/detect', { config: { permission: W }, schema: { tags, summary: 'Detect major changes in the pushed 云平台规格数据 now (also done every 10 minutes by a job; each detection recorded once; management / supervision)', response: { 200: z.object({ batches: z.number(), detected: z.number(), unapproved: z.number() }) } } },
+    async (request) => {
+      if (!hasPermission(request.ctx.actor, 'operations:manage')) throw new AppError('forbidden', 'operations.major_change_manage_only', 'Only the management unit or the supervision provider runs the detection', {});
+      return service.detectFromPushedData();
+    });
   app.post('/api/operations/major-changes/:id/review', { config: { permission: W }, schema: { tags, summary: 'Record how an unapproved change was followed up (核查处理; management / supervision)', params, body: z.strictObject({ note: z.string().trim().min(1).max(2000) }), response: { 200: majorChangeSchema } } },
     async (request) => service.review(request.ctx, request.params.id, request.body));
 }

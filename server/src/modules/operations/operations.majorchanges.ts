@@ -5,6 +5,9 @@ import { AppError, notFound, validationError } from '../../platform/errors.js';
 import type { Logger } from '../../platform/logger.js';
 import { recordAudit } from '../audit/index.js';
 import { NotificationService } from '../notifications/index.js';
+import { listStoredBatches, readBatchRecords } from '../ingestion/index.js';
+import { readAutomationSettings } from './operations.automation.js';
+import { DETECTION_LOOKBACK_DAYS, describeSpecChange, SPEC_TABLE, specChanges, specFigures, type SpecChange, type SpecFigures } from './operations.detection.js';
 
 NotificationService.registerKind('operations.unapproved_change', '未经审批变更', 'Unapproved platform change');
 
@@ -45,6 +48,8 @@ export interface MajorChange {
   matchedChange: { id: string; title: string; windowStart: string; windowEnd: string } | null;
   reviewedAt: string | null;
   reviewNote: string | null;
+  /** For a detected change: what was compared (table, batch, machine room, the figures before and after, the changes). */
+  evidence: Record<string, unknown> | null;
   createdAt: string;
 }
 
@@ -60,13 +65,16 @@ export interface MajorChangeCandidate {
  * The approved change an event belongs to (pure): same provider (the caller passes only that provider's approved or
  * implemented changes), the change's node is the event's (or the change is platform-wide, no node), the event's moment
  * lies in the approved window [start, end], and when both name impacted hosts they share one. The change whose window
- * started last wins (the most specific in force).
+ * started last wins (the most specific in force). A detected change is only known to have happened between the previous
+ * record and the one that shows it: with `occurredFrom` the event is the interval [occurredFrom, occurredAt] and a
+ * window overlapping it fits.
  */
-export function matchMajorChange(event: { nodeId: string | null; hostIds: string[]; occurredAt: Date }, changes: readonly MajorChangeCandidate[]): MajorChangeCandidate | null {
+export function matchMajorChange(event: { nodeId: string | null; hostIds: string[]; occurredAt: Date; occurredFrom?: Date | null }, changes: readonly MajorChangeCandidate[]): MajorChangeCandidate | null {
   const t = event.occurredAt.getTime();
+  const from = Math.min(event.occurredFrom?.getTime() ?? t, t);
   const fits = changes.filter((c) =>
     (c.nodeId === null || c.nodeId === event.nodeId)
-    && c.windowStart.getTime() <= t && t <= c.windowEnd.getTime()
+    && c.windowStart.getTime() <= t && from <= c.windowEnd.getTime()
     && (event.hostIds.length === 0 || c.hostIds.length === 0 || c.hostIds.some((h) => event.hostIds.includes(h))));
   fits.sort((a, b) => b.windowStart.getTime() - a.windowStart.getTime() || a.id.localeCompare(b.id));
   return fits[0] ?? null;
@@ -87,6 +95,10 @@ interface NewMajorChange {
   detail?: string;
   hostIds?: string[];
   occurredAt: Date;
+  /** Detected changes: the earliest moment it may have happened (the previous record). */
+  occurredFrom?: Date | null;
+  detectionKey?: string | null;
+  evidence?: Record<string, unknown> | null;
 }
 
 /** Major-change events (重大变更) matched to approved platform changes; unapproved ones flagged and notified. */
@@ -112,12 +124,13 @@ export class MajorChangeService {
 
   private async insert(trx: Tx, ctx: RequestContext, e: NewMajorChange): Promise<string | null> {
     const candidates = (await sql<MajorChangeCandidate>`select id, node_id, impacted_host_ids as host_ids, window_start, window_end from ops_changes
-      where provider_org_id = ${e.providerOrgId} and status in ('approved','implemented') and window_start <= ${e.occurredAt} and window_end >= ${e.occurredAt}`.execute(trx)).rows;
-    const m = matchMajorChange({ nodeId: e.nodeId ?? null, hostIds: e.hostIds ?? [], occurredAt: e.occurredAt }, candidates);
+      where provider_org_id = ${e.providerOrgId} and status in ('approved','implemented') and window_start <= ${e.occurredAt} and window_end >= ${e.occurredFrom && e.occurredFrom < e.occurredAt ? e.occurredFrom : e.occurredAt}`.execute(trx)).rows;
+    const m = matchMajorChange({ nodeId: e.nodeId ?? null, hostIds: e.hostIds ?? [], occurredAt: e.occurredAt, occurredFrom: e.occurredFrom ?? null }, candidates);
     const status = m ? 'matched' : 'unapproved';
-    const row = (await sql<{ id: string }>`insert into ops_major_changes (provider_org_id, node_id, source, source_event_id, external_id, category, title, detail, host_ids, occurred_at, status, matched_change_id, created_by)
-      values (${e.providerOrgId}, ${e.nodeId ?? null}, ${e.source}, ${e.sourceEventId ?? null}, ${e.externalId ?? null}, ${e.category}, ${e.title}, ${e.detail ?? ''}, ${e.hostIds ?? []}::uuid[], ${e.occurredAt}, ${status}, ${m?.id ?? null}, ${ctx.actor.userId})
-      on conflict (source_event_id) do nothing returning id`.execute(trx)).rows[0];
+    const row = (await sql<{ id: string }>`insert into ops_major_changes (provider_org_id, node_id, source, source_event_id, external_id, category, title, detail, host_ids, occurred_at, status, matched_change_id, created_by, detection_key, evidence)
+      values (${e.providerOrgId}, ${e.nodeId ?? null}, ${e.source}, ${e.sourceEventId ?? null}, ${e.externalId ?? null}, ${e.category}, ${e.title}, ${e.detail ?? ''}, ${e.hostIds ?? []}::uuid[], ${e.occurredAt}, ${status}, ${m?.id ?? null}, ${ctx.actor.userId},
+        ${e.detectionKey ?? null}, ${e.evidence ? JSON.stringify(e.evidence) : null}::jsonb)
+      on conflict do nothing returning id`.execute(trx)).rows[0];
     if (!row) return null;
     await recordAudit(trx, ctx, { action: `operations.major_change_${status}`, targetType: 'ops_major_change', targetId: row.id, after: { source: e.source, providerOrgId: e.providerOrgId, nodeId: e.nodeId ?? null, occurredAt: e.occurredAt.toISOString(), matchedChangeId: m?.id ?? null } });
     if (!m && this.notifier) {
@@ -183,10 +196,95 @@ export class MajorChangeService {
     });
   }
 
+  /**
+   * Detection from pushed data (job `operations.change_detection`): reads the stored 云平台规格数据 batches after this
+   * module's cursor (`ops_detection_cursor`) through the ingestion module's public `listStoredBatches` /
+   * `readBatchRecords`, compares each record's totals with the previous record of the same node and machine room
+   * (`ops_spec_snapshots`), and records a major change (source `detected`, the figures before and after as evidence)
+   * when one moved by more than the configured threshold; matched and, unmatched, flagged and notified like the others.
+   * Idempotent: the cursor moves in the same transaction, and each detection has a key (table, batch, machine room)
+   * recorded once. Batches older than 7 days only update the last-seen totals.
+   */
+  async detectFromPushedData(opts: { pageSize?: number } = {}): Promise<{ batches: number; detected: number; unapproved: number }> {
+    const ctx = systemContext('operations.change_detection');
+    const limit = opts.pageSize ?? 100;
+    const total = { batches: 0, detected: 0, unapproved: 0 };
+    for (;;) {
+      const more = await withTx(this.db, ctx, async (trx) => {
+        await sql`select pg_advisory_xact_lock(hashtext('operations.change_detection'))`.execute(trx);
+        const settings = await readAutomationSettings(trx);
+        const cursor = (await sql<{ lastBatchId: string }>`select last_batch_id::text as last_batch_id from ops_detection_cursor where table_name = ${SPEC_TABLE}`.execute(trx)).rows[0]?.lastBatchId ?? '0';
+        const page = await listStoredBatches(trx, { afterId: cursor, tables: [SPEC_TABLE], limit });
+        const alarmsFrom = this.clock().getTime() - DETECTION_LOOKBACK_DAYS * 86_400_000;
+        for (const batch of page) {
+          for (const r of await readBatchRecords(trx, batch)) {
+            const found = await this.compareSpec(trx, ctx, {
+              key: `${SPEC_TABLE}:${batch.id}:${r['machineRoom'] ?? ''}`, batchId: batch.id, providerOrgId: batch.providerOrgId, nodeId: batch.nodeId,
+              machineRoom: r['machineRoom'] ?? '', figures: specFigures(r), reportedAt: batch.receivedAt, thresholdPct: settings.specChangeThresholdPct, alarm: batch.receivedAt.getTime() >= alarmsFrom,
+            });
+            if (found) {
+              total.detected++;
+              if (found === 'unapproved') total.unapproved++;
+            }
+          }
+          total.batches++;
+        }
+        const last = page.at(-1);
+        if (last) await sql`insert into ops_detection_cursor (table_name, last_batch_id) values (${SPEC_TABLE}, ${last.id}) on conflict (table_name) do update set last_batch_id = excluded.last_batch_id`.execute(trx);
+        return page.length === limit;
+      });
+      if (!more) break;
+    }
+    if (total.detected) this.logger.info(total, 'operations: major changes detected in pushed platform data');
+    return total;
+  }
+
+  /**
+   * Compares one platform spec record with the last one seen for its node and machine room, remembers it, and records
+   * the major change when a total moved by more than the threshold. Answers the recorded status, or null.
+   */
+  private async compareSpec(trx: Tx, ctx: RequestContext, s: { key: string; batchId: string; providerOrgId: string; nodeId: string; machineRoom: string; figures: SpecFigures; reportedAt: Date; thresholdPct: string; alarm: boolean }): Promise<MajorChange['status'] | null> {
+    const prev = (await sql<{ figures: SpecFigures; batchId: string; reportedAt: Date }>`select figures, batch_id::text as batch_id, reported_at from ops_spec_snapshots where node_id = ${s.nodeId} and machine_room = ${s.machineRoom} for update`.execute(trx)).rows[0];
+    if (prev && BigInt(prev.batchId) >= BigInt(s.batchId)) return null; // seen already (or an older record)
+    await sql`insert into ops_spec_snapshots (node_id, machine_room, provider_org_id, figures, batch_id, reported_at) values (${s.nodeId}, ${s.machineRoom}, ${s.providerOrgId}, ${JSON.stringify(s.figures)}::jsonb, ${s.batchId}, ${s.reportedAt})
+      on conflict (node_id, machine_room) do update set provider_org_id = excluded.provider_org_id, figures = excluded.figures, batch_id = excluded.batch_id, reported_at = excluded.reported_at`.execute(trx);
+    if (!prev || !s.alarm) return null;
+    return this.recordSpecChange(trx, ctx, { ...s, previous: prev });
+  }
+
+  /**
+   * Records the major change between two platform spec records of a node and machine room when a total moved by more
+   * than the threshold (the demo city feeds two records here; the detector its snapshots). Answers the status, or null.
+   */
+  async detectBetweenSpecRecords(input: { key: string; providerOrgId: string; nodeId: string; machineRoom: string; previous: { figures: SpecFigures; reportedAt: Date }; figures: SpecFigures; reportedAt: Date }): Promise<MajorChange['status'] | null> {
+    const ctx = systemContext('operations.change_detection');
+    return withTx(this.db, ctx, async (trx) => {
+      const settings = await readAutomationSettings(trx);
+      return this.recordSpecChange(trx, ctx, { ...input, batchId: null, previous: { ...input.previous, batchId: null }, thresholdPct: settings.specChangeThresholdPct });
+    });
+  }
+
+  private async recordSpecChange(trx: Tx, ctx: RequestContext, s: { key: string; batchId: string | null; providerOrgId: string; nodeId: string; machineRoom: string; figures: SpecFigures; reportedAt: Date; thresholdPct: string; previous: { figures: SpecFigures; reportedAt: Date; batchId: string | null } }): Promise<MajorChange['status'] | null> {
+    const prev = s.previous;
+    const changes: SpecChange[] = specChanges(prev.figures, s.figures, s.thresholdPct);
+    if (!changes.length) return null;
+    const room = s.machineRoom || '全部机房';
+    const lines = changes.map(describeSpecChange);
+    const id = await this.insert(trx, ctx, {
+      providerOrgId: s.providerOrgId, nodeId: s.nodeId, source: 'detected', category: '云平台规格变化',
+      title: `云平台规格变化：${room} ${lines.join('，')}`.slice(0, 200),
+      detail: `由推送的云平台规格数据检测：机房 ${room} 的总量与上一条记录（${beijing(prev.reportedAt)}，北京时间）相比变化超过 ${s.thresholdPct}%：\n${lines.join('\n')}`,
+      occurredAt: s.reportedAt, occurredFrom: prev.reportedAt, detectionKey: s.key,
+      evidence: { table: SPEC_TABLE, batchId: s.batchId, previousBatchId: prev.batchId, machineRoom: s.machineRoom, previousReportedAt: prev.reportedAt.toISOString(), reportedAt: s.reportedAt.toISOString(), thresholdPct: s.thresholdPct, before: prev.figures, after: s.figures, changes },
+    });
+    if (!id) return null;
+    return (await sql<{ status: MajorChange['status'] }>`select status from ops_major_changes where id = ${id}`.execute(trx)).rows[0]!.status;
+  }
+
   private async rows(trx: Tx, f: { id?: string; providerOrgId?: string; nodeId?: string; status?: string; source?: string; reviewed?: boolean; from?: Date; to?: Date }): Promise<MajorChange[]> {
     const rows = (await sql<Omit<MajorChange, 'matchedChange' | 'occurredAt' | 'reviewedAt' | 'createdAt'> & { occurredAt: Date; reviewedAt: Date | null; createdAt: Date; changeId: string | null; changeTitle: string | null; windowStart: Date | null; windowEnd: Date | null }>`
       select m.id, m.provider_org_id, o.name as provider_name, m.node_id, n.name as node_name, m.source, m.source_event_id, m.external_id, m.category, m.title, m.detail, m.host_ids,
-        m.occurred_at, m.status, m.reviewed_at, m.review_note, m.created_at, c.id as change_id, c.title as change_title, c.window_start, c.window_end
+        m.occurred_at, m.status, m.reviewed_at, m.review_note, m.evidence, m.created_at, c.id as change_id, c.title as change_title, c.window_start, c.window_end
       from ops_major_changes m join organisations o on o.id = m.provider_org_id left join cloud_nodes n on n.id = m.node_id left join ops_changes c on c.id = m.matched_change_id
       where true
         ${f.id ? sql`and m.id = ${f.id}` : sql``}

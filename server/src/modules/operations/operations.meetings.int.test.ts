@@ -1,9 +1,11 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemContext } from '../../platform/context.js';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import { unique, type TestApp } from '../../test/harness.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { setupOperations, type OperationsFixture } from './test/fixtures.js';
 
+let f: OperationsFixture;
 let t: TestApp;
 let owner: pg.Client;
 let provA: TestOrg;
@@ -11,27 +13,16 @@ let provAStaff: Session;
 let provBStaff: Session;
 let supervisor: Session;
 let unitStaff: Session;
-const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) => f.inject(s, method, url, payload);
 const beijingDay = (offsetDays = 0) => new Intl.DateTimeFormat('sv-SE', { timeZone: 'Asia/Shanghai' }).format(new Date(Date.now() + offsetDays * 86_400_000));
 
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = new pg.Client({ connectionString: t.ownerUrl });
-  await owner.connect();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('会议服务商甲') });
-  const provB = await createOrg(t, { kind: 'cloud_provider', name: unique('会议服务商乙') });
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  const unit = await createOrg(t, { kind: 'user_unit' });
-  unitStaff = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
+  f = await setupOperations({ providers: ['会议服务商甲', '会议服务商乙'] });
+  ({ t, owner, provA, provAStaff, provBStaff, supervisor, unitStaff } = f);
 }, 120_000);
 
 afterAll(async () => {
-  await owner?.end();
-  await t?.close();
+  await f?.close();
 });
 
 describe('meetings and communications (会议与沟通)', () => {

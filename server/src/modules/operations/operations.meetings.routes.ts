@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
-import { MEETING_KINDS, TASK_STATUSES, type MeetingService } from './operations.meetings.js';
+import { hasPermission } from '../../platform/context.js';
+import { AppError } from '../../platform/errors.js';
+import { MEETING_KINDS, TASK_REMINDER_KINDS, TASK_STATUSES, type MeetingService } from './operations.meetings.js';
 
 const uuid = z.uuid();
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD');
@@ -44,6 +46,13 @@ export const specialTaskSchema = z.object({
 
 const params = z.strictObject({ id: uuid });
 
+export const automationSettingsSchema = z.object({
+  taskDueSoonWorkingDays: z.number(),
+  taskEscalateAfterWorkingDays: z.number(),
+  specChangeThresholdPct: z.string(),
+  updatedAt: z.string(),
+}).meta({ id: 'OperationsAutomationSettings' });
+
 /** Meetings and communications (会议与沟通): /api/operations/meetings and /api/operations/special-tasks. */
 export function registerMeetingRoutes(app: App, service: MeetingService): void {
   app.get('/api/operations/meetings', { config: { permission: R }, schema: { tags, summary: 'Regular meetings (例会) and provider work reports (服务商工作汇报) with attachments', querystring: z.strictObject({ kind: z.enum(MEETING_KINDS).optional(), providerOrgId: uuid.optional() }), response: { 200: z.object({ items: z.array(meetingSchema) }) } } },
@@ -65,6 +74,16 @@ export function registerMeetingRoutes(app: App, service: MeetingService): void {
     });
   app.post('/api/operations/special-tasks', { config: { permission: W }, schema: { tags, summary: 'Assign a special task to an organisation with a due day (management / supervision); the assignee is notified', body: z.strictObject({ title: z.string().trim().min(1).max(200), description: z.string().max(5000).nullable().optional(), assigneeOrgId: uuid, meetingId: uuid.nullable().optional(), dueOn: day }), response: { 201: specialTaskSchema } } },
     async (request, reply) => reply.status(201).send(await service.createTask(request.ctx, request.body)));
+  app.get('/api/operations/special-tasks/:id/reminders', { config: { permission: R }, schema: { tags, summary: 'Reminders sent for a task (due soon, overdue, escalated to the management unit)', params, response: { 200: z.object({ items: z.array(z.object({ kind: z.enum(TASK_REMINDER_KINDS), sentAt: z.string(), recipients: z.number() })) }) } } },
+    async (request) => ({ items: await service.taskReminders(request.ctx, request.params.id) }));
+  app.post('/api/operations/special-tasks/reminders/run', { config: { permission: W }, schema: { tags, summary: 'Send the due special-task reminders now (also done daily by a job; each reminder once per task; management / supervision)', response: { 200: z.object({ dueSoon: z.number(), overdue: z.number(), escalated: z.number() }) } } },
+    async (request) => {
+      if (!hasPermission(request.ctx.actor, 'operations:manage')) throw new AppError('forbidden', 'operations.task_manage_only', 'Only the management unit or the supervision provider runs the reminders', {});
+      return service.sendTaskReminders();
+    });
+  app.get('/api/operations/automation-settings', { config: { permission: R }, schema: { tags, summary: 'Settings of the special-task reminders and of major-change detection', response: { 200: automationSettingsSchema } } }, async (request) => service.settings.get(request.ctx));
+  app.put('/api/operations/automation-settings', { config: { permission: W }, schema: { tags, summary: 'Change the reminder days (working days before / after the due day) and the detection threshold (percent; management / supervision)', body: z.strictObject({ taskDueSoonWorkingDays: z.number().int().optional(), taskEscalateAfterWorkingDays: z.number().int().optional(), specChangeThresholdPct: z.string().max(10).optional() }), response: { 200: automationSettingsSchema } } },
+    async (request) => service.settings.update(request.ctx, request.body));
   app.post('/api/operations/special-tasks/:id/status', { config: { permission: W }, schema: { tags, summary: 'Move a task: in_progress, done (with the result), cancelled (management / supervision)', params, body: z.strictObject({ status: z.enum(['in_progress', 'done', 'cancelled']), resultNote: z.string().trim().min(1).max(5000).nullable().optional() }), response: { 200: specialTaskSchema } } },
     async (request) => service.updateTask(request.ctx, request.params.id, request.body));
 }

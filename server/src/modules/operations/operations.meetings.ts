@@ -1,13 +1,31 @@
 import { sql } from 'kysely';
-import { hasPermission, type RequestContext } from '../../platform/context.js';
+import { hasPermission, systemContext, type RequestContext } from '../../platform/context.js';
 import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { sm3Hex } from '../../platform/crypto/sm.js';
 import { AppError, notFound, validationError } from '../../platform/errors.js';
 import { recordAudit } from '../audit/index.js';
-import { localDate } from '../calendar/index.js';
+import { localDate, nthWorkingDayAfter, type CalendarDays } from '../calendar/index.js';
 import { NotificationService } from '../notifications/index.js';
+import { AutomationSettingsService, readAutomationSettings } from './operations.automation.js';
 
 NotificationService.registerKind('operations.special_task', '专项任务', 'Special task');
+NotificationService.registerKind('operations.task_due_soon', '专项任务即将到期', 'Special task due soon');
+NotificationService.registerKind('operations.task_overdue', '专项任务逾期', 'Special task overdue');
+NotificationService.registerKind('operations.task_escalated', '专项任务逾期升级', 'Overdue special task escalated');
+
+export const TASK_REMINDER_KINDS = ['due_soon', 'overdue', 'escalated'] as const;
+export type TaskReminderKind = (typeof TASK_REMINDER_KINDS)[number];
+
+/**
+ * Which reminders a task is due for on `today` (pure; Beijing days, business calendar): `due_soon` when the due day is
+ * today or within the next `dueSoonWorkingDays` working days, `overdue` once the due day has passed, `escalated` once
+ * `escalateAfterWorkingDays` working days have passed since the due day. Done and cancelled tasks get none.
+ */
+export function taskRemindersDue(cal: CalendarDays, task: { status: string; dueOn: string }, today: string, policy: { dueSoonWorkingDays: number; escalateAfterWorkingDays: number }): TaskReminderKind[] {
+  if (task.status !== 'open' && task.status !== 'in_progress') return [];
+  if (task.dueOn >= today) return task.dueOn <= nthWorkingDayAfter(cal, today, policy.dueSoonWorkingDays) ? ['due_soon'] : [];
+  return nthWorkingDayAfter(cal, task.dueOn, policy.escalateAfterWorkingDays) <= today ? ['overdue', 'escalated'] : ['overdue'];
+}
 
 export const MEETING_KINDS = ['regular_meeting', 'work_report'] as const;
 export const TASK_STATUSES = ['open', 'in_progress', 'done', 'cancelled'] as const;
@@ -63,11 +81,17 @@ type Notify = Pick<NotificationService, 'notify'>;
 /** Meetings and communications (会议与沟通): regular meetings, provider work reports, special tasks. */
 export class MeetingService {
   private notifier: Notify | null = null;
+  /** Settings of the reminder and detection jobs (also `OperationsService.automation`). */
+  readonly settings: AutomationSettingsService;
 
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date,
-  ) {}
+    /** The business calendar (calendar module), for working days. */
+    private readonly calendarDays: (trx: Tx) => Promise<CalendarDays> = async () => new Map(),
+  ) {
+    this.settings = new AutomationSettingsService(db);
+  }
 
   setNotifier(n: Notify): void {
     this.notifier = n;
@@ -234,6 +258,66 @@ export class MeetingService {
         ${input.status === 'done' ? sql`, completed_on = ${today}` : sql``} where id = ${id}`.execute(trx);
       await recordAudit(trx, ctx, { action: `operations.special_task_${input.status}`, targetType: 'ops_special_task', targetId: id, before: { status: t.status }, after: { status: input.status, resultNote: input.resultNote ?? null } });
       return (await this.taskRows(trx, { id }))[0]!;
+    });
+  }
+
+  /**
+   * The reminder job (`operations.task_reminders`): every open or in-progress task due within the configured number of
+   * working days gets a `due_soon` reminder, every overdue one an `overdue` reminder (both to the assignee organisation
+   * and to the person who assigned it), and one overdue by the configured number of working days is escalated to the
+   * management unit (`mgmt_staff`). Each kind is sent once per task: the row in `ops_task_reminders` is written in the
+   * same transaction as the notification, so a second run sends nothing new (a task found already overdue gets no
+   * due_soon). Returns what was sent.
+   */
+  async sendTaskReminders(now: Date = this.clock()): Promise<{ dueSoon: number; overdue: number; escalated: number }> {
+    const ctx = systemContext('operations.task_reminders');
+    const today = localDate(now);
+    return withTx(this.db, ctx, async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('operations.task_reminders'))`.execute(trx);
+      const settings = await readAutomationSettings(trx);
+      const cal = await this.calendarDays(trx);
+      const policy = { dueSoonWorkingDays: settings.taskDueSoonWorkingDays, escalateAfterWorkingDays: settings.taskEscalateAfterWorkingDays };
+      const tasks = (await sql<{ id: string; title: string; dueOn: string; status: string; assigneeOrgId: string; assigneeName: string; createdBy: string | null; sent: string[] }>`
+        select t.id, t.title, to_char(t.due_on, 'YYYY-MM-DD') as due_on, t.status, t.assignee_org_id, o.name as assignee_name, t.created_by,
+          coalesce((select array_agg(r.kind) from ops_task_reminders r where r.task_id = t.id), '{}') as sent
+        from ops_special_tasks t join organisations o on o.id = t.assignee_org_id
+        where t.status in ('open','in_progress') order by t.due_on, t.id`.execute(trx)).rows;
+      const out = { dueSoon: 0, overdue: 0, escalated: 0 };
+      for (const t of tasks) {
+        for (const kind of taskRemindersDue(cal, t, today, policy)) {
+          if (t.sent.includes(kind)) continue;
+          const inserted = (await sql<{ taskId: string }>`insert into ops_task_reminders (task_id, kind) values (${t.id}, ${kind}) on conflict do nothing returning task_id`.execute(trx)).rows[0];
+          if (!inserted) continue;
+          const link = `/operations/meetings?task=${t.id}`;
+          const result = kind === 'escalated'
+            ? await this.notifier?.notify(trx, { recipients: { roleCodes: ['mgmt_staff'], orgKinds: ['management_unit'] }, kind: 'operations.task_escalated', severity: 'critical', title: `专项任务逾期升级：${t.assigneeName} ${t.title}`.slice(0, 200), body: `专项任务“${t.title}”应于 ${t.dueOn}（北京时间）完成，已逾期超过 ${policy.escalateAfterWorkingDays} 个工作日仍未完成（承办单位：${t.assigneeName}）。`, link })
+            : await this.notifier?.notify(trx, {
+              recipients: { orgIds: [t.assigneeOrgId], ...(t.createdBy ? { userIds: [t.createdBy] } : {}) },
+              kind: kind === 'due_soon' ? 'operations.task_due_soon' : 'operations.task_overdue',
+              severity: kind === 'due_soon' ? 'info' : 'warning',
+              title: `${kind === 'due_soon' ? '专项任务即将到期' : '专项任务已逾期'}：${t.title}`.slice(0, 200),
+              body: kind === 'due_soon' ? `专项任务“${t.title}”应于 ${t.dueOn}（北京时间）前完成，请按期办结并登记结果。` : `专项任务“${t.title}”应于 ${t.dueOn}（北京时间）前完成，现已逾期，请尽快办结并登记结果。`,
+              link,
+            });
+          const sentTo = result ? result.userIds.length : 0;
+          await sql`update ops_task_reminders set recipients = ${sentTo} where task_id = ${t.id} and kind = ${kind}`.execute(trx);
+          await recordAudit(trx, ctx, { action: `operations.special_task_reminder_${kind}`, targetType: 'ops_special_task', targetId: t.id, after: { kind, dueOn: t.dueOn, today, recipients: sentTo } });
+          if (kind === 'due_soon') out.dueSoon++;
+          else if (kind === 'overdue') out.overdue++;
+          else out.escalated++;
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The reminders sent for a task (kind and time), oldest first. */
+  async taskReminders(ctx: RequestContext, id: string): Promise<Array<{ kind: TaskReminderKind; sentAt: string; recipients: number }>> {
+    if (!isUuid(id)) throw notFound('operations.special_task', id);
+    return withTx(this.db, ctx, async (trx) => {
+      if (!(await this.taskRows(trx, { id }))[0]) throw notFound('operations.special_task', id);
+      const rows = (await sql<{ kind: TaskReminderKind; sentAt: Date; recipients: number }>`select kind, sent_at, recipients from ops_task_reminders where task_id = ${id} order by sent_at, kind`.execute(trx)).rows;
+      return rows.map((r) => ({ ...r, sentAt: r.sentAt.toISOString() }));
     });
   }
 }

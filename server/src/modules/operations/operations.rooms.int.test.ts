@@ -1,9 +1,10 @@
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemContext } from '../../platform/context.js';
-import { createTestApp, unique, type TestApp } from '../../test/harness.js';
-import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import { unique, type TestApp } from '../../test/harness.js';
+import type { Session, TestOrg } from '../../test/fixtures.js';
+import { setupOperations, type OperationsFixture } from './test/fixtures.js';
 
+let f: OperationsFixture;
 let t: TestApp;
 let owner: pg.Client;
 let provA: TestOrg;
@@ -12,29 +13,17 @@ let provAStaff: Session;
 let provBStaff: Session;
 let supervisor: Session;
 let unitStaff: Session;
-const sys = systemContext('test');
-const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) =>
-  t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
+const inject = (s: Session, method: 'GET' | 'POST', url: string, payload?: unknown) => f.inject(s, method, url, payload);
 const DAY = 86_400_000;
 
 beforeAll(async () => {
-  t = await createTestApp();
-  owner = new pg.Client({ connectionString: t.ownerUrl });
-  await owner.connect();
-  provA = await createOrg(t, { kind: 'cloud_provider', name: unique('机房服务商甲') });
-  const provB = await createOrg(t, { kind: 'cloud_provider', name: unique('机房服务商乙') });
-  nodeA = await t.container.directory.ensureCloudNode(sys, { code: unique('RA').slice(0, 20), name: '机房甲节点', cloudType: 'service', providerOrgId: provA.id });
-  provAStaff = (await signedInUser(t, { orgId: provA.id, roles: ['provider_staff'] })).session;
-  provBStaff = (await signedInUser(t, { orgId: provB.id, roles: ['provider_staff'] })).session;
-  const sup = await createOrg(t, { kind: 'supervision_provider' });
-  supervisor = (await signedInUser(t, { orgId: sup.id, roles: ['supervisor_staff'] })).session;
-  const unit = await createOrg(t, { kind: 'user_unit' });
-  unitStaff = (await signedInUser(t, { orgId: unit.id, roles: ['unit_staff'] })).session;
+  f = await setupOperations({ providers: ['机房服务商甲', '机房服务商乙'], node: { codePrefix: 'RA', name: '机房甲节点' } });
+  ({ t, owner, provA, provAStaff, provBStaff, supervisor, unitStaff } = f);
+  nodeA = f.nodeA!;
 }, 120_000);
 
 afterAll(async () => {
-  await owner?.end();
-  await t?.close();
+  await f?.close();
 });
 
 describe('machine-room filing (机房信息备案) and access records (机房出入记录)', () => {

@@ -31,6 +31,7 @@ import {
 import { ProviderEntryService } from './operations.entry.js';
 import { MajorChangeService } from './operations.majorchanges.js';
 import { MeetingService } from './operations.meetings.js';
+import type { AutomationSettingsService } from './operations.automation.js';
 
 const DAY_MS = 86_400_000;
 /** Inspection records (and their results and rectification items) are kept this long (seed 004: 2 years). */
@@ -417,6 +418,8 @@ export class OperationsService {
   readonly majorChanges: MajorChangeService;
   /** Meetings and communications (会议与沟通): regular meetings, provider work reports, special tasks. */
   readonly meetings: MeetingService;
+  /** Settings of the reminder and detection jobs (ops_automation_settings). */
+  readonly automation: AutomationSettingsService;
 
   constructor(
     private readonly db: Db,
@@ -429,7 +432,8 @@ export class OperationsService {
   ) {
     this.entries = new ProviderEntryService(db, directory, () => this.clock());
     this.majorChanges = new MajorChangeService(db, () => this.clock(), logger);
-    this.meetings = new MeetingService(db, () => this.clock());
+    this.meetings = new MeetingService(db, () => this.clock(), (trx) => calendar.days(trx));
+    this.automation = this.meetings.settings;
     workflow.registerSubjectType('key_post_change', async (trx, _ctx, subjectId) => {
       if (!isUuid(subjectId)) return null;
       const row = (await sql<{ orgId: string; successorName: string }>`select org_id, successor_name from ops_key_post_changes where id = ${subjectId}`.execute(trx)).rows[0];
