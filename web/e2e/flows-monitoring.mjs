@@ -216,6 +216,16 @@ async function remainingCpu(page) {
   return (await cells.nth(4).innerText()).trim();
 }
 
+/** Waits until the form's CPU 可扩容 shows `expected` (the form may show the cached figure while it asks again). */
+async function remainingIs(page, expected) {
+  let last = '';
+  try {
+    await waitUntil(`the allowance shows ${expected} CPU cores left`, async () => (last = await remainingCpu(page)) === expected, TIMEOUT);
+  } catch {
+    throw new Error(`the allowance shows ${last} CPU cores left, expected ${expected}`);
+  }
+}
+
 // Management staff record a 临时扩容 for a unit with resources at the provider: the form shows the allowance (20 % of
 // the original cores), the whole allowance is recorded for 14 days (≤ 90), the 临时扩容 tab lists it with 20.00 %
 // of the original, the form then shows nothing left for that period; cancelling it restores the allowance.
@@ -245,8 +255,7 @@ async function expansionSuccessFlow({ page, baseUrl, unit, data, shots }) {
 
   // Nothing left for the same period while it is in force.
   await openExpansionForm(page, unit, data);
-  await page.getByTestId('monitoring-expansion-allowance').locator('tr', { hasText: 'CPU' }).locator('td', { hasText: /^0\.00$/ }).last().waitFor({ timeout: TIMEOUT });
-  if ((await remainingCpu(page)) !== '0.00') throw new Error(`the allowance still shows ${await remainingCpu(page)} cores left`);
+  await remainingIs(page, '0.00');
   await page.locator('.ant-modal:visible').getByRole('button', { name: /取\s*消/ }).click();
 
   // Cancelling frees it: the row says 已取消 and the allowance is whole again.
@@ -254,9 +263,7 @@ async function expansionSuccessFlow({ page, baseUrl, unit, data, shots }) {
   await page.locator('.ant-popconfirm:visible').getByRole('button', { name: '是' }).click();
   await row.getByText('已取消').waitFor({ timeout: TIMEOUT });
   await openExpansionForm(page, unit, data);
-  await page.getByTestId('monitoring-expansion-allowance').locator('td', { hasText: limit }).last().waitFor({ timeout: TIMEOUT });
-  const after = await remainingCpu(page);
-  if (after !== limit) throw new Error(`after cancelling the allowance shows ${after} cores left, expected ${limit}`);
+  await remainingIs(page, limit);
   await shots?.('monitoring-expansion-cancelled', page);
 }
 
