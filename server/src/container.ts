@@ -24,7 +24,7 @@ import { ContractsService, loadDemoContracts, registerContractJobs, registerCont
 import { BillingService, registerBillingJobs, registerBillingRoutes } from './modules/billing/index.js';
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
-import { MetricStore, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
+import { MetricStore, MonitoringScopes, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
 import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { createEvaluationFollowUp, EvaluationService, loadEvaluationDemo, registerEvaluationFollowUpRoutes, registerEvaluationJobs, registerEvaluationRoutes, type FollowUpServices } from './modules/evaluation/index.js';
 import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
@@ -344,7 +344,7 @@ export function createContainer(deps: PlatformDeps): Container {
       (app) => registerIngestRetentionRoutes(app, ingestRetention),
       (app) => registerServiceDeskRoutes(app, serviceDesk),
       (app) => registerKnowledgeRoutes(app, knowledge),
-      (app) => registerMonitoringRoutes(app, monitoring),
+      (app) => registerMonitoringRoutes(app, monitoring, new MonitoringScopes(deps.db)),
       (app) => registerOperationsRoutes(app, operations),
       (app) => registerEvaluationRoutes(app, evaluation, documents),
       (app) => registerEvaluationFollowUpRoutes(app, evaluationFollowUp),

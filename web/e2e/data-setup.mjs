@@ -130,6 +130,7 @@ export async function setupDataInterface({ platform, api, data }) {
   const error = mon.errors.find((e) => e.field === 'cpuUsage');
   if (!error) throw new Error(`the faulty record was not reported on cpuUsage: ${JSON.stringify(mon.errors)}`);
   data.pushes = { spec: { batchId: spec.batchId }, monitoring: { batchId: mon.batchId, error } };
+  data.credential = credential; // flows that push their own set-up (flows-monitoring.mjs: 临时扩容)
   data.mgmtApi = mgmt;
   data.databaseUrl = platform.runningDatabaseUrl();
   for (const a of Object.values(data.reportAccounts)) a.password = platform.createAccount(a);

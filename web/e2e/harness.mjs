@@ -153,7 +153,9 @@ export class ApiSession {
     const headers = { 'x-requested-with': 'zhengyun' };
     if (this.cookie) headers.cookie = this.cookie;
     if (body !== undefined) headers['content-type'] = 'application/json';
-    const res = await fetch(this.baseUrl + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    const send = () => fetch(this.baseUrl + url, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+    // A kept-alive socket the server closed while a CLI call blocked this process fails before the request is sent: once more.
+    const res = await send().catch((e) => (['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE'].includes(e?.cause?.code) ? send() : Promise.reject(e)));
     for (const c of res.headers.getSetCookie()) {
       const m = /^zy_session=([^;]*)/.exec(c);
       if (m) this.cookie = m[1] ? `zy_session=${m[1]}` : '';

@@ -19827,6 +19827,45 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/monitoring/scopes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hosts, systems, units, providers or nodes the caller may name as a rule or maintenance scope */
+        get: {
+            parameters: {
+                query: {
+                    kind: "host" | "system" | "unit" | "provider" | "node";
+                    keyword?: string;
+                    ids?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/monitoring/metrics": {
         parameters: {
             query?: never;

@@ -29,5 +29,6 @@ export { MetricStore, rollupBuckets, type IngestResult, type LocatedSystem, type
 export { METRICS, MONITORED_TABLES, STORE_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
 export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';
 export { registerMonitoringRoutes } from './monitoring.routes.js';
+export { MonitoringScopes, type ScopeObject, type ScopeObjectKind } from './monitoring.scopes.js';
 export { PlatformMetrics, registerMetricsEndpoint } from './monitoring.prom.js';
 export { loadMonitoringDemo, DEFAULT_RULES } from './monitoring.demo.js';

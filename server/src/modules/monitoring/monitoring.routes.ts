@@ -11,10 +11,12 @@ import {
   idParamsSchema,
   maintenanceBodySchema,
   ruleBodySchema,
+  scopeObjectsQuerySchema,
   seriesParamsSchema,
   seriesQuerySchema,
   topQuerySchema,
 } from './monitoring.schemas.js';
+import type { MonitoringScopes } from './monitoring.scopes.js';
 import type { MonitoringService } from './monitoring.service.js';
 import { beijing, workbook } from './monitoring.xlsx.js';
 
@@ -36,7 +38,12 @@ function sendXlsx(reply: FastifyReply, name: string, cn: string, data: Buffer) {
     .send(data);
 }
 
-export function registerMonitoringRoutes(app: App, service: MonitoringService): void {
+export function registerMonitoringRoutes(app: App, service: MonitoringService, scopes?: MonitoringScopes): void {
+  if (scopes) {
+    app.get('/api/monitoring/scopes', { config: read, schema: { tags, summary: 'Hosts, systems, units, providers or nodes the caller may name as a rule or maintenance scope', querystring: scopeObjectsQuerySchema } }, async (request) => ({
+      items: await scopes.search(request.ctx, { kind: request.query.kind, keyword: request.query.keyword, ids: request.query.ids?.toLowerCase().split(','), limit: request.query.limit }),
+    }));
+  }
   app.get('/api/monitoring/metrics', { config: read, schema: { tags, summary: 'The metrics of the store: name, unit, source table and field' } }, async () => ({
     items: METRICS.map((m) => ({ name: m.name, kind: m.kind, unit: m.unit, cn: m.cn, en: m.en, table: m.table, field: m.field })),
   }));

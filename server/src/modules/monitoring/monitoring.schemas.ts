@@ -71,6 +71,14 @@ export const maintenanceBodySchema = z.strictObject({
   reason: z.string().trim().min(1).max(500),
 });
 
+/** Objects a rule or maintenance window may be scoped to (the pickers): by kind, part of the name, or these ids. */
+export const scopeObjectsQuerySchema = z.strictObject({
+  kind: z.enum(['host', 'system', 'unit', 'provider', 'node']),
+  keyword: z.string().max(100).optional(),
+  ids: z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(,[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}){0,99}$/i, 'Comma-separated UUIDs (at most 100)').optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
 export const capacityQuerySchema = z.strictObject({});
 
 export const expansionResourceSchema = z.enum(['cpuCores', 'memoryGb', 'standardStorageGb', 'highPerfStorageGb', 'staticStorageGb', 'localVideoStorageGb', 'offsiteStorageGb', 'bandwidthMbps']);

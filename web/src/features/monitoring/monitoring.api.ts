@@ -37,6 +37,9 @@ export type RuleKind = 'threshold' | 'no_data' | 'forecast' | 'rate';
 export const RULE_KINDS: readonly RuleKind[] = ['threshold', 'no_data', 'forecast', 'rate'];
 export type ScopeKind = 'all' | 'host' | 'system' | 'unit' | 'provider' | 'node';
 export const SCOPE_KINDS: readonly ScopeKind[] = ['all', 'host', 'system', 'unit', 'provider', 'node'];
+export type ScopeObjectKind = Exclude<ScopeKind, 'all'>;
+/** An object the caller may name as a scope (GET /api/monitoring/scopes): a host's label is its name and IP. */
+export interface ScopeObject { kind: ScopeObjectKind; id: string; label: string; detail: string | null }
 export interface RuleInput {
   name: string; kind: RuleKind; metric: string; op: 'gt' | 'lt'; threshold: number | null; recovery: number | null; windowMinutes: number; horizonHours: number | null;
   severity: Severity; scopeKind: ScopeKind; scopeId: string | null; keyPeriodOnly: boolean; escalateAfterMinutes: number | null; enabled: boolean;
@@ -72,6 +75,8 @@ export const monitoringKeys = {
   maintenance: ['monitoring', 'maintenance'] as const,
   environment: ['monitoring', 'environment'] as const,
   expansions: ['monitoring', 'expansions'] as const,
+  scopes: (kind: string, keyword: string) => ['monitoring', 'scopes', kind, keyword] as const,
+  scopeNames: (kind: string, ids: readonly string[]) => ['monitoring', 'scope-names', kind, ...ids] as const,
   allowance: (unitOrgId: string, providerOrgId: string, from: string, to: string) => ['monitoring', 'expansions', 'allowance', unitOrgId, providerOrgId, from, to] as const,
 };
 
@@ -100,6 +105,8 @@ export const monitoringApi = {
   cancelMaintenance: (id: string) => request<Maintenance>('POST', `/api/monitoring/maintenance/${id}/cancel`),
   environment: () => request<Environment>('GET', '/api/monitoring/environment'),
   exportEnvironment: () => download('/api/monitoring/environment/export', 'environment.xlsx'),
+  scopes: (x: { kind: ScopeObjectKind; keyword?: string; ids?: readonly string[] }) =>
+    request<{ items: ScopeObject[] }>('GET', `/api/monitoring/scopes${q({ kind: x.kind, keyword: x.keyword || undefined, ids: x.ids?.length ? x.ids.join(',') : undefined, limit: x.ids?.length ? Math.min(x.ids.length, 100) : undefined })}`).then((r) => r.items),
   expansions: () => request<{ items: Expansion[] }>('GET', '/api/monitoring/expansions').then((r) => r.items),
   expansionAllowance: (x: { unitOrgId: string; providerOrgId?: string; from?: string; to?: string }) => request<ExpansionAllowance>('GET', `/api/monitoring/expansions/allowance${q(x)}`),
   createExpansion: (x: ExpansionInput) => request<Expansion>('POST', '/api/monitoring/expansions', x),

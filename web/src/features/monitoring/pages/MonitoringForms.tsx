@@ -11,8 +11,9 @@ import {
   monitoringApi, monitoringKeys, RULE_KINDS, SCOPE_KINDS, SEVERITIES, SEVERITY_COLOR,
   type EnvironmentItem, type Maintenance, type MaintenanceInput, type Rule, type RuleInput, type ScopeKind,
 } from '../monitoring.api';
+import { ScopeObjectSelect, useScopeNames } from '../components/ScopeObjectSelect';
 
-/** The scope fields shared by rules and maintenance windows: kind, and the object's ID unless 全部. */
+/** The scope fields shared by rules and maintenance windows: kind, and the object (picked by name) unless 全部. */
 function ScopeFields({ prefix }: { prefix: string }) {
   const { t } = useTranslation();
   return (
@@ -21,16 +22,26 @@ function ScopeFields({ prefix }: { prefix: string }) {
         <Select data-testid={`${prefix}-scope-kind`} options={SCOPE_KINDS.map((k) => ({ value: k, label: t(`monitoring.scopeKinds.${k}`) }))} />
       </Form.Item>
       <Form.Item noStyle shouldUpdate={(a, b) => a.scopeKind !== b.scopeKind}>
-        {({ getFieldValue }) => getFieldValue('scopeKind') !== 'all' && (
-          <Form.Item name="scopeId" label={t('monitoring.scopeId')} extra={t('monitoring.scopeIdHint')}
-            rules={[{ required: true, message: t('monitoring.required') }, { pattern: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, message: 'UUID' }]}>
-            <Input data-testid={`${prefix}-scope-id`} />
-          </Form.Item>
-        )}
+        {({ getFieldValue }) => {
+          const kind = getFieldValue('scopeKind') as ScopeKind;
+          return kind !== 'all' && (
+            <Form.Item name="scopeId" label={t('monitoring.scopeId')} extra={t('monitoring.scopeIdHint')} rules={[{ required: true, message: t('monitoring.required') }]}>
+              <ScopeObjectSelect key={kind} kind={kind} testId={`${prefix}-scope-id`} />
+            </Form.Item>
+          );
+        }}
       </Form.Item>
     </>
   );
 }
+
+/** Changing the scope kind forgets the object picked for the previous kind. */
+const clearScopeOnKind = (form: { setFieldValue: (name: 'scopeId', v: undefined) => void }) => (changed: { scopeKind?: ScopeKind }) => {
+  if (changed.scopeKind !== undefined) form.setFieldValue('scopeId', undefined);
+};
+
+/** 主机 · web-01 10.0.0.1: the kind and the object's name (never its ID). */
+const scopeText = (kind: string, id: string | null, names: Map<string, string>, unknown: string) => (id ? `${kind} · ${names.get(id) ?? unknown}` : kind);
 
 type RuleValues = Omit<RuleInput, 'scopeId'> & { scopeId?: string };
 const RULE_DEFAULTS: RuleValues = { name: '', kind: 'threshold', metric: 'cpu', op: 'gt', threshold: 90, recovery: 80, windowMinutes: 15, horizonHours: null, severity: 'major', scopeKind: 'all', keyPeriodOnly: false, escalateAfterMinutes: null, enabled: true };
@@ -71,6 +82,7 @@ export function RulesTab() {
     setEditing(r);
   };
   const toggle = (r: Rule) => save.mutate({ id: r.id, input: toRuleInput({ ...r, scopeId: r.scopeId ?? undefined, enabled: !r.enabled }) });
+  const ruleScopeNames = useScopeNames(rules.data ?? []);
   const metricOptions = (metrics.data ?? []).map((m) => ({ value: m.name, label: `${i18n.language.startsWith('en') ? m.en : m.cn} (${m.unit})` }));
   return (
     <Card size="small"
@@ -84,7 +96,7 @@ export function RulesTab() {
           { title: t('monitoring.name'), dataIndex: 'name', render: (v: string, r) => <Space>{v}{r.isGlobal && <Tag>{t('monitoring.global')}</Tag>}</Space> },
           { title: t('monitoring.kind'), dataIndex: 'kind', width: 80, render: (v: string) => t(`monitoring.kinds.${v}`) },
           { title: t('monitoring.expression'), dataIndex: 'expression', render: (v: string) => <Typography.Text code>{v}</Typography.Text> },
-          { title: t('monitoring.scope'), dataIndex: 'scopeKind', width: 90, render: (v: string) => t(`monitoring.scopeKinds.${v}`) },
+          { title: t('monitoring.scope'), dataIndex: 'scopeKind', render: (v: string, r) => scopeText(t(`monitoring.scopeKinds.${v}`), r.scopeId, ruleScopeNames, t('monitoring.scopeUnknown')) },
           { title: t('monitoring.keyPeriodOnly'), dataIndex: 'keyPeriodOnly', width: 90, render: (v: boolean) => (v ? t('monitoring.yes') : '') },
           { title: t('monitoring.enabled'), dataIndex: 'enabled', width: 70, render: (v: boolean) => (v ? <Tag color="green">{t('monitoring.yes')}</Tag> : <Tag>{t('monitoring.no')}</Tag>) },
           {
@@ -101,7 +113,7 @@ export function RulesTab() {
       <Modal open={editing !== null} title={editing === 'new' ? t('monitoring.newRule') : t('monitoring.editRule')} onCancel={() => setEditing(null)} width={640} destroyOnHidden
         okText={t('monitoring.save')} cancelText={t('monitoring.cancel')} okButtonProps={{ loading: save.isPending, 'data-testid': 'monitoring-rule-save' } as never}
         onOk={() => void form.validateFields().then((v) => save.mutate({ id: editing === 'new' || editing === null ? null : editing.id, input: toRuleInput(v) }))}>
-        <Form form={form} layout="vertical" data-testid="monitoring-rule-form">
+        <Form form={form} layout="vertical" data-testid="monitoring-rule-form" onValuesChange={clearScopeOnKind(form)}>
           <Form.Item name="name" label={t('monitoring.name')} rules={[{ required: true, whitespace: true, message: t('monitoring.required') }, { max: 200 }]}><Input data-testid="monitoring-rule-name" /></Form.Item>
           <Space wrap>
             <Form.Item name="kind" label={t('monitoring.kind')} rules={[{ required: true }]}>
@@ -159,6 +171,7 @@ export function MaintenanceTab() {
   const can = useCan();
   // States as of the list's fetch (refetched on refresh and after each change).
   const now = list.dataUpdatedAt;
+  const windowScopeNames = useScopeNames(list.data ?? []);
   const done = () => {
     void message.success(t('monitoring.saved'));
     void qc.invalidateQueries({ queryKey: monitoringKeys.maintenance });
@@ -189,7 +202,7 @@ export function MaintenanceTab() {
       <Table<Maintenance> data-testid="monitoring-windows" size="small" rowKey="id" dataSource={list.data ?? []} pagination={{ pageSize: 20 }} loading={list.isLoading}
         columns={[
           { title: t('monitoring.status'), width: 90, render: (_, w) => { const s = windowState(w, now); return <Tag color={WINDOW_COLOR[s]}>{t(`monitoring.${s}`)}</Tag>; } },
-          { title: t('monitoring.scope'), render: (_, w) => `${t(`monitoring.scopeKinds.${w.scopeKind}`)}${w.scopeId ? ` · ${w.scopeId}` : ''}` },
+          { title: t('monitoring.scope'), render: (_, w) => scopeText(t(`monitoring.scopeKinds.${w.scopeKind}`), w.scopeId, windowScopeNames, t('monitoring.scopeUnknown')) },
           { title: t('monitoring.startsAt'), dataIndex: 'startsAt', width: 160, render: fmtTime },
           { title: t('monitoring.endsAt'), dataIndex: 'endsAt', width: 160, render: fmtTime },
           { title: t('monitoring.reason'), dataIndex: 'reason', ellipsis: true },
@@ -209,7 +222,7 @@ export function MaintenanceTab() {
       <Modal open={editing !== null} title={editing === 'new' ? t('monitoring.newWindow') : t('monitoring.editWindow')} onCancel={() => setEditing(null)} destroyOnHidden
         okText={t('monitoring.save')} cancelText={t('monitoring.cancel')} okButtonProps={{ loading: save.isPending, 'data-testid': 'monitoring-window-save' } as never}
         onOk={() => void form.validateFields().then(submit)}>
-        <Form form={form} layout="vertical" data-testid="monitoring-window-form">
+        <Form form={form} layout="vertical" data-testid="monitoring-window-form" onValuesChange={clearScopeOnKind(form)}>
           <ScopeFields prefix="monitoring-window" />
           <Form.Item name="range" label={`${t('monitoring.startsAt')} – ${t('monitoring.endsAt')}`} rules={[{ required: true, message: t('monitoring.required') }]}>
             <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" style={{ width: '100%' }} data-testid="monitoring-window-range" />
