@@ -257,7 +257,7 @@ export function createContainer(deps: PlatformDeps): Container {
   // and the provider scorecards, read through the modules' public services.
   evaluation.setFigureSources({ monitoring: monitoringFigures(monitoring), operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
-  const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
+  const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications, documents });
   const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
   registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
   const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security, monitoring, availability }, documents, notifications, access);

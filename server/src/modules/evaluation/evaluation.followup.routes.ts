@@ -4,7 +4,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { App } from '../../platform/http/server.js';
 import type { Logger } from '../../platform/logger.js';
+import { sendDocument } from '../documents/index.js';
 import type { AnnualRatingService } from './evaluation.annual.js';
+import type { AnnualReportService } from './evaluation.annual.report.js';
 import { ASSESSMENT_ITEMS, type AssessmentService } from './evaluation.assessments.js';
 import {
   assessmentInputSchema,
@@ -17,6 +19,7 @@ import {
   annualQuerySchema,
   annualRatingDetailSchema,
   annualRatingSchema,
+  annualReportQuerySchema,
   annualReviewSchema,
   gradeScaleInputSchema,
   gradeScaleSchema,
@@ -41,6 +44,8 @@ export interface FollowUpServices {
   objections: ObjectionService;
   rectifications: RectificationService;
   annual: AnnualRatingService;
+  /** The annual rating report (年度评级报告) as .docx / signed PDF. */
+  annualReport: AnnualReportService;
   assessments: AssessmentService;
 }
 
@@ -102,6 +107,8 @@ export async function registerEvaluationFollowUpRoutes(app: App, s: FollowUpServ
     async (request) => ({ items: await s.annual.list(request.ctx, { year: request.query.year ? Number(request.query.year) : undefined, setCode: request.query.setCode }) }));
   on('GET', '/api/evaluation/annual/:id', 'evaluation:read', { summary: 'An annual rating with its ranking and months (a provider: its own row of a published rating)', params: idParamsSchema, response: { 200: annualRatingDetailSchema } },
     async (request) => s.annual.get(request.ctx, request.params.id));
+  on('GET', '/api/evaluation/annual/:id/report', 'evaluation:read', { summary: '年度评级报告 as .docx or SM2-signed PDF: ranking with its chart, monthly and dimension scores, grades, objections and rectification (a provider: a published rating, its own part)', params: idParamsSchema, querystring: annualReportQuerySchema, produces: ['application/vnd.openxmlformats-officedocument.wordprocessingml.document', 'application/pdf'] },
+    async (request, reply) => sendDocument(reply, await s.annualReport.build(request.ctx, request.params.id, request.query.format)));
   on('POST', '/api/evaluation/annual/:id/review', 'evaluation:manage', { summary: 'Review of the annual rating by the management unit', params: idParamsSchema, body: annualReviewSchema, response: { 200: annualRatingDetailSchema } },
     async (request) => s.annual.review(request.ctx, request.params.id, request.body.comment ?? null));
   on('POST', '/api/evaluation/annual/:id/publish', 'evaluation:manage', { summary: 'Publish a reviewed annual rating; the previous revision is superseded, kept', params: idParamsSchema, response: { 200: annualRatingDetailSchema } },
