@@ -147,7 +147,7 @@ describe('annual provider rating', () => {
     expect(ownXml).toContain(`1${provB.name}100.00优秀1`);
     expect(ownXml).not.toContain(provA.name);
     expect((await inject(unitStaff, 'GET', url('pdf'))).statusCode).toBe(404);
-  });
+  }, 180_000); // five documents rendered (fonts, chart, SM2 signature): slow on a loaded machine
 
   it('grades are configurable and versioned; re-rating a published year makes a new revision, the old one kept', async () => {
     const bad = await inject(mgmt, 'POST', '/api/evaluation/annual/grade-scales', { grades: [{ grade: '优秀', min: 90 }, { grade: '良好', min: 95 }, { grade: '合格', min: 10 }] });
@@ -172,5 +172,5 @@ describe('annual provider rating', () => {
     expect((await inject(mgmt, 'GET', `/api/evaluation/annual/${rating1}`)).json()).toMatchObject({ status: 'superseded' });
     const list = await inject(provAStaff, 'GET', `/api/evaluation/annual?setCode=${setCode}`);
     expect(list.json().items.map((x: { revision: number }) => x.revision)).toEqual([2]);
-  });
+  }, 120_000);
 });

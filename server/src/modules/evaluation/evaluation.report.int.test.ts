@@ -169,5 +169,5 @@ describe('季评 (quarterly evaluation)', () => {
     expect(xml).toContain('85.50');
     expect(xml).toContain(prov.name);
     expect((await inj(provStaff, 'GET', '/api/evaluation/reports/quarterly?quarter=2026-Q1&format=pdf')).statusCode).toBe(403);
-  });
+  }, 180_000); // a quarter of runs and two documents rendered: slow on a loaded machine
 });
