@@ -25,7 +25,7 @@ import { BillingService, registerBillingJobs, registerBillingRoutes } from './mo
 import { KnowledgeService, ServiceDeskService, loadServiceDeskDemo, registerKnowledgeRoutes, registerServiceDeskJobs, registerServiceDeskRoutes } from './modules/servicedesk/index.js';
 import { PatchComplianceService, registerSecurityJobs, registerSecurityRoutes, SecurityOversightService, SecurityService, securityWakeOnPush } from './modules/security/index.js';
 import { MetricStore, MonitoringScopes, MonitoringService, loadMonitoringDemo, monitoringWakeOnPush, registerMetricsEndpoint, registerMonitoringJobs, registerMonitoringRoutes } from './modules/monitoring/index.js';
-import { OperationsService, loadOperationsDemo, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
+import { OperationsService, loadOperationsDemo, operationsReads, registerOperationsJobs, registerOperationsRoutes } from './modules/operations/index.js';
 import { createEvaluationFollowUp, EvaluationService, loadEvaluationDemo, registerEvaluationFollowUpRoutes, registerEvaluationJobs, registerEvaluationRoutes, type FollowUpServices } from './modules/evaluation/index.js';
 import { EvaluationReportsService, registerEvaluationReportJobs, registerEvaluationReportRoutes } from './modules/evaluation/index.js';
 import { monitoringFigures } from './modules/evaluation/index.js';
@@ -257,10 +257,10 @@ export function createContainer(deps: PlatformDeps): Container {
   // and the provider scorecards, read through the modules' public services.
   evaluation.setFigureSources({ monitoring: monitoringFigures(monitoring), operations, availability });
   registerEvaluationJobs(deps.jobs, evaluation, deps.logger);
-  const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications });
+  const evaluationFollowUp = createEvaluationFollowUp(deps.db, { calendar, notifications, documents });
   const evaluationReports = new EvaluationReportsService(deps.db, evaluation, documents, notifications);
   registerEvaluationReportJobs(deps.jobs, evaluationReports, deadlines, deps.logger);
-  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security, monitoring, availability }, documents, notifications, access);
+  const reports = new ReportsService(deps.db, { inventory, billing, serviceDesk, security, monitoring, availability, operations: { service: operations, reads: operationsReads(deps.db) } }, documents, notifications, access);
   registerReportJobs(deps.jobs, reports, deps.logger);
   demo.addExtra('evaluation', () => loadEvaluationDemo(evaluation, deps.logger), { later: true });
   demo.addExtra('availability', () => loadAvailabilityDemo(deps.db, availability, systems, notifications, deps.logger), { later: true });

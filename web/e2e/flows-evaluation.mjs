@@ -254,6 +254,7 @@ async function annualRatingFlow({ page, baseUrl, data, shots }) {
   await page.getByTestId('annual-publish').click();
   await detail.locator('.ant-tag', { hasText: '已发布' }).waitFor({ timeout: TIMEOUT });
   await shots?.('evaluation-annual-published', page);
+  await annualReports(page, ['docx', 'pdf']);
 
   await signInAgain(page, baseUrl, data.accounts.provideradmin);
   await page.goto(`${baseUrl}/evaluation-followup/annual`);
@@ -265,6 +266,19 @@ async function annualRatingFlow({ page, baseUrl, data, shots }) {
   const texts = await rows.allInnerTexts();
   if (texts.length !== 1 || !texts[0].includes(data.provider.name)) throw new Error(`the provider should see only its own row: ${JSON.stringify(texts)}`);
   if ((await page.getByTestId('annual-compute').count()) > 0) throw new Error('the provider is offered to compute the annual rating');
+  // The provider downloads its part of the published rating's report.
+  await annualReports(page, ['pdf']);
+}
+
+/** The annual rating card's report buttons: each answers 200 and downloads a non-empty 年度评级 .docx / PDF. */
+async function annualReports(page, formats) {
+  for (const format of formats) {
+    const [res] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes(`/report?format=${format}`), { timeout: TIMEOUT }),
+      downloaded(page, page.getByTestId(`annual-report-${format}`), new RegExp(`年度评级.*\\.${format}$`)),
+    ]);
+    if (res.status() !== 200) throw new Error(`the annual report (${format}) answered ${res.status()}`);
+  }
 }
 
 /** YYYY-MM-DD + n calendar months, clamped to the month's last day (the server's addMonths). */

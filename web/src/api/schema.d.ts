@@ -27359,6 +27359,44 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/evaluation/annual/{id}/report": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 年度评级报告 as .docx or SM2-signed PDF: ranking with its chart, monthly and dimension scores, grades, objections and rectification (a provider: a published rating, its own part) */
+        get: {
+            parameters: {
+                query: {
+                    format: "docx" | "pdf";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/evaluation/annual/{id}/review": {
         parameters: {
             query?: never;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
+import { extractText } from 'unpdf';
 import { annualTotal } from './index.js';
+import { zipEntry } from './test/zip.js';
 
 let t: TestApp;
 let provA: TestOrg;
@@ -13,6 +15,7 @@ let provBStaff: Session;
 let unitStaff: Session;
 let setCode: string;
 const YEAR = 2024;
+const runIds = new Map<string, string>();
 
 const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) =>
   t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
@@ -45,6 +48,7 @@ beforeAll(async () => {
   for (const [month, scores, publish] of months) {
     for (const [p, score] of scores) expect((await inject(supervisor, 'PUT', '/api/evaluation/manual-scores', { setId, month, providerId: p, indicatorCode: 'a1', score, evidence: '投诉台账' })).statusCode).toBe(200);
     const run = (await inject(supervisor, 'POST', '/api/evaluation/runs', { setId, month })).json().id;
+    runIds.set(month, run);
     if (!publish) continue;
     expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${run}/review`, {})).statusCode).toBe(200);
     expect((await inject(mgmt, 'POST', `/api/evaluation/runs/${run}/publish`)).statusCode).toBe(200);
@@ -96,6 +100,55 @@ describe('annual provider rating', () => {
     expect((await inject(unitStaff, 'GET', `/api/evaluation/annual?setCode=${setCode}`)).json().items).toHaveLength(0);
   });
 
+  it('the annual report: .docx and SM2-signed PDF with monthly scores, dimensions, grades, ranking chart, objections and rectification; a provider its own part, a unit nothing', async () => {
+    // A files an objection on January (rejected) and gets one rectification task on it: counted in 异议与整改.
+    const jan = runIds.get('2024-01')!;
+    const obj = await inject(provAStaff, 'POST', '/api/evaluation/objections', { runId: jan, reason: '投诉统计口径有误' });
+    expect(obj.statusCode, obj.body).toBe(201);
+    expect((await inject(supervisor, 'POST', `/api/evaluation/objections/${obj.json().id}/reject`, { comment: '口径无误' })).statusCode).toBe(200);
+    const deadline = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    expect((await inject(mgmt, 'POST', '/api/evaluation/rectifications', { runId: jan, providerId: provA.id, indicatorCode: 'a1', requirement: '减少用户投诉', deadline })).statusCode).toBe(201);
+
+    const url = (f: string) => `/api/evaluation/annual/${rating1}/report?format=${f}`;
+    expect((await inject(mgmt, 'GET', url('odt'))).statusCode).toBe(400);
+    const docx = await inject(mgmt, 'GET', url('docx'));
+    expect(docx.statusCode, docx.body.slice(0, 300)).toBe(200);
+    expect(docx.headers['content-type']).toContain('wordprocessingml');
+    expect(docx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const xml = zipEntry(docx.rawPayload, 'word/document.xml').replace(/<[^>]+>/g, '');
+    expect(xml).toContain(`云服务商年度评级报告（${YEAR} 年，${setCode}）`);
+    // Ranking rows: rank, name, annual total, grade, months counted.
+    expect(xml).toContain(`1${provB.name}100.00优秀1`);
+    expect(xml).toContain(`2${provA.name}81.67良好3`);
+    // Monthly scores Jan…Apr: 80, 90, — (March computed, never published), 75.
+    expect(xml).toContain(`${provA.name}80.0090.00—75.00—`);
+    // The one dimension: the mean of the months' dimension scores, (80 + 90 + 75) / 3.
+    expect(xml.slice(xml.indexOf('四、分维度得分'))).toContain(`客户满意度${provB.name}100.00${provA.name}81.67`);
+    // Objections filed 1, accepted 0, rejected 1, pending 0; tasks 1, open 1, replied 0, returned 0, verified 0, overdue 0.
+    expect(xml).toContain(`${provA.name}1010110000`);
+    expect(xml).toContain(`${provB.name}0000000000`);
+
+    const pdf = await inject(mgmt, 'GET', url('pdf'));
+    expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
+    expect(pdf.rawPayload.subarray(0, 5).toString()).toBe('%PDF-');
+    expect(await t.container.documents.verify(pdf.rawPayload)).toMatchObject({ valid: true });
+    expect(pdf.rawPayload.includes(Buffer.from('/Subtype /Image'))).toBe(true);
+    const text = (await extractText(new Uint8Array(pdf.rawPayload), { mergePages: true })).text.replace(/\s+/g, '');
+    for (const x of ['二、年度排名', '三、月度得分', '五、异议与整改', provA.name, provB.name, '81.67', '良好', '优秀', '提出异议1件']) expect(text).toContain(x);
+
+    // A provider: the published rating with its own row only (its rank among all), signed as well.
+    const own = await inject(provAStaff, 'GET', url('pdf'));
+    expect(own.statusCode).toBe(200);
+    expect(await t.container.documents.verify(own.rawPayload)).toMatchObject({ valid: true });
+    const ownText = (await extractText(new Uint8Array(own.rawPayload), { mergePages: true })).text.replace(/\s+/g, '');
+    expect(ownText).toContain(provA.name);
+    expect(ownText).not.toContain(provB.name);
+    const ownXml = zipEntry((await inject(provBStaff, 'GET', url('docx'))).rawPayload, 'word/document.xml').replace(/<[^>]+>/g, '');
+    expect(ownXml).toContain(`1${provB.name}100.00优秀1`);
+    expect(ownXml).not.toContain(provA.name);
+    expect((await inject(unitStaff, 'GET', url('pdf'))).statusCode).toBe(404);
+  }, 180_000); // five documents rendered (fonts, chart, SM2 signature): slow on a loaded machine
+
   it('grades are configurable and versioned; re-rating a published year makes a new revision, the old one kept', async () => {
     const bad = await inject(mgmt, 'POST', '/api/evaluation/annual/grade-scales', { grades: [{ grade: '优秀', min: 90 }, { grade: '良好', min: 95 }, { grade: '合格', min: 10 }] });
     expect(bad.statusCode).toBe(400);
@@ -106,6 +159,9 @@ describe('annual provider rating', () => {
     expect(scale.statusCode, scale.body).toBe(201);
     const r = await inject(supervisor, 'POST', '/api/evaluation/annual', { year: YEAR, setCode, gradeScaleVersion: scale.json().version });
     expect(r.json()).toMatchObject({ revision: 2, status: 'draft', gradeScale: { version: scale.json().version } });
+    // The draft's report: the management unit yes, a provider not before publication.
+    expect((await inject(mgmt, 'GET', `/api/evaluation/annual/${r.json().id}/report?format=docx`)).statusCode).toBe(200);
+    expect((await inject(provAStaff, 'GET', `/api/evaluation/annual/${r.json().id}/report?format=pdf`)).statusCode).toBe(404);
     expect(rowOf(r.json(), provA.id)).toMatchObject({ total: '81.67', grade: '合格' });
     // The published revision is unchanged for the provider until revision 2 is published.
     const a = await inject(provAStaff, 'GET', `/api/evaluation/annual/${rating1}`);
@@ -116,5 +172,5 @@ describe('annual provider rating', () => {
     expect((await inject(mgmt, 'GET', `/api/evaluation/annual/${rating1}`)).json()).toMatchObject({ status: 'superseded' });
     const list = await inject(provAStaff, 'GET', `/api/evaluation/annual?setCode=${setCode}`);
     expect(list.json().items.map((x: { revision: number }) => x.revision)).toEqual([2]);
-  });
+  }, 120_000);
 });

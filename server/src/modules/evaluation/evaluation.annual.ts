@@ -4,7 +4,8 @@ import { withTx, type Db, type Tx } from '../../platform/db/database.js';
 import { AppError, notFound, validationError, type FieldIssue } from '../../platform/errors.js';
 import { Dec, sum } from '../../platform/money.js';
 import { recordAudit } from '../audit/index.js';
-import type { GradeDef } from './evaluation.rules.js';
+import type { GradeDef, IndicatorResult } from './evaluation.rules.js';
+import { dimensionScores } from './evaluation.service.js';
 
 export interface GradeScale { version: number; grades: GradeDef[]; note: string | null; createdAt: string; latest: boolean }
 
@@ -193,6 +194,38 @@ export class AnnualRatingService {
         }),
         abilities: { review: manage && r.status === 'draft', publish: manage && r.status === 'reviewed', recompute: hasPermission(ctx.actor, 'evaluation:score') && ctx.actor.scope.all && r.status !== 'superseded' },
       };
+    });
+  }
+
+  /**
+   * For the annual report: per provider of `detail` (the rows the caller sees) the mean of each dimension over the
+   * months counted (a dimension's month score: the weighted mean of its scored indicators; a month or dimension
+   * without one is left out, never 0), the dimensions in the set's order; and the ids of every run of the set in
+   * the year (all revisions), which the objections and rectifications of the year refer to.
+   */
+  async breakdown(ctx: RequestContext, detail: AnnualRatingDetail): Promise<{ dimensions: string[]; byProvider: Map<string, Array<{ name: string; score: string | null }>>; yearRunIds: Set<string> }> {
+    const runIds = detail.months.map((m) => m.runId).filter((x): x is string => x !== null);
+    const providers = detail.scores.map((x) => x.provider.id);
+    return withTx(this.db, ctx, async (trx) => {
+      const all = await trx.selectFrom('evalProviderRuns as r').innerJoin('evalIndicatorSets as s', 's.id', 'r.setId').select('r.id')
+        .where('s.code', '=', detail.setCode).where('r.month', '>=', `${detail.year}-01-01`).where('r.month', '<=', `${detail.year}-12-01`).execute();
+      const rows = runIds.length && providers.length
+        ? await trx.selectFrom('evalProviderScores').select(['providerOrgId', 'indicators']).where('runId', 'in', runIds).where('providerOrgId', 'in', providers).execute()
+        : [];
+      const names: string[] = [];
+      const acc = new Map<string, Map<string, Dec[]>>();
+      for (const r of rows) {
+        const results = (r.indicators as unknown as { results: IndicatorResult[] }).results;
+        for (const x of results) if (!names.includes(x.dimension)) names.push(x.dimension);
+        const per = acc.get(r.providerOrgId) ?? new Map<string, Dec[]>();
+        for (const [dim, score] of dimensionScores(results)) if (score !== null) per.set(dim, [...(per.get(dim) ?? []), score]);
+        acc.set(r.providerOrgId, per);
+      }
+      const byProvider = new Map(providers.map((p) => [p, names.map((name) => {
+        const xs = acc.get(p)?.get(name) ?? [];
+        return { name, score: xs.length ? sum(xs).dividedBy(xs.length).toDecimalPlaces(2).toFixed(2) : null };
+      })]));
+      return { dimensions: names, byProvider, yearRunIds: new Set(all.map((r) => r.id)) };
     });
   }
 

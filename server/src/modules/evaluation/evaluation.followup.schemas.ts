@@ -51,6 +51,7 @@ export const gradeScaleSchema = z.object({ version: z.number(), grades: z.array(
 export const annualComputeSchema = z.strictObject({ year: z.number().int().min(2000).max(2100), setCode: z.string().min(1).max(40), gradeScaleVersion: z.number().int().min(1).optional() });
 export const annualQuerySchema = z.strictObject({ year: z.string().regex(/^\d{4}$/, 'a year YYYY').optional(), setCode: z.string().max(40).optional() });
 export const annualReviewSchema = z.strictObject({ comment: z.string().max(2000).nullish() });
+export const annualReportQuerySchema = z.strictObject({ format: z.enum(['docx', 'pdf']) });
 const annualRatingFields = {
   id: z.string(), setCode: z.string(), year: z.number(), revision: z.number(), status: z.enum(['draft', 'reviewed', 'published', 'superseded']),
   gradeScale: z.object({ version: z.number(), grades: z.array(z.object({ grade: z.string(), min: z.number() })) }),

@@ -1,9 +1,9 @@
-import { inflateRawSync } from 'node:zlib';
 import { extractText } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, unique, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestOrg } from '../../test/fixtures.js';
 import type { FigureSources } from './index.js';
+import { zipEntry } from './test/zip.js';
 
 /**
  * The 月报's sections that other modules own (operations: 巡检 / 应急演练; availability: SLA; security posture; the
@@ -51,25 +51,6 @@ const docxXml = async (s: Session) => {
   return zipEntry(res.rawPayload, 'word/document.xml').replace(/<[^>]+>/g, '');
 };
 
-/** One entry of a .zip (.docx) read through its central directory. */
-function zipEntry(zip: Buffer, name: string): string {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let p = zip.readUInt32LE(eocd + 16);
-  for (let i = 0; i < zip.readUInt16LE(eocd + 10); i++) {
-    const method = zip.readUInt16LE(p + 10);
-    const size = zip.readUInt32LE(p + 20);
-    const n = zip.readUInt16LE(p + 28);
-    const extra = zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
-    if (zip.toString('utf8', p + 46, p + 46 + n) === name) {
-      const local = zip.readUInt32LE(p + 42);
-      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const data = zip.subarray(start, start + size);
-      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
-    }
-    p += 46 + n + extra;
-  }
-  throw new Error(`${name} not in the zip`);
-}
 const figures = async (s: Session) => t.app.inject({ method: 'GET', url: `/api/evaluation/reports/monthly/figures?month=${M}`, headers: s.headers });
 
 beforeAll(async () => {
@@ -188,5 +169,5 @@ describe('季评 (quarterly evaluation)', () => {
     expect(xml).toContain('85.50');
     expect(xml).toContain(prov.name);
     expect((await inj(provStaff, 'GET', '/api/evaluation/reports/quarterly?quarter=2026-Q1&format=pdf')).statusCode).toBe(403);
-  });
+  }, 180_000); // a quarter of runs and two documents rendered: slow on a loaded machine
 });

@@ -35,6 +35,23 @@ export function svgToPng(svg: string, width = 1280): Buffer {
   return Buffer.from(r.render().asPng());
 }
 
+/**
+ * A horizontal bar chart of scores 0…100 (one bar per name, top to bottom in the given order) rendered by ECharts on
+ * the server to SVG and rasterised for Word and PDF: the chart of the 月报, the 季评 and the annual rating report.
+ */
+export function barChart(title: string, bars: Array<{ name: string; value: number }>, opts: { rowHeight?: number; right?: number } = {}): NonNullable<Section['chart']> {
+  const rowHeight = opts.rowHeight ?? 26;
+  const height = 80 + bars.length * rowHeight;
+  const svg = chartSvg({
+    title: { text: title, left: 'center', textStyle: { fontSize: 14 } },
+    grid: { left: 180, right: opts.right ?? 40, top: 40, bottom: 30 },
+    xAxis: { type: 'value', max: 100 },
+    yAxis: { type: 'category', inverse: true, data: bars.map((b) => b.name), axisLabel: { fontSize: 10 } },
+    series: [{ type: 'bar', data: bars.map((b) => b.value), itemStyle: { color: '#1677ff' }, label: { show: true, position: 'right' } }],
+  }, 640, height);
+  return { png: svgToPng(svg), width: 600, height: Math.round((600 / 640) * height) };
+}
+
 export interface Section { title: string; paragraphs: string[]; table?: { head: string[]; rows: string[][] }; chart?: { png: Buffer; width: number; height: number } }
 
 const pct = (v: string | null) => (v === null ? '—' : `${v}%`);
@@ -87,18 +104,7 @@ export async function reportSections(service: EvaluationService, ctx: RequestCon
     ],
   });
   const scored = eff.items.filter((i) => i.score !== null).slice(0, 15);
-  const chart = scored.length
-    ? (() => {
-        const svg = chartSvg({
-          title: { text: '单位云效率得分（最低 15 家）', left: 'center', textStyle: { fontSize: 14 } },
-          grid: { left: 180, right: 30, top: 40, bottom: 30 },
-          xAxis: { type: 'value', max: 100 },
-          yAxis: { type: 'category', inverse: true, data: scored.map((i) => i.unit.name), axisLabel: { fontSize: 10 } },
-          series: [{ type: 'bar', data: scored.map((i) => Number(i.score)), itemStyle: { color: '#1677ff' }, label: { show: true, position: 'right' } }],
-        }, 640, 40 + scored.length * 22 + 40);
-        return { png: svgToPng(svg), width: 600, height: Math.round((600 / 640) * (80 + scored.length * 22)) };
-      })()
-    : undefined;
+  const chart = scored.length ? barChart('单位云效率得分（最低 15 家）', scored.map((i) => ({ name: i.unit.name, value: Number(i.score) })), { rowHeight: 22, right: 30 }) : undefined;
   sections.push({
     title: '二、单位云效率',
     paragraphs: [
@@ -223,18 +229,7 @@ export function quarterSections(qe: QuarterEvaluation): Report {
     ],
   });
   const scored = qe.items.filter((i) => i.total !== null);
-  const chart = scored.length
-    ? (() => {
-        const svg = chartSvg({
-          title: { text: '云服务商季度得分', left: 'center', textStyle: { fontSize: 14 } },
-          grid: { left: 180, right: 40, top: 40, bottom: 30 },
-          xAxis: { type: 'value', max: 100 },
-          yAxis: { type: 'category', inverse: true, data: scored.map((i) => i.provider.name), axisLabel: { fontSize: 10 } },
-          series: [{ type: 'bar', data: scored.map((i) => Number(i.total)), itemStyle: { color: '#1677ff' }, label: { show: true, position: 'right' } }],
-        }, 640, 80 + scored.length * 26);
-        return { png: svgToPng(svg), width: 600, height: Math.round((600 / 640) * (80 + scored.length * 26)) };
-      })()
-    : undefined;
+  const chart = scored.length ? barChart('云服务商季度得分', scored.map((i) => ({ name: i.provider.name, value: Number(i.total) }))) : undefined;
   sections.push({
     title: '二、季度排名',
     paragraphs: [qe.items.length ? `参与评估的云服务商 ${qe.items.length} 家。` : '暂无评估结果。'],

@@ -18,6 +18,7 @@ export { createEvaluationFollowUp } from './evaluation.followup.js';
 export { registerEvaluationFollowUpRoutes, type FollowUpServices } from './evaluation.followup.routes.js';
 export { ObjectionService, OBJECTION_WORKING_DAYS, type Objection } from './evaluation.objections.js';
 export { RectificationService, type Rectification } from './evaluation.rectifications.js';
+export { AnnualReportService, annualSections, type AnnualReportData } from './evaluation.annual.report.js';
 export { AnnualRatingService, annualTotal, validateGradeScale, type AnnualRating, type AnnualRatingDetail, type GradeScale } from './evaluation.annual.js';
 export { AssessmentService, ASSESSMENT_ITEMS, addMonths, rectifyMonthsRule, type Assessment } from './evaluation.assessments.js';
 export { EvaluationReportsService, applyTemplate, defaultTemplate, validateTemplate, SECTION_KEYS, type GeneratedReport, type ReportTemplate, type ReportKind } from './evaluation.templates.js';

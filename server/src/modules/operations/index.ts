@@ -57,3 +57,42 @@ export { loadOperationsDemo } from './operations.demo.js';
 export { taskRemindersDue, TASK_REMINDER_KINDS, type TaskReminderKind } from './operations.meetings.js';
 export { specChanges, specFigures, type SpecChange, type SpecFigures } from './operations.detection.js';
 export { AutomationSettingsService, type AutomationSettings } from './operations.automation.js';
+
+// ---- Reads for 报表管理 (the reports module's operations datasets) ---------------------------------------------------
+// Imports are hoisted; kept here so this addition stays one block at the end of the file.
+import { sql } from 'kysely';
+import type { RequestContext } from '../../platform/context.js';
+import { withTx, type Db } from '../../platform/db/database.js';
+import type { DutyEntry } from './operations.service.js';
+
+export type { DutyEntry } from './operations.service.js';
+
+/** The reads of `operationsReads` (see there). */
+export interface OperationsReads {
+  dutyLog(ctx: RequestContext, q: { from: Date; to: Date; orgId?: string; kind?: DutyEntry['kind']; limit: number }): Promise<Array<DutyEntry & { orgName: string }>>;
+  names(ctx: RequestContext, q: { orgIds: string[]; nodeIds: string[] }): Promise<{ orgs: Map<string, string>; nodes: Map<string, string> }>;
+}
+
+/**
+ * Reads the service does not offer, for 报表管理 (wired in container.ts as `operationsReads(db)`), both with the
+ * caller's context so row-level security applies as on the operations pages (management and supervision all, a
+ * provider its own organisation's rows):
+ * - `dutyLog`: the duty log (值班日志, ops_duty_log) entries of [from, to), optionally of one organisation or kind,
+ *   oldest first, at most `limit` rows (ask one more than you show to know whether the list was cut);
+ * - `names`: the names of the organisations and cloud nodes that operations rows (inspections, drills, changes) refer
+ *   to by id; an id the caller may not see has no name.
+ */
+export function operationsReads(db: Db): OperationsReads {
+  return {
+    dutyLog: (ctx, q) => withTx(db, ctx, async (trx) =>
+      (await sql<{ id: string; orgId: string; orgName: string; at: Date; kind: DutyEntry['kind']; person: string; body: string }>`
+        select l.id, l.org_id, o.name as org_name, l.at, l.kind, l.person, l.body from ops_duty_log l join organisations o on o.id = l.org_id
+        where l.at >= ${q.from} and l.at < ${q.to} ${q.orgId ? sql`and l.org_id = ${q.orgId}` : sql``} ${q.kind ? sql`and l.kind = ${q.kind}` : sql``}
+        order by l.at, l.id limit ${Math.max(1, Math.min(q.limit, 10_000))}`.execute(trx)).rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }))),
+    names: (ctx, q) => withTx(db, ctx, async (trx) => {
+      const orgs = q.orgIds.length ? (await sql<{ id: string; name: string }>`select id, name from organisations where id = any(${q.orgIds}::uuid[])`.execute(trx)).rows : [];
+      const nodes = q.nodeIds.length ? (await sql<{ id: string; name: string }>`select id, name from cloud_nodes where id = any(${q.nodeIds}::uuid[])`.execute(trx)).rows : [];
+      return { orgs: new Map(orgs.map((o) => [o.id, o.name])), nodes: new Map(nodes.map((n) => [n.id, n.name])) };
+    }),
+  };
+}

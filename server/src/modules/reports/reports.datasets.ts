@@ -4,6 +4,7 @@ import type { CellValue, ColumnKind } from '../documents/index.js';
 import type { AvailabilityService } from '../availability/index.js';
 import type { InventoryService } from '../inventory/index.js';
 import type { MonitoringService } from '../monitoring/index.js';
+import type { OperationsReads, OperationsService } from '../operations/index.js';
 import type { SecurityService } from '../security/index.js';
 import type { ServiceDeskService } from '../servicedesk/index.js';
 
@@ -33,6 +34,8 @@ export interface DatasetDeps {
   inventory: InventoryService; billing: BillingService; serviceDesk: ServiceDeskService; security: SecurityService;
   /** Optional: without them the alerts / availability datasets are not offered. */
   monitoring?: MonitoringService; availability?: AvailabilityService;
+  /** Optional: without it the operations datasets (inspections, drills, duty log, platform changes) are not offered. */
+  operations?: { service: Pick<OperationsService, 'listRecords' | 'missedInspections' | 'listDrills' | 'listChanges'>; reads: OperationsReads };
 }
 
 const opts = (pairs: Record<string, string>) => Object.entries(pairs).map(([value, label]) => ({ value, label }));
@@ -145,7 +148,132 @@ function monitoringDatasets(d: DatasetDeps): Dataset[] {
 const KINDS_CN = { cloud_host: '云主机', physical_device: '物理设备', internet_bandwidth: '互联网带宽' } as Record<string, string>;
 
 export function datasets(d: DatasetDeps): Dataset[] {
-  return [...moduleDatasets(d), ...monitoringDatasets(d)];
+  return [...moduleDatasets(d), ...monitoringDatasets(d), ...operationsDatasets(d)];
+}
+
+const DRILL_LEVEL_CN: Record<string, string> = { provider: '云服务商', management: '管理单位', platform: '云平台' };
+const DRILL_KIND_CN: Record<string, string> = { desktop: '桌面推演', live: '实战演练' };
+const DRILL_STATUS_CN: Record<string, string> = { planned: '计划中', held: '已开展', overdue: '逾期未开展' };
+const DUTY_KIND_CN: Record<string, string> = { event: '事件', handover: '交接班', check: '检查' };
+const CHANGE_TYPE_CN: Record<string, string> = { resource: '资源变更', device: '设备变更', network_policy: '网络策略变更', kernel: '内核变更', memory: '内存变更', bandwidth: '带宽变更' };
+const CHANGE_STATUS_CN: Record<string, string> = { draft: '草稿', in_approval: '审批中', approved: '已批准', rejected: '已驳回', implemented: '已实施' };
+const CHANGE_RESULT_CN: Record<string, string> = { success: '成功', failed: '失败', rolled_back: '已回退' };
+/** The operations service returns at most this many inspection records per query (a full answer may be cut). */
+const RECORDS_CAP = 500;
+const yesNo = (b: boolean) => (b ? '是' : '否');
+const dayIn = (day: string | null, r: { from: Date; to: Date }) => day !== null && new Date(`${day}T00:00:00+08:00`) >= r.from && new Date(`${day}T00:00:00+08:00`) < r.to;
+const uniq = (xs: Array<string | null | undefined>) => [...new Set(xs.filter((x): x is string => !!x))];
+
+/**
+ * Datasets of operations supervision (运维监管), read only through the operations module's public functions
+ * (`OperationsService.listRecords` / `missedInspections` / `listDrills` / `listChanges`, `operationsReads`) with the
+ * caller's context, so a provider sees its own rows, management and supervision all. Names of organisations and
+ * nodes come from `operationsReads.names` (ids the caller may not see stay blank).
+ */
+function operationsDatasets(d: DatasetDeps): Dataset[] {
+  const ops = d.operations;
+  if (!ops) return [];
+  const names = (ctx: RequestContext, orgIds: Array<string | null | undefined>, nodeIds: Array<string | null | undefined> = []) => ops.reads.names(ctx, { orgIds: uniq(orgIds), nodeIds: uniq(nodeIds) });
+  return [
+    {
+      code: 'operations.inspections',
+      name: '巡检记录（含漏检）',
+      permission: 'operations:read',
+      columns: [
+        { key: 'slotStart', label: '应巡检时段开始' }, { key: 'slotEnd', label: '时段结束' }, { key: 'plan', label: '巡检计划' }, { key: 'provider', label: '云服务商' }, { key: 'node', label: '云节点' },
+        { key: 'result', label: '结果' }, { key: 'abnormalCount', label: '异常项数', kind: 'integer' }, { key: 'abnormalItems', label: '异常项' }, { key: 'performedAt', label: '巡检时间' },
+        { key: 'inspector', label: '巡检人' }, { key: 'late', label: '补录' }, { key: 'openRectifications', label: '未关闭整改项', kind: 'integer' }, { key: 'note', label: '备注' },
+      ],
+      filters: [
+        { key: 'month', label: '月份（默认本月）', type: 'month' }, { key: 'result', label: '结果', type: 'enum', options: opts({ normal: '正常', abnormal: '异常', missed: '漏检' }) },
+        { key: 'providerOrgId', label: '云服务商', type: 'uuid' },
+      ],
+      fetch: async (ctx, f, max) => {
+        const range = monthRange(f.month);
+        const provider = f.providerOrgId ? { providerOrgId: f.providerOrgId } : {};
+        const records = f.result === 'missed' ? [] : await ops.service.listRecords(ctx, { from: range.from.toISOString(), to: range.to.toISOString(), ...provider });
+        const missed = f.result && f.result !== 'missed' ? [] : await ops.service.missedInspections(ctx, { ...range, ...provider });
+        const n = await names(ctx, [...records.map((r) => r.providerOrgId), ...missed.map((m) => m.providerOrgId)], [...records.map((r) => r.nodeId), ...missed.map((m) => m.nodeId)]);
+        const done: Row[] = records
+          .filter((r) => !f.result || (f.result === 'abnormal' ? r.abnormalCount > 0 : f.result === 'normal' ? r.abnormalCount === 0 : false))
+          .map((r) => ({
+            slotStart: r.slotStart, slotEnd: r.slotEnd, plan: r.planName, provider: n.orgs.get(r.providerOrgId) ?? null, node: n.nodes.get(r.nodeId) ?? null, result: r.abnormalCount > 0 ? '异常' : '正常',
+            abnormalCount: r.abnormalCount, abnormalItems: r.results.filter((x) => x.result === 'abnormal').map((x) => (x.note ? `${x.label}（${x.note}）` : x.label)).join('；') || null,
+            performedAt: r.performedAt, inspector: r.inspectorName, late: yesNo(r.late), openRectifications: r.rectifications.filter((x) => x.status === 'open').length, note: r.note,
+          }));
+        const gone: Row[] = missed.map((m) => ({
+          slotStart: m.slotStart, slotEnd: m.slotEnd, plan: m.planName, provider: n.orgs.get(m.providerOrgId) ?? null, node: n.nodes.get(m.nodeId) ?? null, result: '漏检',
+          abnormalCount: null, abnormalItems: null, performedAt: null, inspector: null, late: null, openRectifications: null, note: null,
+        }));
+        const rows = [...done, ...gone].sort((a, b) => String(b.slotStart).localeCompare(String(a.slotStart)));
+        return { rows: rows.slice(0, max), truncated: rows.length > max || records.length >= RECORDS_CAP };
+      },
+    },
+    {
+      code: 'operations.drills',
+      name: '应急演练',
+      permission: 'operations:read',
+      columns: [
+        { key: 'org', label: '组织' }, { key: 'level', label: '层级' }, { key: 'kind', label: '形式' }, { key: 'scenario', label: '演练场景' }, { key: 'plannedOn', label: '计划日期' },
+        { key: 'heldOn', label: '开展日期' }, { key: 'status', label: '状态' }, { key: 'participants', label: '参与人数', kind: 'integer' }, { key: 'findings', label: '发现问题' },
+      ],
+      filters: [
+        { key: 'month', label: '月份（计划或开展于该月）', type: 'month' }, { key: 'status', label: '状态', type: 'enum', options: opts(DRILL_STATUS_CN) },
+        { key: 'level', label: '层级', type: 'enum', options: opts(DRILL_LEVEL_CN) }, { key: 'orgId', label: '组织', type: 'uuid' },
+      ],
+      fetch: async (ctx, f, max) => {
+        const range = f.month ? monthRange(f.month) : null;
+        const list = (await ops.service.listDrills(ctx)).filter((x) => (!f.status || x.status === f.status) && (!f.level || x.level === f.level) && (!f.orgId || x.orgId === f.orgId) && (!range || dayIn(x.plannedOn, range) || dayIn(x.heldOn, range)));
+        const n = await names(ctx, list.map((x) => x.orgId));
+        return {
+          rows: list.slice(0, max).map((x) => ({
+            org: n.orgs.get(x.orgId) ?? null, level: DRILL_LEVEL_CN[x.level] ?? x.level, kind: DRILL_KIND_CN[x.kind] ?? x.kind, scenario: x.scenario, plannedOn: x.plannedOn, heldOn: x.heldOn,
+            status: DRILL_STATUS_CN[x.status] ?? x.status, participants: x.participants.length, findings: x.findings,
+          })),
+          truncated: list.length > max,
+        };
+      },
+    },
+    {
+      code: 'operations.duty_log',
+      name: '值班日志',
+      permission: 'operations:read',
+      columns: [{ key: 'at', label: '时间' }, { key: 'org', label: '组织' }, { key: 'kind', label: '类型' }, { key: 'person', label: '值班人' }, { key: 'body', label: '内容' }],
+      filters: [{ key: 'month', label: '月份（默认本月）', type: 'month' }, { key: 'kind', label: '类型', type: 'enum', options: opts(DUTY_KIND_CN) }, { key: 'orgId', label: '组织', type: 'uuid' }],
+      fetch: async (ctx, f, max) => {
+        const list = await ops.reads.dutyLog(ctx, { ...monthRange(f.month), ...(f.orgId ? { orgId: f.orgId } : {}), ...(f.kind ? { kind: f.kind as 'event' | 'handover' | 'check' } : {}), limit: max + 1 });
+        return { rows: list.slice(0, max).map((x) => ({ at: x.at, org: x.orgName, kind: DUTY_KIND_CN[x.kind] ?? x.kind, person: x.person, body: x.body })), truncated: list.length > max };
+      },
+    },
+    {
+      code: 'operations.changes',
+      name: '云平台变更',
+      permission: 'operations:read',
+      columns: [
+        { key: 'title', label: '变更标题' }, { key: 'provider', label: '云服务商' }, { key: 'node', label: '云节点' }, { key: 'changeType', label: '变更类型' }, { key: 'businessImpact', label: '影响业务' },
+        { key: 'windowStart', label: '窗口开始' }, { key: 'windowEnd', label: '窗口结束' }, { key: 'status', label: '状态' }, { key: 'implementedFrom', label: '实施开始' }, { key: 'implementedTo', label: '实施结束' },
+        { key: 'result', label: '实施结果' }, { key: 'outsideWindow', label: '窗口外实施' }, { key: 'impactedSystems', label: '影响信息系统数', kind: 'integer' },
+      ],
+      filters: [
+        { key: 'month', label: '月份（窗口与该月重叠）', type: 'month' }, { key: 'status', label: '状态', type: 'enum', options: opts(CHANGE_STATUS_CN) },
+        { key: 'outsideWindow', label: '窗口外实施', type: 'enum', options: opts({ true: '是', false: '否' }) }, { key: 'providerOrgId', label: '云服务商', type: 'uuid' },
+      ],
+      fetch: async (ctx, f, max) => {
+        const range = f.month ? monthRange(f.month) : null;
+        const list = (await ops.service.listChanges(ctx)).filter((c) => (!f.status || c.status === f.status) && (!f.providerOrgId || c.providerOrgId === f.providerOrgId)
+          && (!f.outsideWindow || c.outsideWindow === (f.outsideWindow === 'true')) && (!range || (new Date(c.windowStart) < range.to && new Date(c.windowEnd) > range.from)));
+        const n = await names(ctx, list.map((c) => c.providerOrgId), list.map((c) => c.nodeId));
+        return {
+          rows: list.slice(0, max).map((c) => ({
+            title: c.title, provider: n.orgs.get(c.providerOrgId) ?? null, node: c.nodeId ? (n.nodes.get(c.nodeId) ?? null) : null, changeType: CHANGE_TYPE_CN[c.changeType] ?? c.changeType, businessImpact: yesNo(c.businessImpact),
+            windowStart: c.windowStart, windowEnd: c.windowEnd, status: CHANGE_STATUS_CN[c.status] ?? c.status, implementedFrom: c.implementedFrom, implementedTo: c.implementedTo,
+            result: c.result ? (CHANGE_RESULT_CN[c.result] ?? c.result) : null, outsideWindow: yesNo(c.outsideWindow), impactedSystems: c.impactedSystemIds.length,
+          })),
+          truncated: list.length > max,
+        };
+      },
+    },
+  ];
 }
 
 function moduleDatasets(d: DatasetDeps): Dataset[] {

@@ -186,3 +186,44 @@ describe('报表管理', () => {
     expect((await inject(unitB, 'GET', fileUrl)).statusCode).toBe(404);
   });
 });
+
+describe('报表管理: operations datasets (read through the operations module’s public functions)', () => {
+  it('duty log and drills: each provider its own rows, the management unit both; month and kind filters; a unit is not offered them', async () => {
+    const pA = await createOrg(t, { kind: 'cloud_provider', name: unique('报表运维甲') });
+    const pB = await createOrg(t, { kind: 'cloud_provider', name: unique('报表运维乙') });
+    const staffA = (await signedInUser(t, { orgId: pA.id, roles: ['provider_staff'] })).session;
+    const staffB = (await signedInUser(t, { orgId: pB.id, roles: ['provider_staff'] })).session;
+    const log = async (s: Session, at: string, kind: string, body: string) => {
+      const r = await inject(s, 'POST', '/api/operations/duty/log', { at, kind, person: '值班员', body });
+      expect(r.statusCode, r.body).toBe(201);
+    };
+    await log(staffA, '2026-09-10T10:00:00+08:00', 'event', `${tag} 甲 事件`);
+    await log(staffA, '2026-09-30T23:30:00+08:00', 'handover', `${tag} 甲 交接`);
+    await log(staffA, '2026-10-01T00:30:00+08:00', 'event', `${tag} 甲 十月`); // 30 September 16:30 UTC, but October in Beijing
+    await log(staffB, '2026-09-11T09:00:00+08:00', 'event', `${tag} 乙 事件`);
+    const drill = async (s: Session, plannedOn: string, scenario: string) => expect((await inject(s, 'POST', '/api/operations/drills', { level: 'provider', kind: 'desktop', scenario, plannedOn })).statusCode).toBe(201);
+    await drill(staffA, '2026-09-15', `${tag} 甲 断电演练`);
+    await drill(staffB, '2026-09-16', `${tag} 乙 断网演练`);
+
+    const duty = { name: 'x', dataset: 'operations.duty_log', columns: ['org', 'kind', 'body'], filters: { month: '2026-09' } };
+    const mine = (s: Session, body: object) => inject(s, 'POST', '/api/reports/preview', body).then((r) => {
+      expect(r.statusCode, r.body).toBe(200);
+      return (r.json().rows as Array<Record<string, string>>).filter((x) => Object.values(x).some((v) => typeof v === 'string' && v.includes(tag)));
+    });
+    expect(await mine(staffA, duty)).toEqual([{ org: pA.name, kind: '事件', body: `${tag} 甲 事件` }, { org: pA.name, kind: '交接班', body: `${tag} 甲 交接` }]);
+    expect(await mine(staffB, duty)).toEqual([{ org: pB.name, kind: '事件', body: `${tag} 乙 事件` }]);
+    expect((await mine(mgmt, duty)).map((r) => r.body).sort()).toEqual([`${tag} 甲 事件`, `${tag} 甲 交接`, `${tag} 乙 事件`].sort());
+    expect((await mine(mgmt, { ...duty, filters: { month: '2026-09', kind: 'handover' } })).map((r) => r.body)).toEqual([`${tag} 甲 交接`]);
+    expect((await mine(staffA, { ...duty, filters: { month: '2026-10' } })).map((r) => r.body)).toEqual([`${tag} 甲 十月`]);
+
+    const drills = { name: 'x', dataset: 'operations.drills', columns: ['org', 'scenario', 'status', 'plannedOn'], filters: { month: '2026-09' } };
+    expect(await mine(staffA, drills)).toEqual([{ org: pA.name, scenario: `${tag} 甲 断电演练`, status: '逾期未开展', plannedOn: '2026-09-15' }]);
+    expect((await mine(mgmt, drills)).map((r) => r.org).sort()).toEqual([pA.name, pB.name].sort());
+    expect(await mine(mgmt, { ...drills, filters: { month: '2026-08' } })).toEqual([]);
+
+    const codes = (await inject(unitA, 'GET', '/api/reports/datasets')).json().items.map((d: { code: string }) => d.code);
+    expect(codes.filter((c: string) => c.startsWith('operations.'))).toEqual([]);
+    expect((await inject(mgmt, 'GET', '/api/reports/datasets')).json().items.map((d: { code: string }) => d.code))
+      .toEqual(expect.arrayContaining(['operations.inspections', 'operations.drills', 'operations.duty_log', 'operations.changes']));
+  });
+});

@@ -51,6 +51,8 @@ export const followUpApi = {
   annual: async () => data(await api.GET('/api/evaluation/annual', { params: { query: {} } })).items,
   annualDetail: async (id: string) => data(await api.GET('/api/evaluation/annual/{id}', byId(id))),
   computeAnnual: async (year: number, setCode: string) => data(await api.POST('/api/evaluation/annual', { body: { year, setCode } })),
+  /** The 年度评级报告 as .docx or SM2-signed PDF (a provider: a published rating, its own part). */
+  annualReport: (d: { id: string; year: number; setCode: string; revision: number }, format: 'docx' | 'pdf') => download(`/api/evaluation/annual/${d.id}/report?format=${format}`, `云服务商年度评级-${d.year}-${d.setCode}-r${d.revision}.${format}`),
   reviewAnnual: async (id: string) => data(await api.POST('/api/evaluation/annual/{id}/review', { ...byId(id), body: {} })),
   publishAnnual: async (id: string) => data(await api.POST('/api/evaluation/annual/{id}/publish', byId(id))),
   scales: async () => data(await api.GET('/api/evaluation/annual/grade-scales')).items,

@@ -18,7 +18,7 @@ export const zh = {
       raise: '评审提出整改', requirement: '整改要求', reply: '整改反馈', doReply: '反馈整改', verify: '验证',
     },
     annual: {
-      title: '云服务商年度评级', compute: '计算年度评级', year: '年度', revision: '版本', scale: '等级标准', missing: '未发布的月份（不计入）', allMonths: '12 个月均已发布',
+      title: '云服务商年度评级', reportDocx: '年度评级报告 .docx', reportPdf: '年度评级报告 PDF（签名）', compute: '计算年度评级', year: '年度', revision: '版本', scale: '等级标准', missing: '未发布的月份（不计入）', allMonths: '12 个月均已发布',
       rule: '年度得分 = 该年度已发布月度总分的算术平均；未发布或无得分的月份单独列出，不按 0 分计。等级按计算时选定的等级标准版本评定，经管理单位审核后发布；云服务商仅可见本单位已发布的结果。',
       grades: '等级标准', missingAlert: '以下月份没有已发布的月度评估，未计入：{{months}}', total: '年度得分', noScore: '暂无', counted: '计入月数', months: '各月总分', notCounted: '未计入',
       scales: '等级标准（版本）', newScale: '新建等级标准版本', latest: '最新', scaleHint: '按“等级:最低分”填写，从高到低，最后一级最低分为 0，例如：优秀:90, 良好:80, 合格:60, 不合格:0',
@@ -60,7 +60,7 @@ export const en = {
       raise: 'Raise a task', requirement: 'Requirement', reply: 'Reply', doReply: 'Reply', verify: 'Verify',
     },
     annual: {
-      title: 'Annual provider rating', compute: 'Compute the year', year: 'Year', revision: 'Revision', scale: 'Grade scale', missing: 'Months not published (not counted)', allMonths: 'All 12 months published',
+      title: 'Annual provider rating', reportDocx: 'Annual report .docx', reportPdf: 'Annual report PDF (signed)', compute: 'Compute the year', year: 'Year', revision: 'Revision', scale: 'Grade scale', missing: 'Months not published (not counted)', allMonths: 'All 12 months published',
       rule: 'Annual score = mean of the published monthly totals of the year; months without a published total are listed, never counted as 0. Graded on the chosen grade-scale version, reviewed and published by the management unit; a provider sees its own published row.',
       grades: 'Grades', missingAlert: 'No published monthly evaluation, not counted: {{months}}', total: 'Annual score', noScore: 'None', counted: 'Months counted', months: 'Monthly totals', notCounted: 'not counted',
       scales: 'Grade scales (versions)', newScale: 'New grade scale version', latest: 'latest', scaleHint: 'grade:minimum, best first, the last from 0, e.g. A:90, B:80, C:60, D:0',

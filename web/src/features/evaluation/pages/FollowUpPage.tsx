@@ -348,6 +348,8 @@ function AnnualTab() {
       {d && (
         <Card size="small" data-testid="annual-detail" title={`${d.year} · ${d.setCode} · ${t('evaluation.revision', { n: d.revision })}`} extra={<Space>
           <StatusTag s={d.status} />
+          <Button data-testid="annual-report-docx" onClick={() => void followUpApi.annualReport(d, 'docx').catch((e: unknown) => message.error(errorText(e)))}>{t('evalFollowUp.annual.reportDocx')}</Button>
+          <Button data-testid="annual-report-pdf" onClick={() => void followUpApi.annualReport(d, 'pdf').catch((e: unknown) => message.error(errorText(e)))}>{t('evalFollowUp.annual.reportPdf')}</Button>
           {d.abilities.review && <Button data-testid="annual-review" onClick={() => act.mutate(() => followUpApi.reviewAnnual(d.id))}>{t('evaluation.review')}</Button>}
           {d.abilities.publish && <Button type="primary" data-testid="annual-publish" onClick={() => act.mutate(() => followUpApi.publishAnnual(d.id))}>{t('evaluation.publish')}</Button>}
         </Space>}>
