@@ -26,3 +26,8 @@ alter table monitoring_window_dirty force row level security;
 create policy monitoring_window_dirty_scope on monitoring_window_dirty
   using (current_setting('zhengyun.business_access', true) = 'on' and current_setting('zhengyun.scope_all', true) = 'on')
   with check (current_setting('zhengyun.business_access', true) = 'on' and current_setting('zhengyun.scope_all', true) = 'on');
+
+-- The rollup rows are rewritten in place many times while their hour (day) fills: room on each page for HOT updates
+-- (no indexed column changes), so an update writes no index entries.
+alter table monitoring_hourly set (fillfactor = 70);
+alter table monitoring_daily set (fillfactor = 70);

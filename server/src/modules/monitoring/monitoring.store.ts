@@ -436,14 +436,13 @@ export async function flushRollups(db: Db, opts: { seriesIds?: readonly string[]
           join monitoring_series se on se.id = k.s
           cross join lateral unnest(case se.kind when 'host' then ${KIND_CODES.host}::smallint[] when 'system' then ${KIND_CODES.system}::smallint[] else ${KIND_CODES.env}::smallint[] end) m(m)
         ), nw as (
-          select k.s, k.m, k.h, x.n, x.mi, x.a, x.ma, x.p
+          -- LATERAL: one index range scan per bucket and metric (points) and one primary-key lookup (the old hourly row).
+          select k.s, k.m, k.h, x.n, x.mi, x.a, x.ma, x.p, o.n as o_n, o.min as o_min, o.avg as o_avg, o.max as o_max, o.p95 as o_p95
           from k cross join lateral (
             select count(*)::int as n, min(p.value) as mi, avg(p.value) as a, max(p.value) as ma, percentile_cont(0.95) within group (order by p.value) as p
             from monitoring_points p where p.series_id = k.s and p.metric = k.m and p.at >= k.h and p.at < k.h + interval '1 hour'
           ) x
-        ), old as (
-          select o.series_id as s, o.metric as m, o.hour as h, o.n, o.min, o.avg, o.max, o.p95
-          from monitoring_hourly o join k on o.series_id = k.s and o.metric = k.m and o.hour = k.h
+          left join lateral (select o.n, o.min, o.avg, o.max, o.p95 from monitoring_hourly o where o.series_id = k.s and o.metric = k.m and o.hour = k.h) o on true
         ), up as (
           insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95, slots)
           select s, m, h, n, mi, a, ma, p, null from nw where n > 0
@@ -454,16 +453,16 @@ export async function flushRollups(db: Db, opts: { seriesIds?: readonly string[]
           on conflict do nothing
         ), dd as (
           select nw.s, nw.m, (nw.h at time zone 'Asia/Shanghai')::date as d,
-                 sum(case when nw.n > 0 then nw.n - coalesce(o.n, 0) else 0 end) as dn,
-                 sum(case when nw.n > 0 then nw.a * nw.n - coalesce(o.avg * o.n, 0) else 0 end) as ds,
+                 sum(case when nw.n > 0 then nw.n - coalesce(nw.o_n, 0) else 0 end) as dn,
+                 sum(case when nw.n > 0 then nw.a * nw.n - coalesce(nw.o_avg * nw.o_n, 0) else 0 end) as ds,
                  min(nw.mi) as mi, max(nw.ma) as ma, max(nw.p) as p,
-                 bool_or(o.s is not null and nw.n > 0 and (nw.mi > o.min or nw.ma < o.max or nw.p < o.p95)) as rc,
-                 bool_or(o.s is not null) as had
-          from nw left join old o on o.s = nw.s and o.m = nw.m and o.h = nw.h
+                 bool_or(nw.o_n is not null and nw.n > 0 and (nw.mi > nw.o_min or nw.ma < nw.o_max or nw.p < nw.o_p95)) as rc,
+                 bool_or(nw.o_n is not null) as had
+          from nw
           group by 1, 2, 3
         ), dj as (
           select dd.*, od.n as o_n, od.min as o_min, od.avg as o_avg, od.max as o_max, od.p95 as o_p95
-          from dd left join monitoring_daily od on od.series_id = dd.s and od.metric = dd.m and od.day = dd.d
+          from dd left join lateral (select od.n, od.min, od.avg, od.max, od.p95 from monitoring_daily od where od.series_id = dd.s and od.metric = dd.m and od.day = dd.d) od on true
         ), dup as (
           insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
           select s, m, d, coalesce(o_n, 0) + dn, least(o_min, mi), (coalesce(o_avg * o_n, 0) + ds) / (coalesce(o_n, 0) + dn), greatest(o_max, ma), greatest(o_p95, p)
