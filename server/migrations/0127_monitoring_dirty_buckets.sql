@@ -31,3 +31,10 @@ create policy monitoring_window_dirty_scope on monitoring_window_dirty
 -- (no indexed column changes), so an update writes no index entries.
 alter table monitoring_hourly set (fillfactor = 70);
 alter table monitoring_daily set (fillfactor = 70);
+
+-- The flush looks rollup rows up by (series, metric, hour|day); with series_id in the (metric, hour|day) index too,
+-- either index finds one row (the planner picked (metric, hour) and read every series' row of that hour).
+create index monitoring_hourly_metric_hour_series_idx on monitoring_hourly (metric, hour, series_id);
+drop index monitoring_hourly_metric_hour_idx;
+create index monitoring_daily_metric_day_series_idx on monitoring_daily (metric, day, series_id);
+drop index monitoring_daily_metric_day_idx;

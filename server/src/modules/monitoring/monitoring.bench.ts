@@ -37,6 +37,8 @@ const name = `zy_bench_monitoring_${process.pid}`;
 const c = new pg.Client({ connectionString: admin });
 await c.connect();
 await c.query(`create database ${name} encoding 'UTF8' template template0`);
+// BENCH_EXPLAIN=1: plans of statements slower than 1 s go to the server log (auto_explain), for this database only.
+if (process.env.BENCH_EXPLAIN) await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'; alter database ${name} set auto_explain.log_min_duration = '1s'; alter database ${name} set auto_explain.log_analyze = on`);
 await c.end();
 const u = new URL(admin);
 u.pathname = `/${name}`;
