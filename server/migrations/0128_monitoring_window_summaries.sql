@@ -4,7 +4,7 @@
 -- and the whole window including the open hour (n, sum, max, p95 = closed part merged with the open hour's hourly
 -- rollup). Refreshed by the job monitoring.rollup after the dirty buckets were recomputed: the closed part again
 -- when the hour changed or for the series whose closed hours were corrected, the open hour every run. A TopN over a
--- standard period reads one row per series (≤ 5,000 at the issue's size) and answers with its as_of.
+-- standard period reads the first N entries of an index (scoped: until N series in scope; ≤ 5,000 rows at the issue's size) and answers with its as_of.
 create table monitoring_window (
   period text not null check (period in ('24h', '7d', '30d')),
   metric smallint not null,
@@ -17,8 +17,14 @@ create table monitoring_window (
   s double precision not null,
   max double precision,
   p95 double precision,
+  -- The ranking keys (average s / n and p95 rounded to 8 decimals, as the on-the-fly TopN ranks): a TopN reads the
+  -- first N index entries of its period × metric.
+  avg_r numeric not null,
+  p95_r numeric,
   primary key (period, metric, series_id)
 );
+create index monitoring_window_avg_idx on monitoring_window (period, metric, avg_r desc, series_id);
+create index monitoring_window_p95_idx on monitoring_window (period, metric, p95_r desc nulls last, series_id);
 
 create table monitoring_window_state (
   period text primary key check (period in ('24h', '7d', '30d')),

@@ -450,11 +450,13 @@ export class MonitoringService {
         const st = (await sql<{ closed_to: Date; as_of: Date }>`select closed_to, as_of from monitoring_window_state where period = ${q.period}`.execute(trx.withoutPlugins())).rows[0];
         if (!st || Date.now() - new Date(st.as_of).getTime() > WINDOW_MAX_AGE_MS) return null;
         // One row per series of the period × metric (primary key prefix), joined to the series in the caller's scope.
+        // The first N entries of the ranking index (avg_r / p95_r: the same rounded keys the on-the-fly path ranks by).
+        const key = q.by === 'p95' ? sql`w.p95_r desc nulls last` : sql`w.avg_r desc`;
         const top = sql`
-          select a.* from (select w.series_id, w.s / w.n as avg, w.p95, w.max, w.n from monitoring_window w
-                           where w.period = ${q.period} and w.metric = ${m.code} and w.n > 0) a
-          ${scoped ? sql`join monitoring_series s on s.id = a.series_id where true ${scope}` : sql``}
-          order by ${order} desc, a.series_id limit ${q.n ?? 10}`;
+          select w.series_id, w.s / w.n as avg, w.p95, w.max, w.n from monitoring_window w
+          ${scoped ? sql`join monitoring_series s on s.id = w.series_id` : sql``}
+          where w.period = ${q.period} and w.metric = ${m.code} ${scoped ? scope : sql``}
+          order by ${key}, w.series_id limit ${q.n ?? 10}`;
         const rows = await names(top).execute(trx.withoutPlugins());
         const from = new Date(new Date(st.closed_to).getTime() - RANGE_MS[q.period]);
         return answer(rows, { from, to: new Date(st.as_of), source: 'window', asOf: new Date(st.as_of) });

@@ -549,17 +549,18 @@ export async function refreshWindows(db: Db, now = Date.now()): Promise<{ period
         await sql`delete from monitoring_window where period = ${period} ${ids ? sql`and series_id = any(${ids}::bigint[])` : sql``}`.execute(x);
         const parts = windowParts({ codes: ALL_CODES, from: new Date(closedTo - len), to: new Date(closedTo), daily: period !== '24h', seriesIds: ids });
         await sql`
-          insert into monitoring_window (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95)
-          select ${period}, y.metric, y.series_id, y.n, y.s, y.max, y.p95, y.n, y.s, y.max, y.p95
+          insert into monitoring_window (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95, avg_r, p95_r)
+          select ${period}, y.metric, y.series_id, y.n, y.s, y.max, y.p95, y.n, y.s, y.max, y.p95, round((y.s / y.n)::numeric, 8), round(y.p95::numeric, 8)
           from (select p.series_id, p.metric, sum(p.n) as n, sum(p.s) as s, max(p.max) as max, max(p.p95) as p95 from (${parts.sql}) p group by 1, 2) y`.execute(x);
       }
       // The open hour, for every series (the row of a series with only an open hour is created here).
       if (closedTo < now) await sql`
-        insert into monitoring_window as w (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95)
-        select ${period}, h.metric, h.series_id, 0, 0, null, null, h.n, h.avg * h.n, h.max, h.p95
+        insert into monitoring_window as w (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95, avg_r, p95_r)
+        select ${period}, h.metric, h.series_id, 0, 0, null, null, h.n, h.avg * h.n, h.max, h.p95, round(h.avg::numeric, 8), round(h.p95::numeric, 8)
         from monitoring_hourly h where h.metric = any(${ALL_CODES}::smallint[]) and h.hour = ${new Date(closedTo)}
         on conflict (period, metric, series_id) do update set n = w.c_n + excluded.n, s = w.c_s + excluded.s,
-          max = greatest(w.c_max, excluded.max), p95 = greatest(w.c_p95, excluded.p95)`.execute(x);
+          max = greatest(w.c_max, excluded.max), p95 = greatest(w.c_p95, excluded.p95),
+          avg_r = round(((w.c_s + excluded.s) / (w.c_n + excluded.n))::numeric, 8), p95_r = round(greatest(w.c_p95, excluded.p95)::numeric, 8)`.execute(x);
       await sql`
         insert into monitoring_window_state (period, closed_to, as_of) values (${period}, ${new Date(closedTo)}, ${new Date(now)})
         on conflict (period) do update set closed_to = excluded.closed_to, as_of = excluded.as_of`.execute(x);
