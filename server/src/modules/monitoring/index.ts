@@ -25,7 +25,7 @@
  */
 export { MonitoringService, RESOLUTION, ruleExpression, plannedWindowCovers, TICKET_SEVERITIES, type AlertTicketHook, type AlertTicketInput, type PlannedMaintenanceWindow, type PlannedWorkSource, type HostUtilisation, type CapacityWarningSummary, type Alert, type Rule, type RuleInput, type Range, type ScopeKind } from './monitoring.service.js';
 export { TemporaryExpansions, peakInForce, EXPANSION_RESOURCES, EXPANSION_MAX_SHARE, EXPANSION_MAX_DAYS, type Expansion, type ExpansionInput, type ExpansionAllowance, type ExpansionResource, type ExpansionState } from './monitoring.expansions.js';
-export { MetricStore, rollupBuckets, type IngestResult, type LocatedSystem, type SystemLookup } from './monitoring.store.js';
+export { MetricStore, flushRollups, refreshWindows, type IngestResult, type LocatedSystem, type SystemLookup } from './monitoring.store.js';
 export { METRICS, MONITORED_TABLES, STORE_TABLES, SEVERITIES, SEVERITY_CN, type MetricInfo, type Severity } from './monitoring.metrics.js';
 export { registerMonitoringJobs, wakeOnPush as monitoringWakeOnPush, MONITORING_INGEST_JOB } from './monitoring.jobs.js';
 export { registerMonitoringRoutes } from './monitoring.routes.js';

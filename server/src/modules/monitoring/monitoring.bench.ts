@@ -1,14 +1,19 @@
 /**
  * Benchmark of the metric store on a scratch database: H cloud hosts × D days of 5-minute 云主机监控数据 (11 metrics a
- * record) pushed through the real PushWriter in batches of 500 and processed by the same code path as live ingest
- * (MetricStore.ingestBatch: points upserted, touched hourly and daily buckets recomputed). Baseline in the same run: the
- * same points inserted into a bare table and aggregated by a plain `insert … select … group by` into bare hourly and
- * daily tables. Then p50/p95 of the host chart (7 d hourly, 90 d daily), the TopN over all hosts (24 h, 30 d) and the
- * alarm view, each under 10 concurrent callers, and one alert-evaluation cycle of the 10 default rules over all hosts.
+ * record) pushed through the real PushWriter in batches of ≤ 500 (in time order: each slot of every node) and processed
+ * by the live path (MetricStore.ingestBatch: points upserted, touched (series, hour) buckets marked dirty) with the
+ * rollup job's flush (flushRollups: dirty buckets recomputed from raw points) run as production runs it — once per 5
+ * minutes of data, i.e. after every ⌈H / 500⌉ batches — its time counted. Baseline in the same run: the same batches
+ * without rollups (raw points only), and the same points inserted into a bare table and aggregated by a plain
+ * `insert … select … group by`. Then the window summaries are refreshed and checked against the on-the-fly TopN at
+ * their asOf, and p50/p95 of the host chart (24 h raw, 7 d hourly, 90 d daily), TopN over all hosts (24 h, 30 d; window
+ * summaries and on the fly) and the alarm view, each under 10 concurrent callers, and one alert-evaluation cycle.
  *   npx tsx src/modules/monitoring/monitoring.bench.ts [hosts=100] [days=3] [historyDays=0] [only]
- * only = `top`: no push or ingest; H host series with 30 days of hourly rollups (cpu, memory, net up/down, with their twelve
- * 5-minute slots as the live path writes them) and 30 days of daily rollups written directly, then the TopN figures
- * only (24 h, 7 d, 30 d; by average and by p95) under 10 concurrent callers — the part that reads only rollups.
+ * days may be a fraction (0.0834 = 2 hours). only = `top`: no push or ingest; H host series with 30 days of hourly
+ * rollups (cpu, memory, net up/down) and 30 days of daily rollups written directly, the window summaries refreshed
+ * (timed) and checked against the on-the-fly TopN, then TopN (24 h, 7 d, 30 d; by average and by p95; one node) from
+ * the summaries and, as the before figure, on the fly, under 10 concurrent callers.
+ * BENCH_EXPLAIN=1 logs the plans of statements slower than 1 s (auto_explain, this database only).
  * The issue's full size is 5000 hosts × 90 days (1.3 billion points: hours here). TEST_DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres) is used to create and drop the scratch database.
  */
@@ -16,8 +21,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { migrate } from '../../platform/db/migrate.js';
 import { createLogger } from '../../platform/logger.js';
-import { sql } from 'kysely';
-import { createDatabase, withTx } from '../../platform/db/database.js';
+import { createDatabase } from '../../platform/db/database.js';
 import { systemContext } from '../../platform/context.js';
 import { loadConfig } from '../../platform/config.js';
 import { FieldCipher } from '../../platform/crypto/sm.js';
@@ -31,11 +35,14 @@ const historyDays = Number(process.argv[4] ?? 0);
 const only = process.argv[5] ?? '';
 /** Thrown to end a partial run (the scratch database is still dropped). */
 const DONE = new Error('done');
+let container: ReturnType<typeof createContainer> | null = null;
 const admin = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const name = `zy_bench_monitoring_${process.pid}`;
 const c = new pg.Client({ connectionString: admin });
 await c.connect();
 await c.query(`create database ${name} encoding 'UTF8' template template0`);
+// BENCH_EXPLAIN=1: plans of statements slower than 1 s go to the server log (auto_explain), for this database only.
+if (process.env.BENCH_EXPLAIN) await c.query(`alter database ${name} set session_preload_libraries = 'auto_explain'; alter database ${name} set auto_explain.log_min_duration = '1s'; alter database ${name} set auto_explain.log_analyze = on`);
 await c.end();
 const u = new URL(admin);
 u.pathname = `/${name}`;
@@ -44,6 +51,20 @@ const s = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
 const SLOT = 300_000;
 const beijing = (ms: number) => new Date(ms + 8 * 3_600_000).toISOString().slice(0, 19).replace('T', ' ');
+
+/** The window summaries' answer equals the on-the-fly answer at their asOf (every standard period, by avg and p95). */
+async function checkSame(ctx: ReturnType<typeof systemContext>): Promise<void> {
+  const { monitoring } = container!;
+  const out: string[] = [];
+  for (const period of ['24h', '7d', '30d'] as const) {
+    for (const by of ['avg', 'p95'] as const) {
+      const w = await monitoring.topN(ctx, { metric: 'cpu', period, by, n: 20 });
+      const f = await monitoring.topN(ctx, { metric: 'cpu', period, by, n: 20, now: new Date(w.asOf), source: 'rollups' });
+      out.push(`${period}/${by} ${w.source === 'window' && w.from === f.from && w.to === f.to && JSON.stringify(w.items) === JSON.stringify(f.items)}`);
+    }
+  }
+  console.log(`TopN from the window summaries equals the on-the-fly query at asOf: ${out.join(', ')}`);
+}
 
 async function concurrent(label: string, n: number, fn: () => Promise<unknown>): Promise<void> {
   const times: number[] = [];
@@ -79,7 +100,7 @@ try {
   const config = loadConfig({ databaseUrl: url, logLevel: 'warn', masterKey: '00112233445566778899aabbccddeeff', demo: false }, {});
   const database = createDatabase(url, 12);
   const jobs = new JobQueue(url, logger);
-  const container = createContainer({ config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher('00112233445566778899aabbccddeeff'), jobs, embedded: false });
+  container = createContainer({ config, logger, db: database.db, pool: database.pool, cipher: new FieldCipher('00112233445566778899aabbccddeeff'), jobs, embedded: false });
   const { pushWriter, monitoring } = container;
   await loadMonitoringDemo(database.db);
 
@@ -106,39 +127,22 @@ try {
     console.log(`${hostCount} host series: ${Number(rows.h).toLocaleString()} hourly and ${Number(rows.d).toLocaleString()} daily rollup rows written in ${s(performance.now() - t0)}`);
     const ctx = systemContext('bench');
     // Same answer from both paths (the 30 d figure reads whole days from the daily rollups).
-    const a = await monitoring.topN(ctx, { metric: 'cpu', period: '30d', n: 20 });
+    const a = await monitoring.topN(ctx, { metric: 'cpu', period: '30d', n: 20, source: 'rollups' });
     const b = await monitoring.topN(ctx, { metric: 'cpu', period: '30d', n: 20, source: 'hourly' });
     console.log(`TopN 30 d from daily + edge hours equals hourly only: ${JSON.stringify(a.items) === JSON.stringify(b.items)}`);
+    const r0 = performance.now();
+    const ref = await monitoring.store.refreshWindows();
+    console.log(`TopN window summaries refreshed (${ref.periods.map((p) => `${p.period}${p.full ? ' full' : ''}`).join(', ')}; all metrics)  ${s(performance.now() - r0)}`);
+    const r1 = performance.now();
+    await monitoring.store.refreshWindows();
+    console.log(`again in the same hour (open hour only, no corrected series)  ${s(performance.now() - r1)}`);
+    await owner.query('analyze monitoring_window');
+    await checkSame(ctx);
     for (const period of ['24h', '7d', '30d'] as const) {
-      for (const by of ['avg', 'p95'] as const) await concurrent(`TopN CPU over all hosts, ${period}, by ${by}`, 10, () => monitoring.topN(ctx, { metric: 'cpu', period, by }));
+      for (const by of ['avg', 'p95'] as const) await concurrent(`TopN CPU over all hosts, ${period}, by ${by} (window)`, 10, () => monitoring.topN(ctx, { metric: 'cpu', period, by }));
     }
-    await concurrent('TopN CPU 30 d, hourly rollups only', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d', source: 'hourly' }));
-    // Before: the previous version's query (every period from the hourly rollups, names joined before the limit).
-    const legacy = (hours: number) => withTx(database.db, ctx, async (trx) => {
-      await sql`set local jit = off`.execute(trx.withoutPlugins());
-      return sql`
-      with agg as (
-        select h.series_id, sum(h.avg * h.n) / sum(h.n) as avg, max(h.p95) as p95, max(h.max) as max, sum(h.n) as n
-        from monitoring_hourly h where h.metric = 1 and h.hour >= ${new Date(hourNow - hours * 3_600_000)} and h.hour < ${new Date()}
-        group by h.series_id
-      )
-      select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
-      from agg a join monitoring_series s on s.id = a.series_id
-      left join information_systems sy on sy.id = s.system_id left join organisations u on u.id = s.unit_org_id
-      left join organisations p on p.id = s.provider_org_id left join cloud_nodes nd on nd.id = s.node_id
-      order by a.avg desc, s.id limit 10`.execute(trx.withoutPlugins());
-    });
-    await concurrent('before: previous TopN query, 24 h', 10, () => legacy(24));
-    await concurrent('before: previous TopN query, 30 d', 10, () => legacy(720));
-    // Covering indexes (index-only scans of the rollups: no heap page read for an all-visible page).
-    const c0 = performance.now();
-    await owner.query('create index bench_hourly_cover on monitoring_hourly (metric, hour) include (series_id, n, avg, max, p95)');
-    await owner.query('create index bench_daily_cover on monitoring_daily (metric, day) include (series_id, n, avg, max, p95)');
-    await owner.query('vacuum analyze monitoring_hourly');
-    await owner.query('vacuum analyze monitoring_daily');
-    console.log(`covering indexes (metric, hour|day) include (series_id, n, avg, max, p95) built in ${s(performance.now() - c0)}`);
-    for (const period of ['24h', '7d', '30d'] as const) await concurrent(`covering: TopN CPU over all hosts, ${period}`, 10, () => monitoring.topN(ctx, { metric: 'cpu', period }));
-    await concurrent('covering: before query, 24 h', 10, () => legacy(24));
+    await concurrent('TopN CPU, 24 h, one node (window)', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '24h', nodeId: nodes[0]!.id }));
+    for (const period of ['24h', '30d'] as const) await concurrent(`before: on the fly from the rollups, ${period}`, 10, () => monitoring.topN(ctx, { metric: 'cpu', period, source: 'rollups' }));
     await owner.end();
     await database.close();
     throw DONE;
@@ -160,50 +164,72 @@ try {
     l.push(h);
   }
   const v = (h: number, k: number, i: number) => (20 + ((h * 7 + k * 13 + i) % 60) + (h % 17 === 0 && i > slots - 6 ? 35 : 0)).toFixed(2);
-  for (const n of nodes) {
-    const hs = perNode.get(n.id) ?? [];
-    let buf: Array<Record<string, string>> = [];
-    const flush = async () => {
-      if (buf.length === 0) return;
-      const t0 = performance.now();
-      const res = await pushWriter.writeBatch({ providerOrgId: n.provider_org_id, nodeId: n.id, table: 'cloudHostMonitoring', source: 'api', mode: 'partial', records: buf });
-      pushMs += performance.now() - t0;
-      batchIds.push(res.batchId);
-      buf = [];
-    };
-    for (let i = 0; i < slots; i++) {
-      const at = start + i * SLOT;
+  // In time order, as the providers push: each 5-minute slot of every node (a node's batch holds ≤ 500 records).
+  const bufs = new Map<string, Array<Record<string, string>>>();
+  const flushNode = async (n: (typeof nodes)[number]) => {
+    const buf = bufs.get(n.id) ?? [];
+    if (buf.length === 0) return;
+    const t0 = performance.now();
+    const res = await pushWriter.writeBatch({ providerOrgId: n.provider_org_id, nodeId: n.id, table: 'cloudHostMonitoring', source: 'api', mode: 'partial', records: buf });
+    pushMs += performance.now() - t0;
+    batchIds.push(res.batchId);
+    bufs.set(n.id, []);
+  };
+  for (let i = 0; i < slots; i++) {
+    const at = start + i * SLOT;
+    for (const n of nodes) {
+      const hs = perNode.get(n.id) ?? [];
+      if (!bufs.has(n.id)) bufs.set(n.id, []);
       for (const h of hs) {
-        buf.push({
+        bufs.get(n.id)!.push({
           cloudHostId: `VM${h}`, monitoredAt: beijing(at), internalIp: '10.0.0.1', cpuUsage: v(h, 1, i), memoryUsage: v(h, 2, i), standardStorageUsage: v(h, 3, i), highPerfStorageUsage: v(h, 4, i),
           staticStorageUsage: v(h, 5, i), localVideoStorageUsage: '0.00', offsiteVideoUsage: '0.00', diskWritePeak: v(h, 8, i), diskReadPeak: v(h, 9, i), bandwidthUpPeak: v(h, 10, i), bandwidthDownPeak: v(h, 11, i),
         });
-        if (buf.length === 500) await flush();
+        if (bufs.get(n.id)!.length === 500) await flushNode(n);
       }
     }
-    await flush();
   }
+  for (const n of nodes) await flushNode(n);
   console.log(`push (PushWriter, COPY)                        ${s(pushMs)}  (${batchIds.length} batches of ≤ 500 records)`);
 
   // 2. The goal "rollup maintenance adding < 20 % to ingest time": the same batches through the same store path
   // (parse, validate, series, raw points, batch record), once without and once with the rollup maintenance.
-  const reset = () => owner.query('truncate monitoring_points, monitoring_hourly, monitoring_daily, monitoring_batches');
+  // The rollup job (monitoring.rollup, every 5 minutes) is run as production would: once per 5 minutes of data,
+  // i.e. after every ⌈hosts / 500⌉ batches (one slot of every host), and once at the end; its time is counted.
+  const reset = () => owner.query('truncate monitoring_points, monitoring_hourly, monitoring_daily, monitoring_batches, monitoring_dirty, monitoring_window_dirty, monitoring_window, monitoring_window_state');
+  const perRun = Math.max(1, Math.ceil(hostCount / 500));
   const ingestAll = async (withRollups: boolean) => {
     let points = 0;
-    const t0 = performance.now();
-    for (const id of batchIds) {
-      const r = withRollups ? await monitoring.store.ingestBatch(id) : await monitoring.store.ingestBatchWithoutRollups(id);
+    let txMs = 0;
+    let flushMs = 0;
+    let runs = 0;
+    let buckets = 0;
+    const flush = async () => {
+      const f0 = performance.now();
+      const r = await monitoring.store.flushRollups();
+      flushMs += performance.now() - f0;
+      runs++;
+      buckets += r.buckets;
+    };
+    for (let i = 0; i < batchIds.length; i++) {
+      const t0 = performance.now();
+      const r = withRollups ? await monitoring.store.ingestBatch(batchIds[i]!) : await monitoring.store.ingestBatchWithoutRollups(batchIds[i]!);
+      txMs += performance.now() - t0;
       points += r?.points ?? 0;
+      if (withRollups && (i + 1) % perRun === 0) await flush();
     }
-    return { ms: performance.now() - t0, points };
+    if (withRollups) await flush();
+    return { ms: txMs + flushMs, txMs, flushMs, runs, buckets, points };
   };
   const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
   const plain = await ingestAll(false);
   console.log(`store ingest without rollups (raw points only)  ${s(plain.ms)}  ${plain.points.toLocaleString()} points, ${Math.round(plain.points / (plain.ms / 1000)).toLocaleString()} points/s  (load ${load()})`);
   await reset();
   const live = await ingestAll(true);
-  console.log(`store ingest with rollups (live path)           ${s(live.ms)}  ${live.points.toLocaleString()} points, ${Math.round(live.points / (live.ms / 1000)).toLocaleString()} points/s  (load ${load()})`);
-  console.log(`rollup maintenance adds ${(((live.ms - plain.ms) / plain.ms) * 100).toFixed(1)} % to the store's ingest time (goal < 20 %); to push + store ${(((live.ms - plain.ms) / (pushMs + plain.ms)) * 100).toFixed(1)} %`);
+  console.log(`store ingest marking dirty buckets (in the tx)  ${s(live.txMs)}  ${live.points.toLocaleString()} points  (load ${load()})`);
+  console.log(`rollup job: ${live.runs} flushes (every ${perRun} batches), ${live.buckets.toLocaleString()} (series, hour) buckets recomputed  ${s(live.flushMs)}`);
+  console.log(`ingest + rollup job (live path, total)          ${s(live.ms)}  ${Math.round(live.points / (live.ms / 1000)).toLocaleString()} points/s  (load ${load()})`);
+  console.log(`rollup maintenance adds ${(((live.ms - plain.ms) / plain.ms) * 100).toFixed(1)} % to the store's ingest time in total (goal < 20 %): ${(((live.txMs - plain.ms) / plain.ms) * 100).toFixed(1)} % in the ingest transaction + ${((live.flushMs / plain.ms) * 100).toFixed(1)} % the job's recompute; to push + store ${(((live.ms - plain.ms) / (pushMs + plain.ms)) * 100).toFixed(1)} %`);
 
   // 3. The issue's comparison: the same points into a bare table, then one plain insert … select aggregation into
   // bare rollup tables (all at once, after the fact: what "rebuild from history" would cost).
@@ -247,8 +273,14 @@ try {
   await concurrent('host chart 24 h (raw)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '24h', metrics: ['cpu', 'memory'] }));
   await concurrent('host chart 7 d (hourly)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '7d' }));
   await concurrent('host chart 90 d (daily)', 10, () => monitoring.chart(ctx, { seriesId: next(), range: '90d' }));
-  await concurrent('TopN CPU over all hosts, 24 h', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '24h' }));
-  await concurrent('TopN CPU over all hosts, 30 d', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d' }));
+  const r0 = performance.now();
+  const ref = await monitoring.store.refreshWindows();
+  console.log(`TopN window summaries refreshed (${ref.periods.map((p) => `${p.period}${p.full ? ' full' : ''}`).join(', ')})  ${s(performance.now() - r0)}`);
+  await checkSame(ctx);
+  await concurrent('TopN CPU over all hosts, 24 h (window summary)', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '24h' }));
+  await concurrent('TopN CPU over all hosts, 30 d (window summary)', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d' }));
+  await concurrent('TopN CPU over all hosts, 24 h (on the fly)', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '24h', source: 'rollups' }));
+  await concurrent('TopN CPU over all hosts, 30 d (on the fly)', 10, () => monitoring.topN(ctx, { metric: 'cpu', period: '30d', source: 'rollups' }));
   const e0 = performance.now();
   const cycle = await monitoring.evaluate(new Date(end + SLOT));
   console.log(`alert evaluation cycle (${cycle.rules} rules × ${hostCount} hosts)   ${s(performance.now() - e0)}  fired ${cycle.fired}`);

@@ -27,9 +27,11 @@ const inject = (s: Session, method: 'GET' | 'POST' | 'PUT', url: string, payload
   t.app.inject({ method, url, headers: s.headers, ...(payload === undefined ? {} : { payload: payload as object }) });
 const beijing = (ms: number) => new Date(ms + 8 * HOUR).toISOString().slice(0, 19).replace('T', ' ');
 
-async function push(records: Array<Record<string, string>>, table = 'cloudHostMonitoring', nodeId = nodeA) {
+/** Pushes and ingests one batch, then runs the rollup job's flush (the ingest only marks the touched buckets dirty). */
+async function push(records: Array<Record<string, string>>, table = 'cloudHostMonitoring', nodeId = nodeA, opts: { flush?: boolean } = {}) {
   const res = await t.container.pushWriter.writeBatch({ providerOrgId: provA.id, nodeId, table, source: 'api', mode: 'partial', records });
   const [r] = await t.container.monitoring.store.ingestBatches([res.batchId]);
+  if (opts.flush !== false) await t.container.monitoring.store.flushRollups();
   return { push: res, ingest: r! };
 }
 const rec = (host: string, at: number, cpu: number, extra: Record<string, string> = {}) => ({ cloudHostId: host, monitoredAt: beijing(at), internalIp: '10.0.0.1', cpuUsage: cpu.toFixed(2), memoryUsage: '40.00',
@@ -104,9 +106,14 @@ describe('metric store', () => {
     expect(await hourly()).toMatchObject({ n: 6, min: 10, max: 60 });
     expect((await hourly()).avg).toBeCloseTo(35, 9);
     expect((await hourly()).p95).toBeCloseTo(percentile(values, 0.95)!, 9);
-    // Late batch: the rest of the hour arrives later, one point re-pushed with a new value.
+    // Late batch: the rest of the hour arrives later, one point re-pushed with a new value. The ingest only marks the
+    // bucket dirty (the rollup is unchanged until the job's flush); a chart at hourly resolution flushes it itself.
     const late = [70, 80, 90, 100, 5, 15];
-    await push([...late.map((v, i) => rec(h, hourStart + (6 + i) * SLOT, v)), rec(h, hourStart, 11)]);
+    await push([...late.map((v, i) => rec(h, hourStart + (6 + i) * SLOT, v)), rec(h, hourStart, 11)], 'cloudHostMonitoring', nodeA, { flush: false });
+    expect((await owner.query('select count(*)::int as n from monitoring_dirty where series_id = $1 and hour = $2', [sid, new Date(hourStart)])).rows[0].n).toBe(1);
+    const c7 = (await inject(mgmt, 'GET', `/api/monitoring/series/${sid}/chart?range=7d&metrics=cpu`)).json();
+    expect(c7.metrics[0].points.find((p: { at: string }) => p.at === new Date(hourStart).toISOString())).toMatchObject({ n: 12, min: 5, max: 100 });
+    expect((await owner.query('select count(*)::int as n from monitoring_dirty where series_id = $1', [sid])).rows[0].n).toBe(0);
     const all = [11, 20, 30, 40, 50, 60, ...late];
     const after = await hourly();
     expect(after).toMatchObject({ n: 12, min: 5, max: 100 });
@@ -666,5 +673,66 @@ describe('TopN from the rollups', () => {
     expect((await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '30d', nodeId: node, n: 4, now, source: 'hourly' })).items.find((x) => x.seriesId === ids[0])!.max).toBeLessThan(100);
     // 24 h stays on the hourly rollups.
     expect((await t.container.monitoring.topN(ctx, { metric: 'cpu', period: '24h', nodeId: node, n: 4, now })).source).toBe('hourly');
+  });
+
+  it('24 h / 7 d / 30 d read the window summaries the job refreshes (as of its run): the same answer as on the fly at asOf, in scope', async () => {
+    const node = await t.container.directory.ensureCloudNode(systemContext(), { code: unique('MW').slice(0, 20), name: 'TopN 窗口节点', cloudType: 'service', providerOrgId: provA.id });
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const r = await owner.query(`insert into monitoring_series (kind, object_key, provider_org_id, node_id, label, first_at, last_at) values ('host', $1, $2, $3, $1, now() - interval '31 days', now()) returning id::text`, [unique('topw-'), provA.id, node]);
+      ids.push(r.rows[0].id);
+    }
+    const hourNow = Math.floor(Date.now() / HOUR) * HOUR;
+    // 31 days of hourly rows up to and including the open hour, values differing per series, hour and day.
+    await owner.query(`insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95)
+      select s, 1, h, 12, 1, 10 + (s % 7) * 5 + extract(hour from h)::int % 5 + 0.37 * (extract(day from h)::int % 4), 50 + (s % 7) + extract(day from h)::int % 9, 40 + (s % 7) + extract(day from h)::int % 3
+      from unnest($1::bigint[]) s cross join generate_series(to_timestamp($2 / 1000.0) - interval '31 days', to_timestamp($2 / 1000.0), interval '1 hour') h`, [ids, hourNow]);
+    await owner.query(`insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
+      select series_id, metric, (hour at time zone 'Asia/Shanghai')::date, sum(n), min(min), sum(avg * n) / sum(n), max(max), max(p95)
+      from monitoring_hourly where series_id = any($1::bigint[]) group by 1, 2, 3`, [ids]);
+    const store = t.container.monitoring.store;
+    const mon = t.container.monitoring;
+    const ctx = systemContext('test');
+    await store.refreshWindows();
+    const same = async () => {
+      for (const period of ['24h', '7d', '30d'] as const) {
+        for (const by of ['avg', 'p95'] as const) {
+          const a = await mon.topN(ctx, { metric: 'cpu', period, by, nodeId: node, n: 5 });
+          expect(a.source).toBe('window');
+          const b = await mon.topN(ctx, { metric: 'cpu', period, by, nodeId: node, n: 5, now: new Date(a.asOf), source: 'rollups' });
+          expect(b.source).toBe(period === '24h' ? 'hourly' : 'daily+hourly');
+          expect({ from: a.from, to: a.to }).toEqual({ from: b.from, to: b.to });
+          expect(a.items.map((x) => x.seriesId).sort()).toEqual([...ids].sort());
+          expect(a.items).toEqual(b.items);
+        }
+      }
+    };
+    await same();
+    // The open hour changes: the summary shows it after the next refresh (not before: it says its asOf).
+    await owner.query(`update monitoring_hourly set avg = 95, max = 99, p95 = 97 where series_id = $1 and metric = 1 and hour = $2`, [ids[4], new Date(hourNow)]);
+    const before = await mon.topN(ctx, { metric: 'cpu', period: '24h', nodeId: node, n: 1 });
+    expect(before.items[0]!.max).toBeLessThan(99);
+    await store.refreshWindows();
+    const after = await mon.topN(ctx, { metric: 'cpu', period: '24h', nodeId: node, n: 1, by: 'p95' });
+    expect(after.items[0]).toMatchObject({ seriesId: ids[4], max: 99, p95: 97 });
+    expect(Date.parse(after.asOf)).toBeGreaterThanOrEqual(Date.parse(before.asOf));
+    await same();
+    // A closed hour corrected (the flush marks its series): the next refresh recomputes that series' closed part.
+    const closed = new Date(hourNow - 5 * HOUR);
+    await owner.query(`update monitoring_hourly set max = 123 where series_id = $1 and metric = 1 and hour = $2`, [ids[0], closed]);
+    await owner.query(`insert into monitoring_window_dirty (series_id) values ($1) on conflict do nothing`, [ids[0]]);
+    await store.refreshWindows();
+    expect((await mon.topN(ctx, { metric: 'cpu', period: '24h', nodeId: node, n: 5 })).items.find((x) => x.seriesId === ids[0])!.max).toBe(123);
+    // The daily row of that day is what 7 d / 30 d read for whole days; keep the two paths on the same rollups.
+    await owner.query(`update monitoring_daily set max = 123 where series_id = $1 and metric = 1 and day = (($2::timestamptz) at time zone 'Asia/Shanghai')::date`, [ids[0], closed]);
+    await owner.query(`insert into monitoring_window_dirty (series_id) values ($1) on conflict do nothing`, [ids[0]]);
+    await store.refreshWindows();
+    await same();
+    // Scope: another unit sees none of these series (RLS on the summaries and the series).
+    const other = await inject(unitB, 'GET', `/api/monitoring/top?metric=cpu&period=24h&nodeId=${node}`);
+    expect(other.statusCode, other.body).toBe(200);
+    expect(other.json()).toMatchObject({ source: 'window', items: [] });
+    const prov = await inject(provAStaff, 'GET', `/api/monitoring/top?metric=cpu&period=30d&nodeId=${node}&n=5`);
+    expect(prov.json().items).toHaveLength(5);
   });
 });

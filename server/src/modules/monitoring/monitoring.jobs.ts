@@ -12,6 +12,8 @@ export const MONITORING_INGEST_JOB = 'monitoring.ingest';
  * `monitoring.evaluate` (every minute): one alert evaluation cycle (idempotent across restarts, see evaluate()).
  * `monitoring.capacity` (hourly at :07, and after each 云平台规格数据 batch): capacity snapshot and warnings.
  * `monitoring.retention` (daily 03:40 Asia/Shanghai): drops raw partitions and old rollups.
+ * `monitoring.rollup` (every 5 minutes): recomputes the dirty buckets' hourly and daily rollups (marked by the ingest,
+ * outside its transaction), then refreshes the TopN window summaries of 24 h / 7 d / 30 d.
  */
 export function registerMonitoringJobs(jobs: JobQueue, service: MonitoringService): void {
   jobs.register<{ batchId?: string }>(MONITORING_INGEST_JOB, async (data) => {
@@ -19,6 +21,10 @@ export function registerMonitoringJobs(jobs: JobQueue, service: MonitoringServic
   });
   jobs.register('monitoring.sweep', async () => {
     await service.store.sweep();
+  }, '*/5 * * * *');
+  jobs.register('monitoring.rollup', async () => {
+    await service.store.flushRollups();
+    await service.store.refreshWindows();
   }, '*/5 * * * *');
   jobs.register('monitoring.evaluate', async () => {
     await service.evaluate();

@@ -20,7 +20,7 @@ import {
   type RuleKind,
   type Severity,
 } from './monitoring.metrics.js';
-import type { MetricStore } from './monitoring.store.js';
+import { windowParts, type MetricStore } from './monitoring.store.js';
 import { PlatformMetrics } from './monitoring.prom.js';
 import { TemporaryExpansions, type ExpansionInput, type ExpansionState } from './monitoring.expansions.js';
 
@@ -272,6 +272,7 @@ export class MonitoringService {
   async hostUtilisation(ctx: RequestContext, q: { from: Date; to: Date }): Promise<HostUtilisation[]> {
     if (!(q.from < q.to)) throw validationError('monitoring.invalid_window', 'from must be before to', [{ field: 'from', rule: 'before_to', message: 'from < to', value: q.from }]);
     const hoursInWindow = Math.floor((q.to.getTime() - q.from.getTime()) / HOUR_MS);
+    await this.store.flushRollups();
     return this.read(ctx, async (trx) => {
       const rows = await sql<{ resource_id: string; system_id: string | null; unit_org_id: string | null; provider_org_id: string; node_id: string; cpu_p95: number | null; cpu_avg: number | null; mem_p95: number | null; mem_avg: number | null; hours: string }>`
         select s.resource_id, (array_agg(s.system_id))[1] as system_id, (array_agg(s.unit_org_id))[1] as unit_org_id,
@@ -360,6 +361,8 @@ export class MonitoringService {
       return m.code;
     });
     if (!/^\d{1,18}$/.test(q.seriesId)) throw notFound('monitoring.series', q.seriesId);
+    // Rollup resolutions: the series' dirty buckets are recomputed first (a few rows), so the chart is as of now.
+    if (resolution !== 'raw') await this.store.flushRollups({ seriesIds: [q.seriesId] });
     return this.read(ctx, async (trx) => {
       const s = await sql<{ id: string; kind: string; label: string }>`select id::text, kind, label from monitoring_series where id = ${q.seriesId}::bigint`.execute(trx.withoutPlugins());
       if (!s.rows[0]) throw notFound('monitoring.series', q.seriesId);
@@ -400,61 +403,83 @@ export class MonitoringService {
   }
 
   /**
-   * TopN series by a metric over a period, from the pre-aggregated rollups, never raw points: 1 h and 24 h from the
-   * hourly rollups; 7 d and 30 d from the daily rollups for the whole Beijing days in the window and the hourly rollups
-   * for the hours at its two edges (the same figures as hourly only: sample-weighted average, highest hourly p95 — the
-   * daily p95 is the day's highest hourly p95 — and max). `source: 'hourly'` forces the hourly path (benchmark).
+   * TopN series by a metric over a period, from pre-aggregated figures, never raw points.
+   * - Standard periods (24 h, 7 d, 30 d) without `now`: the window summaries (`source: 'window'`, monitoring_window,
+   *   refreshed by the job monitoring.rollup every 5 minutes): one row per series, scope filters and RLS as below.
+   *   The answer's `asOf` is the refresh instant and [from, to) its window ([start of the hour − period, asOf)): the
+   *   same answer as the on-the-fly path with `now = asOf` over the rollups of then. A summary older than
+   *   WINDOW_MAX_AGE_MS (job not running) is not used.
+   * - Otherwise (1 h, a given `now`, `source: 'rollups' | 'hourly'`, no fresh summary) on the fly, after the dirty
+   *   buckets were flushed (asOf = the read): 1 h and 24 h from the hourly rollups; 7 d and 30 d from the daily
+   *   rollups for the whole Beijing days in the window and the hourly rollups of the edge hours (the same figures as
+   *   hourly only: sample-weighted average, highest hourly p95 — the daily p95 is the day's highest hourly p95 — and
+   *   max). `source: 'hourly'` forces the hourly-only path (benchmark, tests).
+   * Ranked by the average (or p95) rounded to 8 decimals, then series id (ties do not depend on summation order).
    */
-  async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date; source?: 'auto' | 'hourly' }) {
+  async topN(ctx: RequestContext, q: { metric: string; period: '1h' | '24h' | '7d' | '30d'; n?: number; by?: 'avg' | 'p95'; unitId?: string; providerId?: string; nodeId?: string; systemId?: string; now?: Date; source?: 'auto' | 'rollups' | 'hourly' }) {
     const m = METRIC_BY_NAME.get(q.metric);
     if (!m) throw validationError('monitoring.unknown_metric', `Unknown metric ${q.metric}`, [{ field: 'query.metric', rule: 'known_metric', message: `One of ${[...METRIC_BY_NAME.keys()].join(', ')}`, value: q.metric }]);
+    const order = q.by === 'p95' ? sql`round(a.p95::numeric, 8)` : sql`round(a.avg::numeric, 8)`;
+    const scope = sql`
+      ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
+      ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
+      ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
+      ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}`;
+    const scoped = !!(q.unitId || q.providerId || q.nodeId || q.systemId);
+    const standard = (q.period === '24h' || q.period === '7d' || q.period === '30d') && !q.now && (q.source ?? 'auto') === 'auto';
+    const answer = (r: { rows: TopRow[] }, x: { from: Date; to: Date; source: 'window' | 'hourly' | 'daily+hourly'; asOf: Date }) => ({
+      metric: m.name,
+      unit: m.unit,
+      period: q.period,
+      from: x.from.toISOString(),
+      to: x.to.toISOString(),
+      source: x.source,
+      asOf: x.asOf.toISOString(),
+      items: r.rows.map((row) => ({ seriesId: row.id, label: row.label, resourceId: row.resource_id, systemName: row.system_name, unitName: row.unit_name, providerName: row.provider_name, nodeName: row.node_name, avg: round2(Number(row.avg))!, p95: round2(Number(row.p95))!, max: round2(Number(row.max))!, samples: Number(row.n) })),
+    });
+    const names = (top: ReturnType<typeof sql>) => sql<TopRow>`
+      select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
+      from (${top}) a join monitoring_series s on s.id = a.series_id
+      left join information_systems sy on sy.id = s.system_id
+      left join organisations u on u.id = s.unit_org_id
+      left join organisations p on p.id = s.provider_org_id
+      left join cloud_nodes nd on nd.id = s.node_id
+      order by ${order} desc, a.series_id`;
+    if (standard) {
+      const hit = await this.read(ctx, async (trx) => {
+        const st = (await sql<{ closed_to: Date; as_of: Date }>`select closed_to, as_of from monitoring_window_state where period = ${q.period}`.execute(trx.withoutPlugins())).rows[0];
+        if (!st || Date.now() - new Date(st.as_of).getTime() > WINDOW_MAX_AGE_MS) return null;
+        // One row per series of the period × metric (primary key prefix), joined to the series in the caller's scope.
+        // The first N entries of the ranking index (avg_r / p95_r: the same rounded keys the on-the-fly path ranks by).
+        const key = q.by === 'p95' ? sql`w.p95_r desc nulls last` : sql`w.avg_r desc`;
+        const top = sql`
+          select w.series_id, w.s / w.n as avg, w.p95, w.max, w.n from monitoring_window w
+          ${scoped ? sql`join monitoring_series s on s.id = w.series_id` : sql``}
+          where w.period = ${q.period} and w.metric = ${m.code} ${scoped ? scope : sql``}
+          order by ${key}, w.series_id limit ${q.n ?? 10}`;
+        const rows = await names(top).execute(trx.withoutPlugins());
+        const from = new Date(new Date(st.closed_to).getTime() - RANGE_MS[q.period]);
+        return answer(rows, { from, to: new Date(st.as_of), source: 'window', asOf: new Date(st.as_of) });
+      });
+      if (hit) return hit;
+    }
+    // On the fly: the rollups are brought up to date first (the dirty buckets recomputed), so the answer is as of now.
+    await this.store.flushRollups();
     const to = q.now ?? new Date();
     const from = new Date(hourOfFloor(to.getTime() - RANGE_MS[q.period]));
-    const order = q.by === 'p95' ? sql`p95` : sql`avg`;
-    // Whole Beijing days inside [from, to): [dayFrom, dayTo) from the daily rollups, the edges from the hourly ones.
-    const dayFrom = Math.ceil((from.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
-    const dayTo = Math.floor((to.getTime() + BEIJING_OFFSET_MS) / DAY_MS) * DAY_MS - BEIJING_OFFSET_MS;
-    const daily = (q.period === '7d' || q.period === '30d') && q.source !== 'hourly' && dayTo > dayFrom;
-    const scoped = !!(q.unitId || q.providerId || q.nodeId || q.systemId);
+    const parts = windowParts({ codes: [m.code], from, to, daily: (q.period === '7d' || q.period === '30d') && q.source !== 'hourly' });
     return this.read(ctx, async (trx) => {
-      const parts = daily
-        ? sql`
-            select h.series_id, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h
-            where h.metric = ${m.code} and ((h.hour >= ${from} and h.hour < ${new Date(dayFrom)}) or (h.hour >= ${new Date(dayTo)} and h.hour < ${to}))
-            union all
-            select d.series_id, d.avg * d.n, d.n, d.p95, d.max from monitoring_daily d
-            where d.metric = ${m.code} and d.day >= ${beijingDay(dayFrom)}::date and d.day < ${beijingDay(dayTo)}::date`
-        : sql`select h.series_id, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h where h.metric = ${m.code} and h.hour >= ${from} and h.hour < ${to}`;
-      const rows = await sql<{ id: string; label: string; resource_id: string | null; system_name: string | null; unit_name: string | null; provider_name: string | null; node_name: string | null; avg: number; p95: number; max: number; n: string }>`
+      const top = sql`
         with agg as (
           select x.series_id, sum(x.s) / sum(x.n) as avg, max(x.p95) as p95, max(x.max) as max, sum(x.n) as n
-          from (${parts}) x
+          from (${parts.sql}) x
           group by x.series_id
-        ), top as (
-          select a.* from agg a
-          ${scoped ? sql`join monitoring_series s on s.id = a.series_id where true
-            ${q.unitId ? sql`and s.unit_org_id = ${q.unitId}::uuid` : sql``}
-            ${q.providerId ? sql`and s.provider_org_id = ${q.providerId}::uuid` : sql``}
-            ${q.nodeId ? sql`and s.node_id = ${q.nodeId}::uuid` : sql``}
-            ${q.systemId ? sql`and s.system_id = ${q.systemId}::uuid` : sql``}` : sql``}
-          order by a.${order} desc, a.series_id limit ${q.n ?? 10}
         )
-        select s.id::text, s.label, s.resource_id, sy.name as system_name, u.name as unit_name, p.name as provider_name, nd.name as node_name, a.avg, a.p95, a.max, a.n
-        from top a join monitoring_series s on s.id = a.series_id
-        left join information_systems sy on sy.id = s.system_id
-        left join organisations u on u.id = s.unit_org_id
-        left join organisations p on p.id = s.provider_org_id
-        left join cloud_nodes nd on nd.id = s.node_id
-        order by a.${order} desc, a.series_id`.execute(trx.withoutPlugins());
-      return {
-        metric: m.name,
-        unit: m.unit,
-        period: q.period,
-        from: from.toISOString(),
-        to: to.toISOString(),
-        source: daily ? ('daily+hourly' as const) : ('hourly' as const),
-        items: rows.rows.map((r) => ({ seriesId: r.id, label: r.label, resourceId: r.resource_id, systemName: r.system_name, unitName: r.unit_name, providerName: r.provider_name, nodeName: r.node_name, avg: round2(Number(r.avg))!, p95: round2(Number(r.p95))!, max: round2(Number(r.max))!, samples: Number(r.n) })),
-      };
+        select a.* from agg a
+        ${scoped ? sql`join monitoring_series s on s.id = a.series_id where true ${scope}` : sql``}
+        order by ${order} desc, a.series_id limit ${q.n ?? 10}`;
+      const rows = await names(top).execute(trx.withoutPlugins());
+      return answer(rows, { from, to, source: parts.source, asOf: new Date() });
     });
   }
 
@@ -732,6 +757,8 @@ export class MonitoringService {
   async evaluate(now = new Date(), opts: { ruleIds?: string[] } = {}): Promise<{ rules: number; fired: number; resolved: number; suppressed: number; escalated: number; flapping: number; tickets: number; ms: number }> {
     const started = Date.now();
     const ctx = systemContext('job:monitoring.evaluate');
+    // Forecast rules read the hourly rollups: the dirty buckets are recomputed first.
+    await this.store.flushRollups();
     const rules = await withTx(this.db, ctx, async (trx) => (await sql<RuleRow>`select * from monitoring_rules where enabled ${opts.ruleIds ? sql`and id = any(${opts.ruleIds}::uuid[])` : sql``} order by id`.execute(trx.withoutPlugins())).rows.map(toRule));
     const planned = await this.plannedWindows(ctx, now);
     const total = { rules: 0, fired: 0, resolved: 0, suppressed: 0, escalated: 0, flapping: 0, tickets: 0, ms: 0 };
@@ -1093,8 +1120,9 @@ export class MonitoringService {
 }
 
 const hourOfFloor = (at: number) => Math.floor(at / HOUR_MS) * HOUR_MS;
-const DAY_MS = 86_400_000;
-const BEIJING_OFFSET_MS = 8 * HOUR_MS;
+/** A TopN window summary older than this (the job monitoring.rollup runs every 5 minutes) is not used. */
+export const WINDOW_MAX_AGE_MS = 15 * 60_000;
+interface TopRow { id: string; label: string; resource_id: string | null; system_name: string | null; unit_name: string | null; provider_name: string | null; node_name: string | null; avg: number; p95: number; max: number; n: string }
 
 function scopeFilter(kind: ScopeKind, id: string | null) {
   switch (kind) {

@@ -20,7 +20,6 @@ import {
   checkValue,
   dedupePoints,
   hourOf,
-  percentile,
   linkUsage,
   type Point,
   type Refusal,
@@ -240,7 +239,7 @@ export class MetricStore {
       const again = await sql<{ n: number }>`select 1 as n from monitoring_batches where batch_id = ${batchId}`.execute(trx.withoutPlugins());
       if (again.rows.length > 0) return null;
       const ids = await this.upsertSeries(trx, batch, [...series.values()]);
-      const n = await this.writePoints(trx, batchId, batch.providerOrgId, unique, ids, rollups);
+      const n = await this.writePoints(trx, batchId, unique, ids, rollups);
       await sql`insert into monitoring_batches (batch_id, table_name, provider_org_id, points, refused, refusals)
                 values (${batchId}, ${batch.table}, ${batch.providerOrgId}, ${n}, ${refusals.length}, ${JSON.stringify([...refusals.slice(0, MAX_REFUSALS_STORED), ...[...unmatched].slice(0, 100).map((h) => ({ index: -1, field: 'cloudHostId', rule: 'known_host', value: h, message: 'No active cloud host of this provider in the inventory: points kept, linked when the host appears' }))])}::jsonb)`.execute(trx.withoutPlugins());
       return n;
@@ -295,8 +294,8 @@ export class MetricStore {
     return ids;
   }
 
-  /** Upserts the points, then recomputes every touched hourly and daily bucket from its raw points. */
-  private async writePoints(trx: Tx, batchId: string, providerOrgId: string, points: Point[], ids: Map<string, string>, rollups: boolean): Promise<number> {
+  /** Upserts the points and marks their (series, hour) buckets dirty (recomputed by flushRollups, outside this transaction). */
+  private async writePoints(trx: Tx, batchId: string, points: Point[], ids: Map<string, string>, rollups: boolean): Promise<number> {
     if (points.length === 0) return 0;
     const s: string[] = [];
     const m: number[] = [];
@@ -312,7 +311,7 @@ export class MetricStore {
       insert into monitoring_points (series_id, metric, at, value, batch_id)
       select s, m, a, v, ${batchId}::bigint from unnest(${s}::bigint[], ${m}::smallint[], ${at}::timestamptz[], ${v}::float8[]) as x(s, m, a, v)
       on conflict (series_id, metric, at) do update set value = excluded.value, batch_id = excluded.batch_id`.execute(trx.withoutPlugins());
-    if (rollups) await rollupBuckets(trx, providerOrgId, points.map((p, i) => ({ seriesId: s[i]!, metric: p.metric, at: p.at, value: p.value })));
+    if (rollups) await markDirty(trx, s, points.map((p) => p.at));
     return points.length;
   }
 
@@ -347,6 +346,22 @@ export class MetricStore {
     return { batches, failed };
   }
 
+  /** Recomputes the dirty buckets' hourly and daily rollups (all, or the given series'); see flushRollups. */
+  flushRollups(opts: { seriesIds?: readonly string[]; now?: number } = {}): Promise<{ buckets: number; chunks: number }> {
+    return flushRollups(this.db, opts);
+  }
+
+  /** Refreshes the TopN window summaries of the standard periods; see refreshWindows. */
+  refreshWindows(now = Date.now()) {
+    return refreshWindows(this.db, now);
+  }
+
+  /** Dirty buckets waiting for flushRollups (and the oldest one's hour), for the answers' freshness. */
+  async pendingBuckets(trx: Tx, seriesIds?: readonly string[]): Promise<{ buckets: number; oldestHour: string | null }> {
+    const r = await sql<{ n: string; h: Date | null }>`select count(*) as n, min(hour) as h from monitoring_dirty ${seriesIds ? sql`where series_id = any(${seriesIds}::bigint[])` : sql``}`.execute(trx.withoutPlugins());
+    return { buckets: Number(r.rows[0]?.n ?? 0), oldestHour: r.rows[0]?.h ? new Date(r.rows[0].h).toISOString() : null };
+  }
+
   /** Retention: drops raw partitions older than the raw retention, deletes hourly and daily rows past theirs. */
   async applyRetention(): Promise<{ partitions: string[]; hourly: number; daily: number }> {
     return withTx(this.db, systemContext('job:monitoring.retention'), async (trx) => {
@@ -360,169 +375,197 @@ export class MetricStore {
   }
 }
 
-interface Bucket {
-  n: number;
-  min: number;
-  avg: number;
-  max: number;
-  p95: number;
-}
-interface HourlyRow extends Bucket {
-  slots: Array<number | null> | null;
-}
-const SLOTS = 12;
-const stats = (slots: ReadonlyArray<number | null>): Bucket | null => {
-  const vs = slots.filter((x): x is number => x !== null);
-  if (vs.length === 0) return null;
-  let sum = 0;
-  let mi = Infinity;
-  let ma = -Infinity;
-  for (const x of vs) {
-    sum += x;
-    if (x < mi) mi = x;
-    if (x > ma) ma = x;
-  }
-  return { n: vs.length, min: mi, avg: sum / vs.length, max: ma, p95: percentile(vs, 0.95)! };
-};
-const pgArray = (xs: ReadonlyArray<number | null>) => `{${xs.map((x) => (x === null ? 'NULL' : String(x))).join(',')}}`;
+/** Metric codes per series kind (the metrics a dirty (series, hour) bucket is recomputed for). */
+const KIND_CODES: Record<SeriesKind, number[]> = { host: [], system: [], env: [] };
+for (const m of METRICS) KIND_CODES[m.kind].push(m.code);
+const ALL_CODES = METRICS.map((m) => m.code);
 
 /**
- * Rollup maintenance of one batch's points, set-based and without reading raw points back: each hourly bucket keeps
- * its twelve 5-minute values (slots), the batch's points overwrite theirs (a late or re-pushed point corrects its
- * slot) and count/min/avg/max/p95 are recomputed from the twelve (exact p95). Each touched daily bucket is merged
- * with the change of its touched hours (count and sum by difference, min/max/p95 by least/greatest), and recomputed
- * from the day's hourly rows only when a correction lowered an hour's max or p95 or raised its min. A bucket with a
- * point off the 5-minute grid (or an old bucket without slots) is recomputed from its raw points, as before.
- * Four statements per batch (old hourly rows, old daily rows, hourly upsert, daily upsert), serialized per provider
- * (a series belongs to one provider) so two batches never merge into the same bucket at once.
+ * In the ingest transaction: the (series, hour) buckets of the batch's points are marked dirty — one small insert,
+ * ON CONFLICT DO NOTHING (a bucket already waiting stays marked once). The rollups are recomputed by flushRollups.
  */
-export async function rollupBuckets(trx: Tx, providerOrgId: string, points: ReadonlyArray<{ seriesId: string; metric: number; at: number; value: number }>): Promise<void> {
-  if (points.length === 0) return;
-  const db = trx.withoutPlugins();
-  await sql`select pg_advisory_xact_lock(hashtext('monitoring.rollup'), hashtext(${providerOrgId}))`.execute(db);
-  const hours = new Map<string, { s: string; m: number; h: number; slots: Array<number | null>; offGrid: boolean }>();
-  for (const p of points) {
-    const h = hourOf(p.at);
-    const k = `${p.seriesId}|${p.metric}|${h}`;
-    let b = hours.get(k);
-    if (!b) hours.set(k, (b = { s: p.seriesId, m: p.metric, h, slots: new Array<number | null>(SLOTS).fill(null), offGrid: false }));
-    if (p.at % SLOT_MS !== 0) b.offGrid = true;
-    else b.slots[(p.at - h) / SLOT_MS] = p.value;
+export async function markDirty(trx: Tx, seriesIds: readonly string[], instants: readonly number[]): Promise<void> {
+  const keys = new Map<string, { s: string; h: number }>();
+  for (let i = 0; i < seriesIds.length; i++) {
+    const h = hourOf(instants[i]!);
+    keys.set(`${seriesIds[i]}|${h}`, { s: seriesIds[i]!, h });
   }
-  const hk = [...hours.values()];
-  const dayKey = (b: { s: string; m: number; h: number }) => `${b.s}|${b.m}|${beijingDay(b.h)}`;
-  const dayKeys = new Map<string, { s: string; m: number; d: string }>();
-  for (const b of hk) dayKeys.set(dayKey(b), { s: b.s, m: b.m, d: beijingDay(b.h) });
-  const dk = [...dayKeys.values()];
-  const oldH = new Map<string, HourlyRow>();
-  // = any on each key column (the primary key's index; a join with unnest is planned as a scan): a superset of the
-  // touched buckets, the map lookups below pick the touched ones.
-  const uniq = <T>(xs: T[]) => [...new Set(xs)];
-  for (const r of (await sql<{ k: string; n: number; min: number; avg: number; max: number; p95: number; slots: Array<number | null> | null }>`
-      select h.series_id || '|' || h.metric || '|' || (extract(epoch from h.hour) * 1000)::bigint as k, h.n, h.min, h.avg, h.max, h.p95, h.slots
-      from monitoring_hourly h
-      where h.series_id = any(${uniq(hk.map((b) => b.s))}::bigint[]) and h.metric = any(${uniq(hk.map((b) => b.m))}::smallint[])
-        and h.hour = any(${uniq(hk.map((b) => new Date(b.h).toISOString()))}::timestamptz[])`.execute(db)).rows) oldH.set(r.k, r);
-  const oldD = new Map<string, Bucket>();
-  for (const r of (await sql<{ k: string } & Bucket>`
-      select d.series_id || '|' || d.metric || '|' || to_char(d.day, 'YYYY-MM-DD') as k, d.n, d.min, d.avg, d.max, d.p95
-      from monitoring_daily d
-      where d.series_id = any(${uniq(dk.map((b) => b.s))}::bigint[]) and d.metric = any(${uniq(dk.map((b) => b.m))}::smallint[]) and d.day = any(${uniq(dk.map((b) => b.d))}::date[])`.execute(db)).rows) oldD.set(r.k, r);
-  // Hourly: merged from slots, or recomputed from raw points (off-grid, or an old bucket without slots).
-  const merged: Array<{ b: (typeof hk)[number]; row: HourlyRow }> = [];
-  const fromRaw: typeof hk = [];
-  for (const b of hk) {
-    const old = oldH.get(`${b.s}|${b.m}|${b.h}`);
-    if (b.offGrid || (old && old.slots === null)) {
-      fromRaw.push(b);
-      continue;
-    }
-    const slots = old?.slots ? b.slots.map((x, i) => (x === null ? (old.slots![i] ?? null) : x)) : b.slots;
-    merged.push({ b, row: { ...stats(slots)!, slots } });
-  }
-  const newH = new Map<string, Bucket>();
-  if (merged.length > 0) {
-    await sql`
-      insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95, slots)
-      select s, m, h, n, mi, a, ma, p, sl::float8[]
-      from unnest(${merged.map((x) => x.b.s)}::bigint[], ${merged.map((x) => x.b.m)}::smallint[], ${merged.map((x) => new Date(x.b.h).toISOString())}::timestamptz[],
-                  ${merged.map((x) => x.row.n)}::int[], ${merged.map((x) => x.row.min)}::float8[], ${merged.map((x) => x.row.avg)}::float8[],
-                  ${merged.map((x) => x.row.max)}::float8[], ${merged.map((x) => x.row.p95)}::float8[], ${merged.map((x) => pgArray(x.row.slots!))}::text[]) as x(s, m, h, n, mi, a, ma, p, sl)
-      on conflict (series_id, metric, hour) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95, slots = excluded.slots`.execute(db);
-    for (const x of merged) newH.set(`${x.b.s}|${x.b.m}|${x.b.h}`, x.row);
-  }
-  if (fromRaw.length > 0) {
-    // LATERAL: one index range scan per bucket (a plain join is estimated into a hash join over every point).
-    const rows = await sql<{ k: string } & Bucket>`
-      insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95, slots)
-      select k.s, k.m, k.h, x.n, x.mi, x.a, x.ma, x.p, null
-      from unnest(${fromRaw.map((b) => b.s)}::bigint[], ${fromRaw.map((b) => b.m)}::smallint[], ${fromRaw.map((b) => new Date(b.h).toISOString())}::timestamptz[]) as k(s, m, h)
-      cross join lateral (
-        select count(*)::int as n, min(p.value) as mi, avg(p.value) as a, max(p.value) as ma, percentile_cont(0.95) within group (order by p.value) as p
-        from monitoring_points p where p.series_id = k.s and p.metric = k.m and p.at >= k.h and p.at < k.h + interval '1 hour'
-      ) x
-      where x.n > 0
-      on conflict (series_id, metric, hour) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95, slots = null
-      returning series_id || '|' || metric || '|' || (extract(epoch from hour) * 1000)::bigint as k, n, min, avg, max, p95`.execute(db);
-    for (const r of rows.rows) newH.set(r.k, r);
-  }
+  if (keys.size === 0) return;
+  const ks = [...keys.values()];
+  await sql`
+    insert into monitoring_dirty (series_id, hour)
+    select * from unnest(${ks.map((k) => k.s)}::bigint[], ${ks.map((k) => new Date(k.h).toISOString())}::timestamptz[])
+    on conflict do nothing`.execute(trx.withoutPlugins());
+}
 
-  // Daily: the old day row plus the change of its touched hours; recomputed from the hourly rows after a correction
-  // that can lower a day's extreme (or when the day row is missing while the day had hours before).
-  const days = new Map<string, { d: (typeof dk)[number]; dn: number; dsum: number; min: number; max: number; p95: number; recompute: boolean }>();
-  for (const b of hk) {
-    const k = `${b.s}|${b.m}|${b.h}`;
-    const o = oldH.get(k);
-    const nw = newH.get(k);
-    const dkey = dayKey(b);
-    let d = days.get(dkey);
-    if (!d) days.set(dkey, (d = { d: dayKeys.get(dkey)!, dn: 0, dsum: 0, min: Infinity, max: -Infinity, p95: -Infinity, recompute: false }));
-    if (!nw) {
-      if (o) d.recompute = true;
-      continue;
+/** Dirty buckets taken per transaction by flushRollups (× up to 11 metrics each). */
+export const FLUSH_CHUNK = 2000;
+
+/**
+ * Recomputes the rollups of dirty buckets (all, or those of the given series), outside any ingest transaction, in
+ * chunks of FLUSH_CHUNK buckets, each chunk in one transaction under one advisory lock (two flushes never merge into
+ * the same daily row at once): the chunk's dirty rows are deleted (a crash rolls the deletion back: still dirty),
+ * every metric of the series kind is aggregated from the bucket's raw points (count/min/avg/max, exact p95) and
+ * upserted into monitoring_hourly; the change of each touched hour is merged into its daily row (count and sum by
+ * difference, min/max/p95 by least/greatest); a day where a correction lowered an hour's max or p95 or raised its min
+ * (or a day row missing while the day had hours) is recomputed from its hourly rows. The series whose closed hours
+ * changed are marked for the TopN window summaries. A point arriving during a flush marks its bucket again
+ * (its insert waits for the deleting transaction), so nothing is lost. History is never rescanned.
+ */
+export async function flushRollups(db: Db, opts: { seriesIds?: readonly string[]; now?: number } = {}): Promise<{ buckets: number; chunks: number }> {
+  let buckets = 0;
+  let chunks = 0;
+  for (;;) {
+    const n = await withTx(db, systemContext('job:monitoring.rollup'), async (trx) => {
+      const x = trx.withoutPlugins();
+      await sql`select pg_advisory_xact_lock(hashtext('monitoring.rollup'), 0)`.execute(x);
+      // Index lookups per bucket: JIT compilation would cost more than the statement.
+      await sql`set local jit = off`.execute(x);
+      const taken = (await sql<{ s: string; h: Date }>`
+        delete from monitoring_dirty where (series_id, hour) in (
+          select series_id, hour from monitoring_dirty
+          ${opts.seriesIds ? sql`where series_id = any(${opts.seriesIds}::bigint[])` : sql``}
+          order by hour limit ${FLUSH_CHUNK} for update skip locked)
+        returning series_id::text as s, hour as h`.execute(x)).rows;
+      if (taken.length === 0) return 0;
+      const s = taken.map((r) => r.s);
+      const h = taken.map((r) => new Date(r.h).toISOString());
+      const closedHour = new Date(hourOf(opts.now ?? Date.now())).toISOString();
+      const recompute = (await sql<{ s: string; m: number; d: string }>`
+        with k as (
+          select k.s, k.h, m.m
+          from unnest(${s}::bigint[], ${h}::timestamptz[]) k(s, h)
+          join monitoring_series se on se.id = k.s
+          cross join lateral unnest(case se.kind when 'host' then ${KIND_CODES.host}::smallint[] when 'system' then ${KIND_CODES.system}::smallint[] else ${KIND_CODES.env}::smallint[] end) m(m)
+        ), nw as (
+          -- LATERAL: one index range scan per bucket and metric (points) and one primary-key lookup (the old hourly row).
+          select k.s, k.m, k.h, x.n, x.mi, x.a, x.ma, x.p, o.n as o_n, o.min as o_min, o.avg as o_avg, o.max as o_max, o.p95 as o_p95
+          from k cross join lateral (
+            select count(*)::int as n, min(p.value) as mi, avg(p.value) as a, max(p.value) as ma, percentile_cont(0.95) within group (order by p.value) as p
+            from monitoring_points p where p.series_id = k.s and p.metric = k.m and p.at >= k.h and p.at < k.h + interval '1 hour'
+          ) x
+          left join lateral (select o.n, o.min, o.avg, o.max, o.p95 from monitoring_hourly o where o.series_id = k.s and o.metric = k.m and o.hour = k.h) o on true
+        ), up as (
+          insert into monitoring_hourly (series_id, metric, hour, n, min, avg, max, p95, slots)
+          select s, m, h, n, mi, a, ma, p, null from nw where n > 0
+          on conflict (series_id, metric, hour) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95, slots = null
+        ), wd as (
+          insert into monitoring_window_dirty (series_id)
+          select distinct s from k where h < ${closedHour}::timestamptz
+          on conflict do nothing
+        ), dd as (
+          select nw.s, nw.m, (nw.h at time zone 'Asia/Shanghai')::date as d,
+                 sum(case when nw.n > 0 then nw.n - coalesce(nw.o_n, 0) else 0 end) as dn,
+                 sum(case when nw.n > 0 then nw.a * nw.n - coalesce(nw.o_avg * nw.o_n, 0) else 0 end) as ds,
+                 min(nw.mi) as mi, max(nw.ma) as ma, max(nw.p) as p,
+                 bool_or(nw.o_n is not null and nw.n > 0 and (nw.mi > nw.o_min or nw.ma < nw.o_max or nw.p < nw.o_p95)) as rc,
+                 bool_or(nw.o_n is not null) as had
+          from nw
+          group by 1, 2, 3
+        ), dj as (
+          select dd.*, od.n as o_n, od.min as o_min, od.avg as o_avg, od.max as o_max, od.p95 as o_p95
+          from dd left join lateral (select od.n, od.min, od.avg, od.max, od.p95 from monitoring_daily od where od.series_id = dd.s and od.metric = dd.m and od.day = dd.d) od on true
+        ), dup as (
+          insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
+          select s, m, d, coalesce(o_n, 0) + dn, least(o_min, mi), (coalesce(o_avg * o_n, 0) + ds) / (coalesce(o_n, 0) + dn), greatest(o_max, ma), greatest(o_p95, p)
+          from dj where not rc and not (had and o_n is null) and coalesce(o_n, 0) + dn > 0
+          on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95
+        )
+        select s::text as s, m, d::text as d from dj where rc or (had and o_n is null)`.execute(x)).rows;
+      if (recompute.length > 0) {
+        // Daily p95 = the highest hourly p95 of the day (an upper bound of the day's p95).
+        await sql`
+          insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
+          select k.s, k.m, k.d, x.n, x.mi, x.a, x.ma, x.p
+          from unnest(${recompute.map((k) => k.s)}::bigint[], ${recompute.map((k) => k.m)}::smallint[], ${recompute.map((k) => k.d)}::date[]) as k(s, m, d)
+          cross join lateral (
+            select sum(h.n)::int as n, min(h.min) as mi, sum(h.avg * h.n) / sum(h.n) as a, max(h.max) as ma, max(h.p95) as p
+            from monitoring_hourly h where h.series_id = k.s and h.metric = k.m
+              and h.hour >= (k.d::timestamp at time zone 'Asia/Shanghai') and h.hour < ((k.d + 1)::timestamp at time zone 'Asia/Shanghai')
+          ) x
+          where x.n > 0
+          on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(x);
+      }
+      return taken.length;
+    });
+    if (n === 0) break;
+    buckets += n;
+    chunks++;
+    if (n < FLUSH_CHUNK) break;
+  }
+  return { buckets, chunks };
+}
+
+/** The standard TopN periods with a window summary, and their length. */
+export const WINDOW_PERIODS = { '24h': 24 * 3_600_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
+export type WindowPeriod = keyof typeof WINDOW_PERIODS;
+const DAY_MS = 86_400_000;
+const BEIJING_MS = 8 * 3_600_000;
+
+/**
+ * The rollup rows of [from, to) for TopN (series_id, s = avg × n, n, p95, max): for 7 d and 30 d (daily = true) the
+ * daily rollups of the whole Beijing days inside the window and the hourly rollups of the edge hours, else the hourly
+ * rollups only. The same figures either way (sample-weighted average, highest hourly p95, max).
+ */
+export function windowParts(q: { codes: readonly number[]; from: Date; to: Date; daily: boolean; seriesIds?: readonly string[] | null }) {
+  const dayFrom = Math.ceil((q.from.getTime() + BEIJING_MS) / DAY_MS) * DAY_MS - BEIJING_MS;
+  const dayTo = Math.floor((q.to.getTime() + BEIJING_MS) / DAY_MS) * DAY_MS - BEIJING_MS;
+  const daily = q.daily && dayTo > dayFrom;
+  const hs = q.seriesIds ? sql`and h.series_id = any(${q.seriesIds}::bigint[])` : sql``;
+  const ds = q.seriesIds ? sql`and d.series_id = any(${q.seriesIds}::bigint[])` : sql``;
+  const dayOf = (ms: number) => new Date(ms + BEIJING_MS).toISOString().slice(0, 10);
+  const sqlParts = daily
+    ? sql`
+        select h.series_id, h.metric, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h
+        where h.metric = any(${q.codes}::smallint[]) and ((h.hour >= ${q.from} and h.hour < ${new Date(dayFrom)}) or (h.hour >= ${new Date(dayTo)} and h.hour < ${q.to})) ${hs}
+        union all
+        select d.series_id, d.metric, d.avg * d.n, d.n, d.p95, d.max from monitoring_daily d
+        where d.metric = any(${q.codes}::smallint[]) and d.day >= ${dayOf(dayFrom)}::date and d.day < ${dayOf(dayTo)}::date ${ds}`
+    : sql`select h.series_id, h.metric, h.avg * h.n as s, h.n, h.p95, h.max from monitoring_hourly h where h.metric = any(${q.codes}::smallint[]) and h.hour >= ${q.from} and h.hour < ${q.to} ${hs}`;
+  return { sql: sqlParts, source: daily ? ('daily+hourly' as const) : ('hourly' as const) };
+}
+
+/**
+ * Refreshes the TopN window summaries (job monitoring.rollup, after flushRollups), one transaction: per standard
+ * period the closed part [closedTo - period, closedTo) (closedTo = the start of the current hour) is recomputed for
+ * every series when the hour changed since the last refresh, else only for the series whose closed hours were
+ * recomputed since (monitoring_window_dirty); then the open hour's hourly rollups are merged into every row. as_of =
+ * `now`: the summary equals the on-the-fly TopN over [closedTo - period, now) of the rollups as they were then.
+ */
+export async function refreshWindows(db: Db, now = Date.now()): Promise<{ periods: Array<{ period: WindowPeriod; full: boolean; series: number }>; ms: number }> {
+  const t0 = performance.now();
+  const closedTo = hourOf(now);
+  return withTx(db, systemContext('job:monitoring.rollup'), async (trx) => {
+    const x = trx.withoutPlugins();
+    await sql`select pg_advisory_xact_lock(hashtext('monitoring.window'), 0)`.execute(x);
+    await sql`set local jit = off`.execute(x);
+    const dirty = (await sql<{ s: string }>`delete from monitoring_window_dirty returning series_id::text as s`.execute(x)).rows.map((r) => r.s);
+    const state = new Map((await sql<{ period: string; closed_to: Date }>`select period, closed_to from monitoring_window_state`.execute(x)).rows.map((r) => [r.period, new Date(r.closed_to).getTime()]));
+    const out: Array<{ period: WindowPeriod; full: boolean; series: number }> = [];
+    for (const [period, len] of Object.entries(WINDOW_PERIODS) as Array<[WindowPeriod, number]>) {
+      const full = state.get(period) !== closedTo;
+      if (full || dirty.length > 0) {
+        const ids = full ? null : dirty;
+        await sql`delete from monitoring_window where period = ${period} ${ids ? sql`and series_id = any(${ids}::bigint[])` : sql``}`.execute(x);
+        const parts = windowParts({ codes: ALL_CODES, from: new Date(closedTo - len), to: new Date(closedTo), daily: period !== '24h', seriesIds: ids });
+        await sql`
+          insert into monitoring_window (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95, avg_r, p95_r)
+          select ${period}, y.metric, y.series_id, y.n, y.s, y.max, y.p95, y.n, y.s, y.max, y.p95, round((y.s / y.n)::numeric, 8), round(y.p95::numeric, 8)
+          from (select p.series_id, p.metric, sum(p.n) as n, sum(p.s) as s, max(p.max) as max, max(p.p95) as p95 from (${parts.sql}) p group by 1, 2) y`.execute(x);
+      }
+      // The open hour, for every series (the row of a series with only an open hour is created here).
+      if (closedTo < now) await sql`
+        insert into monitoring_window as w (period, metric, series_id, c_n, c_s, c_max, c_p95, n, s, max, p95, avg_r, p95_r)
+        select ${period}, h.metric, h.series_id, 0, 0, null, null, h.n, h.avg * h.n, h.max, h.p95, round(h.avg::numeric, 8), round(h.p95::numeric, 8)
+        from monitoring_hourly h where h.metric = any(${ALL_CODES}::smallint[]) and h.hour = ${new Date(closedTo)}
+        on conflict (period, metric, series_id) do update set n = w.c_n + excluded.n, s = w.c_s + excluded.s,
+          max = greatest(w.c_max, excluded.max), p95 = greatest(w.c_p95, excluded.p95),
+          avg_r = round(((w.c_s + excluded.s) / (w.c_n + excluded.n))::numeric, 8), p95_r = round(greatest(w.c_p95, excluded.p95)::numeric, 8)`.execute(x);
+      await sql`
+        insert into monitoring_window_state (period, closed_to, as_of) values (${period}, ${new Date(closedTo)}, ${new Date(now)})
+        on conflict (period) do update set closed_to = excluded.closed_to, as_of = excluded.as_of`.execute(x);
+      out.push({ period, full, series: full ? -1 : dirty.length });
     }
-    d.dn += nw.n - (o?.n ?? 0);
-    d.dsum += nw.avg * nw.n - (o ? o.avg * o.n : 0);
-    d.min = Math.min(d.min, nw.min);
-    d.max = Math.max(d.max, nw.max);
-    d.p95 = Math.max(d.p95, nw.p95);
-    if (o && (nw.min > o.min || nw.max < o.max || nw.p95 < o.p95)) d.recompute = true;
-    if (o && !oldD.has(dkey)) d.recompute = true;
-  }
-  const put: Array<{ d: (typeof dk)[number] } & Bucket> = [];
-  const recompute: typeof dk = [];
-  for (const [k, d] of days) {
-    if (d.recompute) {
-      recompute.push(d.d);
-      continue;
-    }
-    const o = oldD.get(k);
-    if (!o) {
-      if (d.dn > 0) put.push({ d: d.d, n: d.dn, min: d.min, avg: d.dsum / d.dn, max: d.max, p95: d.p95 });
-      continue;
-    }
-    const n = o.n + d.dn;
-    put.push({ d: d.d, n, min: Math.min(o.min, d.min), avg: (o.avg * o.n + d.dsum) / n, max: Math.max(o.max, d.max), p95: Math.max(o.p95, d.p95) });
-  }
-  if (put.length > 0) {
-    await sql`
-      insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
-      select * from unnest(${put.map((x) => x.d.s)}::bigint[], ${put.map((x) => x.d.m)}::smallint[], ${put.map((x) => x.d.d)}::date[], ${put.map((x) => x.n)}::int[],
-                           ${put.map((x) => x.min)}::float8[], ${put.map((x) => x.avg)}::float8[], ${put.map((x) => x.max)}::float8[], ${put.map((x) => x.p95)}::float8[])
-      on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(db);
-  }
-  if (recompute.length > 0) {
-    // Daily p95 = the highest hourly p95 of the day (an upper bound of the day's p95).
-    await sql`
-      insert into monitoring_daily (series_id, metric, day, n, min, avg, max, p95)
-      select k.s, k.m, k.d, x.n, x.mi, x.a, x.ma, x.p
-      from unnest(${recompute.map((k) => k.s)}::bigint[], ${recompute.map((k) => k.m)}::smallint[], ${recompute.map((k) => k.d)}::date[]) as k(s, m, d)
-      cross join lateral (
-        select sum(h.n)::int as n, min(h.min) as mi, sum(h.avg * h.n) / sum(h.n) as a, max(h.max) as ma, max(h.p95) as p
-        from monitoring_hourly h where h.series_id = k.s and h.metric = k.m
-          and h.hour >= (k.d::timestamp at time zone 'Asia/Shanghai') and h.hour < ((k.d + 1)::timestamp at time zone 'Asia/Shanghai')
-      ) x
-      where x.n > 0
-      on conflict (series_id, metric, day) do update set n = excluded.n, min = excluded.min, avg = excluded.avg, max = excluded.max, p95 = excluded.p95`.execute(db);
-  }
+    return { periods: out, ms: performance.now() - t0 };
+  });
 }
