@@ -25186,6 +25186,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/operations/major-changes/detect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Detect major changes in the pushed 云平台规格数据 now (also done every 10 minutes by a job; each detection recorded once; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            batches: number;
+                            detected: number;
+                            unapproved: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/operations/major-changes/{id}/review": {
         parameters: {
             query?: never;
@@ -25494,6 +25534,155 @@ export interface paths {
                 };
             };
         };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks/{id}/reminders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reminders sent for a task (due soon, overdue, escalated to the management unit) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                /** @enum {string} */
+                                kind: "due_soon" | "overdue" | "escalated";
+                                sentAt: string;
+                                recipients: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/special-tasks/reminders/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send the due special-task reminders now (also done daily by a job; each reminder once per task; management / supervision) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            dueSoon: number;
+                            overdue: number;
+                            escalated: number;
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/operations/automation-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Settings of the special-task reminders and of major-change detection */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationsAutomationSettings"];
+                    };
+                };
+            };
+        };
+        /** Change the reminder days (working days before / after the due day) and the detection threshold (percent; management / supervision) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        taskDueSoonWorkingDays?: number;
+                        taskEscalateAfterWorkingDays?: number;
+                        specChangeThresholdPct?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Default Response */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OperationsAutomationSettings"];
+                    };
+                };
+            };
+        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -30386,6 +30575,9 @@ export interface components {
             } | null;
             reviewedAt: string | null;
             reviewNote: string | null;
+            evidence: {
+                [key: string]: unknown;
+            } | null;
             createdAt: string;
         };
         MeetingInput: {
@@ -30428,6 +30620,12 @@ export interface components {
             overdue: boolean;
             completedLate: boolean;
             createdAt: string;
+        };
+        OperationsAutomationSettingsInput: {
+            taskDueSoonWorkingDays: number;
+            taskEscalateAfterWorkingDays: number;
+            specChangeThresholdPct: string;
+            updatedAt: string;
         };
         EfficiencyFormulaInput: {
             version: number;
@@ -31600,6 +31798,9 @@ export interface components {
             } | null;
             reviewedAt: string | null;
             reviewNote: string | null;
+            evidence: {
+                [key: string]: unknown;
+            } | null;
             createdAt: string;
         };
         Meeting: {
@@ -31642,6 +31843,12 @@ export interface components {
             overdue: boolean;
             completedLate: boolean;
             createdAt: string;
+        };
+        OperationsAutomationSettings: {
+            taskDueSoonWorkingDays: number;
+            taskEscalateAfterWorkingDays: number;
+            specChangeThresholdPct: string;
+            updatedAt: string;
         };
         EfficiencyFormula: {
             version: number;

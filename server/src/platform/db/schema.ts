@@ -1858,6 +1858,12 @@ export interface MonitoringDaily {
   seriesId: Int8;
 }
 
+export interface MonitoringDirty {
+  hour: Timestamp;
+  markedAt: Generated<Timestamp>;
+  seriesId: Int8;
+}
+
 export interface MonitoringExpansions {
   amount: Numeric;
   cancelledAt: Timestamp | null;
@@ -1979,6 +1985,32 @@ export interface MonitoringSettings {
   sweepCursor: Generated<Int8>;
 }
 
+export interface MonitoringWindow {
+  avgR: Numeric;
+  cMax: number | null;
+  cN: Int8;
+  cP95: number | null;
+  cS: number;
+  max: number | null;
+  metric: number;
+  n: Int8;
+  p95: number | null;
+  p95R: Numeric | null;
+  period: string;
+  s: number;
+  seriesId: Int8;
+}
+
+export interface MonitoringWindowDirty {
+  seriesId: Int8;
+}
+
+export interface MonitoringWindowState {
+  asOf: Timestamp;
+  closedTo: Timestamp;
+  period: string;
+}
+
 export interface NetworkZones {
   cidrs: Generated<string[]>;
   createdAt: Generated<Timestamp>;
@@ -2057,6 +2089,15 @@ export interface NotificationWebhooks {
   userId: string | null;
 }
 
+export interface OpsAutomationSettings {
+  id: Generated<boolean>;
+  specChangeThresholdPct: Generated<Numeric>;
+  taskDueSoonWorkingDays: Generated<number>;
+  taskEscalateAfterWorkingDays: Generated<number>;
+  updatedAt: Generated<Timestamp>;
+  updatedBy: string | null;
+}
+
 export interface OpsCertificates {
   id: Generated<string>;
   name: string;
@@ -2095,6 +2136,11 @@ export interface OpsChecklistTemplates {
   id: Generated<string>;
   items: Json;
   name: string;
+}
+
+export interface OpsDetectionCursor {
+  lastBatchId: Int8;
+  tableName: string;
 }
 
 export interface OpsDrills {
@@ -2289,6 +2335,8 @@ export interface OpsMajorChanges {
   createdAt: Generated<Timestamp>;
   createdBy: string | null;
   detail: Generated<string>;
+  detectionKey: string | null;
+  evidence: Json | null;
   externalId: string | null;
   hostIds: Generated<string[]>;
   id: Generated<string>;
@@ -2463,6 +2511,15 @@ export interface OpsSpecialTasks {
   title: string;
 }
 
+export interface OpsSpecSnapshots {
+  batchId: Int8;
+  figures: Json;
+  machineRoom: string;
+  nodeId: string;
+  providerOrgId: string;
+  reportedAt: Timestamp;
+}
+
 export interface OpsStaff {
   active: Generated<boolean>;
   core: Generated<boolean>;
@@ -2473,6 +2530,13 @@ export interface OpsStaff {
   orgId: string;
   placement: string;
   post: string;
+}
+
+export interface OpsTaskReminders {
+  kind: string;
+  recipients: Generated<number>;
+  sentAt: Generated<Timestamp>;
+  taskId: string;
 }
 
 export interface OpsTrainings {
@@ -3290,6 +3354,7 @@ export interface DB {
   monitoringCapacitySnapshots: MonitoringCapacitySnapshots;
   monitoringCapacityWarnings: MonitoringCapacityWarnings;
   monitoringDaily: MonitoringDaily;
+  monitoringDirty: MonitoringDirty;
   monitoringExpansions: MonitoringExpansions;
   monitoringFlapping: MonitoringFlapping;
   monitoringHourly: MonitoringHourly;
@@ -3299,6 +3364,9 @@ export interface DB {
   monitoringRules: MonitoringRules;
   monitoringSeries: MonitoringSeries;
   monitoringSettings: MonitoringSettings;
+  monitoringWindow: MonitoringWindow;
+  monitoringWindowDirty: MonitoringWindowDirty;
+  monitoringWindowState: MonitoringWindowState;
   networkZones: NetworkZones;
   notificationDeadlineMarks: NotificationDeadlineMarks;
   notificationDeliveries: NotificationDeliveries;
@@ -3306,9 +3374,11 @@ export interface DB {
   notificationPreferences: NotificationPreferences;
   notifications: Notifications;
   notificationWebhooks: NotificationWebhooks;
+  opsAutomationSettings: OpsAutomationSettings;
   opsCertificates: OpsCertificates;
   opsChanges: OpsChanges;
   opsChecklistTemplates: OpsChecklistTemplates;
+  opsDetectionCursor: OpsDetectionCursor;
   opsDrills: OpsDrills;
   opsDutyLog: OpsDutyLog;
   opsDutyShifts: OpsDutyShifts;
@@ -3335,7 +3405,9 @@ export interface DB {
   opsRectifications: OpsRectifications;
   opsRoomAccess: OpsRoomAccess;
   opsSpecialTasks: OpsSpecialTasks;
+  opsSpecSnapshots: OpsSpecSnapshots;
   opsStaff: OpsStaff;
+  opsTaskReminders: OpsTaskReminders;
   opsTrainings: OpsTrainings;
   organisationChanges: OrganisationChanges;
   organisations: Organisations;
