@@ -1,4 +1,4 @@
-import { inflateRawSync } from 'node:zlib';
+import { zipEntry } from './test/zip.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../../test/harness.js';
 import { createOrg, signedInUser, type Session, type TestUser } from '../../test/fixtures.js';
@@ -14,24 +14,6 @@ let mgmtUser: TestUser;
 let otherMgmt: Session;
 let unit: Session;
 
-function zipEntry(zip: Buffer, name: string): string {
-  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
-  let p = zip.readUInt32LE(eocd + 16);
-  for (let i = 0; i < zip.readUInt16LE(eocd + 10); i++) {
-    const method = zip.readUInt16LE(p + 10);
-    const size = zip.readUInt32LE(p + 20);
-    const n = zip.readUInt16LE(p + 28);
-    const extra = zip.readUInt16LE(p + 30) + zip.readUInt16LE(p + 32);
-    if (zip.toString('utf8', p + 46, p + 46 + n) === name) {
-      const local = zip.readUInt32LE(p + 42);
-      const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-      const data = zip.subarray(start, start + size);
-      return (method === 8 ? inflateRawSync(data) : data).toString('utf8');
-    }
-    p += 46 + n + extra;
-  }
-  throw new Error(`${name} not in the zip`);
-}
 
 const docxText = async (s: Session, id: string) => {
   const res = await t.app.inject({ method: 'GET', url: `/api/evaluation/generated-reports/${id}/document?format=docx`, headers: s.headers });
